@@ -1,0 +1,8 @@
+//! Sans-IO codec for the Apache Kafka wire protocol.
+//!
+//! This crate turns Kafka requests, responses and record batches into bytes and back. It does no
+//! IO, reads no clock and spawns nothing, so it can be fuzzed and tested without sockets; the
+//! `kafka-client` crate drives it over tokio connections.
+//!
+//! Decoding never panics on bytes from the network: every length is checked against what remains
+//! and malformed input is reported as a typed error.
