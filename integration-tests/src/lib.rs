@@ -1,0 +1,1 @@
+//! Fixtures for tests against a real Apache Kafka broker and real Java peers.
