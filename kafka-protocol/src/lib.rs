@@ -6,3 +6,13 @@
 //!
 //! Decoding never panics on bytes from the network: every length is checked against what remains
 //! and malformed input is reported as a typed error.
+//!
+//! Layout: [`primitives`] holds the wire types (integers, varints, strings, tagged fields) that
+//! everything else is built from; [`error`] holds [`DecodeError`] and [`EncodeError`].
+
+pub mod error;
+pub mod primitives;
+pub mod uuid;
+
+pub use error::{DecodeError, EncodeError};
+pub use uuid::Uuid;
