@@ -1,1 +1,36 @@
 //! Fixtures for tests against a real Apache Kafka broker and real Java peers.
+//!
+//! The project starts its own brokers: Apache Kafka in KRaft mode, run from the jars that
+//! `scripts/kafka-fetch` resolves from Maven Central, on 127.0.0.1 with fresh data directories.
+//!
+//! * [`kafka()`] gives every test in a test binary the same single-node broker, started on first use.
+//!   `KAFKA_BOOTSTRAP=host:port` makes it use an existing cluster instead.
+//! * [`KafkaCluster::start`] starts a cluster a test owns (e.g. three brokers for failover tests,
+//!   where brokers are killed and restarted).
+//! * [`JavaPeer`] runs Kafka's own Java producer and consumer against a broker, for interop tests.
+//!
+//! A test that cannot get a broker fails with a message saying how to get one; it never skips.
+//! Brokers are stopped and their data directories removed when the owner drops them, and also when
+//! the test process exits or is killed: each JVM is watched by a guard process that cleans up once
+//! the test process is gone.
+//!
+//! ```no_run
+//! let kafka = integration_tests::kafka();
+//! println!("bootstrap: {}", kafka.bootstrap());
+//! ```
+
+mod broker;
+mod cluster;
+mod error;
+mod fixture;
+mod jars;
+mod java_peer;
+mod ports;
+mod probe;
+
+pub use cluster::{ClusterSpec, KafkaCluster, NodeInfo, SaslUser, SASL_USERS};
+pub use error::FixtureError;
+pub use fixture::{kafka, unique_topic, SharedKafka};
+pub use jars::{kafka_libs, kafka_version, DEFAULT_KAFKA_VERSION};
+pub use java_peer::{JavaPeer, PeerAck, PeerRecord};
+pub use probe::{api_versions, ApiVersionsAnswer};

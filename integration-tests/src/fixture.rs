@@ -1,0 +1,84 @@
+//! The broker shared by every test in one test binary.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::probe::api_versions;
+use crate::{ClusterSpec, FixtureError, KafkaCluster};
+
+/// The broker the tests of one binary share: one the fixture started, or one named by
+/// `KAFKA_BOOTSTRAP`.
+#[derive(Debug)]
+pub enum SharedKafka {
+    /// A single-node cluster started by this process; the guard stops it when the process ends.
+    Started(KafkaCluster),
+    /// An existing cluster given as `KAFKA_BOOTSTRAP=host:port[,host:port...]`.
+    External {
+        /// The bootstrap servers as given.
+        bootstrap: String,
+    },
+}
+
+impl SharedKafka {
+    /// `bootstrap.servers` for PLAINTEXT clients.
+    pub fn bootstrap(&self) -> String {
+        match self {
+            SharedKafka::Started(c) => c.bootstrap(),
+            SharedKafka::External { bootstrap } => bootstrap.clone(),
+        }
+    }
+
+    /// `bootstrap.servers` for SASL_PLAINTEXT clients (users in [`crate::SASL_USERS`]); `None` for
+    /// an external cluster unless `KAFKA_SASL_BOOTSTRAP` names its SASL listener.
+    pub fn sasl_bootstrap(&self) -> Option<String> {
+        match self {
+            SharedKafka::Started(c) => Some(c.sasl_bootstrap()),
+            SharedKafka::External { .. } => std::env::var("KAFKA_SASL_BOOTSTRAP").ok(),
+        }
+    }
+}
+
+/// The broker for this test binary, started on first use and shared by all its tests.
+///
+/// # Panics
+///
+/// When no broker can be had, with a message saying why and how to get one. Integration tests
+/// never skip: a missing broker is a failure.
+pub fn kafka() -> &'static SharedKafka {
+    static KAFKA: OnceLock<Result<SharedKafka, String>> = OnceLock::new();
+    let shared = KAFKA.get_or_init(|| start_shared().map_err(|e| e.to_string()));
+    match shared {
+        Ok(k) => k,
+        Err(msg) => panic!("no Kafka broker for the integration tests: {msg}"),
+    }
+}
+
+fn start_shared() -> Result<SharedKafka, FixtureError> {
+    if let Some(bootstrap) = std::env::var("KAFKA_BOOTSTRAP").ok().filter(|b| !b.trim().is_empty()) {
+        let first = bootstrap.split(',').next().unwrap_or_default().trim().to_string();
+        return match api_versions(&first, Duration::from_secs(10)) {
+            Ok(a) if a.error_code == 0 => Ok(SharedKafka::External { bootstrap }),
+            Ok(a) => Err(FixtureError::External {
+                bootstrap,
+                detail: format!("ApiVersions error code {}", a.error_code),
+            }),
+            Err(e) => Err(FixtureError::External { bootstrap, detail: e.to_string() }),
+        };
+    }
+    let cluster = KafkaCluster::start(ClusterSpec::single())?;
+    eprintln!(
+        "integration-tests: Apache Kafka {} started; bootstrap {} (SASL_PLAINTEXT {})",
+        cluster.version(),
+        cluster.bootstrap(),
+        cluster.sasl_bootstrap()
+    );
+    Ok(SharedKafka::Started(cluster))
+}
+
+/// A topic name no other test (in this or an earlier run against the same cluster) has used.
+pub fn unique_topic(prefix: &str) -> String {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let millis = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+    format!("{prefix}-{}-{}-{millis}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+}
