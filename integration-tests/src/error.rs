@@ -8,11 +8,11 @@ use std::path::PathBuf;
 /// sees when an integration test fails on a machine that is not set up.
 #[derive(Debug, thiserror::Error)]
 pub enum FixtureError {
-    /// A program the fixture needs (java, javac, mvn) is not on PATH.
+    /// A program the fixture needs (java, javac) is not on PATH.
     #[error(
         "`{program}` was not found on PATH; the integration tests start Apache Kafka from its jars and \
-         need Java 17+ (java, javac) and Apache Maven (mvn). Install them (e.g. `apt-get install \
-         openjdk-17-jdk-headless maven`), or point the tests at a running cluster with \
+         need a Java 17+ JDK (java, javac). Install one (e.g. `apt-get install \
+         openjdk-17-jdk-headless`), or point the tests at a running cluster with \
          KAFKA_BOOTSTRAP=host:port (e.g. `docker compose up -d` in the repository root, then \
          KAFKA_BOOTSTRAP=127.0.0.1:9092)"
     )]

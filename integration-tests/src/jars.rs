@@ -28,9 +28,9 @@ pub(crate) fn repo_root() -> PathBuf {
 }
 
 /// The directory holding the jars of Kafka `version`, fetched through `scripts/kafka-fetch` (which
-/// caches them, so only the first call per version downloads anything).
+/// caches them, so only the first call per version downloads anything; it uses `mvn` from PATH,
+/// or downloads Apache Maven itself when there is none).
 pub fn kafka_libs(version: &str) -> Result<PathBuf, FixtureError> {
-    which("mvn")?;
     let script = repo_root().join("scripts/kafka-fetch");
     let out = Command::new(&script)
         .arg(version)
