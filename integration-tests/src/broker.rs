@@ -41,9 +41,16 @@ impl Node {
         let dir = cluster_dir.join(format!("node-{}", spec.node_id));
         fs::create_dir_all(dir.join("data"))
             .map_err(FixtureError::io(format!("creating {}", dir.display())))?;
-        let node = Node { spec, dir, process: None };
-        fs::write(node.config_path(), node.server_properties(&crate::cluster::SASL_USERS))
-            .map_err(FixtureError::io("writing server.properties"))?;
+        let node = Node {
+            spec,
+            dir,
+            process: None,
+        };
+        fs::write(
+            node.config_path(),
+            node.server_properties(&crate::cluster::SASL_USERS),
+        )
+        .map_err(FixtureError::io("writing server.properties"))?;
         Ok(node)
     }
 
@@ -92,14 +99,19 @@ impl Node {
             "listener.security.protocol.map",
             "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
         );
-        set("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512");
+        set(
+            "sasl.enabled.mechanisms",
+            "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512",
+        );
         let plain_users: String = users
             .iter()
             .map(|u| format!(" user_{}=\"{}\"", u.name, u.password))
             .collect();
         set(
             "listener.name.sasl_plaintext.plain.sasl.jaas.config",
-            &format!("org.apache.kafka.common.security.plain.PlainLoginModule required{plain_users};"),
+            &format!(
+                "org.apache.kafka.common.security.plain.PlainLoginModule required{plain_users};"
+            ),
         );
         for mech in ["scram-sha-256", "scram-sha-512"] {
             set(
@@ -150,12 +162,18 @@ impl Node {
         let log = self.open_log()?;
         let status = cmd
             .stdin(Stdio::null())
-            .stdout(log.try_clone().map_err(FixtureError::io("cloning log handle"))?)
+            .stdout(
+                log.try_clone()
+                    .map_err(FixtureError::io("cloning log handle"))?,
+            )
             .stderr(log)
             .status()
             .map_err(FixtureError::io("running kafka.tools.StorageTool"))?;
         if !status.success() {
-            return Err(self.failure("format its storage", format!("StorageTool exited with {status}")));
+            return Err(self.failure(
+                "format its storage",
+                format!("StorageTool exited with {status}"),
+            ));
         }
         Ok(())
     }
@@ -165,14 +183,22 @@ impl Node {
     pub(crate) fn spawn(&mut self, libs: &Path) -> Result<(), FixtureError> {
         let log = self.open_log()?;
         let child = Command::new("java")
-            .args(["-Xms256m", "-Xmx768m", "-XX:+UseG1GC", "-Djava.awt.headless=true"])
+            .args([
+                "-Xms256m",
+                "-Xmx768m",
+                "-XX:+UseG1GC",
+                "-Djava.awt.headless=true",
+            ])
             .arg("-Dorg.slf4j.simpleLogger.showDateTime=true")
             .arg("-cp")
             .arg(classpath(libs))
             .arg("kafka.Kafka")
             .arg(self.config_path())
             .stdin(Stdio::null())
-            .stdout(log.try_clone().map_err(FixtureError::io("cloning log handle"))?)
+            .stdout(
+                log.try_clone()
+                    .map_err(FixtureError::io("cloning log handle"))?,
+            )
             .stderr(log)
             .process_group(0)
             .spawn()

@@ -24,8 +24,14 @@ pub struct SaslUser {
 /// The users every fixture broker accepts on its SASL_PLAINTEXT listener, with PLAIN and with
 /// SCRAM-SHA-256 and SCRAM-SHA-512 (their SCRAM credentials are written when storage is formatted).
 pub const SASL_USERS: [SaslUser; 2] = [
-    SaslUser { name: "alice", password: "alice-secret" },
-    SaslUser { name: "bob", password: "bob-secret" },
+    SaslUser {
+        name: "alice",
+        password: "alice-secret",
+    },
+    SaslUser {
+        name: "bob",
+        password: "bob-secret",
+    },
 ];
 
 /// How to build a cluster.
@@ -144,14 +150,22 @@ impl KafkaCluster {
         }
         kill_recorded_jvms(dir, "-KILL");
         if dir.exists() {
-            fs::remove_dir_all(dir).map_err(FixtureError::io(format!("removing {}", dir.display())))?;
+            fs::remove_dir_all(dir)
+                .map_err(FixtureError::io(format!("removing {}", dir.display())))?;
         }
         Ok(stopped)
     }
 
-    fn start_once(spec: &ClusterSpec, libs: &Path, guarded: bool) -> Result<KafkaCluster, FixtureError> {
+    fn start_once(
+        spec: &ClusterSpec,
+        libs: &Path,
+        guarded: bool,
+    ) -> Result<KafkaCluster, FixtureError> {
         let n = CLUSTERS.fetch_add(1, Ordering::Relaxed);
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
         let dir = std::env::temp_dir().join(format!(
             "kstreams-kafka-{}-{n}-{nanos:08x}",
             std::process::id()
@@ -165,7 +179,8 @@ impl KafkaCluster {
         dir: PathBuf,
         guarded: bool,
     ) -> Result<KafkaCluster, FixtureError> {
-        fs::create_dir_all(&dir).map_err(FixtureError::io(format!("creating {}", dir.display())))?;
+        fs::create_dir_all(&dir)
+            .map_err(FixtureError::io(format!("creating {}", dir.display())))?;
         let mut cluster = KafkaCluster {
             version: spec.version.clone(),
             dir,
@@ -182,7 +197,11 @@ impl KafkaCluster {
             .map(|i| format!("{}@127.0.0.1:{}", i + 1, ports[3 * i as usize + 2]))
             .collect::<Vec<_>>()
             .join(",");
-        let (rf, isr) = if spec.nodes >= 3 { (3, 2) } else { (spec.nodes as u16, 1) };
+        let (rf, isr) = if spec.nodes >= 3 {
+            (3, 2)
+        } else {
+            (spec.nodes as u16, 1)
+        };
         for i in 0..spec.nodes {
             let p = 3 * i as usize;
             let node_spec = NodeSpec {
@@ -218,12 +237,20 @@ impl KafkaCluster {
 
     /// The `bootstrap.servers` string for the PLAINTEXT listeners of all nodes.
     pub fn bootstrap(&self) -> String {
-        self.nodes.iter().map(Node::plaintext_addr).collect::<Vec<_>>().join(",")
+        self.nodes
+            .iter()
+            .map(Node::plaintext_addr)
+            .collect::<Vec<_>>()
+            .join(",")
     }
 
     /// The `bootstrap.servers` string for the SASL_PLAINTEXT listeners of all nodes.
     pub fn sasl_bootstrap(&self) -> String {
-        self.nodes.iter().map(Node::sasl_addr).collect::<Vec<_>>().join(",")
+        self.nodes
+            .iter()
+            .map(Node::sasl_addr)
+            .collect::<Vec<_>>()
+            .join(",")
     }
 
     /// Addresses of every node.
@@ -273,7 +300,10 @@ impl KafkaCluster {
 
     /// The log file of a node (kept until the cluster is dropped).
     pub fn log_path(&self, node_id: u32) -> Option<PathBuf> {
-        self.nodes.iter().find(|n| n.spec.node_id == node_id).map(Node::log_path)
+        self.nodes
+            .iter()
+            .find(|n| n.spec.node_id == node_id)
+            .map(Node::log_path)
     }
 }
 
@@ -321,7 +351,9 @@ rm -rf -- "$1"
 }
 
 fn recorded_jvms(dir: &Path) -> Vec<String> {
-    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
     entries
         .flatten()
         .filter_map(|e| fs::read_to_string(e.path().join("pid")).ok())
@@ -353,7 +385,10 @@ fn random_cluster_id() -> String {
         let _ = f.read_exact(&mut bytes);
     }
     // Mix in time and pid in case /dev/urandom was unreadable; uniqueness is all that matters here.
-    let salt = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+    let salt = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0)
         ^ u128::from(std::process::id());
     for (b, s) in bytes.iter_mut().zip(salt.to_le_bytes()) {
         *b ^= s;
@@ -365,7 +400,10 @@ fn base64_url_nopad(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
         let chars = chunk.len() + 1;
         for i in 0..chars {
             out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
@@ -382,7 +420,10 @@ mod tests {
     fn cluster_ids_look_like_kafka_uuids() {
         let id = random_cluster_id();
         assert_eq!(id.len(), 22, "{id}");
-        assert!(id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        assert!(
+            id.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        );
         assert_ne!(id, random_cluster_id());
     }
 

@@ -35,7 +35,9 @@ pub enum FixtureError {
         stderr: String,
     },
     /// A broker process could not be formatted or started, or never became ready.
-    #[error("Kafka broker {node_id} failed to {action}: {detail}\n--- last lines of {log} ---\n{log_tail}")]
+    #[error(
+        "Kafka broker {node_id} failed to {action}: {detail}\n--- last lines of {log} ---\n{log_tail}"
+    )]
     Broker {
         /// The KRaft node id of the broker.
         node_id: u32,

@@ -55,15 +55,26 @@ pub fn kafka() -> &'static SharedKafka {
 }
 
 fn start_shared() -> Result<SharedKafka, FixtureError> {
-    if let Some(bootstrap) = std::env::var("KAFKA_BOOTSTRAP").ok().filter(|b| !b.trim().is_empty()) {
-        let first = bootstrap.split(',').next().unwrap_or_default().trim().to_string();
+    if let Some(bootstrap) = std::env::var("KAFKA_BOOTSTRAP")
+        .ok()
+        .filter(|b| !b.trim().is_empty())
+    {
+        let first = bootstrap
+            .split(',')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
         return match api_versions(&first, Duration::from_secs(10)) {
             Ok(a) if a.error_code == 0 => Ok(SharedKafka::External { bootstrap }),
             Ok(a) => Err(FixtureError::External {
                 bootstrap,
                 detail: format!("ApiVersions error code {}", a.error_code),
             }),
-            Err(e) => Err(FixtureError::External { bootstrap, detail: e.to_string() }),
+            Err(e) => Err(FixtureError::External {
+                bootstrap,
+                detail: e.to_string(),
+            }),
         };
     }
     let cluster = KafkaCluster::start(ClusterSpec::single())?;
@@ -79,6 +90,13 @@ fn start_shared() -> Result<SharedKafka, FixtureError> {
 /// A topic name no other test (in this or an earlier run against the same cluster) has used.
 pub fn unique_topic(prefix: &str) -> String {
     static N: AtomicU32 = AtomicU32::new(0);
-    let millis = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
-    format!("{prefix}-{}-{}-{millis}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+    let millis = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
+    format!(
+        "{prefix}-{}-{}-{millis}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }

@@ -50,7 +50,9 @@ impl JavaPeer {
         which("javac")?;
         let libs = kafka_libs(version)?;
         let sources = repo_root().join("integration-tests/java/peers");
-        let classes = target_dir().join("java-peers").join(format!("kafka-{version}"));
+        let classes = target_dir()
+            .join("java-peers")
+            .join(format!("kafka-{version}"));
         let _lock = COMPILE.lock().unwrap_or_else(|e| e.into_inner());
         if stale(&sources, &classes) {
             let tmp = classes.with_extension("tmp");
@@ -87,7 +89,11 @@ impl JavaPeer {
             .arg("-Xmx256m")
             .arg("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
             .arg("-cp")
-            .arg(format!("{}:{}", self.classes.display(), classpath(&self.libs)))
+            .arg(format!(
+                "{}:{}",
+                self.classes.display(),
+                classpath(&self.libs)
+            ))
             .arg("JavaPeer")
             .args(args)
             .output()
@@ -115,7 +121,12 @@ impl JavaPeer {
         count: usize,
         props: &[(&str, &str)],
     ) -> Result<Vec<PeerAck>, FixtureError> {
-        let mut args = vec!["produce".into(), bootstrap.into(), topic.into(), count.to_string()];
+        let mut args = vec![
+            "produce".into(),
+            bootstrap.into(),
+            topic.into(),
+            count.to_string(),
+        ];
         args.extend(props.iter().map(|(k, v)| format!("{k}={v}")));
         let out = self.run(&args)?;
         out.lines()
@@ -154,7 +165,9 @@ impl JavaPeer {
 
 fn parse_record(line: &str) -> Result<PeerRecord, FixtureError> {
     let f: Vec<&str> = line.split('\t').collect();
-    let [p, o, t, k, v, h] = f.as_slice() else { return Err(bad_line(line)) };
+    let [p, o, t, k, v, h] = f.as_slice() else {
+        return Err(bad_line(line));
+    };
     let headers = if h.is_empty() {
         Vec::new()
     } else {
@@ -194,7 +207,10 @@ fn opt_hex(s: &str) -> Result<Option<Vec<u8>>, FixtureError> {
 }
 
 fn bad_line(line: &str) -> FixtureError {
-    FixtureError::Peer { action: "parse its output", detail: format!("unexpected line {line:?}") }
+    FixtureError::Peer {
+        action: "parse its output",
+        detail: format!("unexpected line {line:?}"),
+    }
 }
 
 fn target_dir() -> PathBuf {
@@ -206,9 +222,14 @@ fn target_dir() -> PathBuf {
 /// Whether any source is newer than the compiled classes (or there are none).
 fn stale(sources: &Path, classes: &Path) -> bool {
     let modified = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).ok();
-    let Some(built) = modified(&classes.join("JavaPeer.class")) else { return true };
+    let Some(built) = modified(&classes.join("JavaPeer.class")) else {
+        return true;
+    };
     fs::read_dir(sources)
-        .map(|rd| rd.flatten().any(|e| modified(&e.path()).is_none_or(|m| m > built)))
+        .map(|rd| {
+            rd.flatten()
+                .any(|e| modified(&e.path()).is_none_or(|m| m > built))
+        })
         .unwrap_or(true)
 }
 

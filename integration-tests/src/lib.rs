@@ -28,9 +28,9 @@ mod java_peer;
 mod ports;
 mod probe;
 
-pub use cluster::{ClusterSpec, KafkaCluster, NodeInfo, SaslUser, SASL_USERS};
+pub use cluster::{ClusterSpec, KafkaCluster, NodeInfo, SASL_USERS, SaslUser};
 pub use error::FixtureError;
-pub use fixture::{kafka, unique_topic, SharedKafka};
-pub use jars::{kafka_libs, kafka_version, DEFAULT_KAFKA_VERSION};
+pub use fixture::{SharedKafka, kafka, unique_topic};
+pub use jars::{DEFAULT_KAFKA_VERSION, kafka_libs, kafka_version};
 pub use java_peer::{JavaPeer, PeerAck, PeerRecord};
-pub use probe::{api_versions, ApiVersionsAnswer};
+pub use probe::{ApiVersionsAnswer, api_versions};

@@ -57,7 +57,9 @@ pub fn api_versions(addr: &str, timeout: Duration) -> std::io::Result<ApiVersion
     stream.read_exact(&mut len)?;
     let len = i32::from_be_bytes(len);
     if !(10..=1 << 20).contains(&len) {
-        return Err(invalid(format!("ApiVersions response length {len} is implausible")));
+        return Err(invalid(format!(
+            "ApiVersions response length {len} is implausible"
+        )));
     }
     let mut buf = vec![0u8; len as usize];
     stream.read_exact(&mut buf)?;
@@ -68,12 +70,16 @@ fn parse(buf: &[u8], correlation_id: i32) -> std::io::Result<ApiVersionsAnswer> 
     let mut r = Reader(buf);
     let got = r.i32()?;
     if got != correlation_id {
-        return Err(invalid(format!("correlation id {got}, expected {correlation_id}")));
+        return Err(invalid(format!(
+            "correlation id {got}, expected {correlation_id}"
+        )));
     }
     let error_code = r.i16()?;
     let n = r.i32()?;
     if n < 0 || n as usize * 6 > r.0.len() {
-        return Err(invalid(format!("api array length {n} does not fit the response")));
+        return Err(invalid(format!(
+            "api array length {n} does not fit the response"
+        )));
     }
     let apis = (0..n)
         .map(|_| Ok((r.i16()?, r.i16()?, r.i16()?)))

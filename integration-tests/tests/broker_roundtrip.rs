@@ -13,7 +13,9 @@ fn broker_answers_api_versions_with_the_apis_clients_need() {
     // Produce (0), Fetch (1), Metadata (3), ApiVersions (18), InitProducerId (22): every broker
     // version the project supports serves the flexible versions of these.
     for (key, min_max) in [(0, 9), (1, 12), (3, 9), (18, 3), (22, 2)] {
-        let (_, max) = answer.range(key).unwrap_or_else(|| panic!("api {key} missing"));
+        let (_, max) = answer
+            .range(key)
+            .unwrap_or_else(|| panic!("api {key} missing"));
         assert!(max >= min_max, "api {key}: broker max {max} < {min_max}");
     }
 }
@@ -24,11 +26,20 @@ fn java_producer_records_read_back_by_java_consumer() {
     let peer = JavaPeer::new().expect("Java peer");
     let topic = unique_topic("roundtrip");
     let acks = peer
-        .produce(&bootstrap, &topic, 50, &[("compression.type", "lz4"), ("linger.ms", "5")])
+        .produce(
+            &bootstrap,
+            &topic,
+            50,
+            &[("compression.type", "lz4"), ("linger.ms", "5")],
+        )
         .expect("produce");
     assert_eq!(acks.len(), 50);
     let offsets: Vec<i64> = acks.iter().map(|a| a.1).collect();
-    assert_eq!(offsets, (0..50).collect::<Vec<_>>(), "one partition, offsets in send order");
+    assert_eq!(
+        offsets,
+        (0..50).collect::<Vec<_>>(),
+        "one partition, offsets in send order"
+    );
 
     let records = peer
         .consume(&bootstrap, &topic, 50, Duration::from_secs(60), &[])
@@ -39,7 +50,10 @@ fn java_producer_records_read_back_by_java_consumer() {
         assert_eq!(r.timestamp, 1_700_000_000_000 + i as i64);
         assert_eq!(r.key.as_deref(), Some(format!("key-{i}").as_bytes()));
         assert_eq!(r.value.as_deref(), Some(format!("value-{i}").as_bytes()));
-        assert_eq!(r.headers, vec![("seq".to_string(), Some(i.to_string().into_bytes()))]);
+        assert_eq!(
+            r.headers,
+            vec![("seq".to_string(), Some(i.to_string().into_bytes()))]
+        );
     }
 }
 
@@ -57,7 +71,10 @@ fn sasl_listener_accepts_plain_and_scram_users_and_rejects_a_wrong_password() {
         } else {
             "org.apache.kafka.common.security.scram.ScramLoginModule"
         };
-        let jaas = format!(r#"{module} required username="{}" password="{}";"#, user.name, user.password);
+        let jaas = format!(
+            r#"{module} required username="{}" password="{}";"#,
+            user.name, user.password
+        );
         let props = [
             ("security.protocol", "SASL_PLAINTEXT"),
             ("sasl.mechanism", mechanism),
@@ -66,7 +83,9 @@ fn sasl_listener_accepts_plain_and_scram_users_and_rejects_a_wrong_password() {
         let topic = unique_topic(&format!("sasl-{}", mechanism.to_lowercase()));
         let acks = peer.produce(&sasl, &topic, 3, &props).expect(mechanism);
         assert_eq!(acks.len(), 3, "{mechanism}");
-        let back = peer.consume(&sasl, &topic, 3, Duration::from_secs(60), &props).expect(mechanism);
+        let back = peer
+            .consume(&sasl, &topic, 3, Duration::from_secs(60), &props)
+            .expect(mechanism);
         assert_eq!(back.len(), 3, "{mechanism}");
     }
 
