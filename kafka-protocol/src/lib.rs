@@ -12,7 +12,9 @@
 
 pub mod error;
 pub mod primitives;
+pub mod record;
 pub mod uuid;
 
 pub use error::{DecodeError, EncodeError};
+pub use message::{Message, Request};
 pub use uuid::Uuid;

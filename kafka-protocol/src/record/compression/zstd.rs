@@ -1,0 +1,53 @@
+//! Zstandard: the pure-Rust `structured-zstd` by default, the C library only with the `zstd-c`
+//! feature. Level 3, the Java client's default.
+
+use super::{Compression, CompressionError, read_bounded};
+
+const LEVEL: i32 = 3;
+
+/// The largest window a frame may ask for: 2^27 (128 MiB), what zstd level 22 can use and what
+/// the Java client's zstd-jni accepts by default.
+const MAX_WINDOW: u64 = 1 << 27;
+
+#[cfg(not(feature = "zstd-c"))]
+pub(super) fn compress(input: &[u8], out: &mut Vec<u8>) -> Result<(), CompressionError> {
+    use structured_zstd::encoding::{CompressionLevel, compress_slice_to_vec};
+    let frame = compress_slice_to_vec(input, CompressionLevel::Level(LEVEL));
+    out.extend_from_slice(&frame);
+    Ok(())
+}
+
+#[cfg(not(feature = "zstd-c"))]
+pub(super) fn decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, CompressionError> {
+    use structured_zstd::decoding::{FrameDecoder, StreamingDecoder};
+    let mut frame_decoder = FrameDecoder::new();
+    // A frame's window is memory the decoder reserves; never let it exceed what the output may
+    // be (rounded up to zstd's smallest window) nor zstd's usual ceiling.
+    let window = (limit as u64).clamp(1 << 10, MAX_WINDOW).next_power_of_two();
+    frame_decoder
+        .set_max_window_size(window.min(MAX_WINDOW))
+        .map_err(|e| CompressionError::corrupt(Compression::Zstd, e.to_string()))?;
+    let decoder = StreamingDecoder::new_with_decoder(input, frame_decoder);
+    read_bounded(Compression::Zstd, decoder, input.len().saturating_mul(4), limit)
+}
+
+#[cfg(feature = "zstd-c")]
+pub(super) fn compress(input: &[u8], out: &mut Vec<u8>) -> Result<(), CompressionError> {
+    let frame = ::zstd::bulk::compress(input, LEVEL).map_err(|source| CompressionError::Io {
+        codec: Compression::Zstd,
+        source,
+    })?;
+    out.extend_from_slice(&frame);
+    Ok(())
+}
+
+#[cfg(feature = "zstd-c")]
+pub(super) fn decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, CompressionError> {
+    let io = |source| CompressionError::Io {
+        codec: Compression::Zstd,
+        source,
+    };
+    let mut decoder = ::zstd::stream::read::Decoder::new(input).map_err(io)?;
+    decoder.window_log_max(27).map_err(io)?;
+    read_bounded(Compression::Zstd, decoder, input.len().saturating_mul(4), limit)
+}
