@@ -217,11 +217,11 @@ impl Node {
         let addr = self.plaintext_addr();
         let mut last = String::from("no answer yet");
         while Instant::now() < deadline {
-            if let Some(child) = self.process.as_mut() {
-                if let Ok(Some(status)) = child.try_wait() {
-                    self.process = None;
-                    return Err(self.failure("start", format!("the JVM exited with {status}")));
-                }
+            if let Some(child) = self.process.as_mut()
+                && let Ok(Some(status)) = child.try_wait()
+            {
+                self.process = None;
+                return Err(self.failure("start", format!("the JVM exited with {status}")));
             }
             match api_versions(&addr, Duration::from_secs(2)) {
                 Ok(a) if a.error_code == 0 => return Ok(()),

@@ -196,7 +196,7 @@ fn opt_hex(s: &str) -> Result<Option<Vec<u8>>, FixtureError> {
     if s == "-" {
         return Ok(None);
     }
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return Err(bad_line(s));
     }
     (0..s.len())
