@@ -10,7 +10,13 @@
 //! Layout: [`primitives`] holds the wire types (integers, varints, strings, tagged fields) that
 //! everything else is built from; [`error`] holds [`DecodeError`] and [`EncodeError`].
 
+#[macro_use]
+pub mod schema;
+
 pub mod error;
+pub mod header;
+pub mod message;
+pub mod messages;
 pub mod primitives;
 pub mod record;
 pub mod uuid;
