@@ -4,4 +4,12 @@
 //! producer, the group consumer and the admin client, with the Java client's semantics and
 //! configuration names. The streams runtime in `streams-core` stands on it.
 //!
-//! Status: nothing here yet beyond the crate itself; see the workspace README's status table.
+//! Status: the protocol-independent foundations are here: typed configuration for producer,
+//! consumer and admin ([`config`]), the Java-identical partitioner ([`partitioner`]), the
+//! exponential backoff used for reconnects and retries ([`backoff`]) and the SASL PLAIN and SCRAM
+//! client state machines ([`sasl`]). Connections, producer and consumer are still to come.
+
+pub mod backoff;
+pub mod config;
+pub mod partitioner;
+pub mod sasl;
