@@ -13,7 +13,11 @@ use record_common::{describe, golden_vectors, rebuild_set};
 fn every_golden_vector_decodes_as_java_describes_it() {
     let vectors = golden_vectors();
     // 5 codecs x 3 v2 vectors, log-append-time, 2 markers, 8 legacy, multi-batch.
-    assert_eq!(vectors.len(), 27, "golden vector set changed; update this count");
+    assert_eq!(
+        vectors.len(),
+        27,
+        "golden vector set changed; update this count"
+    );
     for (name, bin, txt) in vectors {
         let ours = describe(bin);
         assert_eq!(ours, txt, "vector {name}: our decoding differs from Java's");

@@ -68,9 +68,8 @@ fn java_reads_every_batch_we_build() {
         "this test needs `java` (17+) on PATH to check that Kafka's Java client reads our \
          batches; install a JDK (e.g. apt-get install openjdk-17-jdk-headless): {java_ok:?}"
     );
-    let libs = kafka_libs().unwrap_or_else(|e| {
-        panic!("this test needs the Kafka jars from scripts/kafka-fetch: {e}")
-    });
+    let libs = kafka_libs()
+        .unwrap_or_else(|e| panic!("this test needs the Kafka jars from scripts/kafka-fetch: {e}"));
 
     let dir = std::env::temp_dir().join(format!("kp-record-interop-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -85,8 +84,7 @@ fn java_reads_every_batch_we_build() {
         expected.insert(format!("{name}.bin"), describe(bytes.clone()));
     }
 
-    let program =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("golden/java/RecordBatchVectors.java");
+    let program = Path::new(env!("CARGO_MANIFEST_DIR")).join("golden/java/RecordBatchVectors.java");
     let output = Command::new("java")
         .arg("-cp")
         .arg(format!("{}/*", libs.display()))

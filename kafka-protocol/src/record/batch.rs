@@ -273,9 +273,12 @@ impl RecordBatch {
 
     /// Iterates the records, refusing to decompress more than `limit` bytes.
     pub fn records_with_limit(&self, limit: usize) -> Result<Records, RecordError> {
-        let data = match self.compression()? {
+        let codec = self.compression()?;
+        let data = match codec {
+            // Like Java, an empty batch (compaction can leave one) has nothing to decompress.
+            _ if self.record_count() == 0 => Bytes::new(),
             Compression::None => self.raw_records(),
-            codec => Bytes::from(codec.decompress(&self.bytes[BATCH_HEADER_SIZE..], limit)?),
+            _ => Bytes::from(codec.decompress(&self.bytes[BATCH_HEADER_SIZE..], limit)?),
         };
         let log_append_time = match self.timestamp_type() {
             TimestampType::LogAppendTime => Some(self.max_timestamp()),

@@ -107,7 +107,9 @@ impl ControlRecord {
         // Java reads version and type and ignores any further key bytes (newer versions may add
         // fields); we do the same.
         if key.len() < 4 {
-            return Err(RecordError::InvalidControlRecord("key shorter than 4 bytes"));
+            return Err(RecordError::InvalidControlRecord(
+                "key shorter than 4 bytes",
+            ));
         }
         let version = i16::from_be_bytes([key[0], key[1]]);
         let kind = ControlRecordType::from_id(i16::from_be_bytes([key[2], key[3]]));

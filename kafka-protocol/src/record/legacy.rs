@@ -74,16 +74,7 @@ impl LegacyMessage {
 
     /// Checks the stored CRC32 against the bytes from the magic to the end.
     pub fn verify_crc(&self) -> Result<(), RecordError> {
-        let stored = self.crc();
-        let computed = crc32fast::hash(&self.bytes[MAGIC..]);
-        if stored != computed {
-            return Err(RecordError::ChecksumMismatch {
-                what: "message CRC32",
-                stored,
-                computed,
-            });
-        }
-        Ok(())
+        check_crc(&self.bytes)
     }
 
     /// The entry's bytes, exactly as received.
@@ -178,8 +169,9 @@ impl LegacyMessage {
                 });
             }
             let end = pos + LOG_OVERHEAD + size as usize;
-            let message = LegacyMessage::parse(inner.slice(pos..end))?;
-            message.verify_crc()?;
+            let entry = inner.slice(pos..end);
+            check_crc(&entry)?;
+            let message = LegacyMessage::parse(entry)?;
             if message.magic() != self.magic() {
                 return Err(RecordError::InnerMagicMismatch {
                     outer: self.magic(),
@@ -208,6 +200,28 @@ impl LegacyMessage {
             })
             .collect())
     }
+}
+
+/// Checks a legacy entry's CRC32 before its fields are parsed, so corruption is reported as a
+/// checksum failure rather than as whatever field it happened to garble.
+pub(crate) fn check_crc(entry: &[u8]) -> Result<(), RecordError> {
+    if entry.len() <= MAGIC {
+        return Err(RecordError::LengthTooSmall {
+            what: "legacy message",
+            length: entry.len() as i64,
+            minimum: MAGIC + 1,
+        });
+    }
+    let stored = be_i32(entry, CRC) as u32;
+    let computed = crc32fast::hash(&entry[MAGIC..]);
+    if stored != computed {
+        return Err(RecordError::ChecksumMismatch {
+            what: "message CRC32",
+            stored,
+            computed,
+        });
+    }
+    Ok(())
 }
 
 fn read_bytes(

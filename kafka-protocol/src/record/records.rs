@@ -227,8 +227,8 @@ impl Records {
     fn decode_one(&mut self) -> Result<Record, RecordError> {
         let data = &self.data;
         let mut cursor = &data[self.pos..];
-        let length = read_varint(&mut cursor, "record length")
-            .map_err(RecordError::primitive("record"))?;
+        let length =
+            read_varint(&mut cursor, "record length").map_err(RecordError::primitive("record"))?;
         if length < 0 || length as usize > cursor.len() {
             return Err(RecordError::InvalidLength {
                 what: "record",
@@ -251,12 +251,12 @@ impl Records {
         // attributes: unused by every Kafka version so far.
         body = &body[1..];
         let timestamp_delta = read_varlong(&mut body, "timestamp delta").map_err(prim)?;
-        let offset_delta = read_varint(&mut body, "offset delta")
-            .map_err(RecordError::primitive("record"))?;
+        let offset_delta =
+            read_varint(&mut body, "offset delta").map_err(RecordError::primitive("record"))?;
         let key = read_field(&mut body, start_len, body_pos, data, "record key")?;
         let value = read_field(&mut body, start_len, body_pos, data, "record value")?;
-        let header_count = read_varint(&mut body, "header count")
-            .map_err(RecordError::primitive("record"))?;
+        let header_count =
+            read_varint(&mut body, "header count").map_err(RecordError::primitive("record"))?;
         if header_count < 0 {
             return Err(RecordError::InvalidLength {
                 what: "header count",

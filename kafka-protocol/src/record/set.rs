@@ -10,7 +10,7 @@ use bytes::Bytes;
 use super::batch::{LENGTH, MAGIC, RecordBatch, be_i32, be_i64};
 use super::compression::DEFAULT_MAX_DECOMPRESSED_BYTES;
 use super::error::RecordError;
-use super::legacy::{LegacyMessage, MIN_MESSAGE_SIZE_V0};
+use super::legacy::{LegacyMessage, MIN_MESSAGE_SIZE_V0, check_crc};
 use super::records::{Record, Records};
 use super::{HEADER_SIZE_UP_TO_MAGIC, LOG_OVERHEAD};
 
@@ -170,11 +170,10 @@ impl Batches {
             }
             Batch::V2(batch)
         } else {
-            let message = LegacyMessage::parse(bytes)?;
             if self.verify_crc {
-                message.verify_crc()?;
+                check_crc(&bytes)?;
             }
-            Batch::Legacy(message)
+            Batch::Legacy(LegacyMessage::parse(bytes)?)
         };
         self.pos += size;
         Ok(Some(batch))

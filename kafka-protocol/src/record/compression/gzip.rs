@@ -11,8 +11,9 @@ use super::{Compression, CompressionError, read_bounded};
 pub(super) fn compress(input: &[u8], out: &mut Vec<u8>) -> Result<(), CompressionError> {
     // Java writes OS = 0 where flate2 defaults to 255 ("unknown"); matching it keeps our header
     // byte-identical to the Java client's.
-    let mut encoder: GzEncoder<&mut Vec<u8>> =
-        GzBuilder::new().operating_system(0).write(out, Level::new(6));
+    let mut encoder: GzEncoder<&mut Vec<u8>> = GzBuilder::new()
+        .operating_system(0)
+        .write(out, Level::new(6));
     let io = |source| CompressionError::Io {
         codec: Compression::Gzip,
         source,
@@ -25,5 +26,10 @@ pub(super) fn compress(input: &[u8], out: &mut Vec<u8>) -> Result<(), Compressio
 pub(super) fn decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, CompressionError> {
     // Java's GZIPInputStream reads concatenated members, so we do too.
     let decoder = flate2::read::MultiGzDecoder::new(input);
-    read_bounded(Compression::Gzip, decoder, input.len().saturating_mul(4), limit)
+    read_bounded(
+        Compression::Gzip,
+        decoder,
+        input.len().saturating_mul(4),
+        limit,
+    )
 }

@@ -68,7 +68,9 @@ pub(super) fn decompress(
         _ => return Err(corrupt("frame descriptor truncated")),
     };
     if flg & 0b1100_0000 != FLG_VERSION_1 {
-        return Err(corrupt(format!("unsupported frame version in FLG {flg:#04x}")));
+        return Err(corrupt(format!(
+            "unsupported frame version in FLG {flg:#04x}"
+        )));
     }
     if flg & 0b11 != 0 || bd & 0b1000_1111 != 0 {
         return Err(corrupt("reserved frame descriptor bits set"));
@@ -222,6 +224,57 @@ mod tests {
             xxh32(b"Nobody inspects the spammish repetition", 0),
             0xE229_3B2F
         );
+    }
+
+    #[test]
+    fn magic_zero_broken_header_checksum_is_accepted_only_when_asked() {
+        let data = b"old clients hashed the magic number into the descriptor checksum".repeat(50);
+        let mut frame = Vec::new();
+        compress(&data, &mut frame).unwrap();
+        // Rewrite HC the way pre-0.10 clients computed it: over magic and descriptor.
+        frame[6] = header_checksum(&frame[..6]);
+        assert_ne!(frame[6], header_checksum(&frame[4..6]));
+        assert!(decompress(&frame, 1 << 20, false).is_err());
+        assert_eq!(decompress(&frame, 1 << 20, true).unwrap(), data);
+    }
+
+    #[test]
+    fn incompressible_blocks_are_stored_raw_and_split_at_64k() {
+        let mut x = 0x1234_5678_9abc_def0u64;
+        let noise: Vec<u8> = (0..150_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect();
+        let mut frame = Vec::new();
+        compress(&noise, &mut frame).unwrap();
+        let first = u32::from_le_bytes(frame[7..11].try_into().unwrap());
+        assert_eq!(first, UNCOMPRESSED_BIT | BLOCK_SIZE as u32);
+        assert_eq!(decompress(&frame, 1 << 20, false).unwrap(), noise);
+    }
+
+    #[test]
+    fn checksummed_frames_from_other_writers_are_verified() {
+        // A frame with block and content checksums, as lz4's reference CLI may write.
+        let data = b"checksums everywhere ".repeat(10);
+        let flg =
+            FLG_VERSION_1 | FLG_BLOCK_INDEPENDENCE | FLG_BLOCK_CHECKSUM | FLG_CONTENT_CHECKSUM;
+        let mut frame = MAGIC.to_le_bytes().to_vec();
+        frame.extend_from_slice(&[flg, BD_64KB]);
+        frame.push(header_checksum(&[flg, BD_64KB]));
+        let block = lz4_flex::block::compress(&data);
+        frame.extend_from_slice(&(block.len() as u32).to_le_bytes());
+        frame.extend_from_slice(&block);
+        frame.extend_from_slice(&xxh32(&block, 0).to_le_bytes());
+        frame.extend_from_slice(&0u32.to_le_bytes());
+        frame.extend_from_slice(&xxh32(&data, 0).to_le_bytes());
+        assert_eq!(decompress(&frame, 1 << 20, false).unwrap(), data);
+        let last = frame.len() - 1;
+        frame[last] ^= 1;
+        assert!(decompress(&frame, 1 << 20, false).is_err());
     }
 
     #[test]

@@ -21,14 +21,18 @@ pub(super) fn compress(input: &[u8], out: &mut Vec<u8>) -> Result<(), Compressio
 pub(super) fn decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, CompressionError> {
     use structured_zstd::decoding::{FrameDecoder, StreamingDecoder};
     let mut frame_decoder = FrameDecoder::new();
-    // A frame's window is memory the decoder reserves; never let it exceed what the output may
-    // be (rounded up to zstd's smallest window) nor zstd's usual ceiling.
-    let window = (limit as u64).clamp(1 << 10, MAX_WINDOW).next_power_of_two();
+    // The window is not tied to `limit`: Java's streaming compressor declares a 2 MiB window
+    // for level 3 even for a tiny batch. The output limit is enforced while reading instead.
     frame_decoder
-        .set_max_window_size(window.min(MAX_WINDOW))
+        .set_max_window_size(MAX_WINDOW)
         .map_err(|e| CompressionError::corrupt(Compression::Zstd, e.to_string()))?;
     let decoder = StreamingDecoder::new_with_decoder(input, frame_decoder);
-    read_bounded(Compression::Zstd, decoder, input.len().saturating_mul(4), limit)
+    read_bounded(
+        Compression::Zstd,
+        decoder,
+        input.len().saturating_mul(4),
+        limit,
+    )
 }
 
 #[cfg(feature = "zstd-c")]
@@ -49,5 +53,10 @@ pub(super) fn decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Compress
     };
     let mut decoder = ::zstd::stream::read::Decoder::new(input).map_err(io)?;
     decoder.window_log_max(27).map_err(io)?;
-    read_bounded(Compression::Zstd, decoder, input.len().saturating_mul(4), limit)
+    read_bounded(
+        Compression::Zstd,
+        decoder,
+        input.len().saturating_mul(4),
+        limit,
+    )
 }
