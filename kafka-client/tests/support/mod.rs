@@ -1,0 +1,74 @@
+//! Compiling and running the Java programs in `tests/java/` against the cached Kafka jars.
+//!
+//! A missing JDK or jar cache fails the test with instructions; it never skips, because a
+//! silently skipped conformance test looks exactly like a passing one.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("crate inside the workspace")
+        .to_path_buf()
+}
+
+fn require_tool(tool: &str) {
+    let found = Command::new(tool)
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "`{tool}` is needed to compare against the Java client; install a JDK 17+ \
+         (e.g. `apt-get install openjdk-17-jdk-headless`) and put `{tool}` on PATH"
+    );
+}
+
+/// The directory with the Kafka jars, from `scripts/kafka-fetch`.
+fn kafka_libs() -> String {
+    let script = workspace_root().join("scripts/kafka-fetch");
+    let out = Command::new(&script)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
+    assert!(
+        out.status.success(),
+        "{} failed (it needs Maven and network access once to cache the Kafka jars): {}",
+        script.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// Compiles `tests/java/<class>.java` and runs it with `args`; returns its standard output.
+pub(crate) fn run_java(class: &str, args: &[&str]) -> String {
+    require_tool("javac");
+    require_tool("java");
+    let classpath = format!("{}/*", kafka_libs());
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/java/{class}.java"));
+    let classes = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("java-{class}"));
+    std::fs::create_dir_all(&classes).expect("create class output directory");
+    let javac = Command::new("javac")
+        .args(["-nowarn", "-cp", &classpath, "-d"])
+        .arg(&classes)
+        .arg(&source)
+        .output()
+        .expect("run javac");
+    assert!(
+        javac.status.success(),
+        "javac {class}: {}",
+        String::from_utf8_lossy(&javac.stderr)
+    );
+    let run_classpath = format!("{classpath}:{}", classes.display());
+    let java = Command::new("java")
+        .args(["-cp", &run_classpath, class])
+        .args(args)
+        .output()
+        .expect("run java");
+    assert!(
+        java.status.success(),
+        "java {class}: {}",
+        String::from_utf8_lossy(&java.stderr)
+    );
+    String::from_utf8(java.stdout).expect("java output is UTF-8")
+}
