@@ -55,6 +55,17 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Fields Kafka renamed without changing the wire: (our name, the older JSON name).
+const RENAMED: &[(&str, &str)] = &[
+    // TxnOffsetCommitRequest, renamed in 4.0 when KIP-848 groups started sending member epochs.
+    ("generationidormemberepoch", "generationid"),
+];
+
+fn same_field(json_key: &str, ours: &str) -> bool {
+    let (j, o) = (norm(json_key), norm(ours));
+    j == o || RENAMED.iter().any(|(new, old)| o == *new && j == *old)
+}
+
 /// Field names compared without case or underscores: `topic_id` matches `topicId`.
 fn norm(name: &str) -> String {
     name.trim_start_matches("r#")
@@ -94,7 +105,7 @@ fn compare(path: &str, ours: &Value, theirs: &Json) -> Result<(), String> {
         (Value::Struct(fields), Json::Object(map)) => {
             let mut seen = BTreeSet::new();
             for (name, v) in fields {
-                let key = map.keys().find(|k| norm(k) == norm(name));
+                let key = map.keys().find(|k| same_field(k, name));
                 match key {
                     Some(k) => {
                         seen.insert(k.clone());

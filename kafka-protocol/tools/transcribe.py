@@ -161,7 +161,7 @@ def rust_type(fd):
 def rust_default(fd):
     spec = fd['spec']
     d = spec.get('default')
-    d = None if d is None else str(d)
+    d = None if d is None else (str(d).lower() if isinstance(d, bool) else str(d))
     t = fd['elem']
     nullable = fd['nullable'] is not None
     if d == 'null':

@@ -146,6 +146,14 @@ macro_rules! kafka_struct {
                 ::bytes::BufMut::put_i8(buf, -1);
                 Ok(())
             }
+            fn write_present(
+                &self,
+                buf: &mut ::bytes::BytesMut,
+                cx: $crate::schema::Ctx,
+            ) -> Result<(), $crate::error::EncodeError> {
+                ::bytes::BufMut::put_i8(buf, 1);
+                self.encode_body(buf, cx)
+            }
         }
     };
 

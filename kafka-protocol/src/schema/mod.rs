@@ -46,6 +46,11 @@ pub trait Nullable: Field {
     fn read_nullable(buf: &mut Bytes, cx: Ctx) -> Result<Option<Self>, DecodeError>;
     /// Appends the null form.
     fn write_null(buf: &mut BytesMut, cx: Ctx) -> Result<(), EncodeError>;
+    /// Appends a present value in a version where the field is nullable. Only structs differ
+    /// from [`Field::write`]: they are preceded by a presence marker.
+    fn write_present(&self, buf: &mut BytesMut, cx: Ctx) -> Result<(), EncodeError> {
+        self.write(buf, cx, false)
+    }
 }
 
 impl<T: Nullable> Field for Option<T> {
@@ -61,6 +66,7 @@ impl<T: Nullable> Field for Option<T> {
     #[inline]
     fn write(&self, buf: &mut BytesMut, cx: Ctx, nullable: bool) -> Result<(), EncodeError> {
         match self {
+            Some(v) if nullable => v.write_present(buf, cx),
             Some(v) => v.write(buf, cx, false),
             None if nullable => T::write_null(buf, cx),
             None => Err(EncodeError::UnexpectedNull),

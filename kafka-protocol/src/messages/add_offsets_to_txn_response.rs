@@ -1,0 +1,21 @@
+//! AddOffsetsToTxnResponse (API key 25), versions 0-4.
+//!
+//! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
+
+kafka_struct! {
+    /// The AddOffsetsToTxn response (API key 25).
+    pub struct AddOffsetsToTxnResponse {
+        /// Duration in milliseconds for which the request was throttled due to a quota
+        /// violation, or zero if the request did not violate any quota.
+        pub throttle_time_ms: i32 = versions(0..),
+        /// The response error code, or 0 if there was no error.
+        pub error_code: i16 = versions(0..),
+    }
+}
+
+kafka_message!(
+    AddOffsetsToTxnResponse,
+    api_key = 25,
+    versions = 0..=4,
+    flexible = Some(3)
+);

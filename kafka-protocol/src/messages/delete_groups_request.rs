@@ -1,0 +1,19 @@
+//! DeleteGroupsRequest (API key 42), versions 0-3.
+//!
+//! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
+
+kafka_struct! {
+    /// The DeleteGroups request (API key 42).
+    pub struct DeleteGroupsRequest {
+        /// The group names to delete.
+        pub groups_names: Vec<String> = versions(0..),
+    }
+}
+
+kafka_message!(
+    DeleteGroupsRequest,
+    api_key = 42,
+    versions = 0..=3,
+    flexible = Some(2)
+);
+kafka_request!(DeleteGroupsRequest => super::DeleteGroupsResponse);
