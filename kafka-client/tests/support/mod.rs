@@ -3,8 +3,10 @@
 //! A missing JDK or jar cache fails the test with instructions; it never skips, because a
 //! silently skipped conformance test looks exactly like a passing one.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -40,8 +42,22 @@ fn kafka_libs() -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
-/// Compiles `tests/java/<class>.java` and runs it with `args`; returns its standard output.
-pub(crate) fn run_java(class: &str, args: &[&str]) -> String {
+/// Compiles `tests/java/<class>.java` once per test process (tests run in parallel and must not
+/// start `java` while another `javac` rewrites the class file); returns the class path.
+fn compile_java(class: &str) -> String {
+    static COMPILED: Mutex<BTreeMap<String, String>> = Mutex::new(BTreeMap::new());
+    let mut compiled = COMPILED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(classpath) = compiled.get(class) {
+        return classpath.clone();
+    }
+    let classpath = compile_java_uncached(class);
+    compiled.insert(class.to_owned(), classpath.clone());
+    classpath
+}
+
+fn compile_java_uncached(class: &str) -> String {
     require_tool("javac");
     require_tool("java");
     let classpath = format!("{}/*", kafka_libs());
@@ -59,9 +75,15 @@ pub(crate) fn run_java(class: &str, args: &[&str]) -> String {
         "javac {class}: {}",
         String::from_utf8_lossy(&javac.stderr)
     );
-    let run_classpath = format!("{classpath}:{}", classes.display());
+    format!("{classpath}:{}", classes.display())
+}
+
+/// Compiles `tests/java/<class>.java` and runs it with `args`; returns its standard output.
+#[allow(dead_code)] // Each test crate uses its own subset of these helpers.
+pub(crate) fn run_java(class: &str, args: &[&str]) -> String {
+    let classpath = compile_java(class);
     let java = Command::new("java")
-        .args(["-cp", &run_classpath, class])
+        .args(["-cp", &classpath, class])
         .args(args)
         .output()
         .expect("run java");
@@ -71,4 +93,17 @@ pub(crate) fn run_java(class: &str, args: &[&str]) -> String {
         String::from_utf8_lossy(&java.stderr)
     );
     String::from_utf8(java.stdout).expect("java output is UTF-8")
+}
+
+/// Compiles `tests/java/<class>.java` and starts it with piped stdin and stdout.
+#[allow(dead_code)] // Each test crate uses its own subset of these helpers.
+pub(crate) fn spawn_java(class: &str, args: &[&str]) -> Child {
+    let classpath = compile_java(class);
+    Command::new("java")
+        .args(["-cp", &classpath, class])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start java")
 }
