@@ -13,3 +13,6 @@ pub mod backoff;
 pub mod config;
 pub mod partitioner;
 pub mod sasl;
+pub mod connection;
+pub mod error;
+pub use error::{Error, KafkaCode};

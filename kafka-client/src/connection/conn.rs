@@ -1,0 +1,611 @@
+//! One TCP connection to one broker: the tokio driver around [`super::frame`].
+//!
+//! Setup runs in the caller's task, strictly request-by-request: TCP connect, ApiVersions
+//! (choosing the highest version both sides speak), then SASL if configured. After that two
+//! tasks own the socket: a writer that coalesces queued frames into one write (pipelining), and
+//! a reader that matches each response to the oldest outstanding request. Callers encode and
+//! decode bodies in their own tasks, so the socket tasks only move bytes.
+//!
+//! A request that times out closes the connection, as the Java client does: the broker may be
+//! stuck, and later responses on the same socket would arrive behind the lost one anyway.
+
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use kafka_protocol::messages::{
+    ApiVersionsRequest, ApiVersionsResponse, SaslAuthenticateRequest, SaslHandshakeRequest,
+};
+use kafka_protocol::{Message, Request};
+use tokio::io::{AsyncReadExt, AsyncWriteExt, BufWriter};
+use tokio::net::TcpStream;
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::AbortHandle;
+
+use super::frame::{Expect, InFlight, MAX_RESPONSE_SIZE, encode_request};
+use super::versions::BrokerVersions;
+use crate::config::SaslConfig;
+use crate::error::{Error, KafkaCode, Result};
+use crate::sasl::SaslClient;
+
+/// The software name sent in ApiVersions v3+ (the broker checks it against
+/// `[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?`).
+const SOFTWARE_NAME: &str = "kstreams-rs";
+
+/// How to open a connection.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// `client.id`.
+    pub client_id: String,
+    /// `request.timeout.ms`: how long a request may wait for its response.
+    pub request_timeout: Duration,
+    /// `socket.connection.setup.timeout.ms`: TCP connect plus handshakes.
+    pub setup_timeout: Duration,
+    /// SASL credentials, for `SASL_PLAINTEXT`.
+    pub sasl: Option<SaslConfig>,
+}
+
+impl ConnectOptions {
+    /// Options from the shared client configuration.
+    pub fn from_config(common: &crate::config::CommonConfig) -> Result<Self> {
+        if common.security_protocol.uses_tls() {
+            return Err(Error::Config(crate::config::ConfigError::Unsupported {
+                key: "security.protocol".into(),
+                role: "client",
+                reason: "TLS is not implemented yet; use PLAINTEXT or SASL_PLAINTEXT",
+            }));
+        }
+        Ok(ConnectOptions {
+            client_id: common.client_id.clone(),
+            request_timeout: common.request_timeout,
+            setup_timeout: common.socket_connection_setup_timeout,
+            sasl: if common.security_protocol.uses_sasl() {
+                common.sasl.clone()
+            } else {
+                None
+            },
+        })
+    }
+}
+
+/// A frame for the writer, with the response slot when one is expected.
+struct Outgoing {
+    frame: Bytes,
+    expect: Option<(Expect, oneshot::Sender<Result<Bytes>>)>,
+}
+
+type Pending = oneshot::Sender<Result<Bytes>>;
+
+struct Shared {
+    broker: String,
+    client_id: String,
+    request_timeout: Duration,
+    versions: BrokerVersions,
+    next_correlation: AtomicI32,
+    in_flight: Mutex<InFlight<Pending>>,
+    closed: AtomicBool,
+    outstanding: AtomicUsize,
+    tasks: Mutex<Vec<AbortHandle>>,
+}
+
+impl Shared {
+    /// Marks the connection dead and fails everything outstanding.
+    fn fail_all(&self) {
+        self.closed.store(true, Ordering::SeqCst);
+        let drained: Vec<_> = {
+            let mut q = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+            q.drain().collect()
+        };
+        for (_, tx) in drained {
+            let _ = tx.send(Err(Error::Disconnected {
+                broker: self.broker.clone(),
+            }));
+        }
+    }
+
+    fn abort(&self) {
+        self.fail_all();
+        for t in self
+            .tasks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain(..)
+        {
+            t.abort();
+        }
+    }
+}
+
+/// A cheap, cloneable handle to one broker connection.
+#[derive(Clone)]
+pub struct Connection {
+    shared: Arc<Shared>,
+    tx: mpsc::Sender<Outgoing>,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("broker", &self.shared.broker)
+            .field("closed", &self.is_closed())
+            .finish()
+    }
+}
+
+impl Connection {
+    /// Connects to `addr` (`host:port`), negotiates versions and authenticates.
+    pub async fn connect(addr: &str, opts: &ConnectOptions) -> Result<Connection> {
+        match tokio::time::timeout(opts.setup_timeout, Self::setup(addr, opts)).await {
+            Ok(r) => r,
+            Err(_) => Err(Error::Timeout {
+                what: format!("connecting to {addr}"),
+                after: opts.setup_timeout,
+            }),
+        }
+    }
+
+    async fn setup(addr: &str, opts: &ConnectOptions) -> Result<Connection> {
+        let io = |source| Error::Io {
+            broker: addr.to_owned(),
+            source,
+        };
+        let mut stream = TcpStream::connect(addr).await.map_err(io)?;
+        stream.set_nodelay(true).map_err(io)?;
+        let mut setup = Setup {
+            stream: &mut stream,
+            broker: addr,
+            client_id: &opts.client_id,
+            correlation: 0,
+        };
+        let versions = setup.api_versions().await?;
+        if let Some(sasl) = &opts.sasl {
+            setup.authenticate(sasl, &versions).await?;
+        }
+        let correlation = setup.correlation;
+        Ok(Self::spawn(stream, addr, opts, versions, correlation))
+    }
+
+    fn spawn(
+        stream: TcpStream,
+        addr: &str,
+        opts: &ConnectOptions,
+        versions: BrokerVersions,
+        correlation: i32,
+    ) -> Connection {
+        let (read, write) = stream.into_split();
+        let shared = Arc::new(Shared {
+            broker: addr.to_owned(),
+            client_id: opts.client_id.clone(),
+            request_timeout: opts.request_timeout,
+            versions,
+            next_correlation: AtomicI32::new(correlation),
+            in_flight: Mutex::new(InFlight::default()),
+            closed: AtomicBool::new(false),
+            outstanding: AtomicUsize::new(0),
+            tasks: Mutex::new(Vec::new()),
+        });
+        // Bounded: a burst of requests waits here instead of growing an unbounded queue.
+        let (tx, rx) = mpsc::channel(256);
+        let reader = tokio::spawn(read_loop(read, shared.clone()));
+        let writer = tokio::spawn(write_loop(write, rx, shared.clone()));
+        shared
+            .tasks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend([reader.abort_handle(), writer.abort_handle()]);
+        Connection { shared, tx }
+    }
+
+    /// `host:port` of the broker.
+    pub fn broker(&self) -> &str {
+        &self.shared.broker
+    }
+
+    /// The broker's advertised API versions.
+    pub fn versions(&self) -> &BrokerVersions {
+        &self.shared.versions
+    }
+
+    /// Whether the connection has failed or been closed.
+    pub fn is_closed(&self) -> bool {
+        self.shared.closed.load(Ordering::SeqCst) || self.tx.is_closed()
+    }
+
+    /// Requests sent whose responses have not arrived.
+    pub fn outstanding(&self) -> usize {
+        self.shared.outstanding.load(Ordering::Relaxed)
+    }
+
+    /// The version of `R` to use with this broker.
+    pub fn version_for<R: Message>(&self) -> Result<i16> {
+        self.shared
+            .versions
+            .negotiate::<R>()
+            .ok_or_else(|| Error::UnsupportedApi {
+                broker: self.shared.broker.clone(),
+                api: R::NAME,
+            })
+    }
+
+    /// Sends `req` at the negotiated version and waits for its response.
+    pub async fn send<R: Request>(&self, req: &R) -> Result<R::Response> {
+        let version = self.version_for::<R>()?;
+        self.send_version(req, version).await
+    }
+
+    /// Sends `req` at `version` and waits for its response (at most `request.timeout.ms`).
+    pub async fn send_version<R: Request>(&self, req: &R, version: i16) -> Result<R::Response> {
+        let body = self.send_raw(req, version).await?;
+        R::Response::decode_exact(body, version).map_err(|source| Error::Decode {
+            broker: self.shared.broker.clone(),
+            source,
+        })
+    }
+
+    /// Sends a request that gets no response (Produce with `acks=0`).
+    pub async fn send_no_response<R: Request>(&self, req: &R, version: i16) -> Result<()> {
+        let (frame, _) = self.encode(req, version)?;
+        self.tx
+            .send(Outgoing {
+                frame,
+                expect: None,
+            })
+            .await
+            .map_err(|_| self.disconnected())
+    }
+
+    fn encode<R: Request>(&self, req: &R, version: i16) -> Result<(Bytes, i32)> {
+        if self.is_closed() {
+            return Err(self.disconnected());
+        }
+        let correlation_id = self.shared.next_correlation.fetch_add(1, Ordering::Relaxed);
+        let mut buf = BytesMut::with_capacity(256);
+        encode_request(&mut buf, req, version, correlation_id, &self.shared.client_id)?;
+        Ok((buf.freeze(), correlation_id))
+    }
+
+    /// Sends `req` and returns the raw response body.
+    async fn send_raw<R: Request>(&self, req: &R, version: i16) -> Result<Bytes> {
+        let (frame, correlation_id) = self.encode(req, version)?;
+        let (tx, rx) = oneshot::channel();
+        let expect = Expect::of::<R>(version, correlation_id);
+        self.shared.outstanding.fetch_add(1, Ordering::Relaxed);
+        let _guard = Outstanding(&self.shared.outstanding);
+        self.tx
+            .send(Outgoing {
+                frame,
+                expect: Some((expect, tx)),
+            })
+            .await
+            .map_err(|_| self.disconnected())?;
+        match tokio::time::timeout(self.shared.request_timeout, rx).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) => Err(self.disconnected()),
+            Err(_) => {
+                tracing::debug!(broker = %self.shared.broker, api = R::NAME, "request timed out; closing the connection");
+                self.shared.abort();
+                Err(Error::Timeout {
+                    what: format!("{} request to {}", R::NAME, self.shared.broker),
+                    after: self.shared.request_timeout,
+                })
+            }
+        }
+    }
+
+    /// Stops accepting requests, waits up to `timeout` for outstanding responses, then closes.
+    pub async fn close(&self, timeout: Duration) {
+        let deadline = tokio::time::Instant::now() + timeout;
+        while self.outstanding() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        self.shared.abort();
+    }
+
+    fn disconnected(&self) -> Error {
+        Error::Disconnected {
+            broker: self.shared.broker.clone(),
+        }
+    }
+}
+
+struct Outstanding<'a>(&'a AtomicUsize);
+
+impl Drop for Outstanding<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+async fn write_loop(
+    write: OwnedWriteHalf,
+    mut rx: mpsc::Receiver<Outgoing>,
+    shared: Arc<Shared>,
+) {
+    let mut out = BufWriter::with_capacity(64 * 1024, write);
+    while let Some(first) = rx.recv().await {
+        let mut next = Some(first);
+        // Coalesce whatever is already queued into one flush.
+        while let Some(msg) = next.take() {
+            if let Some((expect, tx)) = msg.expect {
+                shared
+                    .in_flight
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(expect, tx);
+                // The reader may have failed between our check and the push: fail it here.
+                if shared.closed.load(Ordering::SeqCst) {
+                    shared.fail_all();
+                    return;
+                }
+            }
+            if let Err(e) = out.write_all(&msg.frame).await {
+                tracing::debug!(broker = %shared.broker, error = %e, "write failed");
+                shared.abort();
+                return;
+            }
+            next = rx.try_recv().ok();
+        }
+        if let Err(e) = out.flush().await {
+            tracing::debug!(broker = %shared.broker, error = %e, "flush failed");
+            shared.abort();
+            return;
+        }
+    }
+    // Every handle is gone: half-close so the broker ends the connection after answering.
+    let _ = out.shutdown().await;
+}
+
+async fn read_loop(mut read: OwnedReadHalf, shared: Arc<Shared>) {
+    let result: std::result::Result<(), String> = async {
+        loop {
+            let frame = match read_frame(&mut read).await {
+                Ok(Some(f)) => f,
+                Ok(None) => return Ok(()),
+                Err(e) => return Err(e),
+            };
+            let matched = shared
+                .in_flight
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .handle_response(frame);
+            match matched {
+                Ok((tx, body)) => {
+                    let _ = tx.send(Ok(body));
+                }
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+    }
+    .await;
+    if let Err(reason) = result {
+        tracing::debug!(broker = %shared.broker, %reason, "connection failed");
+    }
+    shared.abort();
+}
+
+/// Reads one size-prefixed frame; `None` on a clean end of stream between frames.
+async fn read_frame<R: AsyncReadExt + Unpin>(
+    read: &mut R,
+) -> std::result::Result<Option<Bytes>, String> {
+    let mut size = [0u8; 4];
+    match read.read_exact(&mut size).await {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(e) => return Err(e.to_string()),
+    }
+    let size = i32::from_be_bytes(size);
+    let size = usize::try_from(size)
+        .ok()
+        .filter(|&s| s <= MAX_RESPONSE_SIZE)
+        .ok_or_else(|| format!("response size {size} out of bounds"))?;
+    let mut buf = BytesMut::zeroed(size);
+    read.read_exact(&mut buf).await.map_err(|e| e.to_string())?;
+    Ok(Some(buf.freeze()))
+}
+
+/// The strictly sequential exchanges before the socket tasks start.
+struct Setup<'a> {
+    stream: &'a mut TcpStream,
+    broker: &'a str,
+    client_id: &'a str,
+    correlation: i32,
+}
+
+impl Setup<'_> {
+    async fn roundtrip<R: Request>(&mut self, req: &R, version: i16) -> Result<Bytes> {
+        let correlation_id = self.correlation;
+        self.correlation += 1;
+        let mut buf = BytesMut::new();
+        encode_request(&mut buf, req, version, correlation_id, self.client_id)?;
+        let io = |source| Error::Io {
+            broker: self.broker.to_owned(),
+            source,
+        };
+        self.stream.write_all(&buf).await.map_err(io)?;
+        let frame = read_frame(self.stream)
+            .await
+            .map_err(|reason| Error::Protocol {
+                broker: self.broker.to_owned(),
+                reason,
+            })?
+            .ok_or_else(|| Error::Disconnected {
+                broker: self.broker.to_owned(),
+            })?;
+        let mut q = InFlight::default();
+        q.push(Expect::of::<R>(version, correlation_id), ());
+        q.handle_response(frame)
+            .map(|(_, body)| body)
+            .map_err(|e| Error::Protocol {
+                broker: self.broker.to_owned(),
+                reason: e.to_string(),
+            })
+    }
+
+    fn decode<M: Message>(&self, body: Bytes, version: i16) -> Result<M> {
+        M::decode_exact(body, version).map_err(|source| Error::Decode {
+            broker: self.broker.to_owned(),
+            source,
+        })
+    }
+
+    /// ApiVersions at our newest version; a broker that does not know it answers at v0 with
+    /// UNSUPPORTED_VERSION and its own range for ApiVersions, and we retry at that.
+    async fn api_versions(&mut self) -> Result<BrokerVersions> {
+        let req = ApiVersionsRequest {
+            client_software_name: SOFTWARE_NAME.into(),
+            client_software_version: env!("CARGO_PKG_VERSION").into(),
+            ..Default::default()
+        };
+        let mut version = ApiVersionsRequest::MAX_VERSION;
+        for _ in 0..2 {
+            let body = self.roundtrip(&req, version).await?;
+            let resp = match self.decode::<ApiVersionsResponse>(body.clone(), version) {
+                Ok(r) => r,
+                Err(_) => self.decode::<ApiVersionsResponse>(body, 0)?,
+            };
+            let code = KafkaCode(resp.error_code);
+            if code == KafkaCode::UNSUPPORTED_VERSION {
+                let theirs = BrokerVersions::from_response(&resp);
+                version = theirs
+                    .negotiate::<ApiVersionsRequest>()
+                    .unwrap_or(0)
+                    .min(version - 1);
+                continue;
+            }
+            code.ok()?;
+            return Ok(BrokerVersions::from_response(&resp));
+        }
+        Err(Error::UnsupportedApi {
+            broker: self.broker.to_owned(),
+            api: ApiVersionsRequest::NAME,
+        })
+    }
+
+    /// SaslHandshake v1 then SaslAuthenticate round trips until the mechanism completes.
+    async fn authenticate(&mut self, sasl: &SaslConfig, versions: &BrokerVersions) -> Result<()> {
+        let hs_version = versions
+            .negotiate::<SaslHandshakeRequest>()
+            .filter(|&v| v >= 1)
+            .ok_or_else(|| Error::UnsupportedApi {
+                broker: self.broker.to_owned(),
+                api: SaslHandshakeRequest::NAME,
+            })?;
+        let auth_version =
+            versions
+                .negotiate::<SaslAuthenticateRequest>()
+                .ok_or_else(|| Error::UnsupportedApi {
+                    broker: self.broker.to_owned(),
+                    api: SaslAuthenticateRequest::NAME,
+                })?;
+        let mech = sasl.mechanism.name();
+        let hs = SaslHandshakeRequest {
+            mechanism: mech.into(),
+            ..Default::default()
+        };
+        let body = self.roundtrip(&hs, hs_version).await?;
+        let resp: kafka_protocol::messages::SaslHandshakeResponse =
+            self.decode(body, hs_version)?;
+        if resp.error_code != 0 {
+            return Err(Error::Authentication {
+                broker: self.broker.to_owned(),
+                reason: format!(
+                    "{}: mechanism {mech} not enabled; the broker offers {:?}",
+                    KafkaCode(resp.error_code),
+                    resp.mechanisms
+                ),
+            });
+        }
+        let mut client = SaslClient::new(sasl.mechanism, sasl.credentials.clone());
+        let mut out = client.initial_response()?;
+        loop {
+            let req = SaslAuthenticateRequest {
+                auth_bytes: Bytes::from(out),
+                ..Default::default()
+            };
+            let body = self.roundtrip(&req, auth_version).await?;
+            let resp: kafka_protocol::messages::SaslAuthenticateResponse =
+                self.decode(body, auth_version)?;
+            if resp.error_code != 0 {
+                let code = KafkaCode(resp.error_code);
+                return Err(Error::Authentication {
+                    broker: self.broker.to_owned(),
+                    reason: match resp.error_message {
+                        Some(m) if !m.is_empty() => format!("{code}: {m}"),
+                        _ => code.to_string(),
+                    },
+                });
+            }
+            if client.is_complete() {
+                return Ok(());
+            }
+            match client.handle_challenge(&resp.auth_bytes)? {
+                Some(reply) => out = reply,
+                None if client.is_complete() => return Ok(()),
+                None => {
+                    return Err(Error::Authentication {
+                        broker: self.broker.to_owned(),
+                        reason: format!("{mech} exchange stalled before completing"),
+                    });
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::net::TcpListener;
+
+    fn opts() -> ConnectOptions {
+        ConnectOptions {
+            client_id: "test".into(),
+            request_timeout: Duration::from_millis(300),
+            setup_timeout: Duration::from_millis(500),
+            sasl: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn setup_times_out_against_a_silent_peer() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        // Accept and never answer.
+        let hold = tokio::spawn(async move {
+            let (s, _) = listener.accept().await.unwrap();
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            drop(s);
+        });
+        let err = Connection::connect(&addr, &opts()).await.unwrap_err();
+        assert!(matches!(err, Error::Timeout { .. }), "{err}");
+        hold.abort();
+    }
+
+    #[tokio::test]
+    async fn refused_connection_is_an_io_error() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        drop(listener);
+        let err = Connection::connect(&addr, &opts()).await.unwrap_err();
+        assert!(matches!(err, Error::Io { .. }), "{err}");
+        assert!(err.is_retriable());
+    }
+
+    #[tokio::test]
+    async fn oversized_frame_is_a_protocol_error() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let server = tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut buf = [0u8; 512];
+            let _ = s.read(&mut buf).await;
+            s.write_all(&i32::MAX.to_be_bytes()).await.unwrap();
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        });
+        let err = Connection::connect(&addr, &opts()).await.unwrap_err();
+        assert!(matches!(err, Error::Protocol { .. }), "{err}");
+        server.abort();
+    }
+}

@@ -1,0 +1,16 @@
+//! Broker connections: framing, version negotiation, SASL, and the pool that reconnects.
+//!
+//! * [`frame`](self) (private): request frames and the FIFO matching responses by correlation id.
+//! * [`BrokerVersions`]: the ApiVersions answer and the negotiation of each API's version.
+//! * [`Connection`]: one socket to one broker, pipelined; cheap to clone.
+//! * [`ConnectionPool`]: one connection per broker address, reconnecting with exponential
+//!   backoff and jitter (`reconnect.backoff.ms` .. `reconnect.backoff.max.ms`).
+
+mod conn;
+mod frame;
+mod pool;
+mod versions;
+
+pub use conn::{ConnectOptions, Connection};
+pub use pool::ConnectionPool;
+pub use versions::BrokerVersions;
