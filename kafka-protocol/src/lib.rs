@@ -14,6 +14,7 @@
 pub mod schema;
 
 pub mod error;
+pub mod error_code;
 pub mod header;
 pub mod message;
 pub mod messages;
@@ -22,5 +23,6 @@ pub mod record;
 pub mod uuid;
 
 pub use error::{DecodeError, EncodeError};
+pub use error_code::ErrorCode;
 pub use message::{Message, Request};
 pub use uuid::Uuid;

@@ -6,6 +6,7 @@ out = ['//! Request and response bodies, one module per message, declared with `
        '//!', '//! Top-level types are re-exported here; nested structs live in their message\'s module',
        '//! (`messages::fetch_request::FetchTopic`). [`API_VERSIONS`] lists every API this crate',
        '//! implements with its version range, for version negotiation and the drift test.', '']
+out.append('pub mod drift;')
 for mod, name, *_ in rows:
     out.append(f'pub mod {mod};')
 out.append('')

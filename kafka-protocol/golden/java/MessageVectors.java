@@ -41,6 +41,8 @@ public class MessageVectors {
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args[0]);
         Files.createDirectories(out);
+        writeErrors(out);
+        writeApiSummary(out);
         for (int i = 1; i < args.length; i++) {
             String api = args[i];
             ApiMessageType type = find(api);
@@ -84,6 +86,47 @@ public class MessageVectors {
             }
             Files.writeString(out.resolve(api + ".jsonl"), lines.toString());
         }
+    }
+
+    /** Kafka's error table: code, name, retriable, metadata-invalidating, default message. */
+    static void writeErrors(Path out) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (org.apache.kafka.common.protocol.Errors e : org.apache.kafka.common.protocol.Errors.values()) {
+            ObjectNode n = MAPPER.createObjectNode();
+            n.put("code", e.code());
+            n.put("name", e.name());
+            n.put("retriable", e.exception() instanceof org.apache.kafka.common.errors.RetriableException);
+            n.put("invalidMetadata", e.exception() instanceof org.apache.kafka.common.errors.InvalidMetadataException);
+            n.put("message", e.message());
+            sb.append(MAPPER.writeValueAsString(n)).append('\n');
+        }
+        Files.writeString(out.resolve("errors.jsonl"), sb.toString());
+    }
+
+    /**
+     * Every API the jar implements with the versions a broker of this release accepts (unstable
+     * latest versions excluded) and its first flexible version, for the drift test.
+     */
+    static void writeApiSummary(Path out) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (ApiMessageType t : ApiMessageType.values()) {
+            String name;
+            try {
+                name = t.newRequest().getClass().getSimpleName().replace("RequestData", "");
+            } catch (RuntimeException e) {
+                continue;
+            }
+            JsonNode spec = loadSpec(name + "Request");
+            int[] flex = range(spec.path("flexibleVersions").asText("none"));
+            ObjectNode n = MAPPER.createObjectNode();
+            n.put("name", name);
+            n.put("apiKey", t.apiKey());
+            n.put("minVersion", t.lowestSupportedVersion());
+            n.put("maxVersion", t.highestSupportedVersion(false));
+            if (flex == null) n.putNull("flexibleMin"); else n.put("flexibleMin", flex[0]);
+            sb.append(MAPPER.writeValueAsString(n)).append('\n');
+        }
+        Files.writeString(out.resolve("api-versions.jsonl"), sb.toString());
     }
 
     static ApiMessageType find(String api) {

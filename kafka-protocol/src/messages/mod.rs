@@ -34,6 +34,7 @@ pub mod describe_producers_request;
 pub mod describe_producers_response;
 pub mod describe_transactions_request;
 pub mod describe_transactions_response;
+pub mod drift;
 pub mod end_txn_request;
 pub mod end_txn_response;
 pub mod fetch_request;
