@@ -85,8 +85,16 @@ impl JavaPeer {
     }
 
     fn run(&self, args: &[String]) -> Result<String, FixtureError> {
-        let out = Command::new("java")
-            .arg("-Xmx256m")
+        self.run_class("JavaPeer", args)
+    }
+
+    /// A `java` command for `class` (any class in `integration-tests/java/peers`, or one in the
+    /// Kafka jars such as `org.apache.kafka.tools.ProducerPerformance`) with the peer classes and
+    /// the Kafka jars on the classpath; add arguments and run or spawn it. Long-running peers
+    /// (group members, benchmark tools) are spawned this way.
+    pub fn command(&self, class: &str) -> Command {
+        let mut cmd = Command::new("java");
+        cmd.arg("-Xmx512m")
             .arg("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
             .arg("-cp")
             .arg(format!(
@@ -94,15 +102,23 @@ impl JavaPeer {
                 self.classes.display(),
                 classpath(&self.libs)
             ))
-            .arg("JavaPeer")
+            .arg(class);
+        cmd
+    }
+
+    /// Runs `class` with `args` to completion and returns its stdout; a non-zero exit is an
+    /// error carrying its stderr.
+    pub fn run_class(&self, class: &str, args: &[String]) -> Result<String, FixtureError> {
+        let out = self
+            .command(class)
             .args(args)
             .output()
-            .map_err(FixtureError::io("running the Java peer"))?;
+            .map_err(FixtureError::io(format!("running the Java peer {class}")))?;
         if !out.status.success() {
             return Err(FixtureError::Peer {
                 action: "run",
                 detail: format!(
-                    "`JavaPeer {}` exited with {}: {}",
+                    "`{class} {}` exited with {}: {}",
                     args.join(" "),
                     out.status,
                     String::from_utf8_lossy(&out.stderr)
