@@ -124,6 +124,27 @@ macro_rules! kafka_struct {
             fn inspect(&self, version: i16) -> $crate::schema::Value {
                 self.inspect_body(version)
             }
+            #[allow(unused_variables)]
+            fn sample(g: &mut $crate::schema::Sampler, cx: $crate::schema::Ctx, _: bool) -> Self {
+                let mut this = Self::default();
+                $(
+                    if ($($v)+).contains(&cx.version) {
+                        this.$field = $crate::schema::Field::sample(
+                            g,
+                            cx,
+                            kafka_struct!(@nullable cx [$($($nv)+)?]),
+                        );
+                    }
+                )*
+                if cx.flexible && g.one_in(4) {
+                    // Above every tag Kafka has assigned, so it stays unknown.
+                    this.unknown_tagged_fields.push($crate::primitives::RawTaggedField {
+                        tag: 10_000 + g.below(100) as u32,
+                        data: ::bytes::Bytes::from(g.bytes()),
+                    });
+                }
+                this
+            }
         }
 
         /// A nullable struct field is a marker byte (-1 null, 1 present) before the struct.

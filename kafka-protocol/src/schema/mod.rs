@@ -9,8 +9,10 @@
 
 #[macro_use]
 mod macros;
+mod sample;
 mod value;
 
+pub use sample::Sampler;
 pub use value::Value;
 
 use bytes::{BufMut, Bytes, BytesMut};
@@ -38,6 +40,8 @@ pub trait Field: Sized {
     fn write(&self, buf: &mut BytesMut, cx: Ctx, nullable: bool) -> Result<(), EncodeError>;
     /// A schema-independent view of the value, for tests and debugging tools.
     fn inspect(&self, version: i16) -> Value;
+    /// A pseudo-random value valid at `cx.version` (null only if `nullable`).
+    fn sample(g: &mut Sampler, cx: Ctx, nullable: bool) -> Self;
 }
 
 /// A field type with a null form on the wire (strings, bytes, arrays, structs).
@@ -79,6 +83,14 @@ impl<T: Nullable> Field for Option<T> {
             None => Value::Null,
         }
     }
+
+    fn sample(g: &mut Sampler, cx: Ctx, nullable: bool) -> Self {
+        if nullable && g.one_in(3) {
+            None
+        } else {
+            Some(T::sample(g, cx, false))
+        }
+    }
 }
 
 macro_rules! int_field {
@@ -95,6 +107,14 @@ macro_rules! int_field {
             }
             fn inspect(&self, _: i16) -> Value {
                 Value::Int(*self as i64)
+            }
+            fn sample(g: &mut Sampler, _: Ctx, _: bool) -> Self {
+                // Mix small values (most real fields) with full-range ones.
+                if g.one_in(2) {
+                    (g.below(5) as i64 - 1) as $t
+                } else {
+                    g.next_u64() as $t
+                }
             }
         }
     };
@@ -120,6 +140,10 @@ impl Field for f64 {
     fn inspect(&self, _: i16) -> Value {
         Value::Float(*self)
     }
+    fn sample(g: &mut Sampler, _: Ctx, _: bool) -> Self {
+        // Integers and halves: exact in f64, never NaN, so equality holds after a round trip.
+        (g.next_u64() as i32) as f64 / 2.0
+    }
 }
 
 impl Field for bool {
@@ -134,6 +158,9 @@ impl Field for bool {
     }
     fn inspect(&self, _: i16) -> Value {
         Value::Bool(*self)
+    }
+    fn sample(g: &mut Sampler, _: Ctx, _: bool) -> Self {
+        g.one_in(2)
     }
 }
 
@@ -150,6 +177,9 @@ impl Field for Uuid {
     fn inspect(&self, _: i16) -> Value {
         Value::Uuid(*self)
     }
+    fn sample(g: &mut Sampler, _: Ctx, _: bool) -> Self {
+        Uuid::from_halves(g.next_u64(), g.next_u64())
+    }
 }
 
 impl Field for String {
@@ -163,6 +193,9 @@ impl Field for String {
     }
     fn inspect(&self, _: i16) -> Value {
         Value::Str(self.clone())
+    }
+    fn sample(g: &mut Sampler, _: Ctx, _: bool) -> Self {
+        g.string()
     }
 }
 
@@ -190,6 +223,9 @@ impl Field for Bytes {
     fn inspect(&self, _: i16) -> Value {
         Value::Bytes(self.clone())
     }
+    fn sample(g: &mut Sampler, _: Ctx, _: bool) -> Self {
+        Bytes::from(g.bytes())
+    }
 }
 
 impl Nullable for Bytes {
@@ -216,6 +252,10 @@ impl<T: Field> Field for Vec<T> {
     }
     fn inspect(&self, version: i16) -> Value {
         Value::Array(self.iter().map(|v| v.inspect(version)).collect())
+    }
+    fn sample(g: &mut Sampler, cx: Ctx, _: bool) -> Self {
+        let n = g.below(3);
+        (0..n).map(|_| T::sample(g, cx, false)).collect()
     }
 }
 
