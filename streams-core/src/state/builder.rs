@@ -1,0 +1,390 @@
+//! Store suppliers and builders (Java's `Stores` factory, `StoreSupplier`s and `StoreBuilder`s).
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use super::caching::CachingStore;
+use super::key_schema::KeySchema;
+use super::kv::KeyValueStore;
+use super::logging::LoggingStore;
+use super::memory::InMemoryBytesStore;
+use super::redb_store::RedbBytesStore;
+use super::segmented::SegmentedBytesStore;
+use super::session::SessionStore;
+use super::window::WindowStore;
+use super::{
+    BuiltStore, KeyValueBytesStore, SharedBytesStore, SharedControl, StoreBuilder, StoreContext,
+    StoreError,
+};
+use crate::serde::{SharedSerde, ValueAndTimestamp, ValueAndTimestampSerde};
+
+/// Where a store keeps its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreKind {
+    /// A redb file under the task's state directory.
+    Persistent,
+    /// Memory only; rebuilt from the changelog.
+    InMemory,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layout {
+    KeyValue,
+    Window {
+        retention: i64,
+        window_size: i64,
+        retain_duplicates: bool,
+        segment_interval: i64,
+    },
+    Session {
+        retention: i64,
+        segment_interval: i64,
+    },
+}
+
+/// Names a store and how it keeps bytes; wrap it in a builder with [`Stores`].
+#[derive(Debug, Clone)]
+pub struct StoreSupplier {
+    pub(crate) name: String,
+    pub(crate) kind: StoreKind,
+    pub(crate) layout: Layout,
+}
+
+impl StoreSupplier {
+    /// The store name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+fn ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Java's default segment interval: half the retention, at least a minute.
+fn segment_interval(retention: i64) -> i64 {
+    (retention / 2).max(60_000)
+}
+
+/// Factory for store suppliers and builders.
+#[derive(Debug)]
+pub struct Stores;
+
+impl Stores {
+    /// A persistent (redb) key-value store.
+    pub fn persistent_key_value_store(name: &str) -> StoreSupplier {
+        StoreSupplier {
+            name: name.to_owned(),
+            kind: StoreKind::Persistent,
+            layout: Layout::KeyValue,
+        }
+    }
+    /// An in-memory key-value store.
+    pub fn in_memory_key_value_store(name: &str) -> StoreSupplier {
+        StoreSupplier {
+            name: name.to_owned(),
+            kind: StoreKind::InMemory,
+            layout: Layout::KeyValue,
+        }
+    }
+    /// A window store keeping windows of `window_size` for `retention`.
+    pub fn window_store(
+        name: &str,
+        kind: StoreKind,
+        retention: Duration,
+        window_size: Duration,
+        retain_duplicates: bool,
+    ) -> StoreSupplier {
+        let retention = ms(retention);
+        StoreSupplier {
+            name: name.to_owned(),
+            kind,
+            layout: Layout::Window {
+                retention,
+                window_size: ms(window_size),
+                retain_duplicates,
+                segment_interval: segment_interval(retention),
+            },
+        }
+    }
+    /// A session store keeping sessions that ended within `retention`.
+    pub fn session_store(name: &str, kind: StoreKind, retention: Duration) -> StoreSupplier {
+        let retention = ms(retention);
+        StoreSupplier {
+            name: name.to_owned(),
+            kind,
+            layout: Layout::Session {
+                retention,
+                segment_interval: segment_interval(retention),
+            },
+        }
+    }
+
+    /// A key-value store builder.
+    pub fn key_value_store_builder<K: 'static, V: 'static>(
+        supplier: StoreSupplier,
+        key: SharedSerde<K>,
+        value: SharedSerde<V>,
+    ) -> KeyValueStoreBuilder<K, V> {
+        KeyValueStoreBuilder {
+            common: Common::new(supplier),
+            key,
+            value,
+        }
+    }
+    /// A timestamped key-value store builder: values carry their last update's timestamp.
+    pub fn timestamped_key_value_store_builder<K: 'static, V: 'static>(
+        supplier: StoreSupplier,
+        key: SharedSerde<K>,
+        value: SharedSerde<V>,
+    ) -> KeyValueStoreBuilder<K, ValueAndTimestamp<V>> {
+        KeyValueStoreBuilder {
+            common: Common::new(supplier),
+            key,
+            value: Arc::new(ValueAndTimestampSerde(value)),
+        }
+    }
+    /// A window store builder.
+    pub fn window_store_builder<K: 'static, V: 'static>(
+        supplier: StoreSupplier,
+        key: SharedSerde<K>,
+        value: SharedSerde<V>,
+    ) -> WindowStoreBuilder<K, V> {
+        WindowStoreBuilder {
+            common: Common::new(supplier),
+            key,
+            value,
+        }
+    }
+    /// A timestamped window store builder.
+    pub fn timestamped_window_store_builder<K: 'static, V: 'static>(
+        supplier: StoreSupplier,
+        key: SharedSerde<K>,
+        value: SharedSerde<V>,
+    ) -> WindowStoreBuilder<K, ValueAndTimestamp<V>> {
+        WindowStoreBuilder {
+            common: Common::new(supplier),
+            key,
+            value: Arc::new(ValueAndTimestampSerde(value)),
+        }
+    }
+    /// A session store builder.
+    pub fn session_store_builder<K: 'static, V: 'static>(
+        supplier: StoreSupplier,
+        key: SharedSerde<K>,
+        value: SharedSerde<V>,
+    ) -> SessionStoreBuilder<K, V> {
+        SessionStoreBuilder {
+            common: Common::new(supplier),
+            key,
+            value,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Common {
+    supplier: StoreSupplier,
+    caching: bool,
+    logging: bool,
+}
+
+impl Common {
+    fn new(supplier: StoreSupplier) -> Self {
+        Common {
+            supplier,
+            caching: false,
+            logging: true,
+        }
+    }
+
+    /// Builds raw > (segmented) > logging > caching for a task.
+    fn stack(&self, ctx: &StoreContext) -> Result<SharedBytesStore, StoreError> {
+        let raw: Box<dyn KeyValueBytesStore> = match self.supplier.kind {
+            StoreKind::InMemory => Box::new(InMemoryBytesStore::new()),
+            StoreKind::Persistent => {
+                let dir = ctx.state_dir.clone().ok_or_else(|| {
+                    StoreError::Io(std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        "persistent store needs a state directory",
+                    ))
+                })?;
+                let path = dir
+                    .join(ctx.task_id.to_string())
+                    .join(format!("{}.redb", self.supplier.name));
+                Box::new(RedbBytesStore::open(&path, ctx.commit_policy)?)
+            }
+        };
+        let raw: Box<dyn KeyValueBytesStore> = match self.supplier.layout {
+            Layout::KeyValue => raw,
+            Layout::Window {
+                retention,
+                segment_interval,
+                ..
+            } => Box::new(SegmentedBytesStore::new(
+                raw,
+                KeySchema::Window,
+                retention,
+                segment_interval,
+            )?),
+            Layout::Session {
+                retention,
+                segment_interval,
+            } => Box::new(SegmentedBytesStore::new(
+                raw,
+                KeySchema::Session,
+                retention,
+                segment_interval,
+            )?),
+        };
+        let logged: Box<dyn KeyValueBytesStore> = match (&ctx.changelog, self.logging) {
+            (Some((topic, partition)), true) => Box::new(LoggingStore::new(
+                raw,
+                topic.clone(),
+                *partition,
+                ctx.collector.clone(),
+            )),
+            _ => raw,
+        };
+        let cached: Box<dyn KeyValueBytesStore> = if self.caching {
+            Box::new(CachingStore::new(logged, ctx.cache_budget.clone()))
+        } else {
+            logged
+        };
+        Ok(Arc::new(Mutex::new(cached)))
+    }
+
+    fn serde_topic(&self, ctx: &StoreContext) -> Arc<str> {
+        Arc::from(format!(
+            "{}-{}-changelog",
+            ctx.application_id, self.supplier.name
+        ))
+    }
+}
+
+macro_rules! builder_common {
+    ($name:ident) => {
+        impl<K, V> $name<K, V> {
+            /// Puts a write cache in front of the store.
+            pub fn with_caching_enabled(mut self) -> Self {
+                self.common.caching = true;
+                self
+            }
+            /// Stops logging writes to a changelog.
+            pub fn with_logging_disabled(mut self) -> Self {
+                self.common.logging = false;
+                self
+            }
+        }
+    };
+}
+
+/// Builds [`KeyValueStore`]s.
+pub struct KeyValueStoreBuilder<K, V> {
+    common: Common,
+    key: SharedSerde<K>,
+    value: SharedSerde<V>,
+}
+builder_common!(KeyValueStoreBuilder);
+
+impl<K: Send + Sync + 'static, V: Send + Sync + 'static> StoreBuilder
+    for KeyValueStoreBuilder<K, V>
+{
+    fn name(&self) -> &str {
+        &self.common.supplier.name
+    }
+    fn logging_enabled(&self) -> bool {
+        self.common.logging
+    }
+    fn build(&self, ctx: &StoreContext) -> Result<BuiltStore, StoreError> {
+        let inner = self.common.stack(ctx)?;
+        let handle = KeyValueStore::new(
+            Arc::from(self.common.supplier.name.as_str()),
+            self.common.serde_topic(ctx),
+            inner.clone(),
+            self.key.clone(),
+            self.value.clone(),
+            ctx.record_timestamp.clone(),
+        );
+        Ok(BuiltStore {
+            handle: Arc::new(handle),
+            control: Box::new(SharedControl(inner)),
+        })
+    }
+}
+
+/// Builds [`WindowStore`]s.
+pub struct WindowStoreBuilder<K, V> {
+    common: Common,
+    key: SharedSerde<K>,
+    value: SharedSerde<V>,
+}
+builder_common!(WindowStoreBuilder);
+
+impl<K: Send + Sync + 'static, V: Send + Sync + 'static> StoreBuilder for WindowStoreBuilder<K, V> {
+    fn name(&self) -> &str {
+        &self.common.supplier.name
+    }
+    fn logging_enabled(&self) -> bool {
+        self.common.logging
+    }
+    fn build(&self, ctx: &StoreContext) -> Result<BuiltStore, StoreError> {
+        let Layout::Window {
+            window_size,
+            retain_duplicates,
+            ..
+        } = self.common.supplier.layout
+        else {
+            return Err(StoreError::UnknownStore(self.common.supplier.name.clone()));
+        };
+        let inner = self.common.stack(ctx)?;
+        let handle = WindowStore::new(
+            Arc::from(self.common.supplier.name.as_str()),
+            self.common.serde_topic(ctx),
+            inner.clone(),
+            self.key.clone(),
+            self.value.clone(),
+            ctx.record_timestamp.clone(),
+            window_size,
+            retain_duplicates,
+        );
+        Ok(BuiltStore {
+            handle: Arc::new(handle),
+            control: Box::new(SharedControl(inner)),
+        })
+    }
+}
+
+/// Builds [`SessionStore`]s.
+pub struct SessionStoreBuilder<K, V> {
+    common: Common,
+    key: SharedSerde<K>,
+    value: SharedSerde<V>,
+}
+builder_common!(SessionStoreBuilder);
+
+impl<K: Send + Sync + 'static, V: Send + Sync + 'static> StoreBuilder
+    for SessionStoreBuilder<K, V>
+{
+    fn name(&self) -> &str {
+        &self.common.supplier.name
+    }
+    fn logging_enabled(&self) -> bool {
+        self.common.logging
+    }
+    fn build(&self, ctx: &StoreContext) -> Result<BuiltStore, StoreError> {
+        let inner = self.common.stack(ctx)?;
+        let handle = SessionStore::new(
+            Arc::from(self.common.supplier.name.as_str()),
+            self.common.serde_topic(ctx),
+            inner.clone(),
+            self.key.clone(),
+            self.value.clone(),
+            ctx.record_timestamp.clone(),
+        );
+        Ok(BuiltStore {
+            handle: Arc::new(handle),
+            control: Box::new(SharedControl(inner)),
+        })
+    }
+}

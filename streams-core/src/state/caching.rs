@@ -1,0 +1,293 @@
+//! The caching layer: a write-back cache per store sharing one byte budget per task
+//! (`statestore.cache.max.bytes`), as Kafka Streams' `ThreadCache`/`NamedCache` do.
+//!
+//! Updates to the same key between commits collapse into one entry; dirty entries are written to
+//! the layers below on commit (in the order they first became dirty), or all at once when a dirty
+//! entry is evicted to stay within budget. With forwarding on, each written entry is also queued
+//! as a [`FlushedEntry`] for the owning processor to forward downstream.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use bytes::Bytes;
+
+use super::bytes::{empty_range, merge_sorted, owned_bounds};
+use super::{ChangelogRecord, FlushedEntry, KeyValueBytesStore, StoreError};
+
+/// Per-entry bookkeeping counted against the budget besides key and value bytes, roughly what
+/// Java's `LRUCacheEntry` charges for its fields.
+const ENTRY_OVERHEAD: usize = 64;
+
+/// The byte budget shared by all caches of a task.
+#[derive(Debug)]
+pub struct CacheBudget {
+    max: usize,
+    used: AtomicUsize,
+}
+
+impl CacheBudget {
+    /// A budget of `max` bytes.
+    pub fn new(max: usize) -> Self {
+        CacheBudget {
+            max,
+            used: AtomicUsize::new(0),
+        }
+    }
+    /// Bytes in use across the task's caches.
+    pub fn used(&self) -> usize {
+        self.used.load(Ordering::Relaxed)
+    }
+    fn over(&self) -> bool {
+        self.used() > self.max
+    }
+}
+
+struct Entry {
+    value: Option<Bytes>,
+    timestamp: i64,
+    dirty: bool,
+    tick: u64,
+}
+
+fn entry_size(key: &Bytes, value: &Option<Bytes>) -> usize {
+    key.len() + value.as_ref().map_or(0, Bytes::len) + ENTRY_OVERHEAD
+}
+
+/// A cache in front of `S`.
+pub struct CachingStore<S> {
+    inner: S,
+    budget: Arc<CacheBudget>,
+    map: BTreeMap<Bytes, Entry>,
+    lru: BTreeMap<u64, Bytes>,
+    dirty: Vec<Bytes>,
+    next_tick: u64,
+    bytes: usize,
+    forward: bool,
+    flushed: Vec<FlushedEntry>,
+    /// Entries evicted so far.
+    pub evictions: u64,
+}
+
+impl<S: KeyValueBytesStore> CachingStore<S> {
+    /// Wraps `inner`, charging `budget`.
+    pub fn new(inner: S, budget: Arc<CacheBudget>) -> Self {
+        CachingStore {
+            inner,
+            budget,
+            map: BTreeMap::new(),
+            lru: BTreeMap::new(),
+            dirty: Vec::new(),
+            next_tick: 0,
+            bytes: 0,
+            forward: false,
+            flushed: Vec::new(),
+            evictions: 0,
+        }
+    }
+
+    fn touch(&mut self, key: &Bytes) {
+        if let Some(e) = self.map.get_mut(key) {
+            self.lru.remove(&e.tick);
+            e.tick = self.next_tick;
+            self.lru.insert(self.next_tick, key.clone());
+            self.next_tick += 1;
+        }
+    }
+
+    fn charge(&mut self, add: usize, sub: usize) {
+        self.bytes = self.bytes + add - sub;
+        if add >= sub {
+            self.budget.used.fetch_add(add - sub, Ordering::Relaxed);
+        } else {
+            self.budget.used.fetch_sub(sub - add, Ordering::Relaxed);
+        }
+    }
+
+    fn remove_entry(&mut self, key: &Bytes) {
+        if let Some(e) = self.map.remove(key) {
+            self.lru.remove(&e.tick);
+            let size = entry_size(key, &e.value);
+            self.charge(0, size);
+        }
+    }
+
+    fn insert(&mut self, key: Bytes, value: Option<Bytes>, timestamp: i64, dirty: bool) {
+        let size = entry_size(&key, &value);
+        let tick = self.next_tick;
+        self.next_tick += 1;
+        let was_dirty = match self.map.insert(
+            key.clone(),
+            Entry {
+                value,
+                timestamp,
+                dirty,
+                tick,
+            },
+        ) {
+            Some(old) => {
+                self.lru.remove(&old.tick);
+                let old_size = entry_size(&key, &old.value);
+                self.charge(size, old_size);
+                old.dirty
+            }
+            None => {
+                self.charge(size, 0);
+                false
+            }
+        };
+        self.lru.insert(tick, key.clone());
+        if dirty && !was_dirty {
+            self.dirty.push(key);
+        }
+    }
+
+    /// Writes every dirty entry below, oldest-dirtied first; deleted entries leave the cache.
+    fn flush_dirty(&mut self) -> Result<(), StoreError> {
+        let dirty = std::mem::take(&mut self.dirty);
+        for key in dirty {
+            let Some(e) = self.map.get_mut(&key) else {
+                continue;
+            };
+            if !e.dirty {
+                continue;
+            }
+            e.dirty = false;
+            let (value, timestamp) = (e.value.clone(), e.timestamp);
+            let old = if self.forward {
+                self.inner.get(&key)?
+            } else {
+                None
+            };
+            self.inner.put(key.clone(), value.clone(), timestamp)?;
+            if self.forward {
+                self.flushed.push(FlushedEntry {
+                    key: key.clone(),
+                    new: value.clone(),
+                    old,
+                    timestamp,
+                });
+            }
+            if value.is_none() {
+                self.remove_entry(&key);
+            }
+        }
+        Ok(())
+    }
+
+    /// Evicts least-recently-used entries of this cache while the task's budget is exceeded;
+    /// evicting a dirty entry flushes all dirty entries first, as Java's `NamedCache` does.
+    fn maybe_evict(&mut self) -> Result<(), StoreError> {
+        while self.budget.over() {
+            let Some((_, key)) = self.lru.iter().next().map(|(t, k)| (*t, k.clone())) else {
+                return Ok(());
+            };
+            if self.map.get(&key).is_some_and(|e| e.dirty) {
+                self.flush_dirty()?;
+            }
+            self.remove_entry(&key);
+            self.evictions += 1;
+        }
+        Ok(())
+    }
+}
+
+impl<S: KeyValueBytesStore> KeyValueBytesStore for CachingStore<S> {
+    fn get(&mut self, key: &[u8]) -> Result<Option<Bytes>, StoreError> {
+        if let Some(e) = self.map.get(key) {
+            let v = e.value.clone();
+            let k = Bytes::copy_from_slice(key);
+            self.touch(&k);
+            return Ok(v);
+        }
+        let v = self.inner.get(key)?;
+        if let Some(v) = &v {
+            self.insert(Bytes::copy_from_slice(key), Some(v.clone()), -1, false);
+            self.maybe_evict()?;
+        }
+        Ok(v)
+    }
+
+    fn put(&mut self, key: Bytes, value: Option<Bytes>, timestamp: i64) -> Result<(), StoreError> {
+        self.insert(key, value, timestamp, true);
+        self.maybe_evict()
+    }
+
+    fn range(
+        &mut self,
+        from: Bound<&[u8]>,
+        to: Bound<&[u8]>,
+        reverse: bool,
+    ) -> Result<Vec<(Bytes, Bytes)>, StoreError> {
+        if empty_range(from, to) {
+            return Ok(Vec::new());
+        }
+        let base = self.inner.range(from, to, reverse)?;
+        let cached = self
+            .map
+            .range::<Bytes, _>(owned_bounds(from, to))
+            .filter(|(_, e)| e.dirty)
+            .map(|(k, e)| (k.clone(), e.value.clone()));
+        let cached: Vec<_> = if reverse {
+            let mut v: Vec<_> = cached.collect();
+            v.reverse();
+            v
+        } else {
+            cached.collect()
+        };
+        Ok(merge_sorted(base, cached, reverse))
+    }
+
+    fn approximate_num_entries(&mut self) -> Result<u64, StoreError> {
+        let dirty_new = self.dirty.len() as u64;
+        Ok(self.inner.approximate_num_entries()? + dirty_new)
+    }
+
+    fn flush(&mut self) -> Result<(), StoreError> {
+        self.flush_dirty()?;
+        self.inner.flush()
+    }
+
+    fn commit(&mut self, offset: Option<i64>, force: bool) -> Result<(), StoreError> {
+        self.inner.commit(offset, force)
+    }
+
+    fn checkpoint(&self) -> Option<i64> {
+        self.inner.checkpoint()
+    }
+
+    fn restore(&mut self, batch: &[ChangelogRecord]) -> Result<(), StoreError> {
+        // Restoration writes below the cache; drop cached copies of the keys it changes.
+        for r in batch {
+            if self.map.get(&r.key).is_some_and(|e| !e.dirty) {
+                self.remove_entry(&r.key);
+            }
+        }
+        self.inner.restore(batch)
+    }
+
+    fn close(&mut self) -> Result<(), StoreError> {
+        self.flush_dirty()?;
+        let keys: Vec<Bytes> = self.map.keys().cloned().collect();
+        for k in keys {
+            self.remove_entry(&k);
+        }
+        self.inner.close()
+    }
+
+    fn enable_flush_forwarding(&mut self) -> bool {
+        self.forward = true;
+        true
+    }
+
+    fn drain_flushed(&mut self, out: &mut Vec<FlushedEntry>) {
+        out.append(&mut self.flushed);
+    }
+}
+
+impl<S> Drop for CachingStore<S> {
+    fn drop(&mut self) {
+        self.budget.used.fetch_sub(self.bytes, Ordering::Relaxed);
+    }
+}

@@ -1,0 +1,305 @@
+//! The typed key-value store handle (the metered/typed outer layer).
+
+use std::ops::Bound;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, MutexGuard};
+
+use bytes::Bytes;
+
+use super::bytes::prefix_successor;
+use super::{FlushedEntry, KeyValueBytesStore, SharedBytesStore, StoreError};
+use crate::error::StreamsError;
+use crate::processor::{Change, Headers, ProcessorContext, Record};
+use crate::serde::{Serde, SerdeError, SharedSerde, ValueAndTimestamp};
+use crate::task::{CacheForwarder, NodeCtx, dispatch};
+
+const NO_HEADERS: Headers = Headers::new();
+
+/// Typed access to a key-value store; cheap to clone, all clones share the store.
+///
+/// Keys are ordered by their serialized bytes (unsigned lexicographic), as in Java.
+pub struct KeyValueStore<K, V> {
+    name: Arc<str>,
+    topic: Arc<str>,
+    pub(crate) inner: SharedBytesStore,
+    key: SharedSerde<K>,
+    value: SharedSerde<V>,
+    timestamp: Arc<AtomicI64>,
+}
+
+/// A key-value store whose values carry the timestamp of their last update.
+pub type TimestampedKeyValueStore<K, V> = KeyValueStore<K, ValueAndTimestamp<V>>;
+
+impl<K, V> Clone for KeyValueStore<K, V> {
+    fn clone(&self) -> Self {
+        KeyValueStore {
+            name: self.name.clone(),
+            topic: self.topic.clone(),
+            inner: self.inner.clone(),
+            key: self.key.clone(),
+            value: self.value.clone(),
+            timestamp: self.timestamp.clone(),
+        }
+    }
+}
+
+impl<K, V> std::fmt::Debug for KeyValueStore<K, V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "KeyValueStore({})", self.name)
+    }
+}
+
+pub(crate) fn serde_err(store: &str) -> impl Fn(SerdeError) -> StoreError + '_ {
+    move |source| StoreError::Serde {
+        store: store.to_owned(),
+        source,
+    }
+}
+
+impl<K: 'static, V: 'static> KeyValueStore<K, V> {
+    pub(crate) fn new(
+        name: Arc<str>,
+        topic: Arc<str>,
+        inner: SharedBytesStore,
+        key: SharedSerde<K>,
+        value: SharedSerde<V>,
+        timestamp: Arc<AtomicI64>,
+    ) -> Self {
+        KeyValueStore {
+            name,
+            topic,
+            inner,
+            key,
+            value,
+            timestamp,
+        }
+    }
+
+    /// The store name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn lock(&self) -> Result<MutexGuard<'_, Box<dyn KeyValueBytesStore>>, StoreError> {
+        self.inner.lock().map_err(|_| StoreError::Poisoned)
+    }
+
+    fn key_bytes(&self, key: &K) -> Result<Bytes, StoreError> {
+        self.key
+            .serialize(&self.topic, &NO_HEADERS, key)
+            .map_err(serde_err(&self.name))?
+            .ok_or_else(|| {
+                serde_err(&self.name)(SerdeError::UnexpectedNull {
+                    type_name: "store key",
+                })
+            })
+    }
+
+    fn value_bytes(&self, value: &V) -> Result<Option<Bytes>, StoreError> {
+        self.value
+            .serialize(&self.topic, &NO_HEADERS, value)
+            .map_err(serde_err(&self.name))
+    }
+
+    pub(crate) fn read_key(&self, b: &Bytes) -> Result<K, StoreError> {
+        self.key
+            .deserialize(&self.topic, &NO_HEADERS, Some(b))
+            .map_err(serde_err(&self.name))
+    }
+
+    pub(crate) fn read_value(&self, b: &Bytes) -> Result<V, StoreError> {
+        self.value
+            .deserialize(&self.topic, &NO_HEADERS, Some(b))
+            .map_err(serde_err(&self.name))
+    }
+
+    fn now(&self) -> i64 {
+        self.timestamp.load(Ordering::Relaxed)
+    }
+
+    /// The value of `key`.
+    pub fn get(&self, key: &K) -> Result<Option<V>, StoreError> {
+        let k = self.key_bytes(key)?;
+        let v = self.lock()?.get(&k)?;
+        v.map(|v| self.read_value(&v)).transpose()
+    }
+
+    /// Writes `value` under `key`; a value serializing to null deletes, as in Java.
+    pub fn put(&self, key: &K, value: &V) -> Result<(), StoreError> {
+        let k = self.key_bytes(key)?;
+        let v = self.value_bytes(value)?;
+        self.lock()?.put(k, v, self.now())
+    }
+
+    /// Writes `value` only if `key` has none; returns the existing value otherwise.
+    pub fn put_if_absent(&self, key: &K, value: &V) -> Result<Option<V>, StoreError> {
+        let k = self.key_bytes(key)?;
+        let mut s = self.lock()?;
+        if let Some(old) = s.get(&k)? {
+            drop(s);
+            return self.read_value(&old).map(Some);
+        }
+        let v = self.value_bytes(value)?;
+        s.put(k, v, self.now())?;
+        Ok(None)
+    }
+
+    /// Writes all entries.
+    pub fn put_all(&self, entries: &[(K, V)]) -> Result<(), StoreError> {
+        for (k, v) in entries {
+            self.put(k, v)?;
+        }
+        Ok(())
+    }
+
+    /// Deletes `key`, returning its old value.
+    pub fn delete(&self, key: &K) -> Result<Option<V>, StoreError> {
+        let k = self.key_bytes(key)?;
+        let mut s = self.lock()?;
+        let old = s.get(&k)?;
+        s.put(k, None, self.now())?;
+        drop(s);
+        old.map(|v| self.read_value(&v)).transpose()
+    }
+
+    fn scan(
+        &self,
+        from: Bound<&[u8]>,
+        to: Bound<&[u8]>,
+        reverse: bool,
+    ) -> Result<Vec<(K, V)>, StoreError> {
+        let raw = self.lock()?.range(from, to, reverse)?;
+        raw.iter()
+            .map(|(k, v)| Ok((self.read_key(k)?, self.read_value(v)?)))
+            .collect()
+    }
+
+    fn bounds(
+        &self,
+        from: Option<&K>,
+        to: Option<&K>,
+    ) -> Result<(Option<Bytes>, Option<Bytes>), StoreError> {
+        Ok((
+            from.map(|k| self.key_bytes(k)).transpose()?,
+            to.map(|k| self.key_bytes(k)).transpose()?,
+        ))
+    }
+
+    /// Entries with keys from `from` to `to`, both inclusive (`None`: unbounded), ascending.
+    /// `from` above `to` gives nothing, as in Java.
+    pub fn range(&self, from: Option<&K>, to: Option<&K>) -> Result<Vec<(K, V)>, StoreError> {
+        let (f, t) = self.bounds(from, to)?;
+        self.scan(incl(&f), incl(&t), false)
+    }
+
+    /// Like [`Self::range`], descending.
+    pub fn reverse_range(
+        &self,
+        from: Option<&K>,
+        to: Option<&K>,
+    ) -> Result<Vec<(K, V)>, StoreError> {
+        let (f, t) = self.bounds(from, to)?;
+        self.scan(incl(&f), incl(&t), true)
+    }
+
+    /// Every entry, ascending.
+    pub fn all(&self) -> Result<Vec<(K, V)>, StoreError> {
+        self.scan(Bound::Unbounded, Bound::Unbounded, false)
+    }
+
+    /// Every entry, descending.
+    pub fn reverse_all(&self) -> Result<Vec<(K, V)>, StoreError> {
+        self.scan(Bound::Unbounded, Bound::Unbounded, true)
+    }
+
+    /// Entries whose serialized key starts with the serialized `prefix`.
+    pub fn prefix_scan<P: 'static>(
+        &self,
+        prefix: &P,
+        prefix_serde: &dyn Serde<P>,
+    ) -> Result<Vec<(K, V)>, StoreError> {
+        let p = prefix_serde
+            .serialize(&self.topic, &NO_HEADERS, prefix)
+            .map_err(serde_err(&self.name))?
+            .unwrap_or_default();
+        let upper = prefix_successor(&p);
+        let to = match &upper {
+            Some(u) => Bound::Excluded(&u[..]),
+            None => Bound::Unbounded,
+        };
+        self.scan(Bound::Included(&p[..]), to, false)
+    }
+
+    /// An estimate of the number of entries.
+    pub fn approximate_num_entries(&self) -> Result<u64, StoreError> {
+        self.lock()?.approximate_num_entries()
+    }
+}
+
+fn incl(b: &Option<Bytes>) -> Bound<&[u8]> {
+    match b {
+        Some(b) => Bound::Included(&b[..]),
+        None => Bound::Unbounded,
+    }
+}
+
+struct KvFlushForwarder<K, V> {
+    store: KeyValueStore<K, V>,
+    buf: Vec<FlushedEntry>,
+}
+
+impl<K, V> CacheForwarder for KvFlushForwarder<K, V>
+where
+    K: Clone + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    fn forward(&mut self, ctx: NodeCtx<'_>) -> Result<(), StreamsError> {
+        self.store.lock()?.drain_flushed(&mut self.buf);
+        for e in std::mem::take(&mut self.buf) {
+            let key = self.store.read_key(&e.key)?;
+            let new = e
+                .new
+                .as_ref()
+                .map(|v| self.store.read_value(v))
+                .transpose()?;
+            let old = e
+                .old
+                .as_ref()
+                .map(|v| self.store.read_value(v))
+                .transpose()?;
+            let record = Record::new(key, Change { new, old }, e.timestamp);
+            dispatch(ctx.graph, ctx.state, &ctx.graph.children[ctx.node], record)?;
+        }
+        Ok(())
+    }
+}
+
+impl<K, V> ProcessorContext<'_, K, Change<V>>
+where
+    K: Clone + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    /// Forwards every entry the store's cache writes down (on commit or eviction) from this node
+    /// as a `Record<K, Change<V>>` with the entry's timestamp (Java's cache flush listener).
+    /// Returns whether the store has a cache; without one the processor forwards itself.
+    ///
+    /// Evictions during a `put` are forwarded when this processor's `process` returns, not in the
+    /// middle of it as in Java.
+    pub fn forward_cache_flushes(
+        &mut self,
+        store: &KeyValueStore<K, V>,
+    ) -> Result<bool, StreamsError> {
+        let caching = store.lock()?.enable_flush_forwarding();
+        if caching {
+            let node = self.inner.node;
+            self.inner.state.cache_forwarders.push((
+                node,
+                Box::new(KvFlushForwarder {
+                    store: store.clone(),
+                    buf: Vec::new(),
+                }),
+            ));
+        }
+        Ok(caching)
+    }
+}

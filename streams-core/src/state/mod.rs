@@ -1,0 +1,182 @@
+//! State stores: key-value, window and session stores, timestamped variants, persistent (redb)
+//! and in-memory, with Kafka Streams' layering — a typed handle over an optional cache over
+//! optional change-logging over a raw bytes store, each layer a generic over
+//! [`KeyValueBytesStore`].
+//!
+//! Byte layouts match Java so changelogs are interchangeable: timestamped values are an 8-byte
+//! big-endian timestamp then the value ([`crate::serde::ValueAndTimestampSerde`]); window and
+//! session keys are described in [`key_schema`].
+
+mod builder;
+mod bytes;
+mod caching;
+pub mod key_schema;
+mod kv;
+mod logging;
+mod memory;
+mod redb_store;
+mod segmented;
+mod session;
+mod window;
+
+use std::any::Any;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicI64;
+use std::sync::{Arc, Mutex};
+
+pub use self::bytes::{FlushedEntry, KeyValueBytesStore};
+pub use builder::{
+    KeyValueStoreBuilder, SessionStoreBuilder, StoreKind, StoreSupplier, Stores, WindowStoreBuilder,
+};
+pub use caching::{CacheBudget, CachingStore};
+pub use kv::{KeyValueStore, TimestampedKeyValueStore};
+pub use logging::LoggingStore;
+pub use memory::InMemoryBytesStore;
+pub use redb_store::RedbBytesStore;
+pub use segmented::SegmentedBytesStore;
+pub use session::SessionStore;
+pub use window::{TimestampedWindowStore, Window, WindowStore, Windowed};
+
+use crate::clock::SharedClock;
+use crate::config::StoreCommitPolicy;
+use crate::serde::SerdeError;
+use crate::task::{SharedCollector, TaskId};
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// redb failed.
+    #[error("redb: {0}")]
+    Redb(#[source] Box<redb::Error>),
+    /// File system failure.
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+    /// A key or value could not be (de)serialized.
+    #[error("store {store}: serde failed")]
+    Serde {
+        /// The store.
+        store: String,
+        /// What went wrong.
+        #[source]
+        source: SerdeError,
+    },
+    /// A window or session key shorter than its time suffix.
+    #[error("malformed segmented store key of {len} bytes")]
+    MalformedKey {
+        /// Its length.
+        len: usize,
+    },
+    /// Writing to the changelog failed.
+    #[error("changelog write failed")]
+    Changelog(#[source] Box<crate::task::CollectorError>),
+    /// No store by that name.
+    #[error("unknown state store {0}")]
+    UnknownStore(String),
+    /// A lock was poisoned by a panic elsewhere.
+    #[error("store lock poisoned")]
+    Poisoned,
+}
+
+/// One changelog record to restore.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangelogRecord {
+    /// The store key bytes.
+    pub key: Bytes,
+    /// The value bytes; `None` deletes.
+    pub value: Option<Bytes>,
+    /// Its offset in the changelog partition.
+    pub offset: i64,
+}
+
+use ::bytes::Bytes;
+
+/// What a store builder gets from the task it is built for.
+#[derive(Clone)]
+pub struct StoreContext {
+    /// `application.id`.
+    pub application_id: String,
+    /// The owning task.
+    pub task_id: TaskId,
+    /// Directory for the task's persistent stores; `None` makes persistent stores fail to build.
+    pub state_dir: Option<PathBuf>,
+    /// Changelog topic and partition, if logging.
+    pub changelog: Option<(Arc<str>, i32)>,
+    /// Where changelog records go.
+    pub collector: SharedCollector,
+    /// The timestamp of the record being processed, set by the task.
+    pub record_timestamp: Arc<AtomicI64>,
+    /// The task's cache budget, shared by all its caching stores.
+    pub cache_budget: Arc<CacheBudget>,
+    /// When persistent stores commit durably.
+    pub commit_policy: StoreCommitPolicy,
+    /// The wall clock.
+    pub clock: SharedClock,
+}
+
+/// A typed store handle as processors receive it, type-erased for the task's registry.
+pub type StoreHandle = Arc<dyn Any + Send + Sync>;
+
+/// What the task drives on a store at flush, commit, restore and close.
+pub trait StoreControl: Send {
+    /// Flushes caches.
+    fn flush(&mut self) -> Result<(), StoreError>;
+    /// See [`KeyValueBytesStore::commit`].
+    fn commit(&mut self, changelog_offset: Option<i64>, force: bool) -> Result<(), StoreError>;
+    /// See [`KeyValueBytesStore::checkpoint`].
+    fn checkpoint(&self) -> Option<i64>;
+    /// See [`KeyValueBytesStore::restore`].
+    fn restore(&mut self, batch: &[ChangelogRecord]) -> Result<(), StoreError>;
+    /// Closes the store.
+    fn close(&mut self) -> Result<(), StoreError>;
+}
+
+/// A store made for a task: the typed handle and its control.
+pub struct BuiltStore {
+    /// The typed handle (e.g. a [`KeyValueStore`]).
+    pub handle: StoreHandle,
+    /// The control.
+    pub control: Box<dyn StoreControl>,
+}
+
+/// Makes one store instance per task (Java's `StoreBuilder`).
+pub trait StoreBuilder: Send + Sync + 'static {
+    /// The store name.
+    fn name(&self) -> &str;
+    /// Whether writes go to a changelog.
+    fn logging_enabled(&self) -> bool;
+    /// Builds the store for a task.
+    fn build(&self, ctx: &StoreContext) -> Result<BuiltStore, StoreError>;
+}
+
+/// The shared bytes stack under a typed handle.
+pub(crate) type SharedBytesStore = Arc<Mutex<Box<dyn KeyValueBytesStore>>>;
+
+pub(crate) struct SharedControl(pub(crate) SharedBytesStore);
+
+impl SharedControl {
+    fn with<R>(
+        &self,
+        f: impl FnOnce(&mut Box<dyn KeyValueBytesStore>) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        f(&mut *self.0.lock().map_err(|_| StoreError::Poisoned)?)
+    }
+}
+
+impl StoreControl for SharedControl {
+    fn flush(&mut self) -> Result<(), StoreError> {
+        self.with(|s| s.flush())
+    }
+    fn commit(&mut self, offset: Option<i64>, force: bool) -> Result<(), StoreError> {
+        self.with(|s| s.commit(offset, force))
+    }
+    fn checkpoint(&self) -> Option<i64> {
+        self.0.lock().ok().and_then(|s| s.checkpoint())
+    }
+    fn restore(&mut self, batch: &[ChangelogRecord]) -> Result<(), StoreError> {
+        self.with(|s| s.restore(batch))
+    }
+    fn close(&mut self) -> Result<(), StoreError> {
+        self.with(|s| s.close())
+    }
+}

@@ -1,0 +1,231 @@
+//! The persistent raw store on redb: one database file per store instance.
+//!
+//! Writes collect in an in-memory overlay (the role RocksDB's memtable plays for Java) and reach
+//! redb at a durable commit, in ONE write transaction together with the changelog offset they
+//! reflect. A crash therefore leaves the file at some earlier commit, whose checkpoint describes
+//! exactly its data; the changelog is replayed from there.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use redb::{Database, Durability, ReadOnlyTable, ReadableTableMetadata, TableDefinition};
+
+use super::bytes::{empty_range, merge_sorted, owned_bounds};
+use super::{ChangelogRecord, KeyValueBytesStore, StoreError};
+use crate::config::StoreCommitPolicy;
+
+const DATA: TableDefinition<'static, &'static [u8], &'static [u8]> = TableDefinition::new("data");
+const META: TableDefinition<'static, &'static str, i64> = TableDefinition::new("meta");
+const CHECKPOINT_KEY: &str = "changelog_offset";
+
+fn db_err(e: impl Into<redb::Error>) -> StoreError {
+    StoreError::Redb(Box::new(e.into()))
+}
+
+/// A redb-backed bytes store.
+pub struct RedbBytesStore {
+    path: PathBuf,
+    db: Database,
+    reader: ReadOnlyTable<&'static [u8], &'static [u8]>,
+    overlay: BTreeMap<Bytes, Option<Bytes>>,
+    checkpoint: Option<i64>,
+    writes_since_commit: u64,
+    last_commit: Instant,
+    policy: StoreCommitPolicy,
+    durability: Durability,
+}
+
+impl std::fmt::Debug for RedbBytesStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedbBytesStore")
+            .field("path", &self.path)
+            .field("overlay", &self.overlay.len())
+            .field("checkpoint", &self.checkpoint)
+            .finish()
+    }
+}
+
+impl RedbBytesStore {
+    /// Opens or creates the store file at `path`, reading its checkpoint.
+    pub fn open(path: &Path, policy: StoreCommitPolicy) -> Result<Self, StoreError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let db = Database::create(path).map_err(db_err)?;
+        let txn = db.begin_write().map_err(db_err)?;
+        txn.open_table(DATA).map_err(db_err)?;
+        txn.open_table(META).map_err(db_err)?;
+        txn.commit().map_err(db_err)?;
+        let read = db.begin_read().map_err(db_err)?;
+        let reader = read.open_table(DATA).map_err(db_err)?;
+        let checkpoint = read
+            .open_table(META)
+            .map_err(db_err)?
+            .get(CHECKPOINT_KEY)
+            .map_err(db_err)?
+            .map(|g| g.value());
+        Ok(RedbBytesStore {
+            path: path.to_owned(),
+            db,
+            reader,
+            overlay: BTreeMap::new(),
+            checkpoint,
+            writes_since_commit: 0,
+            last_commit: Instant::now(),
+            policy,
+            durability: Durability::Immediate,
+        })
+    }
+
+    /// Uses a weaker redb durability for commits (benchmarks; crash safety needs `Immediate`).
+    pub fn set_durability(&mut self, durability: Durability) {
+        self.durability = durability;
+    }
+
+    /// The file path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes the overlay and `offset` in one transaction.
+    fn commit_now(&mut self, offset: Option<i64>) -> Result<(), StoreError> {
+        let mut txn = self.db.begin_write().map_err(db_err)?;
+        txn.set_durability(self.durability);
+        {
+            let mut table = txn.open_table(DATA).map_err(db_err)?;
+            for (k, v) in &self.overlay {
+                match v {
+                    Some(v) => {
+                        table.insert(&k[..], &v[..]).map_err(db_err)?;
+                    }
+                    None => {
+                        table.remove(&k[..]).map_err(db_err)?;
+                    }
+                }
+            }
+        }
+        if let Some(off) = offset {
+            let mut meta = txn.open_table(META).map_err(db_err)?;
+            meta.insert(CHECKPOINT_KEY, off).map_err(db_err)?;
+        }
+        txn.commit().map_err(db_err)?;
+        self.overlay.clear();
+        if offset.is_some() {
+            self.checkpoint = offset;
+        }
+        self.writes_since_commit = 0;
+        self.last_commit = Instant::now();
+        self.reader = self
+            .db
+            .begin_read()
+            .map_err(db_err)?
+            .open_table(DATA)
+            .map_err(db_err)?;
+        Ok(())
+    }
+
+    fn due(&self) -> bool {
+        self.writes_since_commit >= self.policy.every_writes
+            || self
+                .policy
+                .every
+                .is_some_and(|d: Duration| self.last_commit.elapsed() >= d)
+    }
+}
+
+impl KeyValueBytesStore for RedbBytesStore {
+    fn get(&mut self, key: &[u8]) -> Result<Option<Bytes>, StoreError> {
+        if let Some(v) = self.overlay.get(key) {
+            return Ok(v.clone());
+        }
+        Ok(self
+            .reader
+            .get(key)
+            .map_err(db_err)?
+            .map(|g| Bytes::copy_from_slice(g.value())))
+    }
+
+    fn put(&mut self, key: Bytes, value: Option<Bytes>, _: i64) -> Result<(), StoreError> {
+        self.overlay.insert(key, value);
+        self.writes_since_commit += 1;
+        Ok(())
+    }
+
+    fn range(
+        &mut self,
+        from: Bound<&[u8]>,
+        to: Bound<&[u8]>,
+        reverse: bool,
+    ) -> Result<Vec<(Bytes, Bytes)>, StoreError> {
+        if empty_range(from, to) {
+            return Ok(Vec::new());
+        }
+        let range = self.reader.range::<&[u8]>((from, to)).map_err(db_err)?;
+        let collect = |r: Result<
+            (redb::AccessGuard<'_, &[u8]>, redb::AccessGuard<'_, &[u8]>),
+            redb::StorageError,
+        >| {
+            r.map(|(k, v)| {
+                (
+                    Bytes::copy_from_slice(k.value()),
+                    Bytes::copy_from_slice(v.value()),
+                )
+            })
+            .map_err(db_err)
+        };
+        let base: Vec<(Bytes, Bytes)> = if reverse {
+            range.rev().map(collect).collect::<Result<_, _>>()?
+        } else {
+            range.map(collect).collect::<Result<_, _>>()?
+        };
+        if self.overlay.is_empty() {
+            return Ok(base);
+        }
+        let over = self.overlay.range::<Bytes, _>(owned_bounds(from, to));
+        let over: Vec<(Bytes, Option<Bytes>)> = if reverse {
+            over.rev().map(|(k, v)| (k.clone(), v.clone())).collect()
+        } else {
+            over.map(|(k, v)| (k.clone(), v.clone())).collect()
+        };
+        Ok(merge_sorted(base, over, reverse))
+    }
+
+    fn approximate_num_entries(&mut self) -> Result<u64, StoreError> {
+        let stored = self.reader.len().map_err(db_err)?;
+        let added = self.overlay.values().filter(|v| v.is_some()).count() as u64;
+        Ok(stored + added)
+    }
+
+    fn commit(&mut self, offset: Option<i64>, force: bool) -> Result<(), StoreError> {
+        let nothing_new =
+            self.overlay.is_empty() && (offset.is_none() || offset == self.checkpoint);
+        if nothing_new || !(force || self.due()) {
+            return Ok(());
+        }
+        self.commit_now(offset)
+    }
+
+    fn checkpoint(&self) -> Option<i64> {
+        self.checkpoint
+    }
+
+    fn restore(&mut self, batch: &[ChangelogRecord]) -> Result<(), StoreError> {
+        let Some(last) = batch.last() else {
+            return Ok(());
+        };
+        for r in batch {
+            self.overlay.insert(r.key.clone(), r.value.clone());
+        }
+        self.commit_now(Some(last.offset))
+    }
+
+    fn close(&mut self) -> Result<(), StoreError> {
+        if !self.overlay.is_empty() {
+            self.commit_now(None)?;
+        }
+        Ok(())
+    }
+}

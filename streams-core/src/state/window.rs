@@ -1,0 +1,247 @@
+//! The typed window store handle.
+
+use std::ops::Bound;
+use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
+use std::sync::{Arc, MutexGuard};
+
+use bytes::Bytes;
+
+use super::key_schema::{split_window_key, window_key};
+use super::kv::serde_err;
+use super::{KeyValueBytesStore, SharedBytesStore, StoreError};
+use crate::processor::Headers;
+use crate::serde::{SerdeError, SharedSerde, ValueAndTimestamp};
+
+const NO_HEADERS: Headers = Headers::new();
+
+/// A time window: `[start, end)` in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Window {
+    /// Inclusive start.
+    pub start: i64,
+    /// Exclusive end (for sessions: the inclusive time of the last record).
+    pub end: i64,
+}
+
+/// A key with the window it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Windowed<K> {
+    /// The key.
+    pub key: K,
+    /// The window.
+    pub window: Window,
+}
+
+/// Typed access to a window store; cheap to clone.
+pub struct WindowStore<K, V> {
+    name: Arc<str>,
+    topic: Arc<str>,
+    inner: SharedBytesStore,
+    key: SharedSerde<K>,
+    value: SharedSerde<V>,
+    timestamp: Arc<AtomicI64>,
+    window_size: i64,
+    retain_duplicates: bool,
+    seqnum: Arc<AtomicU32>,
+}
+
+/// A window store whose values carry the timestamp of their last update.
+pub type TimestampedWindowStore<K, V> = WindowStore<K, ValueAndTimestamp<V>>;
+
+impl<K, V> Clone for WindowStore<K, V> {
+    fn clone(&self) -> Self {
+        WindowStore {
+            name: self.name.clone(),
+            topic: self.topic.clone(),
+            inner: self.inner.clone(),
+            key: self.key.clone(),
+            value: self.value.clone(),
+            timestamp: self.timestamp.clone(),
+            window_size: self.window_size,
+            retain_duplicates: self.retain_duplicates,
+            seqnum: self.seqnum.clone(),
+        }
+    }
+}
+
+impl<K, V> std::fmt::Debug for WindowStore<K, V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "WindowStore({})", self.name)
+    }
+}
+
+impl<K: 'static, V: 'static> WindowStore<K, V> {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        name: Arc<str>,
+        topic: Arc<str>,
+        inner: SharedBytesStore,
+        key: SharedSerde<K>,
+        value: SharedSerde<V>,
+        timestamp: Arc<AtomicI64>,
+        window_size: i64,
+        retain_duplicates: bool,
+    ) -> Self {
+        WindowStore {
+            name,
+            topic,
+            inner,
+            key,
+            value,
+            timestamp,
+            window_size,
+            retain_duplicates,
+            seqnum: Arc::new(AtomicU32::new(0)),
+        }
+    }
+
+    /// The store name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn lock(&self) -> Result<MutexGuard<'_, Box<dyn KeyValueBytesStore>>, StoreError> {
+        self.inner.lock().map_err(|_| StoreError::Poisoned)
+    }
+
+    fn key_bytes(&self, key: &K) -> Result<Bytes, StoreError> {
+        self.key
+            .serialize(&self.topic, &NO_HEADERS, key)
+            .map_err(serde_err(&self.name))?
+            .ok_or_else(|| {
+                serde_err(&self.name)(SerdeError::UnexpectedNull {
+                    type_name: "store key",
+                })
+            })
+    }
+
+    fn read_value(&self, b: &Bytes) -> Result<V, StoreError> {
+        self.value
+            .deserialize(&self.topic, &NO_HEADERS, Some(b))
+            .map_err(serde_err(&self.name))
+    }
+
+    fn read_key(&self, b: &[u8]) -> Result<K, StoreError> {
+        self.key
+            .deserialize(&self.topic, &NO_HEADERS, Some(&Bytes::copy_from_slice(b)))
+            .map_err(serde_err(&self.name))
+    }
+
+    fn window(&self, start: i64) -> Window {
+        Window {
+            start,
+            end: start.saturating_add(self.window_size),
+        }
+    }
+
+    /// Writes `value` for the window starting at `window_start`; `None` deletes (ignored when
+    /// duplicates are retained, as in Java). Writes to expired windows are dropped.
+    pub fn put(&self, key: &K, value: Option<&V>, window_start: i64) -> Result<(), StoreError> {
+        if value.is_none() && self.retain_duplicates {
+            return Ok(());
+        }
+        let seq = if self.retain_duplicates {
+            // Java wraps the sequence number within the positive int range.
+            self.seqnum
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |s| {
+                    Some((s + 1) & 0x7FFF_FFFF)
+                })
+                .map(|s| (s + 1) & 0x7FFF_FFFF)
+                .unwrap_or(0)
+        } else {
+            0
+        };
+        let k = window_key(&self.key_bytes(key)?, window_start, seq);
+        let v = match value {
+            Some(v) => self
+                .value
+                .serialize(&self.topic, &NO_HEADERS, v)
+                .map_err(serde_err(&self.name))?,
+            None => None,
+        };
+        self.lock()?
+            .put(k, v, self.timestamp.load(Ordering::Relaxed))
+    }
+
+    /// The value for `key` in the window starting at `window_start`.
+    pub fn fetch(&self, key: &K, window_start: i64) -> Result<Option<V>, StoreError> {
+        let k = window_key(&self.key_bytes(key)?, window_start, 0);
+        let v = self.lock()?.get(&k)?;
+        v.map(|v| self.read_value(&v)).transpose()
+    }
+
+    fn fetch_raw(
+        &self,
+        key: &K,
+        from: i64,
+        to: i64,
+        reverse: bool,
+    ) -> Result<Vec<(i64, V)>, StoreError> {
+        if from > to {
+            return Ok(Vec::new());
+        }
+        let kb = self.key_bytes(key)?;
+        let lo = window_key(&kb, from, 0);
+        let hi = window_key(&kb, to, u32::MAX);
+        let raw = self
+            .lock()?
+            .range(Bound::Included(&lo), Bound::Included(&hi), reverse)?;
+        raw.iter()
+            .filter_map(|(k, v)| {
+                let (key, ts, _) = split_window_key(k)?;
+                (key == &kb[..] && ts >= from && ts <= to)
+                    .then(|| self.read_value(v).map(|v| (ts, v)))
+            })
+            .collect()
+    }
+
+    /// `(window start, value)` for `key` with window starts in `[from, to]`, by start time.
+    pub fn fetch_range(&self, key: &K, from: i64, to: i64) -> Result<Vec<(i64, V)>, StoreError> {
+        self.fetch_raw(key, from, to, false)
+    }
+
+    /// Like [`Self::fetch_range`], latest first.
+    pub fn backward_fetch_range(
+        &self,
+        key: &K,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(i64, V)>, StoreError> {
+        self.fetch_raw(key, from, to, true)
+    }
+
+    fn decode_all(
+        &self,
+        raw: Vec<(Bytes, Bytes)>,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(Windowed<K>, V)>, StoreError> {
+        raw.iter()
+            .filter_map(|(k, v)| {
+                let (key, ts, _) = split_window_key(k)?;
+                (ts >= from && ts <= to).then(|| {
+                    Ok((
+                        Windowed {
+                            key: self.read_key(key)?,
+                            window: self.window(ts),
+                        },
+                        self.read_value(v)?,
+                    ))
+                })
+            })
+            .collect()
+    }
+
+    /// Every entry with a window start in `[from, to]`, ordered by key bytes then start.
+    pub fn fetch_all(&self, from: i64, to: i64) -> Result<Vec<(Windowed<K>, V)>, StoreError> {
+        let raw = self
+            .lock()?
+            .range(Bound::Unbounded, Bound::Unbounded, false)?;
+        self.decode_all(raw, from, to)
+    }
+
+    /// Every unexpired entry.
+    pub fn all(&self) -> Result<Vec<(Windowed<K>, V)>, StoreError> {
+        self.fetch_all(i64::MIN, i64::MAX)
+    }
+}

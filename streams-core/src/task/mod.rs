@@ -1,0 +1,647 @@
+//! Tasks: one per (sub-topology, input partition). A task owns its node instances, its stores,
+//! its input buffers and stream time, and runs records through the graph depth-first.
+//!
+//! The task is IO-free: records come in through [`Task::add_records`], output leaves through the
+//! [`RecordCollector`], and time comes from a [`Clock`](crate::clock::Clock). The stream thread
+//! of the runtime and the [`TopologyTestDriver`](crate::test_driver::TopologyTestDriver) drive it
+//! the same way: `process`, `maybe_punctuate_stream_time`, `commit`.
+
+mod collector;
+mod partition_group;
+mod punctuation;
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+pub use collector::{CollectorError, ProducerRecord, RecordCollector, SharedCollector};
+pub use partition_group::{DroppedRecords, UNKNOWN_TIME};
+pub(crate) use punctuation::{PunctuationQueue, PunctuationSchedule};
+
+use crate::clock::SharedClock;
+use crate::config::StreamsConfig;
+use crate::error::StreamsError;
+use crate::processor::{ConsumedRecord, Record, RecordMetadata};
+use crate::state::{ChangelogRecord, StoreContext, StoreControl, StoreHandle};
+use crate::topology::{NodeEnv, NodeKind, SourceTopics, Topology};
+use partition_group::{PartitionGroup, SourceBinding};
+
+/// A task's id: sub-topology and partition, shown as `0_1` like Java's `TaskId`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TaskId {
+    /// The sub-topology.
+    pub subtopology: u32,
+    /// The input partition.
+    pub partition: i32,
+}
+
+impl fmt::Display for TaskId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}_{}", self.subtopology, self.partition)
+    }
+}
+
+/// A node instance with its record types erased.
+pub(crate) trait Node: Send {
+    fn init(&mut self, _ctx: NodeCtx<'_>) -> Result<(), StreamsError> {
+        Ok(())
+    }
+    /// `record` is an `Option<Record<K, V>>` of the node's input types.
+    fn process(&mut self, ctx: NodeCtx<'_>, record: &mut dyn Any) -> Result<(), StreamsError>;
+    fn close(&mut self) {}
+}
+
+/// The fixed shape of a task's graph, apart from the mutable state so both can be borrowed at once.
+pub(crate) struct Graph {
+    pub(crate) names: Vec<String>,
+    /// Children in the order they were connected: the order records are forwarded in.
+    pub(crate) children: Vec<Vec<usize>>,
+    pub(crate) stores: Vec<Vec<String>>,
+}
+
+/// Forwards a record from a cache flush of a store owned by a node.
+pub(crate) trait CacheForwarder: Send {
+    fn forward(&mut self, ctx: NodeCtx<'_>) -> Result<(), StreamsError>;
+}
+
+pub(crate) struct StoreSlot {
+    pub(crate) name: String,
+    pub(crate) handle: StoreHandle,
+    pub(crate) control: Box<dyn StoreControl>,
+    pub(crate) changelog: Option<(Arc<str>, i32)>,
+}
+
+/// The stores of a task, in registration order (the order they are flushed in).
+#[derive(Default)]
+pub(crate) struct StoreRegistry(pub(crate) Vec<StoreSlot>);
+
+impl StoreRegistry {
+    pub(crate) fn get(&self, name: &str) -> Option<&StoreSlot> {
+        self.0.iter().find(|s| s.name == name)
+    }
+    fn get_mut(&mut self, name: &str) -> Option<&mut StoreSlot> {
+        self.0.iter_mut().find(|s| s.name == name)
+    }
+}
+
+/// Everything of a task a node may change while it runs.
+pub(crate) struct TaskState {
+    pub(crate) task_id: TaskId,
+    pub(crate) application_id: Arc<str>,
+    pub(crate) nodes: Vec<Option<Box<dyn Node>>>,
+    pub(crate) stores: StoreRegistry,
+    pub(crate) global_stores: HashMap<String, StoreHandle>,
+    pub(crate) record_meta: Option<RecordMetadata>,
+    pub(crate) record_timestamp: Arc<AtomicI64>,
+    pub(crate) stream_time: i64,
+    pub(crate) clock: SharedClock,
+    pub(crate) collector: SharedCollector,
+    pub(crate) stream_punctuations: PunctuationQueue,
+    pub(crate) wall_punctuations: PunctuationQueue,
+    pub(crate) commit_requested: bool,
+    pub(crate) cache_forwarders: Vec<(usize, Box<dyn CacheForwarder>)>,
+}
+
+impl TaskState {
+    pub(crate) fn set_record_timestamp(&self, ts: i64) -> i64 {
+        self.record_timestamp.swap(ts, Ordering::Relaxed)
+    }
+
+    pub(crate) fn send(&mut self, record: ProducerRecord) -> Result<(), StreamsError> {
+        if record.timestamp < 0 {
+            return Err(CollectorError::NegativeTimestamp {
+                topic: record.topic.to_string(),
+                timestamp: record.timestamp,
+            }
+            .into());
+        }
+        let mut c = self.collector.lock().map_err(|_| CollectorError::Closed)?;
+        Ok(c.send(record)?)
+    }
+
+    /// Forwards entries flushed from caches of stores registered for forwarding by `node`
+    /// (`None`: all nodes).
+    pub(crate) fn forward_cache_flushes(
+        &mut self,
+        graph: &Graph,
+        node: impl Into<Option<usize>>,
+    ) -> Result<(), StreamsError> {
+        if self.cache_forwarders.is_empty() {
+            return Ok(());
+        }
+        let node = node.into();
+        let mut forwarders = std::mem::take(&mut self.cache_forwarders);
+        let mut result = Ok(());
+        for (n, f) in forwarders.iter_mut() {
+            if node.is_none_or(|x| x == *n) {
+                result = f.forward(NodeCtx {
+                    graph,
+                    state: self,
+                    node: *n,
+                });
+                if result.is_err() {
+                    break;
+                }
+            }
+        }
+        forwarders.append(&mut self.cache_forwarders);
+        self.cache_forwarders = forwarders;
+        result
+    }
+}
+
+/// A node's access to its task while it runs.
+pub(crate) struct NodeCtx<'a> {
+    pub(crate) graph: &'a Graph,
+    pub(crate) state: &'a mut TaskState,
+    pub(crate) node: usize,
+}
+
+impl NodeCtx<'_> {
+    pub(crate) fn reborrow(&mut self) -> NodeCtx<'_> {
+        NodeCtx {
+            graph: self.graph,
+            state: &mut *self.state,
+            node: self.node,
+        }
+    }
+}
+
+/// Runs one node on a record, taking the node out of the task while it runs so its children can
+/// be reached; a node reached again while out is a cycle.
+pub(crate) fn run_node(
+    graph: &Graph,
+    state: &mut TaskState,
+    idx: usize,
+    record: &mut dyn Any,
+) -> Result<(), StreamsError> {
+    let mut node = state.nodes[idx]
+        .take()
+        .ok_or_else(|| StreamsError::Reentered(graph.names[idx].clone()))?;
+    let result = node.process(
+        NodeCtx {
+            graph,
+            state: &mut *state,
+            node: idx,
+        },
+        record,
+    );
+    state.nodes[idx] = Some(node);
+    result
+}
+
+/// Sends a record to `children` in order, cloning for all but the last.
+pub(crate) fn dispatch<K: Clone + 'static, V: Clone + 'static>(
+    graph: &Graph,
+    state: &mut TaskState,
+    children: &[usize],
+    record: Record<K, V>,
+) -> Result<(), StreamsError> {
+    let Some((&last, rest)) = children.split_last() else {
+        return Ok(());
+    };
+    for &c in rest {
+        let mut slot = Some(record.clone());
+        run_node(graph, state, c, &mut slot)?;
+    }
+    let mut slot = Some(record);
+    run_node(graph, state, last, &mut slot)
+}
+
+/// What makes a task beyond the topology: where it runs and what it writes to.
+pub struct TaskSetup {
+    /// The task id; its partition is the input (and changelog) partition.
+    pub id: TaskId,
+    /// The sub-topologies whose nodes the task runs. The runtime gives one; the test driver gives
+    /// all non-global ones, as Java's driver runs one task for the whole topology.
+    pub subtopologies: Vec<u32>,
+    /// Where sink and changelog records go.
+    pub collector: SharedCollector,
+    /// The wall clock.
+    pub clock: SharedClock,
+    /// Handles of global stores, reachable from every processor.
+    pub global_stores: HashMap<String, StoreHandle>,
+    /// Directory for this task's persistent stores.
+    pub state_dir: Option<PathBuf>,
+}
+
+/// A running task.
+pub struct Task {
+    graph: Graph,
+    state: TaskState,
+    group: PartitionGroup,
+    patterns: Vec<(SourceTopics, SourceBinding)>,
+    partition: i32,
+    global: bool,
+}
+
+impl Task {
+    /// Makes the nodes and stores of `setup.subtopologies`, registers their input partitions and
+    /// initializes processors (which may fetch stores and schedule punctuators).
+    pub fn new(
+        topology: &Topology,
+        config: &StreamsConfig,
+        setup: TaskSetup,
+    ) -> Result<Task, StreamsError> {
+        let global = topology
+            .subtopologies
+            .iter()
+            .any(|s| s.global && setup.subtopologies.contains(&s.id));
+        let members: Vec<usize> = topology
+            .subtopologies
+            .iter()
+            .filter(|s| setup.subtopologies.contains(&s.id))
+            .flat_map(|s| s.nodes.iter().copied())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let local: HashMap<usize, usize> =
+            members.iter().enumerate().map(|(l, &g)| (g, l)).collect();
+        let env = NodeEnv {
+            defaults: &config.default_serdes,
+            application_id: &config.application_id,
+            internal_topics: &topology.internal_topics,
+        };
+        let mut graph = Graph {
+            names: Vec::new(),
+            children: Vec::new(),
+            stores: Vec::new(),
+        };
+        let mut nodes = Vec::new();
+        for &g in &members {
+            let spec = &topology.nodes[g];
+            graph.names.push(spec.name.clone());
+            graph.children.push(
+                topology
+                    .children_of(g)
+                    .into_iter()
+                    .filter_map(|c| local.get(&c).copied())
+                    .collect(),
+            );
+            graph.stores.push(topology.node_stores[g].clone());
+            nodes.push(Some(spec.factory.make(&spec.name, &env)?));
+        }
+        let record_timestamp = Arc::new(AtomicI64::new(UNKNOWN_TIME));
+        let mut stores = StoreRegistry::default();
+        let cache_budget = Arc::new(crate::state::CacheBudget::new(config.cache_max_bytes));
+        let store_names: Vec<&String> = graph.stores.iter().flatten().collect();
+        for spec in &topology.stores {
+            let name = spec.builder.name();
+            if spec.global != global || !store_names.iter().any(|s| s.as_str() == name) {
+                continue;
+            }
+            if stores.get(name).is_some() {
+                continue;
+            }
+            let changelog = (spec.builder.logging_enabled() && !global).then(|| {
+                (
+                    Arc::<str>::from(format!("{}-{}-changelog", config.application_id, name)),
+                    setup.id.partition,
+                )
+            });
+            let ctx = StoreContext {
+                application_id: config.application_id.clone(),
+                task_id: setup.id,
+                state_dir: setup.state_dir.clone(),
+                changelog: changelog.clone(),
+                collector: setup.collector.clone(),
+                record_timestamp: record_timestamp.clone(),
+                cache_budget: cache_budget.clone(),
+                commit_policy: config.store_commit,
+                clock: setup.clock.clone(),
+            };
+            let built = spec.builder.build(&ctx)?;
+            stores.0.push(StoreSlot {
+                name: name.to_owned(),
+                handle: built.handle,
+                control: built.control,
+                changelog,
+            });
+        }
+        let mut group = PartitionGroup::new(
+            config.max_task_idle_ms,
+            config.deserialization_handler.clone(),
+        );
+        let mut patterns = Vec::new();
+        for (l, &g) in members.iter().enumerate() {
+            let spec = &topology.nodes[g];
+            let NodeKind::Source(topics) = &spec.kind else {
+                continue;
+            };
+            let binding = SourceBinding {
+                node: l,
+                deserializer: spec
+                    .factory
+                    .deserializer(&spec.name, &env)?
+                    .expect("sources have deserializers"),
+                extractor: spec
+                    .factory
+                    .extractor()
+                    .unwrap_or_else(|| config.timestamp_extractor.clone()),
+            };
+            match topics {
+                SourceTopics::Topics(ts) => {
+                    for t in ts {
+                        group.add_partition(
+                            Arc::from(env.runtime_topic(t)),
+                            setup.id.partition,
+                            binding.clone(),
+                        );
+                    }
+                }
+                SourceTopics::Pattern(_) => patterns.push((topics.clone(), binding)),
+            }
+        }
+        let mut task = Task {
+            graph,
+            state: TaskState {
+                task_id: setup.id,
+                application_id: Arc::from(config.application_id.as_str()),
+                nodes,
+                stores,
+                global_stores: setup.global_stores,
+                record_meta: None,
+                record_timestamp,
+                stream_time: UNKNOWN_TIME,
+                clock: setup.clock,
+                collector: setup.collector,
+                stream_punctuations: PunctuationQueue::default(),
+                wall_punctuations: PunctuationQueue::default(),
+                commit_requested: false,
+                cache_forwarders: Vec::new(),
+            },
+            group,
+            patterns,
+            partition: setup.id.partition,
+            global,
+        };
+        for idx in 0..task.state.nodes.len() {
+            let mut node = task.state.nodes[idx].take().expect("node present at init");
+            let r = node.init(NodeCtx {
+                graph: &task.graph,
+                state: &mut task.state,
+                node: idx,
+            });
+            task.state.nodes[idx] = Some(node);
+            r?;
+        }
+        Ok(task)
+    }
+
+    /// The task id.
+    pub fn id(&self) -> TaskId {
+        self.state.task_id
+    }
+
+    /// Whether this task runs a global sub-topology.
+    pub fn is_global(&self) -> bool {
+        self.global
+    }
+
+    /// The handles of this task's stores, by name.
+    pub fn store_handles(&self) -> HashMap<String, StoreHandle> {
+        self.state
+            .stores
+            .0
+            .iter()
+            .map(|s| (s.name.clone(), s.handle.clone()))
+            .collect()
+    }
+
+    /// A store handle by name, typed as the store was built.
+    pub fn store<S: Clone + 'static>(&self, name: &str) -> Option<S> {
+        self.state
+            .stores
+            .get(name)
+            .map(|s| &s.handle)
+            .or_else(|| self.state.global_stores.get(name))
+            .and_then(|h| h.downcast_ref::<S>())
+            .cloned()
+    }
+
+    /// Whether the task reads `topic` (by name or pattern), registering a pattern match.
+    pub fn reads_topic(&mut self, topic: &str) -> bool {
+        if self.group.has_partition(topic, self.partition) {
+            return true;
+        }
+        if let Some((_, binding)) = self.patterns.iter().find(|(p, _)| p.matches(topic)) {
+            self.group
+                .add_partition(Arc::from(topic), self.partition, binding.clone());
+            return true;
+        }
+        false
+    }
+
+    /// Buffers consumed records of one input partition.
+    pub fn add_records(
+        &mut self,
+        topic: &str,
+        partition: i32,
+        records: impl IntoIterator<Item = ConsumedRecord>,
+    ) -> Result<(), StreamsError> {
+        if !self.reads_topic(topic) {
+            return Err(StreamsError::UnknownTopic(topic.to_owned()));
+        }
+        self.group.add_records(topic, partition, records)
+    }
+
+    /// Records the consumer's lag on a partition (`None` if unknown), for `max.task.idle.ms`.
+    pub fn update_lag(&mut self, topic: &str, partition: i32, lag: Option<i64>) {
+        self.group.update_lag(topic, partition, lag);
+    }
+
+    /// Marks every input partition caught up (lag 0), as the test driver does.
+    pub fn mark_caught_up(&mut self) {
+        self.group.update_all_lags(Some(0));
+    }
+
+    /// Whether records are buffered.
+    pub fn has_records_queued(&self) -> bool {
+        self.group.has_buffered()
+    }
+
+    /// Whether the task may process at `wall_clock_ms` under `max.task.idle.ms`.
+    pub fn is_processable(&mut self, wall_clock_ms: i64) -> Result<bool, StreamsError> {
+        self.group.ready_to_process(wall_clock_ms)
+    }
+
+    /// Processes the buffered record with the smallest timestamp through the graph; returns
+    /// whether one was processed.
+    pub fn process(&mut self, wall_clock_ms: i64) -> Result<bool, StreamsError> {
+        if !self.group.ready_to_process(wall_clock_ms)? {
+            return Ok(false);
+        }
+        let Some(mut rec) = self.group.next_record()? else {
+            return Ok(false);
+        };
+        self.state.stream_time = self.group.stream_time();
+        self.state.record_meta = Some(rec.meta);
+        self.state.set_record_timestamp(rec.timestamp);
+        run_node(
+            &self.graph,
+            &mut self.state,
+            rec.source,
+            rec.record.as_mut(),
+        )?;
+        Ok(true)
+    }
+
+    /// The task's stream time: the largest timestamp processed, or -1.
+    pub fn stream_time(&self) -> i64 {
+        self.state.stream_time
+    }
+
+    /// Records skipped so far.
+    pub fn dropped_records(&self) -> DroppedRecords {
+        self.group.dropped
+    }
+
+    /// Whether a processor asked for a commit since the last one.
+    pub fn commit_requested(&self) -> bool {
+        self.state.commit_requested
+    }
+
+    /// Fires due stream-time punctuators; returns whether any fired.
+    pub fn maybe_punctuate_stream_time(&mut self) -> Result<bool, StreamsError> {
+        let now = self.state.stream_time;
+        if now == UNKNOWN_TIME {
+            return Ok(false);
+        }
+        self.punctuate(now, true)
+    }
+
+    /// Fires due wall-clock punctuators at the clock's time; returns whether any fired.
+    pub fn maybe_punctuate_system_time(&mut self) -> Result<bool, StreamsError> {
+        let now = self.state.clock.now_ms();
+        self.punctuate(now, false)
+    }
+
+    fn punctuate(&mut self, now: i64, stream: bool) -> Result<bool, StreamsError> {
+        let mut fired = false;
+        loop {
+            let queue = if stream {
+                &mut self.state.stream_punctuations
+            } else {
+                &mut self.state.wall_punctuations
+            };
+            let Some(mut sched) = queue.pop_due(now) else {
+                break;
+            };
+            fired = true;
+            self.state.record_meta = None;
+            let previous = self.state.set_record_timestamp(now);
+            let result = sched.punctuator.punctuate(
+                NodeCtx {
+                    graph: &self.graph,
+                    state: &mut self.state,
+                    node: sched.node,
+                },
+                now,
+            );
+            let forwarded = self.state.forward_cache_flushes(&self.graph, sched.node);
+            self.state.set_record_timestamp(previous);
+            if !sched.is_cancelled() {
+                sched.advance(now);
+                let queue = if stream {
+                    &mut self.state.stream_punctuations
+                } else {
+                    &mut self.state.wall_punctuations
+                };
+                queue.reinsert(sched);
+            }
+            result?;
+            forwarded?;
+        }
+        Ok(fired)
+    }
+
+    /// Whether any punctuator of either kind is scheduled.
+    pub fn has_punctuators(&self) -> bool {
+        !self.state.stream_punctuations.is_empty() || !self.state.wall_punctuations.is_empty()
+    }
+
+    /// Commits: flushes caches (forwarding flushed entries), flushes the collector, then hands each
+    /// store the changelog offset it now reflects. Returns the next offsets to commit per input
+    /// partition.
+    pub fn commit(&mut self) -> Result<HashMap<(Arc<str>, i32), i64>, StreamsError> {
+        for slot in &mut self.state.stores.0 {
+            slot.control.flush()?;
+        }
+        self.state.forward_cache_flushes(&self.graph, None)?;
+        let offsets = {
+            let mut c = self
+                .state
+                .collector
+                .lock()
+                .map_err(|_| CollectorError::Closed)?;
+            c.flush()?;
+            c.offsets()
+        };
+        for slot in &mut self.state.stores.0 {
+            let offset = slot
+                .changelog
+                .as_ref()
+                .and_then(|tp| offsets.get(tp).copied());
+            slot.control.commit(offset, false)?;
+        }
+        self.state.commit_requested = false;
+        Ok(self
+            .group
+            .consumed_offsets()
+            .iter()
+            .map(|(tp, o)| (tp.clone(), o + 1))
+            .collect())
+    }
+
+    /// Applies changelog records to a store during restoration, bypassing caching and logging;
+    /// the store checkpoints the last offset with the data.
+    pub fn restore(&mut self, store: &str, batch: &[ChangelogRecord]) -> Result<(), StreamsError> {
+        let slot = self
+            .state
+            .stores
+            .get_mut(store)
+            .ok_or_else(|| crate::state::StoreError::UnknownStore(store.to_owned()))?;
+        Ok(slot.control.restore(batch)?)
+    }
+
+    /// The changelog offset each store's durable state reflects.
+    pub fn checkpoints(&self) -> HashMap<String, Option<i64>> {
+        self.state
+            .stores
+            .0
+            .iter()
+            .map(|s| (s.name.clone(), s.control.checkpoint()))
+            .collect()
+    }
+
+    /// Closes processors, commits and makes every store durable, and closes the stores.
+    pub fn close(&mut self) -> Result<(), StreamsError> {
+        for node in self.state.nodes.iter_mut().flatten() {
+            node.close();
+        }
+        self.commit()?;
+        let offsets = self
+            .state
+            .collector
+            .lock()
+            .map_err(|_| CollectorError::Closed)?
+            .offsets();
+        for slot in &mut self.state.stores.0 {
+            let offset = slot
+                .changelog
+                .as_ref()
+                .and_then(|tp| offsets.get(tp).copied());
+            slot.control.commit(offset, true)?;
+            slot.control.close()?;
+        }
+        Ok(())
+    }
+
+    /// The largest timestamp seen on an input partition, or -1; `None` if not an input.
+    pub fn partition_time(&self, topic: &str, partition: i32) -> Option<i64> {
+        self.group.partition_time(topic, partition)
+    }
+}

@@ -1,0 +1,266 @@
+//! The task's input buffers: one queue per partition, the next record chosen by the smallest head
+//! timestamp, stream time, and `max.task.idle.ms` (Java's `PartitionGroup` and `RecordQueue`).
+
+use std::any::Any;
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+
+use crate::error::StreamsError;
+use crate::processor::{
+    ConsumedRecord, DeserializationResponse, RecordMetadata, SharedDeserializationHandler,
+    SharedTimestampExtractor,
+};
+use crate::topology::RecordDeserializer;
+
+/// Stream time before any record: Java's `RecordQueue.UNKNOWN`.
+pub const UNKNOWN_TIME: i64 = -1;
+
+/// A deserialized record ready to process, with the timestamp it counts as.
+pub(crate) struct StampedRecord {
+    pub(crate) timestamp: i64,
+    pub(crate) meta: RecordMetadata,
+    /// `Option<Record<K, V>>` for the source node's types.
+    pub(crate) record: Box<dyn Any + Send>,
+    pub(crate) source: usize,
+}
+
+/// How a partition's source turns bytes into records.
+#[derive(Clone)]
+pub(crate) struct SourceBinding {
+    pub(crate) node: usize,
+    pub(crate) deserializer: Arc<dyn RecordDeserializer>,
+    pub(crate) extractor: SharedTimestampExtractor,
+}
+
+struct RecordQueue {
+    topic: Arc<str>,
+    partition: i32,
+    raw: VecDeque<ConsumedRecord>,
+    head: Option<StampedRecord>,
+    partition_time: i64,
+    source: SourceBinding,
+    /// Lag to the end of the partition as last fetched; `None` while unknown.
+    fetched_lag: Option<i64>,
+    idle_deadline: Option<i64>,
+}
+
+/// Counters kept by the partition group.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DroppedRecords {
+    /// Records skipped because they failed to deserialize and the handler said continue.
+    pub deserialization: u64,
+    /// Records skipped because their extracted timestamp was negative.
+    pub negative_timestamp: u64,
+}
+
+/// The input partitions of one task.
+pub(crate) struct PartitionGroup {
+    queues: Vec<RecordQueue>,
+    index: HashMap<(Arc<str>, i32), usize>,
+    stream_time: i64,
+    max_task_idle_ms: i64,
+    handler: SharedDeserializationHandler,
+    pub(crate) dropped: DroppedRecords,
+    /// Offset of the last record taken per partition, for the consumer commit.
+    consumed: HashMap<(Arc<str>, i32), i64>,
+}
+
+impl PartitionGroup {
+    pub(crate) fn new(max_task_idle_ms: i64, handler: SharedDeserializationHandler) -> Self {
+        PartitionGroup {
+            queues: Vec::new(),
+            index: HashMap::new(),
+            stream_time: UNKNOWN_TIME,
+            max_task_idle_ms,
+            handler,
+            dropped: DroppedRecords::default(),
+            consumed: HashMap::new(),
+        }
+    }
+
+    pub(crate) fn add_partition(&mut self, topic: Arc<str>, partition: i32, source: SourceBinding) {
+        let key = (topic.clone(), partition);
+        if self.index.contains_key(&key) {
+            return;
+        }
+        self.index.insert(key, self.queues.len());
+        self.queues.push(RecordQueue {
+            topic,
+            partition,
+            raw: VecDeque::new(),
+            head: None,
+            partition_time: UNKNOWN_TIME,
+            source,
+            fetched_lag: None,
+            idle_deadline: None,
+        });
+    }
+
+    pub(crate) fn has_partition(&self, topic: &str, partition: i32) -> bool {
+        self.index.contains_key(&(Arc::from(topic), partition))
+    }
+
+    pub(crate) fn stream_time(&self) -> i64 {
+        self.stream_time
+    }
+
+    pub(crate) fn consumed_offsets(&self) -> &HashMap<(Arc<str>, i32), i64> {
+        &self.consumed
+    }
+
+    /// Buffers records of one partition; they are deserialized lazily as they reach the head.
+    pub(crate) fn add_records(
+        &mut self,
+        topic: &str,
+        partition: i32,
+        records: impl IntoIterator<Item = ConsumedRecord>,
+    ) -> Result<(), StreamsError> {
+        let idx = *self
+            .index
+            .get(&(Arc::from(topic), partition))
+            .ok_or_else(|| StreamsError::UnknownTopic(topic.to_owned()))?;
+        self.queues[idx].raw.extend(records);
+        Ok(())
+    }
+
+    /// Records how far behind the end of its partition the consumer is; 0 means caught up.
+    pub(crate) fn update_lag(&mut self, topic: &str, partition: i32, lag: Option<i64>) {
+        if let Some(&idx) = self.index.get(&(Arc::from(topic), partition)) {
+            self.queues[idx].fetched_lag = lag;
+        }
+    }
+
+    /// Sets every partition's lag; the test driver treats all partitions as caught up.
+    pub(crate) fn update_all_lags(&mut self, lag: Option<i64>) {
+        for q in &mut self.queues {
+            q.fetched_lag = lag;
+        }
+    }
+
+    /// Whether any record is buffered (deserialized or not).
+    pub(crate) fn has_buffered(&self) -> bool {
+        self.queues
+            .iter()
+            .any(|q| q.head.is_some() || !q.raw.is_empty())
+    }
+
+    fn update_head(&mut self, idx: usize) -> Result<(), StreamsError> {
+        let q = &mut self.queues[idx];
+        while q.head.is_none() {
+            let Some(mut raw) = q.raw.pop_front() else {
+                return Ok(());
+            };
+            let record = match q.source.deserializer.deserialize(&mut raw) {
+                Ok(r) => r,
+                Err(e) => match self.handler.handle(&raw, &e) {
+                    DeserializationResponse::Continue => {
+                        self.dropped.deserialization += 1;
+                        continue;
+                    }
+                    DeserializationResponse::Fail => {
+                        return Err(StreamsError::Deserialization {
+                            topic: raw.topic.to_string(),
+                            partition: raw.partition,
+                            offset: raw.offset,
+                            source: e,
+                        });
+                    }
+                },
+            };
+            let timestamp = q.source.extractor.extract(&raw, q.partition_time)?;
+            if timestamp < 0 {
+                tracing::warn!(
+                    topic = %raw.topic, partition = raw.partition, offset = raw.offset, timestamp,
+                    "skipping record due to negative extracted timestamp"
+                );
+                self.dropped.negative_timestamp += 1;
+                continue;
+            }
+            let mut record = record;
+            q.source
+                .deserializer
+                .set_timestamp(record.as_mut() as &mut dyn Any, timestamp);
+            q.partition_time = q.partition_time.max(timestamp);
+            q.head = Some(StampedRecord {
+                timestamp,
+                meta: RecordMetadata {
+                    topic: q.topic.clone(),
+                    partition: q.partition,
+                    offset: raw.offset,
+                },
+                record,
+                source: q.source.node,
+            });
+        }
+        Ok(())
+    }
+
+    /// Whether the task may process now (Java's `PartitionGroup.readyToProcess`): every partition
+    /// has data, or each empty one is known to be caught up and has idled `max.task.idle.ms`.
+    pub(crate) fn ready_to_process(&mut self, wall_clock_ms: i64) -> Result<bool, StreamsError> {
+        for idx in 0..self.queues.len() {
+            self.update_head(idx)?;
+        }
+        let any_queued = self.queues.iter().any(|q| q.head.is_some());
+        if !any_queued {
+            return Ok(false);
+        }
+        if self.max_task_idle_ms < 0 {
+            return Ok(true);
+        }
+        for q in &mut self.queues {
+            if q.head.is_some() {
+                q.idle_deadline = None;
+                continue;
+            }
+            match q.fetched_lag {
+                // Unknown lag, or data known to be on the broker: wait for the fetch.
+                None | Some(1..) => {
+                    q.idle_deadline = None;
+                    return Ok(false);
+                }
+                Some(_) => {
+                    let deadline = *q
+                        .idle_deadline
+                        .get_or_insert(wall_clock_ms.saturating_add(self.max_task_idle_ms));
+                    if wall_clock_ms < deadline {
+                        return Ok(false);
+                    }
+                }
+            }
+        }
+        Ok(true)
+    }
+
+    /// Takes the buffered record with the smallest timestamp and advances stream time.
+    pub(crate) fn next_record(&mut self) -> Result<Option<StampedRecord>, StreamsError> {
+        for idx in 0..self.queues.len() {
+            self.update_head(idx)?;
+        }
+        let Some(idx) = self
+            .queues
+            .iter()
+            .enumerate()
+            .filter_map(|(i, q)| q.head.as_ref().map(|h| (h.timestamp, i)))
+            .min()
+            .map(|(_, i)| i)
+        else {
+            return Ok(None);
+        };
+        let rec = self.queues[idx].head.take();
+        if let Some(r) = &rec {
+            self.stream_time = self.stream_time.max(r.timestamp);
+            self.consumed
+                .insert((r.meta.topic.clone(), r.meta.partition), r.meta.offset);
+        }
+        self.update_head(idx)?;
+        Ok(rec)
+    }
+
+    /// The largest timestamp seen on a partition, or -1.
+    pub(crate) fn partition_time(&self, topic: &str, partition: i32) -> Option<i64> {
+        self.index
+            .get(&(Arc::from(topic), partition))
+            .map(|&i| self.queues[i].partition_time)
+    }
+}

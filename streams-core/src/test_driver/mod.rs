@@ -1,0 +1,468 @@
+//! `TopologyTestDriver`: runs a topology in-process with no broker, with Java's
+//! `TopologyTestDriver` semantics.
+//!
+//! One task (id `0_0`) runs every non-global sub-topology, all topics have one partition (0), and
+//! each piped record is processed completely: process, stream-time punctuation, then a commit
+//! (cache flush, changelog offsets) after every record. Records produced to internal (repartition)
+//! topics or to topics the topology reads are piped back in. Wall-clock punctuation happens only
+//! when [`TopologyTestDriver::advance_wall_clock_time`] moves the mock clock.
+
+mod topics;
+
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+
+pub use topics::{TestInputTopic, TestOutputTopic, TestRecord};
+
+use crate::clock::{Clock, MockClock, SystemClock};
+use crate::config::StreamsConfig;
+use crate::error::StreamsError;
+use crate::processor::{ConsumedRecord, Headers};
+use crate::serde::SerdeError;
+use crate::task::{
+    CollectorError, DroppedRecords, ProducerRecord, RecordCollector, SharedCollector, Task, TaskId,
+    TaskSetup,
+};
+use crate::topology::Topology;
+
+/// Why a driver call failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DriverError {
+    /// Processing failed.
+    #[error(transparent)]
+    Streams(#[from] StreamsError),
+    /// The topology is invalid for this configuration (for example, a missing serde).
+    #[error(transparent)]
+    Topology(#[from] crate::topology::TopologyError),
+    /// Test data could not be (de)serialized.
+    #[error(transparent)]
+    Serde(#[from] SerdeError),
+    /// An output topic had no record left to read.
+    #[error("no more records in output topic {0}")]
+    NoRecord(String),
+    /// The state directory could not be created.
+    #[error("state directory: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Keeps produced records in memory per topic, in send order, with per-topic offsets.
+#[derive(Default)]
+struct DriverCollector {
+    unread: HashMap<Arc<str>, VecDeque<(i64, ProducerRecord)>>,
+    next_offset: HashMap<Arc<str>, i64>,
+    /// Records not yet considered for piping back into the topology.
+    fresh: Vec<ProducerRecord>,
+    offsets: HashMap<(Arc<str>, i32), i64>,
+}
+
+impl RecordCollector for DriverCollector {
+    fn send(&mut self, record: ProducerRecord) -> Result<(), CollectorError> {
+        let next = self.next_offset.entry(record.topic.clone()).or_insert(0);
+        let offset = *next;
+        *next += 1;
+        self.offsets.insert(
+            (record.topic.clone(), record.partition.unwrap_or(0)),
+            offset,
+        );
+        self.fresh.push(record.clone());
+        self.unread
+            .entry(record.topic.clone())
+            .or_default()
+            .push_back((offset, record));
+        Ok(())
+    }
+    fn flush(&mut self) -> Result<(), CollectorError> {
+        Ok(())
+    }
+    fn offsets(&self) -> HashMap<(Arc<str>, i32), i64> {
+        self.offsets.clone()
+    }
+}
+
+pub(crate) struct Inner {
+    task: Option<Task>,
+    global: Option<Task>,
+    global_topics: Vec<String>,
+    collector: Arc<Mutex<DriverCollector>>,
+    clock: Arc<MockClock>,
+    input_offsets: HashMap<String, i64>,
+    state_dir: PathBuf,
+    remove_state_dir: bool,
+    closed: bool,
+}
+
+/// Runs a topology against in-memory topics; see the module docs.
+pub struct TopologyTestDriver {
+    pub(crate) inner: Rc<RefCell<Inner>>,
+}
+
+static DIR_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl TopologyTestDriver {
+    /// A driver whose mock wall clock starts at the system time.
+    pub fn new(topology: Topology, config: StreamsConfig) -> Result<Self, DriverError> {
+        Self::with_wall_clock(topology, config, SystemClock.now_ms())
+    }
+
+    /// A driver whose mock wall clock starts at `initial_wall_clock_ms`.
+    pub fn with_wall_clock(
+        topology: Topology,
+        config: StreamsConfig,
+        initial_wall_clock_ms: i64,
+    ) -> Result<Self, DriverError> {
+        topology.check_serdes(&config)?;
+        let (state_dir, remove_state_dir) = match &config.state_dir {
+            Some(d) => (d.clone(), false),
+            None => {
+                let d = std::env::temp_dir().join(format!(
+                    "streams-core-driver-{}-{}",
+                    std::process::id(),
+                    DIR_COUNTER.fetch_add(1, Ordering::Relaxed)
+                ));
+                (d, true)
+            }
+        };
+        std::fs::create_dir_all(&state_dir)?;
+        let clock = Arc::new(MockClock::new(initial_wall_clock_ms));
+        let collector = Arc::new(Mutex::new(DriverCollector::default()));
+        let shared: SharedCollector = collector.clone();
+        let global_ids: Vec<u32> = topology
+            .subtopologies
+            .iter()
+            .filter(|s| s.global)
+            .map(|s| s.id)
+            .collect();
+        let task_ids: Vec<u32> = topology
+            .subtopologies
+            .iter()
+            .filter(|s| !s.global)
+            .map(|s| s.id)
+            .collect();
+        let mut global_topics = Vec::new();
+        let global = if global_ids.is_empty() {
+            None
+        } else {
+            for st in topology.subtopologies.iter().filter(|s| s.global) {
+                for &n in &st.nodes {
+                    if let crate::topology::NodeKind::Source(
+                        crate::topology::SourceTopics::Topics(t),
+                    ) = &topology.nodes[n].kind
+                    {
+                        global_topics.extend(t.iter().cloned());
+                    }
+                }
+            }
+            Some(Task::new(
+                &topology,
+                &config,
+                TaskSetup {
+                    id: TaskId {
+                        subtopology: global_ids[0],
+                        partition: 0,
+                    },
+                    subtopologies: global_ids,
+                    collector: shared.clone(),
+                    clock: clock.clone(),
+                    global_stores: HashMap::new(),
+                    state_dir: Some(state_dir.join("global")),
+                },
+            )?)
+        };
+        let global_stores = global.as_ref().map(Task::store_handles).unwrap_or_default();
+        let task = if task_ids.is_empty() {
+            None
+        } else {
+            Some(Task::new(
+                &topology,
+                &config,
+                TaskSetup {
+                    id: TaskId {
+                        subtopology: 0,
+                        partition: 0,
+                    },
+                    subtopologies: task_ids,
+                    collector: shared,
+                    clock: clock.clone(),
+                    global_stores,
+                    state_dir: Some(state_dir.clone()),
+                },
+            )?)
+        };
+        Ok(TopologyTestDriver {
+            inner: Rc::new(RefCell::new(Inner {
+                task,
+                global,
+                global_topics,
+                collector,
+                clock,
+                input_offsets: HashMap::new(),
+                state_dir,
+                remove_state_dir,
+                closed: false,
+            })),
+        })
+    }
+
+    /// An input topic with a start time for records piped without one, and no auto-advance.
+    pub fn create_input_topic<K: 'static, V: 'static>(
+        &self,
+        topic: &str,
+        key: crate::serde::SharedSerde<K>,
+        value: crate::serde::SharedSerde<V>,
+    ) -> TestInputTopic<K, V> {
+        let start = self.inner.borrow().clock.now_ms();
+        TestInputTopic::new(self.inner.clone(), topic, key, value, start, Duration::ZERO)
+    }
+
+    /// An input topic whose records without a timestamp start at `start_ms` and advance by
+    /// `auto_advance` each.
+    pub fn create_input_topic_with_time<K: 'static, V: 'static>(
+        &self,
+        topic: &str,
+        key: crate::serde::SharedSerde<K>,
+        value: crate::serde::SharedSerde<V>,
+        start_ms: i64,
+        auto_advance: Duration,
+    ) -> TestInputTopic<K, V> {
+        TestInputTopic::new(
+            self.inner.clone(),
+            topic,
+            key,
+            value,
+            start_ms,
+            auto_advance,
+        )
+    }
+
+    /// An output topic reader.
+    pub fn create_output_topic<K: 'static, V: 'static>(
+        &self,
+        topic: &str,
+        key: crate::serde::SharedSerde<K>,
+        value: crate::serde::SharedSerde<V>,
+    ) -> TestOutputTopic<K, V> {
+        TestOutputTopic::new(self.inner.clone(), topic, key, value)
+    }
+
+    /// A store of the task (or a global store), as the typed handle it was built as.
+    pub fn state_store<S: Clone + 'static>(&self, name: &str) -> Option<S> {
+        let inner = self.inner.borrow();
+        inner
+            .task
+            .as_ref()
+            .and_then(|t| t.store::<S>(name))
+            .or_else(|| inner.global.as_ref().and_then(|g| g.store::<S>(name)))
+    }
+
+    /// Moves the mock wall clock, fires due wall-clock punctuators, commits, and processes
+    /// anything that became processable.
+    pub fn advance_wall_clock_time(&self, by: Duration) -> Result<(), DriverError> {
+        let mut inner = self.inner.borrow_mut();
+        inner
+            .clock
+            .advance(i64::try_from(by.as_millis()).unwrap_or(i64::MAX));
+        if let Some(task) = inner.task.as_mut() {
+            task.maybe_punctuate_system_time()?;
+            task.commit()?;
+        }
+        inner.complete_all_processable_work()?;
+        Ok(())
+    }
+
+    /// The mock wall clock's time.
+    pub fn wall_clock_ms(&self) -> i64 {
+        self.inner.borrow().clock.now_ms()
+    }
+
+    /// Records the task skipped (deserialization errors handled with continue, negative
+    /// timestamps).
+    pub fn dropped_records(&self) -> DroppedRecords {
+        self.inner
+            .borrow()
+            .task
+            .as_ref()
+            .map(Task::dropped_records)
+            .unwrap_or_default()
+    }
+
+    /// The task's stream time.
+    pub fn stream_time(&self) -> i64 {
+        self.inner
+            .borrow()
+            .task
+            .as_ref()
+            .map_or(-1, Task::stream_time)
+    }
+
+    /// Producer records sent to `topic` and not yet read, discarded (to bound memory in long runs).
+    pub fn discard_output(&self, topic: &str) {
+        let inner = self.inner.borrow();
+        let mut c = inner.collector.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(q) = c.unread.get_mut(topic) {
+            q.clear();
+        }
+    }
+
+    /// Names of topics that have unread output.
+    pub fn producer_topics(&self) -> Vec<String> {
+        let inner = self.inner.borrow();
+        let c = inner.collector.lock().unwrap_or_else(|e| e.into_inner());
+        let mut t: Vec<String> = c
+            .unread
+            .iter()
+            .filter(|(_, q)| !q.is_empty())
+            .map(|(t, _)| t.to_string())
+            .collect();
+        t.sort();
+        t
+    }
+
+    /// Closes processors and stores, and removes a temporary state directory.
+    pub fn close(self) -> Result<(), DriverError> {
+        self.inner.borrow_mut().close()
+    }
+}
+
+impl Drop for TopologyTestDriver {
+    fn drop(&mut self) {
+        if Rc::strong_count(&self.inner) == 1 {
+            let _ = self.inner.borrow_mut().close();
+        }
+    }
+}
+
+impl Inner {
+    fn close(&mut self) -> Result<(), DriverError> {
+        if self.closed {
+            return Ok(());
+        }
+        self.closed = true;
+        let mut result = Ok(());
+        if let Some(t) = self.task.as_mut() {
+            result = t.close();
+        }
+        if let Some(g) = self.global.as_mut() {
+            result = result.and(g.close());
+        }
+        self.task = None;
+        self.global = None;
+        if self.remove_state_dir {
+            let _ = std::fs::remove_dir_all(&self.state_dir);
+        }
+        Ok(result?)
+    }
+
+    /// Pipes one serialized record into `topic`, then processes everything processable.
+    pub(crate) fn pipe(
+        &mut self,
+        topic: &str,
+        key: Option<Bytes>,
+        value: Option<Bytes>,
+        timestamp: i64,
+        headers: Headers,
+    ) -> Result<(), DriverError> {
+        self.enqueue(topic, key, value, timestamp, headers)?;
+        self.complete_all_processable_work()
+    }
+
+    fn enqueue(
+        &mut self,
+        topic: &str,
+        key: Option<Bytes>,
+        value: Option<Bytes>,
+        timestamp: i64,
+        headers: Headers,
+    ) -> Result<(), DriverError> {
+        let offset = {
+            let o = self.input_offsets.entry(topic.to_owned()).or_insert(0);
+            *o += 1;
+            *o - 1
+        };
+        let record = ConsumedRecord {
+            topic: Arc::from(topic),
+            partition: 0,
+            offset,
+            timestamp,
+            key,
+            value,
+            headers,
+        };
+        if self.global_topics.iter().any(|t| t == topic) {
+            let g = self
+                .global
+                .as_mut()
+                .expect("global topics imply a global task");
+            g.add_records(topic, 0, [record])?;
+            g.mark_caught_up();
+            while g.process(self.clock.now_ms())? {}
+            g.commit()?;
+            return Ok(());
+        }
+        match self.task.as_mut() {
+            Some(t) => {
+                if !t.reads_topic(topic) {
+                    return Err(StreamsError::UnknownTopic(topic.to_owned()).into());
+                }
+                t.add_records(topic, 0, [record])?;
+                Ok(())
+            }
+            None => Err(StreamsError::UnknownTopic(topic.to_owned()).into()),
+        }
+    }
+
+    /// Java's `completeAllProcessableWork`: process, punctuate by stream time and commit after
+    /// each record, piping produced records back when the topology reads their topic.
+    fn complete_all_processable_work(&mut self) -> Result<(), DriverError> {
+        self.reenqueue_produced()?;
+        let now = self.clock.now_ms();
+        loop {
+            let Some(task) = self.task.as_mut() else {
+                return Ok(());
+            };
+            task.mark_caught_up();
+            if !(task.has_records_queued() && task.is_processable(now)?) {
+                return Ok(());
+            }
+            task.process(now)?;
+            task.maybe_punctuate_stream_time()?;
+            task.commit()?;
+            self.reenqueue_produced()?;
+        }
+    }
+
+    fn reenqueue_produced(&mut self) -> Result<(), DriverError> {
+        let fresh = {
+            let mut c = self.collector.lock().unwrap_or_else(|e| e.into_inner());
+            std::mem::take(&mut c.fresh)
+        };
+        for r in fresh {
+            let reads = self.global_topics.iter().any(|t| *t == *r.topic)
+                || self.task.as_mut().is_some_and(|t| t.reads_topic(&r.topic));
+            if reads {
+                self.enqueue(&r.topic, r.key, r.value, r.timestamp, r.headers)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn pop_output(&mut self, topic: &str) -> Option<ProducerRecord> {
+        let mut c = self.collector.lock().unwrap_or_else(|e| e.into_inner());
+        c.unread
+            .get_mut(topic)
+            .and_then(VecDeque::pop_front)
+            .map(|(_, r)| r)
+    }
+
+    pub(crate) fn output_len(&self, topic: &str) -> usize {
+        let c = self.collector.lock().unwrap_or_else(|e| e.into_inner());
+        c.unread.get(topic).map_or(0, VecDeque::len)
+    }
+}
