@@ -353,6 +353,9 @@ pub enum Error {
     /// No broker could be reached.
     #[error("no broker available: {0}")]
     NoBroker(String),
+    /// One failure shared by several operations (every record of a failed batch gets one).
+    #[error(transparent)]
+    Shared(std::sync::Arc<Error>),
 }
 
 impl Error {
@@ -361,6 +364,7 @@ impl Error {
     /// `TimeoutException` are).
     pub fn is_retriable(&self) -> bool {
         match self {
+            Error::Shared(e) => e.is_retriable(),
             Error::Kafka { code, .. } => code.is_retriable(),
             Error::UnknownTopic { code, .. } => code.is_retriable(),
             Error::Io { .. } | Error::Disconnected { .. } | Error::Timeout { .. } => true,
@@ -372,8 +376,17 @@ impl Error {
     /// The Kafka code, when the broker reported one.
     pub fn code(&self) -> Option<KafkaCode> {
         match self {
+            Error::Shared(e) => e.code(),
             Error::Kafka { code, .. } | Error::UnknownTopic { code, .. } => Some(*code),
             _ => None,
+        }
+    }
+
+    /// The error itself, looking through [`Error::Shared`].
+    pub fn root(&self) -> &Error {
+        match self {
+            Error::Shared(e) => e.root(),
+            e => e,
         }
     }
 
@@ -402,7 +415,11 @@ mod tests {
     #[test]
     fn table_is_dense_from_minus_one() {
         for (i, (code, _, _)) in CODES.iter().enumerate() {
-            assert_eq!(i32::from(*code), i as i32 - 1, "table out of order at {code}");
+            assert_eq!(
+                i32::from(*code),
+                i as i32 - 1,
+                "table out of order at {code}"
+            );
         }
     }
 

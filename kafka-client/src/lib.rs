@@ -10,9 +10,12 @@
 //! client state machines ([`sasl`]). Connections, producer and consumer are still to come.
 
 pub mod backoff;
+pub mod cluster;
 pub mod config;
-pub mod partitioner;
-pub mod sasl;
 pub mod connection;
 pub mod error;
+pub mod metadata;
+pub mod producer;
+pub mod partitioner;
+pub mod sasl;
 pub use error::{Error, KafkaCode};

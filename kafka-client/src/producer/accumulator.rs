@@ -1,0 +1,702 @@
+//! The record accumulator, without IO: one queue of batches per partition.
+//!
+//! `send` appends records to the open batch at the back of their partition's queue; the
+//! sender drains ready batches from the front (`ready`, `drain`), one per partition per
+//! request, and hands them back through `complete`, `retry` or `fail_batch`. A batch is ready
+//! when it is full (a newer batch exists or it reached `batch.size`), when `linger.ms` has
+//! passed since it was opened, or when a flush or close asks for everything. Sequences of the
+//! idempotent producer are assigned at the first drain, in queue order (see
+//! [`super::idempotence`]), and a retried batch goes back to the front of its queue in sequence
+//! order and is resent alone until it succeeds, so a partition's records never reorder.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use kafka_protocol::record::{BatchBuilder, BatchOptions, Compression, HeaderRef};
+use tokio::time::Instant;
+
+use super::idempotence::IdempotenceState;
+use super::record::Completion;
+use crate::backoff::ExponentialBackoff;
+use crate::error::{Error, Result};
+use crate::partitioner::{PartitionChoice, StickyPartitioner, TopicPartitions, choose_partition};
+
+/// A topic and partition.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TopicPartition {
+    /// The topic.
+    pub topic: Arc<str>,
+    /// The partition.
+    pub partition: i32,
+}
+
+/// Offsets of the idempotence fields in a v2 batch header, and of the CRC and the range it
+/// covers (attributes to the end), as in Kafka's `DefaultRecordBatch`.
+const CRC_OFFSET: usize = 17;
+const ATTRIBUTES_OFFSET: usize = 21;
+const PRODUCER_ID_OFFSET: usize = 43;
+const PRODUCER_EPOCH_OFFSET: usize = 51;
+const BASE_SEQUENCE_OFFSET: usize = 53;
+const HEADER_SIZE: usize = 61;
+
+/// Writes producer id, epoch and base sequence into a built batch and recomputes its CRC.
+pub(crate) fn stamp(batch: &Bytes, producer_id: i64, epoch: i16, base_sequence: i32) -> Bytes {
+    if batch.len() < HEADER_SIZE {
+        return batch.clone();
+    }
+    let mut b = BytesMut::from(&batch[..]);
+    b[PRODUCER_ID_OFFSET..PRODUCER_ID_OFFSET + 8].copy_from_slice(&producer_id.to_be_bytes());
+    b[PRODUCER_EPOCH_OFFSET..PRODUCER_EPOCH_OFFSET + 2].copy_from_slice(&epoch.to_be_bytes());
+    b[BASE_SEQUENCE_OFFSET..BASE_SEQUENCE_OFFSET + 4].copy_from_slice(&base_sequence.to_be_bytes());
+    let crc = crc32c::crc32c(&b[ATTRIBUTES_OFFSET..]);
+    b[CRC_OFFSET..CRC_OFFSET + 4].copy_from_slice(&crc.to_be_bytes());
+    b.freeze()
+}
+
+/// One batch on its way to a partition.
+#[derive(Debug)]
+pub(crate) struct ProducerBatch {
+    pub(crate) tp: TopicPartition,
+    builder: Option<BatchBuilder>,
+    /// The sealed bytes, once drained.
+    pub(crate) bytes: Option<Bytes>,
+    /// Whether a newer batch was opened behind this one.
+    closed: bool,
+    pub(crate) completions: Vec<Completion>,
+    pub(crate) created: Instant,
+    /// Times sent so far.
+    pub(crate) attempts: u32,
+    /// `(producer id, epoch, base sequence)` stamped into the bytes.
+    pub(crate) stamped: Option<(i64, i16, i32)>,
+    /// `buffer.memory` bytes held.
+    pub(crate) memory: usize,
+    retry_at: Option<Instant>,
+}
+
+impl ProducerBatch {
+    pub(crate) fn record_count(&self) -> i32 {
+        self.completions.len() as i32
+    }
+
+    pub(crate) fn base_sequence(&self) -> Option<i32> {
+        self.stamped.map(|s| s.2)
+    }
+
+    fn size(&self) -> usize {
+        match (&self.bytes, &self.builder) {
+            (Some(b), _) => b.len(),
+            (None, Some(b)) => b.uncompressed_size(),
+            (None, None) => 0,
+        }
+    }
+
+    /// Fails every record of the batch with `error`.
+    pub(crate) fn fail(self, error: &Arc<Error>) {
+        for c in self.completions {
+            c.fail(error);
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct PartitionQueue {
+    batches: VecDeque<ProducerBatch>,
+    in_flight: usize,
+}
+
+/// Settings the accumulator needs.
+#[derive(Debug, Clone)]
+pub(crate) struct AccumulatorConfig {
+    pub(crate) batch_size: usize,
+    pub(crate) linger: Duration,
+    pub(crate) compression: Compression,
+    pub(crate) delivery_timeout: Duration,
+    pub(crate) retry_backoff: ExponentialBackoff,
+    pub(crate) max_in_flight: usize,
+    pub(crate) idempotent: bool,
+    pub(crate) ignore_keys: bool,
+}
+
+/// What `ready` found.
+#[derive(Debug, Default)]
+pub(crate) struct Ready {
+    /// Leaders with at least one sendable batch.
+    pub(crate) nodes: Vec<i32>,
+    /// When something not yet ready becomes ready (linger or retry backoff).
+    pub(crate) next_wake: Option<Instant>,
+    /// Some partition with queued batches has no known leader.
+    pub(crate) unknown_leader: bool,
+}
+
+/// The per-partition batch queues of one producer.
+#[derive(Debug)]
+pub(crate) struct Accumulator {
+    cfg: AccumulatorConfig,
+    queues: HashMap<TopicPartition, PartitionQueue>,
+    sticky: HashMap<Arc<str>, StickyPartitioner>,
+    topics: HashMap<String, Arc<str>>,
+    pub(crate) idem: IdempotenceState,
+    flushing: bool,
+    /// `buffer.memory` bytes of batches completed or failed since the last `take_freed`.
+    freed: usize,
+}
+
+impl Accumulator {
+    pub(crate) fn new(cfg: AccumulatorConfig) -> Self {
+        Accumulator {
+            cfg,
+            queues: HashMap::new(),
+            sticky: HashMap::new(),
+            topics: HashMap::new(),
+            idem: IdempotenceState::default(),
+            flushing: false,
+            freed: 0,
+        }
+    }
+
+    /// Picks the partition (explicit, key hash or sticky) and appends the record.
+    ///
+    /// Returns the partition and whether the sender should wake up (a batch became ready).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn append(
+        &mut self,
+        topic: &str,
+        explicit: Option<i32>,
+        partition_count: u32,
+        available: &[i32],
+        timestamp: i64,
+        key: Option<&[u8]>,
+        value: Option<&[u8]>,
+        headers: &[HeaderRef<'_>],
+        completion: Completion,
+        memory: usize,
+        now: Instant,
+    ) -> Result<(i32, bool)> {
+        let topic: Arc<str> = match self.topics.get(topic) {
+            Some(t) => t.clone(),
+            None => {
+                let t: Arc<str> = Arc::from(topic);
+                self.topics.insert(topic.to_owned(), t.clone());
+                t
+            }
+        };
+        let choice = choose_partition(explicit, key, self.cfg.ignore_keys, partition_count)?;
+        let parts = TopicPartitions {
+            partition_count,
+            available,
+        };
+        let batch_size = self.cfg.batch_size;
+        let partition = match choice {
+            PartitionChoice::Explicit(p) | PartitionChoice::Keyed(p) => p,
+            PartitionChoice::Sticky => self
+                .sticky
+                .entry(topic.clone())
+                .or_insert_with(|| StickyPartitioner::new(batch_size as u32))
+                .partition(parts, &mut rand::rng()),
+        };
+        let tp = TopicPartition {
+            topic: topic.clone(),
+            partition,
+        };
+        let q = self.queues.entry(tp.clone()).or_default();
+        let open = q
+            .batches
+            .back_mut()
+            .filter(|b| !b.closed && b.builder.is_some());
+        let (appended, new_batch) = match open {
+            Some(b) => {
+                let builder = b.builder.as_mut().expect("filtered above");
+                let size = builder.record_size(timestamp, key, value, headers);
+                if builder.uncompressed_size() + size <= batch_size {
+                    builder.append(timestamp, key, value, headers)?;
+                    b.completions.push(completion);
+                    b.memory += memory;
+                    (size, None)
+                } else {
+                    b.closed = true;
+                    (0, Some(completion))
+                }
+            }
+            None => (0, Some(completion)),
+        };
+        let mut wake = false;
+        let appended = if let Some(completion) = new_batch {
+            let options = BatchOptions {
+                compression: self.cfg.compression,
+                ..BatchOptions::default()
+            };
+            let mut builder = BatchBuilder::with_capacity(options, batch_size.max(memory));
+            let size = builder.record_size(timestamp, key, value, headers);
+            builder.append(timestamp, key, value, headers)?;
+            // A batch opened behind another makes the other ready.
+            wake = !q.batches.is_empty();
+            q.batches.push_back(ProducerBatch {
+                tp,
+                builder: Some(builder),
+                bytes: None,
+                closed: false,
+                completions: vec![completion],
+                created: now,
+                attempts: 0,
+                stamped: None,
+                memory,
+                retry_at: None,
+            });
+            size
+        } else {
+            appended
+        };
+        let full = q
+            .batches
+            .back()
+            .is_some_and(|b| b.size() >= batch_size || b.closed);
+        if matches!(choice, PartitionChoice::Sticky)
+            && let Some(s) = self.sticky.get_mut(&topic)
+        {
+            s.record_appended(appended as u32, full || wake, parts, &mut rand::rng());
+        }
+        Ok((partition, wake || full))
+    }
+
+    /// Makes every queued batch ready now (flush, close).
+    pub(crate) fn set_flushing(&mut self, on: bool) {
+        self.flushing = on;
+    }
+
+    fn head_ready(&self, q: &PartitionQueue, now: Instant) -> Result<bool, Option<Instant>> {
+        let Some(head) = q.batches.front() else {
+            return Err(None);
+        };
+        if q.in_flight >= self.cfg.max_in_flight {
+            return Err(None);
+        }
+        if head.attempts > 0 && q.in_flight > 0 {
+            // A retry goes alone, so nothing overtakes it.
+            return Err(None);
+        }
+        if let Some(at) = head.retry_at
+            && at > now
+        {
+            return Err(Some(at));
+        }
+        let linger_at = head.created + self.cfg.linger;
+        if head.attempts > 0
+            || q.batches.len() > 1
+            || head.closed
+            || head.size() >= self.cfg.batch_size
+            || self.flushing
+            || linger_at <= now
+        {
+            Ok(true)
+        } else {
+            Err(Some(linger_at))
+        }
+    }
+
+    /// Leaders that have sendable batches; `leader` maps a partition to its leader's id.
+    pub(crate) fn ready(
+        &self,
+        now: Instant,
+        leader: impl Fn(&TopicPartition) -> Option<i32>,
+    ) -> Ready {
+        let mut r = Ready::default();
+        if self.cfg.idempotent && (self.idem.bump_needed() || !self.idem.has_producer_id()) {
+            return r;
+        }
+        for (tp, q) in &self.queues {
+            match self.head_ready(q, now) {
+                Ok(_) => match leader(tp) {
+                    Some(node) => {
+                        if !r.nodes.contains(&node) {
+                            r.nodes.push(node);
+                        }
+                    }
+                    None => r.unknown_leader = true,
+                },
+                Err(Some(at)) => {
+                    r.next_wake = Some(r.next_wake.map_or(at, |w| w.min(at)));
+                }
+                Err(None) => {}
+            }
+        }
+        r
+    }
+
+    /// Takes the sendable head batch of each partition led by `node`, up to `max_bytes` in all
+    /// (at least one batch), sealing and stamping them.
+    pub(crate) fn drain(
+        &mut self,
+        node: i32,
+        max_bytes: usize,
+        now: Instant,
+        leader: impl Fn(&TopicPartition) -> Option<i32>,
+    ) -> Result<Vec<ProducerBatch>> {
+        let mut out = Vec::new();
+        let mut total = 0;
+        let mut tps: Vec<TopicPartition> = self
+            .queues
+            .iter()
+            .filter(|(tp, q)| leader(tp) == Some(node) && self.head_ready(q, now).is_ok())
+            .map(|(tp, _)| tp.clone())
+            .collect();
+        tps.sort();
+        for tp in tps {
+            let q = self.queues.get_mut(&tp).expect("listed above");
+            let head_size = q.batches.front().map_or(0, ProducerBatch::size);
+            if !out.is_empty() && total + head_size > max_bytes {
+                break;
+            }
+            let Some(mut batch) = q.batches.pop_front() else {
+                continue;
+            };
+            if let Some(builder) = batch.builder.take() {
+                batch.bytes = Some(builder.build()?);
+            }
+            if self.cfg.idempotent {
+                let (pid, epoch) = self.idem.producer();
+                let seq = match batch.stamped {
+                    Some((p, e, s)) if p == pid && e == epoch => s,
+                    _ => self.idem.assign(&tp, batch.record_count()),
+                };
+                if batch.stamped != Some((pid, epoch, seq)) {
+                    let bytes = batch.bytes.as_ref().expect("sealed above");
+                    batch.bytes = Some(stamp(bytes, pid, epoch, seq));
+                    batch.stamped = Some((pid, epoch, seq));
+                }
+            }
+            batch.attempts += 1;
+            total += batch.size();
+            q.in_flight += 1;
+            out.push(batch);
+        }
+        Ok(out)
+    }
+
+    fn done_in_flight(&mut self, tp: &TopicPartition) {
+        if let Some(q) = self.queues.get_mut(tp) {
+            q.in_flight = q.in_flight.saturating_sub(1);
+        }
+    }
+
+    /// A batch came back acknowledged: its records complete, its sequences count as acked.
+    pub(crate) fn complete(&mut self, batch: ProducerBatch, base_offset: i64, log_append_time: i64) {
+        self.done_in_flight(&batch.tp);
+        self.freed += batch.memory;
+        if let Some((_, _, seq)) = batch.stamped {
+            self.idem.acked(&batch.tp, seq, batch.record_count());
+        }
+        let partition = batch.tp.partition;
+        for (i, c) in batch.completions.into_iter().enumerate() {
+            let offset = if base_offset < 0 {
+                -1
+            } else {
+                base_offset + i as i64
+            };
+            c.succeed(partition, offset, log_append_time);
+        }
+    }
+
+    /// A batch came back with a retriable failure: back to the front of its queue, in
+    /// sequence order, after the retry backoff — unless its delivery timeout has passed.
+    pub(crate) fn retry(&mut self, mut batch: ProducerBatch, error: Error, now: Instant) {
+        self.done_in_flight(&batch.tp);
+        if now >= batch.created + self.cfg.delivery_timeout {
+            // The outcome of what was sent is unknown: an idempotent producer must not reuse
+            // these sequences in this epoch.
+            if self.cfg.idempotent {
+                self.idem.request_bump();
+            }
+            let e = Arc::new(Error::Timeout {
+                what: format!(
+                    "delivery to {}-{} (last error: {error})",
+                    batch.tp.topic, batch.tp.partition
+                ),
+                after: self.cfg.delivery_timeout,
+            });
+            self.freed += batch.memory;
+            batch.fail(&e);
+            return;
+        }
+        let wait = self
+            .cfg
+            .retry_backoff
+            .backoff(batch.attempts.saturating_sub(1), &mut rand::rng());
+        batch.retry_at = Some(now + wait);
+        let q = self.queues.entry(batch.tp.clone()).or_default();
+        let seq = batch.base_sequence();
+        let pos = q
+            .batches
+            .iter()
+            .position(|b| match (b.base_sequence(), seq) {
+                (Some(other), Some(mine)) => other > mine,
+                _ => true,
+            })
+            .unwrap_or(q.batches.len());
+        q.batches.insert(pos, batch);
+    }
+
+    /// A batch failed for good.
+    pub(crate) fn fail_batch(&mut self, batch: ProducerBatch, error: &Arc<Error>) {
+        self.done_in_flight(&batch.tp);
+        self.freed += batch.memory;
+        batch.fail(error);
+    }
+
+    /// Memory of batches finished since the last call, for the caller to give back.
+    pub(crate) fn take_freed(&mut self) -> usize {
+        std::mem::take(&mut self.freed)
+    }
+
+    /// Removes batches whose delivery timeout passed while queued; returns them.
+    pub(crate) fn expire(&mut self, now: Instant) -> Vec<ProducerBatch> {
+        let mut out = Vec::new();
+        for q in self.queues.values_mut() {
+            while q
+                .batches
+                .front()
+                .is_some_and(|b| now >= b.created + self.cfg.delivery_timeout)
+            {
+                let b = q.batches.pop_front().expect("checked");
+                if b.attempts > 0 && self.cfg.idempotent {
+                    self.idem.request_bump();
+                }
+                out.push(b);
+            }
+        }
+        out
+    }
+
+    /// Batches queued or in flight.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.queues
+            .values()
+            .all(|q| q.batches.is_empty() && q.in_flight == 0)
+    }
+
+    /// Requests in flight over all partitions.
+    pub(crate) fn in_flight(&self) -> usize {
+        self.queues.values().map(|q| q.in_flight).sum()
+    }
+
+    /// Queued batches per partition (adaptive partitioning and tests).
+    #[cfg(test)]
+    pub(crate) fn queued(&self, tp: &TopicPartition) -> usize {
+        self.queues.get(tp).map_or(0, |q| q.batches.len())
+    }
+
+    /// Removes every queued batch (close without flush, fatal errors).
+    pub(crate) fn take_all(&mut self) -> Vec<ProducerBatch> {
+        self.queues
+            .values_mut()
+            .flat_map(|q| q.batches.drain(..))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kafka_protocol::record::RecordBatch;
+    use tokio::sync::oneshot;
+
+    fn cfg(batch_size: usize, idempotent: bool) -> AccumulatorConfig {
+        AccumulatorConfig {
+            batch_size,
+            linger: Duration::from_millis(5),
+            compression: Compression::None,
+            delivery_timeout: Duration::from_secs(120),
+            retry_backoff: ExponentialBackoff::new(
+                Duration::from_millis(100),
+                Duration::from_secs(1),
+            )
+            .with_jitter(0.0),
+            max_in_flight: 5,
+            idempotent,
+            ignore_keys: false,
+        }
+    }
+
+    fn completion() -> (
+        Completion,
+        oneshot::Receiver<Result<super::super::record::RecordMetadata>>,
+    ) {
+        let (tx, rx) = oneshot::channel();
+        (Completion { tx, timestamp: 42 }, rx)
+    }
+
+    fn push(acc: &mut Accumulator, p: i32, value: &[u8], now: Instant) -> bool {
+        let (c, _rx) = completion();
+        acc.append(
+            "t",
+            Some(p),
+            4,
+            &[0, 1, 2, 3],
+            42,
+            None,
+            Some(value),
+            &[],
+            c,
+            value.len(),
+            now,
+        )
+        .unwrap()
+        .1
+    }
+
+    fn tp(p: i32) -> TopicPartition {
+        TopicPartition {
+            topic: Arc::from("t"),
+            partition: p,
+        }
+    }
+
+    #[test]
+    fn linger_then_ready_and_full_batches_wake_the_sender() {
+        let now = Instant::now();
+        let mut acc = Accumulator::new(cfg(200, false));
+        assert!(!push(&mut acc, 0, &[1; 10], now));
+        let r = acc.ready(now, |_| Some(1));
+        assert!(r.nodes.is_empty());
+        assert_eq!(r.next_wake, Some(now + Duration::from_millis(5)));
+        let later = now + Duration::from_millis(5);
+        assert_eq!(acc.ready(later, |_| Some(1)).nodes, vec![1]);
+        // Filling past batch.size opens a second batch: the first is ready at once.
+        let mut acc = Accumulator::new(cfg(200, false));
+        let mut woke = false;
+        for _ in 0..10 {
+            woke |= push(&mut acc, 0, &[1; 40], now);
+        }
+        assert!(woke);
+        assert!(acc.queued(&tp(0)) > 1);
+        assert_eq!(acc.ready(now, |_| Some(1)).nodes, vec![1]);
+    }
+
+    #[test]
+    fn idempotent_drain_stamps_consecutive_sequences_and_valid_crc() {
+        let now = Instant::now();
+        let mut acc = Accumulator::new(cfg(100, true));
+        acc.idem.set_producer(99, 3);
+        for _ in 0..6 {
+            push(&mut acc, 0, &[7; 30], now);
+        }
+        let later = now + Duration::from_millis(10);
+        let mut seqs = Vec::new();
+        loop {
+            let batches = acc.drain(1, 1 << 20, later, |_| Some(1)).unwrap();
+            if batches.is_empty() {
+                break;
+            }
+            for b in batches {
+                let parsed = RecordBatch::parse(b.bytes.clone().unwrap()).unwrap();
+                parsed.verify_crc().unwrap();
+                assert_eq!(parsed.producer_id(), 99);
+                assert_eq!(parsed.producer_epoch(), 3);
+                seqs.push((parsed.base_sequence(), parsed.record_count()));
+                acc.complete(b, 0, -1);
+            }
+        }
+        let mut expect = 0;
+        for (seq, n) in &seqs {
+            assert_eq!(*seq, expect);
+            expect += n;
+        }
+        assert_eq!(expect, 6);
+    }
+
+    #[test]
+    fn retried_batch_goes_first_and_alone() {
+        let now = Instant::now();
+        let mut acc = Accumulator::new(cfg(60, true));
+        acc.idem.set_producer(1, 0);
+        for _ in 0..3 {
+            push(&mut acc, 0, &[1; 30], now);
+        }
+        let t = now + Duration::from_millis(10);
+        let first = acc.drain(1, 1 << 20, t, |_| Some(1)).unwrap();
+        let second = acc.drain(1, 1 << 20, t, |_| Some(1)).unwrap();
+        assert_eq!((first.len(), second.len()), (1, 1));
+        let (b0, b1) = (
+            first.into_iter().next().unwrap(),
+            second.into_iter().next().unwrap(),
+        );
+        assert_eq!((b0.base_sequence(), b1.base_sequence()), (Some(0), Some(1)));
+        // Both fail (leader moved); the second comes back first.
+        acc.retry(b1, Error::Closed, t);
+        acc.retry(b0, Error::Closed, t);
+        let t2 = t + Duration::from_millis(100);
+        let again = acc.drain(1, 1 << 20, t2, |_| Some(1)).unwrap();
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].base_sequence(), Some(0), "lowest sequence first");
+        // While the retry is in flight nothing else of the partition goes.
+        assert!(acc.drain(1, 1 << 20, t2, |_| Some(1)).unwrap().is_empty());
+    }
+
+    #[test]
+    fn epoch_bump_restamps_with_fresh_sequences() {
+        let now = Instant::now();
+        let mut acc = Accumulator::new(cfg(1000, true));
+        acc.idem.set_producer(5, 0);
+        push(&mut acc, 0, b"a", now);
+        let t = now + Duration::from_millis(10);
+        let b = acc.drain(1, 1 << 20, t, |_| Some(1)).unwrap().remove(0);
+        push(&mut acc, 0, b"b", t);
+        let b2 = acc
+            .drain(1, 1 << 20, t + Duration::from_millis(10), |_| Some(1))
+            .unwrap()
+            .remove(0);
+        assert_eq!(b2.base_sequence(), Some(1));
+        acc.retry(b2, Error::Closed, t);
+        acc.idem.request_bump();
+        assert!(acc.ready(t, |_| Some(1)).nodes.is_empty(), "held during a bump");
+        acc.fail_batch(b, &Arc::new(Error::Closed));
+        acc.idem.set_producer(5, 1);
+        let t3 = t + Duration::from_secs(1);
+        let b2 = acc.drain(1, 1 << 20, t3, |_| Some(1)).unwrap().remove(0);
+        assert_eq!(b2.stamped, Some((5, 1, 0)));
+        let parsed = RecordBatch::parse(b2.bytes.clone().unwrap()).unwrap();
+        parsed.verify_crc().unwrap();
+        assert_eq!((parsed.producer_epoch(), parsed.base_sequence()), (1, 0));
+    }
+
+    #[test]
+    fn keyed_records_follow_murmur2_and_bad_partitions_are_errors() {
+        let now = Instant::now();
+        let mut acc = Accumulator::new(cfg(1000, false));
+        let (c, _rx) = completion();
+        let (p, _) = acc
+            .append(
+                "t",
+                None,
+                4,
+                &[0, 1, 2, 3],
+                1,
+                Some(b"key-1"),
+                None,
+                &[],
+                c,
+                10,
+                now,
+            )
+            .unwrap();
+        assert_eq!(p, crate::partitioner::partition_for_key(b"key-1", 4));
+        let (c, _rx) = completion();
+        let err = acc
+            .append("t", Some(9), 4, &[0], 1, None, None, &[], c, 10, now)
+            .unwrap_err();
+        assert!(matches!(err, Error::Partition(_)));
+    }
+
+    #[test]
+    fn queued_batches_expire_after_delivery_timeout() {
+        let now = Instant::now();
+        let mut c = cfg(1000, false);
+        c.delivery_timeout = Duration::from_millis(50);
+        let mut acc = Accumulator::new(c);
+        push(&mut acc, 0, b"x", now);
+        assert!(acc.expire(now).is_empty());
+        assert_eq!(acc.expire(now + Duration::from_millis(50)).len(), 1);
+        assert!(acc.is_empty());
+    }
+}

@@ -1,0 +1,543 @@
+//! The producer: `send` appends to per-partition batches, a background sender drains them to
+//! partition leaders; idempotent by default.
+//!
+//! * [`record`](self): [`ProducerRecord`], [`RecordMetadata`], [`DeliveryFuture`].
+//! * `accumulator`: the per-partition batch queues (no IO).
+//! * `idempotence`: producer id, epoch and sequences (no IO).
+//! * `sink`: one Produce request and its per-partition outcomes (no IO).
+//! * this module: the [`Producer`] handle and the sender task that ties them to the network.
+//!
+//! Memory is bounded by `buffer.memory`: each record reserves its size before it is queued
+//! and gives it back when its batch completes; `send` waits up to `max.block.ms` for room
+//! (backpressure) instead of growing a queue.
+
+mod accumulator;
+mod idempotence;
+mod record;
+mod sink;
+
+pub use accumulator::TopicPartition;
+pub use record::{DeliveryFuture, ProducerRecord, RecordMetadata};
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use kafka_protocol::messages::{InitProducerIdRequest, ProduceRequest};
+use kafka_protocol::record::{Compression, HeaderRef};
+use tokio::sync::{Notify, Semaphore, oneshot};
+use tokio::time::Instant;
+
+use accumulator::{Accumulator, AccumulatorConfig, ProducerBatch};
+use record::Completion;
+
+use crate::cluster::Cluster;
+use crate::config::{Acks, ProducerConfig};
+use crate::error::{Error, KafkaCode, Result};
+
+/// How long the sender sleeps when nothing wakes it earlier (also the metadata-age check).
+const IDLE_TICK: Duration = Duration::from_millis(100);
+
+struct Inner {
+    cluster: Arc<Cluster>,
+    cfg: ProducerConfig,
+    acc: Mutex<Accumulator>,
+    memory: Semaphore,
+    wake: Notify,
+    progress: Notify,
+    closed: AtomicBool,
+    fatal: Mutex<Option<Arc<Error>>>,
+    node_in_flight: Mutex<HashMap<i32, usize>>,
+    refreshing: AtomicBool,
+}
+
+/// An asynchronous Kafka producer.
+///
+/// ```no_run
+/// # async fn demo() -> kafka_client::error::Result<()> {
+/// use kafka_client::config::ProducerConfig;
+/// use kafka_client::producer::{Producer, ProducerRecord};
+///
+/// let cfg = ProducerConfig::builder().bootstrap_servers(["localhost:9092"]).build()?;
+/// let producer = Producer::new(cfg)?;
+/// let ack = producer.send(ProducerRecord::new("topic", "value").key("k")).await?.await?;
+/// println!("partition {} offset {}", ack.partition, ack.offset);
+/// producer.close(std::time::Duration::from_secs(5)).await;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Producer {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Producer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Producer")
+            .field("client_id", &self.inner.cfg.common.client_id)
+            .finish()
+    }
+}
+
+fn codec(c: crate::config::Compression) -> Compression {
+    // Levels are not passed on: the protocol crate's codecs use their default levels.
+    match c {
+        crate::config::Compression::None => Compression::None,
+        crate::config::Compression::Gzip { .. } => Compression::Gzip,
+        crate::config::Compression::Snappy => Compression::Snappy,
+        crate::config::Compression::Lz4 { .. } => Compression::Lz4,
+        crate::config::Compression::Zstd { .. } => Compression::Zstd,
+    }
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+impl Producer {
+    /// A producer for `cfg`; spawns its sender task on the current tokio runtime.
+    pub fn new(cfg: ProducerConfig) -> Result<Producer> {
+        let cluster = Cluster::new(cfg.common.clone(), true)?;
+        let max_in_flight = cfg.max_in_flight_requests_per_connection.max(1) as usize;
+        let acc = Accumulator::new(AccumulatorConfig {
+            batch_size: (cfg.batch_size as usize).max(1),
+            linger: cfg.linger,
+            compression: codec(cfg.compression),
+            delivery_timeout: cfg.delivery_timeout,
+            retry_backoff: cfg.common.retry_backoff_policy(),
+            max_in_flight,
+            idempotent: cfg.enable_idempotence,
+            ignore_keys: cfg.partitioner_ignore_keys,
+        });
+        let memory = usize::try_from(cfg.buffer_memory)
+            .unwrap_or(usize::MAX)
+            .min(Semaphore::MAX_PERMITS);
+        let inner = Arc::new(Inner {
+            cluster,
+            acc: Mutex::new(acc),
+            memory: Semaphore::new(memory),
+            wake: Notify::new(),
+            progress: Notify::new(),
+            closed: AtomicBool::new(false),
+            fatal: Mutex::new(None),
+            node_in_flight: Mutex::new(HashMap::new()),
+            refreshing: AtomicBool::new(false),
+            cfg,
+        });
+        tokio::spawn(run_sender(inner.clone()));
+        Ok(Producer { inner })
+    }
+
+    /// The shared cluster core (metadata, connections) this producer uses.
+    pub fn cluster(&self) -> &Arc<Cluster> {
+        &self.inner.cluster
+    }
+
+    /// Queues `record` and returns a future of its acknowledgement.
+    ///
+    /// Waits (at most `max.block.ms`) for the topic's metadata and for room in
+    /// `buffer.memory`. A record larger than `max.request.size` or `buffer.memory` is refused.
+    pub async fn send(&self, record: ProducerRecord) -> Result<DeliveryFuture> {
+        let inner = &self.inner;
+        if inner.closed.load(Ordering::SeqCst) {
+            return Err(Error::Closed);
+        }
+        if let Some(f) = inner.fatal.lock().unwrap_or_else(|e| e.into_inner()).clone() {
+            return Err(Error::Shared(f));
+        }
+        let size = record.estimated_size();
+        let cfg = &inner.cfg;
+        if size > cfg.max_request_size as usize {
+            return Err(Error::RecordTooLarge {
+                size,
+                limit_name: "max.request.size",
+                limit: cfg.max_request_size as usize,
+            });
+        }
+        if size as u64 > cfg.buffer_memory {
+            return Err(Error::RecordTooLarge {
+                size,
+                limit_name: "buffer.memory",
+                limit: cfg.buffer_memory as usize,
+            });
+        }
+        let deadline = Instant::now() + cfg.max_block;
+        let snapshot = inner.cluster.metadata();
+        let topic = match snapshot.topic(&record.topic) {
+            Some(t) if !t.partitions.is_empty() => t.clone(),
+            _ => inner.cluster.wait_for_topic(&record.topic, cfg.max_block).await?,
+        };
+        let permits = u32::try_from(size).unwrap_or(u32::MAX);
+        match tokio::time::timeout_at(deadline, inner.memory.acquire_many(permits)).await {
+            Ok(Ok(p)) => p.forget(),
+            Ok(Err(_)) => return Err(Error::Closed),
+            Err(_) => {
+                return Err(Error::Timeout {
+                    what: "waiting for buffer.memory".into(),
+                    after: cfg.max_block,
+                });
+            }
+        }
+        let timestamp = record.timestamp.unwrap_or_else(now_ms);
+        let headers: Vec<HeaderRef<'_>> = record
+            .headers
+            .iter()
+            .map(|(k, v)| HeaderRef::new(k, v.as_deref()))
+            .collect();
+        let (tx, rx) = oneshot::channel();
+        let available = topic.available_partitions();
+        let appended = inner.acc.lock().unwrap_or_else(|e| e.into_inner()).append(
+            &record.topic,
+            record.partition,
+            topic.partitions.len() as u32,
+            &available,
+            timestamp,
+            record.key.as_deref(),
+            record.value.as_deref(),
+            &headers,
+            Completion { tx, timestamp },
+            size,
+            Instant::now(),
+        );
+        match appended {
+            Ok((_, wake)) => {
+                if wake {
+                    inner.wake.notify_one();
+                }
+                Ok(DeliveryFuture { rx })
+            }
+            Err(e) => {
+                inner.memory.add_permits(size);
+                Err(e)
+            }
+        }
+    }
+
+    /// Sends everything queued now and waits until every record sent before the call is
+    /// acknowledged or failed.
+    pub async fn flush(&self) {
+        let inner = &self.inner;
+        inner
+            .acc
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .set_flushing(true);
+        inner.wake.notify_one();
+        loop {
+            let progressed = inner.progress.notified();
+            if inner
+                .acc
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .is_empty()
+            {
+                break;
+            }
+            let _ = tokio::time::timeout(IDLE_TICK, progressed).await;
+        }
+        inner
+            .acc
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .set_flushing(false);
+    }
+
+    /// Flushes for at most `timeout`, then fails whatever is left and closes the connections.
+    pub async fn close(&self, timeout: Duration) {
+        let inner = &self.inner;
+        let _ = tokio::time::timeout(timeout, self.flush()).await;
+        inner.closed.store(true, Ordering::SeqCst);
+        let left = inner
+            .acc
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take_all();
+        let closed = Arc::new(Error::Closed);
+        for b in left {
+            inner.memory.add_permits(b.memory);
+            b.fail(&closed);
+        }
+        inner.wake.notify_one();
+        inner.cluster.close(Duration::ZERO).await;
+    }
+}
+
+/// Whether the sender should stop: closed and nothing left, or the producer is dead.
+fn finished(inner: &Inner) -> bool {
+    inner.closed.load(Ordering::SeqCst)
+        && inner
+            .acc
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty()
+}
+
+async fn run_sender(inner: Arc<Inner>) {
+    loop {
+        if finished(&inner) {
+            break;
+        }
+        let now = Instant::now();
+        if inner.cfg.enable_idempotence {
+            let (need, idle) = {
+                let acc = inner.acc.lock().unwrap_or_else(|e| e.into_inner());
+                (
+                    !acc.idem.has_producer_id() || acc.idem.bump_needed(),
+                    acc.in_flight() == 0,
+                )
+            };
+            if need && idle && has_queued(&inner) {
+                if let Err(e) = init_producer_id(&inner).await {
+                    if e.is_retriable() {
+                        tracing::debug!(error = %e, "InitProducerId failed; retrying");
+                        tokio::time::sleep(inner.cfg.common.retry_backoff).await;
+                    } else {
+                        fail_everything(&inner, e);
+                    }
+                    expire(&inner, Instant::now());
+                    continue;
+                }
+            }
+        }
+        expire(&inner, now);
+        let snapshot = inner.cluster.metadata();
+        let leader = |tp: &TopicPartition| {
+            snapshot
+                .topic(&tp.topic)?
+                .partition(tp.partition)
+                .map(|p| p.leader)
+                .filter(|&l| l >= 0)
+        };
+        let ready = inner
+            .acc
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .ready(now, leader);
+        if ready.unknown_leader || inner.cluster.is_stale() {
+            spawn_refresh(&inner);
+        }
+        let max_in_flight = inner.cfg.max_in_flight_requests_per_connection.max(1) as usize;
+        for node in ready.nodes {
+            {
+                let mut per_node = inner
+                    .node_in_flight
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner());
+                let n = per_node.entry(node).or_default();
+                if *n >= max_in_flight {
+                    continue;
+                }
+                *n += 1;
+            }
+            let batches = inner.acc.lock().unwrap_or_else(|e| e.into_inner()).drain(
+                node,
+                inner.cfg.max_request_size as usize,
+                now,
+                leader,
+            );
+            match batches {
+                Ok(b) if !b.is_empty() => {
+                    tokio::spawn(send_batches(inner.clone(), node, b));
+                }
+                Ok(_) => release_node(&inner, node),
+                Err(e) => {
+                    release_node(&inner, node);
+                    tracing::error!(error = %e, "sealing a batch failed");
+                }
+            }
+        }
+        let wake_at = ready
+            .next_wake
+            .map_or(now + IDLE_TICK, |w| w.min(now + IDLE_TICK));
+        tokio::select! {
+            _ = inner.wake.notified() => {}
+            _ = tokio::time::sleep_until(wake_at) => {}
+        }
+    }
+}
+
+/// True when batches are queued, i.e. a producer id is worth asking for.
+fn has_queued(inner: &Inner) -> bool {
+    !inner
+        .acc
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .is_empty()
+}
+
+fn release_node(inner: &Inner, node: i32) {
+    let mut per_node = inner
+        .node_in_flight
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(n) = per_node.get_mut(&node) {
+        *n = n.saturating_sub(1);
+    }
+}
+
+fn spawn_refresh(inner: &Arc<Inner>) {
+    if inner.refreshing.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let inner = inner.clone();
+    tokio::spawn(async move {
+        if let Err(e) = inner.cluster.refresh().await {
+            tracing::debug!(error = %e, "metadata refresh failed");
+            tokio::time::sleep(inner.cfg.common.retry_backoff).await;
+        }
+        inner.refreshing.store(false, Ordering::SeqCst);
+        inner.wake.notify_one();
+    });
+}
+
+fn expire(inner: &Inner, now: Instant) {
+    let expired = inner
+        .acc
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .expire(now);
+    if expired.is_empty() {
+        return;
+    }
+    let e = Arc::new(Error::Timeout {
+        what: "record delivery (delivery.timeout.ms)".into(),
+        after: inner.cfg.delivery_timeout,
+    });
+    for b in expired {
+        inner.memory.add_permits(b.memory);
+        b.fail(&e);
+    }
+    inner.progress.notify_waiters();
+}
+
+fn fail_everything(inner: &Inner, e: Error) {
+    let e = Arc::new(e);
+    *inner.fatal.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.clone());
+    let left = inner
+        .acc
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take_all();
+    for b in left {
+        inner.memory.add_permits(b.memory);
+        b.fail(&e);
+    }
+    inner.progress.notify_waiters();
+}
+
+/// InitProducerId: a fresh id, or (KIP-360, InitProducerId v3+) a bump of the current epoch.
+async fn init_producer_id(inner: &Inner) -> Result<()> {
+    let conn = inner.cluster.any_broker().await?;
+    let version = conn.version_for::<InitProducerIdRequest>()?;
+    let (pid, epoch) = inner
+        .acc
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .idem
+        .producer();
+    let bump = pid >= 0 && version >= 3;
+    let req = InitProducerIdRequest {
+        transactional_id: None,
+        transaction_timeout_ms: i32::try_from(inner.cfg.transaction_timeout.as_millis())
+            .unwrap_or(i32::MAX),
+        producer_id: if bump { pid } else { -1 },
+        producer_epoch: if bump { epoch } else { -1 },
+        ..Default::default()
+    };
+    let resp = conn.send_version(&req, version).await?;
+    KafkaCode(resp.error_code).ok()?;
+    tracing::debug!(
+        producer_id = resp.producer_id,
+        epoch = resp.producer_epoch,
+        bump,
+        "producer id"
+    );
+    inner
+        .acc
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .idem
+        .set_producer(resp.producer_id, resp.producer_epoch);
+    Ok(())
+}
+
+/// One Produce request to `node` and the handling of its answer.
+async fn send_batches(inner: Arc<Inner>, node: i32, batches: Vec<ProducerBatch>) {
+    let result = produce(&inner, node, &batches).await;
+    let now = Instant::now();
+    let metadata = inner.cluster.metadata();
+    {
+        let mut acc = inner.acc.lock().unwrap_or_else(|e| e.into_inner());
+        let mut refresh = false;
+        let mut fatal = false;
+        match result {
+            Ok(Some((resp, broker))) => {
+                let out = sink::handle_response(&mut acc, batches, &resp, &metadata, &broker, now);
+                refresh = out.refresh_metadata;
+                fatal = out.fatal;
+            }
+            Ok(None) => {
+                // acks=0: nothing comes back.
+                for b in batches {
+                    acc.complete(b, -1, -1);
+                }
+            }
+            Err(e) if e.is_retriable() => {
+                let e = Arc::new(e);
+                for b in batches {
+                    acc.retry(b, Error::Shared(e.clone()), now);
+                }
+                refresh = true;
+            }
+            Err(e) => {
+                let e = Arc::new(e);
+                for b in batches {
+                    acc.fail_batch(b, &e);
+                }
+            }
+        }
+        // Completed and failed batches give their buffer.memory back; retried ones keep it.
+        inner.memory.add_permits(acc.take_freed());
+        drop(acc);
+        if refresh {
+            spawn_refresh(&inner);
+        }
+        if fatal {
+            fail_everything(
+                &inner,
+                Error::FatalProducer("producer fenced or its epoch is invalid".into()),
+            );
+        }
+    }
+    release_node(&inner, node);
+    inner.progress.notify_waiters();
+    inner.wake.notify_one();
+}
+
+/// Sends the request; `None` for `acks=0`.
+async fn produce(
+    inner: &Inner,
+    node: i32,
+    batches: &[ProducerBatch],
+) -> Result<Option<(kafka_protocol::messages::ProduceResponse, String)>> {
+    let conn = inner.cluster.broker(node).await?;
+    let max = conn.version_for::<ProduceRequest>()?;
+    if max < sink::MIN_PRODUCE_VERSION {
+        return Err(Error::UnsupportedApi {
+            broker: conn.broker().to_owned(),
+            api: "Produce v3+",
+        });
+    }
+    let metadata = inner.cluster.metadata();
+    let acks = inner.cfg.acks;
+    let timeout_ms = i32::try_from(inner.cfg.common.request_timeout.as_millis()).unwrap_or(i32::MAX);
+    let (req, version) = sink::build_request(batches, acks.as_i16(), timeout_ms, max, &metadata);
+    if acks == Acks::None {
+        conn.send_no_response(&req, version).await?;
+        return Ok(None);
+    }
+    let resp = conn.send_version(&req, version).await?;
+    Ok(Some((resp, conn.broker().to_owned())))
+}
