@@ -178,6 +178,9 @@ impl BatchBuilder {
     }
 
     /// Appends a record with the next offset and returns that offset.
+    ///
+    /// `timestamp` is milliseconds since the epoch, or -1 for none; other negative values are
+    /// refused, as Java's `MemoryRecordsBuilder` refuses them.
     pub fn append(
         &mut self,
         timestamp: i64,
@@ -185,6 +188,9 @@ impl BatchBuilder {
         value: Option<&[u8]>,
         headers: &[HeaderRef<'_>],
     ) -> Result<i64, BuildError> {
+        if timestamp < NO_TIMESTAMP {
+            return Err(BuildError::InvalidTimestamp(timestamp));
+        }
         if self.count == i32::MAX {
             return Err(BuildError::TooLarge {
                 size: self.buf.len(),

@@ -109,6 +109,9 @@ pub enum BuildError {
         /// The size the batch would have.
         size: usize,
     },
+    /// A negative timestamp other than -1 ("none"), which Java's builder refuses too.
+    #[error("invalid negative timestamp {0}")]
+    InvalidTimestamp(i64),
     /// A control batch holds exactly one control record; this one was asked for something else.
     #[error("invalid control batch: {0}")]
     InvalidControlBatch(&'static str),

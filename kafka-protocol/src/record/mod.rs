@@ -27,6 +27,7 @@ mod error;
 mod legacy;
 mod records;
 mod set;
+mod varint;
 
 pub use batch::{RecordBatch, TimestampType};
 pub use builder::{BatchBuilder, BatchOptions, HeaderRef};
@@ -34,7 +35,7 @@ pub use compression::{Compression, CompressionError, DEFAULT_MAX_DECOMPRESSED_BY
 pub use control::{ControlRecord, ControlRecordType, EndTxnMarker};
 pub use error::{BuildError, RecordError};
 pub use legacy::LegacyMessage;
-pub use records::{Header, Headers, HeadersIter, Record, Records};
+pub use records::{Header, Headers, HeadersIter, HeadersRef, Record, RecordRef, Records};
 pub use set::{Batch, BatchRecords, Batches, PartialBatch, RecordSet};
 
 /// Bytes before a batch's `magic` field that every format shares: base offset (8), length (4)

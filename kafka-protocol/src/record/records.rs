@@ -15,7 +15,7 @@
 
 use bytes::Bytes;
 
-use crate::primitives::{read_varint, read_varlong};
+use super::varint::{read_varint, read_varlong};
 
 use super::error::RecordError;
 
@@ -105,12 +105,13 @@ impl Iterator for HeadersIter {
         self.remaining -= 1;
         // The bytes were validated when the record was decoded, so this cannot fail; if it did,
         // ending the iteration is the safe answer.
-        let mut cursor = &self.data[self.pos..];
-        let before = cursor.len();
-        let key = read_field(&mut cursor, before, self.pos, &self.data, "header key").ok()??;
-        let value = read_field(&mut cursor, before, self.pos, &self.data, "header value").ok()?;
-        self.pos += before - cursor.len();
-        Some(Header { key, value })
+        let end = self.data.len();
+        let key = field(&self.data, &mut self.pos, end, "header key", false).ok()??;
+        let value = field(&self.data, &mut self.pos, end, "header value", true).ok()?;
+        Some(Header {
+            key: self.data.slice(key.0..key.1),
+            value: value.map(|(s, e)| self.data.slice(s..e)),
+        })
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -118,66 +119,143 @@ impl Iterator for HeadersIter {
     }
 }
 
-/// Reads a varint length and that many bytes, returning a slice of `data`.
-///
-/// `cursor` is positioned within `data`; `start_len` and `start_pos` map the cursor back to
-/// offsets in `data` so the result can be a `Bytes` slice rather than a copy.
-#[inline(always)]
-fn read_field(
-    cursor: &mut &[u8],
-    start_len: usize,
-    start_pos: usize,
-    data: &Bytes,
-    what: &'static str,
-) -> Result<Option<Bytes>, RecordError> {
-    let len = read_varint(cursor, what).map_err(RecordError::primitive("record"))?;
-    if len < 0 {
-        if len == -1 {
-            return Ok(None);
-        }
-        return Err(RecordError::InvalidLength {
-            what,
-            length: i64::from(len),
-            remaining: cursor.len(),
-        });
-    }
-    let len = len as usize;
-    if len > cursor.len() {
-        return Err(RecordError::InvalidLength {
-            what,
-            length: len as i64,
-            remaining: cursor.len(),
-        });
-    }
-    let at = start_pos + (start_len - cursor.len());
-    *cursor = &cursor[len..];
-    Ok(Some(data.slice(at..at + len)))
+/// Where one record's parts lie in the records data.
+struct Spans {
+    timestamp_delta: i64,
+    offset_delta: i32,
+    key: Option<(usize, usize)>,
+    value: Option<(usize, usize)>,
+    headers: (usize, usize),
+    header_count: u32,
+    end: usize,
 }
 
-/// Skips a varint-length-prefixed field without slicing it.
+/// Reads a varint length and skips that many bytes, returning their (start, end), or `None`
+/// for a null (-1) length where `nullable`.
 #[inline(always)]
-fn skip_field(cursor: &mut &[u8], what: &'static str, nullable: bool) -> Result<(), RecordError> {
-    let len = read_varint(cursor, what).map_err(RecordError::primitive("record header"))?;
+fn field(
+    data: &[u8],
+    pos: &mut usize,
+    end: usize,
+    what: &'static str,
+    nullable: bool,
+) -> Result<Option<(usize, usize)>, RecordError> {
+    let len = read_varint(data, pos, what).map_err(RecordError::primitive("record"))?;
     if len < 0 {
         if len == -1 && nullable {
-            return Ok(());
+            return Ok(None);
         }
+    } else if len as usize <= end.saturating_sub(*pos) {
+        let start = *pos;
+        *pos += len as usize;
+        return Ok(Some((start, *pos)));
+    }
+    Err(RecordError::InvalidLength {
+        what,
+        length: i64::from(len),
+        remaining: end.saturating_sub(*pos),
+    })
+}
+
+/// Parses the record starting at `pos`, validating every field, headers included.
+#[inline(always)]
+fn parse_record(data: &[u8], mut pos: usize) -> Result<Spans, RecordError> {
+    let length =
+        read_varint(data, &mut pos, "record length").map_err(RecordError::primitive("record"))?;
+    let remaining = data.len() - pos;
+    if length <= 0 || length as usize > remaining {
         return Err(RecordError::InvalidLength {
-            what,
-            length: i64::from(len),
-            remaining: cursor.len(),
+            what: "record",
+            length: i64::from(length),
+            remaining,
         });
     }
-    let len = len as usize;
-    if len > cursor.len() {
+    let end = pos + length as usize;
+    let body = &data[..end];
+    // Skip attributes: unused by every Kafka version so far.
+    pos += 1;
+    let timestamp_delta = read_varlong(body, &mut pos, "timestamp delta")
+        .map_err(RecordError::primitive("record"))?;
+    let offset_delta =
+        read_varint(body, &mut pos, "offset delta").map_err(RecordError::primitive("record"))?;
+    let key = field(body, &mut pos, end, "record key", true)?;
+    let value = field(body, &mut pos, end, "record value", true)?;
+    let header_count =
+        read_varint(body, &mut pos, "header count").map_err(RecordError::primitive("record"))?;
+    if header_count < 0 {
         return Err(RecordError::InvalidLength {
-            what,
-            length: len as i64,
-            remaining: cursor.len(),
+            what: "header count",
+            length: i64::from(header_count),
+            remaining: end - pos.min(end),
         });
     }
-    *cursor = &cursor[len..];
-    Ok(())
+    let headers_start = pos;
+    for _ in 0..header_count {
+        field(body, &mut pos, end, "header key", false)?;
+        field(body, &mut pos, end, "header value", true)?;
+    }
+    if pos != end {
+        return Err(RecordError::TrailingBytes {
+            what: "record fields",
+            remaining: end - pos,
+        });
+    }
+    Ok(Spans {
+        timestamp_delta,
+        offset_delta,
+        key,
+        value,
+        headers: (headers_start, end),
+        header_count: header_count as u32,
+        end,
+    })
+}
+
+/// A record borrowed from its batch's data: the cheapest way to read records, with no
+/// reference counting at all. Use [`Records::next_ref`] to get one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordRef<'a> {
+    /// The record's offset in the partition.
+    pub offset: i64,
+    /// The record's timestamp (see [`Record::timestamp`]).
+    pub timestamp: i64,
+    /// The key, or `None` for null.
+    pub key: Option<&'a [u8]>,
+    /// The value, or `None` for null.
+    pub value: Option<&'a [u8]>,
+    /// The headers in wire form, and how many there are.
+    pub headers: HeadersRef<'a>,
+}
+
+/// A record's headers, borrowed and already validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HeadersRef<'a> {
+    data: &'a [u8],
+    count: u32,
+}
+
+impl<'a> HeadersRef<'a> {
+    /// How many headers there are.
+    pub fn len(&self) -> usize {
+        self.count as usize
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Iterates `(key, value)` pairs in wire order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'a [u8], Option<&'a [u8]>)> + use<'a> {
+        let data = self.data;
+        let mut pos = 0;
+        (0..self.count).map_while(move |_| {
+            let end = data.len();
+            let key = field(data, &mut pos, end, "header key", false).ok()??;
+            let value = field(data, &mut pos, end, "header value", true).ok()?;
+            Some((&data[key.0..key.1], value.map(|(s, e)| &data[s..e])))
+        })
+    }
 }
 
 /// Lazily decodes the records of one batch. Yields at most the declared count; an error ends
@@ -224,86 +302,18 @@ impl Records {
         (self.declared - self.yielded).max(0) as usize
     }
 
-    fn decode_one(&mut self) -> Result<Record, RecordError> {
-        let data = &self.data;
-        let mut cursor = &data[self.pos..];
-        let length =
-            read_varint(&mut cursor, "record length").map_err(RecordError::primitive("record"))?;
-        if length < 0 || length as usize > cursor.len() {
-            return Err(RecordError::InvalidLength {
-                what: "record",
-                length: i64::from(length),
-                remaining: cursor.len(),
-            });
-        }
-        let body_pos = self.pos + (data.len() - self.pos - cursor.len());
-        let body_len = length as usize;
-        let mut body = &cursor[..body_len];
-        let start_len = body.len();
-        let prim = RecordError::primitive("record");
-        if body.is_empty() {
-            return Err(RecordError::LengthTooSmall {
-                what: "record",
-                length: 0,
-                minimum: 1,
-            });
-        }
-        // attributes: unused by every Kafka version so far.
-        body = &body[1..];
-        let timestamp_delta = read_varlong(&mut body, "timestamp delta").map_err(prim)?;
-        let offset_delta =
-            read_varint(&mut body, "offset delta").map_err(RecordError::primitive("record"))?;
-        let key = read_field(&mut body, start_len, body_pos, data, "record key")?;
-        let value = read_field(&mut body, start_len, body_pos, data, "record value")?;
-        let header_count =
-            read_varint(&mut body, "header count").map_err(RecordError::primitive("record"))?;
-        if header_count < 0 {
-            return Err(RecordError::InvalidLength {
-                what: "header count",
-                length: i64::from(header_count),
-                remaining: body.len(),
-            });
-        }
-        let headers_pos = body_pos + (start_len - body.len());
-        for _ in 0..header_count {
-            skip_field(&mut body, "header key", false)?;
-            skip_field(&mut body, "header value", true)?;
-        }
-        if !body.is_empty() {
-            return Err(RecordError::TrailingBytes {
-                what: "record fields",
-                remaining: body.len(),
-            });
-        }
-        let end = body_pos + body_len;
-        let headers = if header_count == 0 {
-            Headers::default()
-        } else {
-            Headers {
-                data: data.slice(headers_pos..end),
-                count: header_count as u32,
-            }
-        };
-        self.pos = end;
-        let timestamp = match self.log_append_time {
+    #[inline(always)]
+    fn timestamp(&self, delta: i64) -> i64 {
+        match self.log_append_time {
             Some(t) => t,
-            None => self.base_timestamp.wrapping_add(timestamp_delta),
-        };
-        Ok(Record {
-            offset: self.base_offset.wrapping_add(i64::from(offset_delta)),
-            timestamp,
-            key,
-            value,
-            headers,
-        })
+            None => self.base_timestamp.wrapping_add(delta),
+        }
     }
-}
 
-impl Iterator for Records {
-    type Item = Result<Record, RecordError>;
-
-    #[inline]
-    fn next(&mut self) -> Option<Self::Item> {
+    /// Checks the declared count before decoding the next record: `Ok(None)` when all were
+    /// read, an error (once) for a count/data mismatch.
+    #[inline(always)]
+    fn advance(&mut self) -> Option<Result<Spans, RecordError>> {
         if self.done {
             return None;
         }
@@ -325,16 +335,65 @@ impl Iterator for Records {
                 found: self.yielded,
             }));
         }
-        match self.decode_one() {
-            Ok(record) => {
+        match parse_record(&self.data, self.pos) {
+            Ok(spans) => {
+                self.pos = spans.end;
                 self.yielded += 1;
-                Some(Ok(record))
+                Some(Ok(spans))
             }
             Err(e) => {
                 self.done = true;
                 Some(Err(e))
             }
         }
+    }
+
+    /// The next record, borrowed from the batch data instead of sharing it: no reference
+    /// counts are touched. Same checks and errors as the [`Iterator`] implementation.
+    #[inline]
+    pub fn next_ref(&mut self) -> Option<Result<RecordRef<'_>, RecordError>> {
+        let spans = match self.advance()? {
+            Ok(spans) => spans,
+            Err(e) => return Some(Err(e)),
+        };
+        let data: &[u8] = &self.data;
+        Some(Ok(RecordRef {
+            offset: self.base_offset.wrapping_add(i64::from(spans.offset_delta)),
+            timestamp: self.timestamp(spans.timestamp_delta),
+            key: spans.key.map(|(s, e)| &data[s..e]),
+            value: spans.value.map(|(s, e)| &data[s..e]),
+            headers: HeadersRef {
+                data: &data[spans.headers.0..spans.headers.1],
+                count: spans.header_count,
+            },
+        }))
+    }
+}
+
+impl Iterator for Records {
+    type Item = Result<Record, RecordError>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        let spans = match self.advance()? {
+            Ok(spans) => spans,
+            Err(e) => return Some(Err(e)),
+        };
+        let headers = if spans.header_count == 0 {
+            Headers::default()
+        } else {
+            Headers {
+                data: self.data.slice(spans.headers.0..spans.headers.1),
+                count: spans.header_count,
+            }
+        };
+        Some(Ok(Record {
+            offset: self.base_offset.wrapping_add(i64::from(spans.offset_delta)),
+            timestamp: self.timestamp(spans.timestamp_delta),
+            key: spans.key.map(|(s, e)| self.data.slice(s..e)),
+            value: spans.value.map(|(s, e)| self.data.slice(s..e)),
+            headers,
+        }))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
