@@ -353,6 +353,9 @@ pub enum Error {
     /// No broker could be reached.
     #[error("no broker available: {0}")]
     NoBroker(String),
+    /// A client was created outside a tokio runtime (it spawns its background task there).
+    #[error("no tokio runtime: create clients inside a tokio runtime")]
+    NoRuntime,
     /// One failure shared by several operations (every record of a failed batch gets one).
     #[error(transparent)]
     Shared(std::sync::Arc<Error>),

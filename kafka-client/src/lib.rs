@@ -9,13 +9,15 @@
 //! exponential backoff used for reconnects and retries ([`backoff`]) and the SASL PLAIN and SCRAM
 //! client state machines ([`sasl`]). Connections, producer and consumer are still to come.
 
+pub mod admin;
 pub mod backoff;
 pub mod cluster;
 pub mod config;
 pub mod connection;
 pub mod error;
+pub mod fetch;
 pub mod metadata;
-pub mod producer;
 pub mod partitioner;
+pub mod producer;
 pub mod sasl;
 pub use error::{Error, KafkaCode};

@@ -262,7 +262,13 @@ impl Connection {
         }
         let correlation_id = self.shared.next_correlation.fetch_add(1, Ordering::Relaxed);
         let mut buf = BytesMut::with_capacity(256);
-        encode_request(&mut buf, req, version, correlation_id, &self.shared.client_id)?;
+        encode_request(
+            &mut buf,
+            req,
+            version,
+            correlation_id,
+            &self.shared.client_id,
+        )?;
         Ok((buf.freeze(), correlation_id))
     }
 
@@ -318,11 +324,7 @@ impl Drop for Outstanding<'_> {
     }
 }
 
-async fn write_loop(
-    write: OwnedWriteHalf,
-    mut rx: mpsc::Receiver<Outgoing>,
-    shared: Arc<Shared>,
-) {
+async fn write_loop(write: OwnedWriteHalf, mut rx: mpsc::Receiver<Outgoing>, shared: Arc<Shared>) {
     let mut out = BufWriter::with_capacity(64 * 1024, write);
     while let Some(first) = rx.recv().await {
         let mut next = Some(first);
@@ -492,13 +494,12 @@ impl Setup<'_> {
                 broker: self.broker.to_owned(),
                 api: SaslHandshakeRequest::NAME,
             })?;
-        let auth_version =
-            versions
-                .negotiate::<SaslAuthenticateRequest>()
-                .ok_or_else(|| Error::UnsupportedApi {
-                    broker: self.broker.to_owned(),
-                    api: SaslAuthenticateRequest::NAME,
-                })?;
+        let auth_version = versions
+            .negotiate::<SaslAuthenticateRequest>()
+            .ok_or_else(|| Error::UnsupportedApi {
+                broker: self.broker.to_owned(),
+                api: SaslAuthenticateRequest::NAME,
+            })?;
         let mech = sasl.mechanism.name();
         let hs = SaslHandshakeRequest {
             mechanism: mech.into(),

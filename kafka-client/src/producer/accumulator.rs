@@ -381,7 +381,12 @@ impl Accumulator {
     }
 
     /// A batch came back acknowledged: its records complete, its sequences count as acked.
-    pub(crate) fn complete(&mut self, batch: ProducerBatch, base_offset: i64, log_append_time: i64) {
+    pub(crate) fn complete(
+        &mut self,
+        batch: ProducerBatch,
+        base_offset: i64,
+        log_append_time: i64,
+    ) {
         self.done_in_flight(&batch.tp);
         self.freed += batch.memory;
         if let Some((_, _, seq)) = batch.stamped {
@@ -649,7 +654,10 @@ mod tests {
         assert_eq!(b2.base_sequence(), Some(1));
         acc.retry(b2, Error::Closed, t);
         acc.idem.request_bump();
-        assert!(acc.ready(t, |_| Some(1)).nodes.is_empty(), "held during a bump");
+        assert!(
+            acc.ready(t, |_| Some(1)).nodes.is_empty(),
+            "held during a bump"
+        );
         acc.fail_batch(b, &Arc::new(Error::Closed));
         acc.idem.set_producer(5, 1);
         let t3 = t + Duration::from_secs(1);

@@ -97,8 +97,10 @@ fn now_ms() -> i64 {
 }
 
 impl Producer {
-    /// A producer for `cfg`; spawns its sender task on the current tokio runtime.
+    /// A producer for `cfg`; spawns its sender task on the current tokio runtime
+    /// ([`Error::NoRuntime`] outside one).
     pub fn new(cfg: ProducerConfig) -> Result<Producer> {
+        let runtime = tokio::runtime::Handle::try_current().map_err(|_| Error::NoRuntime)?;
         let cluster = Cluster::new(cfg.common.clone(), true)?;
         let max_in_flight = cfg.max_in_flight_requests_per_connection.max(1) as usize;
         let acc = Accumulator::new(AccumulatorConfig {
@@ -126,7 +128,7 @@ impl Producer {
             refreshing: AtomicBool::new(false),
             cfg,
         });
-        tokio::spawn(run_sender(inner.clone()));
+        runtime.spawn(run_sender(inner.clone()));
         Ok(Producer { inner })
     }
 
@@ -144,7 +146,12 @@ impl Producer {
         if inner.closed.load(Ordering::SeqCst) {
             return Err(Error::Closed);
         }
-        if let Some(f) = inner.fatal.lock().unwrap_or_else(|e| e.into_inner()).clone() {
+        if let Some(f) = inner
+            .fatal
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+        {
             return Err(Error::Shared(f));
         }
         let size = record.estimated_size();
@@ -167,7 +174,12 @@ impl Producer {
         let snapshot = inner.cluster.metadata();
         let topic = match snapshot.topic(&record.topic) {
             Some(t) if !t.partitions.is_empty() => t.clone(),
-            _ => inner.cluster.wait_for_topic(&record.topic, cfg.max_block).await?,
+            _ => {
+                inner
+                    .cluster
+                    .wait_for_topic(&record.topic, cfg.max_block)
+                    .await?
+            }
         };
         let permits = u32::try_from(size).unwrap_or(u32::MAX);
         match tokio::time::timeout_at(deadline, inner.memory.acquire_many(permits)).await {
@@ -532,7 +544,8 @@ async fn produce(
     }
     let metadata = inner.cluster.metadata();
     let acks = inner.cfg.acks;
-    let timeout_ms = i32::try_from(inner.cfg.common.request_timeout.as_millis()).unwrap_or(i32::MAX);
+    let timeout_ms =
+        i32::try_from(inner.cfg.common.request_timeout.as_millis()).unwrap_or(i32::MAX);
     let (req, version) = sink::build_request(batches, acks.as_i16(), timeout_ms, max, &metadata);
     if acks == Acks::None {
         conn.send_no_response(&req, version).await?;

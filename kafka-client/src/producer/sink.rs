@@ -177,7 +177,10 @@ mod tests {
             linger: Duration::ZERO,
             compression: Compression::None,
             delivery_timeout: Duration::from_secs(60),
-            retry_backoff: ExponentialBackoff::new(Duration::from_millis(1), Duration::from_millis(1)),
+            retry_backoff: ExponentialBackoff::new(
+                Duration::from_millis(1),
+                Duration::from_millis(1),
+            ),
             max_in_flight: 5,
             idempotent: true,
             ignore_keys: false,
