@@ -239,9 +239,9 @@ impl<S: KeyValueBytesStore> KeyValueBytesStore for CachingStore<S> {
         Ok(merge_sorted(base, cached, reverse))
     }
 
+    /// The store below's estimate, ignoring unflushed entries, as Java's caching store does.
     fn approximate_num_entries(&mut self) -> Result<u64, StoreError> {
-        let dirty_new = self.dirty.len() as u64;
-        Ok(self.inner.approximate_num_entries()? + dirty_new)
+        self.inner.approximate_num_entries()
     }
 
     fn flush(&mut self) -> Result<(), StoreError> {
