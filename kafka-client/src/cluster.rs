@@ -218,6 +218,9 @@ impl Cluster {
         for a in &addrs {
             match self.pool.get(a).await {
                 Ok(c) => return Ok(c),
+                // Wrong credentials or an unusable broker will not get better on another
+                // address of the same cluster: report it as it is.
+                Err(e) if !e.is_retriable() => return Err(e),
                 Err(e) => last = Some(format!("{a}: {e}")),
             }
         }
