@@ -444,7 +444,8 @@ macro_rules! common_setters {
             self
         }
 
-        /// Sets one Java property by name, as [`Self::from_properties`] does for each pair.
+        /// Sets one Java property by name, as `from_properties` does for each pair; the value is
+        /// parsed and checked now, cross-key rules at `build`.
         pub fn set(mut self, key: &str, value: &str) -> Result<Self, $crate::config::ConfigError> {
             self.apply(key, value)?;
             Ok(self)
