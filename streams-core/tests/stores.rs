@@ -56,7 +56,10 @@ impl Harness {
         let collector = Arc::new(Mutex::new(VecCollector::default()));
         let ctx = StoreContext {
             application_id: "app".into(),
-            task_id: TaskId { subtopology: 0, partition: 3 },
+            task_id: TaskId {
+                subtopology: 0,
+                partition: 3,
+            },
             state_dir: dir,
             changelog: Some((Arc::from("app-s-changelog"), 3)),
             collector: collector.clone(),
@@ -68,9 +71,16 @@ impl Harness {
         Harness { collector, ctx }
     }
 
-    fn kv(&self, builder: impl StoreBuilder) -> (KeyValueStore<String, String>, Box<dyn StoreControl>) {
+    fn kv(
+        &self,
+        builder: impl StoreBuilder,
+    ) -> (KeyValueStore<String, String>, Box<dyn StoreControl>) {
         let built = builder.build(&self.ctx).unwrap();
-        let h = built.handle.downcast_ref::<KeyValueStore<String, String>>().unwrap().clone();
+        let h = built
+            .handle
+            .downcast_ref::<KeyValueStore<String, String>>()
+            .unwrap()
+            .clone();
         (h, built.control)
     }
 
@@ -90,9 +100,17 @@ type Make = fn(&str) -> streams_core::state::StoreSupplier;
 fn stacks() -> Vec<(&'static str, Make, bool)> {
     vec![
         ("memory", Stores::in_memory_key_value_store as Make, false),
-        ("memory+cache", Stores::in_memory_key_value_store as Make, true),
+        (
+            "memory+cache",
+            Stores::in_memory_key_value_store as Make,
+            true,
+        ),
         ("redb", Stores::persistent_key_value_store as Make, false),
-        ("redb+cache", Stores::persistent_key_value_store as Make, true),
+        (
+            "redb+cache",
+            Stores::persistent_key_value_store as Make,
+            true,
+        ),
     ]
 }
 
@@ -113,29 +131,70 @@ fn key_value_operations_on_every_stack() {
             kv.put(&s(k), &format!("v{k}")).unwrap();
         }
         assert_eq!(kv.get(&s("a")).unwrap(), Some(s("va")), "{label}");
-        assert_eq!(kv.put_if_absent(&s("a"), &s("x")).unwrap(), Some(s("va")), "{label}");
-        assert_eq!(kv.put_if_absent(&s("d"), &s("vd")).unwrap(), None, "{label}");
+        assert_eq!(
+            kv.put_if_absent(&s("a"), &s("x")).unwrap(),
+            Some(s("va")),
+            "{label}"
+        );
+        assert_eq!(
+            kv.put_if_absent(&s("d"), &s("vd")).unwrap(),
+            None,
+            "{label}"
+        );
         assert_eq!(kv.delete(&s("c")).unwrap(), Some(s("vc")), "{label}");
         assert_eq!(kv.delete(&s("c")).unwrap(), None, "{label}");
         let keys = |v: Vec<(String, String)>| v.into_iter().map(|(k, _)| k).collect::<Vec<_>>();
-        assert_eq!(keys(kv.all().unwrap()), ["a", "ab", "b", "b2", "d"], "{label}");
-        assert_eq!(keys(kv.reverse_all().unwrap()), ["d", "b2", "b", "ab", "a"], "{label}");
-        assert_eq!(keys(kv.range(Some(&s("ab")), Some(&s("b2"))).unwrap()), ["ab", "b", "b2"], "{label}");
-        assert_eq!(keys(kv.reverse_range(Some(&s("ab")), Some(&s("b2"))).unwrap()), ["b2", "b", "ab"], "{label}");
-        assert!(kv.range(Some(&s("z")), Some(&s("a"))).unwrap().is_empty(), "{label}");
-        assert_eq!(keys(kv.range(None, Some(&s("ab"))).unwrap()), ["a", "ab"], "{label}");
-        assert_eq!(keys(kv.prefix_scan(&s("b"), &StringSerde).unwrap()), ["b", "b2"], "{label}");
+        assert_eq!(
+            keys(kv.all().unwrap()),
+            ["a", "ab", "b", "b2", "d"],
+            "{label}"
+        );
+        assert_eq!(
+            keys(kv.reverse_all().unwrap()),
+            ["d", "b2", "b", "ab", "a"],
+            "{label}"
+        );
+        assert_eq!(
+            keys(kv.range(Some(&s("ab")), Some(&s("b2"))).unwrap()),
+            ["ab", "b", "b2"],
+            "{label}"
+        );
+        assert_eq!(
+            keys(kv.reverse_range(Some(&s("ab")), Some(&s("b2"))).unwrap()),
+            ["b2", "b", "ab"],
+            "{label}"
+        );
+        assert!(
+            kv.range(Some(&s("z")), Some(&s("a"))).unwrap().is_empty(),
+            "{label}"
+        );
+        assert_eq!(
+            keys(kv.range(None, Some(&s("ab"))).unwrap()),
+            ["a", "ab"],
+            "{label}"
+        );
+        assert_eq!(
+            keys(kv.prefix_scan(&s("b"), &StringSerde).unwrap()),
+            ["b", "b2"],
+            "{label}"
+        );
         control.flush().unwrap();
         assert_eq!(kv.approximate_num_entries().unwrap(), 5, "{label}");
         control.commit(Some(9), true).unwrap();
         assert_eq!(control.checkpoint(), Some(9), "{label}");
-        assert_eq!(keys(kv.all().unwrap()), ["a", "ab", "b", "b2", "d"], "{label} after commit");
+        assert_eq!(
+            keys(kv.all().unwrap()),
+            ["a", "ab", "b", "b2", "d"],
+            "{label} after commit"
+        );
         // Every write reached the changelog (with a cache: the deduplicated flush).
         let log = h.changelog();
         let last_c = log.iter().rev().find(|(k, _)| &k[..] == b"c").unwrap();
         assert_eq!(last_c.1, None, "{label}: delete is a tombstone");
         let records = h.collector.lock().unwrap().records.clone();
-        assert!(records.iter().all(|r| r.partition == Some(3) && &*r.topic == "app-s-changelog" && r.timestamp == 42));
+        assert!(records.iter().all(|r| r.partition == Some(3)
+            && &*r.topic == "app-s-changelog"
+            && r.timestamp == 42));
         if cache {
             assert_eq!(log.len(), 6, "{label}: one entry per key, c deleted");
         } else {
@@ -159,11 +218,27 @@ fn timestamped_values_use_java_layout_in_the_changelog() {
         .handle
         .downcast_ref::<KeyValueStore<String, ValueAndTimestamp<i64>>>()
         .unwrap();
-    kv.put(&s("k"), &ValueAndTimestamp { value: 7, timestamp: 0x0102 }).unwrap();
-    assert_eq!(kv.get(&s("k")).unwrap(), Some(ValueAndTimestamp { value: 7, timestamp: 0x0102 }));
+    kv.put(
+        &s("k"),
+        &ValueAndTimestamp {
+            value: 7,
+            timestamp: 0x0102,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        kv.get(&s("k")).unwrap(),
+        Some(ValueAndTimestamp {
+            value: 7,
+            timestamp: 0x0102
+        })
+    );
     let log = h.changelog();
     assert_eq!(&log[0].0[..], b"k");
-    assert_eq!(&log[0].1.as_ref().unwrap()[..], &[0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 7]);
+    assert_eq!(
+        &log[0].1.as_ref().unwrap()[..],
+        &[0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 7]
+    );
 }
 
 #[test]
@@ -172,14 +247,21 @@ fn restore_applies_batches_and_checkpoints_atomically_across_reopen() {
     let batch: Vec<ChangelogRecord> = (0..100)
         .map(|i| ChangelogRecord {
             key: Bytes::from(format!("k{i:03}")),
-            value: if i % 10 == 0 { None } else { Some(Bytes::from(format!("v{i}"))) },
+            value: if i % 10 == 0 {
+                None
+            } else {
+                Some(Bytes::from(format!("v{i}")))
+            },
             offset: 1000 + i,
         })
         .collect();
     {
         let h = Harness::new(Some(dir.clone()), 0);
-        let (_, mut control) =
-            h.kv(Stores::key_value_store_builder(Stores::persistent_key_value_store("s"), Serdes::string(), Serdes::string()));
+        let (_, mut control) = h.kv(Stores::key_value_store_builder(
+            Stores::persistent_key_value_store("s"),
+            Serdes::string(),
+            Serdes::string(),
+        ));
         assert_eq!(control.checkpoint(), None);
         control.restore(&batch).unwrap();
         assert_eq!(control.checkpoint(), Some(1099));
@@ -187,8 +269,11 @@ fn restore_applies_batches_and_checkpoints_atomically_across_reopen() {
         control.close().unwrap();
     }
     let h = Harness::new(Some(dir.clone()), 0);
-    let (kv, control) =
-        h.kv(Stores::key_value_store_builder(Stores::persistent_key_value_store("s"), Serdes::string(), Serdes::string()));
+    let (kv, control) = h.kv(Stores::key_value_store_builder(
+        Stores::persistent_key_value_store("s"),
+        Serdes::string(),
+        Serdes::string(),
+    ));
     assert_eq!(control.checkpoint(), Some(1099));
     assert_eq!(kv.approximate_num_entries().unwrap(), 90);
     assert_eq!(kv.get(&s("k005")).unwrap(), Some(s("v5")));
@@ -201,8 +286,11 @@ fn uncommitted_redb_writes_are_not_durable_but_committed_ones_are() {
     let dir = temp_dir();
     {
         let h = Harness::new(Some(dir.clone()), 0);
-        let (kv, mut control) =
-            h.kv(Stores::key_value_store_builder(Stores::persistent_key_value_store("s"), Serdes::string(), Serdes::string()));
+        let (kv, mut control) = h.kv(Stores::key_value_store_builder(
+            Stores::persistent_key_value_store("s"),
+            Serdes::string(),
+            Serdes::string(),
+        ));
         kv.put(&s("a"), &s("1")).unwrap();
         control.commit(Some(0), false).unwrap(); // below the 10k-write policy: not yet durable
         assert_eq!(control.checkpoint(), None);
@@ -212,8 +300,11 @@ fn uncommitted_redb_writes_are_not_durable_but_committed_ones_are() {
         // Dropped without close: "b" only ever lived in the overlay.
     }
     let h = Harness::new(Some(dir.clone()), 0);
-    let (kv, control) =
-        h.kv(Stores::key_value_store_builder(Stores::persistent_key_value_store("s"), Serdes::string(), Serdes::string()));
+    let (kv, control) = h.kv(Stores::key_value_store_builder(
+        Stores::persistent_key_value_store("s"),
+        Serdes::string(),
+        Serdes::string(),
+    ));
     assert_eq!(control.checkpoint(), Some(0));
     assert_eq!(kv.get(&s("a")).unwrap(), Some(s("1")));
     assert_eq!(kv.get(&s("b")).unwrap(), None);

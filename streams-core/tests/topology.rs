@@ -25,7 +25,11 @@ impl Processor<String, String, String, String> for P {
 struct Sink;
 
 impl Processor<String, String> for Sink {
-    fn process(&mut self, _: &mut ProcessorContext<'_, (), ()>, _: Record<String, String>) -> Result<(), StreamsError> {
+    fn process(
+        &mut self,
+        _: &mut ProcessorContext<'_, (), ()>,
+        _: Record<String, String>,
+    ) -> Result<(), StreamsError> {
         Ok(())
     }
 }
@@ -39,7 +43,11 @@ fn ps() -> Produced<String, String> {
 }
 
 fn kv(name: &str) -> streams_core::state::KeyValueStoreBuilder<String, i64> {
-    Stores::key_value_store_builder(Stores::in_memory_key_value_store(name), Serdes::string(), Serdes::long())
+    Stores::key_value_store_builder(
+        Stores::in_memory_key_value_store(name),
+        Serdes::string(),
+        Serdes::long(),
+    )
 }
 
 fn err(b: TopologyBuilder) -> TopologyError {
@@ -49,12 +57,20 @@ fn err(b: TopologyBuilder) -> TopologyError {
 #[test]
 fn validation_errors_are_typed() {
     let mut b = TopologyBuilder::new();
-    b.add_source("s", ss(), "t").add_processor("s", || P, &["s"]);
+    b.add_source("s", ss(), "t")
+        .add_processor("s", || P, &["s"]);
     assert_eq!(err(b), TopologyError::DuplicateNode("s".into()));
 
     let mut b = TopologyBuilder::new();
-    b.add_source("s", ss(), "t").add_processor("p", || P, &["ghost"]);
-    assert_eq!(err(b), TopologyError::UnknownParent { node: "p".into(), parent: "ghost".into() });
+    b.add_source("s", ss(), "t")
+        .add_processor("p", || P, &["ghost"]);
+    assert_eq!(
+        err(b),
+        TopologyError::UnknownParent {
+            node: "p".into(),
+            parent: "ghost".into()
+        }
+    );
 
     let mut b = TopologyBuilder::new();
     b.add_source("s", ss(), "t").add_processor("p", || P, &[]);
@@ -64,7 +80,13 @@ fn validation_errors_are_typed() {
     b.add_source("s", ss(), "t")
         .add_sink("k", "o", ps(), &["s"])
         .add_processor("p", || P, &["k"]);
-    assert_eq!(err(b), TopologyError::SinkAsParent { node: "p".into(), parent: "k".into() });
+    assert_eq!(
+        err(b),
+        TopologyError::SinkAsParent {
+            node: "p".into(),
+            parent: "k".into()
+        }
+    );
 
     let mut b = TopologyBuilder::new();
     b.add_source("s", ss(), "t")
@@ -83,23 +105,52 @@ fn validation_errors_are_typed() {
     b.add_source("s", ss(), "t")
         .add_processor("p", || P, &["s"])
         .connect_processor_and_state_stores("p", &["nope"]);
-    assert_eq!(err(b), TopologyError::UnknownStore { processor: "p".into(), store: "nope".into() });
+    assert_eq!(
+        err(b),
+        TopologyError::UnknownStore {
+            processor: "p".into(),
+            store: "nope".into()
+        }
+    );
 
     let mut b = TopologyBuilder::new();
-    b.add_source("s", ss(), "t").add_state_store(kv("st"), &["s"]);
-    assert_eq!(err(b), TopologyError::UnknownProcessor { store: "st".into(), processor: "s".into() });
+    b.add_source("s", ss(), "t")
+        .add_state_store(kv("st"), &["s"]);
+    assert_eq!(
+        err(b),
+        TopologyError::UnknownProcessor {
+            store: "st".into(),
+            processor: "s".into()
+        }
+    );
 
     let mut b = TopologyBuilder::new();
-    b.add_source("a", ss(), "t").add_source("b", ss(), ["u", "t"]);
-    assert_eq!(err(b), TopologyError::TopicAlreadyRegistered { topic: "t".into(), source_node: "a".into() });
+    b.add_source("a", ss(), "t")
+        .add_source("b", ss(), ["u", "t"]);
+    assert_eq!(
+        err(b),
+        TopologyError::TopicAlreadyRegistered {
+            topic: "t".into(),
+            source_node: "a".into()
+        }
+    );
 
     let mut b = TopologyBuilder::new();
-    b.add_source("s", Consumed::with(Serdes::string(), Arc::new(IntegerSerde)), "t")
-        .add_processor("p", || P, &["s"]);
-    assert!(matches!(err(b), TopologyError::TypeMismatch { parent, child, .. } if parent == "s" && child == "p"));
+    b.add_source(
+        "s",
+        Consumed::with(Serdes::string(), Arc::new(IntegerSerde)),
+        "t",
+    )
+    .add_processor("p", || P, &["s"]);
+    assert!(
+        matches!(err(b), TopologyError::TypeMismatch { parent, child, .. } if parent == "s" && child == "p")
+    );
 
     assert_eq!(err(TopologyBuilder::new()), TopologyError::NoSources);
-    assert!(matches!(TopicPattern::new("a("), Err(TopologyError::InvalidPattern(_))));
+    assert!(matches!(
+        TopicPattern::new("a("),
+        Err(TopologyError::InvalidPattern(_))
+    ));
 }
 
 #[test]
@@ -110,7 +161,9 @@ fn missing_serdes_are_reported_unless_defaults_fit() {
             .add_sink::<String, String>("k", "o", Produced::default(), &["s"]);
         b.build().unwrap()
     };
-    let e = TopologyTestDriver::with_wall_clock(build(), StreamsConfig::new("a"), 0).err().unwrap();
+    let e = TopologyTestDriver::with_wall_clock(build(), StreamsConfig::new("a"), 0)
+        .err()
+        .unwrap();
     assert!(
         matches!(&e, DriverError::Topology(TopologyError::MissingSerde { node, which: "key", .. }) if node == "s"),
         "{e:?}"
@@ -127,14 +180,20 @@ fn missing_serdes_are_reported_unless_defaults_fit() {
     let mut i = driver.create_input_topic("t", Serdes::string(), Serdes::string());
     let mut o = driver.create_output_topic("o", Serdes::string(), Serdes::string());
     i.pipe_input("k".into(), "v".into()).unwrap();
-    assert_eq!(o.read_key_value().unwrap(), ("k".to_owned(), "v".to_owned()));
+    assert_eq!(
+        o.read_key_value().unwrap(),
+        ("k".to_owned(), "v".to_owned())
+    );
 }
 
 #[test]
 fn store_access_is_checked_at_runtime() {
     struct Peek;
     impl Processor<String, String, String, String> for Peek {
-        fn init(&mut self, ctx: &mut ProcessorContext<'_, String, String>) -> Result<(), StreamsError> {
+        fn init(
+            &mut self,
+            ctx: &mut ProcessorContext<'_, String, String>,
+        ) -> Result<(), StreamsError> {
             assert!(matches!(
                 ctx.state_store::<KeyValueStore<String, i64>>("other"),
                 Err(StreamsError::StoreNotConnected { .. })
@@ -146,7 +205,11 @@ fn store_access_is_checked_at_runtime() {
             ctx.state_store::<KeyValueStore<String, i64>>("mine")?;
             Ok(())
         }
-        fn process(&mut self, _: &mut ProcessorContext<'_, String, String>, _: Record<String, String>) -> Result<(), StreamsError> {
+        fn process(
+            &mut self,
+            _: &mut ProcessorContext<'_, String, String>,
+            _: Record<String, String>,
+        ) -> Result<(), StreamsError> {
             Ok(())
         }
     }
@@ -173,8 +236,20 @@ fn describe_matches_kafka() {
         .add_source("src2", ss(), "repart")
         .add_processor("p2", || P, &["src2"])
         .add_source("psrc", ss(), TopicPattern::new("topic-.*").unwrap())
-        .add_sink_with_extractor("dyn", |_: &String, _: &String, _: Option<&_>| "x".to_owned(), ps(), &["psrc"])
-        .add_global_store(kv("glob").with_logging_disabled(), "gsrc", ss(), "global-topic", "gproc", || Sink);
+        .add_sink_with_extractor(
+            "dyn",
+            |_: &String, _: &String, _: Option<&_>| "x".to_owned(),
+            ps(),
+            &["psrc"],
+        )
+        .add_global_store(
+            kv("glob").with_logging_disabled(),
+            "gsrc",
+            ss(),
+            "global-topic",
+            "gproc",
+            || Sink,
+        );
     let text = t.build().unwrap().describe().to_string();
     let expected_head = "Topologies:
    Sub-topology: 0
@@ -311,18 +386,32 @@ fn global_store_is_filled_from_its_topic_and_readable_everywhere() {
             self.0 = Some(ctx.state_store("glob")?);
             Ok(())
         }
-        fn process(&mut self, _: &mut ProcessorContext<'_, (), ()>, r: Record<String, String>) -> Result<(), StreamsError> {
-            self.0.as_ref().unwrap().put(&r.key, &(r.value.len() as i64))?;
+        fn process(
+            &mut self,
+            _: &mut ProcessorContext<'_, (), ()>,
+            r: Record<String, String>,
+        ) -> Result<(), StreamsError> {
+            self.0
+                .as_ref()
+                .unwrap()
+                .put(&r.key, &(r.value.len() as i64))?;
             Ok(())
         }
     }
     struct Lookup(Option<KeyValueStore<String, i64>>);
     impl Processor<String, String, String, String> for Lookup {
-        fn init(&mut self, ctx: &mut ProcessorContext<'_, String, String>) -> Result<(), StreamsError> {
+        fn init(
+            &mut self,
+            ctx: &mut ProcessorContext<'_, String, String>,
+        ) -> Result<(), StreamsError> {
             self.0 = Some(ctx.state_store("glob")?);
             Ok(())
         }
-        fn process(&mut self, ctx: &mut ProcessorContext<'_, String, String>, r: Record<String, String>) -> Result<(), StreamsError> {
+        fn process(
+            &mut self,
+            ctx: &mut ProcessorContext<'_, String, String>,
+            r: Record<String, String>,
+        ) -> Result<(), StreamsError> {
             let n = self.0.as_ref().unwrap().get(&r.key)?;
             ctx.forward(r.with_value(format!("{n:?}")))
         }
@@ -332,15 +421,21 @@ fn global_store_is_filled_from_its_topic_and_readable_everywhere() {
         .add_processor("lookup", || Lookup(None), &["s"])
         .add_sink("out", "out", ps(), &["lookup"])
         .add_global_store(
-            Stores::key_value_store_builder(Stores::persistent_key_value_store("glob"), Serdes::string(), Serdes::long())
-                .with_logging_disabled(),
+            Stores::key_value_store_builder(
+                Stores::persistent_key_value_store("glob"),
+                Serdes::string(),
+                Serdes::long(),
+            )
+            .with_logging_disabled(),
             "gs",
             ss(),
             "table",
             "fill",
             || Fill(None),
         );
-    let driver = TopologyTestDriver::with_wall_clock(t.build().unwrap(), StreamsConfig::new("g"), 0).unwrap();
+    let driver =
+        TopologyTestDriver::with_wall_clock(t.build().unwrap(), StreamsConfig::new("g"), 0)
+            .unwrap();
     let mut table = driver.create_input_topic("table", Serdes::string(), Serdes::string());
     let mut events = driver.create_input_topic("events", Serdes::string(), Serdes::string());
     let mut out = driver.create_output_topic("out", Serdes::string(), Serdes::string());

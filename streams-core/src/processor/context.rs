@@ -111,6 +111,30 @@ impl<'a, K, V> ProcessorContext<'a, K, V> {
                 expected: std::any::type_name::<S>(),
             })
     }
+
+    /// The type-erased handle of a store connected to this processor (or a global store), for
+    /// code that downcasts it itself (e.g. value getters chained over stores of several types).
+    pub fn state_store_handle(
+        &self,
+        name: &str,
+    ) -> Result<crate::state::StoreHandle, StreamsError> {
+        let state = &*self.inner.state;
+        let connected = self.inner.graph.stores[self.inner.node]
+            .iter()
+            .any(|s| s == name)
+            || state.global_stores.contains_key(name);
+        let handle = state
+            .stores
+            .get(name)
+            .map(|s| &s.handle)
+            .or_else(|| state.global_stores.get(name))
+            .filter(|_| connected)
+            .ok_or_else(|| StreamsError::StoreNotConnected {
+                node: self.node_name().to_owned(),
+                store: name.to_owned(),
+            })?;
+        Ok(handle.clone())
+    }
 }
 
 impl<'a, K, V> ProcessorContext<'a, K, V>
