@@ -15,7 +15,7 @@
 
 use bytes::Bytes;
 
-use super::varint::{read_varint, read_varlong};
+use super::varint::{read_varint, read_varlong, varint_error, varlong_error};
 
 use super::error::RecordError;
 
@@ -130,6 +130,28 @@ struct Spans {
     end: usize,
 }
 
+#[inline(always)]
+fn varint(data: &[u8], pos: &mut usize, what: &'static str) -> Result<i32, RecordError> {
+    let at = *pos;
+    match read_varint(data, pos) {
+        Some(v) => Ok(v),
+        None => Err(RecordError::primitive("record")(varint_error(
+            data, at, what,
+        ))),
+    }
+}
+
+#[inline(always)]
+fn varlong(data: &[u8], pos: &mut usize, what: &'static str) -> Result<i64, RecordError> {
+    let at = *pos;
+    match read_varlong(data, pos) {
+        Some(v) => Ok(v),
+        None => Err(RecordError::primitive("record")(varlong_error(
+            data, at, what,
+        ))),
+    }
+}
+
 /// Reads a varint length and skips that many bytes, returning their (start, end), or `None`
 /// for a null (-1) length where `nullable`.
 #[inline(always)]
@@ -140,7 +162,7 @@ fn field(
     what: &'static str,
     nullable: bool,
 ) -> Result<Option<(usize, usize)>, RecordError> {
-    let len = read_varint(data, pos, what).map_err(RecordError::primitive("record"))?;
+    let len = varint(data, pos, what)?;
     if len < 0 {
         if len == -1 && nullable {
             return Ok(None);
@@ -160,8 +182,7 @@ fn field(
 /// Parses the record starting at `pos`, validating every field, headers included.
 #[inline(always)]
 fn parse_record(data: &[u8], mut pos: usize) -> Result<Spans, RecordError> {
-    let length =
-        read_varint(data, &mut pos, "record length").map_err(RecordError::primitive("record"))?;
+    let length = varint(data, &mut pos, "record length")?;
     let remaining = data.len() - pos;
     if length <= 0 || length as usize > remaining {
         return Err(RecordError::InvalidLength {
@@ -174,14 +195,11 @@ fn parse_record(data: &[u8], mut pos: usize) -> Result<Spans, RecordError> {
     let body = &data[..end];
     // Skip attributes: unused by every Kafka version so far.
     pos += 1;
-    let timestamp_delta = read_varlong(body, &mut pos, "timestamp delta")
-        .map_err(RecordError::primitive("record"))?;
-    let offset_delta =
-        read_varint(body, &mut pos, "offset delta").map_err(RecordError::primitive("record"))?;
+    let timestamp_delta = varlong(body, &mut pos, "timestamp delta")?;
+    let offset_delta = varint(body, &mut pos, "offset delta")?;
     let key = field(body, &mut pos, end, "record key", true)?;
     let value = field(body, &mut pos, end, "record value", true)?;
-    let header_count =
-        read_varint(body, &mut pos, "header count").map_err(RecordError::primitive("record"))?;
+    let header_count = varint(body, &mut pos, "header count")?;
     if header_count < 0 {
         return Err(RecordError::InvalidLength {
             what: "header count",

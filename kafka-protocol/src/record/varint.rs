@@ -7,76 +7,95 @@
 //! errors are the same as the primitives'.
 
 use crate::error::DecodeError;
+use crate::primitives;
 
 #[inline(always)]
-pub(crate) fn read_varint(
-    buf: &[u8],
-    pos: &mut usize,
-    what: &'static str,
-) -> Result<i32, DecodeError> {
-    match buf.get(*pos) {
-        Some(&b) if b < 0x80 => {
-            *pos += 1;
-            Ok(((b >> 1) as i32) ^ -((b & 1) as i32))
-        }
-        _ => read_varint_slow(buf, pos, what),
-    }
+fn unzigzag32(raw: u32) -> i32 {
+    ((raw >> 1) as i32) ^ -((raw & 1) as i32)
 }
 
+#[inline(always)]
+fn unzigzag64(raw: u64) -> i64 {
+    ((raw >> 1) as i64) ^ -((raw & 1) as i64)
+}
+
+/// Reads a zigzag varint at `*pos`, advancing past it; `None` if it is truncated or too long
+/// (then [`varint_error`] says which). One- and two-byte encodings, which cover nearly every
+/// length, delta and count in a batch, take the inline fast path.
+#[inline(always)]
+pub(crate) fn read_varint(buf: &[u8], pos: &mut usize) -> Option<i32> {
+    let p = *pos;
+    let b0 = *buf.get(p)?;
+    if b0 < 0x80 {
+        *pos = p + 1;
+        return Some(unzigzag32(u32::from(b0)));
+    }
+    let b1 = *buf.get(p + 1)?;
+    if b1 < 0x80 {
+        *pos = p + 2;
+        return Some(unzigzag32(u32::from(b0 & 0x7f) | u32::from(b1) << 7));
+    }
+    read_unsigned(buf, pos, 5).map(|raw| unzigzag32(raw as u32))
+}
+
+/// Reads a zigzag varlong at `*pos`, advancing past it; `None` if truncated or too long.
+#[inline(always)]
+pub(crate) fn read_varlong(buf: &[u8], pos: &mut usize) -> Option<i64> {
+    let p = *pos;
+    let b0 = *buf.get(p)?;
+    if b0 < 0x80 {
+        *pos = p + 1;
+        return Some(unzigzag64(u64::from(b0)));
+    }
+    read_unsigned(buf, pos, 10).map(unzigzag64)
+}
+
+/// The general case: up to `max_bytes` (5 for 32-bit, 10 for 64-bit values), with the same
+/// limits on the last byte as [`crate::primitives`].
 #[cold]
 #[inline(never)]
-fn read_varint_slow(buf: &[u8], pos: &mut usize, what: &'static str) -> Result<i32, DecodeError> {
-    let raw = read_unsigned(buf, pos, what, 5)? as u32;
-    Ok(((raw >> 1) as i32) ^ -((raw & 1) as i32))
-}
-
-#[inline(always)]
-pub(crate) fn read_varlong(
-    buf: &[u8],
-    pos: &mut usize,
-    what: &'static str,
-) -> Result<i64, DecodeError> {
-    match buf.get(*pos) {
-        Some(&b) if b < 0x80 => {
-            *pos += 1;
-            Ok(((b >> 1) as i64) ^ -((b & 1) as i64))
-        }
-        _ => {
-            let raw = read_unsigned(buf, pos, what, 10)?;
-            Ok(((raw >> 1) as i64) ^ -((raw & 1) as i64))
-        }
-    }
-}
-
-/// Reads an unsigned varint of at most `max_bytes` (5 for 32-bit, 10 for 64-bit values).
-#[inline]
-fn read_unsigned(
-    buf: &[u8],
-    pos: &mut usize,
-    what: &'static str,
-    max_bytes: usize,
-) -> Result<u64, DecodeError> {
+fn read_unsigned(buf: &[u8], pos: &mut usize, max_bytes: usize) -> Option<u64> {
+    let last_bits = if max_bytes == 5 { 0x0f } else { 0x01 };
     let mut value = 0u64;
     for i in 0..max_bytes {
-        let Some(&b) = buf.get(*pos + i) else {
-            return Err(DecodeError::Truncated {
-                what,
-                needed: i + 1,
-                remaining: buf.len().saturating_sub(*pos),
-            });
-        };
-        // The last byte may only carry the bits that still fit: 4 for a u32, 1 for a u64.
-        let last_bits = if max_bytes == 5 { 0x0f } else { 0x01 };
+        let b = *buf.get(*pos + i)?;
         if i == max_bytes - 1 && b > last_bits {
-            return Err(DecodeError::VarintTooLong { what, max_bytes });
+            return None;
         }
         value |= u64::from(b & 0x7f) << (7 * i);
         if b & 0x80 == 0 {
             *pos += i + 1;
-            return Ok(value);
+            return Some(value);
         }
     }
-    Err(DecodeError::VarintTooLong { what, max_bytes })
+    None
+}
+
+/// The precise error for a varint at `pos` that [`read_varint`] refused, as the generic
+/// primitives report it.
+#[cold]
+#[inline(never)]
+pub(crate) fn varint_error(buf: &[u8], pos: usize, what: &'static str) -> DecodeError {
+    let mut rest = buf.get(pos..).unwrap_or_default();
+    match primitives::read_varint(&mut rest, what) {
+        Err(e) => e,
+        // Unreachable while the two readers agree (tested below); still an error, not a panic.
+        Ok(_) => DecodeError::VarintTooLong { what, max_bytes: 5 },
+    }
+}
+
+/// As [`varint_error`], for varlongs.
+#[cold]
+#[inline(never)]
+pub(crate) fn varlong_error(buf: &[u8], pos: usize, what: &'static str) -> DecodeError {
+    let mut rest = buf.get(pos..).unwrap_or_default();
+    match primitives::read_varlong(&mut rest, what) {
+        Err(e) => e,
+        Ok(_) => DecodeError::VarintTooLong {
+            what,
+            max_bytes: 10,
+        },
+    }
 }
 
 #[cfg(test)]
@@ -106,7 +125,7 @@ mod tests {
             let mut buf = BytesMut::new();
             primitives::write_varint(&mut buf, v);
             let mut pos = 0;
-            assert_eq!(read_varint(&buf, &mut pos, "t").unwrap(), v);
+            assert_eq!(read_varint(&buf, &mut pos).unwrap(), v);
             assert_eq!(pos, buf.len());
         }
         let longs = [0, -1, i64::MAX, i64::MIN, 1 << 40, -(1 << 35)];
@@ -114,7 +133,7 @@ mod tests {
             let mut buf = BytesMut::new();
             primitives::write_varlong(&mut buf, v);
             let mut pos = 0;
-            assert_eq!(read_varlong(&buf, &mut pos, "t").unwrap(), v);
+            assert_eq!(read_varlong(&buf, &mut pos).unwrap(), v);
             assert_eq!(pos, buf.len());
         }
         for bad in [
@@ -124,13 +143,21 @@ mod tests {
             &[],
         ] {
             let mut pos = 0;
-            let ours = read_varint(bad, &mut pos, "t").is_err();
+            let ours = read_varint(bad, &mut pos).is_none();
             let theirs = primitives::read_varint(&mut &bad[..], "t").is_err();
             assert!(ours && theirs, "{bad:?}");
         }
         let mut long_bad = vec![0xffu8; 9];
         long_bad.push(0x02);
-        assert!(read_varlong(&long_bad, &mut 0, "t").is_err());
+        assert!(read_varlong(&long_bad, &mut 0).is_none());
+        assert!(matches!(
+            varlong_error(&long_bad, 0, "t"),
+            DecodeError::VarintTooLong { max_bytes: 10, .. }
+        ));
+        assert!(matches!(
+            varint_error(&[0x80], 0, "t"),
+            DecodeError::Truncated { .. }
+        ));
         assert!(primitives::read_varlong(&mut &long_bad[..], "t").is_err());
     }
 }
