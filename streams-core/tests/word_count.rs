@@ -121,13 +121,11 @@ fn cached_word_count_dedups_within_a_commit_and_logs_flushed_values() {
             )
         })
         .collect();
-    assert_eq!(
-        entries,
-        vec![("a".into(), 2), ("b".into(), 1), ("b".into(), 2)]
-            .into_iter()
-            .map(|(k, v): (&str, i64)| (bytes::Bytes::from(k.to_owned()), v))
-            .collect::<Vec<_>>()
-    );
+    let want: Vec<(bytes::Bytes, i64)> = [("a", 2), ("b", 1), ("b", 2)]
+        .into_iter()
+        .map(|(k, v)| (bytes::Bytes::from(k), v))
+        .collect();
+    assert_eq!(entries, want);
     assert_eq!(&log[0].value[..], &[0, 0, 0, 0, 0, 0, 0, 2]);
 }
 

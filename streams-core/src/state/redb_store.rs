@@ -21,6 +21,15 @@ const DATA: TableDefinition<'static, &'static [u8], &'static [u8]> = TableDefini
 const META: TableDefinition<'static, &'static str, i64> = TableDefinition::new("meta");
 const CHECKPOINT_KEY: &str = "changelog_offset";
 
+/// One entry of a redb range scan over bytes keys and values.
+type RangeItem<'a> = Result<
+    (
+        redb::AccessGuard<'a, &'static [u8]>,
+        redb::AccessGuard<'a, &'static [u8]>,
+    ),
+    redb::StorageError,
+>;
+
 fn db_err(e: impl Into<redb::Error>) -> StoreError {
     StoreError::Redb(Box::new(e.into()))
 }
@@ -164,10 +173,7 @@ impl KeyValueBytesStore for RedbBytesStore {
             return Ok(Vec::new());
         }
         let range = self.reader.range::<&[u8]>((from, to)).map_err(db_err)?;
-        let collect = |r: Result<
-            (redb::AccessGuard<'_, &[u8]>, redb::AccessGuard<'_, &[u8]>),
-            redb::StorageError,
-        >| {
+        let collect = |r: RangeItem<'_>| {
             r.map(|(k, v)| {
                 (
                     Bytes::copy_from_slice(k.value()),

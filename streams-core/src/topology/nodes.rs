@@ -159,7 +159,7 @@ pub(crate) struct SinkNode<K, V> {
     pub(crate) topic: Option<Arc<str>>,
     pub(crate) key: SharedSerde<K>,
     pub(crate) value: SharedSerde<V>,
-    pub(crate) partitioner: Option<Arc<dyn Fn(&str, &K, &V) -> Option<i32> + Send + Sync>>,
+    pub(crate) partitioner: Option<super::SinkPartitioner<K, V>>,
 }
 
 impl<K: 'static, V: 'static> Node for SinkNode<K, V> {
