@@ -61,7 +61,9 @@ fn compile_java_uncached(class: &str) -> String {
     require_tool("javac");
     require_tool("java");
     let classpath = format!("{}/*", kafka_libs());
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/java/{class}.java"));
+    // A class in a package (`a.b.C`) has its source at `tests/java/C.java`.
+    let file = class.rsplit('.').next().unwrap_or(class);
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/java/{file}.java"));
     let classes = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("java-{class}"));
     std::fs::create_dir_all(&classes).expect("create class output directory");
     let javac = Command::new("javac")
