@@ -1,0 +1,1859 @@
+//! The consumer driver: tokio IO around the fetch, session and group state machines.
+//!
+//! Everything but heartbeats runs in the caller's task inside [`Consumer::poll`] and the other
+//! methods: rebalances, listener callbacks, offset lookups, commits, and the handling of fetch
+//! responses. Fetches are sent to every leader with fetchable partitions and stay in flight
+//! (one per broker, each in its own fetch session) while the caller processes what the last
+//! poll returned, so the next poll usually finds data waiting. A background task sends
+//! heartbeats (classic) or drives ConsumerGroupHeartbeat (KIP-848) on a connection of its own to
+//! the coordinator, so a JoinGroup that waits for other members or a long Fetch never delays a
+//! heartbeat; it only sets flags the next poll acts on.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use kafka_protocol::Request;
+use kafka_protocol::Uuid;
+use kafka_protocol::messages::fetch_response::FetchResponse;
+use kafka_protocol::messages::find_coordinator_request::FindCoordinatorRequest;
+use kafka_protocol::messages::find_coordinator_response::FindCoordinatorResponse;
+use kafka_protocol::messages::list_offsets_request::{
+    ListOffsetsPartition, ListOffsetsRequest, ListOffsetsTopic,
+};
+use kafka_protocol::messages::list_offsets_response::ListOffsetsResponse;
+use kafka_protocol::messages::offset_commit_request::{
+    OffsetCommitRequest, OffsetCommitRequestPartition, OffsetCommitRequestTopic,
+};
+use kafka_protocol::messages::offset_commit_response::OffsetCommitResponse;
+use kafka_protocol::messages::offset_fetch_request::{OffsetFetchRequest, OffsetFetchRequestTopic};
+use kafka_protocol::messages::offset_fetch_response::OffsetFetchResponse;
+use kafka_protocol::messages::{
+    ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, FetchRequest, HeartbeatRequest,
+    HeartbeatResponse, JoinGroupResponse, LeaveGroupRequest, LeaveGroupResponse, SyncGroupRequest,
+    SyncGroupResponse,
+};
+use tokio::sync::Notify;
+use tokio::task::{AbortHandle, JoinSet};
+use tokio::time::Instant;
+
+use super::assignor::{
+    self, GroupMember, PartitionAssignor, PartitionsPerTopic, RebalanceProtocol,
+};
+use super::fetch_session::{FetchSession, PartitionFetch, SessionRequest};
+use super::fetcher::{CompletedFetch, fetch_request};
+use super::group::classic::{
+    ClassicGroup, ClassicSettings, HeartbeatOutcome, JoinOutcome, SyncOutcome,
+};
+use super::group::consumer_protocol::{Assignment, CONSUMER_PROTOCOL_VERSION, Subscription};
+use super::group::kip848::{IdAssignment, Kip848Group, Kip848Outcome, Kip848Settings};
+use super::listener::{NoopListener, RebalanceContext, RebalanceListener};
+use super::{ConsumerError, ConsumerRecord, OffsetAndMetadata, TopicPartition};
+use crate::cluster::Cluster;
+use crate::config::{AutoOffsetReset, ConsumerConfig, GroupProtocol};
+use crate::connection::{ConnectOptions, Connection};
+use crate::error::{Error, KafkaCode};
+
+type Result<T, E = ConsumerError> = std::result::Result<T, E>;
+
+const FETCH_KEY: i16 = 1;
+const LIST_OFFSETS_KEY: i16 = 2;
+const OFFSET_COMMIT_KEY: i16 = 8;
+const OFFSET_FETCH_KEY: i16 = 9;
+const FIND_COORDINATOR_KEY: i16 = 10;
+
+/// ListOffsets timestamps with special meaning.
+const EARLIEST_TIMESTAMP: i64 = -2;
+const LATEST_TIMESTAMP: i64 = -1;
+
+/// The version of `api_key` to use with `conn`, at most `max`.
+fn version(conn: &Connection, api_key: i16, max: i16, name: &'static str) -> Result<i16, Error> {
+    conn.versions()
+        .negotiate_within(api_key, 0, max)
+        .ok_or_else(|| Error::UnsupportedApi {
+            broker: conn.broker().to_owned(),
+            api: name,
+        })
+}
+
+#[derive(Debug, Clone)]
+struct PartState {
+    position: Option<i64>,
+    /// Leader epoch of the last record returned.
+    epoch: i32,
+    paused: bool,
+    /// A reset to apply before fetching (seek_to_beginning/end, out of range).
+    reset: Option<AutoOffsetReset>,
+}
+
+impl PartState {
+    fn new() -> Self {
+        PartState {
+            position: None,
+            epoch: -1,
+            paused: false,
+            reset: None,
+        }
+    }
+}
+
+enum Membership {
+    Classic(Mutex<ClassicGroup>),
+    Kip848(Mutex<Kip848Group>),
+}
+
+struct GroupShared {
+    group_id: String,
+    membership: Membership,
+    coordinator: tokio::sync::Mutex<Option<Connection>>,
+    connect: ConnectOptions,
+    lost: AtomicBool,
+    fatal: Mutex<Option<KafkaCode>>,
+    last_poll: Mutex<Instant>,
+    max_poll_interval: Duration,
+    notify: Notify,
+    cluster: Arc<Cluster>,
+}
+
+impl GroupShared {
+    fn set_fatal(&self, code: KafkaCode) {
+        *self.fatal.lock().unwrap_or_else(|e| e.into_inner()) = Some(code);
+        self.notify.notify_one();
+    }
+
+    /// The coordinator connection, discovering it and connecting when needed.
+    async fn coordinator(&self) -> Result<Connection, Error> {
+        let mut slot = self.coordinator.lock().await;
+        if let Some(c) = slot.as_ref()
+            && !c.is_closed()
+        {
+            return Ok(c.clone());
+        }
+        *slot = None;
+        let conn = self.cluster.any_broker().await?;
+        let v = version(&conn, FIND_COORDINATOR_KEY, 6, "FindCoordinator")?;
+        let req = FindCoordinatorRequest {
+            key: if v < 4 {
+                self.group_id.clone()
+            } else {
+                String::new()
+            },
+            key_type: 0,
+            coordinator_keys: if v >= 4 {
+                vec![self.group_id.clone()]
+            } else {
+                vec![]
+            },
+            ..Default::default()
+        };
+        let resp: FindCoordinatorResponse = conn.send_version(&req, v).await?;
+        let (code, host, port) = if v >= 4 {
+            let c = resp.coordinators.first().ok_or_else(|| Error::Protocol {
+                broker: conn.broker().to_owned(),
+                reason: "FindCoordinator answered no coordinator".into(),
+            })?;
+            (c.error_code, c.host.clone(), c.port)
+        } else {
+            (resp.error_code, resp.host.clone(), resp.port)
+        };
+        KafkaCode(code).ok()?;
+        let addr = format!("{host}:{port}");
+        let c = Connection::connect(&addr, &self.connect).await?;
+        *slot = Some(c.clone());
+        Ok(c)
+    }
+
+    async fn forget_coordinator(&self) {
+        *self.coordinator.lock().await = None;
+    }
+
+    async fn send<R: Request>(
+        &self,
+        req: &R,
+        api_key: i16,
+        max: i16,
+    ) -> Result<R::Response, Error> {
+        let conn = self.coordinator().await?;
+        let v = version(&conn, api_key, max, R::NAME)?;
+        let r = conn.send_version(req, v).await;
+        if r.is_err() {
+            self.forget_coordinator().await;
+        }
+        r
+    }
+}
+
+struct Group {
+    shared: Arc<GroupShared>,
+    task: AbortHandle,
+    protocol: RebalanceProtocol,
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+struct FetchDone {
+    node: i32,
+    sent: SessionRequest,
+    result: Result<FetchResponse, Error>,
+}
+
+/// An Apache Kafka consumer with the Java consumer's semantics and configuration.
+///
+/// Use it from one task: `poll` takes `&mut self`. It must run inside a tokio runtime.
+pub struct Consumer {
+    config: ConsumerConfig,
+    cluster: Arc<Cluster>,
+    subscription: Vec<String>,
+    parts: BTreeMap<TopicPartition, PartState>,
+    topic_names: HashMap<String, Arc<str>>,
+    sessions: HashMap<i32, FetchSession>,
+    in_flight: JoinSet<FetchDone>,
+    in_flight_nodes: HashSet<i32>,
+    buffered: VecDeque<CompletedFetch>,
+    pending_error: Option<ConsumerError>,
+    listener: Box<dyn RebalanceListener>,
+    assignors: Vec<Arc<dyn PartitionAssignor>>,
+    group: Option<Group>,
+    last_auto_commit: Instant,
+    metadata_stale: bool,
+}
+
+impl std::fmt::Debug for Consumer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Consumer")
+            .field("group_id", &self.config.group_id)
+            .field("subscription", &self.subscription)
+            .field("assignment", &self.parts.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl Consumer {
+    /// A consumer with the built-in assignors named in `partition.assignment.strategy`.
+    pub fn new(config: ConsumerConfig) -> Result<Consumer> {
+        let assignors = config
+            .partition_assignment_strategy
+            .iter()
+            .map(|a| assignor::builtin(*a))
+            .collect();
+        Self::with_assignors(config, assignors)
+    }
+
+    /// A consumer whose classic-protocol group uses `assignors` (in preference order) instead
+    /// of the configured ones.
+    pub fn with_assignors(
+        config: ConsumerConfig,
+        assignors: Vec<Arc<dyn PartitionAssignor>>,
+    ) -> Result<Consumer> {
+        if assignors.is_empty() {
+            return Err(ConsumerError::IllegalState(
+                "at least one assignor is needed",
+            ));
+        }
+        let cluster = Cluster::new(config.common.clone(), false)?;
+        Ok(Consumer {
+            config,
+            cluster,
+            subscription: Vec::new(),
+            parts: BTreeMap::new(),
+            topic_names: HashMap::new(),
+            sessions: HashMap::new(),
+            in_flight: JoinSet::new(),
+            in_flight_nodes: HashSet::new(),
+            buffered: VecDeque::new(),
+            pending_error: None,
+            listener: Box::new(NoopListener),
+            assignors,
+            group: None,
+            last_auto_commit: Instant::now(),
+            metadata_stale: true,
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ConsumerConfig {
+        &self.config
+    }
+
+    /// The shared cluster client (connections and metadata).
+    pub fn cluster(&self) -> &Arc<Cluster> {
+        &self.cluster
+    }
+
+    /// Subscribes to `topics` with the group (`group.id` required), replacing any earlier
+    /// subscription; the next poll joins or rejoins.
+    pub fn subscribe<I, S>(
+        &mut self,
+        topics: I,
+        listener: Option<Box<dyn RebalanceListener>>,
+    ) -> Result<()>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let group_id = self.config.group_id.clone().ok_or(ConsumerError::NoGroup)?;
+        let mut topics: Vec<String> = topics.into_iter().map(Into::into).collect();
+        topics.sort();
+        topics.dedup();
+        if let Some(l) = listener {
+            self.listener = l;
+        }
+        self.cluster.add_interest(topics.iter().map(String::as_str));
+        self.subscription = topics;
+        self.metadata_stale = true;
+        match &self.group {
+            Some(g) => match &g.shared.membership {
+                Membership::Classic(m) => {
+                    m.lock().unwrap_or_else(|e| e.into_inner()).request_rejoin()
+                }
+                Membership::Kip848(m) => m
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .subscribe(self.subscription.clone()),
+            },
+            None => self.group = Some(self.start_group(group_id)?),
+        }
+        Ok(())
+    }
+
+    fn start_group(&self, group_id: String) -> Result<Group> {
+        let mut connect = ConnectOptions::from_config(&self.config.common)?;
+        // JoinGroup may wait a whole rebalance timeout for the other members (Java allows the
+        // rebalance timeout plus five seconds).
+        connect.request_timeout = connect
+            .request_timeout
+            .max(self.config.max_poll_interval + Duration::from_secs(5));
+        let rack = (!self.config.client_rack.is_empty()).then(|| self.config.client_rack.clone());
+        let membership = match self.config.group_protocol {
+            GroupProtocol::Classic => {
+                Membership::Classic(Mutex::new(ClassicGroup::new(ClassicSettings {
+                    group_id: group_id.clone(),
+                    group_instance_id: self.config.group_instance_id.clone(),
+                    session_timeout: self.config.session_timeout,
+                    rebalance_timeout: self.config.max_poll_interval,
+                    heartbeat_interval: self.config.heartbeat_interval,
+                })))
+            }
+            GroupProtocol::Consumer => {
+                let mut m = Kip848Group::new(
+                    Kip848Settings {
+                        group_id: group_id.clone(),
+                        group_instance_id: self.config.group_instance_id.clone(),
+                        rack_id: rack,
+                        rebalance_timeout: self.config.max_poll_interval,
+                        server_assignor: self.config.group_remote_assignor.clone(),
+                    },
+                    random_member_id(),
+                );
+                m.subscribe(self.subscription.clone());
+                Membership::Kip848(Mutex::new(m))
+            }
+        };
+        let shared = Arc::new(GroupShared {
+            group_id,
+            membership,
+            coordinator: tokio::sync::Mutex::new(None),
+            connect,
+            lost: AtomicBool::new(false),
+            fatal: Mutex::new(None),
+            last_poll: Mutex::new(Instant::now()),
+            max_poll_interval: self.config.max_poll_interval,
+            notify: Notify::new(),
+            cluster: self.cluster.clone(),
+        });
+        let task = tokio::spawn(heartbeat_loop(shared.clone())).abort_handle();
+        let cooperative = self.assignors.iter().all(|a| {
+            a.supported_protocols()
+                .contains(&RebalanceProtocol::Cooperative)
+        });
+        Ok(Group {
+            shared,
+            task,
+            protocol: if cooperative {
+                RebalanceProtocol::Cooperative
+            } else {
+                RebalanceProtocol::Eager
+            },
+        })
+    }
+
+    /// Assigns `partitions` manually (no group membership), replacing any earlier assignment.
+    /// With a `group.id`, start positions come from committed offsets.
+    pub fn assign(&mut self, partitions: impl IntoIterator<Item = TopicPartition>) -> Result<()> {
+        if self.group.is_some() {
+            return Err(ConsumerError::IllegalState(
+                "assign() after subscribe(); unsubscribe first",
+            ));
+        }
+        let wanted: BTreeSet<TopicPartition> = partitions.into_iter().collect();
+        self.parts.retain(|tp, _| wanted.contains(tp));
+        for tp in wanted {
+            self.cluster.add_interest([tp.topic.as_str()]);
+            self.parts.entry(tp).or_insert_with(PartState::new);
+        }
+        self.buffered.retain(|f| self.parts.contains_key(&f.tp));
+        self.metadata_stale = true;
+        Ok(())
+    }
+
+    /// The partitions currently assigned.
+    pub fn assignment(&self) -> BTreeSet<TopicPartition> {
+        self.parts.keys().cloned().collect()
+    }
+
+    /// The subscribed topics.
+    pub fn subscription(&self) -> &[String] {
+        &self.subscription
+    }
+
+    /// The group generation (classic) or member epoch (KIP-848), and the member id.
+    pub fn group_metadata(&self) -> Option<(i32, String)> {
+        let g = self.group.as_ref()?;
+        Some(match &g.shared.membership {
+            Membership::Classic(m) => {
+                let m = m.lock().unwrap_or_else(|e| e.into_inner());
+                (m.generation(), m.member_id().to_owned())
+            }
+            Membership::Kip848(m) => {
+                let m = m.lock().unwrap_or_else(|e| e.into_inner());
+                (m.epoch(), m.member_id().to_owned())
+            }
+        })
+    }
+
+    /// Fetches records, waiting up to `timeout` for some. Rebalances, listener callbacks,
+    /// auto-commits and offset resets happen here.
+    pub async fn poll(&mut self, timeout: Duration) -> Result<Vec<ConsumerRecord>> {
+        let deadline = Instant::now() + timeout;
+        if let Some(g) = &self.group {
+            *g.shared.last_poll.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
+        }
+        self.maybe_auto_commit().await;
+        loop {
+            if let Some(e) = self.pending_error.take() {
+                return Err(e);
+            }
+            self.ensure_group().await?;
+            if self.metadata_stale {
+                self.refresh_metadata().await;
+            }
+            self.update_positions().await?;
+            let records = self.drain()?;
+            self.send_fetches();
+            if !records.is_empty() {
+                return Ok(records);
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Ok(Vec::new());
+            }
+            let notify = self.group.as_ref().map(|g| g.shared.clone());
+            // Wake for a fetch response, a group event, or at least every 100 ms to retry
+            // partitions without a leader or position.
+            let wake = deadline.min(now + Duration::from_millis(100));
+            tokio::select! {
+                Some(done) = self.in_flight.join_next(), if !self.in_flight.is_empty() => {
+                    if let Ok(done) = done {
+                        self.handle_fetch(done);
+                    }
+                }
+                _ = async { match &notify { Some(s) => s.notify.notified().await, None => std::future::pending().await } } => {}
+                _ = tokio::time::sleep_until(wake) => {}
+            }
+        }
+    }
+
+    async fn refresh_metadata(&mut self) {
+        let mut topics: BTreeSet<String> = self.subscription.iter().cloned().collect();
+        topics.extend(self.parts.keys().map(|tp| tp.topic.clone()));
+        if topics.is_empty() {
+            self.metadata_stale = false;
+            return;
+        }
+        let topics: Vec<String> = topics.into_iter().collect();
+        match self.cluster.fetch_metadata(Some(&topics)).await {
+            Ok(_) => self.metadata_stale = false,
+            Err(e) => tracing::debug!(error = %e, "consumer metadata refresh failed"),
+        }
+    }
+
+    fn topic_arc(&mut self, topic: &str) -> Arc<str> {
+        if let Some(t) = self.topic_names.get(topic) {
+            return t.clone();
+        }
+        let t: Arc<str> = topic.into();
+        self.topic_names.insert(topic.to_owned(), t.clone());
+        t
+    }
+
+    // ---------------------------------------------------------------- fetching
+
+    fn send_fetches(&mut self) {
+        let metadata = self.cluster.metadata();
+        let buffered: HashSet<&TopicPartition> = self.buffered.iter().map(|f| &f.tp).collect();
+        let mut by_node: BTreeMap<i32, BTreeMap<TopicPartition, PartitionFetch>> = BTreeMap::new();
+        let mut missing_leader = false;
+        for (tp, st) in &self.parts {
+            let Some(position) = st.position else {
+                continue;
+            };
+            if st.paused || st.reset.is_some() || buffered.contains(tp) {
+                continue;
+            }
+            let Some(p) = metadata
+                .topic(&tp.topic)
+                .and_then(|t| t.partition(tp.partition))
+            else {
+                missing_leader = true;
+                continue;
+            };
+            if p.leader < 0 || !metadata.brokers.contains_key(&p.leader) {
+                missing_leader = true;
+                continue;
+            }
+            if self.in_flight_nodes.contains(&p.leader) {
+                continue;
+            }
+            by_node.entry(p.leader).or_default().insert(
+                tp.clone(),
+                PartitionFetch {
+                    fetch_offset: position,
+                    current_leader_epoch: p.leader_epoch,
+                    max_bytes: self.config.max_partition_fetch_bytes as i32,
+                },
+            );
+        }
+        if missing_leader {
+            self.metadata_stale = true;
+        }
+        for (node, wanted) in by_node {
+            let session = self.sessions.entry(node).or_default();
+            let sent = session.build(wanted);
+            let cluster = self.cluster.clone();
+            let cfg = &self.config;
+            let (iso, wait, min, max, rack) = (
+                cfg.isolation_level,
+                i32::try_from(cfg.fetch_max_wait.as_millis()).unwrap_or(i32::MAX),
+                cfg.fetch_min_bytes as i32,
+                cfg.fetch_max_bytes as i32,
+                cfg.client_rack.clone(),
+            );
+            self.in_flight_nodes.insert(node);
+            self.in_flight.spawn(async move {
+                let result = async {
+                    let conn = cluster.broker(node).await?;
+                    let v = version(&conn, FETCH_KEY, 18, "Fetch")?;
+                    let mut req = fetch_request(&sent, iso, wait, min, max, &rack);
+                    if v >= 13 {
+                        set_topic_ids(&mut req, &cluster)?;
+                    }
+                    let mut resp: FetchResponse = conn.send_version(&req, v).await?;
+                    if v >= 13 {
+                        // Name the topics again from their ids.
+                        let md = cluster.metadata();
+                        for t in &mut resp.responses {
+                            if let Some(tm) = md.topic_by_id(t.topic_id) {
+                                t.topic = tm.name.clone();
+                            }
+                        }
+                    }
+                    Ok(resp)
+                }
+                .await;
+                FetchDone { node, sent, result }
+            });
+        }
+    }
+
+    fn handle_fetch(&mut self, done: FetchDone) {
+        self.in_flight_nodes.remove(&done.node);
+        let session = self.sessions.entry(done.node).or_default();
+        let resp = match done.result {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::debug!(node = done.node, error = %e, "fetch failed");
+                session.reset();
+                self.metadata_stale = true;
+                return;
+            }
+        };
+        let wanted = done.sent.next.clone();
+        if !session.handle_response(done.sent, resp.error_code, resp.session_id) {
+            tracing::debug!(node = done.node, code = ?KafkaCode(resp.error_code), "fetch session reset");
+            return;
+        }
+        for t in resp.responses {
+            let topic = self.topic_arc(&t.topic);
+            for p in t.partitions {
+                let tp = TopicPartition::new(t.topic.clone(), p.partition_index);
+                let Some(fetched_at) = wanted.get(&tp).map(|f| f.fetch_offset) else {
+                    continue;
+                };
+                let Some(st) = self.parts.get_mut(&tp) else {
+                    continue;
+                };
+                if st.position != Some(fetched_at) || st.reset.is_some() {
+                    continue; // seeked or reset meanwhile: stale data
+                }
+                match KafkaCode(p.error_code) {
+                    KafkaCode::NONE => {
+                        let Some(records) = p.records.filter(|r| !r.is_empty()) else {
+                            continue;
+                        };
+                        let aborted = p
+                            .aborted_transactions
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|a| (a.producer_id, a.first_offset));
+                        self.buffered.push_back(CompletedFetch::new(
+                            tp,
+                            topic.clone(),
+                            fetched_at,
+                            records,
+                            p.high_watermark,
+                            p.last_stable_offset,
+                            aborted,
+                            self.config.isolation_level,
+                            self.config.check_crcs,
+                        ));
+                    }
+                    KafkaCode(1) => {
+                        // OFFSET_OUT_OF_RANGE: reset by policy, or tell the application.
+                        match self.config.auto_offset_reset {
+                            AutoOffsetReset::None => {
+                                self.pending_error = Some(ConsumerError::OffsetOutOfRange {
+                                    tp,
+                                    offset: fetched_at,
+                                });
+                            }
+                            policy => st.reset = Some(policy),
+                        }
+                    }
+                    code if code.invalidates_metadata() => self.metadata_stale = true,
+                    code => tracing::debug!(%tp, ?code, "fetch partition error"),
+                }
+            }
+        }
+    }
+
+    /// Returns up to `max.poll.records` buffered records, advancing positions.
+    fn drain(&mut self) -> Result<Vec<ConsumerRecord>> {
+        let max = self.config.max_poll_records as usize;
+        let mut out = Vec::new();
+        let mut keep = VecDeque::new();
+        while let Some(mut f) = self.buffered.pop_front() {
+            let Some(st) = self.parts.get_mut(&f.tp) else {
+                continue;
+            };
+            if st.position != Some(f.position()) || st.reset.is_some() {
+                continue;
+            }
+            if st.paused || out.len() >= max {
+                keep.push_back(f);
+                continue;
+            }
+            let before = out.len();
+            let r = f.drain(max - out.len(), &mut out);
+            st.position = Some(f.position());
+            if let Some(last) = out[before..].last() {
+                st.epoch = last.leader_epoch;
+            }
+            if let Err(source) = r {
+                let tp = f.tp.clone();
+                self.buffered.extend(keep);
+                if out.is_empty() {
+                    return Err(ConsumerError::Records { tp, source });
+                }
+                self.pending_error = Some(ConsumerError::Records { tp, source });
+                return Ok(out);
+            }
+            if !f.is_done() {
+                keep.push_back(f);
+            }
+        }
+        self.buffered = keep;
+        Ok(out)
+    }
+
+    // ---------------------------------------------------------------- positions and offsets
+
+    async fn update_positions(&mut self) -> Result<()> {
+        let missing: Vec<TopicPartition> = self
+            .parts
+            .iter()
+            .filter(|(_, s)| s.position.is_none() && s.reset.is_none())
+            .map(|(tp, _)| tp.clone())
+            .collect();
+        if !missing.is_empty() {
+            let committed = if self.config.group_id.is_some() {
+                self.committed(&missing).await?
+            } else {
+                BTreeMap::new()
+            };
+            for tp in missing {
+                let Some(st) = self.parts.get_mut(&tp) else {
+                    continue;
+                };
+                match committed.get(&tp) {
+                    Some(o) => {
+                        st.position = Some(o.offset);
+                        st.epoch = o.leader_epoch;
+                    }
+                    None => match self.config.auto_offset_reset {
+                        AutoOffsetReset::None => return Err(ConsumerError::NoOffset(tp)),
+                        policy => st.reset = Some(policy),
+                    },
+                }
+            }
+        }
+        let resets: Vec<(TopicPartition, i64)> = self
+            .parts
+            .iter()
+            .filter_map(|(tp, s)| {
+                s.reset.map(|r| {
+                    let ts = match r {
+                        AutoOffsetReset::Earliest => EARLIEST_TIMESTAMP,
+                        AutoOffsetReset::ByDuration(d) => now_ms() - d.as_millis() as i64,
+                        _ => LATEST_TIMESTAMP,
+                    };
+                    (tp.clone(), ts)
+                })
+            })
+            .collect();
+        if resets.is_empty() {
+            return Ok(());
+        }
+        let found = match self.list_offsets(&resets).await {
+            Ok(f) => f,
+            Err(e) if e_retriable(&e) => {
+                self.metadata_stale = true;
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        };
+        for (tp, (offset, epoch)) in found {
+            if let Some(st) = self.parts.get_mut(&tp)
+                && st.reset.is_some()
+            {
+                if offset < 0 {
+                    // by_duration past the end: the log end.
+                    continue;
+                }
+                st.position = Some(offset);
+                st.epoch = epoch;
+                st.reset = None;
+            }
+        }
+        // A by_duration reset that found nothing falls back to latest.
+        for st in self.parts.values_mut() {
+            if matches!(st.reset, Some(AutoOffsetReset::ByDuration(_))) {
+                st.reset = Some(AutoOffsetReset::Latest);
+            }
+        }
+        Ok(())
+    }
+
+    /// ListOffsets for `(partition, timestamp)` pairs at their leaders: offset and leader
+    /// epoch for each partition that answered (-1 offset when no such record).
+    async fn list_offsets(
+        &self,
+        query: &[(TopicPartition, i64)],
+    ) -> Result<BTreeMap<TopicPartition, (i64, i32)>> {
+        let md = self.cluster.metadata();
+        let mut by_node: BTreeMap<i32, BTreeMap<&str, Vec<ListOffsetsPartition>>> = BTreeMap::new();
+        let mut missing = false;
+        for (tp, ts) in query {
+            let Some(p) = md.topic(&tp.topic).and_then(|t| t.partition(tp.partition)) else {
+                missing = true;
+                continue;
+            };
+            if p.leader < 0 {
+                missing = true;
+                continue;
+            }
+            by_node
+                .entry(p.leader)
+                .or_default()
+                .entry(&tp.topic)
+                .or_default()
+                .push(ListOffsetsPartition {
+                    partition_index: tp.partition,
+                    current_leader_epoch: p.leader_epoch,
+                    timestamp: *ts,
+                    ..Default::default()
+                });
+        }
+        let mut out = BTreeMap::new();
+        for (node, topics) in by_node {
+            let req = ListOffsetsRequest {
+                replica_id: -1,
+                isolation_level: self.config.isolation_level.as_i8(),
+                topics: topics
+                    .into_iter()
+                    .map(|(name, partitions)| ListOffsetsTopic {
+                        name: name.to_owned(),
+                        partitions,
+                        ..Default::default()
+                    })
+                    .collect(),
+                timeout_ms: i32::try_from(self.config.common.request_timeout.as_millis())
+                    .unwrap_or(i32::MAX),
+                ..Default::default()
+            };
+            let conn = self.cluster.broker(node).await?;
+            let v = version(&conn, LIST_OFFSETS_KEY, 10, "ListOffsets")?.max(1);
+            let resp: ListOffsetsResponse = conn.send_version(&req, v).await?;
+            for t in resp.topics {
+                for p in t.partitions {
+                    let tp = TopicPartition::new(t.name.clone(), p.partition_index);
+                    match KafkaCode(p.error_code) {
+                        KafkaCode::NONE => {
+                            out.insert(tp, (p.offset, p.leader_epoch));
+                        }
+                        code if code.invalidates_metadata() || code.is_retriable() => {
+                            tracing::debug!(%tp, ?code, "ListOffsets partition error; will retry");
+                        }
+                        code => return Err(Error::kafka(code).into()),
+                    }
+                }
+            }
+        }
+        if missing {
+            tracing::debug!("ListOffsets: some partitions have no known leader");
+        }
+        Ok(out)
+    }
+
+    /// The first offset of each partition whose timestamp is at least the given one
+    /// (Java's `offsetsForTimes`), with that record's timestamp unknown here: `None` when no
+    /// such record exists.
+    pub async fn offsets_for_times(
+        &mut self,
+        query: &BTreeMap<TopicPartition, i64>,
+    ) -> Result<BTreeMap<TopicPartition, Option<i64>>> {
+        self.refresh_for(query.keys()).await;
+        let q: Vec<(TopicPartition, i64)> =
+            query.iter().map(|(tp, ts)| (tp.clone(), *ts)).collect();
+        let found = self.list_offsets(&q).await?;
+        Ok(query
+            .keys()
+            .map(|tp| (tp.clone(), found.get(tp).map(|x| x.0).filter(|o| *o >= 0)))
+            .collect())
+    }
+
+    /// The log start offset of each partition.
+    pub async fn beginning_offsets(
+        &mut self,
+        partitions: &[TopicPartition],
+    ) -> Result<BTreeMap<TopicPartition, i64>> {
+        self.boundary_offsets(partitions, EARLIEST_TIMESTAMP).await
+    }
+
+    /// The end offset of each partition (the last stable offset under `read_committed`).
+    pub async fn end_offsets(
+        &mut self,
+        partitions: &[TopicPartition],
+    ) -> Result<BTreeMap<TopicPartition, i64>> {
+        self.boundary_offsets(partitions, LATEST_TIMESTAMP).await
+    }
+
+    async fn boundary_offsets(
+        &mut self,
+        partitions: &[TopicPartition],
+        ts: i64,
+    ) -> Result<BTreeMap<TopicPartition, i64>> {
+        self.refresh_for(partitions.iter()).await;
+        let q: Vec<(TopicPartition, i64)> = partitions.iter().map(|tp| (tp.clone(), ts)).collect();
+        Ok(self
+            .list_offsets(&q)
+            .await?
+            .into_iter()
+            .map(|(tp, (o, _))| (tp, o))
+            .collect())
+    }
+
+    async fn refresh_for<'a>(&self, tps: impl Iterator<Item = &'a TopicPartition>) {
+        let topics: BTreeSet<String> = tps.map(|tp| tp.topic.clone()).collect();
+        let md = self.cluster.metadata();
+        if topics
+            .iter()
+            .all(|t| md.topic(t).is_some_and(|m| !m.partitions.is_empty()))
+        {
+            return;
+        }
+        let topics: Vec<String> = topics.into_iter().collect();
+        let _ = self.cluster.fetch_metadata(Some(&topics)).await;
+    }
+
+    /// Moves the position of an assigned partition.
+    pub fn seek(&mut self, tp: &TopicPartition, offset: i64) -> Result<()> {
+        let st = self
+            .parts
+            .get_mut(tp)
+            .ok_or_else(|| ConsumerError::NotAssigned(tp.clone()))?;
+        st.position = Some(offset);
+        st.reset = None;
+        st.epoch = -1;
+        Ok(())
+    }
+
+    /// Moves the positions to the log start (applied at the next poll).
+    pub fn seek_to_beginning(&mut self, partitions: &[TopicPartition]) -> Result<()> {
+        self.seek_reset(partitions, AutoOffsetReset::Earliest)
+    }
+
+    /// Moves the positions to the log end (applied at the next poll).
+    pub fn seek_to_end(&mut self, partitions: &[TopicPartition]) -> Result<()> {
+        self.seek_reset(partitions, AutoOffsetReset::Latest)
+    }
+
+    fn seek_reset(&mut self, partitions: &[TopicPartition], policy: AutoOffsetReset) -> Result<()> {
+        for tp in partitions {
+            let st = self
+                .parts
+                .get_mut(tp)
+                .ok_or_else(|| ConsumerError::NotAssigned(tp.clone()))?;
+            st.reset = Some(policy);
+            st.position = None;
+        }
+        Ok(())
+    }
+
+    /// The position (next offset to return) of an assigned partition, looking it up (committed
+    /// offset, or the reset policy) if not known yet.
+    pub async fn position(&mut self, tp: &TopicPartition) -> Result<i64> {
+        if !self.parts.contains_key(tp) {
+            return Err(ConsumerError::NotAssigned(tp.clone()));
+        }
+        let deadline = Instant::now() + self.config.default_api_timeout;
+        loop {
+            if let Some(p) = self.parts.get(tp).and_then(|s| s.position) {
+                return Ok(p);
+            }
+            if Instant::now() >= deadline {
+                return Err(Error::Timeout {
+                    what: format!("position of {tp}"),
+                    after: self.config.default_api_timeout,
+                }
+                .into());
+            }
+            self.refresh_metadata().await;
+            self.update_positions().await?;
+            if self.parts.get(tp).and_then(|s| s.position).is_none() {
+                tokio::time::sleep(self.config.common.retry_backoff).await;
+            }
+        }
+    }
+
+    /// Stops returning records of `partitions` until resumed.
+    pub fn pause(&mut self, partitions: &[TopicPartition]) {
+        for tp in partitions {
+            if let Some(st) = self.parts.get_mut(tp) {
+                st.paused = true;
+            }
+        }
+    }
+
+    /// Resumes paused partitions.
+    pub fn resume(&mut self, partitions: &[TopicPartition]) {
+        for tp in partitions {
+            if let Some(st) = self.parts.get_mut(tp) {
+                st.paused = false;
+            }
+        }
+    }
+
+    /// The paused partitions.
+    pub fn paused(&self) -> BTreeSet<TopicPartition> {
+        self.parts
+            .iter()
+            .filter(|(_, s)| s.paused)
+            .map(|(tp, _)| tp.clone())
+            .collect()
+    }
+
+    /// The committed offsets of `partitions` (absent: nothing committed).
+    pub async fn committed(
+        &self,
+        partitions: &[TopicPartition],
+    ) -> Result<BTreeMap<TopicPartition, OffsetAndMetadata>> {
+        let group_id = self.config.group_id.clone().ok_or(ConsumerError::NoGroup)?;
+        let mut topics: BTreeMap<&str, Vec<i32>> = BTreeMap::new();
+        for tp in partitions {
+            topics.entry(&tp.topic).or_default().push(tp.partition);
+        }
+        let req = OffsetFetchRequest {
+            group_id,
+            topics: Some(
+                topics
+                    .into_iter()
+                    .map(|(name, partition_indexes)| OffsetFetchRequestTopic {
+                        name: name.to_owned(),
+                        partition_indexes,
+                        ..Default::default()
+                    })
+                    .collect(),
+            ),
+            require_stable: true,
+            ..Default::default()
+        };
+        let shared = self.group_shared_or_temp()?;
+        let deadline = Instant::now() + self.config.default_api_timeout;
+        loop {
+            let resp: Result<OffsetFetchResponse, Error> =
+                shared.send(&req, OFFSET_FETCH_KEY, 7).await;
+            let retry = match resp {
+                Ok(resp) if resp.error_code == 0 => {
+                    let mut out = BTreeMap::new();
+                    let mut unstable = false;
+                    for t in resp.topics {
+                        for p in t.partitions {
+                            match p.error_code {
+                                0 if p.committed_offset >= 0 => {
+                                    out.insert(
+                                        TopicPartition::new(t.name.clone(), p.partition_index),
+                                        OffsetAndMetadata {
+                                            offset: p.committed_offset,
+                                            leader_epoch: p.committed_leader_epoch,
+                                            metadata: p.metadata.unwrap_or_default(),
+                                        },
+                                    );
+                                }
+                                0 => {}
+                                88 => unstable = true, // UNSTABLE_OFFSET_COMMIT: a transaction is pending
+                                c => return Err(Error::kafka(KafkaCode(c)).into()),
+                            }
+                        }
+                    }
+                    if !unstable {
+                        return Ok(out);
+                    }
+                    true
+                }
+                Ok(resp) => {
+                    let code = KafkaCode(resp.error_code);
+                    if !code.is_retriable() {
+                        return Err(Error::kafka(code).into());
+                    }
+                    shared.forget_coordinator().await;
+                    true
+                }
+                Err(e) if e.is_retriable() => true,
+                Err(e) => return Err(e.into()),
+            };
+            if retry && Instant::now() >= deadline {
+                return Err(Error::Timeout {
+                    what: "committed offsets".into(),
+                    after: self.config.default_api_timeout,
+                }
+                .into());
+            }
+            tokio::time::sleep(self.config.common.retry_backoff).await;
+        }
+    }
+
+    /// The group's coordinator handle; a consumer with `group.id` but no subscription (manual
+    /// assignment) gets one on first use.
+    fn group_shared_or_temp(&self) -> Result<Arc<GroupShared>> {
+        if let Some(g) = &self.group {
+            return Ok(g.shared.clone());
+        }
+        let group_id = self.config.group_id.clone().ok_or(ConsumerError::NoGroup)?;
+        Ok(Arc::new(GroupShared {
+            group_id: group_id.clone(),
+            membership: Membership::Classic(Mutex::new(ClassicGroup::new(ClassicSettings {
+                group_id,
+                group_instance_id: None,
+                session_timeout: self.config.session_timeout,
+                rebalance_timeout: self.config.max_poll_interval,
+                heartbeat_interval: self.config.heartbeat_interval,
+            }))),
+            coordinator: tokio::sync::Mutex::new(None),
+            connect: ConnectOptions::from_config(&self.config.common)?,
+            lost: AtomicBool::new(false),
+            fatal: Mutex::new(None),
+            last_poll: Mutex::new(Instant::now()),
+            max_poll_interval: self.config.max_poll_interval,
+            notify: Notify::new(),
+            cluster: self.cluster.clone(),
+        }))
+    }
+
+    /// The positions of every assigned partition that has one, as offsets to commit.
+    pub fn consumed_offsets(&self) -> BTreeMap<TopicPartition, OffsetAndMetadata> {
+        self.parts
+            .iter()
+            .filter_map(|(tp, s)| {
+                s.position.map(|p| {
+                    (
+                        tp.clone(),
+                        OffsetAndMetadata {
+                            offset: p,
+                            leader_epoch: s.epoch,
+                            metadata: String::new(),
+                        },
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// Commits `offsets` (or, with `None`, the positions of everything consumed) and waits for
+    /// the coordinator's answer.
+    pub async fn commit_sync(
+        &mut self,
+        offsets: Option<BTreeMap<TopicPartition, OffsetAndMetadata>>,
+    ) -> Result<()> {
+        let offsets = offsets.unwrap_or_else(|| self.consumed_offsets());
+        let req = self.commit_request(offsets)?;
+        let shared = self.group_shared_or_temp()?;
+        commit(
+            shared,
+            req,
+            self.config.default_api_timeout,
+            self.config.common.retry_backoff,
+        )
+        .await
+    }
+
+    /// Starts a commit and returns at once; the returned task reports the outcome.
+    pub fn commit_async(
+        &mut self,
+        offsets: Option<BTreeMap<TopicPartition, OffsetAndMetadata>>,
+    ) -> Result<tokio::task::JoinHandle<Result<()>>> {
+        let offsets = offsets.unwrap_or_else(|| self.consumed_offsets());
+        let req = self.commit_request(offsets)?;
+        let shared = self.group_shared_or_temp()?;
+        let timeout = self.config.default_api_timeout;
+        let backoff = self.config.common.retry_backoff;
+        Ok(tokio::spawn(commit(shared, req, timeout, backoff)))
+    }
+
+    fn commit_request(
+        &self,
+        offsets: BTreeMap<TopicPartition, OffsetAndMetadata>,
+    ) -> Result<OffsetCommitRequest> {
+        let group_id = self.config.group_id.clone().ok_or(ConsumerError::NoGroup)?;
+        let (generation, member_id) = self.group_metadata().unwrap_or((-1, String::new()));
+        let mut topics: BTreeMap<String, Vec<OffsetCommitRequestPartition>> = BTreeMap::new();
+        for (tp, o) in offsets {
+            topics
+                .entry(tp.topic)
+                .or_default()
+                .push(OffsetCommitRequestPartition {
+                    partition_index: tp.partition,
+                    committed_offset: o.offset,
+                    committed_leader_epoch: o.leader_epoch,
+                    committed_metadata: Some(o.metadata),
+                    ..Default::default()
+                });
+        }
+        Ok(OffsetCommitRequest {
+            group_id,
+            generation_id_or_member_epoch: generation,
+            member_id,
+            group_instance_id: self.config.group_instance_id.clone(),
+            topics: topics
+                .into_iter()
+                .map(|(name, partitions)| OffsetCommitRequestTopic {
+                    name,
+                    partitions,
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        })
+    }
+
+    async fn maybe_auto_commit(&mut self) {
+        if !self.config.enable_auto_commit || self.group.is_none() {
+            return;
+        }
+        if self.last_auto_commit.elapsed() < self.config.auto_commit_interval {
+            return;
+        }
+        self.last_auto_commit = Instant::now();
+        if self.parts.is_empty() {
+            return;
+        }
+        if let Err(e) = self.commit_async(None) {
+            tracing::debug!(error = %e, "auto-commit not sent");
+        }
+    }
+
+    /// Commits consumed positions synchronously if auto-commit is on (before a rebalance or
+    /// close); failures are logged, as Java does.
+    async fn auto_commit_sync(&mut self, partitions: Option<&[TopicPartition]>) {
+        if !self.config.enable_auto_commit {
+            return;
+        }
+        let mut offsets = self.consumed_offsets();
+        if let Some(ps) = partitions {
+            offsets.retain(|tp, _| ps.contains(tp));
+        }
+        if offsets.is_empty() {
+            return;
+        }
+        if let Err(e) = self.commit_sync(Some(offsets)).await {
+            tracing::debug!(error = %e, "auto-commit before rebalance failed");
+        }
+    }
+
+    // ---------------------------------------------------------------- group membership
+
+    fn context(&self) -> RebalanceContext {
+        let (generation, member_id) = self.group_metadata().unwrap_or((-1, String::new()));
+        RebalanceContext {
+            positions: self
+                .parts
+                .iter()
+                .filter_map(|(tp, s)| s.position.map(|p| (tp.clone(), p)))
+                .collect(),
+            commits: BTreeMap::new(),
+            seeks: BTreeMap::new(),
+            generation,
+            member_id,
+        }
+    }
+
+    /// Carries out what a callback asked for.
+    async fn apply_context(&mut self, ctx: RebalanceContext) -> Result<()> {
+        for (tp, offset) in ctx.seeks {
+            if let Some(st) = self.parts.get_mut(&tp) {
+                st.position = Some(offset);
+                st.reset = None;
+            }
+        }
+        if !ctx.commits.is_empty() {
+            self.commit_sync(Some(ctx.commits)).await?;
+        }
+        Ok(())
+    }
+
+    async fn revoke(&mut self, partitions: Vec<TopicPartition>, lost: bool) -> Result<()> {
+        if partitions.is_empty() {
+            return Ok(());
+        }
+        if !lost {
+            self.auto_commit_sync(Some(&partitions)).await;
+        }
+        let mut ctx = self.context();
+        if lost {
+            self.listener.on_partitions_lost(&mut ctx, &partitions);
+        } else {
+            self.listener.on_partitions_revoked(&mut ctx, &partitions);
+        }
+        let r = if lost {
+            Ok(())
+        } else {
+            self.apply_context(ctx).await
+        };
+        for tp in &partitions {
+            self.parts.remove(tp);
+        }
+        self.buffered.retain(|f| !partitions.contains(&f.tp));
+        r
+    }
+
+    async fn add_partitions(&mut self, partitions: Vec<TopicPartition>) -> Result<()> {
+        for tp in &partitions {
+            self.parts.entry(tp.clone()).or_insert_with(PartState::new);
+        }
+        self.metadata_stale = true;
+        let mut ctx = self.context();
+        self.listener.on_partitions_assigned(&mut ctx, &partitions);
+        self.apply_context(ctx).await
+    }
+
+    async fn ensure_group(&mut self) -> Result<()> {
+        let Some(g) = &self.group else { return Ok(()) };
+        let shared = g.shared.clone();
+        if let Some(code) = *shared.fatal.lock().unwrap_or_else(|e| e.into_inner()) {
+            return Err(ConsumerError::Group(code));
+        }
+        if shared.lost.swap(false, Ordering::SeqCst) {
+            let owned: Vec<TopicPartition> = self.parts.keys().cloned().collect();
+            self.revoke(owned, true).await?;
+        }
+        match &shared.membership {
+            Membership::Classic(_) => self.ensure_classic(shared).await,
+            Membership::Kip848(_) => self.reconcile_kip848(shared).await,
+        }
+    }
+
+    async fn ensure_classic(&mut self, shared: Arc<GroupShared>) -> Result<()> {
+        let Membership::Classic(machine) = &shared.membership else {
+            return Ok(());
+        };
+        let lock = || machine.lock().unwrap_or_else(|e| e.into_inner());
+        let protocol = self
+            .group
+            .as_ref()
+            .map_or(RebalanceProtocol::Eager, |g| g.protocol);
+        let backoff = self.config.common.retry_backoff;
+        let mut attempts = 0u32;
+        while lock().rejoin_needed() {
+            if attempts > 0 {
+                tokio::time::sleep(
+                    backoff.min(Duration::from_millis(50 * u64::from(attempts.min(20)))),
+                )
+                .await;
+            }
+            attempts += 1;
+            if shared.lost.swap(false, Ordering::SeqCst) {
+                let owned: Vec<TopicPartition> = self.parts.keys().cloned().collect();
+                self.revoke(owned, true).await?;
+            }
+            if let Some(code) = *shared.fatal.lock().unwrap_or_else(|e| e.into_inner()) {
+                return Err(ConsumerError::Group(code));
+            }
+            if let Err(e) = shared.coordinator().await {
+                tracing::debug!(error = %e, "coordinator lookup failed");
+                continue;
+            }
+            // Before joining: commit, and under eager rebalancing give everything up.
+            self.auto_commit_sync(None).await;
+            if protocol == RebalanceProtocol::Eager {
+                let owned: Vec<TopicPartition> = self.parts.keys().cloned().collect();
+                self.revoke(owned, false).await?;
+            }
+            let join = {
+                let (generation, owned) = (
+                    lock().generation(),
+                    self.parts.keys().cloned().collect::<Vec<_>>(),
+                );
+                let protocols = self.subscriptions(generation, owned);
+                lock().join_request(protocols, "joining or rebalancing")
+            };
+            let resp: JoinGroupResponse = match shared.send(&join, 11, 9).await {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::debug!(error = %e, "JoinGroup failed");
+                    lock().reset(false);
+                    continue;
+                }
+            };
+            let outcome = lock().handle_join_response(&resp);
+            let assignments = match outcome {
+                JoinOutcome::Rejoin => continue,
+                JoinOutcome::FindCoordinator => {
+                    shared.forget_coordinator().await;
+                    continue;
+                }
+                JoinOutcome::Fatal(code) => return Err(ConsumerError::Group(code)),
+                JoinOutcome::Follower { .. } => Vec::new(),
+                JoinOutcome::Leader { protocol, members } => {
+                    self.perform_assignment(&protocol, members).await?
+                }
+            };
+            let sync: SyncGroupRequest = lock().sync_request(assignments);
+            let resp: SyncGroupResponse = match shared.send(&sync, 14, 5).await {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::debug!(error = %e, "SyncGroup failed");
+                    lock().reset(false);
+                    continue;
+                }
+            };
+            let outcome = lock().handle_sync_response(Instant::now(), &resp);
+            match outcome {
+                SyncOutcome::Rejoin => continue,
+                SyncOutcome::FindCoordinator => {
+                    shared.forget_coordinator().await;
+                    continue;
+                }
+                SyncOutcome::Fatal(code) => return Err(ConsumerError::Group(code)),
+                SyncOutcome::Assigned(bytes) => {
+                    let assignment = Assignment::decode(bytes)?;
+                    let (generation, name) = {
+                        let m = lock();
+                        (m.generation(), m.protocol().unwrap_or_default().to_owned())
+                    };
+                    if let Some(a) = self.assignors.iter().find(|a| a.name() == name) {
+                        a.on_assignment(&assignment, generation);
+                    }
+                    let new: BTreeSet<TopicPartition> = assignment.partitions.into_iter().collect();
+                    let owned: BTreeSet<TopicPartition> = self.parts.keys().cloned().collect();
+                    let revoked: Vec<TopicPartition> = owned.difference(&new).cloned().collect();
+                    let added: Vec<TopicPartition> = new.difference(&owned).cloned().collect();
+                    if !revoked.is_empty() {
+                        self.revoke(revoked, false).await?;
+                        // Cooperative: the revoked partitions go to their new owner in a
+                        // follow-up rebalance.
+                        lock().request_rejoin();
+                    }
+                    self.add_partitions(added).await?;
+                    shared.notify.notify_one();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// JoinGroup protocols: every assignor with this member's subscription.
+    fn subscriptions(&self, generation: i32, owned: Vec<TopicPartition>) -> Vec<(String, Bytes)> {
+        let cooperative = self
+            .group
+            .as_ref()
+            .is_some_and(|g| g.protocol == RebalanceProtocol::Cooperative);
+        let rack = (!self.config.client_rack.is_empty()).then(|| self.config.client_rack.clone());
+        self.assignors
+            .iter()
+            .map(|a| {
+                let s = Subscription {
+                    topics: self.subscription.clone(),
+                    user_data: a.subscription_user_data(&self.subscription),
+                    owned_partitions: if cooperative {
+                        owned.clone()
+                    } else {
+                        Vec::new()
+                    },
+                    generation_id: generation,
+                    rack_id: rack.clone(),
+                };
+                (a.name().to_owned(), s.encode(CONSUMER_PROTOCOL_VERSION))
+            })
+            .collect()
+    }
+
+    async fn perform_assignment(
+        &mut self,
+        protocol: &str,
+        members: Vec<(String, Option<String>, Bytes)>,
+    ) -> Result<Vec<(String, Bytes)>> {
+        let assignor = self
+            .assignors
+            .iter()
+            .find(|a| a.name() == protocol)
+            .cloned()
+            .ok_or_else(|| ConsumerError::UnknownAssignor(protocol.to_owned()))?;
+        let mut group = Vec::with_capacity(members.len());
+        let mut topics = BTreeSet::new();
+        for (member_id, group_instance_id, metadata) in members {
+            let subscription = Subscription::decode(metadata)?;
+            topics.extend(subscription.topics.iter().cloned());
+            group.push(GroupMember {
+                member_id,
+                group_instance_id,
+                subscription,
+            });
+        }
+        let topic_list: Vec<String> = topics.iter().cloned().collect();
+        let md = match self.cluster.fetch_metadata(Some(&topic_list)).await {
+            Ok(md) => md,
+            Err(_) => self.cluster.metadata(),
+        };
+        let partitions: PartitionsPerTopic = topics
+            .iter()
+            .filter_map(|t| {
+                md.topic(t)
+                    .filter(|m| !m.partitions.is_empty())
+                    .map(|m| (t.clone(), m.partitions.len() as i32))
+            })
+            .collect();
+        let out = assignor.assign(&partitions, &group)?;
+        Ok(group
+            .iter()
+            .map(|m| {
+                let a = out.get(&m.member_id).cloned().unwrap_or_default();
+                (m.member_id.clone(), a.encode(CONSUMER_PROTOCOL_VERSION))
+            })
+            .collect())
+    }
+
+    async fn reconcile_kip848(&mut self, shared: Arc<GroupShared>) -> Result<()> {
+        let Membership::Kip848(machine) = &shared.membership else {
+            return Ok(());
+        };
+        let Some(target) = machine
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take_target()
+        else {
+            return Ok(());
+        };
+        // Name the topics; unknown ids need fresh metadata.
+        let mut md = self.cluster.metadata();
+        if target.iter().any(|(id, _)| md.topic_by_id(*id).is_none()) {
+            let topics = self.subscription.clone();
+            if let Ok(m) = self.cluster.fetch_metadata(Some(&topics)).await {
+                md = m;
+            }
+        }
+        let mut new = BTreeSet::new();
+        let mut resolved: IdAssignment = Vec::new();
+        for (id, parts) in &target {
+            match md.topic_by_id(*id) {
+                Some(t) => {
+                    new.extend(
+                        parts
+                            .iter()
+                            .map(|p| TopicPartition::new(t.name.clone(), *p)),
+                    );
+                    resolved.push((*id, parts.clone()));
+                }
+                None => tracing::debug!(topic_id = %id, "assigned topic not in metadata yet"),
+            }
+        }
+        let owned: BTreeSet<TopicPartition> = self.parts.keys().cloned().collect();
+        let revoked: Vec<TopicPartition> = owned.difference(&new).cloned().collect();
+        let added: Vec<TopicPartition> = new.difference(&owned).cloned().collect();
+        self.revoke(revoked, false).await?;
+        self.add_partitions(added).await?;
+        machine
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .reconciled(resolved);
+        if target.len() != md_count(&target, &md) {
+            // Some topic ids were unknown: ask again after the next heartbeat.
+            self.metadata_stale = true;
+        }
+        shared.notify.notify_one();
+        Ok(())
+    }
+
+    /// Leaves the group (revoking the partitions first, committing if auto-commit is on) and
+    /// drops the subscription.
+    pub async fn unsubscribe(&mut self) -> Result<()> {
+        if self.group.is_some() {
+            self.leave_group().await;
+        }
+        self.group = None;
+        self.subscription.clear();
+        self.parts.clear();
+        self.buffered.clear();
+        Ok(())
+    }
+
+    async fn leave_group(&mut self) {
+        let Some(g) = &self.group else { return };
+        let shared = g.shared.clone();
+        let task = g.task.clone();
+        let owned: Vec<TopicPartition> = self.parts.keys().cloned().collect();
+        let is_static = self.config.group_instance_id.is_some();
+        self.auto_commit_sync(None).await;
+        if !is_static && let Err(e) = self.revoke(owned, false).await {
+            tracing::debug!(error = %e, "revocation on leave failed");
+        }
+        task.abort();
+        match &shared.membership {
+            Membership::Classic(m) => {
+                let req = m
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .leave_request("the consumer is closing");
+                if let Some(req) = req {
+                    let r: Result<LeaveGroupResponse, Error> = shared.send(&req, 13, 5).await;
+                    if let Err(e) = r {
+                        tracing::debug!(error = %e, "LeaveGroup failed");
+                    }
+                }
+            }
+            Membership::Kip848(m) => {
+                let req = m.lock().unwrap_or_else(|e| e.into_inner()).leave_request();
+                if let Some(req) = req {
+                    let r: Result<ConsumerGroupHeartbeatResponse, Error> =
+                        shared.send(&req, 68, 1).await;
+                    if let Err(e) = r {
+                        tracing::debug!(error = %e, "leave heartbeat failed");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Commits (if auto-commit is on), leaves the group (a static member stays, to come back
+    /// within the session timeout) and closes the connections.
+    pub async fn close(mut self) -> Result<()> {
+        if self.group.is_some() {
+            self.leave_group().await;
+        }
+        self.in_flight.abort_all();
+        if let Some(g) = self.group.take()
+            && let Some(c) = g.shared.coordinator.lock().await.take()
+        {
+            c.close(Duration::from_secs(1)).await;
+        }
+        self.cluster.close(Duration::from_secs(1)).await;
+        Ok(())
+    }
+
+    /// Drops the group state without leaving (as if the process died): for tests of static
+    /// membership and session expiry.
+    pub async fn abandon(mut self) {
+        self.in_flight.abort_all();
+        if let Some(g) = self.group.take() {
+            g.task.abort();
+            if let Some(c) = g.shared.coordinator.lock().await.take() {
+                c.close(Duration::ZERO).await;
+            }
+        }
+        self.cluster.close(Duration::ZERO).await;
+    }
+}
+
+fn md_count(target: &IdAssignment, md: &crate::metadata::ClusterMetadata) -> usize {
+    target
+        .iter()
+        .filter(|(id, _)| md.topic_by_id(*id).is_some())
+        .count()
+}
+
+fn e_retriable(e: &ConsumerError) -> bool {
+    matches!(e, ConsumerError::Client(c) if c.is_retriable())
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// A fresh member id for KIP-848 (ConsumerGroupHeartbeat v1 has the client choose it): a
+/// random UUID in Kafka's text form.
+fn random_member_id() -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    Uuid::from_halves(rng.next_u64(), rng.next_u64()).to_string()
+}
+
+/// Fetch v13+ names topics by id.
+fn set_topic_ids(req: &mut FetchRequest, cluster: &Cluster) -> Result<(), Error> {
+    let md = cluster.metadata();
+    let id = |name: &str| {
+        md.topic(name)
+            .map(|t| t.topic_id)
+            .filter(|id| *id != Uuid::ZERO)
+            .ok_or_else(|| Error::UnknownTopic {
+                topic: name.to_owned(),
+                code: KafkaCode::UNKNOWN_TOPIC_ID,
+            })
+    };
+    for t in &mut req.topics {
+        t.topic_id = id(&t.topic)?;
+    }
+    for t in &mut req.forgotten_topics_data {
+        t.topic_id = id(&t.topic)?;
+    }
+    Ok(())
+}
+
+async fn commit(
+    shared: Arc<GroupShared>,
+    req: OffsetCommitRequest,
+    timeout: Duration,
+    backoff: Duration,
+) -> Result<()> {
+    if req.topics.is_empty() {
+        return Ok(());
+    }
+    let deadline = Instant::now() + timeout;
+    loop {
+        let r: Result<OffsetCommitResponse, Error> = shared.send(&req, OFFSET_COMMIT_KEY, 9).await;
+        let retry = match r {
+            Ok(resp) => {
+                let mut retry = false;
+                for t in &resp.topics {
+                    for p in &t.partitions {
+                        match p.error_code {
+                            0 => {}
+                            // UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS,
+                            // FENCED_INSTANCE_ID, STALE_MEMBER_EPOCH, FENCED_MEMBER_EPOCH
+                            c @ (25 | 22 | 27 | 82 | 113 | 110) => {
+                                return Err(ConsumerError::CommitFailed(KafkaCode(c)));
+                            }
+                            c if KafkaCode(c).is_retriable() => {
+                                if matches!(c, 14..=16) {
+                                    shared.forget_coordinator().await;
+                                }
+                                retry = true;
+                            }
+                            c => return Err(Error::kafka(KafkaCode(c)).into()),
+                        }
+                    }
+                }
+                retry
+            }
+            Err(e) if e.is_retriable() => true,
+            Err(e) => return Err(e.into()),
+        };
+        if !retry {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            return Err(Error::Timeout {
+                what: "offset commit".into(),
+                after: timeout,
+            }
+            .into());
+        }
+        tokio::time::sleep(backoff).await;
+    }
+}
+
+/// What the membership task does next, decided under the state machine's lock.
+enum Step<R, L> {
+    Idle,
+    Leave(Option<L>),
+    Expired,
+    Send(R, i32),
+}
+
+fn classic_step(
+    shared: &GroupShared,
+    m: &Mutex<ClassicGroup>,
+    now: Instant,
+    poll_overdue: bool,
+) -> Step<HeartbeatRequest, LeaveGroupRequest> {
+    let mut g = m.lock().unwrap_or_else(|e| e.into_inner());
+    if g.state() == super::group::classic::MemberState::Stable && poll_overdue {
+        // The application stopped polling: leave so the group can move on.
+        return Step::Leave(g.leave_request("consumer poll timeout has expired"));
+    }
+    if g.session_expired(now) {
+        g.reset(false);
+        return Step::Expired;
+    }
+    let generation = g.generation();
+    let _ = shared;
+    match g.poll_heartbeat(now) {
+        Some(req) => Step::Send(req, generation),
+        None => Step::Idle,
+    }
+}
+
+fn kip848_step(
+    m: &Mutex<Kip848Group>,
+    now: Instant,
+    poll_overdue: bool,
+) -> Step<ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatRequest> {
+    let mut g = m.lock().unwrap_or_else(|e| e.into_inner());
+    if g.is_member() && poll_overdue {
+        return Step::Leave(g.leave_request());
+    }
+    if poll_overdue {
+        return Step::Idle;
+    }
+    match g.poll_heartbeat(now) {
+        Some(req) => Step::Send(req, 0),
+        None => Step::Idle,
+    }
+}
+
+/// The background membership task: heartbeats (classic) or the whole KIP-848 heartbeat
+/// exchange, plus the `max.poll.interval.ms` check.
+async fn heartbeat_loop(shared: Arc<GroupShared>) {
+    loop {
+        let now = Instant::now();
+        let next = match &shared.membership {
+            Membership::Classic(m) => m.lock().unwrap_or_else(|e| e.into_inner()).next_heartbeat(),
+            Membership::Kip848(m) => m.lock().unwrap_or_else(|e| e.into_inner()).next_heartbeat(),
+        };
+        let wake = next
+            .unwrap_or(now + Duration::from_millis(100))
+            .min(now + Duration::from_millis(100));
+        tokio::time::sleep_until(wake.max(now)).await;
+        let now = Instant::now();
+        let last_poll = *shared.last_poll.lock().unwrap_or_else(|e| e.into_inner());
+        let poll_overdue = now.duration_since(last_poll) > shared.max_poll_interval;
+        match &shared.membership {
+            Membership::Classic(m) => match classic_step(&shared, m, now, poll_overdue) {
+                Step::Idle => {}
+                Step::Leave(leave) => {
+                    shared.lost.store(true, Ordering::SeqCst);
+                    if let Some(leave) = leave {
+                        let _: Result<LeaveGroupResponse, Error> = shared.send(&leave, 13, 5).await;
+                    }
+                    shared.notify.notify_one();
+                }
+                Step::Expired => {
+                    shared.lost.store(true, Ordering::SeqCst);
+                    shared.forget_coordinator().await;
+                    shared.notify.notify_one();
+                }
+                Step::Send(req, generation) => {
+                    let r: Result<HeartbeatResponse, Error> = shared.send(&req, 12, 4).await;
+                    let outcome = {
+                        let mut g = m.lock().unwrap_or_else(|e| e.into_inner());
+                        match r {
+                            Err(e) => {
+                                tracing::debug!(error = %e, "heartbeat failed");
+                                g.heartbeat_failed();
+                                None
+                            }
+                            Ok(resp) => {
+                                Some(g.handle_heartbeat_response(Instant::now(), generation, &resp))
+                            }
+                        }
+                    };
+                    match outcome {
+                        None | Some(HeartbeatOutcome::Ok | HeartbeatOutcome::Stale) => {}
+                        Some(HeartbeatOutcome::Rejoin) => shared.notify.notify_one(),
+                        Some(HeartbeatOutcome::Lost) => {
+                            shared.lost.store(true, Ordering::SeqCst);
+                            shared.notify.notify_one();
+                        }
+                        Some(HeartbeatOutcome::FindCoordinator) => {
+                            shared.forget_coordinator().await
+                        }
+                        Some(HeartbeatOutcome::Fatal(code)) => shared.set_fatal(code),
+                    }
+                }
+            },
+            Membership::Kip848(m) => match kip848_step(m, now, poll_overdue) {
+                Step::Idle | Step::Expired => {}
+                Step::Leave(leave) => {
+                    shared.lost.store(true, Ordering::SeqCst);
+                    if let Some(leave) = leave {
+                        let _: Result<ConsumerGroupHeartbeatResponse, Error> =
+                            shared.send(&leave, 68, 1).await;
+                    }
+                    shared.notify.notify_one();
+                }
+                Step::Send(req, _) => {
+                    let r: Result<ConsumerGroupHeartbeatResponse, Error> =
+                        shared.send(&req, 68, 1).await;
+                    let outcome = {
+                        let mut g = m.lock().unwrap_or_else(|e| e.into_inner());
+                        match r {
+                            Err(e) => {
+                                tracing::debug!(error = %e, "consumer group heartbeat failed");
+                                g.heartbeat_failed();
+                                None
+                            }
+                            Ok(resp) => Some(g.handle_response(&resp)),
+                        }
+                    };
+                    match outcome {
+                        None => tokio::time::sleep(Duration::from_millis(200)).await,
+                        Some(Kip848Outcome::Ok) => {}
+                        Some(Kip848Outcome::Assignment) => shared.notify.notify_one(),
+                        Some(Kip848Outcome::Lost) => {
+                            shared.lost.store(true, Ordering::SeqCst);
+                            shared.notify.notify_one();
+                        }
+                        Some(Kip848Outcome::FindCoordinator) => {
+                            shared.forget_coordinator().await;
+                            m.lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .heartbeat_failed();
+                        }
+                        Some(Kip848Outcome::Retry) => {
+                            tokio::time::sleep(Duration::from_millis(200)).await;
+                            m.lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .heartbeat_failed();
+                        }
+                        Some(Kip848Outcome::Fatal(code)) => shared.set_fatal(code),
+                    }
+                }
+            },
+        }
+    }
+}

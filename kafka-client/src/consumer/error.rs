@@ -1,0 +1,63 @@
+//! The consumer's errors.
+
+use kafka_protocol::DecodeError;
+use kafka_protocol::record::RecordError;
+
+use super::TopicPartition;
+use super::assignor::AssignorError;
+use crate::error::{Error, KafkaCode};
+
+/// Why a consumer operation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConsumerError {
+    /// A client-level failure (connection, timeout, broker error).
+    #[error(transparent)]
+    Client(#[from] Error),
+    /// `auto.offset.reset=none` and the partition has no committed offset.
+    #[error("no committed offset for {0} and auto.offset.reset is none")]
+    NoOffset(TopicPartition),
+    /// The position fell out of the log's range and `auto.offset.reset=none`.
+    #[error("offset {offset} is out of range for {tp}")]
+    OffsetOutOfRange {
+        /// The partition.
+        tp: TopicPartition,
+        /// The position that was out of range.
+        offset: i64,
+    },
+    /// A commit was refused because the member's generation is gone (Java's
+    /// `CommitFailedException`) or a rebalance is under way.
+    #[error("commit failed: {0}")]
+    CommitFailed(KafkaCode),
+    /// The group refused this member for good (e.g. `FENCED_INSTANCE_ID`,
+    /// `INCONSISTENT_GROUP_PROTOCOL`, `GROUP_AUTHORIZATION_FAILED`).
+    #[error("group membership failed: {0}")]
+    Group(KafkaCode),
+    /// A group operation on a consumer without `group.id`.
+    #[error("this operation needs group.id")]
+    NoGroup,
+    /// The leader's assignor failed.
+    #[error(transparent)]
+    Assignor(#[from] AssignorError),
+    /// The group chose an assignor this member does not have.
+    #[error("the group chose assignor {0:?}, which this consumer does not have")]
+    UnknownAssignor(String),
+    /// A member's subscription or our assignment could not be decoded.
+    #[error("malformed group protocol payload: {0}")]
+    Payload(#[from] DecodeError),
+    /// A fetched batch was corrupt.
+    #[error("corrupt records in {tp}: {source}")]
+    Records {
+        /// The partition.
+        tp: TopicPartition,
+        /// What was wrong.
+        #[source]
+        source: RecordError,
+    },
+    /// The partition is not assigned to this consumer.
+    #[error("{0} is not assigned to this consumer")]
+    NotAssigned(TopicPartition),
+    /// The call is not valid in the consumer's current state.
+    #[error("illegal state: {0}")]
+    IllegalState(&'static str),
+}

@@ -1,0 +1,591 @@
+//! The classic group membership state machine (JoinGroup / SyncGroup / Heartbeat /
+//! LeaveGroup), without IO.
+//!
+//! The driver asks for requests (`join_request`, `sync_request`, `poll_heartbeat`,
+//! `leave_request`), sends them, and feeds the responses back (`handle_*`), which answer with
+//! what the driver must do next. Time is an input (`now`), so tests drive it without sockets or
+//! clocks. Error handling follows Java's `AbstractCoordinator`: a first join answered with
+//! `MEMBER_ID_REQUIRED` rejoins at once with the given id; `UNKNOWN_MEMBER_ID` forgets the
+//! member id; `ILLEGAL_GENERATION` forgets the generation; `REBALANCE_IN_PROGRESS` on a
+//! heartbeat asks for a rejoin while keeping the partitions (cooperative) or after revoking them
+//! (eager); coordinator errors send the driver back to FindCoordinator.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use kafka_protocol::messages::heartbeat_request::HeartbeatRequest;
+use kafka_protocol::messages::heartbeat_response::HeartbeatResponse;
+use kafka_protocol::messages::join_group_request::{JoinGroupRequest, JoinGroupRequestProtocol};
+use kafka_protocol::messages::join_group_response::JoinGroupResponse;
+use kafka_protocol::messages::leave_group_request::{LeaveGroupRequest, MemberIdentity};
+use kafka_protocol::messages::sync_group_request::{SyncGroupRequest, SyncGroupRequestAssignment};
+use kafka_protocol::messages::sync_group_response::SyncGroupResponse;
+use tokio::time::Instant;
+
+use super::consumer_protocol::PROTOCOL_TYPE;
+use crate::error::KafkaCode;
+
+/// Generation of a member not in a generation.
+pub const NO_GENERATION: i32 = -1;
+
+const MEMBER_ID_REQUIRED: i16 = 79;
+const UNKNOWN_MEMBER_ID: i16 = 25;
+const ILLEGAL_GENERATION: i16 = 22;
+const REBALANCE_IN_PROGRESS: i16 = 27;
+const FENCED_INSTANCE_ID: i16 = 82;
+const COORDINATOR_LOAD_IN_PROGRESS: i16 = 14;
+const COORDINATOR_NOT_AVAILABLE: i16 = 15;
+const NOT_COORDINATOR: i16 = 16;
+
+/// Where the member is in the protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberState {
+    /// Not in a generation; a join is needed.
+    Unjoined,
+    /// JoinGroup sent.
+    Joining,
+    /// SyncGroup to send or sent.
+    Syncing,
+    /// In a generation, heartbeating.
+    Stable,
+}
+
+/// Settings the machine needs.
+#[derive(Debug, Clone)]
+pub struct ClassicSettings {
+    /// `group.id`.
+    pub group_id: String,
+    /// `group.instance.id` (static membership).
+    pub group_instance_id: Option<String>,
+    /// `session.timeout.ms`.
+    pub session_timeout: Duration,
+    /// `max.poll.interval.ms`: the rebalance timeout.
+    pub rebalance_timeout: Duration,
+    /// `heartbeat.interval.ms`.
+    pub heartbeat_interval: Duration,
+}
+
+/// What a JoinGroup response means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JoinOutcome {
+    /// We lead: run `protocol` over the members, then SyncGroup with the result.
+    Leader {
+        /// The chosen protocol (assignor) name.
+        protocol: String,
+        /// `(member_id, group_instance_id, metadata)` of every member.
+        members: Vec<(String, Option<String>, Bytes)>,
+    },
+    /// We follow: SyncGroup with no assignments.
+    Follower {
+        /// The chosen protocol (assignor) name.
+        protocol: String,
+    },
+    /// Send JoinGroup again now (member id given or reset, rebalance still going on).
+    Rejoin,
+    /// The coordinator moved or is loading: find it again, then rejoin.
+    FindCoordinator,
+    /// Fatal for this consumer.
+    Fatal(KafkaCode),
+}
+
+/// What a SyncGroup response means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncOutcome {
+    /// The member's assignment bytes: the generation is complete.
+    Assigned(Bytes),
+    /// Join again.
+    Rejoin,
+    /// Find the coordinator again, then rejoin.
+    FindCoordinator,
+    /// Fatal for this consumer.
+    Fatal(KafkaCode),
+}
+
+/// What a Heartbeat response means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeartbeatOutcome {
+    /// All is well.
+    Ok,
+    /// A rebalance started: rejoin, keeping the generation.
+    Rejoin,
+    /// Our generation or member id is gone: the partitions are lost, rejoin.
+    Lost,
+    /// Find the coordinator again.
+    FindCoordinator,
+    /// Fatal (`FENCED_INSTANCE_ID`).
+    Fatal(KafkaCode),
+    /// The response came for a generation we already left; ignore it.
+    Stale,
+}
+
+/// One member of a classic group.
+#[derive(Debug)]
+pub struct ClassicGroup {
+    settings: ClassicSettings,
+    member_id: String,
+    generation: i32,
+    protocol: Option<String>,
+    state: MemberState,
+    rejoin_needed: bool,
+    heartbeat_in_flight: bool,
+    last_heartbeat_sent: Option<Instant>,
+    last_heartbeat_ok: Option<Instant>,
+}
+
+fn is_coordinator_error(code: i16) -> bool {
+    matches!(
+        code,
+        COORDINATOR_LOAD_IN_PROGRESS | COORDINATOR_NOT_AVAILABLE | NOT_COORDINATOR
+    )
+}
+
+impl ClassicGroup {
+    /// A member that has not joined yet.
+    pub fn new(settings: ClassicSettings) -> Self {
+        ClassicGroup {
+            settings,
+            member_id: String::new(),
+            generation: NO_GENERATION,
+            protocol: None,
+            state: MemberState::Unjoined,
+            rejoin_needed: true,
+            heartbeat_in_flight: false,
+            last_heartbeat_sent: None,
+            last_heartbeat_ok: None,
+        }
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &ClassicSettings {
+        &self.settings
+    }
+
+    /// The member id ("" before the first join).
+    pub fn member_id(&self) -> &str {
+        &self.member_id
+    }
+
+    /// The current generation, or [`NO_GENERATION`].
+    pub fn generation(&self) -> i32 {
+        self.generation
+    }
+
+    /// The protocol (assignor) of the current generation.
+    pub fn protocol(&self) -> Option<&str> {
+        self.protocol.as_deref()
+    }
+
+    /// The state.
+    pub fn state(&self) -> MemberState {
+        self.state
+    }
+
+    /// Whether the driver must (re)join before the next fetch.
+    pub fn rejoin_needed(&self) -> bool {
+        self.rejoin_needed || self.state == MemberState::Unjoined
+    }
+
+    /// Asks for a rejoin (subscription changed, partitions revoked in a cooperative round).
+    pub fn request_rejoin(&mut self) {
+        self.rejoin_needed = true;
+    }
+
+    /// Forgets the generation (and with `member_id` the member id too).
+    pub fn reset(&mut self, member_id: bool) {
+        self.generation = NO_GENERATION;
+        self.state = MemberState::Unjoined;
+        self.rejoin_needed = true;
+        self.heartbeat_in_flight = false;
+        if member_id {
+            self.member_id.clear();
+        }
+    }
+
+    /// The JoinGroup request carrying `protocols` (name, subscription bytes) in preference order.
+    pub fn join_request(
+        &mut self,
+        protocols: Vec<(String, Bytes)>,
+        reason: &str,
+    ) -> JoinGroupRequest {
+        self.state = MemberState::Joining;
+        self.rejoin_needed = false;
+        JoinGroupRequest {
+            group_id: self.settings.group_id.clone(),
+            session_timeout_ms: millis(self.settings.session_timeout),
+            rebalance_timeout_ms: millis(self.settings.rebalance_timeout),
+            member_id: self.member_id.clone(),
+            group_instance_id: self.settings.group_instance_id.clone(),
+            protocol_type: PROTOCOL_TYPE.into(),
+            protocols: protocols
+                .into_iter()
+                .map(|(name, metadata)| JoinGroupRequestProtocol {
+                    name,
+                    metadata,
+                    ..Default::default()
+                })
+                .collect(),
+            reason: Some(reason.into()),
+            ..Default::default()
+        }
+    }
+
+    /// Handles the JoinGroup response.
+    pub fn handle_join_response(&mut self, resp: &JoinGroupResponse) -> JoinOutcome {
+        match resp.error_code {
+            0 => {
+                self.member_id = resp.member_id.clone();
+                self.generation = resp.generation_id;
+                let protocol = resp.protocol_name.clone().unwrap_or_default();
+                self.protocol = Some(protocol.clone());
+                self.state = MemberState::Syncing;
+                if resp.leader == resp.member_id && !resp.skip_assignment {
+                    JoinOutcome::Leader {
+                        protocol,
+                        members: resp
+                            .members
+                            .iter()
+                            .map(|m| {
+                                (
+                                    m.member_id.clone(),
+                                    m.group_instance_id.clone(),
+                                    m.metadata.clone(),
+                                )
+                            })
+                            .collect(),
+                    }
+                } else {
+                    JoinOutcome::Follower { protocol }
+                }
+            }
+            MEMBER_ID_REQUIRED => {
+                self.member_id = resp.member_id.clone();
+                self.state = MemberState::Unjoined;
+                JoinOutcome::Rejoin
+            }
+            UNKNOWN_MEMBER_ID => {
+                self.reset(true);
+                JoinOutcome::Rejoin
+            }
+            ILLEGAL_GENERATION | REBALANCE_IN_PROGRESS => {
+                self.reset(false);
+                JoinOutcome::Rejoin
+            }
+            c if is_coordinator_error(c) => {
+                self.state = MemberState::Unjoined;
+                self.rejoin_needed = true;
+                JoinOutcome::FindCoordinator
+            }
+            c => {
+                self.state = MemberState::Unjoined;
+                self.rejoin_needed = true;
+                JoinOutcome::Fatal(KafkaCode(c))
+            }
+        }
+    }
+
+    /// The SyncGroup request; `assignments` is empty for followers.
+    pub fn sync_request(&self, assignments: Vec<(String, Bytes)>) -> SyncGroupRequest {
+        SyncGroupRequest {
+            group_id: self.settings.group_id.clone(),
+            generation_id: self.generation,
+            member_id: self.member_id.clone(),
+            group_instance_id: self.settings.group_instance_id.clone(),
+            protocol_type: Some(PROTOCOL_TYPE.into()),
+            protocol_name: self.protocol.clone(),
+            assignments: assignments
+                .into_iter()
+                .map(|(member_id, assignment)| SyncGroupRequestAssignment {
+                    member_id,
+                    assignment,
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    /// Handles the SyncGroup response; on success the member is stable and heartbeats start.
+    pub fn handle_sync_response(&mut self, now: Instant, resp: &SyncGroupResponse) -> SyncOutcome {
+        match resp.error_code {
+            0 => {
+                self.state = MemberState::Stable;
+                self.last_heartbeat_ok = Some(now);
+                self.last_heartbeat_sent = Some(now);
+                self.heartbeat_in_flight = false;
+                SyncOutcome::Assigned(resp.assignment.clone())
+            }
+            UNKNOWN_MEMBER_ID => {
+                self.reset(true);
+                SyncOutcome::Rejoin
+            }
+            ILLEGAL_GENERATION | REBALANCE_IN_PROGRESS => {
+                self.reset(false);
+                SyncOutcome::Rejoin
+            }
+            c if is_coordinator_error(c) => {
+                self.state = MemberState::Unjoined;
+                self.rejoin_needed = true;
+                SyncOutcome::FindCoordinator
+            }
+            c => {
+                self.state = MemberState::Unjoined;
+                SyncOutcome::Fatal(KafkaCode(c))
+            }
+        }
+    }
+
+    /// When the next heartbeat is due (None while not stable or one is in flight).
+    pub fn next_heartbeat(&self) -> Option<Instant> {
+        if self.state != MemberState::Stable || self.heartbeat_in_flight {
+            return None;
+        }
+        Some(
+            self.last_heartbeat_sent
+                .map_or_else(Instant::now, |t| t + self.settings.heartbeat_interval),
+        )
+    }
+
+    /// A heartbeat if one is due at `now`.
+    pub fn poll_heartbeat(&mut self, now: Instant) -> Option<HeartbeatRequest> {
+        let due = self.next_heartbeat()?;
+        if now < due {
+            return None;
+        }
+        self.heartbeat_in_flight = true;
+        self.last_heartbeat_sent = Some(now);
+        Some(HeartbeatRequest {
+            group_id: self.settings.group_id.clone(),
+            generation_id: self.generation,
+            member_id: self.member_id.clone(),
+            group_instance_id: self.settings.group_instance_id.clone(),
+            ..Default::default()
+        })
+    }
+
+    /// Handles a heartbeat response to a request made for `generation`.
+    pub fn handle_heartbeat_response(
+        &mut self,
+        now: Instant,
+        generation: i32,
+        resp: &HeartbeatResponse,
+    ) -> HeartbeatOutcome {
+        self.heartbeat_in_flight = false;
+        if generation != self.generation || self.state != MemberState::Stable {
+            return HeartbeatOutcome::Stale;
+        }
+        match resp.error_code {
+            0 => {
+                self.last_heartbeat_ok = Some(now);
+                HeartbeatOutcome::Ok
+            }
+            REBALANCE_IN_PROGRESS => {
+                self.last_heartbeat_ok = Some(now);
+                self.rejoin_needed = true;
+                HeartbeatOutcome::Rejoin
+            }
+            ILLEGAL_GENERATION => {
+                self.reset(false);
+                HeartbeatOutcome::Lost
+            }
+            UNKNOWN_MEMBER_ID => {
+                self.reset(true);
+                HeartbeatOutcome::Lost
+            }
+            FENCED_INSTANCE_ID => {
+                self.reset(true);
+                HeartbeatOutcome::Fatal(KafkaCode(FENCED_INSTANCE_ID))
+            }
+            c if is_coordinator_error(c) => HeartbeatOutcome::FindCoordinator,
+            c => HeartbeatOutcome::Fatal(KafkaCode(c)),
+        }
+    }
+
+    /// A heartbeat could not be sent or answered (connection lost).
+    pub fn heartbeat_failed(&mut self) {
+        self.heartbeat_in_flight = false;
+    }
+
+    /// Whether no heartbeat succeeded for a whole session timeout: the coordinator has most
+    /// likely expired us, so the partitions are to be treated as lost.
+    pub fn session_expired(&self, now: Instant) -> bool {
+        self.state == MemberState::Stable
+            && self
+                .last_heartbeat_ok
+                .is_some_and(|t| now.duration_since(t) >= self.settings.session_timeout)
+    }
+
+    /// The LeaveGroup request, or `None` for a static member (it keeps its place for a restart
+    /// within the session timeout, KIP-345) or a member that never joined. Forgets the
+    /// generation.
+    pub fn leave_request(&mut self, reason: &str) -> Option<LeaveGroupRequest> {
+        let leave =
+            (self.settings.group_instance_id.is_none() && !self.member_id.is_empty()).then(|| {
+                LeaveGroupRequest {
+                    group_id: self.settings.group_id.clone(),
+                    member_id: self.member_id.clone(),
+                    members: vec![MemberIdentity {
+                        member_id: self.member_id.clone(),
+                        group_instance_id: None,
+                        reason: Some(reason.into()),
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                }
+            });
+        self.reset(true);
+        leave
+    }
+}
+
+fn millis(d: Duration) -> i32 {
+    i32::try_from(d.as_millis()).unwrap_or(i32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kafka_protocol::messages::join_group_response::JoinGroupResponseMember;
+
+    fn group() -> ClassicGroup {
+        ClassicGroup::new(ClassicSettings {
+            group_id: "g".into(),
+            group_instance_id: None,
+            session_timeout: Duration::from_secs(10),
+            rebalance_timeout: Duration::from_secs(30),
+            heartbeat_interval: Duration::from_secs(3),
+        })
+    }
+
+    fn joined(g: &mut ClassicGroup, generation: i32, leader: bool) -> JoinOutcome {
+        g.join_request(vec![("range".into(), Bytes::new())], "test");
+        g.handle_join_response(&JoinGroupResponse {
+            generation_id: generation,
+            protocol_name: Some("range".into()),
+            leader: if leader { "m-1".into() } else { "other".into() },
+            member_id: "m-1".into(),
+            members: vec![JoinGroupResponseMember {
+                member_id: "m-1".into(),
+                metadata: Bytes::from_static(b"sub"),
+                ..Default::default()
+            }],
+            ..Default::default()
+        })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn member_id_required_then_leader_then_stable() {
+        let mut g = group();
+        assert!(g.rejoin_needed());
+        let req = g.join_request(vec![("range".into(), Bytes::new())], "first");
+        assert_eq!(req.member_id, "");
+        assert_eq!(req.rebalance_timeout_ms, 30_000);
+        let out = g.handle_join_response(&JoinGroupResponse {
+            error_code: MEMBER_ID_REQUIRED,
+            member_id: "m-1".into(),
+            ..Default::default()
+        });
+        assert_eq!(out, JoinOutcome::Rejoin);
+        assert_eq!(g.join_request(vec![], "again").member_id, "m-1");
+        let out = joined(&mut g, 5, true);
+        let JoinOutcome::Leader { protocol, members } = out else {
+            panic!("expected leader, got {out:?}");
+        };
+        assert_eq!(protocol, "range");
+        assert_eq!(members.len(), 1);
+        assert_eq!(g.state(), MemberState::Syncing);
+        let sync = g.sync_request(vec![("m-1".into(), Bytes::from_static(b"a"))]);
+        assert_eq!(sync.generation_id, 5);
+        let now = Instant::now();
+        let out = g.handle_sync_response(
+            now,
+            &SyncGroupResponse {
+                assignment: Bytes::from_static(b"a"),
+                ..Default::default()
+            },
+        );
+        assert_eq!(out, SyncOutcome::Assigned(Bytes::from_static(b"a")));
+        assert!(!g.rejoin_needed());
+        // The first heartbeat waits one interval.
+        assert!(g.poll_heartbeat(now).is_none());
+        let hb = g.poll_heartbeat(now + Duration::from_secs(3)).expect("due");
+        assert_eq!((hb.generation_id, hb.member_id.as_str()), (5, "m-1"));
+        assert!(
+            g.poll_heartbeat(now + Duration::from_secs(9)).is_none(),
+            "one in flight"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn heartbeat_errors() {
+        let mut g = group();
+        joined(&mut g, 2, false);
+        let now = Instant::now();
+        g.handle_sync_response(now, &SyncGroupResponse::default());
+        let t = now + Duration::from_secs(3);
+        g.poll_heartbeat(t).unwrap();
+        let rebalance = HeartbeatResponse {
+            error_code: REBALANCE_IN_PROGRESS,
+            ..Default::default()
+        };
+        assert_eq!(
+            g.handle_heartbeat_response(t, 2, &rebalance),
+            HeartbeatOutcome::Rejoin
+        );
+        assert!(g.rejoin_needed());
+        assert_eq!(g.generation(), 2, "cooperative members keep the generation");
+        // A response for an older generation is ignored.
+        assert_eq!(
+            g.handle_heartbeat_response(t, 1, &rebalance),
+            HeartbeatOutcome::Stale
+        );
+        let unknown = HeartbeatResponse {
+            error_code: UNKNOWN_MEMBER_ID,
+            ..Default::default()
+        };
+        assert_eq!(
+            g.handle_heartbeat_response(t, 2, &unknown),
+            HeartbeatOutcome::Lost
+        );
+        assert_eq!(g.member_id(), "");
+        assert_eq!(g.generation(), NO_GENERATION);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn session_expiry_and_static_leave() {
+        let mut g = group();
+        joined(&mut g, 1, true);
+        let now = Instant::now();
+        g.handle_sync_response(now, &SyncGroupResponse::default());
+        assert!(!g.session_expired(now + Duration::from_secs(9)));
+        assert!(g.session_expired(now + Duration::from_secs(10)));
+        assert!(g.leave_request("bye").is_some());
+        assert_eq!(g.state(), MemberState::Unjoined);
+
+        let mut s = ClassicGroup::new(ClassicSettings {
+            group_instance_id: Some("i1".into()),
+            ..group().settings
+        });
+        joined(&mut s, 1, true);
+        assert!(
+            s.leave_request("bye").is_none(),
+            "static members do not leave"
+        );
+    }
+
+    #[test]
+    fn coordinator_and_fatal_errors() {
+        let mut g = group();
+        g.join_request(vec![], "x");
+        let out = g.handle_join_response(&JoinGroupResponse {
+            error_code: NOT_COORDINATOR,
+            ..Default::default()
+        });
+        assert_eq!(out, JoinOutcome::FindCoordinator);
+        g.join_request(vec![], "x");
+        let out = g.handle_join_response(&JoinGroupResponse {
+            error_code: 23, // INCONSISTENT_GROUP_PROTOCOL
+            ..Default::default()
+        });
+        assert_eq!(out, JoinOutcome::Fatal(KafkaCode(23)));
+    }
+}

@@ -1,0 +1,359 @@
+//! The KIP-848 consumer group protocol (`group.protocol=consumer`) without IO.
+//!
+//! Membership is one request, ConsumerGroupHeartbeat: the member sends its subscription and
+//! the partitions it owns, the coordinator answers with the member epoch and, when it changed,
+//! the member's assignment (by topic id), computed on the broker. The member reconciles —
+//! revokes what it no longer has, takes what is new — and reports what it owns in the next
+//! heartbeat, which the driver sends at once. Joining uses epoch 0, leaving epoch -1 (-2 for a
+//! static member, which keeps its assignment for a restart within the session timeout).
+//! `UNKNOWN_MEMBER_ID` and `FENCED_MEMBER_EPOCH` mean the partitions are lost and the member
+//! rejoins with epoch 0.
+
+use std::time::Duration;
+
+use kafka_protocol::Uuid;
+use kafka_protocol::messages::consumer_group_heartbeat_request::{
+    ConsumerGroupHeartbeatRequest, TopicPartitions,
+};
+use kafka_protocol::messages::consumer_group_heartbeat_response::ConsumerGroupHeartbeatResponse;
+use tokio::time::Instant;
+
+use crate::error::KafkaCode;
+
+const UNKNOWN_MEMBER_ID: i16 = 25;
+const FENCED_MEMBER_EPOCH: i16 = 110;
+const UNRELEASED_INSTANCE_ID: i16 = 111;
+const COORDINATOR_LOAD_IN_PROGRESS: i16 = 14;
+const COORDINATOR_NOT_AVAILABLE: i16 = 15;
+const NOT_COORDINATOR: i16 = 16;
+
+/// Epoch that leaves the group.
+pub const LEAVE_EPOCH: i32 = -1;
+/// Epoch a static member leaves with (it may come back).
+pub const LEAVE_EPOCH_STATIC: i32 = -2;
+
+/// An assignment by topic id: `(topic id, partitions)`.
+pub type IdAssignment = Vec<(Uuid, Vec<i32>)>;
+
+/// Settings the machine needs.
+#[derive(Debug, Clone)]
+pub struct Kip848Settings {
+    /// `group.id`.
+    pub group_id: String,
+    /// `group.instance.id`.
+    pub group_instance_id: Option<String>,
+    /// `client.rack`, if set.
+    pub rack_id: Option<String>,
+    /// `max.poll.interval.ms`.
+    pub rebalance_timeout: Duration,
+    /// `group.remote.assignor`, if set.
+    pub server_assignor: Option<String>,
+}
+
+/// What a heartbeat response means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kip848Outcome {
+    /// Nothing new.
+    Ok,
+    /// A new assignment to reconcile ([`Kip848Group::take_target`]).
+    Assignment,
+    /// Our membership was fenced: the partitions are lost; we rejoin with epoch 0.
+    Lost,
+    /// Find the coordinator again.
+    FindCoordinator,
+    /// Retry after a backoff.
+    Retry,
+    /// Fatal for this consumer.
+    Fatal(KafkaCode),
+}
+
+/// One member of a KIP-848 group.
+#[derive(Debug)]
+pub struct Kip848Group {
+    settings: Kip848Settings,
+    subscription: Vec<String>,
+    member_id: String,
+    epoch: i32,
+    interval: Duration,
+    owned: IdAssignment,
+    target: Option<IdAssignment>,
+    in_flight: bool,
+    last_sent: Option<Instant>,
+    send_now: bool,
+}
+
+impl Kip848Group {
+    /// A member about to join with client-generated `member_id` (ConsumerGroupHeartbeat v1
+    /// expects the client to pick it).
+    pub fn new(settings: Kip848Settings, member_id: String) -> Self {
+        Kip848Group {
+            settings,
+            subscription: Vec::new(),
+            member_id,
+            epoch: 0,
+            interval: Duration::from_secs(5),
+            owned: Vec::new(),
+            target: None,
+            in_flight: false,
+            last_sent: None,
+            send_now: true,
+        }
+    }
+
+    /// The member id.
+    pub fn member_id(&self) -> &str {
+        &self.member_id
+    }
+
+    /// The member epoch (0 before the coordinator accepted us).
+    pub fn epoch(&self) -> i32 {
+        self.epoch
+    }
+
+    /// Whether the coordinator has accepted the member.
+    pub fn is_member(&self) -> bool {
+        self.epoch > 0
+    }
+
+    /// Sets the subscribed topics; a change is sent at once.
+    pub fn subscribe(&mut self, mut topics: Vec<String>) {
+        topics.sort();
+        if topics != self.subscription {
+            self.subscription = topics;
+            self.send_now = true;
+        }
+    }
+
+    /// The subscribed topics.
+    pub fn subscription(&self) -> &[String] {
+        &self.subscription
+    }
+
+    /// A heartbeat, if one is due at `now` and none is in flight.
+    pub fn poll_heartbeat(&mut self, now: Instant) -> Option<ConsumerGroupHeartbeatRequest> {
+        if self.in_flight {
+            return None;
+        }
+        let due = self.send_now || self.last_sent.is_none_or(|t| now >= t + self.interval);
+        if !due {
+            return None;
+        }
+        self.in_flight = true;
+        self.send_now = false;
+        self.last_sent = Some(now);
+        Some(self.request(self.epoch))
+    }
+
+    /// When the next heartbeat is due.
+    pub fn next_heartbeat(&self) -> Option<Instant> {
+        if self.in_flight {
+            return None;
+        }
+        if self.send_now {
+            return Some(Instant::now());
+        }
+        Some(
+            self.last_sent
+                .map_or_else(Instant::now, |t| t + self.interval),
+        )
+    }
+
+    fn request(&self, epoch: i32) -> ConsumerGroupHeartbeatRequest {
+        // Every field is sent every time: the coordinator accepts a full request at any point,
+        // which keeps this machine free of "what did the broker already see" bookkeeping.
+        ConsumerGroupHeartbeatRequest {
+            group_id: self.settings.group_id.clone(),
+            member_id: self.member_id.clone(),
+            member_epoch: epoch,
+            instance_id: self.settings.group_instance_id.clone(),
+            rack_id: self.settings.rack_id.clone(),
+            rebalance_timeout_ms: i32::try_from(self.settings.rebalance_timeout.as_millis())
+                .unwrap_or(i32::MAX),
+            subscribed_topic_names: Some(self.subscription.clone()),
+            subscribed_topic_regex: None,
+            server_assignor: self.settings.server_assignor.clone(),
+            topic_partitions: Some(
+                self.owned
+                    .iter()
+                    .map(|(topic_id, partitions)| TopicPartitions {
+                        topic_id: *topic_id,
+                        partitions: partitions.clone(),
+                        ..Default::default()
+                    })
+                    .collect(),
+            ),
+            ..Default::default()
+        }
+    }
+
+    /// Handles a heartbeat response.
+    pub fn handle_response(&mut self, resp: &ConsumerGroupHeartbeatResponse) -> Kip848Outcome {
+        self.in_flight = false;
+        match resp.error_code {
+            0 => {
+                if let Some(id) = &resp.member_id
+                    && !id.is_empty()
+                {
+                    self.member_id = id.clone();
+                }
+                self.epoch = resp.member_epoch;
+                if resp.heartbeat_interval_ms > 0 {
+                    self.interval = Duration::from_millis(resp.heartbeat_interval_ms as u64);
+                }
+                match &resp.assignment {
+                    Some(a) => {
+                        let mut target: IdAssignment = a
+                            .topic_partitions
+                            .iter()
+                            .map(|t| {
+                                let mut p = t.partitions.clone();
+                                p.sort_unstable();
+                                (t.topic_id, p)
+                            })
+                            .collect();
+                        target.sort();
+                        self.target = Some(target);
+                        Kip848Outcome::Assignment
+                    }
+                    None => Kip848Outcome::Ok,
+                }
+            }
+            UNKNOWN_MEMBER_ID | FENCED_MEMBER_EPOCH => {
+                self.epoch = 0;
+                self.owned.clear();
+                self.target = None;
+                self.send_now = true;
+                Kip848Outcome::Lost
+            }
+            UNRELEASED_INSTANCE_ID => Kip848Outcome::Retry,
+            COORDINATOR_LOAD_IN_PROGRESS | COORDINATOR_NOT_AVAILABLE | NOT_COORDINATOR => {
+                Kip848Outcome::FindCoordinator
+            }
+            c => Kip848Outcome::Fatal(KafkaCode(c)),
+        }
+    }
+
+    /// A heartbeat failed to get an answer; the next is sent at once.
+    pub fn heartbeat_failed(&mut self) {
+        self.in_flight = false;
+        self.send_now = true;
+    }
+
+    /// The assignment waiting to be reconciled, if any.
+    pub fn take_target(&mut self) -> Option<IdAssignment> {
+        self.target.take()
+    }
+
+    /// The member now owns `owned`; the next heartbeat, sent at once, says so.
+    pub fn reconciled(&mut self, mut owned: IdAssignment) {
+        owned.sort();
+        self.owned = owned;
+        self.send_now = true;
+    }
+
+    /// The leave heartbeat (epoch -1, or -2 for a static member); forgets the membership.
+    pub fn leave_request(&mut self) -> Option<ConsumerGroupHeartbeatRequest> {
+        if self.epoch <= 0 {
+            return None;
+        }
+        let epoch = if self.settings.group_instance_id.is_some() {
+            LEAVE_EPOCH_STATIC
+        } else {
+            LEAVE_EPOCH
+        };
+        let req = self.request(epoch);
+        self.epoch = 0;
+        self.owned.clear();
+        Some(req)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kafka_protocol::messages::consumer_group_heartbeat_response::{
+        Assignment, TopicPartitions as RespTopicPartitions,
+    };
+
+    fn member(static_id: Option<&str>) -> Kip848Group {
+        Kip848Group::new(
+            Kip848Settings {
+                group_id: "g".into(),
+                group_instance_id: static_id.map(Into::into),
+                rack_id: None,
+                rebalance_timeout: Duration::from_secs(30),
+                server_assignor: None,
+            },
+            "m1".into(),
+        )
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn join_reconcile_report() {
+        let mut g = member(None);
+        g.subscribe(vec!["t".into()]);
+        let now = Instant::now();
+        let req = g.poll_heartbeat(now).expect("first heartbeat at once");
+        assert_eq!(req.member_epoch, 0);
+        assert_eq!(req.subscribed_topic_names, Some(vec!["t".to_string()]));
+        assert!(g.poll_heartbeat(now).is_none(), "one in flight");
+        let id = Uuid::from_halves(7, 7);
+        let out = g.handle_response(&ConsumerGroupHeartbeatResponse {
+            member_id: Some("m1".into()),
+            member_epoch: 3,
+            heartbeat_interval_ms: 1000,
+            assignment: Some(Assignment {
+                topic_partitions: vec![RespTopicPartitions {
+                    topic_id: id,
+                    partitions: vec![2, 0],
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+        assert_eq!(out, Kip848Outcome::Assignment);
+        assert_eq!(g.epoch(), 3);
+        let target = g.take_target().unwrap();
+        assert_eq!(target, vec![(id, vec![0, 2])]);
+        // Not due until reconciled or the interval passes.
+        assert!(g.poll_heartbeat(now + Duration::from_millis(10)).is_none());
+        g.reconciled(target);
+        let req = g
+            .poll_heartbeat(now + Duration::from_millis(20))
+            .expect("ack at once");
+        assert_eq!(req.member_epoch, 3);
+        assert_eq!(req.topic_partitions.unwrap()[0].partitions, vec![0, 2]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn fenced_member_rejoins_with_epoch_zero() {
+        let mut g = member(None);
+        g.poll_heartbeat(Instant::now()).unwrap();
+        g.handle_response(&ConsumerGroupHeartbeatResponse {
+            member_epoch: 5,
+            ..Default::default()
+        });
+        g.reconciled(vec![(Uuid::from_halves(1, 1), vec![0])]);
+        g.poll_heartbeat(Instant::now()).unwrap();
+        let out = g.handle_response(&ConsumerGroupHeartbeatResponse {
+            error_code: FENCED_MEMBER_EPOCH,
+            ..Default::default()
+        });
+        assert_eq!(out, Kip848Outcome::Lost);
+        let req = g.poll_heartbeat(Instant::now()).unwrap();
+        assert_eq!(req.member_epoch, 0);
+        assert_eq!(req.topic_partitions, Some(vec![]));
+    }
+
+    #[test]
+    fn leave_epochs() {
+        let mut d = member(None);
+        assert!(d.leave_request().is_none(), "never joined");
+        d.epoch = 4;
+        assert_eq!(d.leave_request().unwrap().member_epoch, LEAVE_EPOCH);
+        let mut s = member(Some("i"));
+        s.epoch = 4;
+        assert_eq!(s.leave_request().unwrap().member_epoch, LEAVE_EPOCH_STATIC);
+    }
+}
