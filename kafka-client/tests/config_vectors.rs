@@ -124,6 +124,11 @@ const CASES: &[(&str, &[&str])] = &[
         ],
     ),
     ("producer", &["partitioner.availability.timeout.ms=100"]),
+    (
+        "producer",
+        &["partitioner.rack.aware=true", "client.rack=r1"],
+    ),
+    ("producer", &["partitioner.rack.aware=maybe"]),
     ("producer", &["metadata.max.idle.ms=4999"]),
     ("producer", &["metadata.max.idle.ms=5000"]),
     ("producer", &["request.timeout.ms=2147483648"]),
@@ -344,6 +349,11 @@ fn producer_values(c: &ProducerConfig) -> Vec<(&'static str, String)> {
         "partitioner.availability.timeout.ms",
         ms(c.partitioner_availability_timeout),
     ));
+    out.push((
+        "partitioner.rack.aware",
+        c.partitioner_rack_aware.to_string(),
+    ));
+    out.push(("client.rack", c.client_rack.to_lowercase()));
     out.push(("metadata.max.idle.ms", ms(c.metadata_max_idle)));
     assert_eq!(c.acks == Acks::All, c.acks.as_i16() == -1);
     out

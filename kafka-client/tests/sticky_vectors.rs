@@ -1,6 +1,6 @@
-//! Our sticky partitioner against Java's `BuiltInPartitioner` (kafka-clients 4.4.0): 40 scripted
+//! Our sticky partitioner against Java's `BuiltInPartitioner` (kafka-clients 4.4.0): 80 scripted
 //! scenarios (1 to 12 partitions, some without a leader, uniform and adaptive choice, switching
-//! enabled and disabled) replayed with the very random draws Java made. The same draws at the
+//! enabled and disabled, half of them rack-aware) replayed with the very random draws Java made. The same draws at the
 //! same moments must give the same partition after every append.
 
 mod support;
@@ -61,17 +61,26 @@ fn sticky_partitions_match_java() {
                     f[1].parse().unwrap(),
                     csv(f[2]).into_iter().map(|v| v as i32).collect(),
                 ));
-                sticky = Some(StickyPartitioner::new(f[3].parse().unwrap()));
+                let batch_size = f[3].parse().unwrap();
+                let mut p = if f[4] == "true" {
+                    StickyPartitioner::new_rack_aware(batch_size)
+                } else {
+                    StickyPartitioner::new(batch_size)
+                };
+                let local: Vec<i32> = csv(f[5]).into_iter().map(|v| v as i32).collect();
+                p.set_rack_local_available(&local);
+                sticky = Some(p);
                 scenarios += 1;
             }
             "L" => {
                 let queues: Vec<u32> = csv(f[1]).into_iter().map(|v| v as u32).collect();
                 let ids: Vec<i32> = csv(f[2]).into_iter().map(|v| v as i32).collect();
                 let length: usize = f[3].parse().unwrap();
+                let local: Vec<bool> = csv(f[4]).into_iter().map(|v| v == 1).collect();
                 sticky
                     .as_mut()
                     .expect("topic first")
-                    .update_load_stats(Some((&queues, &ids)), length);
+                    .update_load_stats_with_racks(Some((&queues, &ids, &local)), length);
                 loads += 1;
             }
             "A" => {
@@ -100,6 +109,6 @@ fn sticky_partitions_match_java() {
             other => panic!("unexpected line kind {other:?}"),
         }
     }
-    assert_eq!((scenarios, appends), (40, 40 * 300));
+    assert_eq!((scenarios, appends), (80, 80 * 300));
     assert!(loads > 100, "only {loads} load updates");
 }

@@ -29,7 +29,7 @@ static CLIENT_ID_SEQUENCE: AtomicU64 = AtomicU64::new(1);
 /// `max.in.flight.requests.per.connection=5`, `retries=2147483647`,
 /// `delivery.timeout.ms=120000`, `max.request.size=1048576`, `max.block.ms=60000`,
 /// `partitioner.adaptive.partitioning.enable=true`, `partitioner.availability.timeout.ms=0`,
-/// `partitioner.ignore.keys=false`, `transaction.timeout.ms=60000`,
+/// `partitioner.ignore.keys=false`, `partitioner.rack.aware=false`, `transaction.timeout.ms=60000`,
 /// `metadata.max.idle.ms=300000`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -66,6 +66,8 @@ pub struct ProducerConfig {
     pub partitioner_adaptive_partitioning: bool,
     /// `partitioner.availability.timeout.ms` (0 = off).
     pub partitioner_availability_timeout: Duration,
+    /// `partitioner.rack.aware` (KIP-1123): prefer partitions led from `client.rack`.
+    pub partitioner_rack_aware: bool,
     /// `transactional.id`.
     pub transactional_id: Option<String>,
     /// `transaction.timeout.ms`.
@@ -175,6 +177,7 @@ pub struct ProducerConfigBuilder {
     partitioner_ignore_keys: Option<bool>,
     partitioner_adaptive: Option<bool>,
     partitioner_availability_timeout: Option<Duration>,
+    partitioner_rack_aware: Option<bool>,
     transactional_id: Option<String>,
     transaction_timeout: Option<Duration>,
     metadata_max_idle: Option<Duration>,
@@ -285,6 +288,12 @@ impl ProducerConfigBuilder {
         self
     }
 
+    /// `partitioner.rack.aware`.
+    pub fn partitioner_rack_aware(mut self, on: bool) -> Self {
+        self.partitioner_rack_aware = Some(on);
+        self
+    }
+
     /// `transactional.id`.
     pub fn transactional_id(mut self, id: impl Into<String>) -> Self {
         self.transactional_id = Some(id.into());
@@ -349,6 +358,9 @@ impl ProducerConfigBuilder {
             }
             "partitioner.availability.timeout.ms" => {
                 self.partitioner_availability_timeout = Some(parse::millis(key, value, 0, LONG)?)
+            }
+            "partitioner.rack.aware" => {
+                self.partitioner_rack_aware = Some(parse::boolean(key, value)?)
             }
             "transactional.id" => self.transactional_id = Some(parse::non_empty(key, value)?),
             "transaction.timeout.ms" => {
@@ -487,6 +499,7 @@ impl ProducerConfigBuilder {
                 0,
                 LONG,
             )?,
+            partitioner_rack_aware: self.partitioner_rack_aware.unwrap_or(false),
             transactional_id: self.transactional_id.clone(),
             transaction_timeout: ms(
                 self.transaction_timeout,

@@ -5,6 +5,9 @@
 //! partitions that have a leader, or, with adaptive partitioning, weighted towards partitions
 //! whose queues are shorter. One instance serves one topic; the record accumulator that owns it
 //! calls [`StickyPartitioner::record_appended`] under its own lock, so no atomics are needed here.
+//!
+//! With `partitioner.rack.aware` (KIP-1123, off by default) both choices prefer partitions whose
+//! leader is in the client's rack (`client.rack`) and fall back to all of them when none is.
 
 use rand::Rng;
 
@@ -42,6 +45,11 @@ pub struct StickyPartitioner {
     sticky_batch_size: u32,
     current: Option<Current>,
     load_stats: Option<LoadStats>,
+    rack_aware: bool,
+    /// Available partitions led from the client's rack (rack-aware mode only).
+    rack_local_available: Vec<i32>,
+    /// Load stats over the rack-local partitions only (rack-aware mode only).
+    rack_load_stats: Option<LoadStats>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -58,7 +66,28 @@ impl StickyPartitioner {
             sticky_batch_size: sticky_batch_size.max(1),
             current: None,
             load_stats: None,
+            rack_aware: false,
+            rack_local_available: Vec::new(),
+            rack_load_stats: None,
         }
+    }
+
+    /// A partitioner for `partitioner.rack.aware=true`: feed it the rack-local partitions with
+    /// [`set_rack_local_available`](Self::set_rack_local_available) and the leaders' racks with
+    /// [`update_load_stats_with_racks`](Self::update_load_stats_with_racks).
+    pub fn new_rack_aware(sticky_batch_size: u32) -> Self {
+        Self {
+            rack_aware: true,
+            ..Self::new(sticky_batch_size)
+        }
+    }
+
+    /// The partitions with a leader whose rack equals `client.rack`, in the order of
+    /// [`TopicPartitions::available`]; the uniform choice draws from them when there are any.
+    /// Ignored unless the partitioner is rack-aware.
+    pub fn set_rack_local_available(&mut self, partitions: &[i32]) {
+        self.rack_local_available.clear();
+        self.rack_local_available.extend_from_slice(partitions);
     }
 
     /// The partition the next key-less record goes to, choosing one if none is chosen yet.
@@ -115,7 +144,20 @@ impl StickyPartitioner {
     /// count. `None` turns adaptive choice off. Partitions with shorter queues get proportionally
     /// more of the next choices: weight = max queue + 1 - queue.
     pub fn update_load_stats(&mut self, queues: Option<(&[u32], &[i32])>, length: usize) {
-        let Some((queue_sizes, partition_ids)) = queues else {
+        self.update_load_stats_with_racks(queues.map(|(q, ids)| (q, ids, &[][..])), length);
+    }
+
+    /// [`update_load_stats`](Self::update_load_stats) for a rack-aware partitioner:
+    /// `in_client_rack[i]` tells whether the leader of `partition_ids[i]` is in `client.rack`.
+    /// The adaptive choice then weighs only the rack-local partitions among the first `length`,
+    /// falling back to all of them when none is rack-local. Missing flags count as "not local".
+    pub fn update_load_stats_with_racks(
+        &mut self,
+        queues: Option<(&[u32], &[i32], &[bool])>,
+        length: usize,
+    ) {
+        self.rack_load_stats = None;
+        let Some((queue_sizes, partition_ids, in_client_rack)) = queues else {
             self.load_stats = None;
             return;
         };
@@ -132,17 +174,19 @@ impl StickyPartitioner {
             self.load_stats = None;
             return;
         }
-        let max_plus_one = max.saturating_add(1);
-        let mut running = 0u32;
-        let cumulative = considered
-            .iter()
-            .map(|&q| {
-                running = running.saturating_add(max_plus_one - q);
-                running
-            })
-            .collect();
+        if self.rack_aware {
+            // Java: the local subset gets its own maximum, so its weights are relative to it.
+            let local: Vec<usize> = (0..length)
+                .filter(|&i| in_client_rack.get(i).copied().unwrap_or(false))
+                .collect();
+            let local_max = local.iter().map(|&i| considered[i]).max();
+            self.rack_load_stats = local_max.map(|m| LoadStats {
+                cumulative: invert_and_fold(local.iter().map(|&i| considered[i]), m),
+                partition_ids: local.iter().map(|&i| partition_ids[i]).collect(),
+            });
+        }
         self.load_stats = Some(LoadStats {
-            cumulative,
+            cumulative: invert_and_fold(considered.iter().copied(), max),
             partition_ids: partition_ids[..length].to_vec(),
         });
     }
@@ -150,7 +194,11 @@ impl StickyPartitioner {
     fn next_partition<R: Rng + ?Sized>(&self, topic: TopicPartitions<'_>, rng: &mut R) -> i32 {
         // Java's Utils.toPositive(ThreadLocalRandom.nextInt()).
         let random = rng.next_u32() & 0x7fff_ffff;
-        if let Some(stats) = &self.load_stats
+        let stats = match &self.rack_load_stats {
+            Some(local) if self.rack_aware && !local.cumulative.is_empty() => Some(local),
+            _ => self.load_stats.as_ref(),
+        };
+        if let Some(stats) = stats
             && let Some(&total) = stats.cumulative.last()
             && total > 0
         {
@@ -162,13 +210,30 @@ impl StickyPartitioner {
             }
         }
         if !topic.available.is_empty() {
-            return topic.available[random as usize % topic.available.len()];
+            let candidates = if self.rack_aware && !self.rack_local_available.is_empty() {
+                &self.rack_local_available[..]
+            } else {
+                topic.available
+            };
+            return candidates[random as usize % candidates.len()];
         }
         if topic.partition_count == 0 {
             return -1;
         }
         (random % topic.partition_count) as i32
     }
+}
+
+/// Turns queue sizes into a cumulative frequency table: weight = max + 1 - queue, summed.
+fn invert_and_fold(queues: impl Iterator<Item = u32>, max: u32) -> Vec<u32> {
+    let max_plus_one = max.saturating_add(1);
+    let mut running = 0u32;
+    queues
+        .map(|q| {
+            running = running.saturating_add(max_plus_one - q.min(max_plus_one));
+            running
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ public class ConfigVectors {
         "compression.lz4.level", "compression.zstd.level", "transactional.id", "transaction.timeout.ms",
         "connections.max.idle.ms", "request.timeout.ms", "delivery.timeout.ms", "max.request.size",
         "max.block.ms", "partitioner.ignore.keys", "partitioner.adaptive.partitioning.enable",
-        "partitioner.availability.timeout.ms", "metadata.max.age.ms", "metadata.max.idle.ms",
+        "partitioner.availability.timeout.ms", "partitioner.rack.aware", "client.rack", "metadata.max.age.ms", "metadata.max.idle.ms",
         "socket.connection.setup.timeout.ms", "socket.connection.setup.timeout.max.ms", "security.protocol",
     };
     static final String[] CONSUMER_KEYS = {
