@@ -217,7 +217,8 @@ pub struct Consumer {
     in_flight_nodes: HashSet<i32>,
     buffered: VecDeque<CompletedFetch>,
     pending_error: Option<ConsumerError>,
-    listener: Box<dyn RebalanceListener>,
+    /// In a mutex only so that `Consumer` is `Sync` without asking listeners to be.
+    listener: Mutex<Box<dyn RebalanceListener>>,
     assignors: Vec<Arc<dyn PartitionAssignor>>,
     group: Option<Group>,
     last_auto_commit: Instant,
@@ -268,7 +269,7 @@ impl Consumer {
             in_flight_nodes: HashSet::new(),
             buffered: VecDeque::new(),
             pending_error: None,
-            listener: Box::new(NoopListener),
+            listener: Mutex::new(Box::new(NoopListener)),
             assignors,
             group: None,
             last_auto_commit: Instant::now(),
@@ -302,7 +303,7 @@ impl Consumer {
         topics.sort();
         topics.dedup();
         if let Some(l) = listener {
-            self.listener = l;
+            self.listener = Mutex::new(l);
         }
         self.cluster.add_interest(topics.iter().map(String::as_str));
         self.subscription = topics;
@@ -1207,6 +1208,13 @@ impl Consumer {
 
     // ---------------------------------------------------------------- group membership
 
+    fn listener_mut(&mut self) -> &mut dyn RebalanceListener {
+        self.listener
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_mut()
+    }
+
     fn context(&self) -> RebalanceContext {
         let (generation, member_id) = self.group_metadata().unwrap_or((-1, String::new()));
         RebalanceContext {
@@ -1245,9 +1253,11 @@ impl Consumer {
         }
         let mut ctx = self.context();
         if lost {
-            self.listener.on_partitions_lost(&mut ctx, &partitions);
+            self.listener_mut()
+                .on_partitions_lost(&mut ctx, &partitions);
         } else {
-            self.listener.on_partitions_revoked(&mut ctx, &partitions);
+            self.listener_mut()
+                .on_partitions_revoked(&mut ctx, &partitions);
         }
         let r = if lost {
             Ok(())
@@ -1267,7 +1277,8 @@ impl Consumer {
         }
         self.metadata_stale = true;
         let mut ctx = self.context();
-        self.listener.on_partitions_assigned(&mut ctx, &partitions);
+        self.listener_mut()
+            .on_partitions_assigned(&mut ctx, &partitions);
         self.apply_context(ctx).await
     }
 

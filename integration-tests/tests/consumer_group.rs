@@ -1,0 +1,656 @@
+//! Consumer groups against a real broker: our consumers alone (classic protocol with
+//! cooperative-sticky, and KIP-848), members joining and leaving while records flow, a group
+//! shared with Java's KafkaConsumer, and static membership.
+//!
+//! A shared ledger records who owns which partition (from the rebalance callbacks) and who
+//! processed which record. It fails the test when a partition is assigned to a member while
+//! another still owns it, or when a record is processed by a member that does not own its
+//! partition.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use integration_tests::{JavaPeer, kafka, unique_topic};
+use kafka_client::config::{Assignor, AutoOffsetReset, ConsumerConfig, GroupProtocol};
+use kafka_client::consumer::{Consumer, RebalanceContext, RebalanceListener, TopicPartition};
+
+#[derive(Default)]
+struct Ledger {
+    owners: HashMap<i32, String>,
+    /// (partition, offset) -> [(member, generation)]
+    processed: HashMap<(i32, i64), Vec<(String, i32)>>,
+    violations: Vec<String>,
+    assignments: BTreeMap<String, BTreeSet<i32>>,
+    callbacks: HashMap<String, usize>,
+}
+
+impl Ledger {
+    fn assign(&mut self, me: &str, partitions: &[i32]) {
+        for p in partitions {
+            if let Some(other) = self.owners.get(p)
+                && other != me
+            {
+                self.violations.push(format!(
+                    "{me} got partition {p} while {other} still owns it"
+                ));
+            }
+            self.owners.insert(*p, me.to_owned());
+            self.assignments
+                .entry(me.to_owned())
+                .or_default()
+                .insert(*p);
+        }
+        *self.callbacks.entry(me.to_owned()).or_default() += 1;
+    }
+
+    fn revoke(&mut self, me: &str, partitions: &[i32]) {
+        for p in partitions {
+            if self.owners.get(p).map(String::as_str) == Some(me) {
+                self.owners.remove(p);
+            }
+            if let Some(a) = self.assignments.get_mut(me) {
+                a.remove(p);
+            }
+        }
+        *self.callbacks.entry(me.to_owned()).or_default() += 1;
+    }
+
+    fn record(&mut self, me: &str, generation: i32, partition: i32, offset: i64) {
+        if self.owners.get(&partition).map(String::as_str) != Some(me) {
+            self.violations.push(format!(
+                "{me} processed {partition}@{offset} without owning the partition (owner {:?})",
+                self.owners.get(&partition)
+            ));
+        }
+        self.processed
+            .entry((partition, offset))
+            .or_default()
+            .push((me.to_owned(), generation));
+    }
+}
+
+type Shared = Arc<Mutex<Ledger>>;
+
+struct LedgerListener {
+    me: String,
+    ledger: Shared,
+}
+
+fn numbers(partitions: &[TopicPartition]) -> Vec<i32> {
+    partitions.iter().map(|tp| tp.partition).collect()
+}
+
+impl RebalanceListener for LedgerListener {
+    fn on_partitions_revoked(&mut self, ctx: &mut RebalanceContext, partitions: &[TopicPartition]) {
+        // Commit what was consumed while still the owner.
+        ctx.commit_positions(partitions);
+        self.ledger
+            .lock()
+            .unwrap()
+            .revoke(&self.me, &numbers(partitions));
+    }
+
+    fn on_partitions_assigned(
+        &mut self,
+        _ctx: &mut RebalanceContext,
+        partitions: &[TopicPartition],
+    ) {
+        self.ledger
+            .lock()
+            .unwrap()
+            .assign(&self.me, &numbers(partitions));
+    }
+
+    fn on_partitions_lost(&mut self, _ctx: &mut RebalanceContext, partitions: &[TopicPartition]) {
+        self.ledger
+            .lock()
+            .unwrap()
+            .revoke(&self.me, &numbers(partitions));
+    }
+}
+
+fn member_config(
+    bootstrap: &str,
+    group: &str,
+    protocol: GroupProtocol,
+    instance: Option<&str>,
+) -> ConsumerConfig {
+    let mut b = ConsumerConfig::builder()
+        .bootstrap_servers([bootstrap])
+        .group_id(group)
+        .auto_offset_reset(AutoOffsetReset::Earliest)
+        .enable_auto_commit(false)
+        .max_poll_records(200)
+        .group_protocol(protocol);
+    if protocol == GroupProtocol::Classic {
+        b = b
+            .partition_assignment_strategy(vec![Assignor::CooperativeSticky])
+            .session_timeout(Duration::from_secs(30))
+            .heartbeat_interval(Duration::from_secs(1));
+    }
+    if let Some(id) = instance {
+        b = b.group_instance_id(id);
+    }
+    b.build().expect("config")
+}
+
+/// Runs one member until `stop`; `pace` slows processing so rebalances happen mid-stream.
+async fn run_member(
+    name: String,
+    config: ConsumerConfig,
+    topic: String,
+    ledger: Shared,
+    stop: Arc<AtomicBool>,
+    pace: Duration,
+) -> Consumer {
+    let mut c = Consumer::new(config).expect("consumer");
+    c.subscribe(
+        [topic],
+        Some(Box::new(LedgerListener {
+            me: name.clone(),
+            ledger: ledger.clone(),
+        })),
+    )
+    .expect("subscribe");
+    while !stop.load(Ordering::SeqCst) {
+        let records = c.poll(Duration::from_millis(200)).await.expect("poll");
+        let generation = c.group_metadata().map_or(-1, |g| g.0);
+        if !records.is_empty() {
+            {
+                let mut l = ledger.lock().unwrap();
+                for r in &records {
+                    l.record(&name, generation, r.partition, r.offset);
+                }
+            }
+            if !pace.is_zero() {
+                tokio::time::sleep(pace).await;
+            }
+            if let Err(e) = c.commit_sync(None).await {
+                // A commit racing a rebalance may be refused; the revoke callback commits.
+                eprintln!("{name}: commit failed: {e}");
+            }
+        }
+    }
+    c
+}
+
+fn create_topic(peer: &JavaPeer, bootstrap: &str, topic: &str, partitions: usize) {
+    peer.run_class(
+        "GroupPeer",
+        &[
+            "create".into(),
+            bootstrap.into(),
+            topic.into(),
+            partitions.to_string(),
+        ],
+    )
+    .expect("create topic");
+}
+
+/// Offsets produced per partition.
+fn produce(peer: &JavaPeer, bootstrap: &str, topic: &str, n: usize) -> BTreeMap<i32, i64> {
+    let acks = peer
+        .produce(
+            bootstrap,
+            topic,
+            n,
+            &[("linger.ms", "10"), ("batch.size", "65536")],
+        )
+        .expect("produce");
+    assert_eq!(acks.len(), n);
+    let mut per: BTreeMap<i32, i64> = BTreeMap::new();
+    for (p, _, _) in acks {
+        *per.entry(p as i32).or_default() += 1;
+    }
+    per
+}
+
+async fn wait_for(what: &str, limit: Duration, mut cond: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + limit;
+    while !cond() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn all_processed(ledger: &Shared, per: &BTreeMap<i32, i64>) -> bool {
+    let l = ledger.lock().unwrap();
+    per.iter()
+        .all(|(p, n)| (0..*n).all(|o| l.processed.contains_key(&(*p, o))))
+}
+
+fn balanced(ledger: &Shared, members: usize, partitions: usize) -> bool {
+    let l = ledger.lock().unwrap();
+    let sizes: Vec<usize> = l
+        .assignments
+        .values()
+        .map(|a| a.len())
+        .filter(|n| *n > 0)
+        .collect();
+    sizes.len() == members
+        && sizes.iter().sum::<usize>() == partitions
+        && sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1
+}
+
+/// Records processed by two members within one generation (classic only: KIP-848 epochs
+/// are per member).
+fn same_generation_duplicates(ledger: &Shared) -> usize {
+    let l = ledger.lock().unwrap();
+    l.processed
+        .values()
+        .filter(|v| {
+            v.iter()
+                .any(|(m, g)| v.iter().any(|(m2, g2)| m != m2 && g == g2))
+        })
+        .count()
+}
+
+async fn three_members(protocol: GroupProtocol) {
+    const RECORDS: usize = 100_000; // 1M scaled down to run well under two minutes in debug builds
+    let bootstrap = kafka().bootstrap();
+    let peer = JavaPeer::new().expect("Java peer");
+    let topic = unique_topic("group3");
+    create_topic(&peer, &bootstrap, &topic, 12);
+    let per = produce(&peer, &bootstrap, &topic, RECORDS);
+    assert_eq!(per.len(), 12, "records reached every partition");
+    let group = unique_topic("group3-g");
+    let ledger: Shared = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let members: Vec<_> = (0..3)
+        .map(|i| {
+            tokio::spawn(run_member(
+                format!("m{i}"),
+                member_config(&bootstrap, &group, protocol, None),
+                topic.clone(),
+                ledger.clone(),
+                stop.clone(),
+                Duration::ZERO,
+            ))
+        })
+        .collect();
+    wait_for("every record", Duration::from_secs(110), || {
+        all_processed(&ledger, &per)
+    })
+    .await;
+    wait_for("a balanced assignment", Duration::from_secs(30), || {
+        balanced(&ledger, 3, 12)
+    })
+    .await;
+    stop.store(true, Ordering::SeqCst);
+    for m in members {
+        m.await.expect("member task").close().await.expect("close");
+    }
+    let l = ledger.lock().unwrap();
+    assert!(
+        l.violations.is_empty(),
+        "{:#?}",
+        &l.violations[..l.violations.len().min(10)]
+    );
+    assert_eq!(l.processed.len(), RECORDS);
+    drop(l);
+    if protocol == GroupProtocol::Classic {
+        assert_eq!(same_generation_duplicates(&ledger), 0);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn three_members_share_twelve_partitions_classic() {
+    three_members(GroupProtocol::Classic).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn three_members_share_twelve_partitions_kip848() {
+    three_members(GroupProtocol::Consumer).await;
+}
+
+async fn join_and_leave(protocol: GroupProtocol) {
+    const RECORDS: usize = 40_000;
+    let bootstrap = kafka().bootstrap();
+    let peer = JavaPeer::new().expect("Java peer");
+    let topic = unique_topic("churn");
+    create_topic(&peer, &bootstrap, &topic, 12);
+    let per = produce(&peer, &bootstrap, &topic, RECORDS);
+    let group = unique_topic("churn-g");
+    let ledger: Shared = Arc::default();
+    let pace = Duration::from_millis(40);
+    let spawn = |name: &str, stop: &Arc<AtomicBool>| {
+        tokio::spawn(run_member(
+            name.to_owned(),
+            member_config(&bootstrap, &group, protocol, None),
+            topic.clone(),
+            ledger.clone(),
+            stop.clone(),
+            pace,
+        ))
+    };
+    let processed = |l: &Shared| l.lock().unwrap().processed.len();
+    let all_stop = Arc::new(AtomicBool::new(false));
+    let b_stop = Arc::new(AtomicBool::new(false));
+    let a = spawn("a", &all_stop);
+    wait_for("a to start", Duration::from_secs(60), || {
+        processed(&ledger) > 2_000
+    })
+    .await;
+    let b = spawn("b", &b_stop);
+    wait_for("b to start", Duration::from_secs(60), || {
+        processed(&ledger) > 8_000
+    })
+    .await;
+    let c = spawn("c", &all_stop);
+    wait_for("progress", Duration::from_secs(60), || {
+        processed(&ledger) > 16_000
+    })
+    .await;
+    b_stop.store(true, Ordering::SeqCst);
+    b.await.expect("b").close().await.expect("b leaves");
+    wait_for("progress", Duration::from_secs(60), || {
+        processed(&ledger) > 24_000
+    })
+    .await;
+    let d = spawn("d", &all_stop);
+    wait_for("every record", Duration::from_secs(110), || {
+        all_processed(&ledger, &per)
+    })
+    .await;
+    all_stop.store(true, Ordering::SeqCst);
+    for m in [a, c, d] {
+        m.await.expect("member").close().await.expect("close");
+    }
+    let l = ledger.lock().unwrap();
+    assert!(
+        l.violations.is_empty(),
+        "{:#?}",
+        &l.violations[..l.violations.len().min(10)]
+    );
+    drop(l);
+
+    // Nothing committed was lost: the group's committed offsets reach the end of every
+    // partition.
+    let mut check = Consumer::new(member_config(
+        &bootstrap,
+        &group,
+        GroupProtocol::Classic,
+        None,
+    ))
+    .unwrap();
+    let tps: Vec<TopicPartition> = (0..12)
+        .map(|p| TopicPartition::new(topic.clone(), p))
+        .collect();
+    let committed = check.committed(&tps).await.unwrap();
+    let ends = check.end_offsets(&tps).await.unwrap();
+    for tp in &tps {
+        assert_eq!(committed.get(tp).map(|o| o.offset), Some(ends[tp]), "{tp}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn members_join_and_leave_while_records_flow_cooperative() {
+    join_and_leave(GroupProtocol::Classic).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn members_join_and_leave_while_records_flow_kip848() {
+    join_and_leave(GroupProtocol::Consumer).await;
+}
+
+struct JavaMember {
+    child: Child,
+    reader: std::thread::JoinHandle<()>,
+}
+
+fn spawn_java_member(
+    peer: &JavaPeer,
+    bootstrap: &str,
+    group: &str,
+    topic: &str,
+    name: &str,
+    ledger: Shared,
+) -> JavaMember {
+    let mut child = peer
+        .command("GroupPeer")
+        .args(["member", bootstrap, group, topic, name])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn Java member");
+    let out = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let split = |s: &str| -> Vec<i32> {
+            s.split(',')
+                .filter(|x| !x.is_empty())
+                .map(|x| x.parse().unwrap())
+                .collect()
+        };
+        for line in BufReader::new(out).lines() {
+            let line = line.unwrap();
+            let f: Vec<&str> = line.split('\t').collect();
+            let mut l = ledger.lock().unwrap();
+            match f.as_slice() {
+                ["ASSIGNED", name, _, parts] => l.assign(name, &split(parts)),
+                ["REVOKED", name, _, parts] | ["LOST", name, _, parts] => {
+                    l.revoke(name, &split(parts))
+                }
+                ["ASSIGNED", name, _] => l.assign(name, &[]),
+                ["REVOKED", name, _] | ["LOST", name, _] => l.revoke(name, &[]),
+                ["RECORD", name, g, p, o] => l.record(
+                    name,
+                    g.parse().unwrap(),
+                    p.parse().unwrap(),
+                    o.parse().unwrap(),
+                ),
+                _ => {}
+            }
+        }
+    });
+    JavaMember { child, reader }
+}
+
+fn stop_java(mut m: JavaMember) {
+    let _ = m.child.stdin.as_mut().unwrap().write_all(b"stop\n");
+    let status = m.child.wait().expect("java member exits");
+    assert!(status.success(), "java member failed: {status}");
+    m.reader.join().unwrap();
+}
+
+async fn mixed_group(java_first: bool) {
+    const RECORDS: usize = 20_000;
+    let bootstrap = kafka().bootstrap();
+    let peer = JavaPeer::new().expect("Java peer");
+    let topic = unique_topic("mixed");
+    create_topic(&peer, &bootstrap, &topic, 12);
+    let per = produce(&peer, &bootstrap, &topic, RECORDS);
+    let group = unique_topic("mixed-g");
+    let ledger: Shared = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let owns_something = |l: &Shared, who: &str| {
+        l.lock()
+            .unwrap()
+            .assignments
+            .iter()
+            .any(|(m, a)| m.starts_with(who) && !a.is_empty())
+    };
+    let mut java = Vec::new();
+    let mut rust = Vec::new();
+    let pace = Duration::from_millis(20);
+    for round in 0..2 {
+        if java_first == (round == 0) {
+            for i in 0..2 {
+                java.push(spawn_java_member(
+                    &peer,
+                    &bootstrap,
+                    &group,
+                    &topic,
+                    &format!("java{i}"),
+                    ledger.clone(),
+                ));
+            }
+            wait_for("Java members", Duration::from_secs(60), || {
+                owns_something(&ledger, "java")
+            })
+            .await;
+        } else {
+            for i in 0..2 {
+                rust.push(tokio::spawn(run_member(
+                    format!("rust{i}"),
+                    member_config(&bootstrap, &group, GroupProtocol::Classic, None),
+                    topic.clone(),
+                    ledger.clone(),
+                    stop.clone(),
+                    pace,
+                )));
+            }
+            wait_for("Rust members", Duration::from_secs(60), || {
+                owns_something(&ledger, "rust")
+            })
+            .await;
+        }
+    }
+    wait_for("every record", Duration::from_secs(110), || {
+        all_processed(&ledger, &per)
+    })
+    .await;
+    wait_for("a balanced assignment", Duration::from_secs(60), || {
+        balanced(&ledger, 4, 12)
+    })
+    .await;
+    {
+        let l = ledger.lock().unwrap();
+        let by_side = |side: &str| {
+            l.processed
+                .values()
+                .filter(|v| v.iter().any(|(m, _)| m.starts_with(side)))
+                .count()
+        };
+        assert!(by_side("java") > 0, "Java members consumed nothing");
+        assert!(by_side("rust") > 0, "our members consumed nothing");
+        assert!(
+            l.violations.is_empty(),
+            "{:#?}",
+            &l.violations[..l.violations.len().min(10)]
+        );
+    }
+    stop.store(true, Ordering::SeqCst);
+    for m in rust {
+        m.await.expect("rust member").close().await.expect("close");
+    }
+    for m in java {
+        stop_java(m);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn mixed_group_with_java_leader() {
+    mixed_group(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn mixed_group_with_our_leader() {
+    mixed_group(false).await;
+}
+
+async fn static_restart(protocol: GroupProtocol) {
+    let bootstrap = kafka().bootstrap();
+    let peer = JavaPeer::new().expect("Java peer");
+    let topic = unique_topic("static");
+    create_topic(&peer, &bootstrap, &topic, 4);
+    produce(&peer, &bootstrap, &topic, 400);
+    let group = unique_topic("static-g");
+    let ledger: Shared = Arc::default();
+    let stop_all = Arc::new(AtomicBool::new(false));
+    let stop_1 = Arc::new(AtomicBool::new(false));
+    let cfg = |id: &str| member_config(&bootstrap, &group, protocol, Some(id));
+    let s2 = tokio::spawn(run_member(
+        "s2".into(),
+        cfg("s2"),
+        topic.clone(),
+        ledger.clone(),
+        stop_all.clone(),
+        Duration::ZERO,
+    ));
+    let s1 = tokio::spawn(run_member(
+        "s1".into(),
+        cfg("s1"),
+        topic.clone(),
+        ledger.clone(),
+        stop_1.clone(),
+        Duration::ZERO,
+    ));
+    wait_for("a balanced assignment", Duration::from_secs(60), || {
+        balanced(&ledger, 2, 4)
+    })
+    .await;
+    // Let the group settle, then note s2's callbacks and s1's partitions.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let (s2_callbacks, s1_parts) = {
+        let l = ledger.lock().unwrap();
+        (l.callbacks["s2"], l.assignments["s1"].clone())
+    };
+    stop_1.store(true, Ordering::SeqCst);
+    let old = s1.await.expect("s1");
+    let old_generation = old.group_metadata().map(|g| g.0);
+    // A static member's close does not leave the group (classic), or leaves with epoch -2
+    // (KIP-848), so the coordinator keeps its place.
+    old.close().await.expect("close");
+    // The process "restarts": the same instance id, well within session.timeout.ms.
+    ledger
+        .lock()
+        .unwrap()
+        .revoke("s1", &s1_parts.iter().copied().collect::<Vec<_>>());
+    let stop_again = Arc::new(AtomicBool::new(false));
+    let again = tokio::spawn(run_member(
+        "s1".into(),
+        cfg("s1"),
+        topic.clone(),
+        ledger.clone(),
+        stop_again.clone(),
+        Duration::ZERO,
+    ));
+    wait_for("s1 back", Duration::from_secs(60), || {
+        ledger
+            .lock()
+            .unwrap()
+            .assignments
+            .get("s1")
+            .is_some_and(|a| !a.is_empty())
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    {
+        let l = ledger.lock().unwrap();
+        assert_eq!(
+            l.assignments["s1"], s1_parts,
+            "the restarted member gets its partitions back"
+        );
+        assert_eq!(l.callbacks["s2"], s2_callbacks, "s2 saw no rebalance");
+        assert!(l.violations.is_empty(), "{:#?}", l.violations);
+    }
+    stop_again.store(true, Ordering::SeqCst);
+    stop_all.store(true, Ordering::SeqCst);
+    let again = again.await.expect("s1 again");
+    if protocol == GroupProtocol::Classic {
+        assert_eq!(
+            again.group_metadata().map(|g| g.0),
+            old_generation,
+            "same generation"
+        );
+    }
+    again.close().await.unwrap();
+    s2.await.expect("s2").close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn static_member_restart_keeps_partitions_without_rebalance_classic() {
+    static_restart(GroupProtocol::Classic).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn static_member_restart_keeps_partitions_without_rebalance_kip848() {
+    static_restart(GroupProtocol::Consumer).await;
+}
