@@ -349,3 +349,12 @@ fn properties_file_errors_carry_the_line() {
         "{err}"
     );
 }
+
+#[test]
+fn metrics_push_can_only_be_turned_off() {
+    // Java pushes client metrics (KIP-714) by default; this client has none to push, so asking
+    // for the push is refused and turning it off is accepted.
+    assert!(producer(&[("enable.metrics.push", "false")]).is_ok());
+    let err = producer(&[("enable.metrics.push", "true")]).unwrap_err();
+    assert!(matches!(err, ConfigError::Unsupported { .. }), "{err}");
+}

@@ -12,8 +12,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::time::Duration;
 
 use kafka_client::config::{
-    Acks, AdminConfig, AutoOffsetReset, CommonConfig, Compression, ConsumerConfig, GroupProtocol,
-    IsolationLevel, ProducerConfig, SecurityProtocol,
+    Acks, AdminConfig, AutoOffsetReset, ClientDnsLookup, CommonConfig, Compression, ConsumerConfig,
+    GroupProtocol, IsolationLevel, MetadataRecoveryStrategy, ProducerConfig, SecurityProtocol,
 };
 
 const B: &str = "bootstrap.servers=localhost:9092";
@@ -253,7 +253,42 @@ const CASES: &[(&str, &[&str])] = &[
         ],
     ),
     ("consumer", &["auto.commit.interval.ms=-5"]),
+    (
+        "producer",
+        &["send.buffer.bytes=-1", "receive.buffer.bytes=1024"],
+    ),
+    ("producer", &["receive.buffer.bytes=-2"]),
+    (
+        "producer",
+        &["client.dns.lookup=resolve_canonical_bootstrap_servers_only"],
+    ),
+    ("producer", &["client.dns.lookup=USE_ALL_DNS_IPS"]),
+    ("producer", &["client.dns.lookup=default"]),
+    (
+        "producer",
+        &[
+            "metadata.recovery.strategy=NONE",
+            "metadata.recovery.rebootstrap.trigger.ms=1000",
+        ],
+    ),
+    ("producer", &["metadata.recovery.strategy=sometimes"]),
+    (
+        "producer",
+        &[
+            "bootstrap.resolve.timeout.ms=5000",
+            "metadata.cluster.check.enable=false",
+        ],
+    ),
+    ("producer", &["enable.metrics.push=false"]),
+    (
+        "consumer",
+        &["receive.buffer.bytes=-1", "metadata.recovery.strategy=none"],
+    ),
     ("admin", &[]),
+    (
+        "admin",
+        &["send.buffer.bytes=0", "client.dns.lookup=use_all_dns_ips"],
+    ),
     ("admin", &["retries=3", "default.api.timeout.ms=1000"]),
     ("admin", &["retries=-3"]),
     (
@@ -293,7 +328,45 @@ fn common_values(c: &CommonConfig, out: &mut Vec<(&'static str, String)>) {
         SecurityProtocol::SaslSsl => "sasl_ssl",
     };
     out.push(("security.protocol", protocol.to_owned()));
+    let buffer = |b: Option<u32>| b.map_or("-1".to_owned(), |v| v.to_string());
+    out.push(("send.buffer.bytes", buffer(c.send_buffer_bytes)));
+    out.push(("receive.buffer.bytes", buffer(c.receive_buffer_bytes)));
+    let dns = match c.client_dns_lookup {
+        ClientDnsLookup::UseAllDnsIps => "use_all_dns_ips",
+        ClientDnsLookup::ResolveCanonicalBootstrapServersOnly => {
+            "resolve_canonical_bootstrap_servers_only"
+        }
+    };
+    out.push(("client.dns.lookup", dns.to_owned()));
+    out.push((
+        "bootstrap.resolve.timeout.ms",
+        ms(c.bootstrap_resolve_timeout),
+    ));
+    let recovery = match c.metadata_recovery_strategy {
+        MetadataRecoveryStrategy::Rebootstrap => "rebootstrap",
+        MetadataRecoveryStrategy::None => "none",
+    };
+    out.push(("metadata.recovery.strategy", recovery.to_owned()));
+    out.push((
+        "metadata.recovery.rebootstrap.trigger.ms",
+        ms(c.metadata_recovery_rebootstrap_trigger),
+    ));
+    out.push((
+        "metadata.cluster.check.enable",
+        c.metadata_cluster_check.to_string(),
+    ));
 }
+
+/// The shared keys every role compares.
+const SHARED: [&str; 7] = [
+    "send.buffer.bytes",
+    "receive.buffer.bytes",
+    "client.dns.lookup",
+    "bootstrap.resolve.timeout.ms",
+    "metadata.recovery.strategy",
+    "metadata.recovery.rebootstrap.trigger.ms",
+    "metadata.cluster.check.enable",
+];
 
 fn opt(v: &Option<String>) -> String {
     v.clone()
@@ -370,6 +443,7 @@ fn consumer_values(c: &ConsumerConfig) -> Vec<(&'static str, String)> {
             "security.protocol",
         ]
         .contains(k)
+            || SHARED.contains(k)
     });
     out.push(("group.id", opt(&c.group_id)));
     out.push(("group.instance.id", opt(&c.group_instance_id)));
@@ -430,6 +504,7 @@ fn admin_values(c: &AdminConfig) -> Vec<(&'static str, String)> {
             "security.protocol",
         ]
         .contains(k)
+            || SHARED.contains(k)
     });
     out.push(("retries", c.retries.to_string()));
     out.push(("default.api.timeout.ms", ms(c.default_api_timeout)));

@@ -10,6 +10,7 @@ use super::{ConfigError, java_keys};
 const DEFAULTS: RoleDefaults = RoleDefaults {
     role: "admin",
     connections_max_idle_ms: 300_000,
+    receive_buffer_bytes: 65_536,
     java_keys: java_keys::ADMIN,
 };
 

@@ -8,7 +8,7 @@ use crate::sasl::{Credentials, Mechanism};
 use super::ConfigError;
 use super::jaas::parse_jaas_config;
 use super::parse::{self, INT_MAX};
-use super::values::SecurityProtocol;
+use super::values::{ClientDnsLookup, MetadataRecoveryStrategy, SecurityProtocol};
 
 /// A `host:port` from `bootstrap.servers`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -96,6 +96,22 @@ pub struct CommonConfig {
     pub security_protocol: SecurityProtocol,
     /// SASL mechanism and credentials; `Some` exactly when the protocol uses SASL.
     pub sasl: Option<SaslConfig>,
+    /// `send.buffer.bytes` (default 128 KiB); `None` (-1) leaves the OS default.
+    pub send_buffer_bytes: Option<u32>,
+    /// `receive.buffer.bytes` (32 KiB for the producer, 64 KiB otherwise); `None` (-1) leaves
+    /// the OS default.
+    pub receive_buffer_bytes: Option<u32>,
+    /// `client.dns.lookup` (default `use_all_dns_ips`).
+    pub client_dns_lookup: ClientDnsLookup,
+    /// `bootstrap.resolve.timeout.ms`.
+    pub bootstrap_resolve_timeout: Duration,
+    /// `metadata.recovery.strategy` (default `rebootstrap`).
+    pub metadata_recovery_strategy: MetadataRecoveryStrategy,
+    /// `metadata.recovery.rebootstrap.trigger.ms` (default 5 min).
+    pub metadata_recovery_rebootstrap_trigger: Duration,
+    /// `metadata.cluster.check.enable` (default true): fail when a broker reports another
+    /// cluster id than the one first seen.
+    pub metadata_cluster_check: bool,
 }
 
 impl CommonConfig {
@@ -122,6 +138,7 @@ impl CommonConfig {
 pub(crate) struct RoleDefaults {
     pub(crate) role: &'static str,
     pub(crate) connections_max_idle_ms: u64,
+    pub(crate) receive_buffer_bytes: i32,
     pub(crate) java_keys: &'static [&'static str],
 }
 
@@ -144,9 +161,23 @@ pub(crate) struct CommonBuilder {
     pub(crate) sasl_jaas_config: Option<String>,
     pub(crate) sasl_username: Option<String>,
     pub(crate) sasl_password: Option<String>,
+    pub(crate) send_buffer_bytes: Option<i32>,
+    pub(crate) receive_buffer_bytes: Option<i32>,
+    pub(crate) client_dns_lookup: Option<ClientDnsLookup>,
+    pub(crate) bootstrap_resolve_timeout: Option<Duration>,
+    pub(crate) metadata_recovery_strategy: Option<MetadataRecoveryStrategy>,
+    pub(crate) metadata_recovery_rebootstrap_trigger: Option<Duration>,
+    pub(crate) metadata_cluster_check: Option<bool>,
 }
 
 const LONG: i64 = i64::MAX;
+/// Java's `bootstrap.resolve.timeout.ms` default (kafka-clients 4.4.0 `ConfigDef`).
+const BOOTSTRAP_RESOLVE_TIMEOUT_MS: u64 = 0;
+
+/// -1 means "leave the OS default" for socket buffer sizes.
+fn buffer(v: Option<i32>, default: i32) -> Option<u32> {
+    u32::try_from(v.unwrap_or(default)).ok()
+}
 
 impl CommonBuilder {
     /// Applies a shared key; `Ok(false)` if the key is not a shared one.
@@ -190,6 +221,30 @@ impl CommonBuilder {
             "sasl.jaas.config" => self.sasl_jaas_config = Some(value.to_owned()),
             "sasl.username" => self.sasl_username = Some(value.trim().to_owned()),
             "sasl.password" => self.sasl_password = Some(value.to_owned()),
+            "send.buffer.bytes" => {
+                self.send_buffer_bytes = Some(parse::integer(key, value, -1, INT_MAX)? as i32)
+            }
+            "receive.buffer.bytes" => {
+                self.receive_buffer_bytes = Some(parse::integer(key, value, -1, INT_MAX)? as i32)
+            }
+            "client.dns.lookup" => {
+                self.client_dns_lookup = Some(ClientDnsLookup::parse(key, value)?)
+            }
+            "bootstrap.resolve.timeout.ms" => {
+                self.bootstrap_resolve_timeout = Some(parse::millis(key, value, 0, LONG)?)
+            }
+            "metadata.recovery.strategy" => {
+                self.metadata_recovery_strategy = Some(MetadataRecoveryStrategy::parse(key, value)?)
+            }
+            "metadata.recovery.rebootstrap.trigger.ms" => {
+                self.metadata_recovery_rebootstrap_trigger =
+                    Some(parse::millis(key, value, 0, LONG)?)
+            }
+            "metadata.cluster.check.enable" => {
+                self.metadata_cluster_check = Some(parse::boolean(key, value)?)
+            }
+            // This client pushes no metrics (KIP-714); turning the push off is honoured trivially.
+            "enable.metrics.push" if !parse::boolean(key, value)? => {}
             _ => return Ok(false),
         }
         Ok(true)
@@ -259,6 +314,27 @@ impl CommonBuilder {
             )?,
             security_protocol,
             sasl,
+            send_buffer_bytes: buffer(self.send_buffer_bytes, 131_072),
+            receive_buffer_bytes: buffer(self.receive_buffer_bytes, defaults.receive_buffer_bytes),
+            client_dns_lookup: self
+                .client_dns_lookup
+                .unwrap_or(ClientDnsLookup::UseAllDnsIps),
+            bootstrap_resolve_timeout: ms(
+                self.bootstrap_resolve_timeout,
+                BOOTSTRAP_RESOLVE_TIMEOUT_MS,
+                "bootstrap.resolve.timeout.ms",
+                LONG,
+            )?,
+            metadata_recovery_strategy: self
+                .metadata_recovery_strategy
+                .unwrap_or(MetadataRecoveryStrategy::Rebootstrap),
+            metadata_recovery_rebootstrap_trigger: ms(
+                self.metadata_recovery_rebootstrap_trigger,
+                300_000,
+                "metadata.recovery.rebootstrap.trigger.ms",
+                LONG,
+            )?,
+            metadata_cluster_check: self.metadata_cluster_check.unwrap_or(true),
         })
     }
 

@@ -11,6 +11,7 @@ use super::{ConfigError, java_keys};
 const DEFAULTS: RoleDefaults = RoleDefaults {
     role: "consumer",
     connections_max_idle_ms: 540_000,
+    receive_buffer_bytes: 65_536,
     java_keys: java_keys::CONSUMER,
 };
 

@@ -31,6 +31,6 @@ pub use jaas::parse_jaas_config;
 pub use producer::{MAX_IN_FLIGHT_FOR_IDEMPOTENCE, ProducerConfig, ProducerConfigBuilder};
 pub use properties::parse_properties;
 pub use values::{
-    Acks, Assignor, AutoOffsetReset, Compression, CompressionType, GroupProtocol, IsolationLevel,
-    SecurityProtocol,
+    Acks, Assignor, AutoOffsetReset, ClientDnsLookup, Compression, CompressionType, GroupProtocol,
+    IsolationLevel, MetadataRecoveryStrategy, SecurityProtocol,
 };

@@ -13,6 +13,7 @@ use super::{ConfigError, java_keys};
 const DEFAULTS: RoleDefaults = RoleDefaults {
     role: "producer",
     connections_max_idle_ms: 540_000,
+    receive_buffer_bytes: 32_768,
     java_keys: java_keys::PRODUCER,
 };
 

@@ -161,6 +161,56 @@ impl SecurityProtocol {
     }
 }
 
+/// `client.dns.lookup`: how bootstrap and broker host names become addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ClientDnsLookup {
+    /// `use_all_dns_ips`: try every address a name resolves to, in order.
+    UseAllDnsIps,
+    /// `resolve_canonical_bootstrap_servers_only`: expand each bootstrap address to the
+    /// canonical names of its addresses (for Kerberos/SASL setups behind aliases).
+    ResolveCanonicalBootstrapServersOnly,
+}
+
+impl ClientDnsLookup {
+    pub(crate) fn parse(key: &str, value: &str) -> Result<Self, ConfigError> {
+        parse::one_of(
+            key,
+            value,
+            &[
+                ("use_all_dns_ips", ClientDnsLookup::UseAllDnsIps),
+                (
+                    "resolve_canonical_bootstrap_servers_only",
+                    ClientDnsLookup::ResolveCanonicalBootstrapServersOnly,
+                ),
+            ],
+            false,
+        )
+    }
+}
+
+/// `metadata.recovery.strategy`: what to do when no known broker is reachable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MetadataRecoveryStrategy {
+    /// `rebootstrap`: start again from `bootstrap.servers`.
+    Rebootstrap,
+    /// `none`: keep trying the known brokers.
+    None,
+}
+
+impl MetadataRecoveryStrategy {
+    pub(crate) fn parse(key: &str, value: &str) -> Result<Self, ConfigError> {
+        parse::one_of(
+            key,
+            value,
+            &[
+                ("rebootstrap", MetadataRecoveryStrategy::Rebootstrap),
+                ("none", MetadataRecoveryStrategy::None),
+            ],
+            true,
+        )
+    }
+}
+
 /// `auto.offset.reset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AutoOffsetReset {

@@ -19,6 +19,7 @@ import org.apache.kafka.common.config.AbstractConfig;
 
 public class ConfigVectors {
     static final String[] PRODUCER_KEYS = {
+        "send.buffer.bytes", "receive.buffer.bytes", "client.dns.lookup", "bootstrap.resolve.timeout.ms", "metadata.recovery.strategy", "metadata.recovery.rebootstrap.trigger.ms", "metadata.cluster.check.enable",
         "acks", "enable.idempotence", "linger.ms", "batch.size", "buffer.memory", "retries",
         "max.in.flight.requests.per.connection", "reconnect.backoff.ms", "reconnect.backoff.max.ms",
         "retry.backoff.ms", "retry.backoff.max.ms", "compression.type", "compression.gzip.level",
@@ -29,6 +30,7 @@ public class ConfigVectors {
         "socket.connection.setup.timeout.ms", "socket.connection.setup.timeout.max.ms", "security.protocol",
     };
     static final String[] CONSUMER_KEYS = {
+        "send.buffer.bytes", "receive.buffer.bytes", "client.dns.lookup", "bootstrap.resolve.timeout.ms", "metadata.recovery.strategy", "metadata.recovery.rebootstrap.trigger.ms", "metadata.cluster.check.enable",
         "group.id", "group.instance.id", "group.protocol", "enable.auto.commit", "auto.commit.interval.ms",
         "auto.offset.reset", "isolation.level", "session.timeout.ms", "heartbeat.interval.ms",
         "max.poll.interval.ms", "max.poll.records", "fetch.min.bytes", "fetch.max.bytes", "fetch.max.wait.ms",
@@ -37,6 +39,7 @@ public class ConfigVectors {
         "security.protocol", "client.rack",
     };
     static final String[] ADMIN_KEYS = {
+        "send.buffer.bytes", "receive.buffer.bytes", "client.dns.lookup", "bootstrap.resolve.timeout.ms", "metadata.recovery.strategy", "metadata.recovery.rebootstrap.trigger.ms", "metadata.cluster.check.enable",
         "retries", "default.api.timeout.ms", "connections.max.idle.ms", "reconnect.backoff.ms",
         "reconnect.backoff.max.ms", "request.timeout.ms", "security.protocol",
     };
