@@ -75,7 +75,15 @@ pub fn parse_jaas_config(text: &str) -> Result<Credentials, ConfigError> {
                 match name.as_str() {
                     "username" => username = Some(value),
                     "password" => password = Some(value),
-                    // Other options (e.g. SCRAM's tokenauth) are accepted and not used.
+                    // Delegation-token login changes what the credentials mean; refuse it
+                    // rather than authenticate as a user of the token's id.
+                    "tokenauth" if value.eq_ignore_ascii_case("true") => {
+                        return Err(ConfigError::invalid_secret(
+                            KEY,
+                            "no tokenauth=true (delegation-token authentication is not supported)",
+                        ));
+                    }
+                    // Other options are accepted and, as in Java's login modules, not used.
                     _ => {}
                 }
             }
@@ -169,10 +177,19 @@ mod tests {
     #[test]
     fn bare_values_extra_options_and_blank_lines() {
         let c = parse_jaas_config(
-            "\n  org.apache.kafka.common.security.scram.ScramLoginModule REQUIRED\n username=bob\n password = \"p;w=d\" tokenauth=\"true\" ;  ",
+            "\n  org.apache.kafka.common.security.scram.ScramLoginModule REQUIRED\n username=bob\n password = \"p;w=d\" tokenauth=\"false\" debug=true ;  ",
         )
         .unwrap();
         assert_eq!(c, Credentials::new("bob", "p;w=d"));
+    }
+
+    #[test]
+    fn delegation_tokens_are_refused() {
+        let err = parse_jaas_config(
+            "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"id\" password=\"hmac\" tokenauth=\"TRUE\";",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("tokenauth"), "{err}");
     }
 
     #[test]
