@@ -1,0 +1,185 @@
+//! [`StreamsBuilder`]: where a DSL program starts, and what turns it into a [`Topology`].
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use streams_core::topology::{Topology, TopologyBuilder, TopologyError};
+
+use crate::kstream::KStream;
+use crate::ktable::{GlobalKTable, KTable};
+use crate::options::{Consumed, Materialized};
+use crate::serdes::Data;
+
+/// Why a DSL program could not become a topology.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DslError {
+    /// An operation needs a serde (for a store or an internal topic) that was neither given, nor
+    /// inherited from upstream, nor a built-in one for the type.
+    #[error(
+        "operation {operation} needs a {which} serde for {type_name}: give one with Grouped, \
+         Materialized, Produced or Repartitioned, or use a type with a built-in serde"
+    )]
+    MissingSerde {
+        /// The node (or store) name of the operation.
+        operation: String,
+        /// "key" or "value".
+        which: &'static str,
+        /// The Rust type needing a serde.
+        type_name: &'static str,
+    },
+    /// A join or lookup on a table whose values cannot be read by key (a windowed table).
+    #[error("operation {operation} needs to read table {table} by key, which it does not support")]
+    NotReadable {
+        /// The operation.
+        operation: String,
+        /// The table's node.
+        table: String,
+    },
+    /// The processor topology underneath is invalid.
+    #[error(transparent)]
+    Topology(#[from] TopologyError),
+}
+
+pub(crate) struct Inner {
+    pub(crate) topology: TopologyBuilder,
+    counter: u32,
+    pub(crate) errors: Vec<DslError>,
+}
+
+/// Builds a topology with the typed DSL (Java's `StreamsBuilder`).
+///
+/// Every operation adds its processors (and any store or repartition topic) to the topology as it
+/// is called, and generated names count up in call order exactly as Java's DSL does:
+/// `KSTREAM-SOURCE-0000000000`, `KSTREAM-FILTER-0000000001`, …. Because the counter is shared,
+/// **inserting an operation shifts the auto-generated names of every operation after it**, which
+/// renames their stores, changelogs (`<application.id>-<store>-changelog`) and repartition topics
+/// (`<application.id>-<name>-repartition`). Name stateful operations explicitly
+/// ([`Materialized::as_`](crate::Materialized::as_), [`Grouped::as_`](crate::Grouped::as_),
+/// [`Repartitioned::as_`](crate::Repartitioned::as_), [`KStream::named`]) before a rolling upgrade
+/// changes a topology.
+#[derive(Clone)]
+pub struct StreamsBuilder {
+    pub(crate) inner: Rc<RefCell<Inner>>,
+}
+
+impl Default for StreamsBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for StreamsBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StreamsBuilder")
+    }
+}
+
+impl StreamsBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        StreamsBuilder {
+            inner: Rc::new(RefCell::new(Inner {
+                topology: TopologyBuilder::new(),
+                counter: 0,
+                errors: Vec::new(),
+            })),
+        }
+    }
+
+    /// The next generated name with this prefix, e.g. `KSTREAM-MAP-0000000003`.
+    pub(crate) fn new_name(&self, prefix: &str) -> String {
+        let mut inner = self.inner.borrow_mut();
+        let n = inner.counter;
+        inner.counter += 1;
+        format!("{prefix}{n:010}")
+    }
+
+    /// `given`, or a generated name; Java generates only when no name is given.
+    pub(crate) fn name_or(&self, given: Option<String>, prefix: &str) -> String {
+        match given {
+            Some(n) => n,
+            None => self.new_name(prefix),
+        }
+    }
+
+    pub(crate) fn with_topology<R>(&self, f: impl FnOnce(&mut TopologyBuilder) -> R) -> R {
+        f(&mut self.inner.borrow_mut().topology)
+    }
+
+    pub(crate) fn error(&self, e: DslError) {
+        self.inner.borrow_mut().errors.push(e);
+    }
+
+    /// A stream of the records of `topic`, read with built-in serdes for `K` and `V`.
+    pub fn stream<K: Data, V: Data>(&self, topic: &str) -> KStream<K, V> {
+        self.stream_with(&[topic], Consumed::new())
+    }
+
+    /// A stream of the records of several topics, read as `consumed` says.
+    pub fn stream_with<K: Data, V: Data>(
+        &self,
+        topics: &[&str],
+        consumed: Consumed<K, V>,
+    ) -> KStream<K, V> {
+        let name = self.name_or(consumed.name.clone(), "KSTREAM-SOURCE-");
+        let (key, value) = (
+            crate::serdes::pick(consumed.key.clone(), None),
+            crate::serdes::pick(consumed.value.clone(), None),
+        );
+        let core = consumed.to_core(key.clone(), value.clone());
+        self.with_topology(|t| {
+            t.add_source(&name, core, topics);
+        });
+        KStream::new(self.clone(), name, key, value, false)
+    }
+
+    /// A changelog-stream view of `topic` as a table; a null value deletes the key.
+    pub fn table<K: Data, V: Data>(&self, topic: &str) -> KTable<K, V> {
+        self.table_with(topic, Consumed::new(), Materialized::new())
+    }
+
+    /// [`Self::table`] with explicit serdes and store options.
+    pub fn table_with<K: Data, V: Data>(
+        &self,
+        topic: &str,
+        consumed: Consumed<K, V>,
+        materialized: Materialized<K, V>,
+    ) -> KTable<K, V> {
+        crate::ktable::table_source(self, topic, consumed, materialized)
+    }
+
+    /// A table replicated in full on every instance, read from `topic`.
+    pub fn global_table<K: Data, V: Data>(&self, topic: &str) -> GlobalKTable<K, V> {
+        self.global_table_with(topic, Consumed::new(), Materialized::new())
+    }
+
+    /// [`Self::global_table`] with explicit serdes and store options.
+    pub fn global_table_with<K: Data, V: Data>(
+        &self,
+        topic: &str,
+        consumed: Consumed<K, V>,
+        materialized: Materialized<K, V>,
+    ) -> GlobalKTable<K, V> {
+        crate::ktable::global_table_source(self, topic, consumed, materialized)
+    }
+
+    /// Checks the program and returns its topology; the first recorded DSL error (e.g. a missing
+    /// serde) or topology error wins.
+    pub fn build(self) -> Result<Topology, DslError> {
+        let inner = Rc::try_unwrap(self.inner)
+            .map(RefCell::into_inner)
+            .unwrap_or_else(|rc| {
+                let mut b = rc.borrow_mut();
+                Inner {
+                    topology: std::mem::take(&mut b.topology),
+                    counter: b.counter,
+                    errors: std::mem::take(&mut b.errors),
+                }
+            });
+        if let Some(e) = inner.errors.into_iter().next() {
+            return Err(e);
+        }
+        Ok(inner.topology.build()?)
+    }
+}

@@ -1,0 +1,284 @@
+//! [`KGroupedStream`]: a stream grouped by key, and its aggregations into tables.
+//!
+//! A grouping after a key-changing operation (`map`, `select_key`, `flat_map`, `group_by`, …)
+//! repartitions first: records go through `<application.id>-<name>-repartition`, where `<name>`
+//! is the [`Grouped`] name or else the store name, so each key's records meet in one task.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use streams_core::StreamsError;
+use streams_core::processor::{Change, Processor, ProcessorContext, Record};
+use streams_core::serde::{SharedSerde, ValueAndTimestamp};
+use streams_core::state::TimestampedKeyValueStore;
+
+use crate::kstream::{KStream, add_key_select, add_repartition};
+use crate::ktable::{KTable, add_kv_store};
+use crate::options::{Grouped, Materialized};
+use crate::serdes::{Data, pick};
+
+/// Combines a record with the current aggregate (`None` before the first record of a key).
+pub(crate) type AggFn<K, V, VA> = Arc<dyn Fn(&K, &V, Option<VA>) -> VA + Send + Sync>;
+
+/// A stream grouped by key, ready to aggregate (Java's `KGroupedStream`).
+pub struct KGroupedStream<K, V> {
+    pub(crate) stream: KStream<K, V>,
+    pub(crate) name: Option<String>,
+    pub(crate) key_serde: Option<SharedSerde<K>>,
+    pub(crate) value_serde: Option<SharedSerde<V>>,
+}
+
+impl<K, V> Clone for KGroupedStream<K, V> {
+    fn clone(&self) -> Self {
+        KGroupedStream {
+            stream: self.stream.clone(),
+            name: self.name.clone(),
+            key_serde: self.key_serde.clone(),
+            value_serde: self.value_serde.clone(),
+        }
+    }
+}
+
+impl<K: Data, V: Data> KStream<K, V> {
+    /// Groups by the current key; repartitions first if the key was changed upstream.
+    pub fn group_by_key(&self) -> KGroupedStream<K, V> {
+        self.group_by_key_with(Grouped::new())
+    }
+
+    /// [`Self::group_by_key`] with a name and serdes for the repartition topic.
+    pub fn group_by_key_with(&self, grouped: Grouped<K, V>) -> KGroupedStream<K, V> {
+        KGroupedStream {
+            key_serde: pick(grouped.key, self.key_serde.clone()),
+            value_serde: pick(grouped.value, self.value_serde.clone()),
+            stream: self.clone(),
+            name: grouped.name,
+        }
+    }
+
+    /// Groups by a new key computed from each record; always repartitions.
+    pub fn group_by<K2: Data, F>(&self, selector: F) -> KGroupedStream<K2, V>
+    where
+        F: Fn(&K, &V) -> K2 + Send + Sync + 'static,
+    {
+        self.group_by_with(selector, Grouped::new())
+    }
+
+    /// [`Self::group_by`] with a name (of the selector node and the repartition topic) and serdes.
+    pub fn group_by_with<K2: Data, F>(
+        &self,
+        selector: F,
+        grouped: Grouped<K2, V>,
+    ) -> KGroupedStream<K2, V>
+    where
+        F: Fn(&K, &V) -> K2 + Send + Sync + 'static,
+    {
+        // Java draws the selector's generated name even when the grouping is named.
+        let generated = self.b.new_name("KSTREAM-KEY-SELECT-");
+        let name = grouped.name.clone().unwrap_or(generated);
+        add_key_select(&self.b, &name, &self.node, selector);
+        let value_serde = pick(grouped.value, self.value_serde.clone());
+        let key_serde = pick(grouped.key, None);
+        let stream = KStream::new(
+            self.b.clone(),
+            name,
+            key_serde.clone(),
+            value_serde.clone(),
+            true,
+        );
+        KGroupedStream {
+            stream,
+            name: grouped.name,
+            key_serde,
+            value_serde,
+        }
+    }
+}
+
+/// Java's `KStreamAggregate`/`KStreamReduce`: folds each record into its key's aggregate in a
+/// timestamped store and forwards the change; the result's timestamp is the largest of the
+/// aggregated records'.
+struct AggregateProc<K, V, VA> {
+    store_name: String,
+    agg: AggFn<K, V, VA>,
+    send_old: Arc<AtomicBool>,
+    store: Option<TimestampedKeyValueStore<K, VA>>,
+}
+
+impl<K: Data, V: Data, VA: Data> Processor<K, V, K, Change<VA>> for AggregateProc<K, V, VA> {
+    fn init(&mut self, ctx: &mut ProcessorContext<'_, K, Change<VA>>) -> Result<(), StreamsError> {
+        self.store = Some(ctx.state_store(&self.store_name)?);
+        Ok(())
+    }
+    fn process(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, K, Change<VA>>,
+        r: Record<K, V>,
+    ) -> Result<(), StreamsError> {
+        let Some(store) = &self.store else {
+            return Ok(());
+        };
+        let old = store.get(&r.key)?;
+        let (old_value, timestamp) = match old {
+            Some(o) => (Some(o.value), r.timestamp.max(o.timestamp)),
+            None => (None, r.timestamp),
+        };
+        let new = (self.agg)(&r.key, &r.value, old_value.clone());
+        store.put(
+            &r.key,
+            &ValueAndTimestamp {
+                value: new.clone(),
+                timestamp,
+            },
+        )?;
+        let old = if self.send_old.load(Ordering::Relaxed) {
+            old_value
+        } else {
+            None
+        };
+        ctx.forward(Record {
+            key: r.key,
+            value: Change {
+                new: Some(new),
+                old,
+            },
+            timestamp,
+            headers: r.headers,
+        })
+    }
+}
+
+impl<K: Data, V: Data> KGroupedStream<K, V> {
+    /// The node records come from, after a repartition if one is needed; `base` names the
+    /// repartition topic when the grouping is unnamed.
+    pub(crate) fn parent_for(&self, base: &str) -> String {
+        if !self.stream.repartition_required {
+            return self.stream.node.clone();
+        }
+        let base = self.name.clone().unwrap_or_else(|| base.to_owned());
+        add_repartition(
+            &self.stream.b,
+            &self.stream.node,
+            &base,
+            self.name.is_some(),
+            self.key_serde.clone(),
+            self.value_serde.clone(),
+        )
+    }
+
+    fn aggregate_impl<VA: Data>(
+        &self,
+        store_prefix: &str,
+        processor_prefix: &str,
+        materialized: Materialized<K, VA>,
+        value_serde: Option<SharedSerde<VA>>,
+        agg: AggFn<K, V, VA>,
+    ) -> KTable<K, VA> {
+        let b = &self.stream.b;
+        let store = b.name_or(materialized.name.clone(), store_prefix);
+        let processor = b.new_name(processor_prefix);
+        let parent = self.parent_for(&store);
+        let send_old = Arc::new(AtomicBool::new(false));
+        {
+            let (store, agg, send_old) = (store.clone(), agg.clone(), send_old.clone());
+            b.with_topology(|t| {
+                t.add_processor(
+                    &processor,
+                    move || AggregateProc {
+                        store_name: store.clone(),
+                        agg: agg.clone(),
+                        send_old: send_old.clone(),
+                        store: None,
+                    },
+                    &[&parent],
+                );
+            });
+        }
+        let key = pick(materialized.key.clone(), self.key_serde.clone());
+        let value = pick(materialized.value.clone(), value_serde);
+        if let Err(e) = add_kv_store(
+            b,
+            &store,
+            &processor,
+            &materialized,
+            key.clone(),
+            value.clone(),
+            &[&processor],
+        ) {
+            b.error(e);
+        }
+        let table = KTable::materialized(b, processor, store, key, value);
+        table.send_old_flag(send_old)
+    }
+
+    /// Counts records per key.
+    pub fn count(&self) -> KTable<K, i64> {
+        self.count_with(Materialized::new())
+    }
+
+    /// [`Self::count`] stored as `materialized` says.
+    pub fn count_with(&self, materialized: Materialized<K, i64>) -> KTable<K, i64> {
+        self.aggregate_impl(
+            "KSTREAM-AGGREGATE-STATE-STORE-",
+            "KSTREAM-AGGREGATE-",
+            materialized,
+            None,
+            Arc::new(|_, _, c: Option<i64>| c.unwrap_or(0) + 1),
+        )
+    }
+
+    /// Combines each key's values with `reducer` (the first value is taken as is).
+    pub fn reduce<F>(&self, reducer: F) -> KTable<K, V>
+    where
+        F: Fn(V, V) -> V + Send + Sync + 'static,
+    {
+        self.reduce_with(reducer, Materialized::new())
+    }
+
+    /// [`Self::reduce`] stored as `materialized` says.
+    pub fn reduce_with<F>(&self, reducer: F, materialized: Materialized<K, V>) -> KTable<K, V>
+    where
+        F: Fn(V, V) -> V + Send + Sync + 'static,
+    {
+        self.aggregate_impl(
+            "KSTREAM-REDUCE-STATE-STORE-",
+            "KSTREAM-REDUCE-",
+            materialized,
+            self.value_serde.clone(),
+            Arc::new(move |_, v: &V, old: Option<V>| match old {
+                None => v.clone(),
+                Some(o) => reducer(o, v.clone()),
+            }),
+        )
+    }
+
+    /// Folds each key's values into an aggregate starting from `initializer()`.
+    pub fn aggregate<VA: Data, I, F>(&self, initializer: I, aggregator: F) -> KTable<K, VA>
+    where
+        I: Fn() -> VA + Send + Sync + 'static,
+        F: Fn(&K, &V, VA) -> VA + Send + Sync + 'static,
+    {
+        self.aggregate_with(initializer, aggregator, Materialized::new())
+    }
+
+    /// [`Self::aggregate`] stored as `materialized` says.
+    pub fn aggregate_with<VA: Data, I, F>(
+        &self,
+        initializer: I,
+        aggregator: F,
+        materialized: Materialized<K, VA>,
+    ) -> KTable<K, VA>
+    where
+        I: Fn() -> VA + Send + Sync + 'static,
+        F: Fn(&K, &V, VA) -> VA + Send + Sync + 'static,
+    {
+        self.aggregate_impl(
+            "KSTREAM-AGGREGATE-STATE-STORE-",
+            "KSTREAM-AGGREGATE-",
+            materialized,
+            None,
+            Arc::new(move |k, v, old: Option<VA>| {
+                aggregator(k, v, old.unwrap_or_else(&initializer))
+            }),
+        )
+    }
+}

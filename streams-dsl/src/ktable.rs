@@ -1,0 +1,771 @@
+//! [`KTable`] and [`GlobalKTable`]: changelog views of a stream, and the table operations.
+//!
+//! Table nodes pass `Record<K, Change<V>>` between them: the new value (`None` deletes) and, when
+//! some downstream operation asked for it, the old one, as Java's `Change` does.
+
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use streams_core::StreamsError;
+use streams_core::processor::{Change, Processor, ProcessorContext, Record};
+use streams_core::serde::{SharedSerde, ValueAndTimestamp};
+use streams_core::state::{StoreHandle, Stores, TimestampedKeyValueStore};
+
+use crate::StreamsBuilder;
+use crate::builder::DslError;
+use crate::kstream::KStream;
+use crate::options::{Consumed, Materialized};
+use crate::processors::add_fn;
+use crate::serdes::{Data, nullable, pick};
+
+/// Looks up the current value and timestamp of a key of a table.
+pub(crate) type GetterFn<K, V> = Box<dyn Fn(&K) -> Result<Option<(V, i64)>, StreamsError> + Send>;
+
+/// Resolves a store handle by name inside a processor's `init`.
+pub(crate) type StoreLookup<'a> = dyn Fn(&str) -> Result<StoreHandle, StreamsError> + 'a;
+
+type MakeGetter<K, V> =
+    Arc<dyn Fn(&StoreLookup<'_>) -> Result<GetterFn<K, V>, StreamsError> + Send + Sync>;
+
+/// How a processor reads a table's current values: the stores it must be connected to and how to
+/// build the lookup from them (Java's `KTableValueGetterSupplier`).
+pub(crate) struct GetterSupplier<K, V> {
+    pub(crate) stores: Vec<String>,
+    pub(crate) make: MakeGetter<K, V>,
+}
+
+impl<K, V> Clone for GetterSupplier<K, V> {
+    fn clone(&self) -> Self {
+        GetterSupplier {
+            stores: self.stores.clone(),
+            make: self.make.clone(),
+        }
+    }
+}
+
+/// A getter reading the timestamped key-value store `store`.
+pub(crate) fn store_getter<K: Data, V: Data>(store: &str) -> GetterSupplier<K, V> {
+    let name = store.to_owned();
+    GetterSupplier {
+        stores: vec![store.to_owned()],
+        make: Arc::new(move |lookup| {
+            let handle = lookup(&name)?;
+            let store = handle
+                .downcast_ref::<TimestampedKeyValueStore<K, V>>()
+                .cloned()
+                .ok_or_else(|| StreamsError::StoreTypeMismatch {
+                    store: name.clone(),
+                    expected: std::any::type_name::<TimestampedKeyValueStore<K, V>>(),
+                })?;
+            Ok(Box::new(move |k: &K| {
+                Ok(store.get(k)?.map(|vt| (vt.value, vt.timestamp)))
+            }))
+        }),
+    }
+}
+
+type AddStore = Box<dyn Fn(&StreamsBuilder) -> Result<(), DslError>>;
+type Predicate<K, V> = Arc<dyn Fn(&K, &V) -> bool + Send + Sync>;
+
+/// A source table's store, added only when something needs it (a join, a named store, old
+/// values), as Java materializes source tables lazily.
+struct LazyStore {
+    b: StreamsBuilder,
+    name: String,
+    processor: String,
+    cell: Arc<OnceLock<String>>,
+    add: AddStore,
+}
+
+impl LazyStore {
+    fn ensure(&self) {
+        if self.cell.get().is_some() {
+            return;
+        }
+        let _ = self.cell.set(self.name.clone());
+        if let Err(e) = (self.add)(&self.b) {
+            self.b.error(e);
+            return;
+        }
+        self.b.with_topology(|t| {
+            t.connect_processor_and_state_stores(&self.processor, &[&self.name]);
+        });
+    }
+}
+
+/// A changelog view of a stream: the latest value per key (Java's `KTable`). Cheap to clone.
+pub struct KTable<K, V> {
+    pub(crate) b: StreamsBuilder,
+    pub(crate) node: String,
+    pub(crate) key_serde: Option<SharedSerde<K>>,
+    pub(crate) value_serde: Option<SharedSerde<V>>,
+    /// Whether this node forwards old values (shared with its processor instances).
+    pub(crate) send_old: Arc<AtomicBool>,
+    /// Makes this table's node (and what it needs upstream) send old values.
+    enable_old: Rc<dyn Fn()>,
+    /// How to read this table's values; `None` for tables that cannot be read by key (windowed).
+    getter: Option<Rc<dyn Fn() -> GetterSupplier<K, V>>>,
+    /// The store holding exactly this table's values, if any.
+    pub(crate) store: Option<String>,
+    pending_name: Option<String>,
+}
+
+impl<K, V> Clone for KTable<K, V> {
+    fn clone(&self) -> Self {
+        KTable {
+            b: self.b.clone(),
+            node: self.node.clone(),
+            key_serde: self.key_serde.clone(),
+            value_serde: self.value_serde.clone(),
+            send_old: self.send_old.clone(),
+            enable_old: self.enable_old.clone(),
+            getter: self.getter.clone(),
+            store: self.store.clone(),
+            pending_name: self.pending_name.clone(),
+        }
+    }
+}
+
+impl<K, V> std::fmt::Debug for KTable<K, V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "KTable({})", self.node)
+    }
+}
+
+/// Adds the timestamped key-value store `name` connected to `processors`.
+pub(crate) fn add_kv_store<K: Data, V: Data>(
+    b: &StreamsBuilder,
+    name: &str,
+    operation: &str,
+    materialized: &Materialized<K, V>,
+    key: Option<SharedSerde<K>>,
+    value: Option<SharedSerde<V>>,
+    processors: &[&str],
+) -> Result<(), DslError> {
+    let key = key.ok_or_else(|| DslError::MissingSerde {
+        operation: operation.to_owned(),
+        which: "key",
+        type_name: std::any::type_name::<K>(),
+    })?;
+    let value = value.ok_or_else(|| DslError::MissingSerde {
+        operation: operation.to_owned(),
+        which: "value",
+        type_name: std::any::type_name::<V>(),
+    })?;
+    let supplier = match materialized.kind {
+        streams_core::state::StoreKind::Persistent => Stores::persistent_key_value_store(name),
+        streams_core::state::StoreKind::InMemory => Stores::in_memory_key_value_store(name),
+    };
+    let mut builder = Stores::timestamped_key_value_store_builder(supplier, key, value);
+    if !materialized.logging {
+        builder = builder.with_logging_disabled();
+    }
+    b.with_topology(|t| {
+        t.add_state_store(builder, processors);
+    });
+    Ok(())
+}
+
+fn read_store<K: Data, V: Data>(
+    ctx: &ProcessorContext<'_, K, Change<V>>,
+    cell: &OnceLock<String>,
+) -> Result<Option<TimestampedKeyValueStore<K, V>>, StreamsError> {
+    cell.get()
+        .map(|name| ctx.state_store::<TimestampedKeyValueStore<K, V>>(name))
+        .transpose()
+}
+
+/// Java's `KTableSource`: turns upserts and tombstones into changes, keeping them in the store
+/// when materialized.
+struct TableSourceProc<K, V> {
+    cell: Arc<OnceLock<String>>,
+    send_old: Arc<AtomicBool>,
+    store: Option<TimestampedKeyValueStore<K, V>>,
+}
+
+impl<K: Data, V: Data> Processor<K, Option<V>, K, Change<V>> for TableSourceProc<K, V> {
+    fn init(&mut self, ctx: &mut ProcessorContext<'_, K, Change<V>>) -> Result<(), StreamsError> {
+        self.store = read_store(ctx, &self.cell)?;
+        Ok(())
+    }
+    fn process(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, K, Change<V>>,
+        r: Record<K, Option<V>>,
+    ) -> Result<(), StreamsError> {
+        let old = match &self.store {
+            Some(store) => {
+                let old = store.get(&r.key)?.map(|vt| vt.value);
+                match &r.value {
+                    Some(v) => store.put(
+                        &r.key,
+                        &ValueAndTimestamp {
+                            value: v.clone(),
+                            timestamp: r.timestamp,
+                        },
+                    )?,
+                    None => {
+                        store.delete(&r.key)?;
+                    }
+                }
+                old
+            }
+            None => None,
+        };
+        let send_old = self.send_old.load(Ordering::Relaxed);
+        let value = r.value.clone();
+        ctx.forward(r.with_value(Change {
+            new: value,
+            old: if send_old { old } else { None },
+        }))
+    }
+}
+
+pub(crate) fn table_source<K: Data, V: Data>(
+    b: &StreamsBuilder,
+    topic: &str,
+    consumed: Consumed<K, V>,
+    materialized: Materialized<K, V>,
+) -> KTable<K, V> {
+    let store = b.name_or(materialized.name.clone(), &format!("{topic}-STATE-STORE-"));
+    let source = b.name_or(consumed.name.clone(), "KSTREAM-SOURCE-");
+    let processor = b.new_name("KTABLE-SOURCE-");
+    let key = pick(consumed.key.clone(), materialized.key.clone());
+    let value = pick(consumed.value.clone(), materialized.value.clone());
+    let core = Consumed::<K, Option<V>>::new().to_core(key.clone(), value.as_ref().map(nullable));
+    let core = match &consumed.extractor {
+        Some(x) => core.with_timestamp_extractor(x.clone()),
+        None => core,
+    };
+    let cell = Arc::new(OnceLock::new());
+    let send_old = Arc::new(AtomicBool::new(false));
+    {
+        let (cell, send_old) = (cell.clone(), send_old.clone());
+        b.with_topology(|t| {
+            t.add_source(&source, core, topic);
+            t.add_processor::<_, _, K, Option<V>, K, Change<V>>(
+                &processor,
+                move || TableSourceProc {
+                    cell: cell.clone(),
+                    send_old: send_old.clone(),
+                    store: None,
+                },
+                &[&source],
+            );
+        });
+    }
+    let lazy = {
+        let (key, value, mat) = (key.clone(), value.clone(), materialized.clone());
+        let (store_name, proc_name) = (store.clone(), processor.clone());
+        Rc::new(LazyStore {
+            b: b.clone(),
+            name: store.clone(),
+            processor: processor.clone(),
+            cell,
+            add: Box::new(move |b| {
+                add_kv_store(
+                    b,
+                    &store_name,
+                    &proc_name,
+                    &mat,
+                    key.clone(),
+                    value.clone(),
+                    &[],
+                )
+            }),
+        })
+    };
+    if materialized.name.is_some() {
+        lazy.ensure();
+    }
+    let (l1, l2) = (lazy.clone(), lazy.clone());
+    let flag = send_old.clone();
+    let getter_store = store.clone();
+    KTable {
+        b: b.clone(),
+        node: processor,
+        key_serde: key,
+        value_serde: value,
+        send_old,
+        enable_old: Rc::new(move || {
+            l1.ensure();
+            flag.store(true, Ordering::Relaxed);
+        }),
+        getter: Some(Rc::new(move || {
+            l2.ensure();
+            store_getter::<K, V>(&getter_store)
+        })),
+        store: materialized.name.is_some().then_some(store),
+        pending_name: None,
+    }
+}
+
+impl<K: Data, V: Data> KTable<K, V> {
+    /// A table over a node that keeps its values in the store `store`.
+    pub(crate) fn materialized(
+        b: &StreamsBuilder,
+        node: String,
+        store: String,
+        key_serde: Option<SharedSerde<K>>,
+        value_serde: Option<SharedSerde<V>>,
+    ) -> Self {
+        let send_old = Arc::new(AtomicBool::new(false));
+        let flag = send_old.clone();
+        let s = store.clone();
+        KTable {
+            b: b.clone(),
+            node,
+            key_serde,
+            value_serde,
+            send_old,
+            enable_old: Rc::new(move || flag.store(true, Ordering::Relaxed)),
+            getter: Some(Rc::new(move || store_getter::<K, V>(&s))),
+            store: Some(store),
+            pending_name: None,
+        }
+    }
+
+    /// Shares the processor's old-values flag with the table handle.
+    pub(crate) fn send_old_flag(mut self, flag: Arc<AtomicBool>) -> Self {
+        let f = flag.clone();
+        self.send_old = flag;
+        self.enable_old = Rc::new(move || f.store(true, Ordering::Relaxed));
+        self
+    }
+
+    /// The name of the node producing this table's changes.
+    pub fn node_name(&self) -> &str {
+        &self.node
+    }
+
+    /// The name of the store holding this table, if it is materialized.
+    pub fn queryable_store_name(&self) -> Option<&str> {
+        self.store.as_deref()
+    }
+
+    /// Names the node the next operation on the returned handle adds.
+    pub fn named(&self, name: &str) -> Self {
+        let mut t = self.clone();
+        t.pending_name = Some(name.to_owned());
+        t
+    }
+
+    pub(crate) fn op_name(&self, prefix: &str) -> String {
+        self.b.name_or(self.pending_name.clone(), prefix)
+    }
+
+    /// Asks this table's node to forward old values with new ones (what re-grouping, table
+    /// aggregations and some joins need).
+    pub(crate) fn enable_send_old_values(&self) {
+        (self.enable_old)();
+    }
+
+    /// How to read this table's current values, materializing a source table if needed.
+    #[allow(dead_code)] // Used by the joins, which land next.
+    pub(crate) fn value_getter(&self, operation: &str) -> Result<GetterSupplier<K, V>, DslError> {
+        match &self.getter {
+            Some(g) => Ok(g()),
+            None => Err(DslError::NotReadable {
+                operation: operation.to_owned(),
+                table: self.node.clone(),
+            }),
+        }
+    }
+
+    /// A table over `node` whose values cannot be looked up by key (windowed results).
+    #[allow(dead_code)] // Used by the windowed aggregations, which land next.
+    pub(crate) fn unreadable(
+        b: &StreamsBuilder,
+        node: String,
+        store: Option<String>,
+        key_serde: Option<SharedSerde<K>>,
+        value_serde: Option<SharedSerde<V>>,
+    ) -> Self {
+        let send_old = Arc::new(AtomicBool::new(false));
+        let flag = send_old.clone();
+        KTable {
+            b: b.clone(),
+            node,
+            key_serde,
+            value_serde,
+            send_old,
+            enable_old: Rc::new(move || flag.store(true, Ordering::Relaxed)),
+            getter: None,
+            store,
+            pending_name: None,
+        }
+    }
+
+    /// A table of the entries for which `predicate` is true; others become deletes.
+    pub fn filter<F>(&self, predicate: F) -> KTable<K, V>
+    where
+        F: Fn(&K, &V) -> bool + Send + Sync + 'static,
+    {
+        self.filter_impl(Arc::new(predicate), false)
+    }
+
+    /// A table without the entries for which `predicate` is true.
+    pub fn filter_not<F>(&self, predicate: F) -> KTable<K, V>
+    where
+        F: Fn(&K, &V) -> bool + Send + Sync + 'static,
+    {
+        self.filter_impl(Arc::new(predicate), true)
+    }
+
+    fn filter_impl(&self, predicate: Predicate<K, V>, negate: bool) -> KTable<K, V> {
+        let name = self.op_name("KTABLE-FILTER-");
+        let send_old = Arc::new(AtomicBool::new(false));
+        let keep = {
+            let p = predicate.clone();
+            move |k: &K, v: Option<V>| v.filter(|v| p(k, v) != negate)
+        };
+        let keep = Arc::new(keep);
+        {
+            let (keep, flag) = (keep.clone(), send_old.clone());
+            add_fn::<K, Change<V>, K, Change<V>>(
+                &self.b,
+                &name,
+                &[&self.node],
+                Arc::new(move |ctx, r| {
+                    let send_old = flag.load(Ordering::Relaxed);
+                    let new = keep(&r.key, r.value.new.clone());
+                    let old = if send_old {
+                        keep(&r.key, r.value.old.clone())
+                    } else {
+                        None
+                    };
+                    if send_old && new.is_none() && old.is_none() {
+                        return Ok(());
+                    }
+                    let value = Change { new, old };
+                    ctx.forward(r.with_value(value))
+                }),
+            );
+        }
+        let parent = self.clone();
+        let flag = send_old.clone();
+        KTable {
+            b: self.b.clone(),
+            node: name,
+            key_serde: self.key_serde.clone(),
+            value_serde: self.value_serde.clone(),
+            send_old,
+            enable_old: Rc::new(move || {
+                parent.enable_send_old_values();
+                flag.store(true, Ordering::Relaxed);
+            }),
+            getter: self
+                .getter
+                .clone()
+                .map(|pg| -> Rc<dyn Fn() -> GetterSupplier<K, V>> {
+                    Rc::new(move || {
+                        let inner = pg();
+                        let keep = keep.clone();
+                        GetterSupplier {
+                            stores: inner.stores,
+                            make: Arc::new(move |lookup| {
+                                let get = (inner.make)(lookup)?;
+                                let keep = keep.clone();
+                                Ok(Box::new(move |k: &K| {
+                                    Ok(get(k)?
+                                        .and_then(|(v, ts)| keep(k, Some(v)).map(|v| (v, ts))))
+                                }))
+                            }),
+                        }
+                    })
+                }),
+            store: None,
+            pending_name: None,
+        }
+    }
+
+    /// A table with each value replaced by `mapper`'s result.
+    pub fn map_values<V2: Data, F>(&self, mapper: F) -> KTable<K, V2>
+    where
+        F: Fn(&K, &V) -> V2 + Send + Sync + 'static,
+    {
+        let name = self.op_name("KTABLE-MAPVALUES-");
+        let mapper = Arc::new(mapper);
+        let send_old = Arc::new(AtomicBool::new(false));
+        {
+            let (m, flag) = (mapper.clone(), send_old.clone());
+            add_fn::<K, Change<V>, K, Change<V2>>(
+                &self.b,
+                &name,
+                &[&self.node],
+                Arc::new(move |ctx, r| {
+                    let new = r.value.new.as_ref().map(|v| m(&r.key, v));
+                    let old = if flag.load(Ordering::Relaxed) {
+                        r.value.old.as_ref().map(|v| m(&r.key, v))
+                    } else {
+                        None
+                    };
+                    ctx.forward(r.with_value(Change { new, old }))
+                }),
+            );
+        }
+        let parent = self.clone();
+        let flag = send_old.clone();
+        KTable {
+            b: self.b.clone(),
+            node: name,
+            key_serde: self.key_serde.clone(),
+            value_serde: None,
+            send_old,
+            enable_old: Rc::new(move || {
+                parent.enable_send_old_values();
+                flag.store(true, Ordering::Relaxed);
+            }),
+            getter: self
+                .getter
+                .clone()
+                .map(|pg| -> Rc<dyn Fn() -> GetterSupplier<K, V2>> {
+                    Rc::new(move || {
+                        let inner = pg();
+                        let m = mapper.clone();
+                        GetterSupplier {
+                            stores: inner.stores,
+                            make: Arc::new(move |lookup| {
+                                let get = (inner.make)(lookup)?;
+                                let m = m.clone();
+                                Ok(Box::new(move |k: &K| {
+                                    Ok(get(k)?.map(|(v, ts)| (m(k, &v), ts)))
+                                }))
+                            }),
+                        }
+                    })
+                }),
+            store: None,
+            pending_name: None,
+        }
+    }
+
+    /// The table's changes as a stream: each update's new value, `None` for a delete.
+    pub fn to_stream(&self) -> KStream<K, Option<V>> {
+        let name = self.op_name("KTABLE-TOSTREAM-");
+        add_fn::<K, Change<V>, K, Option<V>>(
+            &self.b,
+            &name,
+            &[&self.node],
+            Arc::new(|ctx, r| {
+                let new = r.value.new.clone();
+                ctx.forward(r.with_value(new))
+            }),
+        );
+        KStream::new(
+            self.b.clone(),
+            name,
+            self.key_serde.clone(),
+            self.value_serde.as_ref().map(nullable),
+            false,
+        )
+    }
+}
+
+/// A table every instance holds in full, filled from its topic by a global task (Java's
+/// `GlobalKTable`); streams join it by a key they compute, with no repartitioning.
+pub struct GlobalKTable<K, V> {
+    pub(crate) store: String,
+    _t: std::marker::PhantomData<fn(K, V)>,
+}
+
+impl<K, V> std::fmt::Debug for GlobalKTable<K, V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "GlobalKTable({})", self.store)
+    }
+}
+
+impl<K, V> GlobalKTable<K, V> {
+    /// The name of the store holding the table.
+    pub fn queryable_store_name(&self) -> &str {
+        &self.store
+    }
+}
+
+/// Fills a global table's store from its topic.
+struct GlobalSourceProc<K, V> {
+    store_name: String,
+    store: Option<TimestampedKeyValueStore<K, V>>,
+}
+
+impl<K: Data, V: Data> Processor<K, Option<V>, (), ()> for GlobalSourceProc<K, V> {
+    fn init(&mut self, ctx: &mut ProcessorContext<'_, (), ()>) -> Result<(), StreamsError> {
+        self.store = Some(ctx.state_store(&self.store_name)?);
+        Ok(())
+    }
+    fn process(
+        &mut self,
+        _: &mut ProcessorContext<'_, (), ()>,
+        r: Record<K, Option<V>>,
+    ) -> Result<(), StreamsError> {
+        let Some(store) = &self.store else {
+            return Ok(());
+        };
+        match r.value {
+            Some(v) => store.put(
+                &r.key,
+                &ValueAndTimestamp {
+                    value: v,
+                    timestamp: r.timestamp,
+                },
+            )?,
+            None => {
+                store.delete(&r.key)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn global_table_source<K: Data, V: Data>(
+    b: &StreamsBuilder,
+    topic: &str,
+    consumed: Consumed<K, V>,
+    materialized: Materialized<K, V>,
+) -> GlobalKTable<K, V> {
+    let store = b.name_or(materialized.name.clone(), &format!("{topic}-STATE-STORE-"));
+    let source = b.name_or(consumed.name.clone(), "KSTREAM-SOURCE-");
+    let processor = b.new_name("KTABLE-SOURCE-");
+    let key = pick(consumed.key.clone(), materialized.key.clone());
+    let value = pick(consumed.value.clone(), materialized.value.clone());
+    match (key.clone(), value.clone()) {
+        (Some(k), Some(v)) => {
+            let supplier = match materialized.kind {
+                streams_core::state::StoreKind::Persistent => {
+                    Stores::persistent_key_value_store(&store)
+                }
+                streams_core::state::StoreKind::InMemory => {
+                    Stores::in_memory_key_value_store(&store)
+                }
+            };
+            // The topic is the changelog of a global store.
+            let builder =
+                Stores::timestamped_key_value_store_builder(supplier, k.clone(), v.clone())
+                    .with_logging_disabled();
+            let core = Consumed::<K, Option<V>>::new().to_core(Some(k), Some(nullable(&v)));
+            let core = match &consumed.extractor {
+                Some(x) => core.with_timestamp_extractor(x.clone()),
+                None => core,
+            };
+            let store_name = store.clone();
+            b.with_topology(|t| {
+                t.add_global_store(builder, &source, core, topic, &processor, move || {
+                    GlobalSourceProc::<K, V> {
+                        store_name: store_name.clone(),
+                        store: None,
+                    }
+                });
+            });
+        }
+        (k, _) => b.error(DslError::MissingSerde {
+            operation: processor.clone(),
+            which: if k.is_none() { "key" } else { "value" },
+            type_name: if k.is_none() {
+                std::any::type_name::<K>()
+            } else {
+                std::any::type_name::<V>()
+            },
+        }),
+    }
+    GlobalKTable {
+        store,
+        _t: std::marker::PhantomData,
+    }
+}
+
+/// Java's `KStream.toTable`: each record upserts its key.
+struct ToTableProc<K, V>(TableSourceProc<K, V>);
+
+impl<K: Data, V: Data> Processor<K, V, K, Change<V>> for ToTableProc<K, V> {
+    fn init(&mut self, ctx: &mut ProcessorContext<'_, K, Change<V>>) -> Result<(), StreamsError> {
+        self.0.init(ctx)
+    }
+    fn process(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, K, Change<V>>,
+        r: Record<K, V>,
+    ) -> Result<(), StreamsError> {
+        let v = r.value.clone();
+        self.0.process(ctx, r.with_value(Some(v)))
+    }
+}
+
+impl<K: Data, V: Data> KStream<K, V> {
+    /// The stream as a table: each record upserts its key.
+    pub fn to_table(&self) -> KTable<K, V> {
+        self.to_table_with(Materialized::new())
+    }
+
+    /// [`Self::to_table`], materialized as `materialized` says when it names a store.
+    pub fn to_table_with(&self, materialized: Materialized<K, V>) -> KTable<K, V> {
+        let name = self.op_name("KSTREAM-TOTABLE-");
+        let store = self
+            .b
+            .name_or(materialized.name.clone(), "KSTREAM-TOTABLE-STATE-STORE-");
+        let key = pick(materialized.key.clone(), self.key_serde.clone());
+        let value = pick(materialized.value.clone(), self.value_serde.clone());
+        let cell = Arc::new(OnceLock::new());
+        let send_old = Arc::new(AtomicBool::new(false));
+        {
+            let (cell, send_old) = (cell.clone(), send_old.clone());
+            self.b.with_topology(|t| {
+                t.add_processor::<_, _, K, V, K, Change<V>>(
+                    &name,
+                    move || {
+                        ToTableProc(TableSourceProc {
+                            cell: cell.clone(),
+                            send_old: send_old.clone(),
+                            store: None,
+                        })
+                    },
+                    &[&self.node],
+                );
+            });
+        }
+        let lazy = {
+            let (key, value, mat) = (key.clone(), value.clone(), materialized.clone());
+            let (store_name, proc_name) = (store.clone(), name.clone());
+            Rc::new(LazyStore {
+                b: self.b.clone(),
+                name: store.clone(),
+                processor: name.clone(),
+                cell,
+                add: Box::new(move |b| {
+                    add_kv_store(
+                        b,
+                        &store_name,
+                        &proc_name,
+                        &mat,
+                        key.clone(),
+                        value.clone(),
+                        &[],
+                    )
+                }),
+            })
+        };
+        if materialized.name.is_some() {
+            lazy.ensure();
+        }
+        let (l1, l2) = (lazy.clone(), lazy);
+        let flag = send_old.clone();
+        let getter_store = store.clone();
+        KTable {
+            b: self.b.clone(),
+            node: name,
+            key_serde: key,
+            value_serde: value,
+            send_old,
+            enable_old: Rc::new(move || {
+                l1.ensure();
+                flag.store(true, Ordering::Relaxed);
+            }),
+            getter: Some(Rc::new(move || {
+                l2.ensure();
+                store_getter::<K, V>(&getter_store)
+            })),
+            store: materialized.name.is_some().then_some(store),
+            pending_name: None,
+        }
+    }
+}

@@ -1,0 +1,316 @@
+// Java's own answers for the streams-dsl parity tests.
+//
+// For every scenario named in the scenario file (argument 1) this builds the topology below with
+// Kafka Streams' DSL, prints Topology.describe(), pipes the scenario's input records through
+// Java's TopologyTestDriver and prints every output topic's records. The Rust tests build the
+// same topology with streams-dsl, pipe the same file, and compare.
+//
+// Output format, one scenario after another:
+//   #scenario <name>
+//   #describe
+//   <describe() lines>
+//   #output <topic>
+//   <key>|<value>|<timestamp>
+//   #end
+// Values print with toString(); null prints as "null"; windowed keys print as [key@start/end].
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.*;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.SessionStore;
+import org.apache.kafka.streams.state.WindowStore;
+
+public class DslExpectations {
+    static final Serde<String> S = Serdes.String();
+    static final Serde<Long> L = Serdes.Long();
+    static final Serde<Integer> I = Serdes.Integer();
+
+    /** A scenario: the topology and how to read each output topic. */
+    static final class Scenario {
+        final Consumer<StreamsBuilder> build;
+        final Map<String, Deserializer<?>[]> outputs = new LinkedHashMap<>();
+
+        Scenario(Consumer<StreamsBuilder> build) {
+            this.build = build;
+        }
+
+        Scenario out(String topic, Deserializer<?> key, Deserializer<?> value) {
+            outputs.put(topic, new Deserializer<?>[] {key, value});
+            return this;
+        }
+
+        Scenario out(String topic) {
+            return out(topic, S.deserializer(), S.deserializer());
+        }
+    }
+
+    static final Map<String, Scenario> SCENARIOS = new LinkedHashMap<>();
+
+    static Deserializer<Windowed<String>> timeWindowed(long size) {
+        return WindowedSerdes.timeWindowedSerdeFrom(String.class, size).deserializer();
+    }
+
+    static Deserializer<Windowed<String>> sessionWindowed() {
+        return WindowedSerdes.sessionWindowedSerdeFrom(String.class).deserializer();
+    }
+
+    static {
+        // ---- stateless ----
+        SCENARIOS.put("stateless", new Scenario(b -> {
+            KStream<String, String> s = b.stream("in");
+            s.filter((k, v) -> !v.startsWith("x")).mapValues(v -> v.toUpperCase()).to("out-upper");
+            s.filterNot((k, v) -> v.length() > 3).map((k, v) -> KeyValue.pair(v, k)).to("out-swapped");
+            s.flatMapValues(v -> Arrays.asList(v.split(" ")))
+                .selectKey((k, v) -> v)
+                .peek((k, v) -> { })
+                .to("out-words");
+            s.flatMap((k, v) -> List.of(KeyValue.pair(k + "1", v), KeyValue.pair(k + "2", v)))
+                .to("out-flat");
+            s.foreach((k, v) -> { });
+        }).out("out-upper").out("out-swapped").out("out-words").out("out-flat"));
+
+        SCENARIOS.put("split_merge", new Scenario(b -> {
+            Map<String, KStream<String, String>> named = b.<String, String>stream("in")
+                .split(Named.as("br-"))
+                .branch((k, v) -> v.startsWith("a"), Branched.as("a"))
+                .branch((k, v) -> v.startsWith("b"), Branched.as("b"))
+                .defaultBranch(Branched.as("other"));
+            named.get("br-a").merge(named.get("br-b")).to("out-ab");
+            named.get("br-other").to("out-other");
+            Map<String, KStream<String, String>> auto = b.<String, String>stream("in2")
+                .split()
+                .branch((k, v) -> v.length() < 3)
+                .defaultBranch();
+            for (Map.Entry<String, KStream<String, String>> e : auto.entrySet()) {
+                e.getValue().to(e.getKey().endsWith("1") ? "out-short" : "out-long");
+            }
+        }).out("out-ab").out("out-other").out("out-short").out("out-long"));
+
+        SCENARIOS.put("to_extractor", new Scenario(b -> {
+            b.<String, String>stream("in").to((k, v, ctx) -> "out-" + k.substring(0, 1));
+        }).out("out-a").out("out-b"));
+
+        SCENARIOS.put("process", new Scenario(b -> {
+            b.<String, String>stream("in")
+                .process(() -> new Processor<String, String, String, Integer>() {
+                    ProcessorContext<String, Integer> ctx;
+
+                    @Override
+                    public void init(ProcessorContext<String, Integer> context) {
+                        ctx = context;
+                    }
+
+                    @Override
+                    public void process(Record<String, String> record) {
+                        ctx.forward(record.withValue(record.value().length()));
+                    }
+                })
+                .to("out", Produced.with(S, I));
+        }).out("out", S.deserializer(), I.deserializer()));
+
+        SCENARIOS.put("repartition", new Scenario(b -> {
+            KStream<String, String> s = b.stream("in");
+            s.selectKey((k, v) -> v).repartition().to("out");
+            s.repartition(Repartitioned.as("named")).to("out-named");
+        }).out("out").out("out-named"));
+
+        SCENARIOS.put("to_table", new Scenario(b -> {
+            b.<String, String>stream("in")
+                .toTable(Materialized.as("tt"))
+                .toStream()
+                .to("out");
+        }).out("out"));
+
+        // ---- grouping and aggregation ----
+        SCENARIOS.put("wordcount", new Scenario(b -> {
+            b.<String, String>stream("text")
+                .flatMapValues(v -> Arrays.asList(v.toLowerCase().split(" ")))
+                .groupBy((k, w) -> w)
+                .count()
+                .toStream()
+                .to("counts", Produced.with(S, L));
+        }).out("counts", S.deserializer(), L.deserializer()));
+
+        SCENARIOS.put("reduce", new Scenario(b -> {
+            b.<String, String>stream("in")
+                .groupByKey()
+                .reduce((a, c) -> a + "+" + c)
+                .toStream()
+                .to("out");
+        }).out("out"));
+
+        SCENARIOS.put("aggregate_named", new Scenario(b -> {
+            b.<String, String>stream("in")
+                .groupBy((k, v) -> v, Grouped.as("byval"))
+                .aggregate(() -> 0L, (k, v, agg) -> agg + k.length(),
+                    Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as("agg-store")
+                        .withValueSerde(L))
+                .toStream()
+                .to("out", Produced.with(S, L));
+        }).out("out", S.deserializer(), L.deserializer()));
+
+        SCENARIOS.put("table_ops", new Scenario(b -> {
+            KTable<String, String> t = b.table("tin");
+            t.filter((k, v) -> !v.equals("drop")).mapValues(v -> v + "!").toStream().to("out");
+            b.<String, String>table("tin2", Materialized.as("tstore")).toStream().to("out2");
+        }).out("out").out("out2"));
+
+        // ---- windows ----
+        SCENARIOS.put("tumbling_count", new Scenario(b -> {
+            b.<String, String>stream("in")
+                .groupByKey()
+                .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(10), Duration.ofMillis(5)))
+                .count()
+                .toStream()
+                .to("out", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, 10), L));
+        }).out("out", timeWindowed(10), L.deserializer()));
+
+        SCENARIOS.put("hopping_aggregate", new Scenario(b -> {
+            b.<String, String>stream("in")
+                .groupByKey()
+                .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(10), Duration.ofMillis(0))
+                    .advanceBy(Duration.ofMillis(5)))
+                .aggregate(() -> "", (k, v, agg) -> agg + v,
+                    Materialized.<String, String, WindowStore<Bytes, byte[]>>as("hop-store"))
+                .toStream()
+                .to("out", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, 10), S));
+        }).out("out", timeWindowed(10), S.deserializer()));
+
+        SCENARIOS.put("session_count", new Scenario(b -> {
+            b.<String, String>stream("in")
+                .groupByKey()
+                .windowedBy(SessionWindows.ofInactivityGapAndGrace(Duration.ofMillis(10), Duration.ofMillis(0)))
+                .count()
+                .toStream()
+                .to("out", Produced.with(WindowedSerdes.sessionWindowedSerdeFrom(String.class), L));
+        }).out("out", sessionWindowed(), L.deserializer()));
+
+        SCENARIOS.put("suppress_final", new Scenario(b -> {
+            b.<String, String>stream("in")
+                .groupByKey()
+                .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(10), Duration.ofMillis(0)))
+                .count(Materialized.with(S, L))
+                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
+                .toStream()
+                .to("out", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, 10), L));
+        }).out("out", timeWindowed(10), L.deserializer()));
+
+        // ---- joins ----
+        SCENARIOS.put("stream_table_join", new Scenario(b -> {
+            KStream<String, String> s = b.stream("clicks");
+            KTable<String, String> t = b.table("regions");
+            s.join(t, (v, r) -> v + "@" + r).to("out-inner");
+            s.leftJoin(t, (v, r) -> v + "@" + r).to("out-left");
+        }).out("out-inner").out("out-left"));
+
+        SCENARIOS.put("table_table_join", new Scenario(b -> {
+            KTable<String, String> l = b.table("left");
+            KTable<String, String> r = b.table("right");
+            l.join(r, (a, c) -> a + "/" + c).toStream().to("out-inner");
+            l.leftJoin(r, (a, c) -> a + "/" + c).toStream().to("out-left");
+            l.outerJoin(r, (a, c) -> a + "/" + c).toStream().to("out-outer");
+        }).out("out-inner").out("out-left").out("out-outer"));
+
+        SCENARIOS.put("stream_stream_join", new Scenario(b -> {
+            KStream<String, String> l = b.stream("left");
+            KStream<String, String> r = b.stream("right");
+            JoinWindows w = JoinWindows.ofTimeDifferenceAndGrace(Duration.ofMillis(10), Duration.ofMillis(0));
+            l.join(r, (a, c) -> a + "/" + c, w).to("out-inner");
+        }).out("out-inner"));
+
+        SCENARIOS.put("global_join", new Scenario(b -> {
+            GlobalKTable<String, String> g = b.globalTable("users");
+            b.<String, String>stream("orders")
+                .join(g, (k, v) -> v.split(":")[0], (v, u) -> v + "@" + u)
+                .to("out");
+        }).out("out"));
+    }
+
+    static String show(Object o) {
+        return o == null ? "null" : o.toString();
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> lines = Files.readAllLines(Path.of(args[0]));
+        Map<String, List<String[]>> inputs = new LinkedHashMap<>();
+        List<String[]> current = null;
+        for (String line : lines) {
+            if (line.isBlank() || line.startsWith("//")) {
+                continue;
+            }
+            if (line.startsWith("#scenario ")) {
+                current = new ArrayList<>();
+                inputs.put(line.substring("#scenario ".length()).trim(), current);
+                continue;
+            }
+            current.add(line.split("\\|", -1));
+        }
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<String, List<String[]>> e : inputs.entrySet()) {
+            Scenario sc = SCENARIOS.get(e.getKey());
+            if (sc == null) {
+                throw new IllegalArgumentException("unknown scenario " + e.getKey());
+            }
+            StreamsBuilder builder = new StreamsBuilder();
+            sc.build.accept(builder);
+            Topology topology = builder.build();
+            out.append("#scenario ").append(e.getKey()).append('\n');
+            out.append("#describe\n").append(topology.describe().toString());
+            if (out.charAt(out.length() - 1) != '\n') {
+                out.append('\n');
+            }
+            Properties props = new Properties();
+            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dsl-test");
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+            props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+            props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+            try (TopologyTestDriver driver = new TopologyTestDriver(topology, props)) {
+                Map<String, TestInputTopic<String, String>> ins = new LinkedHashMap<>();
+                for (String[] r : e.getValue()) {
+                    TestInputTopic<String, String> in = ins.computeIfAbsent(r[0],
+                        t -> driver.createInputTopic(t, new StringSerializer(), new StringSerializer()));
+                    String key = r[1].equals("null") ? null : r[1];
+                    String value = r[2].equals("null") ? null : r[2];
+                    in.pipeInput(key, value, Long.parseLong(r[3]));
+                }
+                for (Map.Entry<String, Deserializer<?>[]> o : sc.outputs.entrySet()) {
+                    @SuppressWarnings("unchecked")
+                    TestOutputTopic<Object, Object> topic = driver.createOutputTopic(o.getKey(),
+                        (Deserializer<Object>) o.getValue()[0], (Deserializer<Object>) o.getValue()[1]);
+                    out.append("#output ").append(o.getKey()).append('\n');
+                    for (var rec : topic.readRecordsToList()) {
+                        out.append(show(rec.key())).append('|').append(show(rec.value())).append('|')
+                            .append(rec.timestamp()).append('\n');
+                    }
+                }
+            }
+            out.append("#end\n");
+        }
+        System.out.print(out);
+    }
+}

@@ -1,0 +1,365 @@
+//! The Java-parity harness: compiles `tests/java/DslExpectations.java` against the cached Kafka
+//! jars (classes cached under `target/`, keyed by the source's hash), runs it once per test
+//! process over `tests/java/scenarios.txt`, and compares its describe() and outputs with what the
+//! same topology built with streams-dsl gives on streams-core's `TopologyTestDriver`.
+//!
+//! A missing JDK or jar cache fails the test with instructions; it never skips.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use streams_core::StreamsConfig;
+use streams_core::serde::{Serdes, SharedSerde};
+use streams_core::state::Windowed;
+use streams_core::test_driver::TopologyTestDriver;
+use streams_core::topology::Topology;
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("crate inside the workspace")
+        .to_path_buf()
+}
+
+fn require_tool(tool: &str) {
+    let found = Command::new(tool)
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "`{tool}` is needed to compare against Java Kafka Streams; install a JDK 17+ \
+         (e.g. `apt-get install openjdk-17-jdk-headless`) and put `{tool}` on PATH"
+    );
+}
+
+fn kafka_libs() -> String {
+    let script = workspace_root().join("scripts/kafka-fetch");
+    let out = Command::new(&script)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
+    assert!(
+        out.status.success(),
+        "{} failed (it needs Maven and network access once to cache the Kafka jars): {}",
+        script.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+fn java_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/java")
+}
+
+/// Compiles the Java program unless classes for this exact source are cached; returns the class
+/// path. Compiles into a fresh directory and renames it into place so concurrent test binaries
+/// never see half-written classes.
+fn compile() -> String {
+    require_tool("javac");
+    require_tool("java");
+    let libs = format!("{}/*", kafka_libs());
+    let source = java_dir().join("DslExpectations.java");
+    let text = std::fs::read(&source).expect("read DslExpectations.java");
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    libs.hash(&mut h);
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("streams-dsl-java");
+    let classes = root.join(format!("{:016x}", h.finish()));
+    if !classes.join("DslExpectations.class").exists() {
+        let tmp = root.join(format!("tmp-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        std::fs::create_dir_all(&tmp).expect("create class directory");
+        let javac = Command::new("javac")
+            .args(["-nowarn", "-cp", &libs, "-d"])
+            .arg(&tmp)
+            .arg(&source)
+            .output()
+            .expect("run javac");
+        assert!(
+            javac.status.success(),
+            "javac DslExpectations.java: {}",
+            String::from_utf8_lossy(&javac.stderr)
+        );
+        // Another process may have won the race; either copy is complete.
+        if std::fs::rename(&tmp, &classes).is_err() {
+            let _ = std::fs::remove_dir_all(&tmp);
+        }
+    }
+    format!("{libs}:{}", classes.display())
+}
+
+/// What one scenario printed.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Expected {
+    pub(crate) describe: String,
+    pub(crate) outputs: BTreeMap<String, Vec<String>>,
+}
+
+fn parse(text: &str) -> HashMap<String, Expected> {
+    let mut all = HashMap::new();
+    let mut name = String::new();
+    let mut cur = Expected::default();
+    let mut section: Option<String> = None;
+    for line in text.lines() {
+        if let Some(n) = line.strip_prefix("#scenario ") {
+            name = n.to_owned();
+            cur = Expected::default();
+        } else if line == "#describe" {
+            section = None;
+        } else if let Some(t) = line.strip_prefix("#output ") {
+            section = Some(t.to_owned());
+            cur.outputs.insert(t.to_owned(), Vec::new());
+        } else if line == "#end" {
+            all.insert(std::mem::take(&mut name), std::mem::take(&mut cur));
+            section = None;
+        } else {
+            match &section {
+                None => {
+                    cur.describe.push_str(line);
+                    cur.describe.push('\n');
+                }
+                Some(t) => cur
+                    .outputs
+                    .get_mut(t)
+                    .expect("section opened")
+                    .push(line.to_owned()),
+            }
+        }
+    }
+    all
+}
+
+/// Java's answers for every scenario, computed once per test process.
+pub(crate) fn java() -> &'static HashMap<String, Expected> {
+    static RESULT: OnceLock<HashMap<String, Expected>> = OnceLock::new();
+    RESULT.get_or_init(|| {
+        let classpath = compile();
+        let out = Command::new("java")
+            .args(["-cp", &classpath, "DslExpectations"])
+            .arg(java_dir().join("scenarios.txt"))
+            .output()
+            .expect("run java");
+        assert!(
+            out.status.success(),
+            "java DslExpectations: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        parse(&String::from_utf8(out.stdout).expect("java output is UTF-8"))
+    })
+}
+
+/// One input record of a scenario.
+pub(crate) struct Input {
+    pub(crate) topic: String,
+    pub(crate) key: Option<String>,
+    pub(crate) value: Option<String>,
+    pub(crate) timestamp: i64,
+}
+
+/// The scenario's input records, from the file the Java program reads too.
+pub(crate) fn inputs(scenario: &str) -> Vec<Input> {
+    let text = std::fs::read_to_string(java_dir().join("scenarios.txt")).expect("scenarios.txt");
+    let mut out = Vec::new();
+    let mut active = false;
+    for line in text.lines() {
+        if line.trim().is_empty() || line.starts_with("//") {
+            continue;
+        }
+        if let Some(n) = line.strip_prefix("#scenario ") {
+            active = n.trim() == scenario;
+            continue;
+        }
+        if active {
+            let f: Vec<&str> = line.split('|').collect();
+            let opt = |s: &str| (s != "null").then(|| s.to_owned());
+            out.push(Input {
+                topic: f[0].to_owned(),
+                key: opt(f[1]),
+                value: opt(f[2]),
+                timestamp: f[3].parse().expect("timestamp"),
+            });
+        }
+    }
+    assert!(!out.is_empty(), "scenario {scenario} has no inputs");
+    out
+}
+
+/// Formats values the way Java's `toString()` prints them.
+pub(crate) trait Show {
+    fn show(&self) -> String;
+}
+
+impl Show for String {
+    fn show(&self) -> String {
+        self.clone()
+    }
+}
+
+impl Show for i64 {
+    fn show(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl Show for i32 {
+    fn show(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl<T: Show> Show for Option<T> {
+    fn show(&self) -> String {
+        self.as_ref().map_or_else(|| "null".to_owned(), Show::show)
+    }
+}
+
+impl<K: Show> Show for Windowed<K> {
+    fn show(&self) -> String {
+        format!(
+            "[{}@{}/{}]",
+            self.key.show(),
+            self.window.start,
+            self.window.end
+        )
+    }
+}
+
+type Reader = Box<dyn Fn(&TopologyTestDriver) -> Vec<String>>;
+
+/// How to read one output topic.
+pub(crate) fn out<K: Show + 'static, V: Show + 'static>(
+    topic: &str,
+    key: SharedSerde<K>,
+    value: SharedSerde<V>,
+) -> (String, Reader) {
+    let t = topic.to_owned();
+    (
+        topic.to_owned(),
+        Box::new(move |driver: &TopologyTestDriver| {
+            let mut o = driver.create_output_topic(&t, key.clone(), value.clone());
+            o.read_records_to_list()
+                .expect("read output")
+                .into_iter()
+                .map(|r| format!("{}|{}|{}", r.key.show(), r.value.show(), r.timestamp))
+                .collect()
+        }),
+    )
+}
+
+/// An output topic of nullable strings.
+pub(crate) fn out_str(topic: &str) -> (String, Reader) {
+    out(topic, Serdes::string(), Serdes::nullable_string())
+}
+
+/// describe() reduced to its shape: per sub-topology, each node with its kind, topics or
+/// stores, and sorted successors and predecessors. Java prints sibling lists in hash order,
+/// which is not part of the topology; extractor class names differ by language.
+pub(crate) fn shape(describe: &str) -> Vec<String> {
+    let mut subs: Vec<(String, Vec<String>)> = Vec::new();
+    let mut node: Option<String> = None;
+    let flush = |node: &mut Option<String>, subs: &mut Vec<(String, Vec<String>)>| {
+        if let Some(n) = node.take() {
+            subs.last_mut()
+                .expect("node inside a sub-topology")
+                .1
+                .push(n);
+        }
+    };
+    for raw in describe.lines() {
+        let line = raw.trim();
+        if line.is_empty() || line == "Topologies:" {
+            continue;
+        }
+        if line.starts_with("Sub-topology:") {
+            flush(&mut node, &mut subs);
+            subs.push((line.to_owned(), Vec::new()));
+        } else if let Some(list) = line.strip_prefix("--> ") {
+            let mut v: Vec<&str> = list.split(", ").collect();
+            v.sort_unstable();
+            node.as_mut()
+                .expect("node")
+                .push_str(&format!(" --> {}", v.join(",")));
+        } else if let Some(list) = line.strip_prefix("<-- ") {
+            let mut v: Vec<&str> = list.split(", ").collect();
+            v.sort_unstable();
+            node.as_mut()
+                .expect("node")
+                .push_str(&format!(" <-- {}", v.join(",")));
+        } else {
+            flush(&mut node, &mut subs);
+            let mut l = line.to_owned();
+            if let Some(i) = l.find("(extractor class:") {
+                l.truncate(i);
+                l.push_str("(extractor)");
+            }
+            if let (Some(a), Some(b)) = (l.find("(stores: ["), l.rfind("])")) {
+                let mut stores: Vec<&str> = l[a + 10..b].split(", ").collect();
+                stores.sort_unstable();
+                l = format!("{}(stores: [{}])", &l[..a], stores.join(", "));
+            }
+            node = Some(l);
+        }
+    }
+    flush(&mut node, &mut subs);
+    subs.into_iter()
+        .flat_map(|(h, mut nodes)| {
+            nodes.sort();
+            std::iter::once(h).chain(nodes)
+        })
+        .collect()
+}
+
+/// Runs `topology` over the scenario's inputs and asserts describe() shape and every output
+/// topic equal Java's.
+pub(crate) fn check(scenario: &str, topology: Topology, outputs: Vec<(String, Reader)>) {
+    let expected = java()
+        .get(scenario)
+        .unwrap_or_else(|| panic!("Java printed no scenario {scenario}"))
+        .clone();
+    let ours = topology.describe().to_string();
+    assert_eq!(
+        shape(&ours),
+        shape(&expected.describe),
+        "describe() shape differs for {scenario}\n--- ours ---\n{ours}\n--- java ---\n{}",
+        expected.describe
+    );
+    let driver = TopologyTestDriver::with_wall_clock(topology, StreamsConfig::new("dsl-test"), 0)
+        .expect("driver starts");
+    let mut topics = HashMap::new();
+    for i in inputs(scenario) {
+        let topic = topics.entry(i.topic.clone()).or_insert_with(|| {
+            driver.create_input_topic(
+                &i.topic,
+                Serdes::nullable_string(),
+                Serdes::nullable_string(),
+            )
+        });
+        topic
+            .pipe_input_at(i.key, i.value, i.timestamp)
+            .unwrap_or_else(|e| panic!("{scenario}: piping into {}: {e}", i.topic));
+    }
+    let mut seen = Vec::new();
+    for (topic, read) in &outputs {
+        let got = read(&driver);
+        let want = expected
+            .outputs
+            .get(topic)
+            .unwrap_or_else(|| panic!("Java read no topic {topic} in {scenario}"));
+        assert_eq!(
+            &got, want,
+            "{scenario}: output topic {topic} differs from Java"
+        );
+        seen.push(topic.clone());
+    }
+    let mut java_topics: Vec<&String> = expected.outputs.keys().collect();
+    java_topics.sort();
+    seen.sort();
+    assert_eq!(
+        java_topics.into_iter().cloned().collect::<Vec<_>>(),
+        seen,
+        "{scenario}: compared topics differ from Java's"
+    );
+}
