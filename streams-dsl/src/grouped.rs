@@ -165,6 +165,10 @@ impl<K: Data, V: Data> KGroupedStream<K, V> {
         )
     }
 
+    pub(crate) fn grouped_builder(&self) -> &crate::StreamsBuilder {
+        &self.stream.b
+    }
+
     fn aggregate_impl<VA: Data>(
         &self,
         store_prefix: &str,
@@ -212,11 +216,22 @@ impl<K: Data, V: Data> KGroupedStream<K, V> {
 
     /// Counts records per key.
     pub fn count(&self) -> KTable<K, i64> {
-        self.count_with(Materialized::new())
+        self.count_impl(Materialized::new())
     }
 
     /// [`Self::count`] stored as `materialized` says.
     pub fn count_with(&self, materialized: Materialized<K, i64>) -> KTable<K, i64> {
+        if materialized.name.is_none() {
+            // Java's count(Materialized) draws a store name it then discards: an unnamed
+            // count_with shifts later generated names by one compared with count().
+            let _ = self
+                .grouped_builder()
+                .new_name("KSTREAM-AGGREGATE-STATE-STORE-");
+        }
+        self.count_impl(materialized)
+    }
+
+    fn count_impl(&self, materialized: Materialized<K, i64>) -> KTable<K, i64> {
         self.aggregate_impl(
             "KSTREAM-AGGREGATE-STATE-STORE-",
             "KSTREAM-AGGREGATE-",

@@ -109,6 +109,8 @@ pub struct KTable<K, V> {
     /// The store holding exactly this table's values, if any.
     pub(crate) store: Option<String>,
     pending_name: Option<String>,
+    /// The grace period of the windows of a windowed table (what suppression waits for).
+    pub(crate) grace: i64,
 }
 
 impl<K, V> Clone for KTable<K, V> {
@@ -123,6 +125,7 @@ impl<K, V> Clone for KTable<K, V> {
             getter: self.getter.clone(),
             store: self.store.clone(),
             pending_name: self.pending_name.clone(),
+            grace: self.grace,
         }
     }
 }
@@ -298,6 +301,7 @@ pub(crate) fn table_source<K: Data, V: Data>(
         })),
         store: materialized.name.is_some().then_some(store),
         pending_name: None,
+        grace: 0,
     }
 }
 
@@ -323,7 +327,14 @@ impl<K: Data, V: Data> KTable<K, V> {
             getter: Some(Rc::new(move || store_getter::<K, V>(&s))),
             store: Some(store),
             pending_name: None,
+            grace: 0,
         }
+    }
+
+    /// Records the grace period of the windows this table's keys come from.
+    pub(crate) fn with_grace(mut self, grace: i64) -> Self {
+        self.grace = grace;
+        self
     }
 
     /// Shares the processor's old-values flag with the table handle.
@@ -374,7 +385,6 @@ impl<K: Data, V: Data> KTable<K, V> {
     }
 
     /// A table over `node` whose values cannot be looked up by key (windowed results).
-    #[allow(dead_code)] // Used by the windowed aggregations, which land next.
     pub(crate) fn unreadable(
         b: &StreamsBuilder,
         node: String,
@@ -394,6 +404,7 @@ impl<K: Data, V: Data> KTable<K, V> {
             getter: None,
             store,
             pending_name: None,
+            grace: 0,
         }
     }
 
@@ -477,6 +488,7 @@ impl<K: Data, V: Data> KTable<K, V> {
                 }),
             store: None,
             pending_name: None,
+            grace: self.grace,
         }
     }
 
@@ -538,6 +550,7 @@ impl<K: Data, V: Data> KTable<K, V> {
                 }),
             store: None,
             pending_name: None,
+            grace: self.grace,
         }
     }
 
@@ -766,6 +779,7 @@ impl<K: Data, V: Data> KStream<K, V> {
             })),
             store: materialized.name.is_some().then_some(store),
             pending_name: None,
+            grace: 0,
         }
     }
 }

@@ -58,6 +58,7 @@ mod ktable;
 mod options;
 mod processors;
 pub mod serdes;
+pub mod windowed;
 
 pub use builder::{DslError, StreamsBuilder};
 pub use grouped::KGroupedStream;
@@ -65,3 +66,6 @@ pub use kstream::{Branched, BranchedKStream, KStream};
 pub use ktable::{GlobalKTable, KTable};
 pub use options::{Consumed, Grouped, Materialized, Partitioner, Produced, Repartitioned};
 pub use serdes::Data;
+pub use windowed::{
+    SessionWindowedKStream, SessionWindows, Suppressed, TimeWindowedKStream, TimeWindows,
+};

@@ -6,11 +6,17 @@
 mod support;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use streams_core::StreamsError;
 use streams_core::processor::{Processor, ProcessorContext, Record};
 use streams_core::serde::{IntegerSerde, LongSerde, Nullable, Serdes};
-use streams_dsl::{Branched, Grouped, Materialized, Produced, Repartitioned, StreamsBuilder};
+use streams_core::state::Windowed;
+use streams_dsl::serdes::{SessionWindowedSerde, TimeWindowedSerde};
+use streams_dsl::{
+    Branched, Grouped, Materialized, Produced, Repartitioned, SessionWindows, StreamsBuilder,
+    Suppressed, TimeWindows,
+};
 use support::{check, out, out_str};
 
 fn nullable_long() -> streams_core::serde::SharedSerde<Option<i64>> {
@@ -222,5 +228,107 @@ fn table_ops() {
         "table_ops",
         b.build().unwrap(),
         vec![out_str("out"), out_str("out2")],
+    );
+}
+
+fn windowed_key(size: i64) -> streams_core::serde::SharedSerde<Windowed<String>> {
+    Arc::new(TimeWindowedSerde::new(Serdes::string(), size))
+}
+
+#[test]
+fn tumbling_count() {
+    let b = StreamsBuilder::new();
+    b.stream::<String, String>("in")
+        .group_by_key()
+        .windowed_by(TimeWindows::of_size_and_grace(
+            Duration::from_millis(10),
+            Duration::from_millis(5),
+        ))
+        .count()
+        .to_stream()
+        .to("out");
+    check(
+        "tumbling_count",
+        b.build().unwrap(),
+        vec![out("out", windowed_key(10), nullable_long())],
+    );
+}
+
+#[test]
+fn hopping_aggregate() {
+    let b = StreamsBuilder::new();
+    b.stream::<String, String>("in")
+        .group_by_key()
+        .windowed_by(
+            TimeWindows::of_size_with_no_grace(Duration::from_millis(10))
+                .advance_by(Duration::from_millis(5)),
+        )
+        .aggregate_with(
+            String::new,
+            |_, v, agg| agg + v,
+            Materialized::as_("hop-store"),
+        )
+        .to_stream()
+        .to("out");
+    check(
+        "hopping_aggregate",
+        b.build().unwrap(),
+        vec![out("out", windowed_key(10), Serdes::nullable_string())],
+    );
+}
+
+#[test]
+fn session_count() {
+    let b = StreamsBuilder::new();
+    b.stream::<String, String>("in")
+        .group_by_key()
+        .windowed_by_session(SessionWindows::of_inactivity_gap_with_no_grace(
+            Duration::from_millis(10),
+        ))
+        .count()
+        .to_stream()
+        .to("out");
+    check(
+        "session_count",
+        b.build().unwrap(),
+        vec![out(
+            "out",
+            Arc::new(SessionWindowedSerde::new(Serdes::string())),
+            nullable_long(),
+        )],
+    );
+}
+
+#[test]
+fn suppress_final() {
+    let b = StreamsBuilder::new();
+    b.stream::<String, String>("in")
+        .group_by_key()
+        .windowed_by(TimeWindows::of_size_with_no_grace(Duration::from_millis(
+            10,
+        )))
+        .count_with(Materialized::with(Serdes::string(), Serdes::long()))
+        .suppress(Suppressed::until_window_closes())
+        .to_stream()
+        .to("out");
+    check(
+        "suppress_final",
+        b.build().unwrap(),
+        vec![out("out", windowed_key(10), nullable_long())],
+    );
+}
+
+#[test]
+fn count_materialized_with() {
+    let b = StreamsBuilder::new();
+    b.stream::<String, String>("in")
+        .group_by_key()
+        .count_with(Materialized::with(Serdes::string(), Serdes::long()))
+        .to_stream()
+        .to("out");
+    check(
+        "count_materialized_with",
+        b.build().unwrap(),
+        vec![out("out", Serdes::string(), nullable_long())],
     );
 }

@@ -164,6 +164,14 @@ public class DslExpectations {
                 .to("out");
         }).out("out"));
 
+        SCENARIOS.put("count_materialized_with", new Scenario(b -> {
+            b.<String, String>stream("in")
+                .groupByKey()
+                .count(Materialized.with(S, L))
+                .toStream()
+                .to("out", Produced.with(S, L));
+        }).out("out", S.deserializer(), L.deserializer()));
+
         SCENARIOS.put("aggregate_named", new Scenario(b -> {
             b.<String, String>stream("in")
                 .groupBy((k, v) -> v, Grouped.as("byval"))

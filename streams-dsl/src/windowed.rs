@@ -1,0 +1,733 @@
+//! Windowed aggregations: tumbling and hopping [`TimeWindows`], [`SlidingWindows`] and
+//! [`SessionWindows`], each with a grace period after which late records are dropped, and
+//! [`Suppressed`] final results.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use bytes::Bytes;
+use streams_core::StreamsError;
+use streams_core::processor::{Change, Headers, Processor, ProcessorContext, Record};
+use streams_core::serde::{SharedSerde, ValueAndTimestamp};
+use streams_core::state::{
+    KeyValueStore, SessionStore, Stores, TimestampedWindowStore, Window, Windowed,
+};
+
+use crate::builder::DslError;
+use crate::grouped::{AggFn, KGroupedStream};
+use crate::ktable::KTable;
+use crate::options::Materialized;
+use crate::serdes::{Data, SessionWindowedSerde, TimeWindowedSerde, pick};
+
+fn ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Fixed-size windows, tumbling (advance = size) or hopping (advance < size), aligned to the
+/// epoch (Java's `TimeWindows`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeWindows {
+    size: i64,
+    advance: i64,
+    grace: i64,
+}
+
+impl TimeWindows {
+    /// Tumbling windows of `size` accepting records up to `grace` after a window ends.
+    pub fn of_size_and_grace(size: Duration, grace: Duration) -> Self {
+        let size = ms(size).max(1);
+        TimeWindows {
+            size,
+            advance: size,
+            grace: ms(grace),
+        }
+    }
+
+    /// Tumbling windows of `size` that close as soon as stream time passes their end.
+    pub fn of_size_with_no_grace(size: Duration) -> Self {
+        Self::of_size_and_grace(size, Duration::ZERO)
+    }
+
+    /// Hopping windows starting every `advance` (clamped to `1..=size`).
+    pub fn advance_by(mut self, advance: Duration) -> Self {
+        self.advance = ms(advance).clamp(1, self.size);
+        self
+    }
+
+    /// The window size in milliseconds.
+    pub fn size_ms(&self) -> i64 {
+        self.size
+    }
+
+    /// The grace period in milliseconds.
+    pub fn grace_ms(&self) -> i64 {
+        self.grace
+    }
+
+    /// Start times of the windows containing `timestamp`, earliest first.
+    pub fn window_starts(&self, timestamp: i64) -> impl Iterator<Item = i64> + use<> {
+        let first = ((timestamp - self.size + self.advance).max(0) / self.advance) * self.advance;
+        let advance = self.advance;
+        (0..)
+            .map(move |i| first + i * advance)
+            .take_while(move |s| *s <= timestamp)
+    }
+}
+
+/// Sessions: runs of records of a key separated by less than an inactivity gap (Java's
+/// `SessionWindows`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionWindows {
+    gap: i64,
+    grace: i64,
+}
+
+impl SessionWindows {
+    /// Sessions closed after `gap` of inactivity, accepting records up to `grace` late.
+    pub fn of_inactivity_gap_and_grace(gap: Duration, grace: Duration) -> Self {
+        SessionWindows {
+            gap: ms(gap),
+            grace: ms(grace),
+        }
+    }
+
+    /// Sessions with no grace period.
+    pub fn of_inactivity_gap_with_no_grace(gap: Duration) -> Self {
+        Self::of_inactivity_gap_and_grace(gap, Duration::ZERO)
+    }
+}
+
+/// A grouped stream cut into time windows (Java's `TimeWindowedKStream`).
+pub struct TimeWindowedKStream<K, V> {
+    grouped: KGroupedStream<K, V>,
+    windows: TimeWindows,
+}
+
+/// A grouped stream cut into sessions (Java's `SessionWindowedKStream`).
+pub struct SessionWindowedKStream<K, V> {
+    grouped: KGroupedStream<K, V>,
+    windows: SessionWindows,
+}
+
+impl<K: Data, V: Data> KGroupedStream<K, V> {
+    /// Aggregates per key and time window.
+    pub fn windowed_by(&self, windows: TimeWindows) -> TimeWindowedKStream<K, V> {
+        TimeWindowedKStream {
+            grouped: self.clone(),
+            windows,
+        }
+    }
+
+    /// Aggregates per key and session.
+    pub fn windowed_by_session(&self, windows: SessionWindows) -> SessionWindowedKStream<K, V> {
+        SessionWindowedKStream {
+            grouped: self.clone(),
+            windows,
+        }
+    }
+}
+
+fn missing<T>(operation: &str, which: &'static str) -> DslError {
+    DslError::MissingSerde {
+        operation: operation.to_owned(),
+        which,
+        type_name: std::any::type_name::<T>(),
+    }
+}
+
+/// Java's `KStreamWindowAggregate`: folds a record into each window containing it that has not
+/// closed (window end + grace after stream time).
+struct WindowAggregateProc<K, V, VA> {
+    store_name: String,
+    windows: TimeWindows,
+    agg: AggFn<K, V, VA>,
+    send_old: Arc<AtomicBool>,
+    store: Option<TimestampedWindowStore<K, VA>>,
+}
+
+impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
+    for WindowAggregateProc<K, V, VA>
+{
+    fn init(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, Windowed<K>, Change<VA>>,
+    ) -> Result<(), StreamsError> {
+        self.store = Some(ctx.state_store(&self.store_name)?);
+        Ok(())
+    }
+    fn process(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, Windowed<K>, Change<VA>>,
+        r: Record<K, V>,
+    ) -> Result<(), StreamsError> {
+        let Some(store) = &self.store else {
+            return Ok(());
+        };
+        let ts = r.timestamp;
+        let close = ctx
+            .current_stream_time()
+            .max(ts)
+            .saturating_sub(self.windows.grace);
+        for start in self.windows.window_starts(ts) {
+            let end = start.saturating_add(self.windows.size);
+            if end <= close {
+                tracing::debug!(start, end, ts, "dropping record for a closed window");
+                continue;
+            }
+            let old = store.fetch(&r.key, start)?;
+            let (old_value, new_ts) = match old {
+                Some(o) => (Some(o.value), ts.max(o.timestamp)),
+                None => (None, ts),
+            };
+            let new = (self.agg)(&r.key, &r.value, old_value.clone());
+            store.put(
+                &r.key,
+                Some(&ValueAndTimestamp {
+                    value: new.clone(),
+                    timestamp: new_ts,
+                }),
+                start,
+            )?;
+            let old = if self.send_old.load(Ordering::Relaxed) {
+                old_value
+            } else {
+                None
+            };
+            ctx.forward(Record {
+                key: Windowed {
+                    key: r.key.clone(),
+                    window: Window { start, end },
+                },
+                value: Change {
+                    new: Some(new),
+                    old,
+                },
+                timestamp: new_ts,
+                headers: r.headers.clone(),
+            })?;
+        }
+        Ok(())
+    }
+}
+
+impl<K: Data, V: Data> TimeWindowedKStream<K, V> {
+    fn aggregate_impl<VA: Data>(
+        &self,
+        store_prefix: &str,
+        processor_prefix: &str,
+        materialized: Materialized<K, VA>,
+        value_serde: Option<SharedSerde<VA>>,
+        agg: AggFn<K, V, VA>,
+    ) -> KTable<Windowed<K>, VA> {
+        let g = &self.grouped;
+        let b = &g.stream.b;
+        let store = b.name_or(materialized.name.clone(), store_prefix);
+        let processor = b.new_name(processor_prefix);
+        let parent = g.parent_for(&store);
+        let send_old = Arc::new(AtomicBool::new(false));
+        let windows = self.windows;
+        {
+            let (store, agg, send_old) = (store.clone(), agg.clone(), send_old.clone());
+            b.with_topology(|t| {
+                t.add_processor(
+                    &processor,
+                    move || WindowAggregateProc {
+                        store_name: store.clone(),
+                        windows,
+                        agg: agg.clone(),
+                        send_old: send_old.clone(),
+                        store: None,
+                    },
+                    &[&parent],
+                );
+            });
+        }
+        let key = pick(materialized.key.clone(), g.key_serde.clone());
+        let value = pick(materialized.value.clone(), value_serde);
+        let retention = materialized
+            .retention
+            .map(ms)
+            .unwrap_or(0)
+            .max(windows.size + windows.grace);
+        match (&key, &value) {
+            (Some(k), Some(v)) => {
+                let supplier = Stores::window_store(
+                    &store,
+                    materialized.kind,
+                    Duration::from_millis(retention as u64),
+                    Duration::from_millis(windows.size as u64),
+                    false,
+                );
+                let mut builder =
+                    Stores::timestamped_window_store_builder(supplier, k.clone(), v.clone());
+                if !materialized.logging {
+                    builder = builder.with_logging_disabled();
+                }
+                b.with_topology(|t| {
+                    t.add_state_store(builder, &[&processor]);
+                });
+            }
+            (None, _) => b.error(missing::<K>(&processor, "key")),
+            (_, None) => b.error(missing::<VA>(&processor, "value")),
+        }
+        let windowed_key: Option<SharedSerde<Windowed<K>>> = key
+            .map(|k| Arc::new(TimeWindowedSerde::new(k, windows.size)) as SharedSerde<Windowed<K>>);
+        KTable::unreadable(b, processor, Some(store), windowed_key, value)
+            .send_old_flag(send_old)
+            .with_grace(windows.grace)
+    }
+
+    /// Counts records per key and window.
+    pub fn count(&self) -> KTable<Windowed<K>, i64> {
+        self.count_impl(Materialized::new())
+    }
+
+    /// [`Self::count`] stored as `materialized` says.
+    pub fn count_with(&self, materialized: Materialized<K, i64>) -> KTable<Windowed<K>, i64> {
+        if materialized.name.is_none() {
+            // Java's count(Materialized) draws a store name it then discards: an unnamed
+            // count_with shifts later generated names by one compared with count().
+            let _ = self
+                .grouped
+                .grouped_builder()
+                .new_name("KSTREAM-AGGREGATE-STATE-STORE-");
+        }
+        self.count_impl(materialized)
+    }
+
+    fn count_impl(&self, materialized: Materialized<K, i64>) -> KTable<Windowed<K>, i64> {
+        self.aggregate_impl(
+            "KSTREAM-AGGREGATE-STATE-STORE-",
+            "KSTREAM-AGGREGATE-",
+            materialized,
+            None,
+            Arc::new(|_, _, c: Option<i64>| c.unwrap_or(0) + 1),
+        )
+    }
+
+    /// Combines values per key and window with `reducer`.
+    pub fn reduce<F>(&self, reducer: F) -> KTable<Windowed<K>, V>
+    where
+        F: Fn(V, V) -> V + Send + Sync + 'static,
+    {
+        self.reduce_with(reducer, Materialized::new())
+    }
+
+    /// [`Self::reduce`] stored as `materialized` says.
+    pub fn reduce_with<F>(
+        &self,
+        reducer: F,
+        materialized: Materialized<K, V>,
+    ) -> KTable<Windowed<K>, V>
+    where
+        F: Fn(V, V) -> V + Send + Sync + 'static,
+    {
+        self.aggregate_impl(
+            "KSTREAM-REDUCE-STATE-STORE-",
+            "KSTREAM-REDUCE-",
+            materialized,
+            self.grouped.value_serde.clone(),
+            Arc::new(move |_, v: &V, old: Option<V>| match old {
+                None => v.clone(),
+                Some(o) => reducer(o, v.clone()),
+            }),
+        )
+    }
+
+    /// Folds values per key and window into an aggregate starting from `initializer()`.
+    pub fn aggregate<VA: Data, I, F>(
+        &self,
+        initializer: I,
+        aggregator: F,
+    ) -> KTable<Windowed<K>, VA>
+    where
+        I: Fn() -> VA + Send + Sync + 'static,
+        F: Fn(&K, &V, VA) -> VA + Send + Sync + 'static,
+    {
+        self.aggregate_with(initializer, aggregator, Materialized::new())
+    }
+
+    /// [`Self::aggregate`] stored as `materialized` says.
+    pub fn aggregate_with<VA: Data, I, F>(
+        &self,
+        initializer: I,
+        aggregator: F,
+        materialized: Materialized<K, VA>,
+    ) -> KTable<Windowed<K>, VA>
+    where
+        I: Fn() -> VA + Send + Sync + 'static,
+        F: Fn(&K, &V, VA) -> VA + Send + Sync + 'static,
+    {
+        self.aggregate_impl(
+            "KSTREAM-AGGREGATE-STATE-STORE-",
+            "KSTREAM-AGGREGATE-",
+            materialized,
+            None,
+            Arc::new(move |k, v, old: Option<VA>| {
+                aggregator(k, v, old.unwrap_or_else(&initializer))
+            }),
+        )
+    }
+}
+
+type MergeFn<K, VA> = Arc<dyn Fn(&K, VA, VA) -> VA + Send + Sync>;
+type FoldFn<K, V, VA> = Arc<dyn Fn(&K, &V, VA) -> VA + Send + Sync>;
+
+/// Java's `KStreamSessionWindowAggregate`: merges a record with the sessions of its key within
+/// the gap, deleting the merged ones (forwarded as deletes at their end time) and writing the
+/// merged session (forwarded at its end time).
+struct SessionAggregateProc<K, V, VA> {
+    store_name: String,
+    windows: SessionWindows,
+    init: Arc<dyn Fn() -> VA + Send + Sync>,
+    agg: FoldFn<K, V, VA>,
+    merge: MergeFn<K, VA>,
+    send_old: Arc<AtomicBool>,
+    store: Option<SessionStore<K, VA>>,
+}
+
+impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
+    for SessionAggregateProc<K, V, VA>
+{
+    fn init(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, Windowed<K>, Change<VA>>,
+    ) -> Result<(), StreamsError> {
+        self.store = Some(ctx.state_store(&self.store_name)?);
+        Ok(())
+    }
+    fn process(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, Windowed<K>, Change<VA>>,
+        r: Record<K, V>,
+    ) -> Result<(), StreamsError> {
+        let Some(store) = &self.store else {
+            return Ok(());
+        };
+        let ts = r.timestamp;
+        let close = ctx
+            .current_stream_time()
+            .max(ts)
+            .saturating_sub(self.windows.grace);
+        let found = store.find_sessions(
+            &r.key,
+            ts.saturating_sub(self.windows.gap),
+            ts.saturating_add(self.windows.gap),
+        )?;
+        let mut window = Window { start: ts, end: ts };
+        let mut agg = (self.init)();
+        for (session, value) in &found {
+            agg = (self.merge)(&r.key, agg, value.clone());
+            window.start = window.start.min(session.window.start);
+            window.end = window.end.max(session.window.end);
+        }
+        if window.end < close {
+            tracing::debug!(ts, "dropping record for a closed session");
+            return Ok(());
+        }
+        let send_old = self.send_old.load(Ordering::Relaxed);
+        if window != (Window { start: ts, end: ts }) {
+            for (session, value) in found {
+                store.remove(&session)?;
+                let end = session.window.end;
+                ctx.forward(Record {
+                    key: session,
+                    value: Change {
+                        new: None,
+                        old: send_old.then_some(value),
+                    },
+                    timestamp: end,
+                    headers: r.headers.clone(),
+                })?;
+            }
+        }
+        let agg = (self.agg)(&r.key, &r.value, agg);
+        let session = Windowed { key: r.key, window };
+        store.put(&session, &agg)?;
+        ctx.forward(Record {
+            key: session,
+            value: Change {
+                new: Some(agg),
+                old: None,
+            },
+            timestamp: window.end,
+            headers: r.headers,
+        })
+    }
+}
+
+impl<K: Data, V: Data> SessionWindowedKStream<K, V> {
+    /// Counts records per key and session.
+    pub fn count(&self) -> KTable<Windowed<K>, i64> {
+        self.aggregate_with(
+            || 0i64,
+            |_, _, c| c + 1,
+            |_, a, b| a + b,
+            Materialized::new(),
+        )
+    }
+
+    /// Folds values per session; `merger` combines two sessions' aggregates when a record
+    /// bridges them.
+    pub fn aggregate_with<VA: Data, I, F, M>(
+        &self,
+        initializer: I,
+        aggregator: F,
+        merger: M,
+        materialized: Materialized<K, VA>,
+    ) -> KTable<Windowed<K>, VA>
+    where
+        I: Fn() -> VA + Send + Sync + 'static,
+        F: Fn(&K, &V, VA) -> VA + Send + Sync + 'static,
+        M: Fn(&K, VA, VA) -> VA + Send + Sync + 'static,
+    {
+        let g = &self.grouped;
+        let b = &g.stream.b;
+        let store = b.name_or(materialized.name.clone(), "KSTREAM-AGGREGATE-STATE-STORE-");
+        let processor = b.new_name("KSTREAM-AGGREGATE-");
+        let parent = g.parent_for(&store);
+        let send_old = Arc::new(AtomicBool::new(false));
+        let windows = self.windows;
+        let init: Arc<dyn Fn() -> VA + Send + Sync> = Arc::new(initializer);
+        let agg: FoldFn<K, V, VA> = Arc::new(aggregator);
+        let merge: MergeFn<K, VA> = Arc::new(merger);
+        {
+            let (store, send_old) = (store.clone(), send_old.clone());
+            b.with_topology(|t| {
+                t.add_processor(
+                    &processor,
+                    move || SessionAggregateProc {
+                        store_name: store.clone(),
+                        windows,
+                        init: init.clone(),
+                        agg: agg.clone(),
+                        merge: merge.clone(),
+                        send_old: send_old.clone(),
+                        store: None,
+                    },
+                    &[&parent],
+                );
+            });
+        }
+        let key = pick(materialized.key.clone(), g.key_serde.clone());
+        let value = pick(materialized.value.clone(), None);
+        let retention = materialized
+            .retention
+            .map(ms)
+            .unwrap_or(0)
+            .max(windows.gap + windows.grace);
+        match (&key, &value) {
+            (Some(k), Some(v)) => {
+                let supplier = Stores::session_store(
+                    &store,
+                    materialized.kind,
+                    Duration::from_millis(retention as u64),
+                );
+                let mut builder = Stores::session_store_builder(supplier, k.clone(), v.clone());
+                if !materialized.logging {
+                    builder = builder.with_logging_disabled();
+                }
+                b.with_topology(|t| {
+                    t.add_state_store(builder, &[&processor]);
+                });
+            }
+            (None, _) => b.error(missing::<K>(&processor, "key")),
+            (_, None) => b.error(missing::<VA>(&processor, "value")),
+        }
+        let windowed_key: Option<SharedSerde<Windowed<K>>> =
+            key.map(|k| Arc::new(SessionWindowedSerde::new(k)) as SharedSerde<Windowed<K>>);
+        KTable::unreadable(b, processor, Some(store), windowed_key, value)
+            .send_old_flag(send_old)
+            .with_grace(windows.grace)
+    }
+}
+
+/// When a suppression emits (Java's `Suppressed`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suppressed {
+    /// Only each window's final result, once stream time passes its end plus grace.
+    UntilWindowCloses,
+}
+
+impl Suppressed {
+    /// Java's `Suppressed.untilWindowCloses(unbounded())`.
+    pub fn until_window_closes() -> Self {
+        Suppressed::UntilWindowCloses
+    }
+}
+
+const NO_HEADERS: Headers = Headers::new();
+
+/// Buffers each window's latest result in a store keyed by window end then key bytes, and
+/// emits entries whose window has closed, in that order (Java's `KTableSuppressProcessor` with
+/// an unbounded buffer).
+struct SuppressProc<K, V> {
+    store_name: String,
+    grace: i64,
+    key: SharedSerde<Windowed<K>>,
+    value: SharedSerde<V>,
+    store: Option<KeyValueStore<Bytes, Bytes>>,
+    observed: i64,
+}
+
+impl<K: Data, V: Data> SuppressProc<K, V> {
+    fn encode(&self, r: &Record<Windowed<K>, Change<V>>) -> Result<(Bytes, Bytes), StreamsError> {
+        let ser = |e| StreamsError::Serialization {
+            topic: self.store_name.clone(),
+            source: e,
+        };
+        let k = self
+            .key
+            .serialize(&self.store_name, &NO_HEADERS, &r.key)
+            .map_err(ser)?
+            .unwrap_or_default();
+        let mut key = Vec::with_capacity(8 + k.len());
+        key.extend_from_slice(&r.key.window.end.to_be_bytes());
+        key.extend_from_slice(&k);
+        let mut value = Vec::new();
+        value.extend_from_slice(&r.timestamp.to_be_bytes());
+        if let Some(v) = &r.value.new {
+            value.push(1);
+            let b = self
+                .value
+                .serialize(&self.store_name, &NO_HEADERS, v)
+                .map_err(ser)?
+                .unwrap_or_default();
+            value.extend_from_slice(&b);
+        } else {
+            value.push(0);
+        }
+        Ok((Bytes::from(key), Bytes::from(value)))
+    }
+
+    fn decode(
+        &self,
+        key: &Bytes,
+        value: &Bytes,
+    ) -> Result<Record<Windowed<K>, Change<V>>, StreamsError> {
+        let de = |e| StreamsError::Serialization {
+            topic: self.store_name.clone(),
+            source: e,
+        };
+        let bad = || {
+            de(streams_core::serde::SerdeError::InvalidLength {
+                type_name: "suppression buffer entry",
+                expected: 9,
+                actual: value.len(),
+            })
+        };
+        if key.len() < 8 || value.len() < 9 {
+            return Err(bad());
+        }
+        let k = self
+            .key
+            .deserialize(&self.store_name, &NO_HEADERS, Some(&key.slice(8..)))
+            .map_err(de)?;
+        let mut ts = [0u8; 8];
+        ts.copy_from_slice(&value[..8]);
+        let new = if value[8] == 1 {
+            Some(
+                self.value
+                    .deserialize(&self.store_name, &NO_HEADERS, Some(&value.slice(9..)))
+                    .map_err(de)?,
+            )
+        } else {
+            None
+        };
+        Ok(Record::new(
+            k,
+            Change { new, old: None },
+            i64::from_be_bytes(ts),
+        ))
+    }
+}
+
+impl<K: Data, V: Data> Processor<Windowed<K>, Change<V>, Windowed<K>, Change<V>>
+    for SuppressProc<K, V>
+{
+    fn init(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, Windowed<K>, Change<V>>,
+    ) -> Result<(), StreamsError> {
+        self.store = Some(ctx.state_store(&self.store_name)?);
+        Ok(())
+    }
+    fn process(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, Windowed<K>, Change<V>>,
+        r: Record<Windowed<K>, Change<V>>,
+    ) -> Result<(), StreamsError> {
+        let Some(store) = self.store.clone() else {
+            return Ok(());
+        };
+        self.observed = self.observed.max(r.timestamp);
+        let (k, v) = self.encode(&r)?;
+        store.put(&k, &v)?;
+        let expiry = self.observed.saturating_sub(self.grace);
+        for (k, v) in store.all()? {
+            if k.len() < 8 {
+                continue;
+            }
+            let mut end = [0u8; 8];
+            end.copy_from_slice(&k[..8]);
+            if i64::from_be_bytes(end) > expiry {
+                break;
+            }
+            store.delete(&k)?;
+            let record = self.decode(&k, &v)?;
+            ctx.forward(record)?;
+        }
+        Ok(())
+    }
+}
+
+impl<K: Data, V: Data> KTable<Windowed<K>, V> {
+    /// Holds back updates per [`Suppressed`]: with [`Suppressed::UntilWindowCloses`], each
+    /// window's final result is emitted once, when stream time passes the window end plus grace.
+    pub fn suppress(&self, _mode: Suppressed) -> KTable<Windowed<K>, V> {
+        let b = &self.b;
+        let name = self.op_name("KTABLE-SUPPRESS-");
+        let store = b.new_name("KTABLE-SUPPRESS-STATE-STORE-");
+        let grace = self.grace;
+        match (self.key_serde.clone(), self.value_serde.clone()) {
+            (Some(key), Some(value)) => {
+                let store_name = store.clone();
+                b.with_topology(|t| {
+                    t.add_processor(
+                        &name,
+                        move || SuppressProc {
+                            store_name: store_name.clone(),
+                            grace,
+                            key: key.clone(),
+                            value: value.clone(),
+                            store: None,
+                            observed: -1,
+                        },
+                        &[&self.node],
+                    );
+                    // The buffer is rebuilt from its changelog, as Java's in-memory buffer is.
+                    let supplier = Stores::in_memory_key_value_store(&store);
+                    t.add_state_store(
+                        Stores::key_value_store_builder(
+                            supplier,
+                            streams_core::serde::Serdes::bytes(),
+                            streams_core::serde::Serdes::bytes(),
+                        ),
+                        &[&name],
+                    );
+                });
+            }
+            (None, _) => b.error(missing::<Windowed<K>>(&name, "key")),
+            (_, None) => b.error(missing::<V>(&name, "value")),
+        }
+        KTable::unreadable(
+            b,
+            name,
+            None,
+            self.key_serde.clone(),
+            self.value_serde.clone(),
+        )
+        .with_grace(grace)
+    }
+}
