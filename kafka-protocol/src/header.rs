@@ -27,6 +27,20 @@ pub fn response_header_version(api_key: i16, flexible: bool) -> i16 {
     }
 }
 
+/// The (request, response) header versions for `version` of the API `api_key`, from this
+/// crate's API table; `None` if the API or version is not implemented here.
+pub fn header_versions(api_key: i16, version: i16) -> Option<(i16, i16)> {
+    let api = crate::messages::api_info(api_key)?;
+    if !(api.min_version..=api.max_version).contains(&version) {
+        return None;
+    }
+    let flexible = api.flexible_min.is_some_and(|f| version >= f);
+    Some((
+        request_header_version(flexible),
+        response_header_version(api_key, flexible),
+    ))
+}
+
 /// The header in front of every request.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RequestHeader {
@@ -169,6 +183,12 @@ mod tests {
         assert_eq!(response_header_version(1, true), 1);
         assert_eq!(response_header_version(1, false), 0);
         assert_eq!(response_header_version(API_VERSIONS_KEY, true), 0);
+        // Fetch turned flexible at v12; ApiVersions at v3 but its response header stays v0.
+        assert_eq!(header_versions(1, 11), Some((1, 0)));
+        assert_eq!(header_versions(1, 12), Some((2, 1)));
+        assert_eq!(header_versions(18, 3), Some((2, 0)));
+        assert_eq!(header_versions(1, 99), None);
+        assert_eq!(header_versions(-7, 0), None);
     }
 
     #[test]

@@ -8,7 +8,10 @@
 //! and malformed input is reported as a typed error.
 //!
 //! Layout: [`primitives`] holds the wire types (integers, varints, strings, tagged fields) that
-//! everything else is built from; [`error`] holds [`DecodeError`] and [`EncodeError`].
+//! everything else is built from; [`error`] holds [`DecodeError`] and [`EncodeError`];
+//! [`header`] the request and response headers; [`messages`] one module per request and
+//! response, declared in the [`schema`] language and implementing [`Message`] / [`Request`];
+//! [`error_code`] Kafka's error table; `record` the record batches inside Produce and Fetch.
 
 #[macro_use]
 pub mod schema;
