@@ -373,7 +373,6 @@ impl<K: Data, V: Data> KTable<K, V> {
     }
 
     /// How to read this table's current values, materializing a source table if needed.
-    #[allow(dead_code)] // Used by the joins, which land next.
     pub(crate) fn value_getter(&self, operation: &str) -> Result<GetterSupplier<K, V>, DslError> {
         match &self.getter {
             Some(g) => Ok(g()),
@@ -381,6 +380,29 @@ impl<K: Data, V: Data> KTable<K, V> {
                 operation: operation.to_owned(),
                 table: self.node.clone(),
             }),
+        }
+    }
+
+    /// A table over `node` read through `getter` (join results).
+    pub(crate) fn with_getter(
+        b: &StreamsBuilder,
+        node: String,
+        key_serde: Option<SharedSerde<K>>,
+        getter: Rc<dyn Fn() -> GetterSupplier<K, V>>,
+    ) -> Self {
+        let send_old = Arc::new(AtomicBool::new(false));
+        let flag = send_old.clone();
+        KTable {
+            b: b.clone(),
+            node,
+            key_serde,
+            value_serde: None,
+            send_old,
+            enable_old: Rc::new(move || flag.store(true, Ordering::Relaxed)),
+            getter: Some(getter),
+            store: None,
+            pending_name: None,
+            grace: 0,
         }
     }
 

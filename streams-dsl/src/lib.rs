@@ -53,6 +53,7 @@
 
 mod builder;
 mod grouped;
+mod join;
 mod kstream;
 mod ktable;
 mod options;
@@ -62,6 +63,7 @@ pub mod windowed;
 
 pub use builder::{DslError, StreamsBuilder};
 pub use grouped::KGroupedStream;
+pub use join::JoinWindows;
 pub use kstream::{Branched, BranchedKStream, KStream};
 pub use ktable::{GlobalKTable, KTable};
 pub use options::{Consumed, Grouped, Materialized, Partitioner, Produced, Repartitioned};

@@ -14,8 +14,8 @@ use streams_core::serde::{IntegerSerde, LongSerde, Nullable, Serdes};
 use streams_core::state::Windowed;
 use streams_dsl::serdes::{SessionWindowedSerde, TimeWindowedSerde};
 use streams_dsl::{
-    Branched, Grouped, Materialized, Produced, Repartitioned, SessionWindows, StreamsBuilder,
-    Suppressed, TimeWindows,
+    Branched, Grouped, JoinWindows, Materialized, Produced, Repartitioned, SessionWindows,
+    StreamsBuilder, Suppressed, TimeWindows,
 };
 use support::{check, out, out_str};
 
@@ -331,4 +331,89 @@ fn count_materialized_with() {
         b.build().unwrap(),
         vec![out("out", Serdes::string(), nullable_long())],
     );
+}
+
+#[test]
+fn stream_table_join() {
+    let b = StreamsBuilder::new();
+    let s = b.stream::<String, String>("clicks");
+    let t = b.table::<String, String>("regions");
+    s.join_table(&t, |v, r| format!("{v}@{r}")).to("out-inner");
+    s.left_join_table(&t, |v, r| {
+        format!("{v}@{}", r.map_or("null", String::as_str))
+    })
+    .to("out-left");
+    check(
+        "stream_table_join",
+        b.build().unwrap(),
+        vec![out_str("out-inner"), out_str("out-left")],
+    );
+}
+
+fn or_null(v: Option<&String>) -> &str {
+    v.map_or("null", String::as_str)
+}
+
+#[test]
+fn table_table_join() {
+    let b = StreamsBuilder::new();
+    let l = b.table::<String, String>("left");
+    let r = b.table::<String, String>("right");
+    l.join(&r, |a, c| format!("{a}/{c}")).to_stream().to_with(
+        "out-inner",
+        Produced::with(Serdes::string(), Serdes::nullable_string()),
+    );
+    l.left_join(&r, |a, c| format!("{a}/{}", or_null(c)))
+        .to_stream()
+        .to_with(
+            "out-left",
+            Produced::with(Serdes::string(), Serdes::nullable_string()),
+        );
+    l.outer_join(&r, |a, c| format!("{}/{}", or_null(a), or_null(c)))
+        .to_stream()
+        .to_with(
+            "out-outer",
+            Produced::with(Serdes::string(), Serdes::nullable_string()),
+        );
+    check(
+        "table_table_join",
+        b.build().unwrap(),
+        vec![
+            out_str("out-inner"),
+            out_str("out-left"),
+            out_str("out-outer"),
+        ],
+    );
+}
+
+#[test]
+fn stream_stream_join() {
+    let b = StreamsBuilder::new();
+    let l = b.stream::<String, String>("left");
+    let r = b.stream::<String, String>("right");
+    l.join(
+        &r,
+        |a, c| format!("{a}/{c}"),
+        JoinWindows::of_time_difference_with_no_grace(Duration::from_millis(10)),
+    )
+    .to("out-inner");
+    check(
+        "stream_stream_join",
+        b.build().unwrap(),
+        vec![out_str("out-inner")],
+    );
+}
+
+#[test]
+fn global_join() {
+    let b = StreamsBuilder::new();
+    let g = b.global_table::<String, String>("users");
+    b.stream::<String, String>("orders")
+        .join_global(
+            &g,
+            |_, v| v.split(':').next().unwrap_or_default().to_owned(),
+            |v, u| format!("{v}@{u}"),
+        )
+        .to("out");
+    check("global_join", b.build().unwrap(), vec![out_str("out")]);
 }

@@ -1,0 +1,698 @@
+//! Joins: stream-table, stream-global-table, table-table (inner, left, outer) and windowed
+//! stream-stream inner joins, with Java's node names and result timestamps.
+
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use streams_core::StreamsError;
+use streams_core::processor::{Change, Processor, ProcessorContext, Record};
+use streams_core::state::{Stores, TimestampedKeyValueStore, WindowStore};
+
+use crate::builder::DslError;
+use crate::kstream::KStream;
+use crate::ktable::{GetterFn, GetterSupplier, GlobalKTable, KTable, StoreLookup};
+use crate::serdes::{Data, pick};
+
+type StreamJoiner<V, VT, VR> = Arc<dyn Fn(&V, Option<&VT>) -> Option<VR> + Send + Sync>;
+type KeyMapper<K, V, GK> = Arc<dyn Fn(&K, &V) -> GK + Send + Sync>;
+type ValueJoiner<V1, V2, VR> = Arc<dyn Fn(&V1, &V2) -> VR + Send + Sync>;
+
+/// Makes a getter inside a processor's `init`, from the stores connected to it.
+fn make_getter<K, V, KO, VO>(
+    supplier: &GetterSupplier<K, V>,
+    ctx: &ProcessorContext<'_, KO, VO>,
+) -> Result<GetterFn<K, V>, StreamsError> {
+    let lookup: &StoreLookup<'_> = &|name: &str| ctx.state_store_handle(name);
+    (supplier.make)(lookup)
+}
+
+/// Java's `KStreamKTableJoin`: each stream record looks up the table's current value for its
+/// key; the result keeps the stream record's timestamp.
+struct StreamTableJoinProc<K, V, VT, VR> {
+    getter: GetterSupplier<K, VT>,
+    get: Option<GetterFn<K, VT>>,
+    joiner: StreamJoiner<V, VT, VR>,
+}
+
+impl<K: Data, V: Data, VT: Data, VR: Data> Processor<K, V, K, VR>
+    for StreamTableJoinProc<K, V, VT, VR>
+{
+    fn init(&mut self, ctx: &mut ProcessorContext<'_, K, VR>) -> Result<(), StreamsError> {
+        self.get = Some(make_getter(&self.getter, ctx)?);
+        Ok(())
+    }
+    fn process(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, K, VR>,
+        r: Record<K, V>,
+    ) -> Result<(), StreamsError> {
+        let Some(get) = &self.get else {
+            return Ok(());
+        };
+        let table = get(&r.key)?.map(|(v, _)| v);
+        if let Some(out) = (self.joiner)(&r.value, table.as_ref()) {
+            ctx.forward(r.with_value(out))?;
+        }
+        Ok(())
+    }
+}
+
+impl<K: Data, V: Data> KStream<K, V> {
+    fn table_join_impl<VT: Data, VR: Data>(
+        &self,
+        table: &KTable<K, VT>,
+        prefix: &str,
+        joiner: StreamJoiner<V, VT, VR>,
+    ) -> KStream<K, VR> {
+        let name = self.op_name(prefix);
+        let getter = match table.value_getter(&name) {
+            Ok(g) => g,
+            Err(e) => {
+                self.b.error(e);
+                return KStream::new(self.b.clone(), name, None, None, false);
+            }
+        };
+        let stores: Vec<String> = getter.stores.clone();
+        self.b.with_topology(|t| {
+            let g = getter.clone();
+            t.add_processor(
+                &name,
+                move || StreamTableJoinProc {
+                    getter: g.clone(),
+                    get: None,
+                    joiner: joiner.clone(),
+                },
+                &[&self.node],
+            );
+            let refs: Vec<&str> = stores.iter().map(String::as_str).collect();
+            t.connect_processor_and_state_stores(&name, &refs);
+        });
+        KStream::new(
+            self.b.clone(),
+            name,
+            self.key_serde.clone(),
+            None,
+            self.repartition_required,
+        )
+    }
+
+    /// Joins each record with the table's current value for its key; records without one are
+    /// dropped (Java's `KStream.join(KTable)`).
+    pub fn join_table<VT: Data, VR: Data, F>(
+        &self,
+        table: &KTable<K, VT>,
+        joiner: F,
+    ) -> KStream<K, VR>
+    where
+        F: Fn(&V, &VT) -> VR + Send + Sync + 'static,
+    {
+        self.table_join_impl(
+            table,
+            "KSTREAM-JOIN-",
+            Arc::new(move |v, t| t.map(|t| joiner(v, t))),
+        )
+    }
+
+    /// Like [`Self::join_table`], keeping records without a table value (`None` to the joiner).
+    pub fn left_join_table<VT: Data, VR: Data, F>(
+        &self,
+        table: &KTable<K, VT>,
+        joiner: F,
+    ) -> KStream<K, VR>
+    where
+        F: Fn(&V, Option<&VT>) -> VR + Send + Sync + 'static,
+    {
+        self.table_join_impl(
+            table,
+            "KSTREAM-LEFTJOIN-",
+            Arc::new(move |v, t| Some(joiner(v, t))),
+        )
+    }
+
+    fn global_join_impl<GK: Data, GV: Data, VR: Data>(
+        &self,
+        table: &GlobalKTable<GK, GV>,
+        key_mapper: KeyMapper<K, V, GK>,
+        joiner: StreamJoiner<V, GV, VR>,
+    ) -> KStream<K, VR> {
+        // Java names both global joins KSTREAM-LEFTJOIN-.
+        let name = self.op_name("KSTREAM-LEFTJOIN-");
+        let store = table.store.clone();
+        self.b.with_topology(|t| {
+            t.add_processor(
+                &name,
+                move || GlobalJoinProc {
+                    store_name: store.clone(),
+                    store: None,
+                    key_mapper: key_mapper.clone(),
+                    joiner: joiner.clone(),
+                },
+                &[&self.node],
+            );
+        });
+        KStream::new(
+            self.b.clone(),
+            name,
+            self.key_serde.clone(),
+            None,
+            self.repartition_required,
+        )
+    }
+
+    /// Joins each record with the global table's value for the key `key_mapper` computes;
+    /// records without one are dropped.
+    pub fn join_global<GK: Data, GV: Data, VR: Data, M, F>(
+        &self,
+        table: &GlobalKTable<GK, GV>,
+        key_mapper: M,
+        joiner: F,
+    ) -> KStream<K, VR>
+    where
+        M: Fn(&K, &V) -> GK + Send + Sync + 'static,
+        F: Fn(&V, &GV) -> VR + Send + Sync + 'static,
+    {
+        self.global_join_impl(
+            table,
+            Arc::new(key_mapper),
+            Arc::new(move |v, g| g.map(|g| joiner(v, g))),
+        )
+    }
+
+    /// Like [`Self::join_global`], keeping records without a match (`None` to the joiner).
+    pub fn left_join_global<GK: Data, GV: Data, VR: Data, M, F>(
+        &self,
+        table: &GlobalKTable<GK, GV>,
+        key_mapper: M,
+        joiner: F,
+    ) -> KStream<K, VR>
+    where
+        M: Fn(&K, &V) -> GK + Send + Sync + 'static,
+        F: Fn(&V, Option<&GV>) -> VR + Send + Sync + 'static,
+    {
+        self.global_join_impl(
+            table,
+            Arc::new(key_mapper),
+            Arc::new(move |v, g| Some(joiner(v, g))),
+        )
+    }
+}
+
+/// Java's `KStreamGlobalKTableJoin`.
+struct GlobalJoinProc<K, V, GK, GV, VR> {
+    store_name: String,
+    store: Option<TimestampedKeyValueStore<GK, GV>>,
+    key_mapper: KeyMapper<K, V, GK>,
+    joiner: StreamJoiner<V, GV, VR>,
+}
+
+impl<K: Data, V: Data, GK: Data, GV: Data, VR: Data> Processor<K, V, K, VR>
+    for GlobalJoinProc<K, V, GK, GV, VR>
+{
+    fn init(&mut self, ctx: &mut ProcessorContext<'_, K, VR>) -> Result<(), StreamsError> {
+        self.store = Some(ctx.state_store(&self.store_name)?);
+        Ok(())
+    }
+    fn process(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, K, VR>,
+        r: Record<K, V>,
+    ) -> Result<(), StreamsError> {
+        let Some(store) = &self.store else {
+            return Ok(());
+        };
+        let gk = (self.key_mapper)(&r.key, &r.value);
+        let g = store.get(&gk)?.map(|vt| vt.value);
+        if let Some(out) = (self.joiner)(&r.value, g.as_ref()) {
+            ctx.forward(r.with_value(out))?;
+        }
+        Ok(())
+    }
+}
+
+/// Which records a table-table join keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum JoinKind {
+    Inner,
+    Left,
+    Outer,
+}
+
+/// Joins two sides' values; `None` where the join kind has no result for the combination.
+type TableJoiner<V1, V2, VR> = Arc<dyn Fn(Option<&V1>, Option<&V2>) -> Option<VR> + Send + Sync>;
+
+/// One side of a table-table join (Java's `KTableKTable{Inner,Left,Right,Outer}Join`): a change
+/// on this side is joined with the other side's current value.
+struct TableJoinSideProc<K, V1, V2, VR> {
+    other: GetterSupplier<K, V2>,
+    get: Option<GetterFn<K, V2>>,
+    /// Whether a result exists for (this value, other value); decides null-forwarding.
+    kind: SideKind,
+    joiner: TableJoiner<V1, V2, VR>,
+    send_old: Arc<AtomicBool>,
+}
+
+/// What a side needs from the other side to emit: inner needs it present; the left table's side
+/// of a left join never needs it; the right table's side of a left join needs the left value;
+/// outer needs either side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SideKind {
+    NeedOther,
+    Always,
+    /// The right table's side of a left join: needs the left value, and joins even a delete.
+    Right,
+    Outer,
+}
+
+impl<K: Data, V1: Data, V2: Data, VR: Data> Processor<K, Change<V1>, K, Change<VR>>
+    for TableJoinSideProc<K, V1, V2, VR>
+{
+    fn init(&mut self, ctx: &mut ProcessorContext<'_, K, Change<VR>>) -> Result<(), StreamsError> {
+        self.get = Some(make_getter(&self.other, ctx)?);
+        Ok(())
+    }
+    fn process(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, K, Change<VR>>,
+        r: Record<K, Change<V1>>,
+    ) -> Result<(), StreamsError> {
+        let Some(get) = &self.get else {
+            return Ok(());
+        };
+        let other = get(&r.key)?;
+        let send_old = self.send_old.load(Ordering::Relaxed);
+        let (other_value, timestamp) = match other {
+            Some((v, ts)) => (Some(v), r.timestamp.max(ts)),
+            None => (None, r.timestamp),
+        };
+        let j = &self.joiner;
+        let (new, old) = match self.kind {
+            SideKind::NeedOther => {
+                let Some(o) = &other_value else {
+                    return Ok(());
+                };
+                (
+                    r.value.new.as_ref().and_then(|v| j(Some(v), Some(o))),
+                    r.value
+                        .old
+                        .as_ref()
+                        .filter(|_| send_old)
+                        .and_then(|v| j(Some(v), Some(o))),
+                )
+            }
+            SideKind::Always => (
+                r.value
+                    .new
+                    .as_ref()
+                    .and_then(|v| j(Some(v), other_value.as_ref())),
+                r.value
+                    .old
+                    .as_ref()
+                    .filter(|_| send_old)
+                    .and_then(|v| j(Some(v), other_value.as_ref())),
+            ),
+            SideKind::Right => {
+                let Some(o) = &other_value else {
+                    return Ok(());
+                };
+                (
+                    j(r.value.new.as_ref(), Some(o)),
+                    send_old.then(|| j(r.value.old.as_ref(), Some(o))).flatten(),
+                )
+            }
+            SideKind::Outer => {
+                if other_value.is_none() && r.value.new.is_none() && r.value.old.is_none() {
+                    return Ok(());
+                }
+                (
+                    j(r.value.new.as_ref(), other_value.as_ref()),
+                    send_old
+                        .then(|| j(r.value.old.as_ref(), other_value.as_ref()))
+                        .flatten(),
+                )
+            }
+        };
+        ctx.forward(Record {
+            key: r.key,
+            value: Change { new, old },
+            timestamp,
+            headers: r.headers,
+        })
+    }
+}
+
+impl<K: Data, V: Data> KTable<K, V> {
+    fn table_join_impl<V2: Data, VR: Data>(
+        &self,
+        other: &KTable<K, V2>,
+        kind: JoinKind,
+        joiner: TableJoiner<V, V2, VR>,
+    ) -> KTable<K, VR> {
+        let b = &self.b;
+        let merge = self.op_name("KTABLE-MERGE-");
+        let this_name = b.new_name("KTABLE-JOINTHIS-");
+        let other_name = b.new_name("KTABLE-JOINOTHER-");
+        let (this_getter, other_getter) = match (
+            self.value_getter(&this_name),
+            other.value_getter(&other_name),
+        ) {
+            (Ok(a), Ok(c)) => (a, c),
+            (Err(e), _) | (_, Err(e)) => {
+                b.error(e);
+                return KTable::unreadable(b, merge, None, None, None);
+            }
+        };
+        let (this_kind, other_kind) = match kind {
+            JoinKind::Inner => (SideKind::NeedOther, SideKind::NeedOther),
+            JoinKind::Left => (SideKind::Always, SideKind::Right),
+            JoinKind::Outer => (SideKind::Outer, SideKind::Outer),
+        };
+        let send_old = Arc::new(AtomicBool::new(false));
+        let j1 = joiner.clone();
+        let this_joiner: TableJoiner<V, V2, VR> = j1;
+        let j2 = joiner.clone();
+        let other_joiner: TableJoiner<V2, V, VR> = Arc::new(move |o, t| j2(t, o));
+        b.with_topology(|t| {
+            let (g, so) = (other_getter.clone(), send_old.clone());
+            t.add_processor(
+                &this_name,
+                move || TableJoinSideProc {
+                    other: g.clone(),
+                    get: None,
+                    kind: this_kind,
+                    joiner: this_joiner.clone(),
+                    send_old: so.clone(),
+                },
+                &[&self.node],
+            );
+            let refs: Vec<&str> = other_getter.stores.iter().map(String::as_str).collect();
+            t.connect_processor_and_state_stores(&this_name, &refs);
+            let (g, so) = (this_getter.clone(), send_old.clone());
+            t.add_processor(
+                &other_name,
+                move || TableJoinSideProc {
+                    other: g.clone(),
+                    get: None,
+                    kind: other_kind,
+                    joiner: other_joiner.clone(),
+                    send_old: so.clone(),
+                },
+                &[&other.node],
+            );
+            let refs: Vec<&str> = this_getter.stores.iter().map(String::as_str).collect();
+            t.connect_processor_and_state_stores(&other_name, &refs);
+        });
+        crate::processors::add_fn::<K, Change<VR>, K, Change<VR>>(
+            b,
+            &merge,
+            &[&this_name, &other_name],
+            Arc::new(|ctx, r| ctx.forward(r)),
+        );
+        let getter = {
+            let (tg, og, j) = (this_getter, other_getter, joiner);
+            GetterSupplier {
+                stores: tg.stores.iter().chain(&og.stores).cloned().collect(),
+                make: Arc::new(move |lookup| {
+                    let (a, c, j) = ((tg.make)(lookup)?, (og.make)(lookup)?, j.clone());
+                    Ok(Box::new(move |k: &K| {
+                        let (l, r) = (a(k)?, c(k)?);
+                        let ts = l
+                            .as_ref()
+                            .map_or(-1, |x| x.1)
+                            .max(r.as_ref().map_or(-1, |x| x.1));
+                        let keep = match kind {
+                            JoinKind::Inner => l.is_some() && r.is_some(),
+                            JoinKind::Left => l.is_some(),
+                            JoinKind::Outer => l.is_some() || r.is_some(),
+                        };
+                        let out = j(l.as_ref().map(|x| &x.0), r.as_ref().map(|x| &x.0));
+                        Ok(out.filter(|_| keep).map(|v| (v, ts)))
+                    }) as GetterFn<K, VR>)
+                }),
+            }
+        };
+        KTable::with_getter(
+            b,
+            merge,
+            self.key_serde.clone(),
+            Rc::new(move || getter.clone()),
+        )
+        .send_old_flag(send_old)
+    }
+
+    /// Joins two tables on key: a result while both have a value (Java's `KTable.join`).
+    pub fn join<V2: Data, VR: Data, F>(&self, other: &KTable<K, V2>, joiner: F) -> KTable<K, VR>
+    where
+        F: Fn(&V, &V2) -> VR + Send + Sync + 'static,
+    {
+        self.table_join_impl(
+            other,
+            JoinKind::Inner,
+            Arc::new(move |a, c| match (a, c) {
+                (Some(a), Some(c)) => Some(joiner(a, c)),
+                _ => None,
+            }),
+        )
+    }
+
+    /// A result while this table has a value; the other's may be `None`.
+    pub fn left_join<V2: Data, VR: Data, F>(
+        &self,
+        other: &KTable<K, V2>,
+        joiner: F,
+    ) -> KTable<K, VR>
+    where
+        F: Fn(&V, Option<&V2>) -> VR + Send + Sync + 'static,
+    {
+        let j: TableJoiner<V, V2, VR> = Arc::new(move |a: Option<&V>, c| a.map(|a| joiner(a, c)));
+        self.table_join_impl(other, JoinKind::Left, j)
+    }
+
+    /// A result while either table has a value.
+    pub fn outer_join<V2: Data, VR: Data, F>(
+        &self,
+        other: &KTable<K, V2>,
+        joiner: F,
+    ) -> KTable<K, VR>
+    where
+        F: Fn(Option<&V>, Option<&V2>) -> VR + Send + Sync + 'static,
+    {
+        // Java calls the outer joiner only when at least one side has a value.
+        self.table_join_impl(
+            other,
+            JoinKind::Outer,
+            Arc::new(move |a, c| (a.is_some() || c.is_some()).then(|| joiner(a, c))),
+        )
+    }
+}
+
+/// Which stream-stream join windows match: records of the other side at most `before` earlier
+/// or `after` later (Java's `JoinWindows`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JoinWindows {
+    before: i64,
+    after: i64,
+    grace: i64,
+}
+
+impl JoinWindows {
+    /// Records at most `difference` apart join; `grace` is how long late records are accepted.
+    pub fn of_time_difference_and_grace(difference: Duration, grace: Duration) -> Self {
+        let d = i64::try_from(difference.as_millis()).unwrap_or(i64::MAX);
+        JoinWindows {
+            before: d,
+            after: d,
+            grace: i64::try_from(grace.as_millis()).unwrap_or(i64::MAX),
+        }
+    }
+
+    /// Records at most `difference` apart join; no grace period.
+    pub fn of_time_difference_with_no_grace(difference: Duration) -> Self {
+        Self::of_time_difference_and_grace(difference, Duration::ZERO)
+    }
+}
+
+/// Java's `KStreamJoinWindow`: remembers each record of one side in its window store.
+struct JoinWindowProc<K, V> {
+    store_name: String,
+    store: Option<WindowStore<K, V>>,
+}
+
+impl<K: Data, V: Data> Processor<K, V, K, V> for JoinWindowProc<K, V> {
+    fn init(&mut self, ctx: &mut ProcessorContext<'_, K, V>) -> Result<(), StreamsError> {
+        self.store = Some(ctx.state_store(&self.store_name)?);
+        Ok(())
+    }
+    fn process(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, K, V>,
+        r: Record<K, V>,
+    ) -> Result<(), StreamsError> {
+        if let Some(store) = &self.store {
+            store.put(&r.key, Some(&r.value), r.timestamp)?;
+        }
+        ctx.forward(r)
+    }
+}
+
+/// Java's `KStreamKStreamJoin` (inner): joins a record with the other side's records within
+/// the window, in the other side's time order; results carry the larger timestamp.
+struct StreamJoinProc<K, V1, V2, VR> {
+    other_store: String,
+    store: Option<WindowStore<K, V2>>,
+    before: i64,
+    after: i64,
+    joiner: ValueJoiner<V1, V2, VR>,
+}
+
+impl<K: Data, V1: Data, V2: Data, VR: Data> Processor<K, V1, K, VR>
+    for StreamJoinProc<K, V1, V2, VR>
+{
+    fn init(&mut self, ctx: &mut ProcessorContext<'_, K, VR>) -> Result<(), StreamsError> {
+        self.store = Some(ctx.state_store(&self.other_store)?);
+        Ok(())
+    }
+    fn process(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, K, VR>,
+        r: Record<K, V1>,
+    ) -> Result<(), StreamsError> {
+        let Some(store) = &self.store else {
+            return Ok(());
+        };
+        let from = r.timestamp.saturating_sub(self.before).max(0);
+        let to = r.timestamp.saturating_add(self.after).max(0);
+        for (ts, other) in store.fetch_range(&r.key, from, to)? {
+            let out = (self.joiner)(&r.value, &other);
+            ctx.forward(Record {
+                key: r.key.clone(),
+                value: out,
+                timestamp: r.timestamp.max(ts),
+                headers: r.headers.clone(),
+            })?;
+        }
+        Ok(())
+    }
+}
+
+impl<K: Data, V: Data> KStream<K, V> {
+    /// Joins records of two streams with the same key at most the window apart (Java's
+    /// `KStream.join(KStream, ValueJoiner, JoinWindows)`, inner).
+    pub fn join<V2: Data, VR: Data, F>(
+        &self,
+        other: &KStream<K, V2>,
+        joiner: F,
+        windows: JoinWindows,
+    ) -> KStream<K, VR>
+    where
+        F: Fn(&V, &V2) -> VR + Send + Sync + 'static,
+    {
+        let b = &self.b;
+        let this_window = b.new_name("KSTREAM-WINDOWED-");
+        let other_window = b.new_name("KSTREAM-WINDOWED-");
+        let this_join = b.new_name("KSTREAM-JOINTHIS-");
+        let other_join = b.new_name("KSTREAM-JOINOTHER-");
+        let merge = self.op_name("KSTREAM-MERGE-");
+        let this_store = format!("{this_join}-store");
+        let other_store = format!("{other_join}-store");
+        let retention = windows.before + windows.after + windows.grace;
+        let size = windows.before + windows.after;
+        let dur = |ms: i64| Duration::from_millis(ms.max(0) as u64);
+        let key =
+            pick(None, self.key_serde.clone()).or_else(|| pick(None, other.key_serde.clone()));
+        let v1 = pick(None, self.value_serde.clone());
+        let v2 = pick(None, other.value_serde.clone());
+        let (Some(key), Some(v1), Some(v2)) = (key, v1, v2) else {
+            b.error(DslError::MissingSerde {
+                operation: this_join,
+                which: "key or value",
+                type_name: std::any::type_name::<(K, V, V2)>(),
+            });
+            return KStream::new(b.clone(), merge, None, None, false);
+        };
+        let j1: ValueJoiner<V, V2, VR> = Arc::new(joiner);
+        let j2 = j1.clone();
+        let j2: ValueJoiner<V2, V, VR> = Arc::new(move |o, t| j2(t, o));
+        b.with_topology(|t| {
+            let s = this_store.clone();
+            t.add_processor(
+                &this_window,
+                move || JoinWindowProc::<K, V> {
+                    store_name: s.clone(),
+                    store: None,
+                },
+                &[&self.node],
+            );
+            let s = other_store.clone();
+            t.add_processor(
+                &other_window,
+                move || JoinWindowProc::<K, V2> {
+                    store_name: s.clone(),
+                    store: None,
+                },
+                &[&other.node],
+            );
+            let s = other_store.clone();
+            let (before, after) = (windows.before, windows.after);
+            t.add_processor(
+                &this_join,
+                move || StreamJoinProc::<K, V, V2, VR> {
+                    other_store: s.clone(),
+                    store: None,
+                    before,
+                    after,
+                    joiner: j1.clone(),
+                },
+                &[&this_window],
+            );
+            let s = this_store.clone();
+            t.add_processor(
+                &other_join,
+                move || StreamJoinProc::<K, V2, V, VR> {
+                    other_store: s.clone(),
+                    store: None,
+                    before: after,
+                    after: before,
+                    joiner: j2.clone(),
+                },
+                &[&other_window],
+            );
+            t.add_state_store(
+                Stores::window_store_builder(
+                    Stores::window_store(
+                        &this_store,
+                        streams_core::state::StoreKind::Persistent,
+                        dur(retention),
+                        dur(size),
+                        true,
+                    ),
+                    key.clone(),
+                    v1,
+                ),
+                &[&this_window, &other_join],
+            );
+            t.add_state_store(
+                Stores::window_store_builder(
+                    Stores::window_store(
+                        &other_store,
+                        streams_core::state::StoreKind::Persistent,
+                        dur(retention),
+                        dur(size),
+                        true,
+                    ),
+                    key.clone(),
+                    v2,
+                ),
+                &[&other_window, &this_join],
+            );
+        });
+        crate::processors::add_fn::<K, VR, K, VR>(
+            b,
+            &merge,
+            &[&this_join, &other_join],
+            Arc::new(|ctx, r| ctx.forward(r)),
+        );
+        KStream::new(b.clone(), merge, Some(key), None, false)
+    }
+}
