@@ -148,9 +148,11 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, K, Change<VA>> for AggregatePro
 }
 
 impl<K: Data, V: Data> KGroupedStream<K, V> {
-    /// The node records come from, after a repartition if one is needed; `base` names the
-    /// repartition topic when the grouping is unnamed.
-    pub(crate) fn parent_for(&self, base: &str) -> String {
+    /// The node records come from, after a repartition if one is needed; `base` (the store name)
+    /// names the repartition topic when the grouping is unnamed. As in Java, the repartition
+    /// nodes are named after the topic when either the grouping or the store was named by the
+    /// user, and get generated names otherwise.
+    pub(crate) fn parent_for(&self, base: &str, store_named: bool) -> String {
         if !self.stream.repartition_required {
             return self.stream.node.clone();
         }
@@ -159,7 +161,7 @@ impl<K: Data, V: Data> KGroupedStream<K, V> {
             &self.stream.b,
             &self.stream.node,
             &base,
-            self.name.is_some(),
+            self.name.is_some() || store_named,
             self.key_serde.clone(),
             self.value_serde.clone(),
         )
@@ -180,7 +182,7 @@ impl<K: Data, V: Data> KGroupedStream<K, V> {
         let b = &self.stream.b;
         let store = b.name_or(materialized.name.clone(), store_prefix);
         let processor = b.new_name(processor_prefix);
-        let parent = self.parent_for(&store);
+        let parent = self.parent_for(&store, materialized.name.is_some());
         let send_old = Arc::new(AtomicBool::new(false));
         {
             let (store, agg, send_old) = (store.clone(), agg.clone(), send_old.clone());

@@ -224,7 +224,7 @@ impl<K: Data, V: Data> TimeWindowedKStream<K, V> {
         let b = &g.stream.b;
         let store = b.name_or(materialized.name.clone(), store_prefix);
         let processor = b.new_name(processor_prefix);
-        let parent = g.parent_for(&store);
+        let parent = g.parent_for(&store, materialized.name.is_some());
         let send_old = Arc::new(AtomicBool::new(false));
         let windows = self.windows;
         {
@@ -486,7 +486,7 @@ impl<K: Data, V: Data> SessionWindowedKStream<K, V> {
         let b = &g.stream.b;
         let store = b.name_or(materialized.name.clone(), "KSTREAM-AGGREGATE-STATE-STORE-");
         let processor = b.new_name("KSTREAM-AGGREGATE-");
-        let parent = g.parent_for(&store);
+        let parent = g.parent_for(&store, materialized.name.is_some());
         let send_old = Arc::new(AtomicBool::new(false));
         let windows = self.windows;
         let init: Arc<dyn Fn() -> VA + Send + Sync> = Arc::new(initializer);

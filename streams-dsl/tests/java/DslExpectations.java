@@ -228,6 +228,37 @@ public class DslExpectations {
                 .to("out", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, 10), L));
         }).out("out", timeWindowed(10), L.deserializer()));
 
+        // ---- the programs in examples/ ----
+        SCENARIOS.put("example_word_count", new Scenario(b -> {
+            b.<String, String>stream("text-lines")
+                .flatMapValues(v -> Arrays.asList(v.toLowerCase().split("\\W+")))
+                .filter((k, w) -> !w.isEmpty())
+                .groupBy((k, w) -> w)
+                .count(Materialized.as("counts-store"))
+                .toStream()
+                .to("word-counts", Produced.with(S, L));
+        }).out("word-counts", S.deserializer(), L.deserializer()));
+
+        SCENARIOS.put("example_windowed", new Scenario(b -> {
+            b.<String, String>stream("clicks")
+                .groupByKey()
+                .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMinutes(1), Duration.ofSeconds(10)))
+                .count(Materialized.<String, Long, WindowStore<Bytes, byte[]>>as("clicks-per-minute-store")
+                    .withKeySerde(S).withValueSerde(L))
+                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
+                .toStream()
+                .map((wk, c) -> KeyValue.pair(wk.key() + "@" + wk.window().start(), c))
+                .to("clicks-per-minute", Produced.with(S, L));
+        }).out("clicks-per-minute", S.deserializer(), L.deserializer()));
+
+        SCENARIOS.put("example_join", new Scenario(b -> {
+            KTable<String, String> customers = b.table("customers");
+            b.<String, String>stream("orders")
+                .leftJoin(customers, (order, name) -> order + " for " + (name == null ? "unknown" : name))
+                .mapValues(v -> v.toUpperCase())
+                .to("enriched-orders");
+        }).out("enriched-orders"));
+
         // ---- joins ----
         SCENARIOS.put("stream_table_join", new Scenario(b -> {
             KStream<String, String> s = b.stream("clicks");
