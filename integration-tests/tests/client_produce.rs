@@ -47,7 +47,7 @@ fn record(topic: &str, i: usize) -> ProducerRecord {
         .key(format!("key-{i}"))
         .timestamp(TS + i as i64)
         .header("seq", Some(Bytes::from(i.to_string())));
-    if i % 7 == 0 {
+    if i.is_multiple_of(7) {
         // A null header value and a tombstone now and then.
         r = r.header("empty", None);
         r.value = None;

@@ -237,10 +237,54 @@ impl Connection {
 
     /// Sends `req` at `version` and waits for its response (at most `request.timeout.ms`).
     pub async fn send_version<R: Request>(&self, req: &R, version: i16) -> Result<R::Response> {
-        let body = self.send_raw(req, version).await?;
-        R::Response::decode_exact(body, version).map_err(|source| Error::Decode {
-            broker: self.shared.broker.clone(),
-            source,
+        self.enqueue(req, version).await?.await
+    }
+
+    /// Queues `req` on the socket and returns a future of its response.
+    ///
+    /// Requests reach the broker in the order their `enqueue` calls complete, so a caller that
+    /// needs ordering (the producer: sequence numbers of one partition) enqueues from one task
+    /// and awaits the responses elsewhere.
+    pub async fn enqueue<R: Request>(
+        &self,
+        req: &R,
+        version: i16,
+    ) -> Result<impl std::future::Future<Output = Result<R::Response>> + Send + 'static> {
+        let (frame, correlation_id) = self.encode(req, version)?;
+        let (tx, rx) = oneshot::channel();
+        let expect = Expect::of::<R>(version, correlation_id);
+        self.shared.outstanding.fetch_add(1, Ordering::Relaxed);
+        let guard = OutstandingGuard(self.shared.clone());
+        self.tx
+            .send(Outgoing {
+                frame,
+                expect: Some((expect, tx)),
+            })
+            .await
+            .map_err(|_| self.disconnected())?;
+        let shared = self.shared.clone();
+        Ok(async move {
+            let _guard = guard;
+            let body = match tokio::time::timeout(shared.request_timeout, rx).await {
+                Ok(Ok(result)) => result?,
+                Ok(Err(_)) => {
+                    return Err(Error::Disconnected {
+                        broker: shared.broker.clone(),
+                    });
+                }
+                Err(_) => {
+                    tracing::debug!(broker = %shared.broker, api = R::NAME, "request timed out; closing the connection");
+                    shared.abort();
+                    return Err(Error::Timeout {
+                        what: format!("{} request to {}", R::NAME, shared.broker),
+                        after: shared.request_timeout,
+                    });
+                }
+            };
+            R::Response::decode_exact(body, version).map_err(|source| Error::Decode {
+                broker: shared.broker.clone(),
+                source,
+            })
         })
     }
 
@@ -272,34 +316,6 @@ impl Connection {
         Ok((buf.freeze(), correlation_id))
     }
 
-    /// Sends `req` and returns the raw response body.
-    async fn send_raw<R: Request>(&self, req: &R, version: i16) -> Result<Bytes> {
-        let (frame, correlation_id) = self.encode(req, version)?;
-        let (tx, rx) = oneshot::channel();
-        let expect = Expect::of::<R>(version, correlation_id);
-        self.shared.outstanding.fetch_add(1, Ordering::Relaxed);
-        let _guard = Outstanding(&self.shared.outstanding);
-        self.tx
-            .send(Outgoing {
-                frame,
-                expect: Some((expect, tx)),
-            })
-            .await
-            .map_err(|_| self.disconnected())?;
-        match tokio::time::timeout(self.shared.request_timeout, rx).await {
-            Ok(Ok(result)) => result,
-            Ok(Err(_)) => Err(self.disconnected()),
-            Err(_) => {
-                tracing::debug!(broker = %self.shared.broker, api = R::NAME, "request timed out; closing the connection");
-                self.shared.abort();
-                Err(Error::Timeout {
-                    what: format!("{} request to {}", R::NAME, self.shared.broker),
-                    after: self.shared.request_timeout,
-                })
-            }
-        }
-    }
-
     /// Stops accepting requests, waits up to `timeout` for outstanding responses, then closes.
     pub async fn close(&self, timeout: Duration) {
         let deadline = tokio::time::Instant::now() + timeout;
@@ -316,11 +332,11 @@ impl Connection {
     }
 }
 
-struct Outstanding<'a>(&'a AtomicUsize);
+struct OutstandingGuard(Arc<Shared>);
 
-impl Drop for Outstanding<'_> {
+impl Drop for OutstandingGuard {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::Relaxed);
+        self.0.outstanding.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

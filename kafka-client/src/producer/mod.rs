@@ -26,7 +26,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use kafka_protocol::messages::{InitProducerIdRequest, ProduceRequest};
 use kafka_protocol::record::{Compression, HeaderRef};
-use tokio::sync::{Notify, Semaphore, oneshot};
+use tokio::sync::{Notify, Semaphore, mpsc, oneshot};
 use tokio::time::Instant;
 
 use accumulator::{Accumulator, AccumulatorConfig, ProducerBatch};
@@ -49,6 +49,7 @@ struct Inner {
     closed: AtomicBool,
     fatal: Mutex<Option<Arc<Error>>>,
     node_in_flight: Mutex<HashMap<i32, usize>>,
+    sinks: Mutex<HashMap<i32, mpsc::UnboundedSender<Vec<ProducerBatch>>>>,
     refreshing: AtomicBool,
 }
 
@@ -125,6 +126,7 @@ impl Producer {
             closed: AtomicBool::new(false),
             fatal: Mutex::new(None),
             node_in_flight: Mutex::new(HashMap::new()),
+            sinks: Mutex::new(HashMap::new()),
             refreshing: AtomicBool::new(false),
             cfg,
         });
@@ -272,6 +274,12 @@ impl Producer {
             b.fail(&closed);
         }
         inner.wake.notify_one();
+        // Sink tasks end when their channel closes.
+        inner
+            .sinks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
         inner.cluster.close(Duration::ZERO).await;
     }
 }
@@ -300,17 +308,19 @@ async fn run_sender(inner: Arc<Inner>) {
                     acc.in_flight() == 0,
                 )
             };
-            if need && idle && has_queued(&inner) {
-                if let Err(e) = init_producer_id(&inner).await {
-                    if e.is_retriable() {
-                        tracing::debug!(error = %e, "InitProducerId failed; retrying");
-                        tokio::time::sleep(inner.cfg.common.retry_backoff).await;
-                    } else {
-                        fail_everything(&inner, e);
-                    }
-                    expire(&inner, Instant::now());
-                    continue;
+            if need
+                && idle
+                && has_queued(&inner)
+                && let Err(e) = init_producer_id(&inner).await
+            {
+                if e.is_retriable() {
+                    tracing::debug!(error = %e, "InitProducerId failed; retrying");
+                    tokio::time::sleep(inner.cfg.common.retry_backoff).await;
+                } else {
+                    fail_everything(&inner, e);
                 }
+                expire(&inner, Instant::now());
+                continue;
             }
         }
         expire(&inner, now);
@@ -350,9 +360,7 @@ async fn run_sender(inner: Arc<Inner>) {
                 leader,
             );
             match batches {
-                Ok(b) if !b.is_empty() => {
-                    tokio::spawn(send_batches(inner.clone(), node, b));
-                }
+                Ok(b) if !b.is_empty() => sink_for(&inner, node).send_to_sink(b),
                 Ok(_) => release_node(&inner, node),
                 Err(e) => {
                     release_node(&inner, node);
@@ -475,15 +483,91 @@ async fn init_producer_id(inner: &Inner) -> Result<()> {
     Ok(())
 }
 
-/// One Produce request to `node` and the handling of its answer.
-async fn send_batches(inner: Arc<Inner>, node: i32, batches: Vec<ProducerBatch>) {
-    let result = produce(&inner, node, &batches).await;
+/// The channel to `node`'s sink task, starting the task on first use.
+fn sink_for(inner: &Arc<Inner>, node: i32) -> SinkHandle {
+    let mut sinks = inner.sinks.lock().unwrap_or_else(|e| e.into_inner());
+    let tx = sinks
+        .entry(node)
+        .or_insert_with(|| {
+            let (tx, rx) = mpsc::unbounded_channel();
+            tokio::spawn(run_sink(inner.clone(), node, rx));
+            tx
+        })
+        .clone();
+    SinkHandle {
+        tx,
+        inner: inner.clone(),
+        node,
+    }
+}
+
+struct SinkHandle {
+    tx: mpsc::UnboundedSender<Vec<ProducerBatch>>,
+    inner: Arc<Inner>,
+    node: i32,
+}
+
+impl SinkHandle {
+    fn send_to_sink(self, batches: Vec<ProducerBatch>) {
+        if let Err(mpsc::error::SendError(batches)) = self.tx.send(batches) {
+            finish(&self.inner, self.node, batches, Err(Error::Closed));
+        }
+    }
+}
+
+/// One broker's sink: puts drained requests on the connection strictly in drain order (so a
+/// partition's sequences reach the broker in order), then awaits each answer in its own task.
+/// The number of queued requests is bounded by `max.in.flight.requests.per.connection`.
+async fn run_sink(
+    inner: Arc<Inner>,
+    node: i32,
+    mut rx: mpsc::UnboundedReceiver<Vec<ProducerBatch>>,
+) {
+    while let Some(batches) = rx.recv().await {
+        match start_produce(&inner, node, &batches).await {
+            Ok(Started::NoAck) => finish(&inner, node, batches, Ok(None)),
+            Ok(Started::Awaiting(fut, broker)) => {
+                let inner = inner.clone();
+                tokio::spawn(async move {
+                    let r = fut.await.map(|resp| Some((resp, broker)));
+                    finish(&inner, node, batches, r);
+                });
+            }
+            Err(e) => {
+                // Requests queued behind a failed one must not overtake it: they fail with it
+                // and retry in sequence order.
+                let shared = Arc::new(e);
+                finish(&inner, node, batches, Err(Error::Shared(shared.clone())));
+                while let Ok(more) = rx.try_recv() {
+                    finish(&inner, node, more, Err(Error::Shared(shared.clone())));
+                }
+            }
+        }
+    }
+}
+
+type ResponseFuture = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<kafka_protocol::messages::ProduceResponse>> + Send>,
+>;
+
+enum Started {
+    NoAck,
+    Awaiting(ResponseFuture, String),
+}
+
+/// Handles the outcome of one Produce request.
+fn finish(
+    inner: &Arc<Inner>,
+    node: i32,
+    batches: Vec<ProducerBatch>,
+    result: Result<Option<(kafka_protocol::messages::ProduceResponse, String)>>,
+) {
     let now = Instant::now();
     let metadata = inner.cluster.metadata();
+    let mut refresh = false;
+    let mut fatal = false;
     {
         let mut acc = inner.acc.lock().unwrap_or_else(|e| e.into_inner());
-        let mut refresh = false;
-        let mut fatal = false;
         match result {
             Ok(Some((resp, broker))) => {
                 let out = sink::handle_response(&mut acc, batches, &resp, &metadata, &broker, now);
@@ -497,6 +581,7 @@ async fn send_batches(inner: Arc<Inner>, node: i32, batches: Vec<ProducerBatch>)
                 }
             }
             Err(e) if e.is_retriable() => {
+                tracing::debug!(node, error = %e, "produce request failed; retrying");
                 let e = Arc::new(e);
                 for b in batches {
                     acc.retry(b, Error::Shared(e.clone()), now);
@@ -512,28 +597,23 @@ async fn send_batches(inner: Arc<Inner>, node: i32, batches: Vec<ProducerBatch>)
         }
         // Completed and failed batches give their buffer.memory back; retried ones keep it.
         inner.memory.add_permits(acc.take_freed());
-        drop(acc);
-        if refresh {
-            spawn_refresh(&inner);
-        }
-        if fatal {
-            fail_everything(
-                &inner,
-                Error::FatalProducer("producer fenced or its epoch is invalid".into()),
-            );
-        }
     }
-    release_node(&inner, node);
+    if refresh {
+        spawn_refresh(inner);
+    }
+    if fatal {
+        fail_everything(
+            inner,
+            Error::FatalProducer("producer fenced or its epoch is invalid".into()),
+        );
+    }
+    release_node(inner, node);
     inner.progress.notify_waiters();
     inner.wake.notify_one();
 }
 
-/// Sends the request; `None` for `acks=0`.
-async fn produce(
-    inner: &Inner,
-    node: i32,
-    batches: &[ProducerBatch],
-) -> Result<Option<(kafka_protocol::messages::ProduceResponse, String)>> {
+/// Puts the request on the connection; the answer is awaited separately.
+async fn start_produce(inner: &Inner, node: i32, batches: &[ProducerBatch]) -> Result<Started> {
     let conn = inner.cluster.broker(node).await?;
     let max = conn.version_for::<ProduceRequest>()?;
     if max < sink::MIN_PRODUCE_VERSION {
@@ -549,8 +629,8 @@ async fn produce(
     let (req, version) = sink::build_request(batches, acks.as_i16(), timeout_ms, max, &metadata);
     if acks == Acks::None {
         conn.send_no_response(&req, version).await?;
-        return Ok(None);
+        return Ok(Started::NoAck);
     }
-    let resp = conn.send_version(&req, version).await?;
-    Ok(Some((resp, conn.broker().to_owned())))
+    let fut = conn.enqueue(&req, version).await?;
+    Ok(Started::Awaiting(Box::pin(fut), conn.broker().to_owned()))
 }
