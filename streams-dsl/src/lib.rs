@@ -53,6 +53,7 @@
 
 mod builder;
 mod grouped;
+mod grouped_table;
 mod join;
 mod kstream;
 mod ktable;
@@ -63,6 +64,7 @@ pub mod windowed;
 
 pub use builder::{DslError, StreamsBuilder};
 pub use grouped::KGroupedStream;
+pub use grouped_table::KGroupedTable;
 pub use join::JoinWindows;
 pub use kstream::{Branched, BranchedKStream, KStream};
 pub use ktable::{GlobalKTable, KTable};

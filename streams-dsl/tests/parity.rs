@@ -417,3 +417,35 @@ fn global_join() {
         .to("out");
     check("global_join", b.build().unwrap(), vec![out_str("out")]);
 }
+
+#[test]
+fn table_group_by() {
+    let b = StreamsBuilder::new();
+    let t = b.table::<String, String>("tin");
+    t.group_by(|k, v| (v.clone(), k.clone()))
+        .count()
+        .to_stream()
+        .to("out-count");
+    t.group_by_with(|k, v| (v[..1].to_owned(), k.clone()), Grouped::as_("first"))
+        .aggregate_with(
+            String::new,
+            |_, v, agg| format!("{agg}+{v}"),
+            |_, v, agg| format!("{agg}-{v}"),
+            Materialized::as_("agg-store"),
+        )
+        .to_stream()
+        .to("out-agg");
+    t.group_by(|_, v| ("all".to_owned(), v.clone()))
+        .reduce(|a, c| a + &c, |a, c| a.replace(&c, ""))
+        .to_stream()
+        .to("out-reduce");
+    check(
+        "table_group_by",
+        b.build().unwrap(),
+        vec![
+            out("out-count", Serdes::string(), nullable_long()),
+            out_str("out-agg"),
+            out_str("out-reduce"),
+        ],
+    );
+}

@@ -188,6 +188,18 @@ public class DslExpectations {
             b.<String, String>table("tin2", Materialized.as("tstore")).toStream().to("out2");
         }).out("out").out("out2"));
 
+        SCENARIOS.put("table_group_by", new Scenario(b -> {
+            KTable<String, String> t = b.table("tin");
+            t.groupBy((k, v) -> KeyValue.pair(v, k)).count().toStream().to("out-count", Produced.with(S, L));
+            t.groupBy((k, v) -> KeyValue.pair(v.substring(0, 1), k), Grouped.as("first"))
+                .aggregate(() -> "", (k, v, agg) -> agg + "+" + v, (k, v, agg) -> agg + "-" + v,
+                    Materialized.as("agg-store"))
+                .toStream()
+                .to("out-agg");
+            t.groupBy((k, v) -> KeyValue.pair("all", v)).reduce((a, c) -> a + c, (a, c) -> a.replace(c, ""))
+                .toStream().to("out-reduce");
+        }).out("out-count", S.deserializer(), L.deserializer()).out("out-agg").out("out-reduce"));
+
         // ---- windows ----
         SCENARIOS.put("tumbling_count", new Scenario(b -> {
             b.<String, String>stream("in")
