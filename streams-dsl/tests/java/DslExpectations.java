@@ -271,6 +271,49 @@ public class DslExpectations {
                 .to("enriched-orders");
         }).out("enriched-orders"));
 
+        SCENARIOS.put("cogroup", new Scenario(b -> {
+            KGroupedStream<String, String> g1 = b.<String, String>stream("in1").groupByKey();
+            KGroupedStream<String, String> g2 = b.<String, String>stream("in2").groupByKey();
+            g1.cogroup((String k, String v, String agg) -> agg + "1" + v)
+                .cogroup(g2, (k, v, agg) -> agg + "2" + v)
+                .aggregate(() -> "")
+                .toStream()
+                .to("out");
+        }).out("out"));
+
+        SCENARIOS.put("sliding_count", new Scenario(b -> {
+            b.<String, String>stream("in")
+                .groupByKey()
+                .windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(Duration.ofMillis(10), Duration.ofMillis(5)))
+                .count()
+                .toStream()
+                .to("out", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, 10), L));
+        }).out("out", timeWindowed(10), L.deserializer()));
+
+        SCENARIOS.put("emit_final", new Scenario(b -> {
+            b.<String, String>stream("in")
+                .groupByKey()
+                .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(10), Duration.ofMillis(0)))
+                .emitStrategy(EmitStrategy.onWindowClose())
+                .count()
+                .toStream()
+                .to("out", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, 10), L));
+        }).out("out", timeWindowed(10), L.deserializer()));
+
+        SCENARIOS.put("stream_stream_outer", new Scenario(b -> {
+            KStream<String, String> l = b.stream("left");
+            KStream<String, String> r = b.stream("right");
+            JoinWindows w = JoinWindows.ofTimeDifferenceAndGrace(Duration.ofMillis(10), Duration.ofMillis(0));
+            l.leftJoin(r, (a, c) -> a + "/" + c, w).to("out-left");
+            l.outerJoin(r, (a, c) -> a + "/" + c, w).to("out-outer");
+        }).out("out-left").out("out-outer"));
+
+        SCENARIOS.put("fk_join", new Scenario(b -> {
+            KTable<String, String> orders = b.table("orders");
+            KTable<String, String> customers = b.table("customers");
+            orders.join(customers, v -> v.split(":")[0], (o, c) -> o + "@" + c).toStream().to("out");
+        }).out("out"));
+
         // ---- joins ----
         SCENARIOS.put("stream_table_join", new Scenario(b -> {
             KStream<String, String> s = b.stream("clicks");
