@@ -97,11 +97,11 @@ impl<K: Data, V: Data> KStream<K, V> {
 /// Java's `KStreamAggregate`/`KStreamReduce`: folds each record into its key's aggregate in a
 /// timestamped store and forwards the change; the result's timestamp is the largest of the
 /// aggregated records'.
-struct AggregateProc<K, V, VA> {
-    store_name: String,
-    agg: AggFn<K, V, VA>,
-    send_old: Arc<AtomicBool>,
-    store: Option<TimestampedKeyValueStore<K, VA>>,
+pub(crate) struct AggregateProc<K, V, VA> {
+    pub(crate) store_name: String,
+    pub(crate) agg: AggFn<K, V, VA>,
+    pub(crate) send_old: Arc<AtomicBool>,
+    pub(crate) store: Option<TimestampedKeyValueStore<K, VA>>,
 }
 
 impl<K: Data, V: Data, VA: Data> Processor<K, V, K, Change<VA>> for AggregateProc<K, V, VA> {

@@ -128,9 +128,10 @@
 //! - Stores built by the DSL do not cache; with the `TopologyTestDriver` (a commit after every
 //!   record) this differs from Java only when one input record updates the same key twice.
 //! - Not yet offered: sliding windows, foreign-key table joins, left and outer stream-stream joins,
-//!   and repartitioning a key-changed stream before a stream-table join.
+//!   and repartitioning a key-changed stream before a stream-table join or a cogroup.
 
 mod builder;
+mod cogroup;
 mod grouped;
 mod grouped_table;
 mod join;
@@ -142,6 +143,7 @@ pub mod serdes;
 pub mod windowed;
 
 pub use builder::{DslError, StreamsBuilder};
+pub use cogroup::CogroupedKStream;
 pub use grouped::KGroupedStream;
 pub use grouped_table::KGroupedTable;
 pub use join::JoinWindows;

@@ -449,3 +449,16 @@ fn table_group_by() {
         ],
     );
 }
+
+#[test]
+fn cogroup() {
+    let b = StreamsBuilder::new();
+    let g1 = b.stream::<String, String>("in1").group_by_key();
+    let g2 = b.stream::<String, String>("in2").group_by_key();
+    g1.cogroup(|_, v, agg: String| format!("{agg}1{v}"))
+        .cogroup(&g2, |_, v, agg| format!("{agg}2{v}"))
+        .aggregate(String::new)
+        .to_stream()
+        .to("out");
+    check("cogroup", b.build().unwrap(), vec![out_str("out")]);
+}
