@@ -56,6 +56,14 @@ public final class JavaPeer {
         }
     }
 
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static void usage() {
         System.err.println("usage: JavaPeer produce BOOTSTRAP TOPIC COUNT [k=v...]");
         System.err.println("       JavaPeer consume BOOTSTRAP TOPIC COUNT TIMEOUT_MS [k=v...]");
@@ -120,6 +128,9 @@ public final class JavaPeer {
                         partitions.add(new TopicPartition(topic, info.partition()));
                     }
                 }
+                if (partitions.isEmpty()) {
+                    sleep(100);
+                }
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -143,10 +154,18 @@ public final class JavaPeer {
                 }
             }
             System.out.print(out);
-        }
-        if (seen < count) {
-            System.err.println("JavaPeer: only " + seen + " of " + count + " records arrived within " + timeoutMs + " ms");
-            System.exit(3);
+            if (seen < count) {
+                // Say what the broker holds, so a failure tells a slow fetch from missing data.
+                String ends;
+                try {
+                    ends = consumer.endOffsets(partitions, Duration.ofSeconds(10)).toString();
+                } catch (RuntimeException e) {
+                    ends = "unknown (" + e + ")";
+                }
+                System.err.println("JavaPeer: only " + seen + " of " + count + " records arrived within "
+                        + timeoutMs + " ms; partitions " + partitions + ", end offsets " + ends);
+                System.exit(3);
+            }
         }
     }
 }
