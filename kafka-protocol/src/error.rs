@@ -174,6 +174,14 @@ pub enum EncodeError {
         /// The requested version.
         version: i16,
     },
+    /// Unknown tagged fields set on a struct encoded at a version without tagged fields.
+    #[error("{message} has unknown tagged fields but version {version} is not flexible")]
+    TaggedFieldsNotSupported {
+        /// The struct being encoded.
+        message: &'static str,
+        /// The version requested.
+        version: i16,
+    },
     /// Null at a nesting level where no field name is known yet (filled in by the caller).
     #[error("null value where the schema does not allow null")]
     UnexpectedNull,

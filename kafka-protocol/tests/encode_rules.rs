@@ -128,3 +128,22 @@ fn records_are_zero_copy() {
         "records were copied"
     );
 }
+
+#[test]
+fn unknown_tagged_fields_need_a_flexible_version() {
+    let req = MetadataRequest {
+        unknown_tagged_fields: vec![kafka_protocol::primitives::RawTaggedField {
+            tag: 50,
+            data: Bytes::from_static(b"x"),
+        }],
+        ..Default::default()
+    };
+    assert!(req.encode(&mut BytesMut::new(), 9).is_ok());
+    assert!(matches!(
+        req.encode(&mut BytesMut::new(), 8),
+        Err(EncodeError::TaggedFieldsNotSupported {
+            message: "MetadataRequest",
+            version: 8
+        })
+    ));
+}

@@ -182,6 +182,10 @@ fn golden_vectors_decode_match_and_reencode() {
                 .and_then(|s| s.to_str())
                 .unwrap_or("")
                 .to_owned();
+            // The jar's error and API tables, checked by error_codes.rs and drift.rs.
+            if api == "errors" || api == "api-versions" {
+                continue;
+            }
             apis_with_vectors.insert(api);
             let text = std::fs::read_to_string(&path).expect("read vectors");
             for (n, line) in text.lines().enumerate() {

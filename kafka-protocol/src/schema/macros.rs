@@ -84,6 +84,11 @@ macro_rules! kafka_struct {
                 )*
                 if cx.flexible {
                     $crate::schema::write_tagged_section(buf, &mut tagged, &self.unknown_tagged_fields)?;
+                } else if !self.unknown_tagged_fields.is_empty() {
+                    return Err($crate::error::EncodeError::TaggedFieldsNotSupported {
+                        message: stringify!($name),
+                        version: cx.version,
+                    });
                 }
                 Ok(())
             }
