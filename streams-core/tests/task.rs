@@ -33,8 +33,8 @@ impl RecordCollector for Collect {
     fn flush(&mut self) -> Result<(), CollectorError> {
         Ok(())
     }
-    fn offsets(&self) -> HashMap<(Arc<str>, i32), i64> {
-        self.offsets.clone()
+    fn offset(&self, topic: &str, partition: i32) -> Option<i64> {
+        self.offsets.get(&(Arc::from(topic), partition)).copied()
     }
 }
 
@@ -130,7 +130,8 @@ fn picks_smallest_head_timestamp_and_keeps_stream_time_monotonic() {
     // Heads: left 10 vs right 20 -> 1; left 30 vs right 20 -> 2; then right's 5 beats left's 30.
     assert_eq!(values(&c), vec![1, 2, 4, 3]);
     assert_eq!(t.stream_time(), 30);
-    let offsets = t.commit().unwrap();
+    t.commit().unwrap();
+    let offsets = t.consumed_offsets();
     assert_eq!(
         offsets[&(Arc::from("left"), 2)],
         2,

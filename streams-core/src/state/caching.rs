@@ -6,7 +6,7 @@
 //! entry is evicted to stay within budget. With forwarding on, each written entry is also queued
 //! as a [`FlushedEntry`] for the owning processor to forward downstream.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::ops::Bound;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -49,6 +49,9 @@ struct Entry {
     timestamp: i64,
     dirty: bool,
     tick: u64,
+    /// The value in the store below, when known (always for clean entries): the old value a
+    /// flush forwards without reading the store again.
+    below: Option<Option<Bytes>>,
 }
 
 fn entry_size(key: &Bytes, value: &Option<Bytes>) -> usize {
@@ -60,7 +63,9 @@ pub struct CachingStore<S> {
     inner: S,
     budget: Arc<CacheBudget>,
     map: BTreeMap<Bytes, Entry>,
-    lru: BTreeMap<u64, Bytes>,
+    /// Access order, oldest first, with stale pairs: a pair is live only while its tick equals the
+    /// entry's, so a touch is one push instead of a remove and an insert.
+    lru: VecDeque<(u64, Bytes)>,
     dirty: Vec<Bytes>,
     next_tick: u64,
     bytes: usize,
@@ -77,7 +82,7 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
             inner,
             budget,
             map: BTreeMap::new(),
-            lru: BTreeMap::new(),
+            lru: VecDeque::new(),
             dirty: Vec::new(),
             next_tick: 0,
             bytes: 0,
@@ -89,11 +94,32 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
 
     fn touch(&mut self, key: &Bytes) {
         if let Some(e) = self.map.get_mut(key) {
-            self.lru.remove(&e.tick);
             e.tick = self.next_tick;
-            self.lru.insert(self.next_tick, key.clone());
+            self.lru.push_back((self.next_tick, key.clone()));
             self.next_tick += 1;
+            self.maybe_compact();
         }
+    }
+
+    /// Drops stale access pairs once they outnumber live entries.
+    fn maybe_compact(&mut self) {
+        if self.lru.len() > 2 * self.map.len() + 64 {
+            let mut live: Vec<(u64, Bytes)> =
+                self.map.iter().map(|(k, e)| (e.tick, k.clone())).collect();
+            live.sort_unstable_by_key(|(t, _)| *t);
+            self.lru = live.into();
+        }
+    }
+
+    /// The least recently used live key.
+    fn eldest(&mut self) -> Option<Bytes> {
+        while let Some((tick, key)) = self.lru.front() {
+            if self.map.get(key).is_some_and(|e| e.tick == *tick) {
+                return Some(key.clone());
+            }
+            self.lru.pop_front();
+        }
+        None
     }
 
     fn charge(&mut self, add: usize, sub: usize) {
@@ -107,7 +133,6 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
 
     fn remove_entry(&mut self, key: &Bytes) {
         if let Some(e) = self.map.remove(key) {
-            self.lru.remove(&e.tick);
             let size = entry_size(key, &e.value);
             self.charge(0, size);
         }
@@ -117,19 +142,28 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
         let size = entry_size(&key, &value);
         let tick = self.next_tick;
         self.next_tick += 1;
-        let was_dirty = match self.map.insert(
-            key.clone(),
-            Entry {
-                value,
-                timestamp,
-                dirty,
-                tick,
-            },
-        ) {
+        let clean_value = (!dirty).then(|| value.clone());
+        let entry = Entry {
+            value,
+            timestamp,
+            dirty,
+            tick,
+            below: clean_value,
+        };
+        let was_dirty = match self.map.insert(key.clone(), entry) {
             Some(old) => {
-                self.lru.remove(&old.tick);
                 let old_size = entry_size(&key, &old.value);
                 self.charge(size, old_size);
+                if dirty {
+                    let below = if old.dirty {
+                        old.below
+                    } else {
+                        Some(old.value)
+                    };
+                    if let Some(e) = self.map.get_mut(&key) {
+                        e.below = below;
+                    }
+                }
                 old.dirty
             }
             None => {
@@ -137,10 +171,11 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
                 false
             }
         };
-        self.lru.insert(tick, key.clone());
+        self.lru.push_back((tick, key.clone()));
         if dirty && !was_dirty {
             self.dirty.push(key);
         }
+        self.maybe_compact();
     }
 
     /// Writes every dirty entry below, oldest-dirtied first; deleted entries leave the cache.
@@ -155,10 +190,11 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
             }
             e.dirty = false;
             let (value, timestamp) = (e.value.clone(), e.timestamp);
-            let old = if self.forward {
-                self.inner.get(&key)?
-            } else {
-                None
+            let below = e.below.replace(value.clone());
+            let old = match (self.forward, below) {
+                (false, _) => None,
+                (true, Some(known)) => known,
+                (true, None) => self.inner.get(&key)?,
             };
             self.inner.put(key.clone(), value.clone(), timestamp)?;
             if self.forward {
@@ -180,7 +216,7 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
     /// evicting a dirty entry flushes all dirty entries first, as Java's `NamedCache` does.
     fn maybe_evict(&mut self) -> Result<(), StoreError> {
         while self.budget.over() {
-            let Some((_, key)) = self.lru.iter().next().map(|(t, k)| (*t, k.clone())) else {
+            let Some(key) = self.eldest() else {
                 return Ok(());
             };
             if self.map.get(&key).is_some_and(|e| e.dirty) {
@@ -195,9 +231,8 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
 
 impl<S: KeyValueBytesStore> KeyValueBytesStore for CachingStore<S> {
     fn get(&mut self, key: &[u8]) -> Result<Option<Bytes>, StoreError> {
-        if let Some(e) = self.map.get(key) {
-            let v = e.value.clone();
-            let k = Bytes::copy_from_slice(key);
+        if let Some((k, e)) = self.map.get_key_value(key) {
+            let (k, v) = (k.clone(), e.value.clone());
             self.touch(&k);
             return Ok(v);
         }

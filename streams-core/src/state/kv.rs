@@ -253,9 +253,28 @@ where
     K: Clone + Send + Sync + 'static,
     V: Clone + Send + Sync + 'static,
 {
-    fn forward(&mut self, ctx: NodeCtx<'_>) -> Result<(), StreamsError> {
+    fn forward(&mut self, mut ctx: NodeCtx<'_>) -> Result<(), StreamsError> {
         self.store.lock()?.drain_flushed(&mut self.buf);
-        for e in std::mem::take(&mut self.buf) {
+        // Keep the buffer's capacity between flushes.
+        let mut entries = std::mem::take(&mut self.buf);
+        let result = self.forward_entries(&mut ctx, &entries);
+        entries.clear();
+        self.buf = entries;
+        result
+    }
+}
+
+impl<K, V> KvFlushForwarder<K, V>
+where
+    K: Clone + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    fn forward_entries(
+        &self,
+        ctx: &mut NodeCtx<'_>,
+        entries: &[FlushedEntry],
+    ) -> Result<(), StreamsError> {
+        for e in entries {
             let key = self.store.read_key(&e.key)?;
             let new = e
                 .new

@@ -1,6 +1,5 @@
 //! Where sinks and change-logging stores send records: a seam between the core and Kafka IO.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
@@ -58,9 +57,9 @@ pub trait RecordCollector: Send + 'static {
     fn send(&mut self, record: ProducerRecord) -> Result<(), CollectorError>;
     /// Blocks until every record sent so far is acknowledged.
     fn flush(&mut self) -> Result<(), CollectorError>;
-    /// The offset of the last acknowledged record per (topic, partition); used as the changelog
-    /// checkpoint after a flush.
-    fn offsets(&self) -> HashMap<(Arc<str>, i32), i64>;
+    /// The offset of the last acknowledged record sent to `topic`-`partition`, if any; after a
+    /// flush it is the changelog offset a store's data reflects.
+    fn offset(&self, topic: &str, partition: i32) -> Option<i64>;
 }
 
 /// A collector shared by a task's sinks and stores.

@@ -564,36 +564,40 @@ impl Task {
     }
 
     /// Commits: flushes caches (forwarding flushed entries), flushes the collector, then hands each
-    /// store the changelog offset it now reflects. Returns the next offsets to commit per input
-    /// partition.
-    pub fn commit(&mut self) -> Result<HashMap<(Arc<str>, i32), i64>, StreamsError> {
+    /// store the changelog offset it now reflects. [`Self::consumed_offsets`] gives the input
+    /// offsets to commit with it.
+    pub fn commit(&mut self) -> Result<(), StreamsError> {
         for slot in &mut self.state.stores.0 {
             slot.control.flush()?;
         }
         self.state.forward_cache_flushes(&self.graph, None)?;
-        let offsets = {
-            let mut c = self
-                .state
-                .collector
-                .lock()
-                .map_err(|_| CollectorError::Closed)?;
-            c.flush()?;
-            c.offsets()
-        };
-        for slot in &mut self.state.stores.0 {
-            let offset = slot
-                .changelog
-                .as_ref()
-                .and_then(|tp| offsets.get(tp).copied());
-            slot.control.commit(offset, false)?;
-        }
+        self.commit_stores(false)?;
         self.state.commit_requested = false;
-        Ok(self
-            .group
+        Ok(())
+    }
+
+    /// Flushes the collector and offers each store the changelog offset it now reflects.
+    fn commit_stores(&mut self, force: bool) -> Result<(), StreamsError> {
+        let mut c = self
+            .state
+            .collector
+            .lock()
+            .map_err(|_| CollectorError::Closed)?;
+        c.flush()?;
+        for slot in &mut self.state.stores.0 {
+            let offset = slot.changelog.as_ref().and_then(|(t, p)| c.offset(t, *p));
+            slot.control.commit(offset, force)?;
+        }
+        Ok(())
+    }
+
+    /// The next offset to consume per input partition: the offsets to commit to the group.
+    pub fn consumed_offsets(&self) -> HashMap<(Arc<str>, i32), i64> {
+        self.group
             .consumed_offsets()
             .iter()
             .map(|(tp, o)| (tp.clone(), o + 1))
-            .collect())
+            .collect()
     }
 
     /// Applies changelog records to a store during restoration, bypassing caching and logging;
@@ -623,18 +627,8 @@ impl Task {
             node.close();
         }
         self.commit()?;
-        let offsets = self
-            .state
-            .collector
-            .lock()
-            .map_err(|_| CollectorError::Closed)?
-            .offsets();
+        self.commit_stores(true)?;
         for slot in &mut self.state.stores.0 {
-            let offset = slot
-                .changelog
-                .as_ref()
-                .and_then(|tp| offsets.get(tp).copied());
-            slot.control.commit(offset, true)?;
             slot.control.close()?;
         }
         Ok(())

@@ -56,7 +56,8 @@ pub struct DroppedRecords {
 /// The input partitions of one task.
 pub(crate) struct PartitionGroup {
     queues: Vec<RecordQueue>,
-    index: HashMap<(Arc<str>, i32), usize>,
+    /// Queue index by topic, then partition; keyed by `Arc<str>` so lookups take a `&str`.
+    index: HashMap<Arc<str>, Vec<(i32, usize)>>,
     stream_time: i64,
     max_task_idle_ms: i64,
     handler: SharedDeserializationHandler,
@@ -79,11 +80,14 @@ impl PartitionGroup {
     }
 
     pub(crate) fn add_partition(&mut self, topic: Arc<str>, partition: i32, source: SourceBinding) {
-        let key = (topic.clone(), partition);
-        if self.index.contains_key(&key) {
+        if self.find(&topic, partition).is_some() {
             return;
         }
-        self.index.insert(key, self.queues.len());
+        let idx = self.queues.len();
+        self.index
+            .entry(topic.clone())
+            .or_default()
+            .push((partition, idx));
         self.queues.push(RecordQueue {
             topic,
             partition,
@@ -96,8 +100,16 @@ impl PartitionGroup {
         });
     }
 
+    fn find(&self, topic: &str, partition: i32) -> Option<usize> {
+        self.index
+            .get(topic)?
+            .iter()
+            .find(|(p, _)| *p == partition)
+            .map(|(_, i)| *i)
+    }
+
     pub(crate) fn has_partition(&self, topic: &str, partition: i32) -> bool {
-        self.index.contains_key(&(Arc::from(topic), partition))
+        self.find(topic, partition).is_some()
     }
 
     pub(crate) fn stream_time(&self) -> i64 {
@@ -115,9 +127,8 @@ impl PartitionGroup {
         partition: i32,
         records: impl IntoIterator<Item = ConsumedRecord>,
     ) -> Result<(), StreamsError> {
-        let idx = *self
-            .index
-            .get(&(Arc::from(topic), partition))
+        let idx = self
+            .find(topic, partition)
             .ok_or_else(|| StreamsError::UnknownTopic(topic.to_owned()))?;
         self.queues[idx].raw.extend(records);
         Ok(())
@@ -125,7 +136,7 @@ impl PartitionGroup {
 
     /// Records how far behind the end of its partition the consumer is; 0 means caught up.
     pub(crate) fn update_lag(&mut self, topic: &str, partition: i32, lag: Option<i64>) {
-        if let Some(&idx) = self.index.get(&(Arc::from(topic), partition)) {
+        if let Some(idx) = self.find(topic, partition) {
             self.queues[idx].fetched_lag = lag;
         }
     }
@@ -259,8 +270,7 @@ impl PartitionGroup {
 
     /// The largest timestamp seen on a partition, or -1.
     pub(crate) fn partition_time(&self, topic: &str, partition: i32) -> Option<i64> {
-        self.index
-            .get(&(Arc::from(topic), partition))
-            .map(|&i| self.queues[i].partition_time)
+        self.find(topic, partition)
+            .map(|i| self.queues[i].partition_time)
     }
 }

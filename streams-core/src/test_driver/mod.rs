@@ -53,37 +53,45 @@ pub enum DriverError {
     Io(#[from] std::io::Error),
 }
 
+/// Produced records of one topic.
+#[derive(Default)]
+struct TopicLog {
+    unread: VecDeque<ProducerRecord>,
+    next_offset: i64,
+    /// Last offset per partition.
+    last: HashMap<i32, i64>,
+}
+
 /// Keeps produced records in memory per topic, in send order, with per-topic offsets.
 #[derive(Default)]
 struct DriverCollector {
-    unread: HashMap<Arc<str>, VecDeque<(i64, ProducerRecord)>>,
-    next_offset: HashMap<Arc<str>, i64>,
+    topics: HashMap<Arc<str>, TopicLog>,
     /// Records not yet considered for piping back into the topology.
     fresh: Vec<ProducerRecord>,
-    offsets: HashMap<(Arc<str>, i32), i64>,
 }
 
 impl RecordCollector for DriverCollector {
     fn send(&mut self, record: ProducerRecord) -> Result<(), CollectorError> {
-        let next = self.next_offset.entry(record.topic.clone()).or_insert(0);
-        let offset = *next;
-        *next += 1;
-        self.offsets.insert(
-            (record.topic.clone(), record.partition.unwrap_or(0)),
-            offset,
-        );
+        // Looked up by &str first so a topic name is cloned once per topic, not per record.
+        let log = match self.topics.get_mut(&*record.topic) {
+            Some(log) => log,
+            None => self.topics.entry(record.topic.clone()).or_default(),
+        };
+        log.last
+            .insert(record.partition.unwrap_or(0), log.next_offset);
+        log.next_offset += 1;
         self.fresh.push(record.clone());
-        self.unread
-            .entry(record.topic.clone())
-            .or_default()
-            .push_back((offset, record));
+        log.unread.push_back(record);
         Ok(())
     }
     fn flush(&mut self) -> Result<(), CollectorError> {
         Ok(())
     }
-    fn offsets(&self) -> HashMap<(Arc<str>, i32), i64> {
-        self.offsets.clone()
+    fn offset(&self, topic: &str, partition: i32) -> Option<i64> {
+        self.topics
+            .get(topic)
+            .and_then(|t| t.last.get(&partition))
+            .copied()
     }
 }
 
@@ -93,7 +101,7 @@ pub(crate) struct Inner {
     global_topics: Vec<String>,
     collector: Arc<Mutex<DriverCollector>>,
     clock: Arc<MockClock>,
-    input_offsets: HashMap<String, i64>,
+    input_offsets: HashMap<Arc<str>, i64>,
     state_dir: PathBuf,
     remove_state_dir: bool,
     closed: bool,
@@ -306,8 +314,8 @@ impl TopologyTestDriver {
     pub fn discard_output(&self, topic: &str) {
         let inner = self.inner.borrow();
         let mut c = inner.collector.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(q) = c.unread.get_mut(topic) {
-            q.clear();
+        if let Some(t) = c.topics.get_mut(topic) {
+            t.unread.clear();
         }
     }
 
@@ -316,9 +324,9 @@ impl TopologyTestDriver {
         let inner = self.inner.borrow();
         let c = inner.collector.lock().unwrap_or_else(|e| e.into_inner());
         let mut t: Vec<String> = c
-            .unread
+            .topics
             .iter()
-            .filter(|(_, q)| !q.is_empty())
+            .filter(|(_, l)| !l.unread.is_empty())
             .map(|(t, _)| t.to_string())
             .collect();
         t.sort();
@@ -381,13 +389,13 @@ impl Inner {
         timestamp: i64,
         headers: Headers,
     ) -> Result<(), DriverError> {
-        let offset = {
-            let o = self.input_offsets.entry(topic.to_owned()).or_insert(0);
-            *o += 1;
-            *o - 1
+        let (topic_arc, offset) = match self.input_offsets.get_key_value(topic) {
+            Some((t, &o)) => (t.clone(), o),
+            None => (Arc::<str>::from(topic), 0),
         };
+        self.input_offsets.insert(topic_arc.clone(), offset + 1);
         let record = ConsumedRecord {
-            topic: Arc::from(topic),
+            topic: topic_arc,
             partition: 0,
             offset,
             timestamp,
@@ -455,14 +463,11 @@ impl Inner {
 
     pub(crate) fn pop_output(&mut self, topic: &str) -> Option<ProducerRecord> {
         let mut c = self.collector.lock().unwrap_or_else(|e| e.into_inner());
-        c.unread
-            .get_mut(topic)
-            .and_then(VecDeque::pop_front)
-            .map(|(_, r)| r)
+        c.topics.get_mut(topic).and_then(|t| t.unread.pop_front())
     }
 
     pub(crate) fn output_len(&self, topic: &str) -> usize {
         let c = self.collector.lock().unwrap_or_else(|e| e.into_inner());
-        c.unread.get(topic).map_or(0, VecDeque::len)
+        c.topics.get(topic).map_or(0, |t| t.unread.len())
     }
 }
