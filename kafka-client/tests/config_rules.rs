@@ -358,3 +358,18 @@ fn metrics_push_can_only_be_turned_off() {
     let err = producer(&[("enable.metrics.push", "true")]).unwrap_err();
     assert!(matches!(err, ConfigError::Unsupported { .. }), "{err}");
 }
+
+#[test]
+fn negative_timeouts_are_refused_where_java_has_no_validator() {
+    // Java accepts session.timeout.ms=-1 and the broker then rejects the JoinGroup; a Duration
+    // cannot be negative, so the value is refused here, at build time.
+    let err = ConsumerConfig::from_properties([
+        ("bootstrap.servers", "b:1"),
+        ("session.timeout.ms", "-1"),
+    ])
+    .unwrap_err();
+    assert!(
+        matches!(&err, ConfigError::InvalidValue { key, .. } if key == "session.timeout.ms"),
+        "{err}"
+    );
+}

@@ -253,6 +253,31 @@ const CASES: &[(&str, &[&str])] = &[
         ],
     ),
     ("consumer", &["auto.commit.interval.ms=-5"]),
+    ("consumer", &["partition.assignment.strategy="]),
+    ("consumer", &["partition.assignment.strategy=range"]),
+    (
+        "consumer",
+        &[
+            "partition.assignment.strategy=org.apache.kafka.clients.consumer.RangeAssignor,org.apache.kafka.clients.consumer.RangeAssignor",
+        ],
+    ),
+    ("consumer", &["group.id="]),
+    ("consumer", &["group.id= g "]),
+    ("consumer", &["group.id=g", "group.instance.id=."]),
+    ("consumer", &["group.id=g", "group.instance.id=a/b"]),
+    ("consumer", &["group.id= "]),
+    (
+        "consumer",
+        &["group.id=g", "partition.assignment.strategy="],
+    ),
+    (
+        "consumer",
+        &[
+            "group.id=g",
+            "group.protocol=consumer",
+            "partition.assignment.strategy=",
+        ],
+    ),
     (
         "producer",
         &["send.buffer.bytes=-1", "receive.buffer.bytes=1024"],

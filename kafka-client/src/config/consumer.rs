@@ -352,6 +352,18 @@ impl ConsumerConfigBuilder {
         if let Some(id) = &self.group_instance_id {
             validate_group_instance_id(id)?;
         }
+        // KafkaConsumer: an empty or blank group.id is rejected (InvalidGroupIdException).
+        if self
+            .group_id
+            .as_deref()
+            .is_some_and(|g| g.trim().is_empty())
+        {
+            return Err(ConfigError::invalid(
+                "group.id",
+                self.group_id.as_deref().unwrap_or(""),
+                "a non-blank group name (or no group.id at all)",
+            ));
+        }
         let client_id = match &self.common.client_id {
             Some(id) if !id.is_empty() => id.clone(),
             _ => {
@@ -402,9 +414,12 @@ impl ConsumerConfigBuilder {
             GroupProtocol::Consumer => {
                 // The broker owns these under KIP-848; Java rejects them when set explicitly.
                 let forbidden = [
+                    // An explicitly empty list passes in Java 4.4.0 too.
                     (
                         "partition.assignment.strategy",
-                        self.partition_assignment_strategy.is_some(),
+                        self.partition_assignment_strategy
+                            .as_ref()
+                            .is_some_and(|s| !s.is_empty()),
                     ),
                     ("session.timeout.ms", self.session_timeout.is_some()),
                     ("heartbeat.interval.ms", self.heartbeat_interval.is_some()),
@@ -422,13 +437,6 @@ impl ConsumerConfigBuilder {
             .partition_assignment_strategy
             .clone()
             .unwrap_or_else(|| vec![Assignor::Range, Assignor::CooperativeSticky]);
-        if strategy.is_empty() {
-            return Err(ConfigError::invalid(
-                "partition.assignment.strategy",
-                "",
-                "a non-empty list of assignor class names",
-            ));
-        }
 
         Ok(ConsumerConfig {
             group_id: self.group_id.clone(),

@@ -414,29 +414,13 @@ impl Assignor {
             .map_or("", |(n, _)| n)
     }
 
+    /// Java's LIST of class names: may be empty (a consumer without a group needs no assignor;
+    /// Java fails only when a group actually rebalances) and may repeat a name, as in Java.
     pub(crate) fn parse_list(key: &str, value: &str) -> Result<Vec<Self>, ConfigError> {
-        let items = parse::list(value);
-        if items.is_empty() {
-            // Java: "partition.assignment.strategy" must have at least one assignor.
-            return Err(ConfigError::invalid(
-                key,
-                value,
-                "a non-empty list of assignor class names",
-            ));
-        }
-        let mut out = Vec::with_capacity(items.len());
-        for item in items {
-            let a = parse::one_of(key, &item, &ASSIGNORS, false)?;
-            if out.contains(&a) {
-                return Err(ConfigError::invalid(
-                    key,
-                    value,
-                    "assignor class names without duplicates",
-                ));
-            }
-            out.push(a);
-        }
-        Ok(out)
+        parse::list(value)
+            .iter()
+            .map(|item| parse::one_of(key, item, &ASSIGNORS, false))
+            .collect()
     }
 }
 
