@@ -152,5 +152,6 @@ pub use ktable::{GlobalKTable, KTable};
 pub use options::{Consumed, Grouped, Materialized, Partitioner, Produced, Repartitioned};
 pub use serdes::Data;
 pub use windowed::{
-    SessionWindowedKStream, SessionWindows, Suppressed, TimeWindowedKStream, TimeWindows,
+    EmitStrategy, SessionWindowedKStream, SessionWindows, Suppressed, TimeWindowedKStream,
+    TimeWindows,
 };

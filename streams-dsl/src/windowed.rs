@@ -98,10 +98,21 @@ impl SessionWindows {
     }
 }
 
+/// When a windowed aggregation emits (Java's `EmitStrategy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EmitStrategy {
+    /// Every update of every window (the default).
+    #[default]
+    OnWindowUpdate,
+    /// Each window's final result once, when stream time passes its end plus grace.
+    OnWindowClose,
+}
+
 /// A grouped stream cut into time windows (Java's `TimeWindowedKStream`).
 pub struct TimeWindowedKStream<K, V> {
     grouped: KGroupedStream<K, V>,
     windows: TimeWindows,
+    emit: EmitStrategy,
 }
 
 /// A grouped stream cut into sessions (Java's `SessionWindowedKStream`).
@@ -116,6 +127,7 @@ impl<K: Data, V: Data> KGroupedStream<K, V> {
         TimeWindowedKStream {
             grouped: self.clone(),
             windows,
+            emit: EmitStrategy::OnWindowUpdate,
         }
     }
 
@@ -144,6 +156,9 @@ struct WindowAggregateProc<K, V, VA> {
     agg: AggFn<K, V, VA>,
     send_old: Arc<AtomicBool>,
     store: Option<TimestampedWindowStore<K, VA>>,
+    emit_final: bool,
+    /// The window close time up to which final results were emitted; -1 before any.
+    last_emit: i64,
 }
 
 impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
@@ -161,14 +176,20 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
         ctx: &mut ProcessorContext<'_, Windowed<K>, Change<VA>>,
         r: Record<K, V>,
     ) -> Result<(), StreamsError> {
-        let Some(store) = &self.store else {
-            return Ok(());
-        };
         let ts = r.timestamp;
         let close = ctx
             .current_stream_time()
             .max(ts)
             .saturating_sub(self.windows.grace);
+        // Emit what this record's time closes before writing it: the write advances the store's
+        // retention past the closed windows. The record cannot touch a closed window, so the
+        // output is what emitting afterwards (as Java does) gives.
+        if self.emit_final && close > self.last_emit {
+            self.emit_closed(ctx, close)?;
+        }
+        let Some(store) = &self.store else {
+            return Ok(());
+        };
         for start in self.windows.window_starts(ts) {
             let end = start.saturating_add(self.windows.size);
             if end <= close {
@@ -189,6 +210,9 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
                 }),
                 start,
             )?;
+            if self.emit_final {
+                continue;
+            }
             let old = if self.send_old.load(Ordering::Relaxed) {
                 old_value
             } else {
@@ -211,7 +235,50 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
     }
 }
 
+impl<K: Data, V: Data, VA: Data> WindowAggregateProc<K, V, VA> {
+    /// Emits windows that closed since the last emission, by window start then key bytes
+    /// (Java's time-ordered store), each with its aggregate's timestamp.
+    fn emit_closed(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, Windowed<K>, Change<VA>>,
+        close: i64,
+    ) -> Result<(), StreamsError> {
+        let Some(store) = &self.store else {
+            return Ok(());
+        };
+        let size = self.windows.size;
+        let lower = self.last_emit.saturating_sub(size).max(0);
+        let upper = close.saturating_sub(size);
+        if upper >= 0 {
+            let mut closed = store.fetch_all(lower, upper)?;
+            // Stable: entries come ordered by key bytes, so this orders by (start, key).
+            closed.sort_by_key(|(w, _)| w.window.start);
+            for (w, vt) in closed {
+                if w.window.end > self.last_emit && w.window.end <= close {
+                    ctx.forward(Record::new(
+                        w,
+                        Change {
+                            new: Some(vt.value),
+                            old: None,
+                        },
+                        vt.timestamp,
+                    ))?;
+                }
+            }
+        }
+        self.last_emit = close;
+        Ok(())
+    }
+}
+
 impl<K: Data, V: Data> TimeWindowedKStream<K, V> {
+    /// Chooses when results are emitted; [`EmitStrategy::OnWindowClose`] gives each window's
+    /// final result only, without a separate suppression buffer.
+    pub fn emit_strategy(mut self, emit: EmitStrategy) -> Self {
+        self.emit = emit;
+        self
+    }
+
     fn aggregate_impl<VA: Data>(
         &self,
         store_prefix: &str,
@@ -227,6 +294,7 @@ impl<K: Data, V: Data> TimeWindowedKStream<K, V> {
         let parent = g.parent_for(&store, materialized.name.is_some());
         let send_old = Arc::new(AtomicBool::new(false));
         let windows = self.windows;
+        let emit_final = self.emit == EmitStrategy::OnWindowClose;
         {
             let (store, agg, send_old) = (store.clone(), agg.clone(), send_old.clone());
             b.with_topology(|t| {
@@ -238,6 +306,8 @@ impl<K: Data, V: Data> TimeWindowedKStream<K, V> {
                         agg: agg.clone(),
                         send_old: send_old.clone(),
                         store: None,
+                        emit_final,
+                        last_emit: -1,
                     },
                     &[&parent],
                 );

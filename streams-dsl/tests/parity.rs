@@ -14,8 +14,8 @@ use streams_core::serde::{IntegerSerde, LongSerde, Nullable, Serdes};
 use streams_core::state::Windowed;
 use streams_dsl::serdes::{SessionWindowedSerde, TimeWindowedSerde};
 use streams_dsl::{
-    Branched, Grouped, JoinWindows, Materialized, Produced, Repartitioned, SessionWindows,
-    StreamsBuilder, Suppressed, TimeWindows,
+    Branched, EmitStrategy, Grouped, JoinWindows, Materialized, Produced, Repartitioned,
+    SessionWindows, StreamsBuilder, Suppressed, TimeWindows,
 };
 use support::{check, out, out_str};
 
@@ -461,4 +461,23 @@ fn cogroup() {
         .to_stream()
         .to("out");
     check("cogroup", b.build().unwrap(), vec![out_str("out")]);
+}
+
+#[test]
+fn emit_final() {
+    let b = StreamsBuilder::new();
+    b.stream::<String, String>("in")
+        .group_by_key()
+        .windowed_by(TimeWindows::of_size_with_no_grace(Duration::from_millis(
+            10,
+        )))
+        .emit_strategy(EmitStrategy::OnWindowClose)
+        .count()
+        .to_stream()
+        .to("out");
+    check(
+        "emit_final",
+        b.build().unwrap(),
+        vec![out("out", windowed_key(10), nullable_long())],
+    );
 }
