@@ -4,10 +4,10 @@
 //! producer, the group consumer and the admin client, with the Java client's semantics and
 //! configuration names. The streams runtime in `streams-core` stands on it.
 //!
-//! Status: the protocol-independent foundations are here: typed configuration for producer,
-//! consumer and admin ([`config`]), the Java-identical partitioner ([`partitioner`]), the
-//! exponential backoff used for reconnects and retries ([`backoff`]) and the SASL PLAIN and SCRAM
-//! client state machines ([`sasl`]). Connections, producer and consumer are still to come.
+//! The protocol-independent foundations: typed configuration for producer, consumer and admin
+//! with the Java names, defaults and rules ([`config`]), the Java-identical partitioner
+//! ([`partitioner`]), the exponential backoff used for reconnects and retries ([`backoff`]) and
+//! the SASL PLAIN and SCRAM client state machines ([`sasl`]).
 
 pub mod admin;
 pub mod backoff;
