@@ -6,7 +6,7 @@
 //! entry is evicted to stay within budget. With forwarding on, each written entry is also queued
 //! as a [`FlushedEntry`] for the owning processor to forward downstream.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::ops::Bound;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -62,7 +62,9 @@ fn entry_size(key: &Bytes, value: &Option<Bytes>) -> usize {
 pub struct CachingStore<S> {
     inner: S,
     budget: Arc<CacheBudget>,
-    map: BTreeMap<Bytes, Entry>,
+    map: HashMap<Bytes, Entry>,
+    /// Dirty keys in key order, for merging ranges (clean entries equal the store below).
+    dirty_keys: BTreeSet<Bytes>,
     /// Access order, oldest first, with stale pairs: a pair is live only while its tick equals the
     /// entry's, so a touch is one push instead of a remove and an insert.
     lru: VecDeque<(u64, Bytes)>,
@@ -81,7 +83,8 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
         CachingStore {
             inner,
             budget,
-            map: BTreeMap::new(),
+            map: HashMap::new(),
+            dirty_keys: BTreeSet::new(),
             lru: VecDeque::new(),
             dirty: Vec::new(),
             next_tick: 0,
@@ -173,6 +176,7 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
         };
         self.lru.push_back((tick, key.clone()));
         if dirty && !was_dirty {
+            self.dirty_keys.insert(key.clone());
             self.dirty.push(key);
         }
         self.maybe_compact();
@@ -181,6 +185,7 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
     /// Writes every dirty entry below, oldest-dirtied first; deleted entries leave the cache.
     fn flush_dirty(&mut self) -> Result<(), StoreError> {
         let dirty = std::mem::take(&mut self.dirty);
+        self.dirty_keys.clear();
         for key in dirty {
             let Some(e) = self.map.get_mut(&key) else {
                 continue;
@@ -259,18 +264,14 @@ impl<S: KeyValueBytesStore> KeyValueBytesStore for CachingStore<S> {
             return Ok(Vec::new());
         }
         let base = self.inner.range(from, to, reverse)?;
-        let cached = self
-            .map
+        let mut cached: Vec<(Bytes, Option<Bytes>)> = self
+            .dirty_keys
             .range::<Bytes, _>(owned_bounds(from, to))
-            .filter(|(_, e)| e.dirty)
-            .map(|(k, e)| (k.clone(), e.value.clone()));
-        let cached: Vec<_> = if reverse {
-            let mut v: Vec<_> = cached.collect();
-            v.reverse();
-            v
-        } else {
-            cached.collect()
-        };
+            .filter_map(|k| self.map.get(k).map(|e| (k.clone(), e.value.clone())))
+            .collect();
+        if reverse {
+            cached.reverse();
+        }
         Ok(merge_sorted(base, cached, reverse))
     }
 
