@@ -4,20 +4,17 @@
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 use streams_core::StreamsError;
 use streams_core::processor::{Change, Processor, ProcessorContext, Record};
-use streams_core::state::{Stores, TimestampedKeyValueStore, WindowStore};
+use streams_core::state::TimestampedKeyValueStore;
 
-use crate::builder::DslError;
 use crate::kstream::KStream;
 use crate::ktable::{GetterFn, GetterSupplier, GlobalKTable, KTable, StoreLookup};
-use crate::serdes::{Data, pick};
+use crate::serdes::Data;
 
 type StreamJoiner<V, VT, VR> = Arc<dyn Fn(&V, Option<&VT>) -> Option<VR> + Send + Sync>;
 type KeyMapper<K, V, GK> = Arc<dyn Fn(&K, &V) -> GK + Send + Sync>;
-type ValueJoiner<V1, V2, VR> = Arc<dyn Fn(&V1, &V2) -> VR + Send + Sync>;
 
 /// Makes a getter inside a processor's `init`, from the stores connected to it.
 fn make_getter<K, V, KO, VO>(
@@ -484,215 +481,5 @@ impl<K: Data, V: Data> KTable<K, V> {
             JoinKind::Outer,
             Arc::new(move |a, c| (a.is_some() || c.is_some()).then(|| joiner(a, c))),
         )
-    }
-}
-
-/// Which stream-stream join windows match: records of the other side at most `before` earlier
-/// or `after` later (Java's `JoinWindows`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct JoinWindows {
-    before: i64,
-    after: i64,
-    grace: i64,
-}
-
-impl JoinWindows {
-    /// Records at most `difference` apart join; `grace` is how long late records are accepted.
-    pub fn of_time_difference_and_grace(difference: Duration, grace: Duration) -> Self {
-        let d = i64::try_from(difference.as_millis()).unwrap_or(i64::MAX);
-        JoinWindows {
-            before: d,
-            after: d,
-            grace: i64::try_from(grace.as_millis()).unwrap_or(i64::MAX),
-        }
-    }
-
-    /// Records at most `difference` apart join; no grace period.
-    pub fn of_time_difference_with_no_grace(difference: Duration) -> Self {
-        Self::of_time_difference_and_grace(difference, Duration::ZERO)
-    }
-}
-
-/// Java's `KStreamJoinWindow`: remembers each record of one side in its window store.
-struct JoinWindowProc<K, V> {
-    store_name: String,
-    store: Option<WindowStore<K, V>>,
-}
-
-impl<K: Data, V: Data> Processor<K, V, K, V> for JoinWindowProc<K, V> {
-    fn init(&mut self, ctx: &mut ProcessorContext<'_, K, V>) -> Result<(), StreamsError> {
-        self.store = Some(ctx.state_store(&self.store_name)?);
-        Ok(())
-    }
-    fn process(
-        &mut self,
-        ctx: &mut ProcessorContext<'_, K, V>,
-        r: Record<K, V>,
-    ) -> Result<(), StreamsError> {
-        if let Some(store) = &self.store {
-            store.put(&r.key, Some(&r.value), r.timestamp)?;
-        }
-        ctx.forward(r)
-    }
-}
-
-/// Java's `KStreamKStreamJoin` (inner): joins a record with the other side's records within
-/// the window, in the other side's time order; results carry the larger timestamp.
-struct StreamJoinProc<K, V1, V2, VR> {
-    other_store: String,
-    store: Option<WindowStore<K, V2>>,
-    before: i64,
-    after: i64,
-    joiner: ValueJoiner<V1, V2, VR>,
-}
-
-impl<K: Data, V1: Data, V2: Data, VR: Data> Processor<K, V1, K, VR>
-    for StreamJoinProc<K, V1, V2, VR>
-{
-    fn init(&mut self, ctx: &mut ProcessorContext<'_, K, VR>) -> Result<(), StreamsError> {
-        self.store = Some(ctx.state_store(&self.other_store)?);
-        Ok(())
-    }
-    fn process(
-        &mut self,
-        ctx: &mut ProcessorContext<'_, K, VR>,
-        r: Record<K, V1>,
-    ) -> Result<(), StreamsError> {
-        let Some(store) = &self.store else {
-            return Ok(());
-        };
-        let from = r.timestamp.saturating_sub(self.before).max(0);
-        let to = r.timestamp.saturating_add(self.after).max(0);
-        for (ts, other) in store.fetch_range(&r.key, from, to)? {
-            let out = (self.joiner)(&r.value, &other);
-            ctx.forward(Record {
-                key: r.key.clone(),
-                value: out,
-                timestamp: r.timestamp.max(ts),
-                headers: r.headers.clone(),
-            })?;
-        }
-        Ok(())
-    }
-}
-
-impl<K: Data, V: Data> KStream<K, V> {
-    /// Joins records of two streams with the same key at most the window apart (Java's
-    /// `KStream.join(KStream, ValueJoiner, JoinWindows)`, inner).
-    pub fn join<V2: Data, VR: Data, F>(
-        &self,
-        other: &KStream<K, V2>,
-        joiner: F,
-        windows: JoinWindows,
-    ) -> KStream<K, VR>
-    where
-        F: Fn(&V, &V2) -> VR + Send + Sync + 'static,
-    {
-        let b = &self.b;
-        let this_window = b.new_name("KSTREAM-WINDOWED-");
-        let other_window = b.new_name("KSTREAM-WINDOWED-");
-        let this_join = b.new_name("KSTREAM-JOINTHIS-");
-        let other_join = b.new_name("KSTREAM-JOINOTHER-");
-        let merge = self.op_name("KSTREAM-MERGE-");
-        let this_store = format!("{this_join}-store");
-        let other_store = format!("{other_join}-store");
-        let retention = windows.before + windows.after + windows.grace;
-        let size = windows.before + windows.after;
-        let dur = |ms: i64| Duration::from_millis(ms.max(0) as u64);
-        let key =
-            pick(None, self.key_serde.clone()).or_else(|| pick(None, other.key_serde.clone()));
-        let v1 = pick(None, self.value_serde.clone());
-        let v2 = pick(None, other.value_serde.clone());
-        let (Some(key), Some(v1), Some(v2)) = (key, v1, v2) else {
-            b.error(DslError::MissingSerde {
-                operation: this_join,
-                which: "key or value",
-                type_name: std::any::type_name::<(K, V, V2)>(),
-            });
-            return KStream::new(b.clone(), merge, None, None, false);
-        };
-        let j1: ValueJoiner<V, V2, VR> = Arc::new(joiner);
-        let j2 = j1.clone();
-        let j2: ValueJoiner<V2, V, VR> = Arc::new(move |o, t| j2(t, o));
-        b.with_topology(|t| {
-            let s = this_store.clone();
-            t.add_processor(
-                &this_window,
-                move || JoinWindowProc::<K, V> {
-                    store_name: s.clone(),
-                    store: None,
-                },
-                &[&self.node],
-            );
-            let s = other_store.clone();
-            t.add_processor(
-                &other_window,
-                move || JoinWindowProc::<K, V2> {
-                    store_name: s.clone(),
-                    store: None,
-                },
-                &[&other.node],
-            );
-            let s = other_store.clone();
-            let (before, after) = (windows.before, windows.after);
-            t.add_processor(
-                &this_join,
-                move || StreamJoinProc::<K, V, V2, VR> {
-                    other_store: s.clone(),
-                    store: None,
-                    before,
-                    after,
-                    joiner: j1.clone(),
-                },
-                &[&this_window],
-            );
-            let s = this_store.clone();
-            t.add_processor(
-                &other_join,
-                move || StreamJoinProc::<K, V2, V, VR> {
-                    other_store: s.clone(),
-                    store: None,
-                    before: after,
-                    after: before,
-                    joiner: j2.clone(),
-                },
-                &[&other_window],
-            );
-            t.add_state_store(
-                Stores::window_store_builder(
-                    Stores::window_store(
-                        &this_store,
-                        streams_core::state::StoreKind::Persistent,
-                        dur(retention),
-                        dur(size),
-                        true,
-                    ),
-                    key.clone(),
-                    v1,
-                ),
-                &[&this_window, &other_join],
-            );
-            t.add_state_store(
-                Stores::window_store_builder(
-                    Stores::window_store(
-                        &other_store,
-                        streams_core::state::StoreKind::Persistent,
-                        dur(retention),
-                        dur(size),
-                        true,
-                    ),
-                    key.clone(),
-                    v2,
-                ),
-                &[&other_window, &this_join],
-            );
-        });
-        crate::processors::add_fn::<K, VR, K, VR>(
-            b,
-            &merge,
-            &[&this_join, &other_join],
-            Arc::new(|ctx, r| ctx.forward(r)),
-        );
-        KStream::new(b.clone(), merge, Some(key), None, false)
     }
 }

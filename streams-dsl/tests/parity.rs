@@ -481,3 +481,20 @@ fn emit_final() {
         vec![out("out", windowed_key(10), nullable_long())],
     );
 }
+
+#[test]
+fn stream_stream_outer() {
+    let b = StreamsBuilder::new();
+    let l = b.stream::<String, String>("left");
+    let r = b.stream::<String, String>("right");
+    let w = JoinWindows::of_time_difference_with_no_grace(Duration::from_millis(10));
+    l.left_join(&r, |a, c| format!("{a}/{}", or_null(c)), w)
+        .to("out-left");
+    l.outer_join(&r, |a, c| format!("{}/{}", or_null(a), or_null(c)), w)
+        .to("out-outer");
+    check(
+        "stream_stream_outer",
+        b.build().unwrap(),
+        vec![out_str("out-left"), out_str("out-outer")],
+    );
+}

@@ -1,0 +1,580 @@
+//! Windowed stream-stream joins (inner, left, outer) with Java's semantics since Kafka 3.1: a
+//! left or outer record without a match is held in a shared "outer" store and emitted with a
+//! null partner only once its join window has closed (stream time past its time + window +
+//! grace), so no spurious null results precede real matches.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use streams_core::StreamsError;
+use streams_core::processor::{Headers, Processor, ProcessorContext, Record};
+use streams_core::serde::{SerdeError, SharedSerde};
+use streams_core::state::{KeyValueStore, StoreKind, Stores, WindowStore};
+use streams_core::task::TaskId;
+
+use crate::builder::DslError;
+use crate::kstream::KStream;
+use crate::serdes::{Data, pick};
+
+/// Which stream-stream records join: those of the other side at most `before` earlier or
+/// `after` later (Java's `JoinWindows`), accepted up to `grace` late.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JoinWindows {
+    before: i64,
+    after: i64,
+    grace: i64,
+}
+
+fn ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+impl JoinWindows {
+    /// Records at most `difference` apart join; `grace` is how long late records are accepted.
+    pub fn of_time_difference_and_grace(difference: Duration, grace: Duration) -> Self {
+        JoinWindows {
+            before: ms(difference),
+            after: ms(difference),
+            grace: ms(grace),
+        }
+    }
+
+    /// Records at most `difference` apart join; no grace period.
+    pub fn of_time_difference_with_no_grace(difference: Duration) -> Self {
+        Self::of_time_difference_and_grace(difference, Duration::ZERO)
+    }
+}
+
+/// Java's `KStreamJoinWindow`: remembers each record of one side in its window store.
+struct JoinWindowProc<K, V> {
+    store_name: String,
+    store: Option<WindowStore<K, V>>,
+}
+
+impl<K: Data, V: Data> Processor<K, V, K, V> for JoinWindowProc<K, V> {
+    fn init(&mut self, ctx: &mut ProcessorContext<'_, K, V>) -> Result<(), StreamsError> {
+        self.store = Some(ctx.state_store(&self.store_name)?);
+        Ok(())
+    }
+    fn process(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, K, V>,
+        r: Record<K, V>,
+    ) -> Result<(), StreamsError> {
+        if let Some(store) = &self.store {
+            store.put(&r.key, Some(&r.value), r.timestamp)?;
+        }
+        ctx.forward(r)
+    }
+}
+
+/// Stream time over both sides of one join, and the earliest time held in the outer store, per
+/// task (Java's `TimeTracker`).
+#[derive(Debug, Clone, Copy)]
+struct TimeTracker {
+    stream_time: i64,
+    min_time: i64,
+}
+
+type Trackers = Arc<Mutex<HashMap<TaskId, TimeTracker>>>;
+
+/// Encodes this side's value for the outer store.
+type EncodeFn<V> = Arc<dyn Fn(&V) -> Result<Bytes, SerdeError> + Send + Sync>;
+/// Makes the null-joined result of a held record: (key, is left side, value bytes).
+type NullJoinFn<K, VR> =
+    Arc<dyn Fn(&K, bool, &Bytes) -> Result<Option<VR>, SerdeError> + Send + Sync>;
+type KeyBytesFn<K> = Arc<dyn Fn(&K) -> Result<Bytes, SerdeError> + Send + Sync>;
+type KeyReadFn<K> = Arc<dyn Fn(&Bytes) -> Result<K, SerdeError> + Send + Sync>;
+/// Joins this side's value with the other's (`None`: unmatched); `None` when the join kind
+/// gives no result for that combination.
+type SideJoiner<V1, V2, VR> = Arc<dyn Fn(&V1, Option<&V2>) -> Option<VR> + Send + Sync>;
+
+/// What a side of a left or outer join needs to hold and emit unmatched records.
+struct OuterState<K, V, VR> {
+    store_name: String,
+    trackers: Trackers,
+    encode: EncodeFn<V>,
+    null_join: NullJoinFn<K, VR>,
+    key_bytes: KeyBytesFn<K>,
+    read_key: KeyReadFn<K>,
+}
+
+impl<K, V, VR> Clone for OuterState<K, V, VR> {
+    fn clone(&self) -> Self {
+        OuterState {
+            store_name: self.store_name.clone(),
+            trackers: self.trackers.clone(),
+            encode: self.encode.clone(),
+            null_join: self.null_join.clone(),
+            key_bytes: self.key_bytes.clone(),
+            read_key: self.read_key.clone(),
+        }
+    }
+}
+
+/// Outer-store key: timestamp, side (left 1, right 0), key bytes — Java's
+/// `TimestampedKeyAndJoinSide` layout, so entries come out in time order.
+fn outer_key(ts: i64, left: bool, key: &[u8]) -> Bytes {
+    let mut k = Vec::with_capacity(9 + key.len());
+    k.extend_from_slice(&ts.to_be_bytes());
+    k.push(u8::from(left));
+    k.extend_from_slice(key);
+    Bytes::from(k)
+}
+
+/// Appends one held value to a key's list: `[len: u32 BE][bytes]…`.
+fn push_value(list: Option<Bytes>, value: &[u8]) -> Bytes {
+    let mut out = list.map(|b| b.to_vec()).unwrap_or_default();
+    out.extend_from_slice(&u32::try_from(value.len()).unwrap_or(u32::MAX).to_be_bytes());
+    out.extend_from_slice(value);
+    Bytes::from(out)
+}
+
+fn split_values(list: &Bytes) -> Option<Vec<Bytes>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < list.len() {
+        let len_bytes: [u8; 4] = list.get(at..at + 4)?.try_into().ok()?;
+        let len = u32::from_be_bytes(len_bytes) as usize;
+        let start = at + 4;
+        out.push(list.slice(start..start.checked_add(len).filter(|&e| e <= list.len())?));
+        at = start + len;
+    }
+    Some(out)
+}
+
+/// Java's `KStreamKStreamJoin` for one side.
+struct StreamJoinProc<K, V1, V2, VR> {
+    other_store: String,
+    store: Option<WindowStore<K, V2>>,
+    before: i64,
+    after: i64,
+    /// The windows' own before/after: how long each side's held records can still match.
+    left_lookback: i64,
+    right_lookback: i64,
+    grace: i64,
+    is_left: bool,
+    /// Whether this side emits unmatched records (left side of left joins, both of outer).
+    outer: bool,
+    joiner: SideJoiner<V1, V2, VR>,
+    held: Option<OuterState<K, V1, VR>>,
+    held_store: Option<KeyValueStore<Bytes, Bytes>>,
+}
+
+fn serde_err(store: &str) -> impl Fn(SerdeError) -> StreamsError + '_ {
+    move |source| StreamsError::Serialization {
+        topic: store.to_owned(),
+        source,
+    }
+}
+
+impl<K: Data, V1: Data, V2: Data, VR: Data> StreamJoinProc<K, V1, V2, VR> {
+    fn tracker<R>(
+        &self,
+        ctx: &ProcessorContext<'_, K, VR>,
+        f: impl FnOnce(&mut TimeTracker) -> R,
+    ) -> Option<R> {
+        let held = self.held.as_ref()?;
+        let mut map = held.trackers.lock().ok()?;
+        let t = map.entry(ctx.task_id()).or_insert(TimeTracker {
+            stream_time: -1,
+            min_time: i64::MAX,
+        });
+        Some(f(t))
+    }
+
+    /// Emits held records whose windows have closed, oldest first, and deletes them.
+    fn emit_closed(&mut self, ctx: &mut ProcessorContext<'_, K, VR>) -> Result<(), StreamsError> {
+        let (Some(held), Some(store)) = (self.held.clone(), self.held_store.clone()) else {
+            return Ok(());
+        };
+        let (after, grace) = (self.after, self.grace);
+        let Some(Some(stream_time)) = self.tracker(ctx, |t| {
+            (t.min_time.saturating_add(after).saturating_add(grace) < t.stream_time).then(|| {
+                t.min_time = i64::MAX;
+                t.stream_time
+            })
+        }) else {
+            return Ok(());
+        };
+        let (mut left_open, mut right_open) = (false, false);
+        let mut min_time = i64::MAX;
+        for (k, list) in store.all()? {
+            if k.len() < 9 {
+                continue;
+            }
+            let mut ts = [0u8; 8];
+            ts.copy_from_slice(&k[..8]);
+            let ts = i64::from_be_bytes(ts);
+            let left = k[8] == 1;
+            min_time = ts;
+            if left_open && right_open {
+                break;
+            }
+            let lookback = if left {
+                self.left_lookback
+            } else {
+                self.right_lookback
+            };
+            if ts.saturating_add(lookback).saturating_add(grace) >= stream_time {
+                if left {
+                    left_open = true;
+                } else {
+                    right_open = true;
+                }
+                continue;
+            }
+            let key = (held.read_key)(&k.slice(9..)).map_err(serde_err(&held.store_name))?;
+            let values = split_values(&list).ok_or_else(|| {
+                serde_err(&held.store_name)(SerdeError::InvalidLength {
+                    type_name: "outer join entry",
+                    expected: 4,
+                    actual: list.len(),
+                })
+            })?;
+            for v in values {
+                let out = (held.null_join)(&key, left, &v).map_err(serde_err(&held.store_name))?;
+                if let Some(out) = out {
+                    ctx.forward(Record::new(key.clone(), out, ts))?;
+                }
+            }
+            store.delete(&k)?;
+        }
+        self.tracker(ctx, |t| t.min_time = t.min_time.min(min_time));
+        Ok(())
+    }
+}
+
+impl<K: Data, V1: Data, V2: Data, VR: Data> Processor<K, V1, K, VR>
+    for StreamJoinProc<K, V1, V2, VR>
+{
+    fn init(&mut self, ctx: &mut ProcessorContext<'_, K, VR>) -> Result<(), StreamsError> {
+        self.store = Some(ctx.state_store(&self.other_store)?);
+        if let Some(held) = &self.held {
+            self.held_store = Some(ctx.state_store(&held.store_name)?);
+        }
+        Ok(())
+    }
+    fn process(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, K, VR>,
+        r: Record<K, V1>,
+    ) -> Result<(), StreamsError> {
+        let ts = r.timestamp;
+        let stream_time = self
+            .tracker(ctx, |t| {
+                t.stream_time = t.stream_time.max(ts);
+                t.stream_time
+            })
+            .unwrap_or(i64::MAX);
+        if ts == stream_time {
+            self.emit_closed(ctx)?;
+        }
+        let Some(store) = &self.store else {
+            return Ok(());
+        };
+        let from = ts.saturating_sub(self.before).max(0);
+        let to = ts.saturating_add(self.after).max(0);
+        let matches = store.fetch_range(&r.key, from, to)?;
+        if matches.is_empty() && self.outer {
+            match (&self.held, &self.held_store) {
+                (Some(held), Some(held_store)) if to >= stream_time => {
+                    self.tracker(ctx, |t| t.min_time = t.min_time.min(ts));
+                    let kb = (held.key_bytes)(&r.key).map_err(serde_err(&held.store_name))?;
+                    let vb = (held.encode)(&r.value).map_err(serde_err(&held.store_name))?;
+                    let k = outer_key(ts, self.is_left, &kb);
+                    let list = held_store.get(&k)?;
+                    held_store.put(&k, &push_value(list, &vb))?;
+                }
+                _ => {
+                    if let Some(out) = (self.joiner)(&r.value, None) {
+                        ctx.forward(r.with_value(out))?;
+                    }
+                }
+            }
+            return Ok(());
+        }
+        for (other_ts, other) in matches {
+            if let (Some(held), Some(held_store)) = (&self.held, &self.held_store) {
+                // The other side's record is matched now; it must not be emitted unmatched.
+                let kb = (held.key_bytes)(&r.key).map_err(serde_err(&held.store_name))?;
+                held_store.delete(&outer_key(other_ts, !self.is_left, &kb))?;
+            }
+            if let Some(out) = (self.joiner)(&r.value, Some(&other)) {
+                ctx.forward(Record {
+                    key: r.key.clone(),
+                    value: out,
+                    timestamp: ts.max(other_ts),
+                    headers: r.headers.clone(),
+                })?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Which records of a stream-stream join produce results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Inner,
+    Left,
+    Outer,
+}
+
+/// The user's joiner over (left, right), `None` where the kind has no result.
+type BothJoiner<V1, V2, VR> = Arc<dyn Fn(Option<&V1>, Option<&V2>) -> Option<VR> + Send + Sync>;
+
+const NO_HEADERS: Headers = Headers::new();
+
+fn encoder<T: 'static>(s: SharedSerde<T>) -> EncodeFn<T> {
+    Arc::new(move |v| Ok(s.serialize("", &NO_HEADERS, v)?.unwrap_or_default()))
+}
+
+impl<K: Data, V: Data> KStream<K, V> {
+    /// Joins records of two streams with the same key at most the window apart (Java's
+    /// `KStream.join(KStream, ValueJoiner, JoinWindows)`).
+    pub fn join<V2: Data, VR: Data, F>(
+        &self,
+        other: &KStream<K, V2>,
+        joiner: F,
+        windows: JoinWindows,
+    ) -> KStream<K, VR>
+    where
+        F: Fn(&V, &V2) -> VR + Send + Sync + 'static,
+    {
+        let j: BothJoiner<V, V2, VR> = Arc::new(move |a, c| match (a, c) {
+            (Some(a), Some(c)) => Some(joiner(a, c)),
+            _ => None,
+        });
+        self.stream_join(other, Kind::Inner, j, windows)
+    }
+
+    /// Like [`Self::join`], also emitting each record of this stream that found no match, with
+    /// `None`, once its window has closed.
+    pub fn left_join<V2: Data, VR: Data, F>(
+        &self,
+        other: &KStream<K, V2>,
+        joiner: F,
+        windows: JoinWindows,
+    ) -> KStream<K, VR>
+    where
+        F: Fn(&V, Option<&V2>) -> VR + Send + Sync + 'static,
+    {
+        let j: BothJoiner<V, V2, VR> = Arc::new(move |a, c| a.map(|a| joiner(a, c)));
+        self.stream_join(other, Kind::Left, j, windows)
+    }
+
+    /// Like [`Self::left_join`] for both streams.
+    pub fn outer_join<V2: Data, VR: Data, F>(
+        &self,
+        other: &KStream<K, V2>,
+        joiner: F,
+        windows: JoinWindows,
+    ) -> KStream<K, VR>
+    where
+        F: Fn(Option<&V>, Option<&V2>) -> VR + Send + Sync + 'static,
+    {
+        let j: BothJoiner<V, V2, VR> =
+            Arc::new(move |a, c| (a.is_some() || c.is_some()).then(|| joiner(a, c)));
+        self.stream_join(other, Kind::Outer, j, windows)
+    }
+
+    fn stream_join<V2: Data, VR: Data>(
+        &self,
+        other: &KStream<K, V2>,
+        kind: Kind,
+        joiner: BothJoiner<V, V2, VR>,
+        windows: JoinWindows,
+    ) -> KStream<K, VR> {
+        let b = &self.b;
+        let this_window = b.new_name("KSTREAM-WINDOWED-");
+        let other_window = b.new_name("KSTREAM-WINDOWED-");
+        let this_join = b.new_name(match kind {
+            Kind::Outer => "KSTREAM-OUTERTHIS-",
+            _ => "KSTREAM-JOINTHIS-",
+        });
+        let other_join = b.new_name(match kind {
+            Kind::Inner => "KSTREAM-JOINOTHER-",
+            _ => "KSTREAM-OUTEROTHER-",
+        });
+        let merge = self.op_name("KSTREAM-MERGE-");
+        let this_store = format!("{this_join}-store");
+        let other_store = format!("{other_join}-store");
+        // Java names the shared store after the this-side processor's number.
+        let shared_store = format!(
+            "KSTREAM-OUTERSHARED-{}-store",
+            this_join.rsplit('-').next().unwrap_or_default()
+        );
+        let retention = windows.before + windows.after + windows.grace;
+        let size = windows.before + windows.after;
+        let dur = |ms: i64| Duration::from_millis(ms.max(0) as u64);
+        let key =
+            pick(None, self.key_serde.clone()).or_else(|| pick(None, other.key_serde.clone()));
+        let v1 = pick(None, self.value_serde.clone());
+        let v2 = pick(None, other.value_serde.clone());
+        let (Some(key), Some(v1), Some(v2)) = (key, v1, v2) else {
+            b.error(DslError::MissingSerde {
+                operation: this_join,
+                which: "key or value",
+                type_name: std::any::type_name::<(K, V, V2)>(),
+            });
+            return KStream::new(b.clone(), merge, None, None, false);
+        };
+        let this_joiner: SideJoiner<V, V2, VR> = {
+            let j = joiner.clone();
+            Arc::new(move |v, o| j(Some(v), o))
+        };
+        let other_joiner: SideJoiner<V2, V, VR> = {
+            let j = joiner.clone();
+            Arc::new(move |v, o| j(o, Some(v)))
+        };
+        let held = (kind != Kind::Inner).then(|| {
+            let trackers: Trackers = Arc::new(Mutex::new(HashMap::new()));
+            let null_join: NullJoinFn<K, VR> = {
+                let (v1, v2, j) = (v1.clone(), v2.clone(), joiner.clone());
+                Arc::new(move |_, left, bytes| {
+                    if left {
+                        let v = v1.deserialize("", &NO_HEADERS, Some(bytes))?;
+                        Ok(j(Some(&v), None))
+                    } else {
+                        let v = v2.deserialize("", &NO_HEADERS, Some(bytes))?;
+                        Ok(j(None, Some(&v)))
+                    }
+                })
+            };
+            let key_bytes: KeyBytesFn<K> = {
+                let k = key.clone();
+                Arc::new(move |key| Ok(k.serialize("", &NO_HEADERS, key)?.unwrap_or_default()))
+            };
+            let read_key: KeyReadFn<K> = {
+                let k = key.clone();
+                Arc::new(move |b| k.deserialize("", &NO_HEADERS, Some(b)))
+            };
+            (trackers, null_join, key_bytes, read_key)
+        });
+        let this_held = held
+            .clone()
+            .map(|(trackers, null_join, key_bytes, read_key)| OuterState {
+                store_name: shared_store.clone(),
+                trackers,
+                encode: encoder(v1.clone()),
+                null_join,
+                key_bytes,
+                read_key,
+            });
+        let other_held = held.map(|(trackers, null_join, key_bytes, read_key)| OuterState {
+            store_name: shared_store.clone(),
+            trackers,
+            encode: encoder(v2.clone()),
+            null_join,
+            key_bytes,
+            read_key,
+        });
+        let (before, after, grace) = (windows.before, windows.after, windows.grace);
+        b.with_topology(|t| {
+            let s = this_store.clone();
+            t.add_processor(
+                &this_window,
+                move || JoinWindowProc::<K, V> {
+                    store_name: s.clone(),
+                    store: None,
+                },
+                &[&self.node],
+            );
+            let s = other_store.clone();
+            t.add_processor(
+                &other_window,
+                move || JoinWindowProc::<K, V2> {
+                    store_name: s.clone(),
+                    store: None,
+                },
+                &[&other.node],
+            );
+            let s = other_store.clone();
+            t.add_processor(
+                &this_join,
+                move || StreamJoinProc::<K, V, V2, VR> {
+                    other_store: s.clone(),
+                    store: None,
+                    before,
+                    after,
+                    left_lookback: after,
+                    right_lookback: before,
+                    grace,
+                    is_left: true,
+                    outer: kind != Kind::Inner,
+                    joiner: this_joiner.clone(),
+                    held: this_held.clone(),
+                    held_store: None,
+                },
+                &[&this_window],
+            );
+            let s = this_store.clone();
+            t.add_processor(
+                &other_join,
+                move || StreamJoinProc::<K, V2, V, VR> {
+                    other_store: s.clone(),
+                    store: None,
+                    before: after,
+                    after: before,
+                    left_lookback: after,
+                    right_lookback: before,
+                    grace,
+                    is_left: false,
+                    outer: kind == Kind::Outer,
+                    joiner: other_joiner.clone(),
+                    held: other_held.clone(),
+                    held_store: None,
+                },
+                &[&other_window],
+            );
+            t.add_state_store(
+                Stores::window_store_builder(
+                    Stores::window_store(
+                        &this_store,
+                        StoreKind::Persistent,
+                        dur(retention),
+                        dur(size),
+                        true,
+                    ),
+                    key.clone(),
+                    v1,
+                ),
+                &[&this_window, &other_join],
+            );
+            t.add_state_store(
+                Stores::window_store_builder(
+                    Stores::window_store(
+                        &other_store,
+                        StoreKind::Persistent,
+                        dur(retention),
+                        dur(size),
+                        true,
+                    ),
+                    key.clone(),
+                    v2,
+                ),
+                &[&other_window, &this_join],
+            );
+            if kind != Kind::Inner {
+                t.add_state_store(
+                    Stores::key_value_store_builder(
+                        Stores::persistent_key_value_store(&shared_store),
+                        streams_core::serde::Serdes::bytes(),
+                        streams_core::serde::Serdes::bytes(),
+                    ),
+                    &[&this_join, &other_join],
+                );
+            }
+        });
+        crate::processors::add_fn::<K, VR, K, VR>(
+            b,
+            &merge,
+            &[&this_join, &other_join],
+            Arc::new(|ctx, r| ctx.forward(r)),
+        );
+        KStream::new(b.clone(), merge, Some(key), None, false)
+    }
+}
