@@ -224,6 +224,9 @@ pub enum Error {
     /// One failure shared by several operations (every record of a failed batch gets one).
     #[error(transparent)]
     Shared(std::sync::Arc<Error>),
+    /// A transactional producer operation failed (wrong state, abortable or fatal).
+    #[error(transparent)]
+    Transaction(#[from] crate::producer::TransactionError),
 }
 
 impl Error {

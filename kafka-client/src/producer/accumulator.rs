@@ -141,6 +141,10 @@ pub(crate) struct Accumulator {
     flushing: bool,
     /// `buffer.memory` bytes of batches completed or failed since the last `take_freed`.
     freed: usize,
+    /// Batches get the transactional attribute (the producer has a `transactional.id`).
+    pub(crate) transactional: bool,
+    /// Batches failed for good so far (a transaction that lost one cannot commit).
+    pub(crate) failures: u64,
 }
 
 impl Accumulator {
@@ -153,6 +157,8 @@ impl Accumulator {
             idem: IdempotenceState::default(),
             flushing: false,
             freed: 0,
+            transactional: false,
+            failures: 0,
         }
     }
 
@@ -225,6 +231,7 @@ impl Accumulator {
         let appended = if let Some(completion) = new_batch {
             let options = BatchOptions {
                 compression: self.cfg.compression,
+                is_transactional: self.transactional,
                 ..BatchOptions::default()
             };
             let mut builder = BatchBuilder::with_capacity(options, batch_size.max(memory));
@@ -421,6 +428,7 @@ impl Accumulator {
                 after: self.cfg.delivery_timeout,
             });
             self.freed += batch.memory;
+            self.failures += 1;
             batch.fail(&e);
             return;
         }
@@ -446,6 +454,7 @@ impl Accumulator {
     pub(crate) fn fail_batch(&mut self, batch: ProducerBatch, error: &Arc<Error>) {
         self.done_in_flight(&batch.tp);
         self.freed += batch.memory;
+        self.failures += 1;
         batch.fail(error);
     }
 
@@ -464,6 +473,7 @@ impl Accumulator {
                 .is_some_and(|b| now >= b.created + self.cfg.delivery_timeout)
             {
                 let b = q.batches.pop_front().expect("checked");
+                self.failures += 1;
                 if b.attempts > 0 && self.cfg.idempotent {
                     self.idem.request_bump();
                 }

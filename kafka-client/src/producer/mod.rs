@@ -5,6 +5,8 @@
 //! * `accumulator`: the per-partition batch queues (no IO).
 //! * `idempotence`: producer id, epoch and sequences (no IO).
 //! * `sink`: one Produce request and its per-partition outcomes (no IO).
+//! * [`transaction`]: the transactional state machine (no IO); `transaction_rpc`: its
+//!   requests and the `init/begin/send_offsets/commit/abort` methods.
 //! * this module: the [`Producer`] handle and the sender task that ties them to the network.
 //!
 //! Memory is bounded by `buffer.memory`: each record reserves its size before it is queued
@@ -15,9 +17,12 @@ mod accumulator;
 mod idempotence;
 mod record;
 mod sink;
+pub mod transaction;
+mod transaction_rpc;
 
 pub use accumulator::TopicPartition;
 pub use record::{DeliveryFuture, ProducerRecord, RecordMetadata};
+pub use transaction::{ConsumerGroupMetadata, TransactionError, TxnState};
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -51,6 +56,10 @@ struct Inner {
     node_in_flight: Mutex<HashMap<i32, usize>>,
     sinks: Mutex<HashMap<i32, mpsc::UnboundedSender<Vec<ProducerBatch>>>>,
     refreshing: AtomicBool,
+    /// The transaction state machine, with `transactional.id`.
+    txn: Option<Mutex<transaction::TransactionManager>>,
+    /// Transaction and group coordinators found so far.
+    coordinators: transaction_rpc::Coordinators,
 }
 
 /// An asynchronous Kafka producer.
@@ -104,7 +113,7 @@ impl Producer {
         let runtime = tokio::runtime::Handle::try_current().map_err(|_| Error::NoRuntime)?;
         let cluster = Cluster::new(cfg.common.clone(), true)?;
         let max_in_flight = cfg.max_in_flight_requests_per_connection.max(1) as usize;
-        let acc = Accumulator::new(AccumulatorConfig {
+        let mut acc = Accumulator::new(AccumulatorConfig {
             batch_size: (cfg.batch_size as usize).max(1),
             linger: cfg.linger,
             compression: codec(cfg.compression),
@@ -114,6 +123,11 @@ impl Producer {
             idempotent: cfg.enable_idempotence,
             ignore_keys: cfg.partitioner_ignore_keys,
         });
+        acc.transactional = cfg.transactional_id.is_some();
+        let txn = cfg
+            .transactional_id
+            .as_ref()
+            .map(|id| Mutex::new(transaction::TransactionManager::new(id.clone())));
         let memory = usize::try_from(cfg.buffer_memory)
             .unwrap_or(usize::MAX)
             .min(Semaphore::MAX_PERMITS);
@@ -128,6 +142,8 @@ impl Producer {
             node_in_flight: Mutex::new(HashMap::new()),
             sinks: Mutex::new(HashMap::new()),
             refreshing: AtomicBool::new(false),
+            txn,
+            coordinators: Default::default(),
             cfg,
         });
         runtime.spawn(run_sender(inner.clone()));
@@ -155,6 +171,9 @@ impl Producer {
             .clone()
         {
             return Err(Error::Shared(f));
+        }
+        if let Some(t) = &inner.txn {
+            t.lock().unwrap_or_else(|e| e.into_inner()).check_send()?;
         }
         let size = record.estimated_size();
         let cfg = &inner.cfg;
@@ -216,7 +235,17 @@ impl Producer {
             Instant::now(),
         );
         match appended {
-            Ok((_, wake)) => {
+            Ok((partition, wake)) => {
+                if let Some(t) = &inner.txn {
+                    let tp = TopicPartition {
+                        topic: record.topic.as_str().into(),
+                        partition,
+                    };
+                    t.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .record_partition(&tp);
+                    inner.wake.notify_one();
+                }
                 if wake {
                     inner.wake.notify_one();
                 }
@@ -300,7 +329,10 @@ async fn run_sender(inner: Arc<Inner>) {
             break;
         }
         let now = Instant::now();
-        if inner.cfg.enable_idempotence {
+        // A transactional producer gets its id from init_transactions, and adds partitions to
+        // the transaction before their batches may go.
+        transaction_rpc::add_pending_partitions(&inner).await;
+        if inner.cfg.enable_idempotence && inner.txn.is_none() {
             let (need, idle) = {
                 let acc = inner.acc.lock().unwrap_or_else(|e| e.into_inner());
                 (
@@ -325,7 +357,15 @@ async fn run_sender(inner: Arc<Inner>) {
         }
         expire(&inner, now);
         let snapshot = inner.cluster.metadata();
+        let added = inner.txn.as_ref().map(|t| {
+            t.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .added_partitions()
+        });
         let leader = |tp: &TopicPartition| {
+            if !transaction_rpc::may_send(added.as_ref(), tp) {
+                return None;
+            }
             snapshot
                 .topic(&tp.topic)?
                 .partition(tp.partition)
@@ -602,6 +642,13 @@ fn finish(
         spawn_refresh(inner);
     }
     if fatal {
+        if let Some(t) = &inner.txn {
+            t.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .set_fatal(Arc::new(Error::FatalProducer(
+                    "producer fenced or its epoch is invalid".into(),
+                )));
+        }
         fail_everything(
             inner,
             Error::FatalProducer("producer fenced or its epoch is invalid".into()),
@@ -615,7 +662,10 @@ fn finish(
 /// Puts the request on the connection; the answer is awaited separately.
 async fn start_produce(inner: &Inner, node: i32, batches: &[ProducerBatch]) -> Result<Started> {
     let conn = inner.cluster.broker(node).await?;
-    let max = conn.version_for::<ProduceRequest>()?;
+    let mut max = conn.version_for::<ProduceRequest>()?;
+    if inner.txn.is_some() {
+        max = max.min(transaction_rpc::MAX_PRODUCE_VERSION_V1);
+    }
     if max < sink::MIN_PRODUCE_VERSION {
         return Err(Error::UnsupportedApi {
             broker: conn.broker().to_owned(),
@@ -626,7 +676,14 @@ async fn start_produce(inner: &Inner, node: i32, batches: &[ProducerBatch]) -> R
     let acks = inner.cfg.acks;
     let timeout_ms =
         i32::try_from(inner.cfg.common.request_timeout.as_millis()).unwrap_or(i32::MAX);
-    let (req, version) = sink::build_request(batches, acks.as_i16(), timeout_ms, max, &metadata);
+    let (mut req, version) =
+        sink::build_request(batches, acks.as_i16(), timeout_ms, max, &metadata);
+    req.transactional_id = inner.txn.as_ref().map(|t| {
+        t.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .transactional_id()
+            .to_owned()
+    });
     if acks == Acks::None {
         conn.send_no_response(&req, version).await?;
         return Ok(Started::NoAck);
