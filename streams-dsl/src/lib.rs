@@ -127,7 +127,7 @@
 //!   joiners for left and outer joins take `Option<&V>` for the missing side.
 //! - Stores built by the DSL do not cache; with the `TopologyTestDriver` (a commit after every
 //!   record) this differs from Java only when one input record updates the same key twice.
-//! - Not yet offered: sliding windows, foreign-key table joins, and repartitioning a key-changed stream before a stream-table join or a cogroup.
+//! - Not yet offered: foreign-key table joins, and repartitioning a key-changed stream before a stream-table join or a cogroup.
 
 mod builder;
 mod cogroup;
@@ -139,6 +139,7 @@ mod ktable;
 mod options;
 mod processors;
 pub mod serdes;
+mod sliding;
 mod stream_join;
 pub mod windowed;
 
@@ -150,6 +151,7 @@ pub use kstream::{Branched, BranchedKStream, KStream};
 pub use ktable::{GlobalKTable, KTable};
 pub use options::{Consumed, Grouped, Materialized, Partitioner, Produced, Repartitioned};
 pub use serdes::Data;
+pub use sliding::{SlidingWindowedKStream, SlidingWindows};
 pub use stream_join::JoinWindows;
 pub use windowed::{
     EmitStrategy, SessionWindowedKStream, SessionWindows, Suppressed, TimeWindowedKStream,

@@ -15,7 +15,7 @@ use streams_core::state::Windowed;
 use streams_dsl::serdes::{SessionWindowedSerde, TimeWindowedSerde};
 use streams_dsl::{
     Branched, EmitStrategy, Grouped, JoinWindows, Materialized, Produced, Repartitioned,
-    SessionWindows, StreamsBuilder, Suppressed, TimeWindows,
+    SessionWindows, SlidingWindows, StreamsBuilder, Suppressed, TimeWindows,
 };
 use support::{check, out, out_str};
 
@@ -496,5 +496,47 @@ fn stream_stream_outer() {
         "stream_stream_outer",
         b.build().unwrap(),
         vec![out_str("out-left"), out_str("out-outer")],
+    );
+}
+
+#[test]
+fn sliding_count() {
+    let b = StreamsBuilder::new();
+    b.stream::<String, String>("in")
+        .group_by_key()
+        .windowed_by_sliding(SlidingWindows::of_time_difference_and_grace(
+            Duration::from_millis(10),
+            Duration::from_millis(5),
+        ))
+        .count()
+        .to_stream()
+        .to("out");
+    check(
+        "sliding_count",
+        b.build().unwrap(),
+        vec![out("out", windowed_key(10), nullable_long())],
+    );
+}
+
+#[test]
+fn sliding_aggregate() {
+    let b = StreamsBuilder::new();
+    b.stream::<String, String>("in")
+        .group_by_key()
+        .windowed_by_sliding(SlidingWindows::of_time_difference_and_grace(
+            Duration::from_millis(10),
+            Duration::from_millis(20),
+        ))
+        .aggregate_with(
+            String::new,
+            |_, v, agg| agg + v,
+            Materialized::as_("slide-store"),
+        )
+        .to_stream()
+        .to("out");
+    check(
+        "sliding_aggregate",
+        b.build().unwrap(),
+        vec![out("out", windowed_key(10), Serdes::nullable_string())],
     );
 }

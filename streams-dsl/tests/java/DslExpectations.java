@@ -290,6 +290,16 @@ public class DslExpectations {
                 .to("out", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, 10), L));
         }).out("out", timeWindowed(10), L.deserializer()));
 
+        SCENARIOS.put("sliding_aggregate", new Scenario(b -> {
+            b.<String, String>stream("in")
+                .groupByKey()
+                .windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(Duration.ofMillis(10), Duration.ofMillis(20)))
+                .aggregate(() -> "", (k, v, agg) -> agg + v,
+                    Materialized.<String, String, WindowStore<Bytes, byte[]>>as("slide-store"))
+                .toStream()
+                .to("out", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, 10), S));
+        }).out("out", timeWindowed(10), S.deserializer()));
+
         SCENARIOS.put("emit_final", new Scenario(b -> {
             b.<String, String>stream("in")
                 .groupByKey()
