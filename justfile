@@ -49,3 +49,8 @@ broker-cluster-up:
 # Stop the broker(s) started by broker-up or broker-cluster-up and remove their data.
 broker-down:
     cargo run -q -p integration-tests --bin kafka-fixture -- down
+
+# Our producer against Java's ProducerPerformance on one broker (5M x 100 B, acks=all,
+# idempotent, linger.ms=5, none and lz4); figures go to BENCHMARKS.md.
+bench-producer *ARGS:
+    cargo run --release -p integration-tests --bin producer-bench -- {{ARGS}}
