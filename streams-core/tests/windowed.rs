@@ -297,3 +297,103 @@ fn nullable_string_key_source_reads_null_keys() {
     input.pipe_value("v".into()).unwrap();
     assert_eq!(out.read_key_value().unwrap(), (None, "v".to_owned()));
 }
+
+/// Increments the window count once per character of the value, leaving forwarding to the cache.
+struct CachedWindowCounter {
+    store: Option<WindowStore<String, i64>>,
+}
+
+impl Processor<String, String, Windowed<String>, streams_core::processor::Change<i64>>
+    for CachedWindowCounter
+{
+    fn init(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, Windowed<String>, streams_core::processor::Change<i64>>,
+    ) -> Result<(), StreamsError> {
+        let store: WindowStore<String, i64> = ctx.state_store("windows")?;
+        assert!(ctx.forward_window_cache_flushes(&store)?);
+        self.store = Some(store);
+        Ok(())
+    }
+    fn process(
+        &mut self,
+        _: &mut ProcessorContext<'_, Windowed<String>, streams_core::processor::Change<i64>>,
+        r: Record<String, String>,
+    ) -> Result<(), StreamsError> {
+        let store = self.store.as_ref().expect("init ran");
+        let start = r.timestamp - r.timestamp % SIZE;
+        for _ in r.value.chars() {
+            let n = store.fetch(&r.key, start)?.unwrap_or(0) + 1;
+            store.put(&r.key, Some(&n), start)?;
+        }
+        Ok(())
+    }
+}
+
+struct Show;
+
+impl Processor<Windowed<String>, streams_core::processor::Change<i64>, String, String> for Show {
+    fn process(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, String, String>,
+        r: Record<Windowed<String>, streams_core::processor::Change<i64>>,
+    ) -> Result<(), StreamsError> {
+        let k = format!(
+            "{}@[{},{})",
+            r.key.key, r.key.window.start, r.key.window.end
+        );
+        let v = format!("{:?}->{:?}", r.value.old, r.value.new);
+        ctx.forward(Record::new(k, v, r.timestamp))
+    }
+}
+
+#[test]
+fn cached_window_store_forwards_one_change_per_window_and_commit() {
+    let mut b = TopologyBuilder::new();
+    b.add_source(
+        "in",
+        Consumed::with(Serdes::string(), Serdes::string()),
+        "events",
+    )
+    .add_processor("count", || CachedWindowCounter { store: None }, &["in"])
+    .add_processor("show", || Show, &["count"])
+    .add_state_store(
+        Stores::window_store_builder(
+            Stores::window_store(
+                "windows",
+                StoreKind::Persistent,
+                Duration::from_secs(60),
+                Duration::from_millis(SIZE as u64),
+                false,
+            ),
+            Serdes::string(),
+            Serdes::long(),
+        )
+        .with_caching_enabled(),
+        &["count"],
+    )
+    .add_sink(
+        "out",
+        "o",
+        Produced::with(Serdes::string(), Serdes::string()),
+        &["show"],
+    );
+    let driver =
+        TopologyTestDriver::with_wall_clock(b.build().unwrap(), StreamsConfig::new("cw"), 0)
+            .unwrap();
+    let mut input = driver.create_input_topic("events", Serdes::string(), Serdes::string());
+    let mut out = driver.create_output_topic("o", Serdes::string(), Serdes::string());
+    input.pipe_input_at("a".into(), "xyz".into(), 3).unwrap();
+    input.pipe_input_at("a".into(), "x".into(), 7).unwrap();
+    input.pipe_input_at("a".into(), "x".into(), 12).unwrap();
+    let got = out.read_key_values_to_list().unwrap();
+    let want: Vec<(String, String)> = [
+        ("a@[0,10)", "None->Some(3)"),
+        ("a@[0,10)", "Some(3)->Some(4)"),
+        ("a@[10,20)", "None->Some(1)"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    assert_eq!(got, want);
+}

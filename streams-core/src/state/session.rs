@@ -9,9 +9,11 @@ use bytes::Bytes;
 use super::key_schema::{session_key, split_session_key};
 use super::kv::serde_err;
 use super::window::{Window, Windowed};
-use super::{KeyValueBytesStore, SharedBytesStore, StoreError};
-use crate::processor::Headers;
+use super::{FlushedEntry, KeyValueBytesStore, SharedBytesStore, StoreError};
+use crate::error::StreamsError;
+use crate::processor::{Change, Headers, ProcessorContext, Record};
 use crate::serde::{SerdeError, SharedSerde};
+use crate::task::{CacheForwarder, NodeCtx, dispatch};
 
 const NO_HEADERS: Headers = Headers::new();
 
@@ -160,5 +162,81 @@ impl<K: 'static, V: 'static> SessionStore<K, V> {
     /// Every unexpired session of `key`.
     pub fn fetch(&self, key: &K) -> Result<Vec<(Windowed<K>, V)>, StoreError> {
         self.find_sessions(key, 0, i64::MAX)
+    }
+}
+
+struct SessionFlushForwarder<K, V> {
+    store: SessionStore<K, V>,
+    buf: Vec<FlushedEntry>,
+}
+
+impl<K, V> CacheForwarder for SessionFlushForwarder<K, V>
+where
+    K: Clone + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    fn forward(&mut self, ctx: NodeCtx<'_>) -> Result<(), StreamsError> {
+        self.store.lock()?.drain_flushed(&mut self.buf);
+        let mut entries = std::mem::take(&mut self.buf);
+        let mut result = Ok(());
+        for e in &entries {
+            let Some((key, start, end)) = split_session_key(&e.key) else {
+                result = Err(StoreError::MalformedKey { len: e.key.len() }.into());
+                break;
+            };
+            let decoded = (|| -> Result<_, StoreError> {
+                let key = Windowed {
+                    key: self.store.read_key(key)?,
+                    window: Window { start, end },
+                };
+                let new = e
+                    .new
+                    .as_ref()
+                    .map(|v| self.store.read_value(v))
+                    .transpose()?;
+                let old = e
+                    .old
+                    .as_ref()
+                    .map(|v| self.store.read_value(v))
+                    .transpose()?;
+                Ok(Record::new(key, Change { new, old }, e.timestamp))
+            })();
+            result = decoded
+                .map_err(StreamsError::from)
+                .and_then(|r| dispatch(ctx.graph, ctx.state, &ctx.graph.children[ctx.node], r));
+            if result.is_err() {
+                break;
+            }
+        }
+        entries.clear();
+        self.buf = entries;
+        result
+    }
+}
+
+impl<K, V> ProcessorContext<'_, Windowed<K>, Change<V>>
+where
+    K: Clone + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    /// Forwards every entry the session store's cache writes down as a
+    /// `Record<Windowed<K>, Change<V>>` (a removed session has `new: None`); see
+    /// [`ProcessorContext::forward_cache_flushes`]. Returns whether the store has a cache.
+    pub fn forward_session_cache_flushes(
+        &mut self,
+        store: &SessionStore<K, V>,
+    ) -> Result<bool, StreamsError> {
+        let caching = store.lock()?.enable_flush_forwarding();
+        if caching {
+            let node = self.inner.node;
+            self.inner.state.cache_forwarders.push((
+                node,
+                Box::new(SessionFlushForwarder {
+                    store: store.clone(),
+                    buf: Vec::new(),
+                }),
+            ));
+        }
+        Ok(caching)
     }
 }

@@ -8,9 +8,11 @@ use bytes::Bytes;
 
 use super::key_schema::{split_window_key, window_key};
 use super::kv::serde_err;
-use super::{KeyValueBytesStore, SharedBytesStore, StoreError};
-use crate::processor::Headers;
+use super::{FlushedEntry, KeyValueBytesStore, SharedBytesStore, StoreError};
+use crate::error::StreamsError;
+use crate::processor::{Change, Headers, ProcessorContext, Record};
 use crate::serde::{SerdeError, SharedSerde, ValueAndTimestamp};
+use crate::task::{CacheForwarder, NodeCtx, dispatch};
 
 const NO_HEADERS: Headers = Headers::new();
 
@@ -243,5 +245,81 @@ impl<K: 'static, V: 'static> WindowStore<K, V> {
     /// Every unexpired entry.
     pub fn all(&self) -> Result<Vec<(Windowed<K>, V)>, StoreError> {
         self.fetch_all(i64::MIN, i64::MAX)
+    }
+}
+
+struct WindowFlushForwarder<K, V> {
+    store: WindowStore<K, V>,
+    buf: Vec<FlushedEntry>,
+}
+
+impl<K, V> CacheForwarder for WindowFlushForwarder<K, V>
+where
+    K: Clone + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    fn forward(&mut self, ctx: NodeCtx<'_>) -> Result<(), StreamsError> {
+        self.store.lock()?.drain_flushed(&mut self.buf);
+        let mut entries = std::mem::take(&mut self.buf);
+        let mut result = Ok(());
+        for e in &entries {
+            let Some((key, start, _)) = split_window_key(&e.key) else {
+                result = Err(StoreError::MalformedKey { len: e.key.len() }.into());
+                break;
+            };
+            let decoded = (|| -> Result<_, StoreError> {
+                let key = Windowed {
+                    key: self.store.read_key(key)?,
+                    window: self.store.window(start),
+                };
+                let new = e
+                    .new
+                    .as_ref()
+                    .map(|v| self.store.read_value(v))
+                    .transpose()?;
+                let old = e
+                    .old
+                    .as_ref()
+                    .map(|v| self.store.read_value(v))
+                    .transpose()?;
+                Ok(Record::new(key, Change { new, old }, e.timestamp))
+            })();
+            result = decoded
+                .map_err(StreamsError::from)
+                .and_then(|r| dispatch(ctx.graph, ctx.state, &ctx.graph.children[ctx.node], r));
+            if result.is_err() {
+                break;
+            }
+        }
+        entries.clear();
+        self.buf = entries;
+        result
+    }
+}
+
+impl<K, V> ProcessorContext<'_, Windowed<K>, Change<V>>
+where
+    K: Clone + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    /// Forwards every entry the window store's cache writes down as a
+    /// `Record<Windowed<K>, Change<V>>`; see
+    /// [`ProcessorContext::forward_cache_flushes`]. Returns whether the store has a cache.
+    pub fn forward_window_cache_flushes(
+        &mut self,
+        store: &WindowStore<K, V>,
+    ) -> Result<bool, StreamsError> {
+        let caching = store.lock()?.enable_flush_forwarding();
+        if caching {
+            let node = self.inner.node;
+            self.inner.state.cache_forwarders.push((
+                node,
+                Box::new(WindowFlushForwarder {
+                    store: store.clone(),
+                    buf: Vec::new(),
+                }),
+            ));
+        }
+        Ok(caching)
     }
 }

@@ -85,6 +85,16 @@ impl<K, V> Consumed<K, V> {
             extractor: None,
         }
     }
+    /// Reads keys with `key`, leaving the value serde as it is.
+    pub fn with_key_serde(mut self, key: SharedSerde<K>) -> Self {
+        self.key = Some(key);
+        self
+    }
+    /// Reads values with `value`, leaving the key serde as it is.
+    pub fn with_value_serde(mut self, value: SharedSerde<V>) -> Self {
+        self.value = Some(value);
+        self
+    }
     /// Uses this extractor instead of the configured default.
     pub fn with_timestamp_extractor(mut self, extractor: SharedTimestampExtractor) -> Self {
         self.extractor = Some(extractor);
@@ -120,6 +130,16 @@ impl<K, V> Produced<K, V> {
             value: Some(value),
             partitioner: None,
         }
+    }
+    /// Writes keys with `key`, leaving the value serde as it is.
+    pub fn with_key_serde(mut self, key: SharedSerde<K>) -> Self {
+        self.key = Some(key);
+        self
+    }
+    /// Writes values with `value`, leaving the key serde as it is.
+    pub fn with_value_serde(mut self, value: SharedSerde<V>) -> Self {
+        self.value = Some(value);
+        self
     }
     /// Chooses partitions with `partitioner`.
     pub fn with_partitioner(mut self, partitioner: SinkPartitioner<K, V>) -> Self {
