@@ -217,6 +217,11 @@ fn typed_values_are_range_checked_at_build() {
         "{err}"
     );
     assert!(base().batch_size(u32::MAX).build().is_err());
+    assert!(base().buffer_memory(u64::MAX).build().is_err());
+    assert_eq!(
+        base().buffer_memory(1 << 40).build().unwrap().buffer_memory,
+        1 << 40
+    );
     assert!(
         base()
             .max_in_flight_requests_per_connection(0)

@@ -478,12 +478,17 @@ impl ProducerConfigBuilder {
             acks,
             linger,
             batch_size: int(self.batch_size, 16_384, "batch.size", 0)?,
-            buffer_memory: parse::check_int(
-                "buffer.memory",
-                i64::try_from(self.buffer_memory.unwrap_or(33_554_432)).unwrap_or(i64::MAX),
-                0,
-                LONG,
-            )? as u64,
+            // Java's LONG: a typed u64 above i64::MAX has no Java counterpart.
+            buffer_memory: match self.buffer_memory.unwrap_or(33_554_432) {
+                v if v > LONG as u64 => {
+                    return Err(ConfigError::invalid(
+                        "buffer.memory",
+                        &v.to_string(),
+                        parse::range_text(0, LONG),
+                    ));
+                }
+                v => v,
+            },
             compression,
             enable_idempotence,
             max_in_flight_requests_per_connection: max_in_flight,
