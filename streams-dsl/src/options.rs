@@ -63,11 +63,15 @@ impl<K: 'static, V: 'static> Consumed<K, V> {
         key: Option<SharedSerde<K>>,
         value: Option<SharedSerde<V>>,
     ) -> topology::Consumed<K, V> {
-        let mut c = match (key, value) {
-            (Some(k), Some(v)) => topology::Consumed::with(k, v),
-            // Left to the configured defaults; the driver reports a missing one by node name.
-            _ => topology::Consumed::default(),
-        };
+        // A serde left out falls back to the configured default; the driver reports a missing
+        // one by node name.
+        let mut c = topology::Consumed::default();
+        if let Some(k) = key {
+            c = c.with_key_serde(k);
+        }
+        if let Some(v) = value {
+            c = c.with_value_serde(v);
+        }
         if let Some(x) = &self.extractor {
             c = c.with_timestamp_extractor(x.clone());
         }
@@ -132,10 +136,13 @@ impl<K: 'static, V: 'static> Produced<K, V> {
         key: Option<SharedSerde<K>>,
         value: Option<SharedSerde<V>>,
     ) -> topology::Produced<K, V> {
-        let mut p = match (key, value) {
-            (Some(k), Some(v)) => topology::Produced::with(k, v),
-            _ => topology::Produced::default(),
-        };
+        let mut p = topology::Produced::default();
+        if let Some(k) = key {
+            p = p.with_key_serde(k);
+        }
+        if let Some(v) = value {
+            p = p.with_value_serde(v);
+        }
         if let Some(x) = &self.partitioner {
             p = p.with_partitioner(x.clone());
         }

@@ -1,0 +1,67 @@
+//! Build-time errors: a missing serde or an unsupported combination fails `build()` (or the
+//! driver's start) with an error naming the operation, never a run-time panic.
+
+use std::time::Duration;
+
+use streams_core::StreamsConfig;
+use streams_core::test_driver::{DriverError, TopologyTestDriver};
+use streams_core::topology::TopologyError;
+use streams_dsl::{DslError, StreamsBuilder, TimeWindows};
+
+/// A type with no built-in serde.
+#[derive(Debug, Clone, PartialEq)]
+struct Sku(String);
+
+#[test]
+fn store_without_serde_fails_build_naming_the_operation() {
+    let b = StreamsBuilder::new();
+    b.stream::<String, String>("in")
+        .group_by(|_, v| Sku(v.clone()))
+        .count()
+        .to_stream()
+        .foreach(|_, _| {});
+    match b.build() {
+        Err(DslError::MissingSerde {
+            operation, which, ..
+        }) => {
+            assert_eq!(operation, "KSTREAM-AGGREGATE-0000000003");
+            assert_eq!(which, "key");
+        }
+        other => panic!("expected a missing key serde, got {other:?}"),
+    }
+}
+
+#[test]
+fn sink_without_serde_fails_driver_start_naming_the_sink() {
+    let b = StreamsBuilder::new();
+    b.stream::<String, String>("in")
+        .map_values(|v| Sku(v))
+        .to("out");
+    let topology = b.build().expect("no store needs a serde");
+    match TopologyTestDriver::with_wall_clock(topology, StreamsConfig::new("e"), 0) {
+        Err(DriverError::Topology(TopologyError::MissingSerde { node, which, .. })) => {
+            assert_eq!(node, "KSTREAM-SINK-0000000002");
+            assert_eq!(which, "value");
+        }
+        Err(e) => panic!("expected a missing serde, got {e}"),
+        Ok(_) => panic!("expected a missing serde, the driver started"),
+    }
+}
+
+#[test]
+fn joining_a_windowed_table_is_a_build_error() {
+    let b = StreamsBuilder::new();
+    let counts = b
+        .stream::<String, String>("in")
+        .group_by_key()
+        .windowed_by(TimeWindows::of_size_with_no_grace(Duration::from_secs(1)))
+        .count();
+    counts.join(&counts, |a, c| a + c);
+    match b.build() {
+        Err(DslError::NotReadable { operation, table }) => {
+            assert_eq!(operation, "KTABLE-JOINTHIS-0000000004");
+            assert_eq!(table, "KSTREAM-AGGREGATE-0000000002");
+        }
+        other => panic!("expected NotReadable, got {other:?}"),
+    }
+}
