@@ -106,7 +106,7 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
 
     /// Drops stale access pairs once they outnumber live entries.
     fn maybe_compact(&mut self) {
-        if self.lru.len() > 2 * self.map.len() + 64 {
+        if self.lru.len() > 4 * self.map.len() + 64 {
             let mut live: Vec<(u64, Bytes)> =
                 self.map.iter().map(|(k, e)| (e.tick, k.clone())).collect();
             live.sort_unstable_by_key(|(t, _)| *t);

@@ -68,6 +68,9 @@ struct DriverCollector {
     topics: HashMap<Arc<str>, TopicLog>,
     /// Records not yet considered for piping back into the topology.
     fresh: Vec<ProducerRecord>,
+    /// Whether the topology reads a topic, as classified by the driver: records to topics known
+    /// not to be read are not copied into `fresh`.
+    read_back: HashMap<Arc<str>, bool>,
 }
 
 impl RecordCollector for DriverCollector {
@@ -80,7 +83,9 @@ impl RecordCollector for DriverCollector {
         log.last
             .insert(record.partition.unwrap_or(0), log.next_offset);
         log.next_offset += 1;
-        self.fresh.push(record.clone());
+        if self.read_back.get(&*record.topic).copied().unwrap_or(true) {
+            self.fresh.push(record.clone());
+        }
         log.unread.push_back(record);
         Ok(())
     }
@@ -451,12 +456,21 @@ impl Inner {
             let mut c = self.collector.lock().unwrap_or_else(|e| e.into_inner());
             std::mem::take(&mut c.fresh)
         };
+        if fresh.is_empty() {
+            return Ok(());
+        }
+        let mut classified = Vec::new();
         for r in fresh {
             let reads = self.global_topics.iter().any(|t| *t == *r.topic)
                 || self.task.as_mut().is_some_and(|t| t.reads_topic(&r.topic));
+            classified.push((r.topic.clone(), reads));
             if reads {
                 self.enqueue(&r.topic, r.key, r.value, r.timestamp, r.headers)?;
             }
+        }
+        let mut c = self.collector.lock().unwrap_or_else(|e| e.into_inner());
+        for (topic, reads) in classified {
+            c.read_back.entry(topic).or_insert(reads);
         }
         Ok(())
     }
