@@ -15,7 +15,7 @@ fn numbers_are_big_endian_like_java() {
     round(&IntegerSerde, -2, &[0xff, 0xff, 0xff, 0xfe]);
     round(&LongSerde, 258, &[0, 0, 0, 0, 0, 0, 1, 2]);
     round(&ShortSerde, 0x0102, &[1, 2]);
-    // Float.floatToRawIntBits(1.0f) = 0x3f800000; Double 1.0 = 0x3ff0000000000000.
+    // Kafka 4.4's FloatSerializer/DoubleSerializer print 3f800000 and 3ff0000000000000 for 1.0.
     round(&FloatSerde, 1.0, &[0x3f, 0x80, 0, 0]);
     round(&DoubleSerde, 1.0, &[0x3f, 0xf0, 0, 0, 0, 0, 0, 0]);
     round(&BoolSerde, true, &[1]);
@@ -97,7 +97,8 @@ fn json_and_timestamped_values() {
             .unwrap_err(),
         SerdeError::Json(_)
     ));
-    // ValueAndTimestampSerializer: 8-byte big-endian timestamp, then the value.
+    // ValueAndTimestampSerializer: 8-byte big-endian timestamp, then the value (Kafka 4.4 prints
+    // 00000000000001020000000000000007 for (7L, ts 0x0102) with LongSerializer).
     round(
         &ValueAndTimestampSerde(StringSerde),
         ValueAndTimestamp {

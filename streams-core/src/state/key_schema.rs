@@ -76,7 +76,7 @@ mod tests {
 
     #[test]
     fn window_key_layout_matches_java() {
-        // WindowKeySchema.toStoreKeyBinary("a", 1, 2): 'a', 8-byte BE 1, 4-byte BE 2.
+        // Kafka 4.4's WindowKeySchema.toStoreKeyBinary("a", 1, 2) prints 61000000000000000100000002.
         let k = window_key(b"a", 1, 2);
         assert_eq!(&k[..], &[b'a', 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2]);
         assert_eq!(split_window_key(&k), Some((&b"a"[..], 1, 2)));
@@ -85,7 +85,8 @@ mod tests {
 
     #[test]
     fn session_key_layout_matches_java() {
-        // SessionKeySchema.toBinary: key, then END, then START.
+        // Kafka 4.4's SessionKeySchema.toBinary(k, SessionWindow(5, 9)) prints
+        // 6b00000000000000090000000000000005: key, then END, then START.
         let k = session_key(b"k", 5, 9);
         assert_eq!(
             &k[..],
