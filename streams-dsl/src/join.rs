@@ -63,6 +63,30 @@ impl<K: Data, V: Data> KStream<K, V> {
         prefix: &str,
         joiner: StreamJoiner<V, VT, VR>,
     ) -> KStream<K, VR> {
+        // A key-changed stream is repartitioned first, through `<name>-repartition` where
+        // `<name>` is the join's given name or else the stream's current node (Java's naming);
+        // the join's own name is drawn after the repartition's.
+        let (stream_node, repartitioned) = if self.repartition_required {
+            let (base, named) = match &self.pending_name {
+                Some(n) => (n.clone(), true),
+                None => (self.node.clone(), false),
+            };
+            let source = crate::kstream::add_repartition(
+                &self.b,
+                &self.node,
+                &base,
+                named,
+                self.key_serde.clone(),
+                self.value_serde.clone(),
+            );
+            (source, true)
+        } else {
+            (self.node.clone(), false)
+        };
+        if repartitioned && self.pending_name.is_some() {
+            // Java draws one more generated name for a named join that repartitions.
+            let _ = self.b.new_name(prefix);
+        }
         let name = self.op_name(prefix);
         let getter = match table.value_getter(&name) {
             Ok(g) => g,
@@ -81,22 +105,17 @@ impl<K: Data, V: Data> KStream<K, V> {
                     get: None,
                     joiner: joiner.clone(),
                 },
-                &[&self.node],
+                &[&stream_node],
             );
             let refs: Vec<&str> = stores.iter().map(String::as_str).collect();
             t.connect_processor_and_state_stores(&name, &refs);
         });
-        KStream::new(
-            self.b.clone(),
-            name,
-            self.key_serde.clone(),
-            None,
-            self.repartition_required,
-        )
+        KStream::new(self.b.clone(), name, self.key_serde.clone(), None, false)
     }
 
     /// Joins each record with the table's current value for its key; records without one are
-    /// dropped (Java's `KStream.join(KTable)`).
+    /// dropped (Java's `KStream.join(KTable)`). A stream whose key changed upstream is
+    /// repartitioned first, so each record meets its key's table partition.
     pub fn join_table<VT: Data, VR: Data, F>(
         &self,
         table: &KTable<K, VT>,

@@ -461,6 +461,7 @@ pub(crate) fn add_repartition<K: Data, V: Data>(
     value: Option<SharedSerde<V>>,
 ) -> String {
     let topic = format!("{base}-repartition");
+    let (key, value) = (pick(None, key), pick(None, value));
     let sink = b.new_name("KSTREAM-SINK-");
     let filter = b.new_name("KSTREAM-FILTER-");
     let source = b.new_name("KSTREAM-SOURCE-");

@@ -127,7 +127,8 @@
 //!   joiners for left and outer joins take `Option<&V>` for the missing side.
 //! - Stores built by the DSL do not cache; with the `TopologyTestDriver` (a commit after every
 //!   record) this differs from Java only when one input record updates the same key twice.
-//! - Not yet offered: foreign-key table joins, and repartitioning a key-changed stream before a stream-table join or a cogroup.
+//! - Not yet offered: foreign-key table joins, and repartitioning a key-changed stream before a
+//!   cogroup.
 
 mod builder;
 mod cogroup;

@@ -34,9 +34,7 @@ fn store_without_serde_fails_build_naming_the_operation() {
 #[test]
 fn sink_without_serde_fails_driver_start_naming_the_sink() {
     let b = StreamsBuilder::new();
-    b.stream::<String, String>("in")
-        .map_values(Sku)
-        .to("out");
+    b.stream::<String, String>("in").map_values(Sku).to("out");
     let topology = b.build().expect("no store needs a serde");
     match TopologyTestDriver::with_wall_clock(topology, StreamsConfig::new("e"), 0) {
         Err(DriverError::Topology(TopologyError::MissingSerde { node, which, .. })) => {

@@ -540,3 +540,22 @@ fn sliding_aggregate() {
         vec![out("out", windowed_key(10), Serdes::nullable_string())],
     );
 }
+
+#[test]
+fn rekey_join() {
+    let b = StreamsBuilder::new();
+    let t = b.table::<String, String>("users");
+    let s = b.stream::<String, String>("events");
+    s.select_key(|_, v| v.split(':').next().unwrap_or_default().to_owned())
+        .join_table(&t, |v, u| format!("{v}@{u}"))
+        .to("out");
+    s.map(|_, v| (v.split(':').next().unwrap_or_default().to_owned(), v))
+        .named("named")
+        .left_join_table(&t, |v, u| format!("{v}@{}", or_null(u)))
+        .to("out2");
+    check(
+        "rekey_join",
+        b.build().unwrap(),
+        vec![out_str("out"), out_str("out2")],
+    );
+}

@@ -347,6 +347,22 @@ public class DslExpectations {
             l.join(r, (a, c) -> a + "/" + c, w).to("out-inner");
         }).out("out-inner"));
 
+        SCENARIOS.put("rekey_join", new Scenario(b -> {
+            KTable<String, String> t = b.table("users");
+            KStream<String, String> s = b.stream("events");
+            s.selectKey((k, v) -> v.split(":")[0]).join(t, (v, u) -> v + "@" + u).to("out");
+            s.map((k, v) -> KeyValue.pair(v.split(":")[0], v)).leftJoin(t, (v, u) -> v + "@" + u, Joined.as("named")).to("out2");
+        }).out("out").out("out2"));
+
+        SCENARIOS.put("cached_count", new Scenario(b -> {
+            b.<String, String>stream("in")
+                .flatMapValues(v -> Arrays.asList(v.split(" ")))
+                .groupByKey()
+                .count()
+                .toStream()
+                .to("out", Produced.with(S, L));
+        }).out("out", S.deserializer(), L.deserializer()));
+
         SCENARIOS.put("global_join", new Scenario(b -> {
             GlobalKTable<String, String> g = b.globalTable("users");
             b.<String, String>stream("orders")
