@@ -21,6 +21,7 @@ pub mod error_code;
 pub mod header;
 pub mod message;
 pub mod messages;
+pub mod negotiate;
 pub mod primitives;
 pub mod record;
 pub mod uuid;
