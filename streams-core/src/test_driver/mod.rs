@@ -344,11 +344,11 @@ impl TopologyTestDriver {
     }
 }
 
-impl Drop for TopologyTestDriver {
+/// Closing on drop of the shared state (not the driver handle) covers topics that outlive the
+/// driver: the stores close and a temporary state directory goes once the last handle is gone.
+impl Drop for Inner {
     fn drop(&mut self) {
-        if Rc::strong_count(&self.inner) == 1 {
-            let _ = self.inner.borrow_mut().close();
-        }
+        let _ = self.close();
     }
 }
 
