@@ -6,14 +6,15 @@
 //! entry is evicted to stay within budget. With forwarding on, each written entry is also queued
 //! as a [`FlushedEntry`] for the owning processor to forward downstream.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::ops::Bound;
+use std::ops::RangeBounds;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bytes::Bytes;
 
-use super::bytes::{empty_range, merge_sorted, owned_bounds};
+use super::bytes::{empty_range, merge_sorted};
 use super::{ChangelogRecord, FlushedEntry, KeyValueBytesStore, StoreError};
 
 /// Per-entry bookkeeping counted against the budget besides key and value bytes, roughly what
@@ -45,6 +46,8 @@ impl CacheBudget {
 }
 
 struct Entry {
+    /// The key again, so a lookup by `&[u8]` can push it to the LRU queue without a copy.
+    key: Bytes,
     value: Option<Bytes>,
     timestamp: i64,
     dirty: bool,
@@ -63,8 +66,6 @@ pub struct CachingStore<S> {
     inner: S,
     budget: Arc<CacheBudget>,
     map: HashMap<Bytes, Entry>,
-    /// Dirty keys in key order, for merging ranges (clean entries equal the store below).
-    dirty_keys: BTreeSet<Bytes>,
     /// Access order, oldest first, with stale pairs: a pair is live only while its tick equals the
     /// entry's, so a touch is one push instead of a remove and an insert.
     lru: VecDeque<(u64, Bytes)>,
@@ -84,7 +85,6 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
             inner,
             budget,
             map: HashMap::new(),
-            dirty_keys: BTreeSet::new(),
             lru: VecDeque::new(),
             dirty: Vec::new(),
             next_tick: 0,
@@ -92,15 +92,6 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
             forward: false,
             flushed: Vec::new(),
             evictions: 0,
-        }
-    }
-
-    fn touch(&mut self, key: &Bytes) {
-        if let Some(e) = self.map.get_mut(key) {
-            e.tick = self.next_tick;
-            self.lru.push_back((self.next_tick, key.clone()));
-            self.next_tick += 1;
-            self.maybe_compact();
         }
     }
 
@@ -147,6 +138,7 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
         self.next_tick += 1;
         let clean_value = (!dirty).then(|| value.clone());
         let entry = Entry {
+            key: key.clone(),
             value,
             timestamp,
             dirty,
@@ -176,7 +168,6 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
         };
         self.lru.push_back((tick, key.clone()));
         if dirty && !was_dirty {
-            self.dirty_keys.insert(key.clone());
             self.dirty.push(key);
         }
         self.maybe_compact();
@@ -184,9 +175,10 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
 
     /// Writes every dirty entry below, oldest-dirtied first; deleted entries leave the cache.
     fn flush_dirty(&mut self) -> Result<(), StoreError> {
-        let dirty = std::mem::take(&mut self.dirty);
-        self.dirty_keys.clear();
-        for key in dirty {
+        // Drain into a local buffer and hand it back afterwards to keep its capacity; writing
+        // below never dirties this cache again.
+        let mut dirty = std::mem::take(&mut self.dirty);
+        for key in dirty.drain(..) {
             let Some(e) = self.map.get_mut(&key) else {
                 continue;
             };
@@ -214,6 +206,9 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
                 self.remove_entry(&key);
             }
         }
+        if self.dirty.is_empty() {
+            self.dirty = dirty;
+        }
         Ok(())
     }
 
@@ -236,9 +231,12 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
 
 impl<S: KeyValueBytesStore> KeyValueBytesStore for CachingStore<S> {
     fn get(&mut self, key: &[u8]) -> Result<Option<Bytes>, StoreError> {
-        if let Some((k, e)) = self.map.get_key_value(key) {
-            let (k, v) = (k.clone(), e.value.clone());
-            self.touch(&k);
+        if let Some(e) = self.map.get_mut(key) {
+            e.tick = self.next_tick;
+            self.lru.push_back((self.next_tick, e.key.clone()));
+            self.next_tick += 1;
+            let v = e.value.clone();
+            self.maybe_compact();
             return Ok(v);
         }
         let v = self.inner.get(key)?;
@@ -264,11 +262,16 @@ impl<S: KeyValueBytesStore> KeyValueBytesStore for CachingStore<S> {
             return Ok(Vec::new());
         }
         let base = self.inner.range(from, to, reverse)?;
+        // Only dirty entries can differ from the store below; there are few between commits, so
+        // they are filtered and sorted here rather than kept in an ordered index on every put.
+        let bounds = (from, to);
         let mut cached: Vec<(Bytes, Option<Bytes>)> = self
-            .dirty_keys
-            .range::<Bytes, _>(owned_bounds(from, to))
+            .dirty
+            .iter()
+            .filter(|k| RangeBounds::<[u8]>::contains(&bounds, &k[..]))
             .filter_map(|k| self.map.get(k).map(|e| (k.clone(), e.value.clone())))
             .collect();
+        cached.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         if reverse {
             cached.reverse();
         }

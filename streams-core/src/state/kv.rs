@@ -322,3 +322,70 @@ where
         Ok(caching)
     }
 }
+
+/// Forwards a timestamped store's cache flushes with plain values, each record at its new
+/// value's timestamp (Java's `TimestampedCacheFlushListener`).
+struct TimestampedKvFlushForwarder<K, V> {
+    store: TimestampedKeyValueStore<K, V>,
+    send_old: bool,
+    buf: Vec<FlushedEntry>,
+}
+
+impl<K, V> CacheForwarder for TimestampedKvFlushForwarder<K, V>
+where
+    K: Clone + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    fn forward(&mut self, ctx: NodeCtx<'_>) -> Result<(), StreamsError> {
+        self.store.lock()?.drain_flushed(&mut self.buf);
+        for e in std::mem::take(&mut self.buf) {
+            let key = self.store.read_key(&e.key)?;
+            let new = e
+                .new
+                .as_ref()
+                .map(|v| self.store.read_value(v))
+                .transpose()?;
+            let old = match (&e.old, self.send_old) {
+                (Some(v), true) => Some(self.store.read_value(v)?.value),
+                _ => None,
+            };
+            let timestamp = new.as_ref().map_or(e.timestamp, |n| n.timestamp);
+            let change = Change {
+                new: new.map(|n| n.value),
+                old,
+            };
+            let record = Record::new(key, change, timestamp);
+            dispatch(ctx.graph, ctx.state, &ctx.graph.children[ctx.node], record)?;
+        }
+        Ok(())
+    }
+}
+
+impl<K, V> ProcessorContext<'_, K, Change<V>>
+where
+    K: Clone + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    /// Like [`Self::forward_cache_flushes`] for a timestamped store: forwards
+    /// `Record<K, Change<V>>` with plain values, timed by the new value's timestamp, and old
+    /// values only when `send_old` (Java's `TimestampedCacheFlushListener`).
+    pub fn forward_timestamped_cache_flushes(
+        &mut self,
+        store: &TimestampedKeyValueStore<K, V>,
+        send_old: bool,
+    ) -> Result<bool, StreamsError> {
+        let caching = store.lock()?.enable_flush_forwarding();
+        if caching {
+            let node = self.inner.node;
+            self.inner.state.cache_forwarders.push((
+                node,
+                Box::new(TimestampedKvFlushForwarder {
+                    store: store.clone(),
+                    send_old,
+                    buf: Vec::new(),
+                }),
+            ));
+        }
+        Ok(caching)
+    }
+}
