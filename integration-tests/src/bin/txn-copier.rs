@@ -28,7 +28,9 @@ use std::time::Duration;
 use bytes::{BufMut, BytesMut};
 use kafka_client::config::{AutoOffsetReset, ConsumerConfig, IsolationLevel, ProducerConfig};
 use kafka_client::consumer::{Consumer, OffsetAndMetadata, TopicPartition};
-use kafka_client::producer::{ConsumerGroupMetadata, Producer, ProducerRecord, TransactionError};
+use kafka_client::producer::{
+    ConsumerGroupMetadata, Producer, ProducerRecord, TransactionError, TxnState,
+};
 use tokio::time::Instant;
 
 struct Args {
@@ -101,7 +103,7 @@ fn main() -> ExitCode {
 }
 
 enum Failure {
-    Fenced(TransactionError),
+    Fenced(String),
     Other(Box<dyn std::error::Error>),
 }
 
@@ -113,7 +115,7 @@ impl<E: std::error::Error + 'static> From<E> for Failure {
 
 fn txn(e: TransactionError) -> Failure {
     if e.is_fatal() {
-        Failure::Fenced(e)
+        Failure::Fenced(e.to_string())
     } else {
         Failure::Other(Box::new(e))
     }
@@ -128,12 +130,6 @@ fn transform(value: &[u8]) -> bytes::Bytes {
 }
 
 async fn run(a: &Args) -> Result<(), Failure> {
-    let commit_every = Duration::from_millis(a.opt("commit_ms", 100));
-    let max_txn_records = a.opt("max_txn_records", 2000) as usize;
-    let pause = Duration::from_millis(a.opt("pause_ms", 0));
-    let exit_when_done = a.opt("exit_when_done", 1) == 1;
-    let subscribe = a.opts.get("mode").is_some_and(|m| m == "subscribe");
-
     let producer = Producer::new(
         ProducerConfig::builder()
             .bootstrap_servers([a.bootstrap.as_str()])
@@ -142,6 +138,24 @@ async fn run(a: &Args) -> Result<(), Failure> {
             .linger(Duration::from_millis(5))
             .build()?,
     )?;
+    let r = copy(a, &producer).await;
+    if r.is_err() && matches!(producer.transaction_state(), Some(TxnState::FatalError(_))) {
+        // However the failure surfaced (a send, the commit), the producer was fenced.
+        return Err(Failure::Fenced(match r {
+            Err(Failure::Other(e)) => e.to_string(),
+            Err(Failure::Fenced(e)) => e,
+            Ok(()) => String::new(),
+        }));
+    }
+    r
+}
+
+async fn copy(a: &Args, producer: &Producer) -> Result<(), Failure> {
+    let commit_every = Duration::from_millis(a.opt("commit_ms", 100));
+    let max_txn_records = a.opt("max_txn_records", 2000) as usize;
+    let pause = Duration::from_millis(a.opt("pause_ms", 0));
+    let exit_when_done = a.opt("exit_when_done", 1) == 1;
+    let subscribe = a.opts.get("mode").is_some_and(|m| m == "subscribe");
     loop {
         match producer.init_transactions().await {
             Ok(()) => break,
