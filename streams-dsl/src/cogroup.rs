@@ -70,6 +70,7 @@ impl<K: Data, VA: Data> CogroupedKStream<K, VA> {
                                 }),
                                 send_old: send_old.clone(),
                                 store: None,
+                                cached: false,
                             }
                         },
                         &[&parent],

@@ -102,11 +102,16 @@ pub(crate) struct AggregateProc<K, V, VA> {
     pub(crate) agg: AggFn<K, V, VA>,
     pub(crate) send_old: Arc<AtomicBool>,
     pub(crate) store: Option<TimestampedKeyValueStore<K, VA>>,
+    /// Whether the store's cache forwards results when it flushes (then `process` does not).
+    pub(crate) cached: bool,
 }
 
 impl<K: Data, V: Data, VA: Data> Processor<K, V, K, Change<VA>> for AggregateProc<K, V, VA> {
     fn init(&mut self, ctx: &mut ProcessorContext<'_, K, Change<VA>>) -> Result<(), StreamsError> {
-        self.store = Some(ctx.state_store(&self.store_name)?);
+        let store: TimestampedKeyValueStore<K, VA> = ctx.state_store(&self.store_name)?;
+        self.cached =
+            ctx.forward_timestamped_cache_flushes(&store, self.send_old.load(Ordering::Relaxed))?;
+        self.store = Some(store);
         Ok(())
     }
     fn process(
@@ -130,6 +135,9 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, K, Change<VA>> for AggregatePro
                 timestamp,
             },
         )?;
+        if self.cached {
+            return Ok(());
+        }
         let old = if self.send_old.load(Ordering::Relaxed) {
             old_value
         } else {
@@ -194,6 +202,7 @@ impl<K: Data, V: Data> KGroupedStream<K, V> {
                         agg: agg.clone(),
                         send_old: send_old.clone(),
                         store: None,
+                        cached: false,
                     },
                     &[&parent],
                 );

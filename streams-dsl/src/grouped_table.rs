@@ -117,13 +117,17 @@ struct TableAggregateProc<K, V, VA> {
     sub: SubFn<K, V, VA>,
     send_old: Arc<AtomicBool>,
     store: Option<TimestampedKeyValueStore<K, VA>>,
+    cached: bool,
 }
 
 impl<K: Data, V: Data, VA: Data> Processor<K, Change<V>, K, Change<VA>>
     for TableAggregateProc<K, V, VA>
 {
     fn init(&mut self, ctx: &mut ProcessorContext<'_, K, Change<VA>>) -> Result<(), StreamsError> {
-        self.store = Some(ctx.state_store(&self.store_name)?);
+        let store: TimestampedKeyValueStore<K, VA> = ctx.state_store(&self.store_name)?;
+        self.cached =
+            ctx.forward_timestamped_cache_flushes(&store, self.send_old.load(Ordering::Relaxed))?;
+        self.store = Some(store);
         Ok(())
     }
     fn process(
@@ -158,6 +162,9 @@ impl<K: Data, V: Data, VA: Data> Processor<K, Change<V>, K, Change<VA>>
             None => {
                 store.delete(&r.key)?;
             }
+        }
+        if self.cached {
+            return Ok(());
         }
         let old = if self.send_old.load(Ordering::Relaxed) {
             old_agg
@@ -219,6 +226,7 @@ impl<K: Data, V: Data> KGroupedTable<K, V> {
                         sub: sub.clone(),
                         send_old: send_old.clone(),
                         store: None,
+                        cached: false,
                     },
                     &[&source],
                 );

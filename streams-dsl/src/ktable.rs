@@ -136,7 +136,8 @@ impl<K, V> std::fmt::Debug for KTable<K, V> {
     }
 }
 
-/// Adds the timestamped key-value store `name` connected to `processors`.
+/// Adds the timestamped key-value store `name` connected to `processors`, with a cache when
+/// `materialized` asks for one (its processor must then forward cache flushes).
 pub(crate) fn add_kv_store<K: Data, V: Data>(
     b: &StreamsBuilder,
     name: &str,
@@ -163,6 +164,9 @@ pub(crate) fn add_kv_store<K: Data, V: Data>(
     let mut builder = Stores::timestamped_key_value_store_builder(supplier, key, value);
     if !materialized.logging {
         builder = builder.with_logging_disabled();
+    }
+    if materialized.caching {
+        builder = builder.with_caching_enabled();
     }
     b.with_topology(|t| {
         t.add_state_store(builder, processors);
@@ -259,7 +263,12 @@ pub(crate) fn table_source<K: Data, V: Data>(
         });
     }
     let lazy = {
-        let (key, value, mat) = (key.clone(), value.clone(), materialized.clone());
+        // Source tables forward themselves, so their stores do not cache.
+        let (key, value, mat) = (
+            key.clone(),
+            value.clone(),
+            materialized.clone().with_caching_disabled(),
+        );
         let (store_name, proc_name) = (store.clone(), processor.clone());
         Rc::new(LazyStore {
             b: b.clone(),
@@ -759,7 +768,12 @@ impl<K: Data, V: Data> KStream<K, V> {
             });
         }
         let lazy = {
-            let (key, value, mat) = (key.clone(), value.clone(), materialized.clone());
+            // Source tables forward themselves, so their stores do not cache.
+            let (key, value, mat) = (
+                key.clone(),
+                value.clone(),
+                materialized.clone().with_caching_disabled(),
+            );
             let (store_name, proc_name) = (store.clone(), name.clone());
             Rc::new(LazyStore {
                 b: self.b.clone(),

@@ -125,8 +125,11 @@
 //!
 //! - Values are typed: a table's changes reach a stream as `Option<V>` (`None` is a delete), and
 //!   joiners for left and outer joins take `Option<&V>` for the missing side.
-//! - Stores built by the DSL do not cache; with the `TopologyTestDriver` (a commit after every
-//!   record) this differs from Java only when one input record updates the same key twice.
+//! - Key-value aggregations cache as Java's do (one result per key per commit;
+//!   [`Materialized::with_caching_disabled`] forwards every update). Windowed and session
+//!   aggregations and materialized source tables do not cache yet; with the
+//!   `TopologyTestDriver` (a commit after every record) that differs from Java only when one
+//!   input record updates the same window twice.
 //! - Not yet offered: foreign-key table joins, and repartitioning a key-changed stream before a
 //!   cogroup.
 

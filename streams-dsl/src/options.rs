@@ -240,6 +240,7 @@ pub struct Materialized<K, V> {
     pub(crate) value: Option<SharedSerde<V>>,
     pub(crate) kind: StoreKind,
     pub(crate) logging: bool,
+    pub(crate) caching: bool,
     pub(crate) retention: Option<Duration>,
 }
 
@@ -258,6 +259,7 @@ impl<K: 'static, V: 'static> Materialized<K, V> {
             value: None,
             kind: StoreKind::Persistent,
             logging: true,
+            caching: true,
             retention: None,
         }
     }
@@ -291,6 +293,12 @@ impl<K: 'static, V: 'static> Materialized<K, V> {
         self.logging = false;
         self
     }
+    /// Forwards every update instead of one per key per commit. Caching (the default for
+    /// key-value aggregations, as in Java) collapses updates of a key between commits.
+    pub fn with_caching_disabled(mut self) -> Self {
+        self.caching = false;
+        self
+    }
     /// How long a window or session store keeps data (at least window size plus grace).
     pub fn with_retention(mut self, retention: Duration) -> Self {
         self.retention = Some(retention);
@@ -306,6 +314,7 @@ impl<K, V> Clone for Materialized<K, V> {
             value: self.value.clone(),
             kind: self.kind,
             logging: self.logging,
+            caching: self.caching,
             retention: self.retention,
         }
     }

@@ -559,3 +559,19 @@ fn rekey_join() {
         vec![out_str("out"), out_str("out2")],
     );
 }
+
+#[test]
+fn cached_count() {
+    let b = StreamsBuilder::new();
+    b.stream::<String, String>("in")
+        .flat_map_values(|v| v.split(' ').map(str::to_owned).collect::<Vec<_>>())
+        .group_by_key()
+        .count()
+        .to_stream()
+        .to("out");
+    check(
+        "cached_count",
+        b.build().unwrap(),
+        vec![out("out", Serdes::string(), nullable_long())],
+    );
+}
