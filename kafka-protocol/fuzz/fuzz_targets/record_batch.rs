@@ -31,19 +31,22 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         // The borrowed path over the same batch must agree with the owned one.
-        if let (Batch::V2(b), Ok(mut again)) = (&batch, batch.records_with_limit(8 << 20)) {
-            let mut owned = b.records_with_limit(8 << 20).expect("decompressed once already");
-            while let Some(r) = again.next_ref() {
-                let o = owned.next().expect("same count");
-                match (r, o) {
-                    (Ok(r), Ok(o)) => {
-                        assert_eq!(r.offset, o.offset);
-                        assert_eq!(r.key, o.key.as_deref());
-                        assert_eq!(r.value, o.value.as_deref());
-                        assert_eq!(r.headers.len(), o.headers.len());
+        if let Batch::V2(b) = &batch {
+            if let (Ok(mut borrowed), Ok(mut owned)) =
+                (b.records_with_limit(8 << 20), b.records_with_limit(8 << 20))
+            {
+                while let Some(r) = borrowed.next_ref() {
+                    let o = owned.next().expect("same count");
+                    match (r, o) {
+                        (Ok(r), Ok(o)) => {
+                            assert_eq!(r.offset, o.offset);
+                            assert_eq!(r.key, o.key.as_deref());
+                            assert_eq!(r.value, o.value.as_deref());
+                            assert_eq!(r.headers.len(), o.headers.len());
+                        }
+                        (Err(_), Err(_)) => break,
+                        _ => panic!("borrowed and owned decoding disagree"),
                     }
-                    (Err(_), Err(_)) => break,
-                    _ => panic!("borrowed and owned decoding disagree"),
                 }
             }
         }
