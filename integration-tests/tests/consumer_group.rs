@@ -24,6 +24,7 @@ struct Ledger {
     /// (partition, offset) -> [(member, generation)]
     processed: HashMap<(i32, i64), Vec<(String, i32)>>,
     violations: Vec<String>,
+    errors: Vec<String>,
     assignments: BTreeMap<String, BTreeSet<i32>>,
     callbacks: HashMap<String, usize>,
 }
@@ -157,7 +158,18 @@ async fn run_member(
     )
     .expect("subscribe");
     while !stop.load(Ordering::SeqCst) {
-        let records = c.poll(Duration::from_millis(200)).await.expect("poll");
+        let records = match c.poll(Duration::from_millis(200)).await {
+            Ok(r) => r,
+            Err(e) => {
+                ledger
+                    .lock()
+                    .unwrap()
+                    .errors
+                    .push(format!("{name}: poll: {e}"));
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                continue;
+            }
+        };
         let generation = c.group_metadata().map_or(-1, |g| g.0);
         if !records.is_empty() {
             {
@@ -209,15 +221,41 @@ fn produce(peer: &JavaPeer, bootstrap: &str, topic: &str, n: usize) -> BTreeMap<
     per
 }
 
-async fn wait_for(what: &str, limit: Duration, mut cond: impl FnMut() -> bool) {
+async fn wait_for(what: &str, limit: Duration, ledger: &Shared, mut cond: impl FnMut() -> bool) {
     let deadline = tokio::time::Instant::now() + limit;
     while !cond() {
         assert!(
             tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
+            "timed out waiting for {what}: {}",
+            dump(ledger)
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+fn dump(ledger: &Shared) -> String {
+    let l = ledger.lock().unwrap();
+    let mut per_member: BTreeMap<String, usize> = BTreeMap::new();
+    for v in l.processed.values() {
+        for (m, _) in v {
+            *per_member.entry(m.clone()).or_default() += 1;
+        }
+    }
+    let mut per_partition: BTreeMap<i32, (usize, i64)> = BTreeMap::new();
+    for (p, o) in l.processed.keys() {
+        let e = per_partition.entry(*p).or_insert((0, -1));
+        e.0 += 1;
+        e.1 = e.1.max(*o);
+    }
+    format!(
+        "processed {} records by {:?}; per partition (count, max offset) {:?}; assignments {:?}; errors {:?}; violations {:?}",
+        l.processed.len(),
+        per_member,
+        per_partition,
+        l.assignments,
+        l.errors,
+        &l.violations[..l.violations.len().min(5)]
+    )
 }
 
 fn all_processed(ledger: &Shared, per: &BTreeMap<i32, i64>) -> bool {
@@ -275,13 +313,16 @@ async fn three_members(protocol: GroupProtocol) {
             ))
         })
         .collect();
-    wait_for("every record", Duration::from_secs(110), || {
+    wait_for("every record", Duration::from_secs(110), &ledger, || {
         all_processed(&ledger, &per)
     })
     .await;
-    wait_for("a balanced assignment", Duration::from_secs(30), || {
-        balanced(&ledger, 3, 12)
-    })
+    wait_for(
+        "a balanced assignment",
+        Duration::from_secs(30),
+        &ledger,
+        || balanced(&ledger, 3, 12),
+    )
     .await;
     stop.store(true, Ordering::SeqCst);
     for m in members {
@@ -334,28 +375,28 @@ async fn join_and_leave(protocol: GroupProtocol) {
     let all_stop = Arc::new(AtomicBool::new(false));
     let b_stop = Arc::new(AtomicBool::new(false));
     let a = spawn("a", &all_stop);
-    wait_for("a to start", Duration::from_secs(60), || {
+    wait_for("a to start", Duration::from_secs(60), &ledger, || {
         processed(&ledger) > 2_000
     })
     .await;
     let b = spawn("b", &b_stop);
-    wait_for("b to start", Duration::from_secs(60), || {
+    wait_for("b to start", Duration::from_secs(60), &ledger, || {
         processed(&ledger) > 8_000
     })
     .await;
     let c = spawn("c", &all_stop);
-    wait_for("progress", Duration::from_secs(60), || {
+    wait_for("progress", Duration::from_secs(60), &ledger, || {
         processed(&ledger) > 16_000
     })
     .await;
     b_stop.store(true, Ordering::SeqCst);
     b.await.expect("b").close().await.expect("b leaves");
-    wait_for("progress", Duration::from_secs(60), || {
+    wait_for("progress", Duration::from_secs(60), &ledger, || {
         processed(&ledger) > 24_000
     })
     .await;
     let d = spawn("d", &all_stop);
-    wait_for("every record", Duration::from_secs(110), || {
+    wait_for("every record", Duration::from_secs(110), &ledger, || {
         all_processed(&ledger, &per)
     })
     .await;
@@ -491,7 +532,7 @@ async fn mixed_group(java_first: bool) {
                     ledger.clone(),
                 ));
             }
-            wait_for("Java members", Duration::from_secs(60), || {
+            wait_for("Java members", Duration::from_secs(60), &ledger, || {
                 owns_something(&ledger, "java")
             })
             .await;
@@ -506,19 +547,22 @@ async fn mixed_group(java_first: bool) {
                     pace,
                 )));
             }
-            wait_for("Rust members", Duration::from_secs(60), || {
+            wait_for("Rust members", Duration::from_secs(60), &ledger, || {
                 owns_something(&ledger, "rust")
             })
             .await;
         }
     }
-    wait_for("every record", Duration::from_secs(110), || {
+    wait_for("every record", Duration::from_secs(110), &ledger, || {
         all_processed(&ledger, &per)
     })
     .await;
-    wait_for("a balanced assignment", Duration::from_secs(60), || {
-        balanced(&ledger, 4, 12)
-    })
+    wait_for(
+        "a balanced assignment",
+        Duration::from_secs(60),
+        &ledger,
+        || balanced(&ledger, 4, 12),
+    )
     .await;
     {
         let l = ledger.lock().unwrap();
@@ -582,9 +626,12 @@ async fn static_restart(protocol: GroupProtocol) {
         stop_1.clone(),
         Duration::ZERO,
     ));
-    wait_for("a balanced assignment", Duration::from_secs(60), || {
-        balanced(&ledger, 2, 4)
-    })
+    wait_for(
+        "a balanced assignment",
+        Duration::from_secs(60),
+        &ledger,
+        || balanced(&ledger, 2, 4),
+    )
     .await;
     // Let the group settle, then note s2's callbacks and s1's partitions.
     tokio::time::sleep(Duration::from_secs(3)).await;
@@ -612,7 +659,7 @@ async fn static_restart(protocol: GroupProtocol) {
         stop_again.clone(),
         Duration::ZERO,
     ));
-    wait_for("s1 back", Duration::from_secs(60), || {
+    wait_for("s1 back", Duration::from_secs(60), &ledger, || {
         ledger
             .lock()
             .unwrap()

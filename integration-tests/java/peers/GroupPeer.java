@@ -29,7 +29,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *
  * <pre>
  * GroupPeer create BOOTSTRAP TOPIC PARTITIONS
- *   creates TOPIC (replication 1); an existing topic is fine.
+ *   creates TOPIC (replication 1, retention.ms=-1); an existing topic is fine.
  * GroupPeer member BOOTSTRAP GROUP TOPIC NAME [key=value consumer properties...]
  *   joins GROUP (cooperative-sticky unless overridden), subscribes to TOPIC, and until a line
  *   "stop" (or end of input) arrives on stdin polls, prints, and commits synchronously after
@@ -63,7 +63,10 @@ public final class GroupPeer {
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(p)) {
             try {
-                admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
+                // No time-based retention: test records carry 2023 timestamps and would be deleted at once.
+                NewTopic t = new NewTopic(topic, Optional.of(partitions), Optional.empty())
+                    .configs(Map.of("retention.ms", "-1"));
+                admin.createTopics(List.of(t))
                     .all().get();
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {

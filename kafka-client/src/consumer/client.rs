@@ -223,6 +223,8 @@ pub struct Consumer {
     group: Option<Group>,
     last_auto_commit: Instant,
     metadata_stale: bool,
+    /// Whether a KIP-848 assignment was reconciled yet (the first always runs the callback).
+    kip848_reconciled_once: bool,
 }
 
 impl std::fmt::Debug for Consumer {
@@ -274,6 +276,7 @@ impl Consumer {
             group: None,
             last_auto_commit: Instant::now(),
             metadata_stale: true,
+            kip848_reconciled_once: false,
         })
     }
 
@@ -1238,8 +1241,12 @@ impl Consumer {
                 st.reset = None;
             }
         }
-        if !ctx.commits.is_empty() {
-            self.commit_sync(Some(ctx.commits)).await?;
+        if !ctx.commits.is_empty()
+            && let Err(e) = self.commit_sync(Some(ctx.commits)).await
+        {
+            // The rebalance goes on regardless, as Java's does when a commit inside a callback
+            // fails; the partitions' next owner starts from the last successful commit.
+            tracing::warn!(error = %e, "commit requested by a rebalance callback failed");
         }
         Ok(())
     }
@@ -1291,6 +1298,7 @@ impl Consumer {
         if shared.lost.swap(false, Ordering::SeqCst) {
             let owned: Vec<TopicPartition> = self.parts.keys().cloned().collect();
             self.revoke(owned, true).await?;
+            self.kip848_reconciled_once = false;
         }
         match &shared.membership {
             Membership::Classic(_) => self.ensure_classic(shared).await,
@@ -1515,8 +1523,12 @@ impl Consumer {
         let owned: BTreeSet<TopicPartition> = self.parts.keys().cloned().collect();
         let revoked: Vec<TopicPartition> = owned.difference(&new).cloned().collect();
         let added: Vec<TopicPartition> = new.difference(&owned).cloned().collect();
-        self.revoke(revoked, false).await?;
-        self.add_partitions(added).await?;
+        // As in Java, an unchanged assignment (a new epoch only) runs no callbacks.
+        if !revoked.is_empty() || !added.is_empty() || !self.kip848_reconciled_once {
+            self.kip848_reconciled_once = true;
+            self.revoke(revoked, false).await?;
+            self.add_partitions(added).await?;
+        }
         machine
             .lock()
             .unwrap_or_else(|e| e.into_inner())
