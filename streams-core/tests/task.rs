@@ -239,3 +239,85 @@ fn commit_checkpoints_stores_at_the_changelog_offset() {
     );
     assert_eq!(t.checkpoints()["s"], Some(2));
 }
+
+#[test]
+fn restore_fills_a_persistent_store_without_logging_and_commit_requests_are_seen() {
+    use streams_core::StreamsError;
+    use streams_core::processor::{Processor, ProcessorContext, Record};
+    use streams_core::state::{ChangelogRecord, KeyValueStore};
+    struct AskCommit;
+    impl Processor<String, i32> for AskCommit {
+        fn process(
+            &mut self,
+            ctx: &mut ProcessorContext<'_, (), ()>,
+            _: Record<String, i32>,
+        ) -> Result<(), StreamsError> {
+            ctx.commit();
+            Ok(())
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("sc-task-restore-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut b = TopologyBuilder::new();
+    b.add_source(
+        "a",
+        Consumed::with(Serdes::string(), Arc::new(IntegerSerde)),
+        "left",
+    )
+    .add_processor("ask", || AskCommit, &["a"])
+    .add_state_store(
+        Stores::key_value_store_builder(
+            Stores::persistent_key_value_store("s"),
+            Serdes::string(),
+            Arc::new(IntegerSerde),
+        ),
+        &["ask"],
+    );
+    let collector = Arc::new(Mutex::new(Collect::default()));
+    let mut t = Task::new(
+        &b.build().unwrap(),
+        &StreamsConfig::new("app"),
+        TaskSetup {
+            id: TaskId {
+                subtopology: 0,
+                partition: 2,
+            },
+            subtopologies: vec![0],
+            collector: collector.clone(),
+            clock: Arc::new(MockClock::new(0)),
+            global_stores: HashMap::new(),
+            state_dir: Some(dir.clone()),
+        },
+    )
+    .unwrap();
+    assert_eq!(t.checkpoints()["s"], None);
+    let batch: Vec<ChangelogRecord> = (0..5)
+        .map(|i| ChangelogRecord {
+            key: bytes::Bytes::from(format!("k{i}")),
+            value: Some(bytes::Bytes::copy_from_slice(
+                &(i as i32 * 10).to_be_bytes(),
+            )),
+            offset: 100 + i,
+        })
+        .collect();
+    t.restore("s", &batch).unwrap();
+    assert_eq!(t.checkpoints()["s"], Some(104));
+    let store: KeyValueStore<String, i32> = t.store("s").unwrap();
+    assert_eq!(store.get(&"k3".to_owned()).unwrap(), Some(30));
+    assert!(
+        collector.lock().unwrap().out.is_empty(),
+        "restoration is not logged"
+    );
+    assert!(t.restore("nope", &batch).is_err());
+
+    t.mark_caught_up();
+    t.add_records("left", 2, [rec("left", 0, 1, 1)]).unwrap();
+    assert!(!t.commit_requested());
+    assert!(t.process(0).unwrap());
+    assert!(t.commit_requested());
+    t.commit().unwrap();
+    assert!(!t.commit_requested());
+    t.close().unwrap();
+    drop(t);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
