@@ -7,7 +7,7 @@ const LEVEL: i32 = 3;
 
 /// The largest window a frame may ask for: 2^27 (128 MiB), what zstd level 22 can use and what
 /// the Java client's zstd-jni accepts by default.
-const MAX_WINDOW: u64 = 1 << 27;
+const MAX_WINDOW_LOG: u32 = 27;
 
 #[cfg(not(feature = "zstd-c"))]
 pub(super) fn compress(input: &[u8], out: &mut Vec<u8>) -> Result<(), CompressionError> {
@@ -24,7 +24,7 @@ pub(super) fn decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Compress
     // The window is not tied to `limit`: Java's streaming compressor declares a 2 MiB window
     // for level 3 even for a tiny batch. The output limit is enforced while reading instead.
     frame_decoder
-        .set_max_window_size(MAX_WINDOW)
+        .set_max_window_size(1 << MAX_WINDOW_LOG)
         .map_err(|e| CompressionError::corrupt(Compression::Zstd, e.to_string()))?;
     let decoder = StreamingDecoder::new_with_decoder(input, frame_decoder);
     read_bounded(
@@ -52,7 +52,7 @@ pub(super) fn decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Compress
         source,
     };
     let mut decoder = ::zstd::stream::read::Decoder::new(input).map_err(io)?;
-    decoder.window_log_max(27).map_err(io)?;
+    decoder.window_log_max(MAX_WINDOW_LOG).map_err(io)?;
     read_bounded(
         Compression::Zstd,
         decoder,
