@@ -203,7 +203,7 @@ fn create_topic(peer: &JavaPeer, bootstrap: &str, topic: &str, partitions: usize
     .expect("create topic");
 }
 
-/// Offsets produced per partition.
+/// The end offset of each partition after producing `n` more records.
 fn produce(peer: &JavaPeer, bootstrap: &str, topic: &str, n: usize) -> BTreeMap<i32, i64> {
     let acks = peer
         .produce(
@@ -214,11 +214,12 @@ fn produce(peer: &JavaPeer, bootstrap: &str, topic: &str, n: usize) -> BTreeMap<
         )
         .expect("produce");
     assert_eq!(acks.len(), n);
-    let mut per: BTreeMap<i32, i64> = BTreeMap::new();
-    for (p, _, _) in acks {
-        *per.entry(p as i32).or_default() += 1;
+    let mut ends: BTreeMap<i32, i64> = BTreeMap::new();
+    for (p, o, _) in acks {
+        let e = ends.entry(p).or_default();
+        *e = (*e).max(o + 1);
     }
-    per
+    ends
 }
 
 async fn wait_for(what: &str, limit: Duration, ledger: &Shared, mut cond: impl FnMut() -> bool) {
@@ -501,12 +502,14 @@ fn stop_java(mut m: JavaMember) {
 }
 
 async fn mixed_group(java_first: bool) {
-    const RECORDS: usize = 20_000;
+    const RECORDS: usize = 10_000;
     let bootstrap = kafka().bootstrap();
     let peer = JavaPeer::new().expect("Java peer");
     let topic = unique_topic("mixed");
     create_topic(&peer, &bootstrap, &topic, 12);
-    let per = produce(&peer, &bootstrap, &topic, RECORDS);
+    // Half before anyone joins, half once all four members share the partitions, so both
+    // sides have records to read whoever came first.
+    produce(&peer, &bootstrap, &topic, RECORDS);
     let group = unique_topic("mixed-g");
     let ledger: Shared = Arc::default();
     let stop = Arc::new(AtomicBool::new(false));
@@ -553,16 +556,17 @@ async fn mixed_group(java_first: bool) {
             .await;
         }
     }
-    wait_for("every record", Duration::from_secs(110), &ledger, || {
-        all_processed(&ledger, &per)
-    })
-    .await;
     wait_for(
         "a balanced assignment",
         Duration::from_secs(60),
         &ledger,
         || balanced(&ledger, 4, 12),
     )
+    .await;
+    let per = produce(&peer, &bootstrap, &topic, RECORDS);
+    wait_for("every record", Duration::from_secs(110), &ledger, || {
+        all_processed(&ledger, &per)
+    })
     .await;
     {
         let l = ledger.lock().unwrap();
