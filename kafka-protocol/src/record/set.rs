@@ -130,12 +130,13 @@ impl Batches {
         if rest.is_empty() {
             return Ok(None);
         }
-        if rest.len() < HEADER_SIZE_UP_TO_MAGIC {
+        // The same order of checks as Java's ByteBufferLogInputStream: a length is judged as
+        // soon as it has arrived, the magic only once the whole batch has.
+        if rest.len() < LOG_OVERHEAD {
             self.partial = Some(PartialBatch {
                 position: self.pos,
                 base_offset: (rest.len() >= 8).then(|| be_i64(rest, 0)),
-                size: (rest.len() >= LOG_OVERHEAD)
-                    .then(|| LOG_OVERHEAD + be_i32(rest, LENGTH).max(0) as usize),
+                size: None,
                 available: rest.len(),
             });
             return Ok(None);
@@ -148,12 +149,8 @@ impl Batches {
                 minimum: MIN_MESSAGE_SIZE_V0,
             });
         }
-        let magic = rest[MAGIC] as i8;
-        if !(0..=2).contains(&magic) {
-            return Err(RecordError::UnsupportedMagic(magic));
-        }
         let size = LOG_OVERHEAD + length as usize;
-        if rest.len() < size {
+        if rest.len() < size || rest.len() < HEADER_SIZE_UP_TO_MAGIC {
             self.partial = Some(PartialBatch {
                 position: self.pos,
                 base_offset: Some(be_i64(rest, 0)),
@@ -161,6 +158,10 @@ impl Batches {
                 available: rest.len(),
             });
             return Ok(None);
+        }
+        let magic = rest[MAGIC] as i8;
+        if !(0..=2).contains(&magic) {
+            return Err(RecordError::UnsupportedMagic(magic));
         }
         let bytes = self.data.slice(self.pos..self.pos + size);
         let batch = if magic == 2 {
