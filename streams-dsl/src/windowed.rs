@@ -159,6 +159,8 @@ struct WindowAggregateProc<K, V, VA> {
     emit_final: bool,
     /// The window close time up to which final results were emitted; -1 before any.
     last_emit: i64,
+    /// The largest timestamp this processor has seen.
+    observed: i64,
 }
 
 impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
@@ -177,10 +179,10 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
         r: Record<K, V>,
     ) -> Result<(), StreamsError> {
         let ts = r.timestamp;
-        let close = ctx
-            .current_stream_time()
-            .max(ts)
-            .saturating_sub(self.windows.grace);
+        // Java tracks the time this processor has seen, not the task's stream time (which other
+        // inputs of the task also advance).
+        self.observed = self.observed.max(ts);
+        let close = self.observed.saturating_sub(self.windows.grace);
         // Emit what this record's time closes before writing it: the write advances the store's
         // retention past the closed windows. The record cannot touch a closed window, so the
         // output is what emitting afterwards (as Java does) gives.
@@ -308,6 +310,7 @@ impl<K: Data, V: Data> TimeWindowedKStream<K, V> {
                         store: None,
                         emit_final,
                         last_emit: -1,
+                        observed: -1,
                     },
                     &[&parent],
                 );
@@ -455,6 +458,8 @@ struct SessionAggregateProc<K, V, VA> {
     merge: MergeFn<K, VA>,
     send_old: Arc<AtomicBool>,
     store: Option<SessionStore<K, VA>>,
+    /// The largest timestamp this processor has seen.
+    observed: i64,
 }
 
 impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
@@ -476,10 +481,10 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
             return Ok(());
         };
         let ts = r.timestamp;
-        let close = ctx
-            .current_stream_time()
-            .max(ts)
-            .saturating_sub(self.windows.grace);
+        // Java tracks the time this processor has seen, not the task's stream time (which other
+        // inputs of the task also advance).
+        self.observed = self.observed.max(ts);
+        let close = self.observed.saturating_sub(self.windows.grace);
         let found = store.find_sessions(
             &r.key,
             ts.saturating_sub(self.windows.gap),
@@ -497,8 +502,16 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
             return Ok(());
         }
         let send_old = self.send_old.load(Ordering::Relaxed);
+        // A merged session that keeps the span of one it replaces is an update of that session,
+        // not a delete and an insert: Java's session cache collapses the two writes of the key
+        // before anything is forwarded, so it is forwarded once, as the update.
+        let mut replaced: Option<VA> = None;
         if window != (Window { start: ts, end: ts }) {
             for (session, value) in found {
+                if session.window == window {
+                    replaced = Some(value);
+                    continue;
+                }
                 store.remove(&session)?;
                 let end = session.window.end;
                 ctx.forward(Record {
@@ -519,7 +532,7 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
             key: session,
             value: Change {
                 new: Some(agg),
-                old: None,
+                old: replaced.filter(|_| send_old),
             },
             timestamp: window.end,
             headers: r.headers,
@@ -575,6 +588,7 @@ impl<K: Data, V: Data> SessionWindowedKStream<K, V> {
                         merge: merge.clone(),
                         send_old: send_old.clone(),
                         store: None,
+                        observed: -1,
                     },
                     &[&parent],
                 );

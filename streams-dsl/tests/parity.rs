@@ -575,3 +575,53 @@ fn cached_count() {
         vec![out("out", Serdes::string(), nullable_long())],
     );
 }
+
+#[test]
+fn more_ops() {
+    let b = StreamsBuilder::new();
+    let s = b.stream::<String, String>("in");
+    s.map_values_with_key(|k, v| format!("{k}={v}"))
+        .to("out-mvk");
+    b.table::<String, String>("tin")
+        .filter_not(|_, v| v.starts_with('x'))
+        .map_values(|k, v| format!("{k}:{v}"))
+        .to_stream()
+        .to("out-table");
+    s.group_by_key()
+        .windowed_by(TimeWindows::of_size_with_no_grace(Duration::from_millis(
+            10,
+        )))
+        .reduce(|a, c| a + &c)
+        .to_stream()
+        .to("out-wreduce");
+    s.group_by_key()
+        .windowed_by_session(SessionWindows::of_inactivity_gap_with_no_grace(
+            Duration::from_millis(10),
+        ))
+        .aggregate_with(
+            String::new,
+            |_, v, agg| agg + v,
+            |_, a1, a2| format!("{a1}|{a2}"),
+            Materialized::as_("sess-store"),
+        )
+        .to_stream()
+        .to("out-session");
+    let g = b.global_table::<String, String>("glob");
+    s.left_join_global(&g, |_, v| v.clone(), |v, gv| format!("{v}@{}", or_null(gv)))
+        .to("out-gleft");
+    check(
+        "more_ops",
+        b.build().unwrap(),
+        vec![
+            out_str("out-mvk"),
+            out_str("out-table"),
+            out("out-wreduce", windowed_key(10), Serdes::nullable_string()),
+            out(
+                "out-session",
+                Arc::new(SessionWindowedSerde::new(Serdes::string())),
+                Serdes::nullable_string(),
+            ),
+            out_str("out-gleft"),
+        ],
+    );
+}

@@ -200,6 +200,27 @@ public class DslExpectations {
                 .toStream().to("out-reduce");
         }).out("out-count", S.deserializer(), L.deserializer()).out("out-agg").out("out-reduce"));
 
+        SCENARIOS.put("more_ops", new Scenario(b -> {
+            KStream<String, String> s = b.stream("in");
+            s.mapValues((k, v) -> k + "=" + v).to("out-mvk");
+            b.<String, String>table("tin").filterNot((k, v) -> v.startsWith("x"))
+                .mapValues((k, v) -> k + ":" + v).toStream().to("out-table");
+            s.groupByKey()
+                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMillis(10)))
+                .reduce((a, c) -> a + c)
+                .toStream()
+                .to("out-wreduce", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, 10), S));
+            s.groupByKey()
+                .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(Duration.ofMillis(10)))
+                .aggregate(() -> "", (k, v, agg) -> agg + v, (k, a1, a2) -> a1 + "|" + a2,
+                    Materialized.<String, String, SessionStore<Bytes, byte[]>>as("sess-store"))
+                .toStream()
+                .to("out-session", Produced.with(WindowedSerdes.sessionWindowedSerdeFrom(String.class), S));
+            GlobalKTable<String, String> g = b.globalTable("glob");
+            s.leftJoin(g, (k, v) -> v, (v, gv) -> v + "@" + gv).to("out-gleft");
+        }).out("out-mvk").out("out-table").out("out-wreduce", timeWindowed(10), S.deserializer())
+          .out("out-session", sessionWindowed(), S.deserializer()).out("out-gleft"));
+
         // ---- windows ----
         SCENARIOS.put("tumbling_count", new Scenario(b -> {
             b.<String, String>stream("in")
