@@ -172,6 +172,15 @@ impl StreamsBuilder {
         crate::ktable::global_table_source(self, topic, consumed, materialized)
     }
 
+    /// Adds a state store for Processor API steps ([`KStream::process`]) to use by name; it is
+    /// connected to each processor that names it.
+    pub fn add_state_store(&self, store: impl streams_core::state::StoreBuilder) -> &Self {
+        self.with_topology(|t| {
+            t.add_state_store(store, &[]);
+        });
+        self
+    }
+
     /// Checks the program and returns its topology; the first recorded DSL error (e.g. a missing
     /// serde) or topology error wins.
     pub fn build(self) -> Result<Topology, DslError> {

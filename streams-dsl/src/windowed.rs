@@ -1,4 +1,4 @@
-//! Windowed aggregations: tumbling and hopping [`TimeWindows`], [`SlidingWindows`] and
+//! Windowed aggregations: tumbling and hopping [`TimeWindows`], [`SlidingWindows`](crate::SlidingWindows) and
 //! [`SessionWindows`], each with a grace period after which late records are dropped, and
 //! [`Suppressed`] final results.
 

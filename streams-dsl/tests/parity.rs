@@ -625,3 +625,46 @@ fn more_ops() {
         ],
     );
 }
+
+/// Sums value lengths per key in the store "seen".
+struct SumLengths {
+    seen: Option<streams_core::state::KeyValueStore<String, i64>>,
+}
+
+impl Processor<String, String, String, i64> for SumLengths {
+    fn init(&mut self, ctx: &mut ProcessorContext<'_, String, i64>) -> Result<(), StreamsError> {
+        self.seen = Some(ctx.state_store("seen")?);
+        Ok(())
+    }
+    fn process(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, String, i64>,
+        r: Record<String, String>,
+    ) -> Result<(), StreamsError> {
+        let Some(seen) = &self.seen else {
+            return Ok(());
+        };
+        let next = seen.get(&r.key)?.unwrap_or(0) + r.value.len() as i64;
+        seen.put(&r.key, &next)?;
+        ctx.forward(r.with_value(next))
+    }
+}
+
+#[test]
+fn process_store() {
+    use streams_core::state::Stores;
+    let b = StreamsBuilder::new();
+    b.add_state_store(Stores::key_value_store_builder(
+        Stores::in_memory_key_value_store("seen"),
+        Serdes::string(),
+        Serdes::long(),
+    ));
+    b.stream::<String, String>("in")
+        .process(|| SumLengths { seen: None }, &["seen"])
+        .to("out");
+    check(
+        "process_store",
+        b.build().unwrap(),
+        vec![out("out", Serdes::string(), Serdes::long())],
+    );
+}

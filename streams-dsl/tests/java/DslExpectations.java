@@ -133,6 +133,31 @@ public class DslExpectations {
                 .to("out", Produced.with(S, I));
         }).out("out", S.deserializer(), I.deserializer()));
 
+        SCENARIOS.put("process_store", new Scenario(b -> {
+            b.addStateStore(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore("seen"), S, L));
+            b.<String, String>stream("in")
+                .process(() -> new Processor<String, String, String, Long>() {
+                    ProcessorContext<String, Long> ctx;
+                    KeyValueStore<String, Long> seen;
+
+                    @Override
+                    public void init(ProcessorContext<String, Long> context) {
+                        ctx = context;
+                        seen = context.getStateStore("seen");
+                    }
+
+                    @Override
+                    public void process(Record<String, String> record) {
+                        Long n = seen.get(record.key());
+                        long next = (n == null ? 0 : n) + record.value().length();
+                        seen.put(record.key(), next);
+                        ctx.forward(record.withValue(next));
+                    }
+                }, "seen")
+                .to("out", Produced.with(S, L));
+        }).out("out", S.deserializer(), L.deserializer()));
+
         SCENARIOS.put("repartition", new Scenario(b -> {
             KStream<String, String> s = b.stream("in");
             s.selectKey((k, v) -> v).repartition().to("out");
