@@ -335,6 +335,7 @@ async fn three_members(protocol: GroupProtocol) {
         "{:#?}",
         &l.violations[..l.violations.len().min(10)]
     );
+    assert!(l.errors.is_empty(), "{:#?}", l.errors);
     assert_eq!(l.processed.len(), RECORDS);
     drop(l);
     if protocol == GroupProtocol::Classic {
@@ -405,13 +406,15 @@ async fn join_and_leave(protocol: GroupProtocol) {
     for m in [a, c, d] {
         m.await.expect("member").close().await.expect("close");
     }
-    let l = ledger.lock().unwrap();
-    assert!(
-        l.violations.is_empty(),
-        "{:#?}",
-        &l.violations[..l.violations.len().min(10)]
-    );
-    drop(l);
+    {
+        let l = ledger.lock().unwrap();
+        assert!(
+            l.violations.is_empty(),
+            "{:#?}",
+            &l.violations[..l.violations.len().min(10)]
+        );
+        assert!(l.errors.is_empty(), "{:#?}", l.errors);
+    }
 
     // Nothing committed was lost: the group's committed offsets reach the end of every
     // partition.
@@ -583,6 +586,7 @@ async fn mixed_group(java_first: bool) {
             "{:#?}",
             &l.violations[..l.violations.len().min(10)]
         );
+        assert!(l.errors.is_empty(), "{:#?}", l.errors);
     }
     stop.store(true, Ordering::SeqCst);
     for m in rust {
@@ -681,6 +685,7 @@ async fn static_restart(protocol: GroupProtocol) {
         );
         assert_eq!(l.callbacks["s2"], s2_callbacks, "s2 saw no rebalance");
         assert!(l.violations.is_empty(), "{:#?}", l.violations);
+        assert!(l.errors.is_empty(), "{:#?}", l.errors);
     }
     stop_again.store(true, Ordering::SeqCst);
     stop_all.store(true, Ordering::SeqCst);
