@@ -130,16 +130,18 @@
 //!   aggregations and materialized source tables do not cache yet; with the
 //!   `TopologyTestDriver` (a commit after every record) that differs from Java only when one
 //!   input record updates the same window twice.
-//! - Not yet offered: foreign-key table joins, and repartitioning a key-changed stream before a
-//!   cogroup.
+//! - Not yet offered: repartitioning a key-changed stream before a cogroup; reading a foreign-key
+//!   join's result by key (joining it again).
 
 mod builder;
 mod cogroup;
+mod fk_join;
 mod grouped;
 mod grouped_table;
 mod join;
 mod kstream;
 mod ktable;
+mod murmur3;
 mod options;
 mod processors;
 pub mod serdes;

@@ -668,3 +668,31 @@ fn process_store() {
         vec![out("out", Serdes::string(), Serdes::long())],
     );
 }
+
+#[test]
+fn fk_join() {
+    let b = StreamsBuilder::new();
+    let orders = b.table::<String, String>("orders");
+    let customers = b.table::<String, String>("customers");
+    orders
+        .join_foreign_key(
+            &customers,
+            |v| v.split(':').next().unwrap_or_default().to_owned(),
+            |o, c| format!("{o}@{c}"),
+        )
+        .to_stream()
+        .to("out");
+    orders
+        .left_join_foreign_key(
+            &customers,
+            |v| v.split(':').next().unwrap_or_default().to_owned(),
+            |o, c| format!("{o}@{}", or_null(c)),
+        )
+        .to_stream()
+        .to("out-left");
+    check(
+        "fk_join",
+        b.build().unwrap(),
+        vec![out_str("out"), out_str("out-left")],
+    );
+}

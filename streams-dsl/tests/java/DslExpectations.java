@@ -368,7 +368,8 @@ public class DslExpectations {
             KTable<String, String> orders = b.table("orders");
             KTable<String, String> customers = b.table("customers");
             orders.join(customers, v -> v.split(":")[0], (o, c) -> o + "@" + c).toStream().to("out");
-        }).out("out"));
+            orders.leftJoin(customers, v -> v.split(":")[0], (o, c) -> o + "@" + c).toStream().to("out-left");
+        }).out("out").out("out-left"));
 
         // ---- joins ----
         SCENARIOS.put("stream_table_join", new Scenario(b -> {
