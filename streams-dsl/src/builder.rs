@@ -142,6 +142,25 @@ impl StreamsBuilder {
         KStream::new(self.clone(), name, key, value, false)
     }
 
+    /// A stream of every topic whose whole name matches `pattern` (Java's
+    /// `stream(Pattern)`), read as `consumed` says.
+    pub fn stream_pattern<K: Data, V: Data>(
+        &self,
+        pattern: streams_core::topology::TopicPattern,
+        consumed: Consumed<K, V>,
+    ) -> KStream<K, V> {
+        let name = self.name_or(consumed.name.clone(), "KSTREAM-SOURCE-");
+        let (key, value) = (
+            crate::serdes::pick(consumed.key.clone(), None),
+            crate::serdes::pick(consumed.value.clone(), None),
+        );
+        let core = consumed.to_core(key.clone(), value.clone());
+        self.with_topology(|t| {
+            t.add_source(&name, core, pattern);
+        });
+        KStream::new(self.clone(), name, key, value, false)
+    }
+
     /// A changelog-stream view of `topic` as a table; a null value deletes the key.
     pub fn table<K: Data, V: Data>(&self, topic: &str) -> KTable<K, V> {
         self.table_with(topic, Consumed::new(), Materialized::new())

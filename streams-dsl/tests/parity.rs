@@ -696,3 +696,20 @@ fn fk_join() {
         vec![out_str("out"), out_str("out-left")],
     );
 }
+
+#[test]
+fn to_table_join_pattern() {
+    let b = StreamsBuilder::new();
+    let t = b.stream::<String, String>("tin").to_table();
+    b.stream_pattern::<String, String>(
+        streams_core::topology::TopicPattern::new("ev-.*").unwrap(),
+        streams_dsl::Consumed::new(),
+    )
+    .join_table(&t, |v, tv| format!("{v}@{tv}"))
+    .to("out");
+    check(
+        "to_table_join_pattern",
+        b.build().unwrap(),
+        vec![out_str("out")],
+    );
+}

@@ -158,6 +158,13 @@ public class DslExpectations {
                 .to("out", Produced.with(S, L));
         }).out("out", S.deserializer(), L.deserializer()));
 
+        SCENARIOS.put("to_table_join_pattern", new Scenario(b -> {
+            KTable<String, String> t = b.<String, String>stream("tin").toTable();
+            b.<String, String>stream(java.util.regex.Pattern.compile("ev-.*"))
+                .join(t, (v, tv) -> v + "@" + tv)
+                .to("out");
+        }).out("out"));
+
         SCENARIOS.put("repartition", new Scenario(b -> {
             KStream<String, String> s = b.stream("in");
             s.selectKey((k, v) -> v).repartition().to("out");
