@@ -14,10 +14,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use kafka_protocol::record::{BatchBuilder, BatchOptions, Compression, HeaderRef};
+use kafka_protocol::record::{
+    BatchBuilder, BatchOptions, Compression, HeaderRef, Record, RecordBatch,
+};
 use tokio::time::Instant;
 
-use super::idempotence::IdempotenceState;
+use super::idempotence::{IdempotenceState, increment_sequence};
 use super::record::Completion;
 use crate::backoff::ExponentialBackoff;
 use crate::error::{Error, Result};
@@ -42,11 +44,16 @@ const BASE_SEQUENCE_OFFSET: usize = 53;
 const HEADER_SIZE: usize = 61;
 
 /// Writes producer id, epoch and base sequence into a built batch and recomputes its CRC.
-pub(crate) fn stamp(batch: &Bytes, producer_id: i64, epoch: i16, base_sequence: i32) -> Bytes {
+///
+/// A freshly sealed batch is its buffer's only owner and is stamped in place; only a batch
+/// whose bytes are still shared (a request being written) is copied.
+pub(crate) fn stamp(batch: Bytes, producer_id: i64, epoch: i16, base_sequence: i32) -> Bytes {
     if batch.len() < HEADER_SIZE {
-        return batch.clone();
+        return batch;
     }
-    let mut b = BytesMut::from(&batch[..]);
+    let mut b = batch
+        .try_into_mut()
+        .unwrap_or_else(|shared| BytesMut::from(&shared[..]));
     b[PRODUCER_ID_OFFSET..PRODUCER_ID_OFFSET + 8].copy_from_slice(&producer_id.to_be_bytes());
     b[PRODUCER_EPOCH_OFFSET..PRODUCER_EPOCH_OFFSET + 2].copy_from_slice(&epoch.to_be_bytes());
     b[BASE_SEQUENCE_OFFSET..BASE_SEQUENCE_OFFSET + 4].copy_from_slice(&base_sequence.to_be_bytes());
@@ -368,7 +375,7 @@ impl Accumulator {
                     _ => self.idem.assign(&tp, batch.record_count()),
                 };
                 if batch.stamped != Some((pid, epoch, seq)) {
-                    let bytes = batch.bytes.as_ref().expect("sealed above");
+                    let bytes = batch.bytes.take().expect("sealed above");
                     batch.bytes = Some(stamp(bytes, pid, epoch, seq));
                     batch.stamped = Some((pid, epoch, seq));
                 }
@@ -456,6 +463,138 @@ impl Accumulator {
         self.freed += batch.memory;
         self.failures += 1;
         batch.fail(error);
+    }
+
+    /// A batch the broker refused as too large (`MESSAGE_TOO_LARGE`): its records go back to
+    /// the front of the partition's queue as smaller batches, in order, carrying the sequences
+    /// the big batch had (as Java's `RecordAccumulator.splitAndReenqueue`). Hands the batch
+    /// back when it cannot be split (a single record, or bytes that no longer parse).
+    ///
+    /// Each piece holds at most `min(batch.size, half the big batch's records)` uncompressed
+    /// bytes: Java splits at `batch.size` only, which repeats forever when the topic's
+    /// `max.message.bytes` is below `batch.size` (KAFKA-8350); halving always ends, at worst
+    /// in single records that fail with the broker's error.
+    pub(crate) fn split_and_requeue(&mut self, mut batch: ProducerBatch) -> Option<ProducerBatch> {
+        if batch.record_count() < 2 {
+            return Some(batch);
+        }
+        // Everything that can fail happens before the batch is taken apart.
+        let Some(pieces) = batch.bytes.clone().and_then(|bytes| {
+            self.split_bytes(bytes, batch.completions.len(), batch.stamped)
+                .ok()
+        }) else {
+            return Some(batch);
+        };
+        self.done_in_flight(&batch.tp);
+        let total_records = batch.completions.len();
+        let mut completions = std::mem::take(&mut batch.completions).into_iter();
+        let mut memory_left = batch.memory;
+        let mut split = Vec::with_capacity(pieces.len());
+        for (bytes, first, count, stamped) in pieces {
+            // buffer.memory is shared out by record count; the last piece takes the rest.
+            let memory = if first + count == total_records {
+                memory_left
+            } else {
+                batch.memory * count / total_records
+            };
+            memory_left -= memory;
+            split.push(ProducerBatch {
+                tp: batch.tp.clone(),
+                builder: None,
+                bytes: Some(bytes),
+                closed: true,
+                completions: completions.by_ref().take(count).collect(),
+                created: batch.created,
+                attempts: batch.attempts,
+                stamped,
+                memory,
+                retry_at: None,
+            });
+        }
+        let q = self.queues.entry(batch.tp.clone()).or_default();
+        let seq = batch.base_sequence();
+        let pos = q
+            .batches
+            .iter()
+            .position(|b| match (b.base_sequence(), seq) {
+                (Some(other), Some(mine)) => other > mine,
+                _ => true,
+            })
+            .unwrap_or(q.batches.len());
+        for (i, piece) in split.into_iter().enumerate() {
+            q.batches.insert(pos + i, piece);
+        }
+        None
+    }
+
+    /// The records of a sealed batch rebuilt as smaller sealed batches:
+    /// `(bytes, index of the first record, record count, stamp)` per piece.
+    #[allow(clippy::type_complexity)]
+    fn split_bytes(
+        &self,
+        bytes: Bytes,
+        expected: usize,
+        stamped: Option<(i64, i16, i32)>,
+    ) -> Result<Vec<(Bytes, usize, usize, Option<(i64, i16, i32)>)>> {
+        let parsed = RecordBatch::parse(bytes)?;
+        let records = parsed
+            .records()?
+            .collect::<std::result::Result<Vec<Record>, _>>()?;
+        if records.len() != expected {
+            return Err(Error::Protocol {
+                broker: String::new(),
+                reason: "a sealed batch holds fewer records than were appended".into(),
+            });
+        }
+        let options = BatchOptions {
+            compression: self.cfg.compression,
+            is_transactional: self.transactional,
+            ..BatchOptions::default()
+        };
+        let whole = parsed.size_in_bytes().max(
+            records
+                .iter()
+                .map(|r| {
+                    r.value.as_ref().map_or(0, Bytes::len) + r.key.as_ref().map_or(0, Bytes::len)
+                })
+                .sum(),
+        );
+        let limit = self.cfg.batch_size.min(whole / 2).max(1);
+        let mut out = Vec::new();
+        let mut first = 0;
+        let mut builder = BatchBuilder::with_capacity(options, limit);
+        let mut seal = |builder: BatchBuilder, first: usize, count: usize| -> Result<()> {
+            let stamp_of = stamped
+                .map(|(pid, epoch, base)| (pid, epoch, increment_sequence(base, first as i32)));
+            let mut bytes = builder.build()?;
+            if let Some((pid, epoch, seq)) = stamp_of {
+                bytes = stamp(bytes, pid, epoch, seq);
+            }
+            out.push((bytes, first, count, stamp_of));
+            Ok(())
+        };
+        for (i, r) in records.iter().enumerate() {
+            let header_list: Vec<_> = r.headers.iter().collect();
+            let mut headers = Vec::with_capacity(header_list.len());
+            for h in &header_list {
+                let key = std::str::from_utf8(&h.key).map_err(|_| Error::Protocol {
+                    broker: String::new(),
+                    reason: "a header key of a sealed batch is not UTF-8".into(),
+                })?;
+                headers.push(HeaderRef::new(key, h.value.as_deref()));
+            }
+            let (key, value) = (r.key.as_deref(), r.value.as_deref());
+            let size = builder.record_size(r.timestamp, key, value, &headers);
+            if !builder.is_empty() && builder.uncompressed_size() + size > limit {
+                let full =
+                    std::mem::replace(&mut builder, BatchBuilder::with_capacity(options, limit));
+                seal(full, first, i - first)?;
+                first = i;
+            }
+            builder.append(r.timestamp, key, value, &headers)?;
+        }
+        seal(builder, first, records.len() - first)?;
+        Ok(out)
     }
 
     /// Memory of batches finished since the last call, for the caller to give back.
@@ -704,6 +843,89 @@ mod tests {
             .append("t", Some(9), 4, &[0], 1, None, None, &[], c, 10, now)
             .unwrap_err();
         assert!(matches!(err, Error::Partition(_)));
+    }
+
+    #[test]
+    fn too_large_batch_splits_in_order_with_its_sequences() {
+        let now = Instant::now();
+        let mut acc = Accumulator::new(cfg(16384, true));
+        acc.idem.set_producer(99, 3);
+        let mut rxs = Vec::new();
+        for i in 0..10u8 {
+            let (c, rx) = completion();
+            rxs.push(rx);
+            let value = [i; 100];
+            acc.append(
+                "t",
+                Some(0),
+                4,
+                &[0, 1, 2, 3],
+                42,
+                None,
+                Some(&value),
+                &[],
+                c,
+                136,
+                now,
+            )
+            .unwrap();
+        }
+        let t = now + Duration::from_millis(10);
+        let big = acc.drain(1, 1 << 20, t, |_| Some(1)).unwrap().remove(0);
+        assert_eq!((big.record_count(), big.base_sequence()), (10, Some(0)));
+        assert!(acc.split_and_requeue(big).is_none());
+        assert!(acc.queued(&tp(0)) >= 2, "split into several batches");
+        let mut values = Vec::new();
+        let mut next_seq = 0;
+        let mut offset = 100;
+        loop {
+            let batches = acc.drain(1, 1 << 20, t, |_| Some(1)).unwrap();
+            let Some(b) = batches.into_iter().next() else {
+                break;
+            };
+            let parsed = RecordBatch::parse(b.bytes.clone().unwrap()).unwrap();
+            parsed.verify_crc().unwrap();
+            assert_eq!((parsed.producer_id(), parsed.producer_epoch()), (99, 3));
+            assert_eq!(parsed.base_sequence(), next_seq, "sequences carry on");
+            assert!(parsed.record_count() < 10);
+            next_seq += parsed.record_count();
+            for r in parsed.records().unwrap() {
+                values.push(r.unwrap().value.unwrap()[0]);
+            }
+            let n = i64::from(b.record_count());
+            acc.complete(b, offset, -1);
+            offset += n;
+        }
+        assert_eq!(
+            values,
+            (0..10).collect::<Vec<u8>>(),
+            "records keep their order"
+        );
+        assert_eq!(next_seq, 10);
+        for (i, rx) in rxs.iter_mut().enumerate() {
+            let md = rx.try_recv().unwrap().unwrap();
+            assert_eq!(
+                md.offset,
+                100 + i as i64,
+                "each record's completion follows it"
+            );
+        }
+        assert_eq!(
+            acc.take_freed(),
+            1360,
+            "buffer.memory of the pieces adds up"
+        );
+        assert!(acc.is_empty());
+    }
+
+    #[test]
+    fn a_single_record_batch_is_not_split() {
+        let now = Instant::now();
+        let mut acc = Accumulator::new(cfg(16384, false));
+        push(&mut acc, 0, &[1; 10], now);
+        let t = now + Duration::from_millis(10);
+        let b = acc.drain(1, 1 << 20, t, |_| Some(1)).unwrap().remove(0);
+        assert!(acc.split_and_requeue(b).is_some());
     }
 
     #[test]

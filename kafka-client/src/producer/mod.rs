@@ -41,6 +41,10 @@ use crate::cluster::Cluster;
 use crate::config::{Acks, ProducerConfig};
 use crate::error::{Error, KafkaCode, Result};
 
+/// Topics with at most this many partitions list their available partitions on the stack in
+/// `send` (no allocation per record).
+const AVAILABLE_ON_STACK: usize = 64;
+
 /// How long the sender sleeps when nothing wakes it earlier (also the metadata-age check).
 const IDLE_TICK: Duration = Duration::from_millis(100);
 
@@ -192,14 +196,18 @@ impl Producer {
             });
         }
         let deadline = Instant::now() + cfg.max_block;
+        // Borrowed from the shared snapshot: cloning a topic's metadata per record would cost
+        // a dozen allocations.
         let snapshot = inner.cluster.metadata();
+        let waited;
         let topic = match snapshot.topic(&record.topic) {
-            Some(t) if !t.partitions.is_empty() => t.clone(),
+            Some(t) if !t.partitions.is_empty() => t,
             _ => {
-                inner
+                waited = inner
                     .cluster
                     .wait_for_topic(&record.topic, cfg.max_block)
-                    .await?
+                    .await?;
+                &waited
             }
         };
         let permits = u32::try_from(size).unwrap_or(u32::MAX);
@@ -220,12 +228,24 @@ impl Producer {
             .map(|(k, v)| HeaderRef::new(k, v.as_deref()))
             .collect();
         let (tx, rx) = oneshot::channel();
-        let available = topic.available_partitions();
+        let mut on_stack = [0i32; AVAILABLE_ON_STACK];
+        let on_heap;
+        let available: &[i32] = if topic.partitions.len() <= AVAILABLE_ON_STACK {
+            let mut n = 0;
+            for p in topic.partitions.iter().filter(|p| p.leader >= 0) {
+                on_stack[n] = p.partition;
+                n += 1;
+            }
+            &on_stack[..n]
+        } else {
+            on_heap = topic.available_partitions();
+            &on_heap
+        };
         let appended = inner.acc.lock().unwrap_or_else(|e| e.into_inner()).append(
             &record.topic,
             record.partition,
             topic.partitions.len() as u32,
-            &available,
+            available,
             timestamp,
             record.key.as_deref(),
             record.value.as_deref(),

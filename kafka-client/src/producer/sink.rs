@@ -144,6 +144,13 @@ pub(crate) fn handle_response(
                 acc.idem.request_bump();
                 acc.retry(batch, error(), now);
             }
+            // Too large for the broker (its message.max.bytes or the topic's
+            // max.message.bytes): split and resend, as Java does; a lone record fails.
+            KafkaCode::MESSAGE_TOO_LARGE => {
+                if let Some(batch) = acc.split_and_requeue(batch) {
+                    acc.fail_batch(batch, &Arc::new(error()));
+                }
+            }
             KafkaCode::INVALID_PRODUCER_EPOCH | KafkaCode::PRODUCER_FENCED => {
                 out.fatal = true;
                 acc.fail_batch(batch, &Arc::new(error()));
