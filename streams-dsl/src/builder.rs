@@ -36,14 +36,6 @@ pub enum DslError {
         /// The table's node.
         table: String,
     },
-    /// An operation combination this DSL does not offer yet.
-    #[error("operation {operation}: {what} is not supported")]
-    Unsupported {
-        /// The operation.
-        operation: String,
-        /// What is missing.
-        what: &'static str,
-    },
     /// The processor topology underneath is invalid.
     #[error(transparent)]
     Topology(#[from] TopologyError),

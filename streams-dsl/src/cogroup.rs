@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use crate::StreamsBuilder;
-use crate::builder::DslError;
 use crate::grouped::{AggregateProc, KGroupedStream};
+use crate::kstream::add_repartition;
 use crate::ktable::{KTable, add_kv_store};
 use crate::options::Materialized;
 use crate::processors::add_fn;
@@ -15,15 +15,17 @@ use streams_core::processor::Change;
 use streams_core::serde::SharedSerde;
 
 type Init<VA> = Arc<dyn Fn() -> VA + Send + Sync>;
-/// Adds one input's aggregate processor: (builder, processor name, store, init, old-values flag).
-type AddInput<VA> = Box<dyn Fn(&StreamsBuilder, &str, &str, Init<VA>, Arc<AtomicBool>)>;
+/// Adds one input's aggregate processor: (builder, processor name, parent, store, init,
+/// old-values flag).
+type AddInput<VA> = Box<dyn Fn(&StreamsBuilder, &str, &str, &str, Init<VA>, Arc<AtomicBool>)>;
+/// Gives one input's parent node for a store name, repartitioning first if its key changed.
+type Parent = Box<dyn Fn(&str) -> String>;
 
 /// Grouped streams of the same key type being aggregated together.
 pub struct CogroupedKStream<K, VA> {
     b: StreamsBuilder,
     key_serde: Option<SharedSerde<K>>,
-    inputs: Vec<AddInput<VA>>,
-    repartition: bool,
+    inputs: Vec<(Parent, AddInput<VA>)>,
 }
 
 impl<K: Data, V: Data> KGroupedStream<K, V> {
@@ -36,7 +38,6 @@ impl<K: Data, V: Data> KGroupedStream<K, V> {
             b: self.stream.b.clone(),
             key_serde: self.key_serde.clone(),
             inputs: Vec::new(),
-            repartition: false,
         }
         .cogroup(self, aggregator)
     }
@@ -48,35 +49,50 @@ impl<K: Data, VA: Data> CogroupedKStream<K, VA> {
     where
         F: Fn(&K, &V, VA) -> VA + Send + Sync + 'static,
     {
-        self.repartition |= grouped.stream.repartition_required;
         if self.key_serde.is_none() {
             self.key_serde = grouped.key_serde.clone();
         }
-        let parent = grouped.stream.node.clone();
+        let parent: Parent = {
+            let g = grouped.clone();
+            Box::new(move |store| {
+                if !g.stream.repartition_required {
+                    return g.stream.node.clone();
+                }
+                // Java names a cogroup's repartition nodes after the topic, named or not.
+                let base = g.name.clone().unwrap_or_else(|| store.to_owned());
+                add_repartition(
+                    &g.stream.b,
+                    &g.stream.node,
+                    &base,
+                    true,
+                    g.key_serde.clone(),
+                    g.value_serde.clone(),
+                )
+            })
+        };
         let aggregator = Arc::new(aggregator);
-        self.inputs
-            .push(Box::new(move |b, name, store, init, send_old| {
-                let (store, aggregator, parent) =
-                    (store.to_owned(), aggregator.clone(), parent.clone());
-                b.with_topology(|t| {
-                    t.add_processor(
-                        name,
-                        move || {
-                            let (init, aggregator) = (init.clone(), aggregator.clone());
-                            AggregateProc::<K, V, VA> {
-                                store_name: store.clone(),
-                                agg: Arc::new(move |k, v, old: Option<VA>| {
-                                    aggregator(k, v, old.unwrap_or_else(|| init()))
-                                }),
-                                send_old: send_old.clone(),
-                                store: None,
-                                cached: false,
-                            }
-                        },
-                        &[&parent],
-                    );
-                });
-            }));
+        let add: AddInput<VA> = Box::new(move |b, name, parent, store, init, send_old| {
+            let (store, aggregator) = (store.to_owned(), aggregator.clone());
+            b.with_topology(|t| {
+                t.add_processor(
+                    name,
+                    move || {
+                        let (init, aggregator) = (init.clone(), aggregator.clone());
+                        AggregateProc::<K, V, VA> {
+                            store_name: store.clone(),
+                            agg: Arc::new(move |k, v, old: Option<VA>| {
+                                aggregator(k, v, old.unwrap_or_else(|| init()))
+                            }),
+                            send_old: send_old.clone(),
+                            store: None,
+                            cached: false,
+                        }
+                    },
+                    &[parent],
+                );
+            });
+        });
+        self.inputs.push((parent, add));
         self
     }
 
@@ -102,22 +118,17 @@ impl<K: Data, VA: Data> CogroupedKStream<K, VA> {
             materialized.name.clone(),
             "COGROUPKSTREAM-AGGREGATE-STATE-STORE-",
         );
+        let parents: Vec<String> = self.inputs.iter().map(|(p, _)| p(&store)).collect();
         let names: Vec<String> = self
             .inputs
             .iter()
             .map(|_| b.new_name("COGROUPKSTREAM-AGGREGATE-"))
             .collect();
         let merge = b.new_name("COGROUPKSTREAM-MERGE-");
-        if self.repartition {
-            b.error(DslError::Unsupported {
-                operation: merge.clone(),
-                what: "cogrouping a stream whose key changed (repartition first with repartition())",
-            });
-        }
         let init: Init<VA> = Arc::new(initializer);
         let send_old = Arc::new(AtomicBool::new(false));
-        for (add, name) in self.inputs.iter().zip(&names) {
-            add(b, name, &store, init.clone(), send_old.clone());
+        for (((_, add), name), parent) in self.inputs.iter().zip(&names).zip(&parents) {
+            add(b, name, parent, &store, init.clone(), send_old.clone());
         }
         let key = pick(materialized.key.clone(), self.key_serde.clone());
         let value = pick(materialized.value.clone(), None);

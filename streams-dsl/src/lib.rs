@@ -130,8 +130,7 @@
 //!   aggregations and materialized source tables do not cache yet; with the
 //!   `TopologyTestDriver` (a commit after every record) that differs from Java only when one
 //!   input record updates the same window twice.
-//! - Not yet offered: repartitioning a key-changed stream before a cogroup; reading a foreign-key
-//!   join's result by key (joining it again).
+//! - Not yet offered: reading a foreign-key join's result by key (joining it again).
 
 mod builder;
 mod cogroup;

@@ -334,6 +334,18 @@ public class DslExpectations {
                 .to("out");
         }).out("out"));
 
+        SCENARIOS.put("cogroup_rekey", new Scenario(b -> {
+            KGroupedStream<String, String> g1 = b.<String, String>stream("in1").selectKey((k, v) -> v).groupByKey();
+            KGroupedStream<String, String> g2 = b.<String, String>stream("in2").groupByKey();
+            KGroupedStream<String, String> g3 = b.<String, String>stream("in3").groupBy((k, v) -> v, Grouped.as("third"));
+            g1.cogroup((String k, String v, String agg) -> agg + "1" + v)
+                .cogroup(g2, (k, v, agg) -> agg + "2" + v)
+                .cogroup(g3, (k, v, agg) -> agg + "3" + k)
+                .aggregate(() -> "")
+                .toStream()
+                .to("out");
+        }).out("out"));
+
         SCENARIOS.put("sliding_count", new Scenario(b -> {
             b.<String, String>stream("in")
                 .groupByKey()
