@@ -215,6 +215,7 @@ pub struct Consumer {
     sessions: HashMap<i32, FetchSession>,
     in_flight: JoinSet<FetchDone>,
     in_flight_nodes: HashSet<i32>,
+    in_flight_ids: HashMap<tokio::task::Id, i32>,
     buffered: VecDeque<CompletedFetch>,
     pending_error: Option<ConsumerError>,
     /// In a mutex only so that `Consumer` is `Sync` without asking listeners to be.
@@ -225,6 +226,9 @@ pub struct Consumer {
     metadata_stale: bool,
     /// Whether a KIP-848 assignment was reconciled yet (the first always runs the callback).
     kip848_reconciled_once: bool,
+    /// The coordinator handle of a consumer with `group.id` but no subscription (manual
+    /// assignment, commits only), created on first use.
+    standalone: Mutex<Option<Arc<GroupShared>>>,
 }
 
 impl std::fmt::Debug for Consumer {
@@ -269,6 +273,7 @@ impl Consumer {
             sessions: HashMap::new(),
             in_flight: JoinSet::new(),
             in_flight_nodes: HashSet::new(),
+            in_flight_ids: HashMap::new(),
             buffered: VecDeque::new(),
             pending_error: None,
             listener: Mutex::new(Box::new(NoopListener)),
@@ -277,6 +282,7 @@ impl Consumer {
             last_auto_commit: Instant::now(),
             metadata_stale: true,
             kip848_reconciled_once: false,
+            standalone: Mutex::new(None),
         })
     }
 
@@ -462,9 +468,19 @@ impl Consumer {
             // partitions without a leader or position.
             let wake = deadline.min(now + Duration::from_millis(100));
             tokio::select! {
-                Some(done) = self.in_flight.join_next(), if !self.in_flight.is_empty() => {
-                    if let Ok(done) = done {
-                        self.handle_fetch(done);
+                Some(done) = self.in_flight.join_next_with_id(), if !self.in_flight.is_empty() => {
+                    match done {
+                        Ok((id, done)) => {
+                            self.in_flight_ids.remove(&id);
+                            self.handle_fetch(done);
+                        }
+                        Err(e) => {
+                            // The fetch task died: free its broker for the next fetch.
+                            if let Some(node) = self.in_flight_ids.remove(&e.id()) {
+                                self.in_flight_nodes.remove(&node);
+                                self.sessions.entry(node).or_default().reset();
+                            }
+                        }
                     }
                 }
                 _ = async { match &notify { Some(s) => s.notify.notified().await, None => std::future::pending().await } } => {}
@@ -549,7 +565,7 @@ impl Consumer {
                 cfg.client_rack.clone(),
             );
             self.in_flight_nodes.insert(node);
-            self.in_flight.spawn(async move {
+            let handle = self.in_flight.spawn(async move {
                 let result = async {
                     let conn = cluster.broker(node).await?;
                     let v = version(&conn, FETCH_KEY, 18, "Fetch")?;
@@ -572,6 +588,7 @@ impl Consumer {
                 .await;
                 FetchDone { node, sent, result }
             });
+            self.in_flight_ids.insert(handle.id(), node);
         }
     }
 
@@ -1063,13 +1080,17 @@ impl Consumer {
     }
 
     /// The group's coordinator handle; a consumer with `group.id` but no subscription (manual
-    /// assignment) gets one on first use.
+    /// assignment) gets one on first use and keeps it.
     fn group_shared_or_temp(&self) -> Result<Arc<GroupShared>> {
         if let Some(g) = &self.group {
             return Ok(g.shared.clone());
         }
+        let mut cached = self.standalone.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(s) = cached.as_ref() {
+            return Ok(s.clone());
+        }
         let group_id = self.config.group_id.clone().ok_or(ConsumerError::NoGroup)?;
-        Ok(Arc::new(GroupShared {
+        let shared = Arc::new(GroupShared {
             group_id: group_id.clone(),
             membership: Membership::Classic(Mutex::new(ClassicGroup::new(ClassicSettings {
                 group_id,
@@ -1086,7 +1107,9 @@ impl Consumer {
             max_poll_interval: self.config.max_poll_interval,
             notify: Notify::new(),
             cluster: self.cluster.clone(),
-        }))
+        });
+        *cached = Some(shared.clone());
+        Ok(shared)
     }
 
     /// The positions of every assigned partition that has one, as offsets to commit.
