@@ -125,11 +125,12 @@
 //!
 //! - Values are typed: a table's changes reach a stream as `Option<V>` (`None` is a delete), and
 //!   joiners for left and outer joins take `Option<&V>` for the missing side.
-//! - Key-value aggregations cache as Java's do (one result per key per commit;
-//!   [`Materialized::with_caching_disabled`] forwards every update). Windowed and session
-//!   aggregations and materialized source tables do not cache yet; with the
-//!   `TopologyTestDriver` (a commit after every record) that differs from Java only when one
-//!   input record updates the same window twice.
+//! - Key-value, time-window and sliding-window aggregations cache as Java's do (one result per
+//!   key and window per commit; [`Materialized::with_caching_disabled`] forwards every update).
+//!   Session aggregations and materialized source tables do not cache; a session merge that
+//!   keeps an existing span is forwarded once, as Java's cache would.
+//! - Emit-final and outer stream-stream joins emit on every eligible record; Java throttles
+//!   those checks to once per wall-clock second (its `TopologyTestDriver` included, in effect not).
 //! - Not yet offered: reading a foreign-key join's result by key (joining it again).
 
 mod builder;

@@ -71,6 +71,8 @@ struct SlidingAggregateProc<K, V, VA> {
     send_old: Arc<AtomicBool>,
     store: Option<TimestampedWindowStore<K, VA>>,
     observed: i64,
+    /// Whether the store's cache forwards results when it flushes (then `process` does not).
+    cached: bool,
 }
 
 type Ctx<'a, K, VA> = ProcessorContext<'a, Windowed<K>, Change<VA>>;
@@ -107,6 +109,9 @@ impl<K: Data, V: Data, VA: Data> SlidingAggregateProc<K, V, VA> {
             }),
             start,
         )?;
+        if self.cached {
+            return Ok(());
+        }
         let old = if self.send_old.load(Ordering::Relaxed) {
             old
         } else {
@@ -136,6 +141,9 @@ impl<K: Data, V: Data, VA: Data> SlidingAggregateProc<K, V, VA> {
     ) -> Result<(), StreamsError> {
         let start = r.timestamp + 1;
         store.put(&r.key, Some(&agg), start)?;
+        if self.cached {
+            return Ok(());
+        }
         ctx.forward(Record {
             key: Windowed {
                 key: r.key.clone(),
@@ -209,7 +217,10 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
     for SlidingAggregateProc<K, V, VA>
 {
     fn init(&mut self, ctx: &mut Ctx<'_, K, VA>) -> Result<(), StreamsError> {
-        self.store = Some(ctx.state_store(&self.store_name)?);
+        let store: TimestampedWindowStore<K, VA> = ctx.state_store(&self.store_name)?;
+        let send_old = self.send_old.load(Ordering::Relaxed);
+        self.cached = ctx.forward_timestamped_window_cache_flushes(&store, send_old)?;
+        self.store = Some(store);
         Ok(())
     }
 
@@ -315,6 +326,7 @@ impl<K: Data, V: Data> SlidingWindowedKStream<K, V> {
                         send_old: send_old.clone(),
                         store: None,
                         observed: -1,
+                        cached: false,
                     },
                     &[&parent],
                 );
@@ -340,6 +352,9 @@ impl<K: Data, V: Data> SlidingWindowedKStream<K, V> {
                     Stores::timestamped_window_store_builder(supplier, k.clone(), v.clone());
                 if !materialized.logging {
                     builder = builder.with_logging_disabled();
+                }
+                if materialized.caching {
+                    builder = builder.with_caching_enabled();
                 }
                 b.with_topology(|t| {
                     t.add_state_store(builder, &[&processor]);

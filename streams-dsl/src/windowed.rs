@@ -161,6 +161,8 @@ struct WindowAggregateProc<K, V, VA> {
     last_emit: i64,
     /// The largest timestamp this processor has seen.
     observed: i64,
+    /// Whether the store's cache forwards results when it flushes (then `process` does not).
+    cached: bool,
 }
 
 impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
@@ -170,7 +172,12 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
         &mut self,
         ctx: &mut ProcessorContext<'_, Windowed<K>, Change<VA>>,
     ) -> Result<(), StreamsError> {
-        self.store = Some(ctx.state_store(&self.store_name)?);
+        let store: TimestampedWindowStore<K, VA> = ctx.state_store(&self.store_name)?;
+        if !self.emit_final {
+            let send_old = self.send_old.load(Ordering::Relaxed);
+            self.cached = ctx.forward_timestamped_window_cache_flushes(&store, send_old)?;
+        }
+        self.store = Some(store);
         Ok(())
     }
     fn process(
@@ -212,7 +219,7 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
                 }),
                 start,
             )?;
-            if self.emit_final {
+            if self.emit_final || self.cached {
                 continue;
             }
             let old = if self.send_old.load(Ordering::Relaxed) {
@@ -311,6 +318,7 @@ impl<K: Data, V: Data> TimeWindowedKStream<K, V> {
                         emit_final,
                         last_emit: -1,
                         observed: -1,
+                        cached: false,
                     },
                     &[&parent],
                 );
@@ -336,6 +344,9 @@ impl<K: Data, V: Data> TimeWindowedKStream<K, V> {
                     Stores::timestamped_window_store_builder(supplier, k.clone(), v.clone());
                 if !materialized.logging {
                     builder = builder.with_logging_disabled();
+                }
+                if materialized.caching && !emit_final {
+                    builder = builder.with_caching_enabled();
                 }
                 b.with_topology(|t| {
                     t.add_state_store(builder, &[&processor]);

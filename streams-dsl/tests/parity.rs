@@ -733,3 +733,33 @@ fn cogroup_rekey() {
         .to("out");
     check("cogroup_rekey", b.build().unwrap(), vec![out_str("out")]);
 }
+
+#[test]
+fn cached_windowed() {
+    let b = StreamsBuilder::new();
+    let g = b
+        .stream::<String, String>("in")
+        .flat_map_values(|v| v.split(' ').map(str::to_owned).collect::<Vec<_>>())
+        .group_by_key();
+    g.windowed_by(
+        TimeWindows::of_size_with_no_grace(Duration::from_millis(10))
+            .advance_by(Duration::from_millis(5)),
+    )
+    .count()
+    .to_stream()
+    .to("out");
+    g.windowed_by_sliding(SlidingWindows::of_time_difference_with_no_grace(
+        Duration::from_millis(10),
+    ))
+    .count()
+    .to_stream()
+    .to("out-sliding");
+    check(
+        "cached_windowed",
+        b.build().unwrap(),
+        vec![
+            out("out", windowed_key(10), nullable_long()),
+            out("out-sliding", windowed_key(10), nullable_long()),
+        ],
+    );
+}

@@ -323,3 +323,76 @@ where
         Ok(caching)
     }
 }
+
+/// Forwards a timestamped window store's cache flushes with plain values, each record at its
+/// new value's timestamp (Java's `TimestampedCacheFlushListener`).
+struct TimestampedWindowFlushForwarder<K, V> {
+    store: TimestampedWindowStore<K, V>,
+    send_old: bool,
+    buf: Vec<FlushedEntry>,
+}
+
+impl<K, V> CacheForwarder for TimestampedWindowFlushForwarder<K, V>
+where
+    K: Clone + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    fn forward(&mut self, ctx: NodeCtx<'_>) -> Result<(), StreamsError> {
+        self.store.lock()?.drain_flushed(&mut self.buf);
+        for e in std::mem::take(&mut self.buf) {
+            let Some((key, start, _)) = split_window_key(&e.key) else {
+                return Err(StoreError::MalformedKey { len: e.key.len() }.into());
+            };
+            let key = Windowed {
+                key: self.store.read_key(key)?,
+                window: self.store.window(start),
+            };
+            let new = e
+                .new
+                .as_ref()
+                .map(|v| self.store.read_value(v))
+                .transpose()?;
+            let old = match (&e.old, self.send_old) {
+                (Some(v), true) => Some(self.store.read_value(v)?.value),
+                _ => None,
+            };
+            let timestamp = new.as_ref().map_or(e.timestamp, |n| n.timestamp);
+            let change = Change {
+                new: new.map(|n| n.value),
+                old,
+            };
+            let record = Record::new(key, change, timestamp);
+            dispatch(ctx.graph, ctx.state, &ctx.graph.children[ctx.node], record)?;
+        }
+        Ok(())
+    }
+}
+
+impl<K, V> ProcessorContext<'_, Windowed<K>, Change<V>>
+where
+    K: Clone + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    /// Like [`Self::forward_window_cache_flushes`] for a timestamped window store: forwards
+    /// plain values timed by the new value's timestamp, and old values only when `send_old`
+    /// (Java's `TimestampedCacheFlushListener`).
+    pub fn forward_timestamped_window_cache_flushes(
+        &mut self,
+        store: &TimestampedWindowStore<K, V>,
+        send_old: bool,
+    ) -> Result<bool, StreamsError> {
+        let caching = store.lock()?.enable_flush_forwarding();
+        if caching {
+            let node = self.inner.node;
+            self.inner.state.cache_forwarders.push((
+                node,
+                Box::new(TimestampedWindowFlushForwarder {
+                    store: store.clone(),
+                    send_old,
+                    buf: Vec::new(),
+                }),
+            ));
+        }
+        Ok(caching)
+    }
+}

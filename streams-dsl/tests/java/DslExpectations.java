@@ -346,6 +346,20 @@ public class DslExpectations {
                 .to("out");
         }).out("out"));
 
+        SCENARIOS.put("cached_windowed", new Scenario(b -> {
+            KGroupedStream<String, String> g = b.<String, String>stream("in")
+                .flatMapValues(v -> Arrays.asList(v.split(" ")))
+                .groupByKey();
+            g.windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMillis(10)).advanceBy(Duration.ofMillis(5)))
+                .count()
+                .toStream()
+                .to("out", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, 10), L));
+            g.windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(Duration.ofMillis(10)))
+                .count()
+                .toStream()
+                .to("out-sliding", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, 10), L));
+        }).out("out", timeWindowed(10), L.deserializer()).out("out-sliding", timeWindowed(10), L.deserializer()));
+
         SCENARIOS.put("sliding_count", new Scenario(b -> {
             b.<String, String>stream("in")
                 .groupByKey()
