@@ -71,7 +71,7 @@ fn copier_killed_ten_times_copies_every_record_exactly_once_in_key_order() {
         &txn_id,
         &["commit_ms=100"],
     );
-    let (code, out, err) = finish(child);
+    let (code, out, err) = finish_within(child, Duration::from_secs(240));
     assert_eq!(code, Some(0), "final copier run: stdout {out} stderr {err}");
     assert!(out.ends_with("done\n"), "final run did not finish: {out}");
 

@@ -101,9 +101,9 @@ fn second_copier_with_the_same_id_fences_the_first_without_duplicates() {
     let first = spawn_copier(&bootstrap, &input, &output, &group, &id, &slow);
     std::thread::sleep(Duration::from_millis(2500));
     let second = spawn_copier(&bootstrap, &input, &output, &group, &id, &["commit_ms=100"]);
-    let (code2, out2, err2) = finish(second);
+    let (code2, out2, err2) = finish_within(second, Duration::from_secs(240));
     assert_eq!(code2, Some(0), "second copier: {out2} {err2}");
-    let (code1, out1, err1) = finish(first);
+    let (code1, out1, err1) = finish_within(first, Duration::from_secs(60));
     assert_eq!(
         code1,
         Some(3),

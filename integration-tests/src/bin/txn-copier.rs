@@ -132,7 +132,7 @@ fn transform(value: &[u8]) -> bytes::Bytes {
 async fn run(a: &Args) -> Result<(), Failure> {
     let producer = Producer::new(
         ProducerConfig::builder()
-            .bootstrap_servers([a.bootstrap.as_str()])
+            .bootstrap_servers(a.bootstrap.split(',').map(str::to_owned))
             .transactional_id(a.txn_id.clone())
             .transaction_timeout(Duration::from_secs(30))
             .linger(Duration::from_millis(5))
@@ -159,13 +159,15 @@ async fn copy(a: &Args, producer: &Producer) -> Result<(), Failure> {
     loop {
         match producer.init_transactions().await {
             Ok(()) => break,
-            Err(TransactionError::Timeout { .. }) => continue,
+            Err(e @ TransactionError::Timeout { .. }) => {
+                eprintln!("init_transactions not finished yet, retrying: {e}");
+            }
             Err(e) => return Err(txn(e)),
         }
     }
 
     let mut cb = ConsumerConfig::builder()
-        .bootstrap_servers([a.bootstrap.as_str()])
+        .bootstrap_servers(a.bootstrap.split(',').map(str::to_owned))
         .group_id(a.group.clone())
         .enable_auto_commit(false)
         .auto_offset_reset(AutoOffsetReset::Earliest)
@@ -221,7 +223,9 @@ async fn copy(a: &Args, producer: &Producer) -> Result<(), Failure> {
                     .await?;
                 loop {
                     match producer.commit_transaction().await {
-                        Err(TransactionError::Timeout { .. }) => continue,
+                        Err(e @ TransactionError::Timeout { .. }) => {
+                            eprintln!("commit not finished yet, retrying: {e}");
+                        }
                         r => return r,
                     }
                 }

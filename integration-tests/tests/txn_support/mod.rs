@@ -231,6 +231,22 @@ pub(crate) fn finish(child: Child) -> (Option<i32>, String, String) {
     )
 }
 
+/// Waits at most `limit` for `child`; a copier still running then is killed (and reported
+/// with exit code `None`), so a hang fails the test with the copier's output instead of
+/// blocking it.
+pub(crate) fn finish_within(mut child: Child, limit: Duration) -> (Option<i32>, String, String) {
+    let deadline = std::time::Instant::now() + limit;
+    while std::time::Instant::now() < deadline {
+        if child.try_wait().expect("copier status").is_some() {
+            return finish(child);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let (_, out, err) = finish(child);
+    (None, out, err)
+}
+
 /// A small xorshift generator so kill points vary per run without a dependency.
 pub(crate) struct Rng(u64);
 

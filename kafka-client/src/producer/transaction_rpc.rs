@@ -120,7 +120,9 @@ async fn coordinator_call<R: Request>(
         let last = match coordinator(inner, key_type, key).await {
             Err(e) if e.is_retriable() || e.code().is_some() => {
                 // FindCoordinator's own errors (e.g. COORDINATOR_NOT_AVAILABLE while the
-                // internal topic is created) are transient.
+                // internal topic is created) are transient; a coordinator that cannot be
+                // reached has probably moved.
+                forget_coordinator(inner, key_type, key);
                 Arc::new(e)
             }
             Err(e) => return Err(TransactionError::Fatal(Arc::new(e))),
@@ -402,11 +404,17 @@ impl Producer {
     }
 
     /// Sends what is queued and waits until it is all acknowledged, or the transaction
-    /// failed (queued batches of a failed transaction would otherwise wait for nothing).
-    async fn flush_transaction(&self, txn: &std::sync::Mutex<TransactionManager>) {
+    /// failed (queued batches of a failed transaction would otherwise wait for nothing), or
+    /// `max.block.ms` passed (the commit then times out and can be called again).
+    async fn flush_transaction(
+        &self,
+        txn: &std::sync::Mutex<TransactionManager>,
+    ) -> Result<(), TransactionError> {
         let inner = &self.inner;
+        let deadline = Instant::now() + inner.cfg.max_block;
         lock(&inner.acc).set_flushing(true);
         inner.wake.notify_one();
+        let mut result = Ok(());
         loop {
             let progressed = inner.progress.notified();
             if lock(&inner.acc).is_empty()
@@ -418,9 +426,20 @@ impl Producer {
             {
                 break;
             }
+            if Instant::now() >= deadline {
+                result = Err(TransactionError::Timeout {
+                    operation: "commit (flushing the transaction's records)",
+                    last: Arc::new(Error::Timeout {
+                        what: "records of the transaction".into(),
+                        after: inner.cfg.max_block,
+                    }),
+                });
+                break;
+            }
             let _ = tokio::time::timeout(IDLE_TICK, progressed).await;
         }
         lock(&inner.acc).set_flushing(false);
+        result
     }
 
     async fn end_txn(&self, commit: bool) -> Result<(), TransactionError> {
@@ -463,7 +482,7 @@ impl Producer {
     pub async fn commit_transaction(&self) -> Result<(), TransactionError> {
         let txn = self.txn()?;
         if matches!(lock(txn).state(), TxnState::InTransaction) {
-            self.flush_transaction(txn).await;
+            self.flush_transaction(txn).await?;
         }
         if let Some(e) = lock(&self.inner.fatal).clone() {
             lock(txn).set_fatal(e);
