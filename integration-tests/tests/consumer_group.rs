@@ -710,3 +710,69 @@ async fn static_member_restart_keeps_partitions_without_rebalance_classic() {
 async fn static_member_restart_keeps_partitions_without_rebalance_kip848() {
     static_restart(GroupProtocol::Consumer).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn added_partitions_are_assigned_after_the_leader_notices() {
+    let bootstrap = kafka().bootstrap();
+    let peer = JavaPeer::new().expect("Java peer");
+    let topic = unique_topic("grow");
+    create_topic(&peer, &bootstrap, &topic, 2);
+    let group = unique_topic("grow-g");
+    let ledger: Shared = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let config = || {
+        ConsumerConfig::builder()
+            .bootstrap_servers([bootstrap.as_str()])
+            .group_id(group.as_str())
+            .auto_offset_reset(AutoOffsetReset::Earliest)
+            .enable_auto_commit(false)
+            .partition_assignment_strategy(vec![Assignor::CooperativeSticky])
+            .metadata_max_age(Duration::from_secs(1))
+            .build()
+            .unwrap()
+    };
+    let members: Vec<_> = ["g0", "g1"]
+        .into_iter()
+        .map(|name| {
+            tokio::spawn(run_member(
+                name.into(),
+                config(),
+                topic.clone(),
+                ledger.clone(),
+                stop.clone(),
+                Duration::ZERO,
+            ))
+        })
+        .collect();
+    wait_for(
+        "two partitions shared",
+        Duration::from_secs(60),
+        &ledger,
+        || balanced(&ledger, 2, 2),
+    )
+    .await;
+    peer.run_class(
+        "GroupPeer",
+        &[
+            "partitions".into(),
+            bootstrap.clone(),
+            topic.clone(),
+            "6".into(),
+        ],
+    )
+    .expect("grow the topic");
+    wait_for(
+        "six partitions shared",
+        Duration::from_secs(60),
+        &ledger,
+        || balanced(&ledger, 2, 6),
+    )
+    .await;
+    stop.store(true, Ordering::SeqCst);
+    for m in members {
+        m.await.expect("member").close().await.expect("close");
+    }
+    let l = ledger.lock().unwrap();
+    assert!(l.violations.is_empty(), "{:#?}", l.violations);
+    assert!(l.errors.is_empty(), "{:#?}", l.errors);
+}

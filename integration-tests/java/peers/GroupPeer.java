@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -30,6 +31,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * <pre>
  * GroupPeer create BOOTSTRAP TOPIC PARTITIONS
  *   creates TOPIC (replication 1, retention.ms=-1); an existing topic is fine.
+ * GroupPeer partitions BOOTSTRAP TOPIC TOTAL
+ *   grows TOPIC to TOTAL partitions.
  * GroupPeer member BOOTSTRAP GROUP TOPIC NAME [key=value consumer properties...]
  *   joins GROUP (cooperative-sticky unless overridden), subscribes to TOPIC, and until a line
  *   "stop" (or end of input) arrives on stdin polls, prints, and commits synchronously after
@@ -50,6 +53,7 @@ public final class GroupPeer {
         }
         switch (args[0]) {
             case "create" -> create(args[1], args[2], Integer.parseInt(args[3]));
+            case "partitions" -> addPartitions(args[1], args[2], Integer.parseInt(args[3]));
             case "member" -> member(args);
             default -> {
                 System.err.println("unknown command " + args[0]);
@@ -73,6 +77,14 @@ public final class GroupPeer {
                     throw e;
                 }
             }
+        }
+    }
+
+    private static void addPartitions(String bootstrap, String topic, int total) throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(total))).all().get();
         }
     }
 

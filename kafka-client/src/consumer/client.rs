@@ -229,6 +229,9 @@ pub struct Consumer {
     /// The coordinator handle of a consumer with `group.id` but no subscription (manual
     /// assignment, commits only), created on first use.
     standalone: Mutex<Option<Arc<GroupShared>>>,
+    /// As leader: the partition counts the current assignment was computed from (Java's
+    /// assignment snapshot); a change triggers a rebalance.
+    assignment_snapshot: Option<PartitionsPerTopic>,
 }
 
 impl std::fmt::Debug for Consumer {
@@ -283,6 +286,7 @@ impl Consumer {
             metadata_stale: true,
             kip848_reconciled_once: false,
             standalone: Mutex::new(None),
+            assignment_snapshot: None,
         })
     }
 
@@ -1339,6 +1343,22 @@ impl Consumer {
             .as_ref()
             .map_or(RebalanceProtocol::Eager, |g| g.protocol);
         let backoff = self.config.common.retry_backoff;
+        // The leader watches the subscribed topics' partition counts (refreshed every
+        // metadata.max.age.ms) and rebalances when they change, as Java's leader does.
+        if self.assignment_snapshot.is_some() && self.cluster.is_stale() {
+            self.refresh_metadata().await;
+            let md = self.cluster.metadata();
+            let changed = self.assignment_snapshot.as_ref().is_some_and(|snap| {
+                self.subscription.iter().any(|t| {
+                    let now = md.topic(t).map_or(0, |m| m.partitions.len() as i32);
+                    snap.get(t).copied().unwrap_or(0) != now
+                })
+            });
+            if changed {
+                self.assignment_snapshot = None;
+                lock().request_rejoin();
+            }
+        }
         let mut attempts = 0u32;
         while lock().rejoin_needed() {
             if attempts > 0 {
@@ -1389,7 +1409,10 @@ impl Consumer {
                     continue;
                 }
                 JoinOutcome::Fatal(code) => return Err(ConsumerError::Group(code)),
-                JoinOutcome::Follower { .. } => Vec::new(),
+                JoinOutcome::Follower { .. } => {
+                    self.assignment_snapshot = None;
+                    Vec::new()
+                }
                 JoinOutcome::Leader { protocol, members } => {
                     self.perform_assignment(&protocol, members).await?
                 }
@@ -1500,6 +1523,7 @@ impl Consumer {
             })
             .collect();
         let out = assignor.assign(&partitions, &group)?;
+        self.assignment_snapshot = Some(partitions);
         Ok(group
             .iter()
             .map(|m| {
