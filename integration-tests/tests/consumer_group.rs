@@ -776,3 +776,174 @@ async fn added_partitions_are_assigned_after_the_leader_notices() {
     assert!(l.violations.is_empty(), "{:#?}", l.violations);
     assert!(l.errors.is_empty(), "{:#?}", l.errors);
 }
+
+/// A custom assignor, as the streams runtime will plug in: each member's user data names it;
+/// the leader gives every partition to the member named "boss" and tells each member, in the
+/// assignment's user data, which member got them.
+#[derive(Debug)]
+struct BossAssignor {
+    me: String,
+    told: Mutex<Option<(String, i32)>>,
+}
+
+impl kafka_client::consumer::assignor::PartitionAssignor for BossAssignor {
+    fn name(&self) -> &str {
+        "boss"
+    }
+
+    fn subscription_user_data(&self, _topics: &[String]) -> Option<bytes::Bytes> {
+        Some(bytes::Bytes::from(self.me.clone()))
+    }
+
+    fn assign(
+        &self,
+        partitions: &kafka_client::consumer::assignor::PartitionsPerTopic,
+        members: &[kafka_client::consumer::assignor::GroupMember],
+    ) -> Result<
+        BTreeMap<String, kafka_client::consumer::assignor::Assignment>,
+        kafka_client::consumer::assignor::AssignorError,
+    > {
+        let boss = members
+            .iter()
+            .find(|m| m.subscription.user_data.as_deref() == Some(b"boss".as_slice()))
+            .map(|m| m.member_id.clone())
+            .ok_or_else(|| kafka_client::consumer::assignor::AssignorError::Failed {
+                assignor: "boss".into(),
+                reason: "no member called boss".into(),
+            })?;
+        Ok(members
+            .iter()
+            .map(|m| {
+                let mine = m.member_id == boss;
+                let partitions = partitions
+                    .iter()
+                    .flat_map(|(t, n)| (0..*n).map(|p| TopicPartition::new(t.clone(), p)))
+                    .filter(|_| mine)
+                    .collect();
+                (
+                    m.member_id.clone(),
+                    kafka_client::consumer::assignor::Assignment {
+                        partitions,
+                        user_data: Some(bytes::Bytes::from(format!("boss is {boss}"))),
+                    },
+                )
+            })
+            .collect())
+    }
+
+    fn on_assignment(
+        &self,
+        assignment: &kafka_client::consumer::assignor::Assignment,
+        generation_id: i32,
+    ) {
+        let text = String::from_utf8_lossy(assignment.user_data.as_deref().unwrap_or_default());
+        *self.told.lock().unwrap() = Some((text.into_owned(), generation_id));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_custom_assignor_exchanges_its_own_user_data() {
+    let bootstrap = kafka().bootstrap();
+    let peer = JavaPeer::new().expect("Java peer");
+    let topic = unique_topic("custom-assignor");
+    create_topic(&peer, &bootstrap, &topic, 3);
+    let group = unique_topic("custom-g");
+    let config = || member_config(&bootstrap, &group, GroupProtocol::Classic, None);
+    let boss = Arc::new(BossAssignor {
+        me: "boss".into(),
+        told: Mutex::new(None),
+    });
+    let worker = Arc::new(BossAssignor {
+        me: "worker".into(),
+        told: Mutex::new(None),
+    });
+    let mut a = Consumer::with_assignors(config(), vec![boss.clone()]).unwrap();
+    let mut b = Consumer::with_assignors(config(), vec![worker.clone()]).unwrap();
+    a.subscribe([topic.clone()], None).unwrap();
+    b.subscribe([topic.clone()], None).unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let (ra, rb) = tokio::join!(
+            a.poll(Duration::from_millis(200)),
+            b.poll(Duration::from_millis(200))
+        );
+        ra.unwrap();
+        rb.unwrap();
+        let (ga, gb) = (a.group_metadata().unwrap(), b.group_metadata().unwrap());
+        if a.assignment().len() == 3 && ga.0 == gb.0 && worker.told.lock().unwrap().is_some() {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the group did not settle"
+        );
+    }
+    assert!(b.assignment().is_empty());
+    let boss_id = a.group_metadata().unwrap().1;
+    let generation = a.group_metadata().unwrap().0;
+    for told in [&boss.told, &worker.told] {
+        assert_eq!(
+            told.lock().unwrap().clone(),
+            Some((format!("boss is {boss_id}"), generation))
+        );
+    }
+    a.close().await.unwrap();
+    b.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn eager_range_group_shares_every_record_once_per_generation() {
+    const RECORDS: usize = 20_000;
+    let bootstrap = kafka().bootstrap();
+    let peer = JavaPeer::new().expect("Java peer");
+    let topic = unique_topic("range");
+    create_topic(&peer, &bootstrap, &topic, 12);
+    let per = produce(&peer, &bootstrap, &topic, RECORDS);
+    let group = unique_topic("range-g");
+    let ledger: Shared = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let config = || {
+        ConsumerConfig::builder()
+            .bootstrap_servers([bootstrap.as_str()])
+            .group_id(group.as_str())
+            .auto_offset_reset(AutoOffsetReset::Earliest)
+            .enable_auto_commit(false)
+            .max_poll_records(200)
+            .partition_assignment_strategy(vec![Assignor::Range])
+            .build()
+            .unwrap()
+    };
+    let members: Vec<_> = (0..3)
+        .map(|i| {
+            tokio::spawn(run_member(
+                format!("r{i}"),
+                config(),
+                topic.clone(),
+                ledger.clone(),
+                stop.clone(),
+                Duration::from_millis(10),
+            ))
+        })
+        .collect();
+    wait_for("every record", Duration::from_secs(110), &ledger, || {
+        all_processed(&ledger, &per)
+    })
+    .await;
+    wait_for(
+        "a balanced assignment",
+        Duration::from_secs(30),
+        &ledger,
+        || balanced(&ledger, 3, 12),
+    )
+    .await;
+    stop.store(true, Ordering::SeqCst);
+    for m in members {
+        m.await.expect("member").close().await.expect("close");
+    }
+    {
+        let l = ledger.lock().unwrap();
+        assert!(l.violations.is_empty(), "{:#?}", l.violations);
+        assert!(l.errors.is_empty(), "{:#?}", l.errors);
+    }
+    assert_eq!(same_generation_duplicates(&ledger), 0);
+}
