@@ -457,10 +457,15 @@ fn spawn_java_member(
     topic: &str,
     name: &str,
     ledger: Shared,
+    protocol: GroupProtocol,
 ) -> JavaMember {
+    let protocol_arg = match protocol {
+        GroupProtocol::Classic => "group.protocol=classic",
+        GroupProtocol::Consumer => "group.protocol=consumer",
+    };
     let mut child = peer
         .command("GroupPeer")
-        .args(["member", bootstrap, group, topic, name])
+        .args(["member", bootstrap, group, topic, name, protocol_arg])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -504,7 +509,7 @@ fn stop_java(mut m: JavaMember) {
     m.reader.join().unwrap();
 }
 
-async fn mixed_group(java_first: bool) {
+async fn mixed_group(java_first: bool, protocol: GroupProtocol) {
     const RECORDS: usize = 10_000;
     let bootstrap = kafka().bootstrap();
     let peer = JavaPeer::new().expect("Java peer");
@@ -536,6 +541,7 @@ async fn mixed_group(java_first: bool) {
                     &topic,
                     &format!("java{i}"),
                     ledger.clone(),
+                    protocol,
                 ));
             }
             wait_for("Java members", Duration::from_secs(60), &ledger, || {
@@ -546,7 +552,7 @@ async fn mixed_group(java_first: bool) {
             for i in 0..2 {
                 rust.push(tokio::spawn(run_member(
                     format!("rust{i}"),
-                    member_config(&bootstrap, &group, GroupProtocol::Classic, None),
+                    member_config(&bootstrap, &group, protocol, None),
                     topic.clone(),
                     ledger.clone(),
                     stop.clone(),
@@ -599,12 +605,12 @@ async fn mixed_group(java_first: bool) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn mixed_group_with_java_leader() {
-    mixed_group(true).await;
+    mixed_group(true, GroupProtocol::Classic).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn mixed_group_with_our_leader() {
-    mixed_group(false).await;
+    mixed_group(false, GroupProtocol::Classic).await;
 }
 
 async fn static_restart(protocol: GroupProtocol) {
@@ -946,4 +952,9 @@ async fn eager_range_group_shares_every_record_once_per_generation() {
         assert!(l.errors.is_empty(), "{:#?}", l.errors);
     }
     assert_eq!(same_generation_duplicates(&ledger), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn mixed_group_kip848() {
+    mixed_group(false, GroupProtocol::Consumer).await;
 }

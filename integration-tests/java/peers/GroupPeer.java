@@ -34,7 +34,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * GroupPeer partitions BOOTSTRAP TOPIC TOTAL
  *   grows TOPIC to TOTAL partitions.
  * GroupPeer member BOOTSTRAP GROUP TOPIC NAME [key=value consumer properties...]
- *   joins GROUP (cooperative-sticky unless overridden), subscribes to TOPIC, and until a line
+ *   joins GROUP (cooperative-sticky unless overridden; with group.protocol=consumer the broker
+ *   assigns), subscribes to TOPIC, and until a line
  *   "stop" (or end of input) arrives on stdin polls, prints, and commits synchronously after
  *   each poll. Output lines (tab separated):
  *     ASSIGNED  NAME generation partitions   (comma-separated partition numbers)
@@ -121,6 +122,10 @@ public final class GroupPeer {
         for (int i = 5; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
             p.put(kv[0], kv[1]);
+        }
+        if ("consumer".equalsIgnoreCase(p.getProperty(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic"))) {
+            // KIP-848 groups assign on the broker; Java rejects a client-side strategy there.
+            p.remove(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
         }
         AtomicBoolean stop = new AtomicBoolean(false);
         Thread reader = new Thread(() -> {
