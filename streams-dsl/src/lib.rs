@@ -129,9 +129,16 @@
 //!   key and window per commit; [`Materialized::with_caching_disabled`] forwards every update).
 //!   Session aggregations and materialized source tables do not cache; a session merge that
 //!   keeps an existing span is forwarded once, as Java's cache would.
-//! - Emit-final and outer stream-stream joins emit on every eligible record; Java throttles
-//!   those checks to once per wall-clock second (its `TopologyTestDriver` included, in effect not).
-//! - Not yet offered: reading a foreign-key join's result by key (joining it again).
+//! - Emit-final windows and outer stream-stream joins check for closed windows on every record;
+//!   Java throttles those checks to once per second of wall-clock time, which changes when
+//!   results appear, not which.
+//! - A left foreign-key join keys the subscription of a deleted row by its old foreign key;
+//!   Java keys it by null. Results are the same; the registration topic's key differs.
+//! - Window and session stores expire data exactly at their retention; Java's stay readable
+//!   until their whole segment expires, so a late record that would merge with a session just
+//!   past retention starts a new one here.
+//! - Windowed tables and foreign-key join results cannot be looked up by key, so joining them
+//!   again is a build error ([`DslError::NotReadable`]).
 
 mod builder;
 mod cogroup;
