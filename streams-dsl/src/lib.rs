@@ -125,10 +125,9 @@
 //!
 //! - Values are typed: a table's changes reach a stream as `Option<V>` (`None` is a delete), and
 //!   joiners for left and outer joins take `Option<&V>` for the missing side.
-//! - Key-value, time-window and sliding-window aggregations cache as Java's do (one result per
-//!   key and window per commit; [`Materialized::with_caching_disabled`] forwards every update).
-//!   Session aggregations and materialized source tables do not cache; a session merge that
-//!   keeps an existing span is forwarded once, as Java's cache would.
+//! - Aggregations (key-value, time-window, sliding-window, session) cache as Java's do: one
+//!   result per key and window per commit; [`Materialized::with_caching_disabled`] forwards
+//!   every update. Materialized source tables do not cache (each input record is one update).
 //! - Emit-final windows and outer stream-stream joins check for closed windows on every record;
 //!   Java throttles those checks to once per second of wall-clock time, which changes when
 //!   results appear, not which.

@@ -471,6 +471,8 @@ struct SessionAggregateProc<K, V, VA> {
     store: Option<SessionStore<K, VA>>,
     /// The largest timestamp this processor has seen.
     observed: i64,
+    /// Whether the store's cache forwards results when it flushes (then `process` does not).
+    cached: bool,
 }
 
 impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
@@ -480,7 +482,10 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
         &mut self,
         ctx: &mut ProcessorContext<'_, Windowed<K>, Change<VA>>,
     ) -> Result<(), StreamsError> {
-        self.store = Some(ctx.state_store(&self.store_name)?);
+        let store: SessionStore<K, VA> = ctx.state_store(&self.store_name)?;
+        let send_old = self.send_old.load(Ordering::Relaxed);
+        self.cached = ctx.forward_session_cache_flushes_at_end(&store, send_old)?;
+        self.store = Some(store);
         Ok(())
     }
     fn process(
@@ -524,6 +529,9 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
                     continue;
                 }
                 store.remove(&session)?;
+                if self.cached {
+                    continue;
+                }
                 let end = session.window.end;
                 ctx.forward(Record {
                     key: session,
@@ -539,6 +547,9 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
         let agg = (self.agg)(&r.key, &r.value, agg);
         let session = Windowed { key: r.key, window };
         store.put(&session, &agg)?;
+        if self.cached {
+            return Ok(());
+        }
         ctx.forward(Record {
             key: session,
             value: Change {
@@ -600,6 +611,7 @@ impl<K: Data, V: Data> SessionWindowedKStream<K, V> {
                         send_old: send_old.clone(),
                         store: None,
                         observed: -1,
+                        cached: false,
                     },
                     &[&parent],
                 );
@@ -622,6 +634,9 @@ impl<K: Data, V: Data> SessionWindowedKStream<K, V> {
                 let mut builder = Stores::session_store_builder(supplier, k.clone(), v.clone());
                 if !materialized.logging {
                     builder = builder.with_logging_disabled();
+                }
+                if materialized.caching {
+                    builder = builder.with_caching_enabled();
                 }
                 b.with_topology(|t| {
                     t.add_state_store(builder, &[&processor]);

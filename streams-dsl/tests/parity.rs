@@ -763,3 +763,26 @@ fn cached_windowed() {
         ],
     );
 }
+
+#[test]
+fn cached_session() {
+    let b = StreamsBuilder::new();
+    b.stream::<String, String>("in")
+        .flat_map_values(|v| v.split(' ').map(str::to_owned).collect::<Vec<_>>())
+        .group_by_key()
+        .windowed_by_session(SessionWindows::of_inactivity_gap_with_no_grace(
+            Duration::from_millis(10),
+        ))
+        .count()
+        .to_stream()
+        .to("out");
+    check(
+        "cached_session",
+        b.build().unwrap(),
+        vec![out(
+            "out",
+            Arc::new(SessionWindowedSerde::new(Serdes::string())),
+            nullable_long(),
+        )],
+    );
+}

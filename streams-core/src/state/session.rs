@@ -240,3 +240,71 @@ where
         Ok(caching)
     }
 }
+
+/// Forwards a session store's cache flushes as Java's `SessionCacheFlushListener` does: each
+/// record at its session's end time, old values only when asked for.
+struct SessionEndFlushForwarder<K, V> {
+    store: SessionStore<K, V>,
+    send_old: bool,
+    buf: Vec<FlushedEntry>,
+}
+
+impl<K, V> CacheForwarder for SessionEndFlushForwarder<K, V>
+where
+    K: Clone + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    fn forward(&mut self, ctx: NodeCtx<'_>) -> Result<(), StreamsError> {
+        self.store.lock()?.drain_flushed(&mut self.buf);
+        for e in std::mem::take(&mut self.buf) {
+            let Some((key, start, end)) = split_session_key(&e.key) else {
+                return Err(StoreError::MalformedKey { len: e.key.len() }.into());
+            };
+            let key = Windowed {
+                key: self.store.read_key(key)?,
+                window: Window { start, end },
+            };
+            let new = e
+                .new
+                .as_ref()
+                .map(|v| self.store.read_value(v))
+                .transpose()?;
+            let old = match (&e.old, self.send_old) {
+                (Some(v), true) => Some(self.store.read_value(v)?),
+                _ => None,
+            };
+            let record = Record::new(key, Change { new, old }, end);
+            dispatch(ctx.graph, ctx.state, &ctx.graph.children[ctx.node], record)?;
+        }
+        Ok(())
+    }
+}
+
+impl<K, V> ProcessorContext<'_, Windowed<K>, Change<V>>
+where
+    K: Clone + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    /// Like [`Self::forward_session_cache_flushes`], but each record is timed by its session's
+    /// end and carries the old value only when `send_old`, as Java's session aggregations
+    /// forward (`SessionCacheFlushListener`).
+    pub fn forward_session_cache_flushes_at_end(
+        &mut self,
+        store: &SessionStore<K, V>,
+        send_old: bool,
+    ) -> Result<bool, StreamsError> {
+        let caching = store.lock()?.enable_flush_forwarding();
+        if caching {
+            let node = self.inner.node;
+            self.inner.state.cache_forwarders.push((
+                node,
+                Box::new(SessionEndFlushForwarder {
+                    store: store.clone(),
+                    send_old,
+                    buf: Vec::new(),
+                }),
+            ));
+        }
+        Ok(caching)
+    }
+}

@@ -360,6 +360,16 @@ public class DslExpectations {
                 .to("out-sliding", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, 10), L));
         }).out("out", timeWindowed(10), L.deserializer()).out("out-sliding", timeWindowed(10), L.deserializer()));
 
+        SCENARIOS.put("cached_session", new Scenario(b -> {
+            b.<String, String>stream("in")
+                .flatMapValues(v -> Arrays.asList(v.split(" ")))
+                .groupByKey()
+                .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(Duration.ofMillis(10)))
+                .count()
+                .toStream()
+                .to("out", Produced.with(WindowedSerdes.sessionWindowedSerdeFrom(String.class), L));
+        }).out("out", sessionWindowed(), L.deserializer()));
+
         SCENARIOS.put("sliding_count", new Scenario(b -> {
             b.<String, String>stream("in")
                 .groupByKey()
