@@ -1414,7 +1414,15 @@ impl Consumer {
                     Vec::new()
                 }
                 JoinOutcome::Leader { protocol, members } => {
-                    self.perform_assignment(&protocol, members).await?
+                    match self.perform_assignment(&protocol, members).await {
+                        Ok(a) => a,
+                        Err(e) => {
+                            // As in Java: the error reaches the caller, and the next poll
+                            // joins again.
+                            lock().reset(false);
+                            return Err(e);
+                        }
+                    }
                 }
             };
             let sync: SyncGroupRequest = lock().sync_request(assignments);
@@ -1435,7 +1443,13 @@ impl Consumer {
                 }
                 SyncOutcome::Fatal(code) => return Err(ConsumerError::Group(code)),
                 SyncOutcome::Assigned(bytes) => {
-                    let assignment = Assignment::decode(bytes)?;
+                    let assignment = match Assignment::decode(bytes) {
+                        Ok(a) => a,
+                        Err(e) => {
+                            lock().request_rejoin();
+                            return Err(e.into());
+                        }
+                    };
                     let (generation, name) = {
                         let m = lock();
                         (m.generation(), m.protocol().unwrap_or_default().to_owned())
