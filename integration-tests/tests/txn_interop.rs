@@ -74,6 +74,10 @@ fn our_aborted_transaction_is_invisible_to_java_read_committed_consumer() {
         )
         .unwrap();
         p.init_transactions().await.expect("init");
+        eprintln!(
+            "transaction protocol v2 (KIP-890): {:?}",
+            p.transaction_protocol_v2()
+        );
         p.begin_transaction().unwrap();
         let mut acks = Vec::new();
         for i in 0..20 {

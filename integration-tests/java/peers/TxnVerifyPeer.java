@@ -28,6 +28,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * TxnVerifyPeer abort BOOTSTRAP TOPIC COUNT
  *   a transactional producer sends COUNT records ("java-aborted-i") to partition 0 and
  *   aborts, then sends one record "java-committed" and commits.
+ * TxnVerifyPeer copy BOOTSTRAP INPUT OUTPUT GROUP TRANSACTIONAL_ID COMMIT_MS
+ *   the txn-copier binary's loop with Java's clients (benchmark peer): read_committed from
+ *   all input partitions, value prefixed with "copied:", offsets in the same transaction,
+ *   a commit every COMMIT_MS; exits at the input's end offsets as read at start and prints
+ *   "stats records=N secs=S commits=C commit_p50_ms=P commit_p99_ms=Q".
  * </pre>
  */
 public final class TxnVerifyPeer {
@@ -39,6 +44,7 @@ public final class TxnVerifyPeer {
         switch (args[0]) {
             case "dump" -> dump(args[1], args[2], Long.parseLong(args[3]));
             case "abort" -> abort(args[1], args[2], Integer.parseInt(args[3]));
+            case "copy" -> copy(args[1], args[2], args[3], args[4], args[5], Long.parseLong(args[6]));
             default -> {
                 System.err.println("unknown command " + args[0]);
                 System.exit(2);
@@ -95,6 +101,82 @@ public final class TxnVerifyPeer {
             }
             System.out.print(all);
             System.out.flush();
+        }
+    }
+
+    private static void copy(String bootstrap, String input, String output, String group, String txnId,
+                             long commitMs) {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, txnId);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        byte[] prefix = "copied:".getBytes(StandardCharsets.UTF_8);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c);
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            producer.initTransactions();
+            List<TopicPartition> parts = new ArrayList<>();
+            for (PartitionInfo info : consumer.partitionsFor(input)) {
+                parts.add(new TopicPartition(input, info.partition()));
+            }
+            Map<TopicPartition, Long> ends = consumer.endOffsets(parts);
+            consumer.assign(parts);
+            List<Long> commits = new ArrayList<>();
+            long records = 0;
+            int inTxn = 0;
+            long started = System.nanoTime();
+            long txnStarted = 0;
+            while (true) {
+                var polled = consumer.poll(Duration.ofMillis(50));
+                if (!polled.isEmpty() && inTxn == 0) {
+                    producer.beginTransaction();
+                    txnStarted = System.nanoTime();
+                }
+                for (ConsumerRecord<byte[], byte[]> r : polled) {
+                    byte[] v = new byte[prefix.length + r.value().length];
+                    System.arraycopy(prefix, 0, v, 0, prefix.length);
+                    System.arraycopy(r.value(), 0, v, prefix.length, r.value().length);
+                    producer.send(new ProducerRecord<>(output, r.key(), v));
+                }
+                inTxn += polled.count();
+                if (inTxn > 0 && System.nanoTime() - txnStarted >= commitMs * 1_000_000L) {
+                    Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets = new HashMap<>();
+                    for (TopicPartition tp : parts) {
+                        offsets.put(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(consumer.position(tp)));
+                    }
+                    long t0 = System.nanoTime();
+                    producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+                    producer.commitTransaction();
+                    commits.add(System.nanoTime() - t0);
+                    records += inTxn;
+                    inTxn = 0;
+                }
+                if (inTxn == 0) {
+                    boolean done = true;
+                    for (TopicPartition tp : parts) {
+                        done &= consumer.position(tp) >= ends.get(tp);
+                    }
+                    if (done) {
+                        break;
+                    }
+                }
+            }
+            double secs = (System.nanoTime() - started) / 1e9;
+            commits.sort(Long::compare);
+            long p50 = commits.isEmpty() ? 0 : commits.get(commits.size() / 2);
+            long p99 = commits.isEmpty() ? 0 : commits.get(Math.min(commits.size() - 1, commits.size() * 99 / 100));
+            System.out.printf("stats records=%d secs=%.3f commits=%d commit_p50_ms=%.2f commit_p99_ms=%.2f%n",
+                    records, secs, commits.size(), p50 / 1e6, p99 / 1e6);
         }
     }
 

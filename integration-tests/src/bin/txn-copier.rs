@@ -18,7 +18,9 @@
 //!   pause_ms=N              sleep N ms after each commit (default 0)
 //! ```
 //!
-//! Prints `committed RECORDS` after every commit and `done` on a clean exit; exit code 3
+//! Prints `committed RECORDS` after every commit, and on a clean exit a `stats records=..
+//! secs=.. commits=.. commit_p50_ms=.. commit_p99_ms=..` line (commit = send offsets + commit)
+//! and `done`; exit code 3
 //! means the producer was fenced.
 
 use std::collections::{BTreeMap, HashMap};
@@ -139,6 +141,10 @@ async fn run(a: &Args) -> Result<(), Failure> {
             .build()?,
     )?;
     let r = copy(a, &producer).await;
+    eprintln!(
+        "transaction protocol v2 (KIP-890): {}",
+        producer.transaction_protocol_v2().unwrap_or(false)
+    );
     if r.is_err() && matches!(producer.transaction_state(), Some(TxnState::FatalError(_))) {
         // However the failure surfaced (a send, the commit), the producer was fenced.
         return Err(Failure::Fenced(match r {
@@ -196,6 +202,8 @@ async fn copy(a: &Args, producer: &Producer) -> Result<(), Failure> {
     let mut in_txn = 0usize;
     let mut txn_started = Instant::now();
     let mut copied_total = 0u64;
+    let started = Instant::now();
+    let mut commit_times: Vec<Duration> = Vec::new();
     loop {
         let records = consumer.poll(Duration::from_millis(50)).await?;
         if !records.is_empty() && in_txn == 0 {
@@ -217,6 +225,7 @@ async fn copy(a: &Args, producer: &Producer) -> Result<(), Failure> {
             let offsets: BTreeMap<TopicPartition, OffsetAndMetadata> = consumer.consumed_offsets();
             let group = ConsumerGroupMetadata::of(&consumer)
                 .unwrap_or_else(|| ConsumerGroupMetadata::new(a.group.clone()));
+            let t0 = Instant::now();
             let sent = async {
                 producer
                     .send_offsets_to_transaction(&offsets, &group)
@@ -233,6 +242,7 @@ async fn copy(a: &Args, producer: &Producer) -> Result<(), Failure> {
             .await;
             match sent {
                 Ok(()) => {
+                    commit_times.push(t0.elapsed());
                     copied_total += in_txn as u64;
                     println!("committed {copied_total}");
                 }
@@ -270,6 +280,19 @@ async fn copy(a: &Args, producer: &Producer) -> Result<(), Failure> {
             }
         }
     }
+    commit_times.sort();
+    let pct = |q: usize| {
+        commit_times
+            .get((commit_times.len() * q / 100).min(commit_times.len().saturating_sub(1)))
+            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    };
+    println!(
+        "stats records={copied_total} secs={:.3} commits={} commit_p50_ms={:.2} commit_p99_ms={:.2}",
+        started.elapsed().as_secs_f64(),
+        commit_times.len(),
+        pct(50),
+        pct(99)
+    );
     producer.close(Duration::from_secs(5)).await;
     let _ = consumer.close().await;
     Ok(())

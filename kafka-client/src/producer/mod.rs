@@ -195,7 +195,10 @@ impl Producer {
                 limit: cfg.buffer_memory as usize,
             });
         }
-        let deadline = Instant::now() + cfg.max_block;
+        // One clock read serves the deadline and the batch's creation time unless `send` has
+        // to wait (then the clock is read again).
+        let mut now = Instant::now();
+        let deadline = now + cfg.max_block;
         // Borrowed from the shared snapshot: cloning a topic's metadata per record would cost
         // a dozen allocations.
         let snapshot = inner.cluster.metadata();
@@ -207,18 +210,27 @@ impl Producer {
                     .cluster
                     .wait_for_topic(&record.topic, cfg.max_block)
                     .await?;
+                now = Instant::now();
                 &waited
             }
         };
         let permits = u32::try_from(size).unwrap_or(u32::MAX);
-        match tokio::time::timeout_at(deadline, inner.memory.acquire_many(permits)).await {
-            Ok(Ok(p)) => p.forget(),
-            Ok(Err(_)) => return Err(Error::Closed),
-            Err(_) => {
-                return Err(Error::Timeout {
-                    what: "waiting for buffer.memory".into(),
-                    after: cfg.max_block,
-                });
+        // The usual case needs no timer: room is there.
+        match inner.memory.try_acquire_many(permits) {
+            Ok(p) => p.forget(),
+            Err(tokio::sync::TryAcquireError::Closed) => return Err(Error::Closed),
+            Err(tokio::sync::TryAcquireError::NoPermits) => {
+                match tokio::time::timeout_at(deadline, inner.memory.acquire_many(permits)).await {
+                    Ok(Ok(p)) => p.forget(),
+                    Ok(Err(_)) => return Err(Error::Closed),
+                    Err(_) => {
+                        return Err(Error::Timeout {
+                            what: "waiting for buffer.memory".into(),
+                            after: cfg.max_block,
+                        });
+                    }
+                }
+                now = Instant::now();
             }
         }
         let timestamp = record.timestamp.unwrap_or_else(now_ms);
@@ -252,7 +264,7 @@ impl Producer {
             &headers,
             Completion { tx, timestamp },
             size,
-            Instant::now(),
+            now,
         );
         match appended {
             Ok((partition, wake)) => {
@@ -683,7 +695,9 @@ fn finish(
 async fn start_produce(inner: &Inner, node: i32, batches: &[ProducerBatch]) -> Result<Started> {
     let conn = inner.cluster.broker(node).await?;
     let mut max = conn.version_for::<ProduceRequest>()?;
-    if inner.txn.is_some() {
+    if let Some(t) = &inner.txn
+        && !t.lock().unwrap_or_else(|e| e.into_inner()).is_v2()
+    {
         max = max.min(transaction_rpc::MAX_PRODUCE_VERSION_V1);
     }
     if max < sink::MIN_PRODUCE_VERSION {

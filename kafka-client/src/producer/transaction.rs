@@ -250,6 +250,9 @@ pub struct TransactionManager {
     started: bool,
     /// Batch failures counted by the sender when the transaction began.
     failures_at_begin: u64,
+    /// Transaction protocol v2 (KIP-890): Produce adds partitions implicitly, TxnOffsetCommit
+    /// adds the group, and every EndTxn bumps the epoch.
+    v2: bool,
 }
 
 impl TransactionManager {
@@ -262,7 +265,19 @@ impl TransactionManager {
             pending: BTreeSet::new(),
             started: false,
             failures_at_begin: 0,
+            v2: false,
         }
+    }
+
+    /// Chooses transaction protocol v2 (the coordinator advertised `transaction.version` 2 or
+    /// more and the APIs it needs) or v1.
+    pub fn set_protocol_v2(&mut self, on: bool) {
+        self.v2 = on;
+    }
+
+    /// Whether transaction protocol v2 is in use.
+    pub fn is_v2(&self) -> bool {
+        self.v2
     }
 
     /// The `transactional.id`.
@@ -337,7 +352,11 @@ impl TransactionManager {
 
     /// A record was appended for `tp`: it must be added before its batch is sent.
     pub fn record_partition(&mut self, tp: &TopicPartition) {
-        if !self.added.contains(tp) {
+        if self.v2 {
+            // The partition leader adds it when the first batch arrives.
+            self.started = true;
+            self.added.insert(tp.clone());
+        } else if !self.added.contains(tp) {
             self.pending.insert(tp.clone());
         }
     }
@@ -503,6 +522,23 @@ mod tests {
         assert!(
             !m.is_added(&tp(0)),
             "a new transaction adds partitions again"
+        );
+    }
+
+    #[test]
+    fn protocol_v2_adds_partitions_implicitly() {
+        let mut m = ready();
+        m.set_protocol_v2(true);
+        m.begin(0).unwrap();
+        m.record_partition(&tp(3));
+        assert!(
+            m.pending_partitions().is_empty(),
+            "no AddPartitionsToTxn under v2"
+        );
+        assert!(m.is_added(&tp(3)), "batches may go at once");
+        assert!(
+            m.start_commit(0).unwrap(),
+            "a partition was written: EndTxn needed"
         );
     }
 

@@ -1,9 +1,14 @@
 //! The IO side of transactions: coordinator lookup, the transactional requests with Kafka's
 //! retry rules, and the public `Producer` methods that drive [`super::transaction`].
 //!
-//! Transaction protocol v1 throughout: partitions are added with AddPartitionsToTxn (client
+//! Transaction protocol v1 (KIP-98): partitions are added with AddPartitionsToTxn (client
 //! versions up to 3), offsets with AddOffsetsToTxn, and Produce stays at v11 and EndTxn at v4
 //! so the coordinator never expects KIP-890's implicit adds or per-transaction epoch bumps.
+//!
+//! Transaction protocol v2 (KIP-890), chosen at `init_transactions` when the coordinator's
+//! ApiVersions finalizes `transaction.version` >= 2: Produce v12+ adds partitions implicitly,
+//! TxnOffsetCommit v5 adds the group (no AddOffsetsToTxn), and EndTxn v5 answers with the
+//! bumped epoch the next transaction uses.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -15,8 +20,8 @@ use kafka_protocol::messages::txn_offset_commit_request::{
     TxnOffsetCommitRequestPartition, TxnOffsetCommitRequestTopic,
 };
 use kafka_protocol::messages::{
-    AddOffsetsToTxnRequest, AddPartitionsToTxnRequest, EndTxnRequest, InitProducerIdRequest,
-    TxnOffsetCommitRequest,
+    AddOffsetsToTxnRequest, AddPartitionsToTxnRequest, ApiVersionsRequest, EndTxnRequest,
+    InitProducerIdRequest, ProduceRequest, TxnOffsetCommitRequest,
 };
 use kafka_protocol::{Message, Request};
 use tokio::time::Instant;
@@ -38,6 +43,12 @@ const MAX_ADD_PARTITIONS_VERSION: i16 = 3;
 const MAX_END_TXN_VERSION: i16 = 4;
 const MAX_ADD_OFFSETS_VERSION: i16 = 4;
 const MAX_TXN_OFFSET_COMMIT_VERSION: i16 = 4;
+/// Transaction protocol v2's versions: Produce, TxnOffsetCommit and EndTxn.
+const V2_PRODUCE_VERSION: i16 = 12;
+const V2_TXN_OFFSET_COMMIT_VERSION: i16 = 5;
+const V2_END_TXN_VERSION: i16 = 5;
+/// ApiVersions v3 is the first to carry finalized features.
+const API_VERSIONS_FEATURES_VERSION: i16 = 3;
 /// InitProducerId v6 adds two-phase-commit fields this client does not use.
 const MAX_INIT_PRODUCER_ID_VERSION: i16 = 5;
 const FIND_COORDINATOR_MAX: i16 = 6;
@@ -289,6 +300,41 @@ pub(crate) async fn add_pending_partitions(inner: &Inner) {
     }
 }
 
+/// Whether the transaction coordinator speaks transaction protocol v2: `transaction.version`
+/// finalized at 2 or more, and the request versions v2 needs.
+async fn coordinator_speaks_v2(inner: &Inner, id: &str) -> bool {
+    let Ok(conn) = coordinator(inner, KEY_TRANSACTION, id).await else {
+        return false;
+    };
+    let v = conn.versions();
+    let supports = |key: i16, version: i16| v.range(key).is_some_and(|(_, max)| max >= version);
+    if !supports(ProduceRequest::API_KEY, V2_PRODUCE_VERSION)
+        || !supports(
+            TxnOffsetCommitRequest::API_KEY,
+            V2_TXN_OFFSET_COMMIT_VERSION,
+        )
+        || !supports(EndTxnRequest::API_KEY, V2_END_TXN_VERSION)
+        || !supports(ApiVersionsRequest::API_KEY, API_VERSIONS_FEATURES_VERSION)
+    {
+        return false;
+    }
+    let req = ApiVersionsRequest {
+        client_software_name: "kafka-client-rs".into(),
+        client_software_version: env!("CARGO_PKG_VERSION").into(),
+        ..Default::default()
+    };
+    match conn.send_version(&req, API_VERSIONS_FEATURES_VERSION).await {
+        Ok(resp) => resp
+            .finalized_features
+            .iter()
+            .any(|f| f.name == "transaction.version" && f.max_version_level >= 2),
+        Err(e) => {
+            tracing::debug!(error = %e, "ApiVersions for features failed; transaction protocol v1");
+            false
+        }
+    }
+}
+
 impl Producer {
     fn txn(&self) -> Result<&std::sync::Mutex<TransactionManager>, TransactionError> {
         txn_of(&self.inner)
@@ -304,7 +350,12 @@ impl Producer {
         let txn = self.txn()?;
         lock(txn).start_init()?;
         init_producer_id(&self.inner, false).await?;
-        lock(txn).init_done();
+        let id = lock(txn).transactional_id().to_owned();
+        let v2 = coordinator_speaks_v2(&self.inner, &id).await;
+        tracing::debug!(transactional_id = %id, v2, "transaction protocol");
+        let mut t = lock(txn);
+        t.set_protocol_v2(v2);
+        t.init_done();
         Ok(())
     }
 
@@ -332,25 +383,28 @@ impl Producer {
         };
         let (pid, epoch) = lock(&inner.acc).idem.producer();
         let deadline = Instant::now() + inner.cfg.max_block;
-        coordinator_call(
-            inner,
-            txn,
-            TxnApi::AddOffsets,
-            "AddOffsetsToTxn",
-            KEY_TRANSACTION,
-            &id,
-            MAX_ADD_OFFSETS_VERSION,
-            deadline,
-            || AddOffsetsToTxnRequest {
-                transactional_id: id.clone(),
-                producer_id: pid,
-                producer_epoch: epoch,
-                group_id: group.group_id.clone(),
-                ..Default::default()
-            },
-            |r| KafkaCode(r.error_code),
-        )
-        .await?;
+        let v2 = lock(txn).is_v2();
+        if !v2 {
+            coordinator_call(
+                inner,
+                txn,
+                TxnApi::AddOffsets,
+                "AddOffsetsToTxn",
+                KEY_TRANSACTION,
+                &id,
+                MAX_ADD_OFFSETS_VERSION,
+                deadline,
+                || AddOffsetsToTxnRequest {
+                    transactional_id: id.clone(),
+                    producer_id: pid,
+                    producer_epoch: epoch,
+                    group_id: group.group_id.clone(),
+                    ..Default::default()
+                },
+                |r| KafkaCode(r.error_code),
+            )
+            .await?;
+        }
         lock(txn).offsets_added();
         let mut topics: Vec<TxnOffsetCommitRequestTopic> = Vec::new();
         for (tp, om) in offsets {
@@ -377,7 +431,11 @@ impl Producer {
             "TxnOffsetCommit",
             KEY_GROUP,
             &group.group_id,
-            MAX_TXN_OFFSET_COMMIT_VERSION,
+            if v2 {
+                V2_TXN_OFFSET_COMMIT_VERSION
+            } else {
+                MAX_TXN_OFFSET_COMMIT_VERSION
+            },
             deadline,
             || TxnOffsetCommitRequest {
                 transactional_id: id.clone(),
@@ -445,9 +503,12 @@ impl Producer {
     async fn end_txn(&self, commit: bool) -> Result<(), TransactionError> {
         let inner = &self.inner;
         let txn = self.txn()?;
-        let id = lock(txn).transactional_id().to_owned();
+        let (id, v2) = {
+            let t = lock(txn);
+            (t.transactional_id().to_owned(), t.is_v2())
+        };
         let (pid, epoch) = lock(&inner.acc).idem.producer();
-        coordinator_call(
+        let resp = coordinator_call(
             inner,
             txn,
             TxnApi::EndTxn,
@@ -458,7 +519,11 @@ impl Producer {
             },
             KEY_TRANSACTION,
             &id,
-            MAX_END_TXN_VERSION,
+            if v2 {
+                V2_END_TXN_VERSION
+            } else {
+                MAX_END_TXN_VERSION
+            },
             Instant::now() + inner.cfg.max_block,
             || EndTxnRequest {
                 transactional_id: id.clone(),
@@ -470,7 +535,19 @@ impl Producer {
             |r| KafkaCode(r.error_code),
         )
         .await?;
+        if v2 && resp.producer_id >= 0 {
+            // KIP-890: the next transaction runs under the bumped epoch, sequences from 0.
+            lock(&inner.acc)
+                .idem
+                .set_producer(resp.producer_id, resp.producer_epoch);
+        }
         Ok(())
+    }
+
+    /// Whether transaction protocol v2 (KIP-890) is in use; `None` without
+    /// `transactional.id`.
+    pub fn transaction_protocol_v2(&self) -> Option<bool> {
+        self.inner.txn.as_ref().map(|t| lock(t).is_v2())
     }
 
     /// Flushes the transaction's records and commits it.
