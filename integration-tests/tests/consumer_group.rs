@@ -860,38 +860,51 @@ async fn a_custom_assignor_exchanges_its_own_user_data() {
         me: "worker".into(),
         told: Mutex::new(None),
     });
-    let mut a = Consumer::with_assignors(config(), vec![boss.clone()]).unwrap();
-    let mut b = Consumer::with_assignors(config(), vec![worker.clone()]).unwrap();
-    a.subscribe([topic.clone()], None).unwrap();
-    b.subscribe([topic.clone()], None).unwrap();
+    // Each member polls in its own task (a member blocked in JoinGroup waits for the others
+    // to poll), publishing its assignment size and (generation, member id) after every poll.
+    type Seen = Arc<Mutex<(usize, Option<(i32, String)>)>>;
+    let stop = Arc::new(AtomicBool::new(false));
+    let run = |assignor: Arc<BossAssignor>, seen: Seen| {
+        let (config, topic, stop) = (config(), topic.clone(), stop.clone());
+        tokio::spawn(async move {
+            let mut c = Consumer::with_assignors(config, vec![assignor]).unwrap();
+            c.subscribe([topic], None).unwrap();
+            while !stop.load(Ordering::SeqCst) {
+                c.poll(Duration::from_millis(200)).await.unwrap();
+                *seen.lock().unwrap() = (c.assignment().len(), c.group_metadata());
+            }
+            c.close().await.unwrap();
+        })
+    };
+    let (seen_a, seen_b): (Seen, Seen) = (Arc::default(), Arc::default());
+    let a = run(boss.clone(), seen_a.clone());
+    let b = run(worker.clone(), seen_b.clone());
+    let settled = || {
+        let (na, ga) = seen_a.lock().unwrap().clone();
+        let (nb, gb) = seen_b.lock().unwrap().clone();
+        let same_generation = matches!((&ga, &gb), (Some(x), Some(y)) if x.0 == y.0);
+        let told = worker.told.lock().unwrap().clone();
+        let told_now = matches!((&told, &ga), (Some(t), Some(g)) if t.1 == g.0);
+        na == 3 && nb == 0 && same_generation && told_now
+    };
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        let (ra, rb) = tokio::join!(
-            a.poll(Duration::from_millis(200)),
-            b.poll(Duration::from_millis(200))
-        );
-        ra.unwrap();
-        rb.unwrap();
-        let (ga, gb) = (a.group_metadata().unwrap(), b.group_metadata().unwrap());
-        if a.assignment().len() == 3 && ga.0 == gb.0 && worker.told.lock().unwrap().is_some() {
-            break;
-        }
+    while !settled() {
         assert!(
             tokio::time::Instant::now() < deadline,
             "the group did not settle"
         );
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(b.assignment().is_empty());
-    let boss_id = a.group_metadata().unwrap().1;
-    let generation = a.group_metadata().unwrap().0;
+    let (generation, boss_id) = seen_a.lock().unwrap().1.clone().unwrap();
     for told in [&boss.told, &worker.told] {
         assert_eq!(
             told.lock().unwrap().clone(),
             Some((format!("boss is {boss_id}"), generation))
         );
     }
-    a.close().await.unwrap();
-    b.close().await.unwrap();
+    stop.store(true, Ordering::SeqCst);
+    a.await.unwrap();
+    b.await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
