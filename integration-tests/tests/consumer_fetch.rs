@@ -18,7 +18,12 @@ async fn poll_until(consumer: &mut Consumer, n: usize, limit: Duration) -> Vec<C
     let deadline = tokio::time::Instant::now() + limit;
     let mut out = Vec::new();
     while out.len() < n && tokio::time::Instant::now() < deadline {
-        out.extend(consumer.poll(Duration::from_millis(500)).await.expect("poll"));
+        out.extend(
+            consumer
+                .poll(Duration::from_millis(500))
+                .await
+                .expect("poll"),
+        );
     }
     out
 }
@@ -33,7 +38,12 @@ async fn manual_assignment_reads_java_records_with_seeks_and_lookups() {
     let peer = JavaPeer::new().expect("Java peer");
     let topic = unique_topic("consumer-fetch");
     let acks = peer
-        .produce(&bootstrap, &topic, 2000, &[("compression.type", "lz4"), ("linger.ms", "5")])
+        .produce(
+            &bootstrap,
+            &topic,
+            2000,
+            &[("compression.type", "lz4"), ("linger.ms", "5")],
+        )
         .expect("produce");
     assert_eq!(acks.len(), 2000);
 
@@ -55,7 +65,10 @@ async fn manual_assignment_reads_java_records_with_seeks_and_lookups() {
     assert_eq!(c.position(&tp).await.unwrap(), 2000);
 
     // Offset lookups.
-    let begin = c.beginning_offsets(std::slice::from_ref(&tp)).await.unwrap();
+    let begin = c
+        .beginning_offsets(std::slice::from_ref(&tp))
+        .await
+        .unwrap();
     let end = c.end_offsets(std::slice::from_ref(&tp)).await.unwrap();
     assert_eq!((begin[&tp], end[&tp]), (0, 2000));
     let mut q = BTreeMap::new();
@@ -71,7 +84,10 @@ async fn manual_assignment_reads_java_records_with_seeks_and_lookups() {
     assert_eq!(c.paused().len(), 1);
     c.resume(std::slice::from_ref(&tp));
     let tail = poll_until(&mut c, 10, Duration::from_secs(30)).await;
-    assert_eq!(tail.iter().map(|r| r.offset).collect::<Vec<_>>(), (1990..2000).collect::<Vec<_>>());
+    assert_eq!(
+        tail.iter().map(|r| r.offset).collect::<Vec<_>>(),
+        (1990..2000).collect::<Vec<_>>()
+    );
 
     c.seek_to_beginning(std::slice::from_ref(&tp)).unwrap();
     let first = poll_until(&mut c, 1, Duration::from_secs(30)).await;
@@ -110,7 +126,10 @@ async fn latest_reset_and_none_reset() {
     .unwrap();
     none.assign([tp.clone()]).unwrap();
     let err = none.poll(Duration::from_secs(5)).await.unwrap_err();
-    assert!(matches!(err, kafka_client::consumer::ConsumerError::NoOffset(_)), "{err}");
+    assert!(
+        matches!(err, kafka_client::consumer::ConsumerError::NoOffset(_)),
+        "{err}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -142,7 +161,10 @@ async fn manual_commit_with_metadata_and_committed() {
     assert_eq!(committed[&tp].offset, 42);
     assert_eq!(committed[&tp].metadata, "checkpoint");
     c.commit_async(None).unwrap().await.unwrap().unwrap();
-    assert_eq!(c.committed(std::slice::from_ref(&tp)).await.unwrap()[&tp].offset, 100);
+    assert_eq!(
+        c.committed(std::slice::from_ref(&tp)).await.unwrap()[&tp].offset,
+        100
+    );
     c.close().await.unwrap();
 
     // A new consumer in the group starts at the committed offset.
@@ -163,10 +185,21 @@ async fn read_committed_sees_only_committed_java_transactions_in_order() {
     let bootstrap = kafka().bootstrap();
     let peer = JavaPeer::new().expect("Java peer");
     let topic = unique_topic("consumer-txn");
-    peer.run_class("GroupPeer", &["create".into(), bootstrap.clone(), topic.clone(), "1".into()])
-        .expect("create topic");
+    peer.run_class(
+        "GroupPeer",
+        &[
+            "create".into(),
+            bootstrap.clone(),
+            topic.clone(),
+            "1".into(),
+        ],
+    )
+    .expect("create topic");
     let out = peer
-        .run_class("TxnPeer", &[bootstrap.clone(), topic.clone(), "20".into(), "25".into()])
+        .run_class(
+            "TxnPeer",
+            &[bootstrap.clone(), topic.clone(), "20".into(), "25".into()],
+        )
         .expect("transactional producer");
     let expected: Vec<String> = out.lines().map(str::to_owned).collect();
     // 10 committed transactions of 25, plus 7 plain records.
@@ -186,8 +219,15 @@ async fn read_committed_sees_only_committed_java_transactions_in_order() {
     let extra = committed.poll(Duration::from_secs(2)).await.unwrap();
     let values: Vec<String> = got.iter().chain(&extra).map(|r| text(&r.value)).collect();
     assert_eq!(values, expected);
-    let end = committed.end_offsets(std::slice::from_ref(&tp)).await.unwrap()[&tp];
-    assert_eq!(committed.position(&tp).await.unwrap(), end, "position moves past the markers");
+    let end = committed
+        .end_offsets(std::slice::from_ref(&tp))
+        .await
+        .unwrap()[&tp];
+    assert_eq!(
+        committed.position(&tp).await.unwrap(),
+        end,
+        "position moves past the markers"
+    );
 
     // read_uncommitted sees the aborted records too, but never the control records.
     let mut all = Consumer::new(config(&bootstrap).build().unwrap()).unwrap();
@@ -196,5 +236,8 @@ async fn read_committed_sees_only_committed_java_transactions_in_order() {
     let extra = all.poll(Duration::from_secs(2)).await.unwrap();
     let values: Vec<String> = got.iter().chain(&extra).map(|r| text(&r.value)).collect();
     assert_eq!(values.len(), 20 * 25 + 7);
-    assert_eq!(values.iter().filter(|v| v.starts_with("abort-")).count(), 10 * 25);
+    assert_eq!(
+        values.iter().filter(|v| v.starts_with("abort-")).count(),
+        10 * 25
+    );
 }
