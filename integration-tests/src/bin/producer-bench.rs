@@ -4,7 +4,11 @@
 //! ```text
 //! cargo run --release -p integration-tests --bin producer-bench -- \
 //!     [--records 5000000] [--size 100] [--rounds 2] [--codecs none,lz4] [--partitions 6]
+//!     [--only rust|java]
 //! ```
+//!
+//! For profiling, `PRODUCER_BENCH_WRAP="perf record -g -o /tmp/perf.data"` runs our side under
+//! that command (its figures then include the profiler).
 //!
 //! Each measured run is a separate process (this binary re-run as `rust-child`, or the JVM), so
 //! its CPU time and peak RSS are its own: the driver samples `/proc/<pid>/status` (VmHWM) while
@@ -52,6 +56,7 @@ struct Settings {
     rounds: u32,
     codecs: Vec<String>,
     partitions: i32,
+    only: Option<String>,
 }
 
 fn parse_settings(args: &[String]) -> Result<Settings, BoxError> {
@@ -61,6 +66,7 @@ fn parse_settings(args: &[String]) -> Result<Settings, BoxError> {
         rounds: 2,
         codecs: vec!["none".into(), "lz4".into()],
         partitions: 6,
+        only: None,
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -73,6 +79,7 @@ fn parse_settings(args: &[String]) -> Result<Settings, BoxError> {
             "--size" => s.size = value.parse()?,
             "--rounds" => s.rounds = value.parse()?,
             "--partitions" => s.partitions = value.parse()?,
+            "--only" => s.only = Some(value.to_owned()),
             "--codecs" => s.codecs = value.split(',').map(str::to_owned).collect(),
             other => return Err(format!("unknown flag {other}").into()),
         }
@@ -125,12 +132,25 @@ fn drive(args: &[String]) -> Result<(), BoxError> {
                 [false, true]
             };
             for is_rust in order {
+                let name = if is_rust { "rust" } else { "java" };
+                if s.only.as_deref().is_some_and(|o| o != name) {
+                    continue;
+                }
                 let topic = integration_tests::unique_topic("producer-bench");
                 rt.block_on(admin.create_topics(&[
                     NewTopic::new(topic.clone(), s.partitions).replication_factor(1),
                 ]))?;
                 let run = if is_rust {
-                    let mut cmd = Command::new(&exe);
+                    let wrap = std::env::var("PRODUCER_BENCH_WRAP").unwrap_or_default();
+                    let mut wrap = wrap.split_whitespace();
+                    let mut cmd = match wrap.next() {
+                        Some(program) => {
+                            let mut c = Command::new(program);
+                            c.args(wrap).arg(&exe);
+                            c
+                        }
+                        None => Command::new(&exe),
+                    };
                     cmd.args([
                         "rust-child",
                         &bootstrap,
@@ -163,7 +183,7 @@ fn drive(args: &[String]) -> Result<(), BoxError> {
                 println!(
                     "{codec:>5} round {} {:<5} {:>10.0} records/s  {:>6.2} CPU s per 1M records  peak RSS {:>7} KiB  load {:.2}",
                     round + 1,
-                    if is_rust { "rust" } else { "java" },
+                    name,
                     run.records_per_sec,
                     run.cpu_per_million(s.records),
                     run.peak_rss_kib,
@@ -176,7 +196,9 @@ fn drive(args: &[String]) -> Result<(), BoxError> {
                 }
             }
         }
-        summary.push((codec.clone(), best(&ours), best(&java)));
+        if !ours.is_empty() && !java.is_empty() {
+            summary.push((codec.clone(), best(&ours), best(&java)));
+        }
     }
     rt.block_on(admin.close());
     println!();
@@ -355,9 +377,7 @@ fn rust_child(args: &[String]) -> Result<(), BoxError> {
         for _ in 0..records {
             if chunk.is_empty() {
                 chunk.resize(size * per_chunk, 0);
-                for b in chunk.iter_mut() {
-                    *b = b'A' + rng.below26();
-                }
+                rng.fill_letters(&mut chunk);
             }
             let value = chunk.split_to(size).freeze();
             let record = ProducerRecord::new(topic.as_str(), value);
@@ -369,7 +389,12 @@ fn rust_child(args: &[String]) -> Result<(), BoxError> {
                     for f in batch {
                         match f.await {
                             Ok(_) => acked.fetch_add(1, Ordering::Relaxed),
-                            Err(_) => failed.fetch_add(1, Ordering::Relaxed),
+                            Err(e) => {
+                                if failed.fetch_add(1, Ordering::Relaxed) == 0 {
+                                    eprintln!("first failed record: {e}");
+                                }
+                                0
+                            }
                         };
                     }
                 }));
@@ -378,7 +403,12 @@ fn rust_child(args: &[String]) -> Result<(), BoxError> {
         for f in pending {
             match f.await {
                 Ok(_) => acked.fetch_add(1, Ordering::Relaxed),
-                Err(_) => failed.fetch_add(1, Ordering::Relaxed),
+                Err(e) => {
+                    if failed.fetch_add(1, Ordering::Relaxed) == 0 {
+                        eprintln!("first failed record: {e}");
+                    }
+                    0
+                }
             };
         }
         for w in waiters {
@@ -401,12 +431,24 @@ fn rust_child(args: &[String]) -> Result<(), BoxError> {
 struct XorShift(u64);
 
 impl XorShift {
-    fn below26(&mut self) -> u8 {
+    fn next(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
         self.0 = x;
-        ((x >> 32) % 26) as u8
+        x
+    }
+
+    /// Uniform letters `A..=Z`, four per 64-bit draw (16 bits each, scaled to 0..26 by
+    /// multiply-shift), like `ProducerPerformance`'s `nextInt(26) + 65` per byte.
+    fn fill_letters(&mut self, out: &mut [u8]) {
+        for quad in out.chunks_mut(4) {
+            let x = self.next();
+            for (i, b) in quad.iter_mut().enumerate() {
+                let r = (x >> (16 * i)) & 0xffff;
+                *b = b'A' + ((r * 26) >> 16) as u8;
+            }
+        }
     }
 }

@@ -195,10 +195,7 @@ impl Producer {
                 limit: cfg.buffer_memory as usize,
             });
         }
-        // One clock read serves the deadline and the batch's creation time unless `send` has
-        // to wait (then the clock is read again).
-        let mut now = Instant::now();
-        let deadline = now + cfg.max_block;
+        let deadline = Instant::now() + cfg.max_block;
         // Borrowed from the shared snapshot: cloning a topic's metadata per record would cost
         // a dozen allocations.
         let snapshot = inner.cluster.metadata();
@@ -210,27 +207,21 @@ impl Producer {
                     .cluster
                     .wait_for_topic(&record.topic, cfg.max_block)
                     .await?;
-                now = Instant::now();
                 &waited
             }
         };
         let permits = u32::try_from(size).unwrap_or(u32::MAX);
-        // The usual case needs no timer: room is there.
-        match inner.memory.try_acquire_many(permits) {
-            Ok(p) => p.forget(),
-            Err(tokio::sync::TryAcquireError::Closed) => return Err(Error::Closed),
-            Err(tokio::sync::TryAcquireError::NoPermits) => {
-                match tokio::time::timeout_at(deadline, inner.memory.acquire_many(permits)).await {
-                    Ok(Ok(p)) => p.forget(),
-                    Ok(Err(_)) => return Err(Error::Closed),
-                    Err(_) => {
-                        return Err(Error::Timeout {
-                            what: "waiting for buffer.memory".into(),
-                            after: cfg.max_block,
-                        });
-                    }
-                }
-                now = Instant::now();
+        // Acquiring through the semaphore's queue (not `try_acquire`) keeps `send` fair to
+        // waiters and under tokio's cooperative budget: a caller sending in a tight loop then
+        // yields now and then instead of starving the tasks that complete its records.
+        match tokio::time::timeout_at(deadline, inner.memory.acquire_many(permits)).await {
+            Ok(Ok(p)) => p.forget(),
+            Ok(Err(_)) => return Err(Error::Closed),
+            Err(_) => {
+                return Err(Error::Timeout {
+                    what: "waiting for buffer.memory".into(),
+                    after: cfg.max_block,
+                });
             }
         }
         let timestamp = record.timestamp.unwrap_or_else(now_ms);
@@ -264,7 +255,7 @@ impl Producer {
             &headers,
             Completion { tx, timestamp },
             size,
-            now,
+            Instant::now(),
         );
         match appended {
             Ok((partition, wake)) => {
