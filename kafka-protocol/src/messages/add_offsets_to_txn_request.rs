@@ -3,15 +3,15 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The AddOffsetsToTxn request (API key 25).
+    /// Request body for AddOffsetsToTxn (API key 25).
     pub struct AddOffsetsToTxnRequest {
-        /// The transactional id corresponding to the transaction.
+        /// Transactional ID that identifies the transaction.
         pub transactional_id: String = versions(0..),
-        /// Current producer id in use by the transactional id.
+        /// Producer ID currently bound to the transactional ID.
         pub producer_id: i64 = versions(0..),
-        /// Current epoch associated with the producer id.
+        /// Epoch that goes with the producer ID.
         pub producer_epoch: i16 = versions(0..),
-        /// The unique group identifier.
+        /// Identifier of the consumer group.
         pub group_id: String = versions(0..),
     }
 }

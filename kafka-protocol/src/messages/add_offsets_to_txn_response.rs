@@ -3,12 +3,12 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The AddOffsetsToTxn response (API key 25).
+    /// Response body for AddOffsetsToTxn (API key 25).
     pub struct AddOffsetsToTxnResponse {
-        /// Duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(0..),
-        /// The response error code, or 0 if there was no error.
+        /// Error code for the response; 0 means success.
         pub error_code: i16 = versions(0..),
     }
 }

@@ -3,46 +3,46 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The AddPartitionsToTxn response (API key 24).
+    /// Response body for AddPartitionsToTxn (API key 24).
     pub struct AddPartitionsToTxnResponse {
-        /// Duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(0..),
-        /// The response top level error code.
+        /// Error code covering the whole response.
         pub error_code: i16 = versions(4..) ignorable(true),
-        /// Results categorized by transactional ID.
+        /// Outcomes grouped by transactional ID.
         pub results_by_transaction: Vec<AddPartitionsToTxnResult> = versions(4..),
-        /// The results for each topic.
+        /// Per-topic outcomes.
         pub results_by_topic_v3_and_below: Vec<AddPartitionsToTxnTopicResult> = versions(0..=3),
     }
 }
 
 kafka_struct! {
-    /// Results categorized by transactional ID.
+    /// Outcomes grouped by transactional ID.
     pub struct AddPartitionsToTxnResult {
-        /// The transactional id corresponding to the transaction.
+        /// Transactional ID that identifies the transaction.
         pub transactional_id: String = versions(4..),
-        /// The results for each topic.
+        /// Per-topic outcomes.
         pub topic_results: Vec<AddPartitionsToTxnTopicResult> = versions(4..),
     }
 }
 
 kafka_struct! {
-    /// The results for each topic.
+    /// Per-topic outcomes.
     pub struct AddPartitionsToTxnTopicResult {
-        /// The topic name.
+        /// Name of the topic.
         pub name: String = versions(0..),
-        /// The results for each partition.
+        /// Per-partition outcomes.
         pub results_by_partition: Vec<AddPartitionsToTxnPartitionResult> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The results for each partition.
+    /// Per-partition outcomes.
     pub struct AddPartitionsToTxnPartitionResult {
-        /// The partition indexes.
+        /// Indexes of the partitions.
         pub partition_index: i32 = versions(0..),
-        /// The response error code.
+        /// Error code for this entry.
         pub partition_error_code: i16 = versions(0..),
     }
 }

@@ -3,17 +3,15 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The ApiVersions request (API key 18).
+    /// Request body for ApiVersions (API key 18).
     pub struct ApiVersionsRequest {
-        /// The name of the client.
+        /// Name reported by the client software.
         pub client_software_name: String = versions(3..) ignorable(true),
-        /// The version of the client.
+        /// Version string of the client software.
         pub client_software_version: String = versions(3..) ignorable(true),
-        /// The cluster ID the client intends to connect to. Provide both ClusterId and NodeId,
-        /// if known.
+        /// Cluster the client expects to reach; send it together with NodeId when both are known.
         pub cluster_id: Option<String> = versions(5..) nullable(5..) ignorable(true) default(None),
-        /// The node ID the client intends to connect to. Provide both ClusterId and NodeId, if
-        /// known.
+        /// Node the client expects to reach; send it together with ClusterId when both are known.
         pub node_id: i32 = versions(5..) ignorable(true) default(-1),
     }
 }

@@ -3,64 +3,64 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The ApiVersions response (API key 18).
+    /// Response body for ApiVersions (API key 18).
     pub struct ApiVersionsResponse {
-        /// The top-level error code.
+        /// Error code for the response as a whole.
         pub error_code: i16 = versions(0..),
-        /// The APIs supported by the broker.
+        /// APIs the broker implements, with their version ranges.
         pub api_keys: Vec<ApiVersion> = versions(0..),
-        /// The duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(1..) ignorable(true),
-        /// Features supported by the broker. Note: in v0-v3, features with MinSupportedVersion
-        /// = 0 are omitted.
+        /// Feature flags the broker supports. Versions 0-3 leave out features whose
+        /// MinSupportedVersion is 0.
         pub supported_features: Vec<SupportedFeatureKey> = versions(3..) tag(0) ignorable(true),
-        /// The monotonically increasing epoch for the finalized features information. Valid
-        /// values are >= 0. A value of -1 is special and represents unknown epoch.
+        /// Epoch of the finalized feature data, which only ever grows. Valid epochs are 0 or more;
+        /// -1 means the epoch is unknown.
         pub finalized_features_epoch: i64 = versions(3..) tag(1) ignorable(true) default(-1),
-        /// List of cluster-wide finalized features. The information is valid only if
-        /// FinalizedFeaturesEpoch >= 0.
+        /// Finalized features that apply across the cluster; only meaningful when
+        /// FinalizedFeaturesEpoch is 0 or greater.
         pub finalized_features: Vec<FinalizedFeatureKey> = versions(3..) tag(2) ignorable(true),
-        /// Set by a KRaft controller if the required configurations for ZK migration are
-        /// present.
+        /// Set by a KRaft controller once the configuration needed for ZooKeeper migration is in
+        /// place.
         pub zk_migration_ready: bool = versions(3..) tag(3) ignorable(true),
     }
 }
 
 kafka_struct! {
-    /// List of cluster-wide finalized features. The information is valid only if
-    /// FinalizedFeaturesEpoch >= 0.
+    /// Finalized features that apply across the cluster; only meaningful when
+    /// FinalizedFeaturesEpoch is 0 or greater.
     pub struct FinalizedFeatureKey {
-        /// The name of the feature.
+        /// Name of the feature.
         pub name: String = versions(3..),
-        /// The cluster-wide finalized max version level for the feature.
+        /// Highest version level finalized for this feature across the cluster.
         pub max_version_level: i16 = versions(3..),
-        /// The cluster-wide finalized min version level for the feature.
+        /// Lowest version level finalized for this feature across the cluster.
         pub min_version_level: i16 = versions(3..),
     }
 }
 
 kafka_struct! {
-    /// Features supported by the broker. Note: in v0-v3, features with MinSupportedVersion = 0
-    /// are omitted.
+    /// Feature flags the broker supports. Versions 0-3 leave out features whose MinSupportedVersion
+    /// is 0.
     pub struct SupportedFeatureKey {
-        /// The name of the feature.
+        /// Name of the feature.
         pub name: String = versions(3..),
-        /// The minimum supported version for the feature.
+        /// Lowest version of the feature the broker supports.
         pub min_version: i16 = versions(3..),
-        /// The maximum supported version for the feature.
+        /// Highest version of the feature the broker supports.
         pub max_version: i16 = versions(3..),
     }
 }
 
 kafka_struct! {
-    /// The APIs supported by the broker.
+    /// APIs the broker implements, with their version ranges.
     pub struct ApiVersion {
-        /// The API index.
+        /// Numeric key of the API.
         pub api_key: i16 = versions(0..),
-        /// The minimum supported version, inclusive.
+        /// Lowest version supported (inclusive).
         pub min_version: i16 = versions(0..),
-        /// The maximum supported version, inclusive.
+        /// Highest version supported (inclusive).
         pub max_version: i16 = versions(0..),
     }
 }

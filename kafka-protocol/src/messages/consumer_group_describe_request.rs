@@ -3,11 +3,11 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The ConsumerGroupDescribe request (API key 69).
+    /// Request body for ConsumerGroupDescribe (API key 69).
     pub struct ConsumerGroupDescribeRequest {
-        /// The ids of the groups to describe.
+        /// IDs of the groups to be described.
         pub group_ids: Vec<String> = versions(0..),
-        /// Whether to include authorized operations.
+        /// Set to ask for the authorized operations to be returned.
         pub include_authorized_operations: bool = versions(0..),
     }
 }

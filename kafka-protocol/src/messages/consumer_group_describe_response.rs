@@ -5,84 +5,84 @@
 use crate::Uuid;
 
 kafka_struct! {
-    /// The ConsumerGroupDescribe response (API key 69).
+    /// Response body for ConsumerGroupDescribe (API key 69).
     pub struct ConsumerGroupDescribeResponse {
-        /// The duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(0..),
-        /// Each described group.
+        /// One entry for every group that was described.
         pub groups: Vec<DescribedGroup> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// Each described group.
+    /// One entry for every group that was described.
     pub struct DescribedGroup {
-        /// The describe error, or 0 if there was no error.
+        /// Error code from describing this group; 0 means success.
         pub error_code: i16 = versions(0..),
-        /// The top-level error message, or null if there was no error.
+        /// Error message for the response as a whole; null on success.
         pub error_message: Option<String> = versions(0..) nullable(0..) default(None),
-        /// The group ID string.
+        /// ID of the group.
         pub group_id: String = versions(0..),
-        /// The group state string, or the empty string.
+        /// Current state of the group, or an empty string.
         pub group_state: String = versions(0..),
-        /// The group epoch.
+        /// Epoch of the group.
         pub group_epoch: i32 = versions(0..),
-        /// The assignment epoch.
+        /// Epoch of the current assignment.
         pub assignment_epoch: i32 = versions(0..),
-        /// The selected assignor.
+        /// Assignor chosen for the group.
         pub assignor_name: String = versions(0..),
-        /// The members.
+        /// Members of the group.
         pub members: Vec<Member> = versions(0..),
-        /// 32-bit bitfield to represent authorized operations for this group.
+        /// Bitfield (32 bits) of the operations the caller may perform on this group.
         pub authorized_operations: i32 = versions(0..) default(-2147483648),
     }
 }
 
 kafka_struct! {
-    /// The members.
+    /// Members of the group.
     pub struct Member {
-        /// The member ID.
+        /// ID of the member.
         pub member_id: String = versions(0..),
-        /// The member instance ID.
+        /// Static instance ID of the member.
         pub instance_id: Option<String> = versions(0..) nullable(0..) default(None),
-        /// The member rack ID.
+        /// Rack ID of the member.
         pub rack_id: Option<String> = versions(0..) nullable(0..) default(None),
-        /// The current member epoch.
+        /// Epoch currently held by the member.
         pub member_epoch: i32 = versions(0..),
-        /// The client ID.
+        /// Client ID of the member.
         pub client_id: String = versions(0..),
-        /// The client host.
+        /// Host the member connects from.
         pub client_host: String = versions(0..),
-        /// The subscribed topic names.
+        /// Names of the topics the member subscribes to.
         pub subscribed_topic_names: Vec<String> = versions(0..),
-        /// the subscribed topic regex otherwise or null of not provided.
+        /// Regular expression the member subscribes with, or null when none was given.
         pub subscribed_topic_regex: Option<String> = versions(0..) nullable(0..) default(None),
-        /// The current assignment.
+        /// Assignment the member currently holds.
         pub assignment: Assignment = versions(0..),
-        /// The target assignment.
+        /// Assignment the member is moving towards.
         pub target_assignment: Assignment = versions(0..),
-        /// -1 for unknown. 0 for classic member. +1 for consumer member.
+        /// Member type: -1 unknown, 0 classic member, 1 consumer member.
         pub member_type: i8 = versions(1..) ignorable(true) default(-1),
     }
 }
 
 kafka_struct! {
-    /// The current assignment.
+    /// Assignment the member currently holds.
     pub struct Assignment {
-        /// The assigned topic-partitions to the member.
+        /// Topic-partitions assigned to the member.
         pub topic_partitions: Vec<TopicPartitions> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The assigned topic-partitions to the member.
+    /// Topic-partitions assigned to the member.
     pub struct TopicPartitions {
-        /// The topic ID.
+        /// ID of the topic.
         pub topic_id: Uuid = versions(0..),
-        /// The topic name.
+        /// Name of the topic.
         pub topic_name: String = versions(0..),
-        /// The partitions.
+        /// Partitions in this entry.
         pub partitions: Vec<i32> = versions(0..),
     }
 }

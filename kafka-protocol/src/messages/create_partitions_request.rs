@@ -3,34 +3,33 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The CreatePartitions request (API key 37).
+    /// Request body for CreatePartitions (API key 37).
     pub struct CreatePartitionsRequest {
-        /// Each topic that we want to create new partitions inside.
+        /// Topics whose partition count should grow.
         pub topics: Vec<CreatePartitionsTopic> = versions(0..),
-        /// The time in ms to wait for the partitions to be created.
+        /// Milliseconds to wait for the new partitions to be created.
         pub timeout_ms: i32 = versions(0..),
-        /// If true, then validate the request, but don't actually increase the number of
-        /// partitions.
+        /// When true, only validate the request without actually adding partitions.
         pub validate_only: bool = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// Each topic that we want to create new partitions inside.
+    /// Topics whose partition count should grow.
     pub struct CreatePartitionsTopic {
-        /// The topic name.
+        /// Name of the topic.
         pub name: String = versions(0..),
-        /// The new partition count.
+        /// Partition count the topic should end up with.
         pub count: i32 = versions(0..),
-        /// The new partition assignments.
+        /// Replica placement for the added partitions.
         pub assignments: Option<Vec<CreatePartitionsAssignment>> = versions(0..) nullable(0..) default(Some(Default::default())),
     }
 }
 
 kafka_struct! {
-    /// The new partition assignments.
+    /// Replica placement for the added partitions.
     pub struct CreatePartitionsAssignment {
-        /// The assigned broker IDs.
+        /// IDs of the brokers receiving the replicas.
         pub broker_ids: Vec<i32> = versions(0..),
     }
 }

@@ -3,24 +3,24 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The CreatePartitions response (API key 37).
+    /// Response body for CreatePartitions (API key 37).
     pub struct CreatePartitionsResponse {
-        /// The duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(0..),
-        /// The partition creation results for each topic.
+        /// Per-topic outcome of partition creation.
         pub results: Vec<CreatePartitionsTopicResult> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The partition creation results for each topic.
+    /// Per-topic outcome of partition creation.
     pub struct CreatePartitionsTopicResult {
-        /// The topic name.
+        /// Name of the topic.
         pub name: String = versions(0..),
-        /// The result error, or zero if there was no error.
+        /// Error code for this result; 0 means success.
         pub error_code: i16 = versions(0..),
-        /// The result message, or null if there was no error.
+        /// Error message for this result; null on success.
         pub error_message: Option<String> = versions(0..) nullable(0..) default(None),
     }
 }

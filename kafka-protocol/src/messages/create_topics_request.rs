@@ -3,55 +3,52 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema (versions below 2 from 3.9.1); see MESSAGES.md.
 
 kafka_struct! {
-    /// The CreateTopics request (API key 19).
+    /// Request body for CreateTopics (API key 19).
     pub struct CreateTopicsRequest {
-        /// The topics to create.
+        /// Topics that should be created.
         pub topics: Vec<CreatableTopic> = versions(0..),
-        /// How long to wait in milliseconds before timing out the request.
+        /// Milliseconds to wait before the request times out.
         pub timeout_ms: i32 = versions(0..) default(60000),
-        /// If true, check that the topics can be created as specified, but don't create
-        /// anything.
+        /// When true, only verify that the topics could be created as described, without creating
+        /// them.
         pub validate_only: bool = versions(1..),
     }
 }
 
 kafka_struct! {
-    /// The topics to create.
+    /// Topics that should be created.
     pub struct CreatableTopic {
-        /// The topic name.
+        /// Name of the topic.
         pub name: String = versions(0..),
-        /// The number of partitions to create in the topic, or -1 if we are either specifying a
-        /// manual partition assignment or using the default partitions.
+        /// Partition count for the new topic, or -1 when giving an explicit assignment or relying
+        /// on the default partition count.
         pub num_partitions: i32 = versions(0..),
-        /// The number of replicas to create for each partition in the topic, or -1 if we are
-        /// either specifying a manual partition assignment or using the default replication
-        /// factor.
+        /// Replicas per partition for the new topic, or -1 when giving an explicit assignment or
+        /// relying on the default replication factor.
         pub replication_factor: i16 = versions(0..),
-        /// The manual partition assignment, or the empty array if we are using automatic
-        /// assignment.
+        /// Explicit replica placement per partition; empty when placement is left to the broker.
         pub assignments: Vec<CreatableReplicaAssignment> = versions(0..),
-        /// The custom topic configurations to set.
+        /// Topic-specific configuration overrides to apply.
         pub configs: Vec<CreatableTopicConfig> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The custom topic configurations to set.
+    /// Topic-specific configuration overrides to apply.
     pub struct CreatableTopicConfig {
-        /// The configuration name.
+        /// Name of the configuration entry.
         pub name: String = versions(0..),
-        /// The configuration value.
+        /// Value of the configuration entry.
         pub value: Option<String> = versions(0..) nullable(0..) default(Some(Default::default())),
     }
 }
 
 kafka_struct! {
-    /// The manual partition assignment, or the empty array if we are using automatic
-    /// assignment.
+    /// Explicit replica placement per partition; empty when placement is left to the broker.
     pub struct CreatableReplicaAssignment {
-        /// The partition index.
+        /// Index of the partition.
         pub partition_index: i32 = versions(0..),
-        /// The brokers to place the partition on.
+        /// Brokers that should host this partition.
         pub broker_ids: Vec<i32> = versions(0..),
     }
 }

@@ -5,50 +5,50 @@
 use crate::Uuid;
 
 kafka_struct! {
-    /// The CreateTopics response (API key 19).
+    /// Response body for CreateTopics (API key 19).
     pub struct CreateTopicsResponse {
-        /// The duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(2..) ignorable(true),
-        /// Results for each topic we tried to create.
+        /// One result per topic the request asked to create.
         pub topics: Vec<CreatableTopicResult> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// Results for each topic we tried to create.
+    /// One result per topic the request asked to create.
     pub struct CreatableTopicResult {
-        /// The topic name.
+        /// Name of the topic.
         pub name: String = versions(0..),
-        /// The unique topic ID.
+        /// Unique ID of the topic.
         pub topic_id: Uuid = versions(7..) ignorable(true),
-        /// The error code, or 0 if there was no error.
+        /// Error code for this entry; 0 means success.
         pub error_code: i16 = versions(0..),
-        /// The error message, or null if there was no error.
+        /// Error message for this entry; null on success.
         pub error_message: Option<String> = versions(1..) nullable(0..) ignorable(true) default(Some(Default::default())),
-        /// Optional topic config error returned if configs are not returned in the response.
+        /// Error code explaining why topic configs are missing from the response, if they are.
         pub topic_config_error_code: i16 = versions(5..) tag(0) ignorable(true),
-        /// Number of partitions of the topic.
+        /// How many partitions the topic has.
         pub num_partitions: i32 = versions(5..) ignorable(true) default(-1),
-        /// Replication factor of the topic.
+        /// How many replicas each partition of the topic has.
         pub replication_factor: i16 = versions(5..) ignorable(true) default(-1),
-        /// Configuration of the topic.
+        /// Configuration entries of the topic.
         pub configs: Option<Vec<CreatableTopicConfigs>> = versions(5..) nullable(5..) ignorable(true) default(Some(Default::default())),
     }
 }
 
 kafka_struct! {
-    /// Configuration of the topic.
+    /// Configuration entries of the topic.
     pub struct CreatableTopicConfigs {
-        /// The configuration name.
+        /// Name of the configuration entry.
         pub name: String = versions(5..),
-        /// The configuration value.
+        /// Value of the configuration entry.
         pub value: Option<String> = versions(5..) nullable(5..) default(Some(Default::default())),
-        /// True if the configuration is read-only.
+        /// Set when the configuration cannot be changed.
         pub read_only: bool = versions(5..),
-        /// The configuration source.
+        /// Where the configuration value comes from.
         pub config_source: i8 = versions(5..) ignorable(true) default(-1),
-        /// True if this configuration is sensitive.
+        /// Set when the configuration holds sensitive data.
         pub is_sensitive: bool = versions(5..),
     }
 }

@@ -3,9 +3,9 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The DeleteGroups request (API key 42).
+    /// Request body for DeleteGroups (API key 42).
     pub struct DeleteGroupsRequest {
-        /// The group names to delete.
+        /// Names of the groups that should be removed.
         pub groups_names: Vec<String> = versions(0..),
     }
 }

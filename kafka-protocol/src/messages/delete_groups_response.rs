@@ -3,24 +3,24 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The DeleteGroups response (API key 42).
+    /// Response body for DeleteGroups (API key 42).
     pub struct DeleteGroupsResponse {
-        /// The duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(0..),
-        /// The deletion results.
+        /// Outcome of each group deletion.
         pub results: Vec<DeletableGroupResult> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The deletion results.
+    /// Outcome of each group deletion.
     pub struct DeletableGroupResult {
-        /// The group id.
+        /// ID of the group.
         pub group_id: String = versions(0..),
-        /// The deletion error, or 0 if the deletion succeeded.
+        /// Error code from deleting the group; 0 means it was deleted.
         pub error_code: i16 = versions(0..),
-        /// The error message, or null if there was no error.
+        /// Error message for this entry; null on success.
         pub error_message: Option<String> = versions(3..) nullable(3..) ignorable(true) default(None),
     }
 }

@@ -3,34 +3,34 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The DeleteRecords response (API key 21).
+    /// Response body for DeleteRecords (API key 21).
     pub struct DeleteRecordsResponse {
-        /// The duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(0..),
-        /// Each topic that we wanted to delete records from.
+        /// Topics the request asked to remove records from.
         pub topics: Vec<DeleteRecordsTopicResult> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// Each topic that we wanted to delete records from.
+    /// Topics the request asked to remove records from.
     pub struct DeleteRecordsTopicResult {
-        /// The topic name.
+        /// Name of the topic.
         pub name: String = versions(0..),
-        /// Each partition that we wanted to delete records from.
+        /// Partitions the request asked to remove records from.
         pub partitions: Vec<DeleteRecordsPartitionResult> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// Each partition that we wanted to delete records from.
+    /// Partitions the request asked to remove records from.
     pub struct DeleteRecordsPartitionResult {
-        /// The partition index.
+        /// Index of the partition.
         pub partition_index: i32 = versions(0..),
-        /// The partition low water mark.
+        /// New low watermark of the partition.
         pub low_watermark: i64 = versions(0..),
-        /// The deletion error code, or 0 if the deletion succeeded.
+        /// Error code from the deletion; 0 means it succeeded.
         pub error_code: i16 = versions(0..),
     }
 }

@@ -5,23 +5,23 @@
 use crate::Uuid;
 
 kafka_struct! {
-    /// The DeleteTopics request (API key 20).
+    /// Request body for DeleteTopics (API key 20).
     pub struct DeleteTopicsRequest {
-        /// The name or topic ID of the topic.
+        /// Topic to delete, identified by name or by topic ID.
         pub topics: Vec<DeleteTopicState> = versions(6..),
-        /// The names of the topics to delete.
+        /// Names of the topics that should be deleted.
         pub topic_names: Vec<String> = versions(0..=5) ignorable(true),
-        /// The length of time in milliseconds to wait for the deletions to complete.
+        /// Milliseconds to wait for the deletions to finish.
         pub timeout_ms: i32 = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The name or topic ID of the topic.
+    /// Topic to delete, identified by name or by topic ID.
     pub struct DeleteTopicState {
-        /// The topic name.
+        /// Name of the topic.
         pub name: Option<String> = versions(6..) nullable(6..) default(None),
-        /// The unique topic ID.
+        /// Unique ID of the topic.
         pub topic_id: Uuid = versions(6..),
     }
 }

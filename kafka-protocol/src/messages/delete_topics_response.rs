@@ -5,26 +5,26 @@
 use crate::Uuid;
 
 kafka_struct! {
-    /// The DeleteTopics response (API key 20).
+    /// Response body for DeleteTopics (API key 20).
     pub struct DeleteTopicsResponse {
-        /// The duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(1..) ignorable(true),
-        /// The results for each topic we tried to delete.
+        /// One result per topic the request asked to delete.
         pub responses: Vec<DeletableTopicResult> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The results for each topic we tried to delete.
+    /// One result per topic the request asked to delete.
     pub struct DeletableTopicResult {
-        /// The topic name.
+        /// Name of the topic.
         pub name: Option<String> = versions(0..) nullable(6..) default(Some(Default::default())),
-        /// The unique topic ID.
+        /// Unique ID of the topic.
         pub topic_id: Uuid = versions(6..) ignorable(true),
-        /// The deletion error, or 0 if the deletion succeeded.
+        /// Error code from deleting the group; 0 means it was deleted.
         pub error_code: i16 = versions(0..),
-        /// The error message, or null if there was no error.
+        /// Error message for this entry; null on success.
         pub error_message: Option<String> = versions(5..) nullable(5..) ignorable(true) default(None),
     }
 }

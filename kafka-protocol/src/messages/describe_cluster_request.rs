@@ -3,13 +3,13 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The DescribeCluster request (API key 60).
+    /// Request body for DescribeCluster (API key 60).
     pub struct DescribeClusterRequest {
-        /// Whether to include cluster authorized operations.
+        /// Set to ask for the cluster's authorized operations.
         pub include_cluster_authorized_operations: bool = versions(0..),
-        /// The endpoint type to describe. 1=brokers, 2=controllers.
+        /// Which kind of endpoint to describe: 1 for brokers, 2 for controllers.
         pub endpoint_type: i8 = versions(1..) default(1),
-        /// Whether to include fenced brokers when listing brokers.
+        /// Set to also list brokers that are currently fenced.
         pub include_fenced_brokers: bool = versions(2..),
     }
 }
