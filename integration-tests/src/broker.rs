@@ -131,6 +131,9 @@ impl Node {
         set("share.coordinator.state.topic.min.isr", &isr);
         // Tests create many short-lived groups; the default 3 s delay would only slow them down.
         set("group.initial.rebalance.delay.ms", "0");
+        // Test records carry fixed timestamps from 2023; with time retention the broker would
+        // delete them mid-test. Tests that exercise retention set it per topic.
+        set("log.retention.ms", "-1");
         for (k, v) in &s.overrides {
             set(k, v);
         }
