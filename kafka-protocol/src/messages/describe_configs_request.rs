@@ -3,25 +3,25 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema (versions below 1 from 3.9.1); see MESSAGES.md.
 
 kafka_struct! {
-    /// The DescribeConfigs request (API key 32).
+    /// Request body for DescribeConfigs (API key 32).
     pub struct DescribeConfigsRequest {
-        /// The resources whose configurations we want to describe.
+        /// Resources whose configuration should be described.
         pub resources: Vec<DescribeConfigsResource> = versions(0..),
-        /// True if we should include all synonyms.
+        /// Set to have every synonym included.
         pub include_synonyms: bool = versions(1..),
-        /// True if we should include configuration documentation.
+        /// Set to have the configuration documentation included.
         pub include_documentation: bool = versions(3..),
     }
 }
 
 kafka_struct! {
-    /// The resources whose configurations we want to describe.
+    /// Resources whose configuration should be described.
     pub struct DescribeConfigsResource {
-        /// The resource type.
+        /// Kind of resource.
         pub resource_type: i8 = versions(0..),
-        /// The resource name.
+        /// Name of the resource.
         pub resource_name: String = versions(0..),
-        /// The configuration keys to list, or null to list all configuration keys.
+        /// Configuration keys to return, or null to return every key.
         pub configuration_keys: Option<Vec<String>> = versions(0..) nullable(0..) default(Some(Default::default())),
     }
 }

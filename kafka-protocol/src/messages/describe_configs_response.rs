@@ -3,66 +3,65 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema (versions below 1 from 3.9.1); see MESSAGES.md.
 
 kafka_struct! {
-    /// The DescribeConfigs response (API key 32).
+    /// Response body for DescribeConfigs (API key 32).
     pub struct DescribeConfigsResponse {
-        /// The duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(0..),
-        /// The results for each resource.
+        /// One result per resource.
         pub results: Vec<DescribeConfigsResult> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The results for each resource.
+    /// One result per resource.
     pub struct DescribeConfigsResult {
-        /// The error code, or 0 if we were able to successfully describe the configurations.
+        /// Error code from describing this resource's configuration; 0 means success.
         pub error_code: i16 = versions(0..),
-        /// The error message, or null if we were able to successfully describe the
-        /// configurations.
+        /// Error message from describing this resource's configuration; null on success.
         pub error_message: Option<String> = versions(0..) nullable(0..) default(Some(Default::default())),
-        /// The resource type.
+        /// Kind of resource.
         pub resource_type: i8 = versions(0..),
-        /// The resource name.
+        /// Name of the resource.
         pub resource_name: String = versions(0..),
-        /// Each listed configuration.
+        /// Configuration entries returned for the resource.
         pub configs: Vec<DescribeConfigsResourceResult> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// Each listed configuration.
+    /// Configuration entries returned for the resource.
     pub struct DescribeConfigsResourceResult {
-        /// The configuration name.
+        /// Name of the configuration entry.
         pub name: String = versions(0..),
-        /// The configuration value.
+        /// Value of the configuration entry.
         pub value: Option<String> = versions(0..) nullable(0..) default(Some(Default::default())),
-        /// True if the configuration is read-only.
+        /// Set when the configuration cannot be changed.
         pub read_only: bool = versions(0..),
-        /// True if the configuration is not set.
+        /// Set when the configuration has no value assigned.
         pub is_default: bool = versions(0..=0),
-        /// The configuration source.
+        /// Where the configuration value comes from.
         pub config_source: i8 = versions(1..) ignorable(true) default(-1),
-        /// True if this configuration is sensitive.
+        /// Set when the configuration holds sensitive data.
         pub is_sensitive: bool = versions(0..),
-        /// The synonyms for this configuration key.
+        /// Other sources that define this configuration key.
         pub synonyms: Vec<DescribeConfigsSynonym> = versions(1..) ignorable(true),
-        /// The configuration data type. Type can be one of the following values - BOOLEAN,
-        /// STRING, INT, SHORT, LONG, DOUBLE, LIST, CLASS, PASSWORD.
+        /// Data type of the configuration: one of BOOLEAN, STRING, INT, SHORT, LONG, DOUBLE, LIST,
+        /// CLASS or PASSWORD.
         pub config_type: i8 = versions(3..) ignorable(true),
-        /// The configuration documentation.
+        /// Documentation text for the configuration.
         pub documentation: Option<String> = versions(3..) nullable(0..) ignorable(true) default(Some(Default::default())),
     }
 }
 
 kafka_struct! {
-    /// The synonyms for this configuration key.
+    /// Other sources that define this configuration key.
     pub struct DescribeConfigsSynonym {
-        /// The synonym name.
+        /// Name of the synonym.
         pub name: String = versions(1..),
-        /// The synonym value.
+        /// Value of the synonym.
         pub value: Option<String> = versions(1..) nullable(0..) default(Some(Default::default())),
-        /// The synonym source.
+        /// Where the synonym comes from.
         pub source: i8 = versions(1..),
     }
 }

@@ -3,11 +3,11 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The DescribeGroups request (API key 15).
+    /// Request body for DescribeGroups (API key 15).
     pub struct DescribeGroupsRequest {
-        /// The names of the groups to describe.
+        /// Names of the groups to be described.
         pub groups: Vec<String> = versions(0..),
-        /// Whether to include authorized operations.
+        /// Set to ask for the authorized operations to be returned.
         pub include_authorized_operations: bool = versions(3..),
     }
 }

@@ -5,52 +5,52 @@
 use bytes::Bytes;
 
 kafka_struct! {
-    /// The DescribeGroups response (API key 15).
+    /// Response body for DescribeGroups (API key 15).
     pub struct DescribeGroupsResponse {
-        /// The duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(1..) ignorable(true),
-        /// Each described group.
+        /// One entry for every group that was described.
         pub groups: Vec<DescribedGroup> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// Each described group.
+    /// One entry for every group that was described.
     pub struct DescribedGroup {
-        /// The describe error, or 0 if there was no error.
+        /// Error code from describing this group; 0 means success.
         pub error_code: i16 = versions(0..),
-        /// The describe error message, or null if there was no error.
+        /// Error message from describing this group; null on success.
         pub error_message: Option<String> = versions(6..) nullable(6..) default(None),
-        /// The group ID string.
+        /// ID of the group.
         pub group_id: String = versions(0..),
-        /// The group state string, or the empty string.
+        /// Current state of the group, or an empty string.
         pub group_state: String = versions(0..),
-        /// The group protocol type, or the empty string.
+        /// Protocol type of the group, or an empty string.
         pub protocol_type: String = versions(0..),
-        /// The group protocol data, or the empty string.
+        /// Protocol data of the group, or an empty string.
         pub protocol_data: String = versions(0..),
-        /// The group members.
+        /// Members of the group.
         pub members: Vec<DescribedGroupMember> = versions(0..),
-        /// 32-bit bitfield to represent authorized operations for this group.
+        /// Bitfield (32 bits) of the operations the caller may perform on this group.
         pub authorized_operations: i32 = versions(3..) default(-2147483648),
     }
 }
 
 kafka_struct! {
-    /// The group members.
+    /// Members of the group.
     pub struct DescribedGroupMember {
-        /// The member id.
+        /// ID of the member.
         pub member_id: String = versions(0..),
-        /// The unique identifier of the consumer instance provided by end user.
+        /// Consumer instance ID configured by the user.
         pub group_instance_id: Option<String> = versions(4..) nullable(4..) ignorable(true) default(None),
-        /// The client ID used in the member's latest join group request.
+        /// Client ID from the member's most recent JoinGroup request.
         pub client_id: String = versions(0..),
-        /// The client host.
+        /// Host the member connects from.
         pub client_host: String = versions(0..),
-        /// The metadata corresponding to the current group protocol in use.
+        /// Member metadata for the group protocol currently in use.
         pub member_metadata: Bytes = versions(0..),
-        /// The current assignment provided by the group leader.
+        /// Assignment the group leader handed to this member.
         pub member_assignment: Bytes = versions(0..),
     }
 }

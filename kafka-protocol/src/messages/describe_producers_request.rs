@@ -3,19 +3,19 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The DescribeProducers request (API key 61).
+    /// Request body for DescribeProducers (API key 61).
     pub struct DescribeProducersRequest {
-        /// The topics to list producers for.
+        /// Topics whose producers should be listed.
         pub topics: Vec<TopicRequest> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The topics to list producers for.
+    /// Topics whose producers should be listed.
     pub struct TopicRequest {
-        /// The topic name.
+        /// Name of the topic.
         pub name: String = versions(0..),
-        /// The indexes of the partitions to list producers for.
+        /// Indexes of the partitions whose producers should be listed.
         pub partition_indexes: Vec<i32> = versions(0..),
     }
 }

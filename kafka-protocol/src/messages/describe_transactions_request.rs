@@ -3,10 +3,9 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The DescribeTransactions request (API key 65).
+    /// Request body for DescribeTransactions (API key 65).
     pub struct DescribeTransactionsRequest {
-        /// Array of transactionalIds to include in describe results. If empty, then no results
-        /// will be returned.
+        /// Transactional IDs to describe; an empty list yields no results.
         pub transactional_ids: Vec<String> = versions(0..),
     }
 }

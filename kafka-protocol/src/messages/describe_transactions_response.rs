@@ -3,48 +3,46 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The DescribeTransactions response (API key 65).
+    /// Response body for DescribeTransactions (API key 65).
     pub struct DescribeTransactionsResponse {
-        /// The duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(0..),
-        /// The current state of the transaction.
+        /// Current state of each transaction.
         pub transaction_states: Vec<TransactionState> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The current state of the transaction.
+    /// Current state of each transaction.
     pub struct TransactionState {
-        /// The error code.
+        /// Error code for this entry.
         pub error_code: i16 = versions(0..),
-        /// The transactional id.
+        /// ID of the transaction.
         pub transactional_id: String = versions(0..),
-        /// The current transaction state of the producer.
+        /// Transaction state the producer is currently in.
         pub transaction_state: String = versions(0..),
-        /// The timeout in milliseconds for the transaction.
+        /// Transaction timeout, in milliseconds.
         pub transaction_timeout_ms: i32 = versions(0..),
-        /// The start time of the transaction in milliseconds.
+        /// When the transaction began, in milliseconds.
         pub transaction_start_time_ms: i64 = versions(0..),
-        /// The current producer id associated with the transaction.
+        /// Producer ID currently tied to the transaction.
         pub producer_id: i64 = versions(0..),
-        /// The current epoch associated with the producer id.
+        /// Epoch currently tied to the producer ID.
         pub producer_epoch: i16 = versions(0..),
-        /// The set of partitions included in the current transaction (if active). When a
-        /// transaction is preparing to commit or abort, this will include only partitions which
-        /// do not have markers.
+        /// Partitions in the ongoing transaction, if one is active. While a commit or abort is
+        /// being prepared, only partitions still lacking markers are listed.
         pub topics: Vec<TopicData> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The set of partitions included in the current transaction (if active). When a
-    /// transaction is preparing to commit or abort, this will include only partitions which do
-    /// not have markers.
+    /// Partitions in the ongoing transaction, if one is active. While a commit or abort is being
+    /// prepared, only partitions still lacking markers are listed.
     pub struct TopicData {
-        /// The topic name.
+        /// Name of the topic.
         pub topic: String = versions(0..),
-        /// The partition ids included in the current transaction.
+        /// IDs of the partitions that are part of the ongoing transaction.
         pub partitions: Vec<i32> = versions(0..),
     }
 }

@@ -3,15 +3,15 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The EndTxn request (API key 26).
+    /// Request body for EndTxn (API key 26).
     pub struct EndTxnRequest {
-        /// The ID of the transaction to end.
+        /// ID of the transaction being finished.
         pub transactional_id: String = versions(0..),
-        /// The producer ID.
+        /// ID of the producer.
         pub producer_id: i64 = versions(0..),
-        /// The current epoch associated with the producer.
+        /// Epoch currently held by the producer.
         pub producer_epoch: i16 = versions(0..),
-        /// True if the transaction was committed, false if it was aborted.
+        /// True to commit the transaction, false to abort it.
         pub committed: bool = versions(0..),
     }
 }

@@ -5,98 +5,95 @@
 use crate::Uuid;
 
 kafka_struct! {
-    /// The Fetch request (API key 1).
+    /// Request body for Fetch (API key 1).
     pub struct FetchRequest {
-        /// The clusterId if known. This is used to validate metadata fetches prior to broker
-        /// registration.
+        /// Cluster ID when known; lets metadata fetches be checked before the broker has
+        /// registered.
         pub cluster_id: Option<String> = versions(12..) nullable(12..) tag(0) ignorable(true) default(None),
-        /// The broker ID of the follower, of -1 if this request is from a consumer.
+        /// Broker ID of the fetching follower, or -1 when a consumer sends the request.
         pub replica_id: i32 = versions(0..=14) default(-1),
-        /// The state of the replica in the follower.
+        /// Follower replica state.
         pub replica_state: ReplicaState = versions(15..) tag(1),
-        /// The maximum time in milliseconds to wait for the response.
+        /// Longest time in milliseconds to wait before answering.
         pub max_wait_ms: i32 = versions(0..),
-        /// The minimum bytes to accumulate in the response.
+        /// Minimum number of bytes to gather before answering.
         pub min_bytes: i32 = versions(0..),
-        /// The maximum bytes to fetch. See KIP-74 for cases where this limit may not be
-        /// honored.
+        /// Upper bound on the bytes returned; KIP-74 lists cases where it may be exceeded.
         pub max_bytes: i32 = versions(3..) ignorable(true) default(2147483647),
-        /// This setting controls the visibility of transactional records. Using
-        /// READ_UNCOMMITTED (isolation_level = 0) makes all records visible. With
-        /// READ_COMMITTED (isolation_level = 1), non-transactional and COMMITTED transactional
-        /// records are visible. To be more concrete, READ_COMMITTED returns all data from
-        /// offsets smaller than the current LSO (last stable offset), and enables the inclusion
-        /// of the list of aborted transactions in the result, which allows consumers to discard
-        /// ABORTED transactional records.
+        /// Controls which transactional records are returned. READ_UNCOMMITTED (isolation_level =
+        /// 0) exposes every record. READ_COMMITTED (isolation_level = 1) exposes non-transactional
+        /// records and committed transactional ones: it only returns data below the last stable
+        /// offset (LSO) and also includes the list of aborted transactions, so consumers can drop
+        /// records of aborted transactions.
         pub isolation_level: i8 = versions(4..) ignorable(true),
-        /// The fetch session ID.
+        /// ID of the fetch session.
         pub session_id: i32 = versions(7..) ignorable(true),
-        /// The fetch session epoch, which is used for ordering requests in a session.
+        /// Epoch of the fetch session, used to order requests within it.
         pub session_epoch: i32 = versions(7..) ignorable(true) default(-1),
-        /// The topics to fetch.
+        /// Topics to read from.
         pub topics: Vec<FetchTopic> = versions(0..),
-        /// In an incremental fetch request, the partitions to remove.
+        /// Partitions to drop from an incremental fetch session.
         pub forgotten_topics_data: Vec<ForgottenTopic> = versions(7..),
-        /// Rack ID of the consumer making this request.
+        /// Rack ID of the consumer sending the request.
         pub rack_id: String = versions(11..) ignorable(true),
     }
 }
 
 kafka_struct! {
-    /// In an incremental fetch request, the partitions to remove.
+    /// Partitions to drop from an incremental fetch session.
     pub struct ForgottenTopic {
-        /// The topic name.
+        /// Name of the topic.
         pub topic: String = versions(7..=12) ignorable(true),
-        /// The unique topic ID.
+        /// Unique ID of the topic.
         pub topic_id: Uuid = versions(13..) ignorable(true),
-        /// The partitions indexes to forget.
+        /// Indexes of the partitions to drop.
         pub partitions: Vec<i32> = versions(7..),
     }
 }
 
 kafka_struct! {
-    /// The topics to fetch.
+    /// Topics to read from.
     pub struct FetchTopic {
-        /// The name of the topic to fetch.
+        /// Name of the topic to read from.
         pub topic: String = versions(0..=12) ignorable(true),
-        /// The unique topic ID.
+        /// Unique ID of the topic.
         pub topic_id: Uuid = versions(13..) ignorable(true),
-        /// The partitions to fetch.
+        /// Partitions to read from.
         pub partitions: Vec<FetchPartition> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The partitions to fetch.
+    /// Partitions to read from.
     pub struct FetchPartition {
-        /// The partition index.
+        /// Index of the partition.
         pub partition: i32 = versions(0..),
-        /// The current leader epoch of the partition.
+        /// Leader epoch the client currently knows for the partition.
         pub current_leader_epoch: i32 = versions(9..) ignorable(true) default(-1),
-        /// The message offset.
+        /// Offset to start reading at.
         pub fetch_offset: i64 = versions(0..),
-        /// The epoch of the last fetched record or -1 if there is none.
+        /// Epoch of the most recently fetched record, or -1 if none.
         pub last_fetched_epoch: i32 = versions(12..) default(-1),
-        /// The earliest available offset of the follower replica. The field is only used when
-        /// the request is sent by the follower.
+        /// Earliest offset the follower replica still holds; only set when a follower sends the
+        /// request.
         pub log_start_offset: i64 = versions(5..) ignorable(true) default(-1),
-        /// The maximum bytes to fetch from this partition. See KIP-74 for cases where this
-        /// limit may not be honored.
+        /// Upper bound on bytes returned for this partition; KIP-74 lists cases where it may be
+        /// exceeded.
         pub partition_max_bytes: i32 = versions(0..),
-        /// The directory id of the follower fetching.
+        /// Directory ID of the fetching follower.
         pub replica_directory_id: Uuid = versions(17..) tag(0) ignorable(true),
-        /// The high-watermark known by the replica. -1 if the high-watermark is not known and
-        /// 9223372036854775807 if the feature is not supported.
+        /// High watermark the replica knows of: -1 when unknown, 9223372036854775807 when the
+        /// feature is unsupported.
         pub high_watermark: i64 = versions(18..) tag(1) ignorable(true) default(9223372036854775807),
     }
 }
 
 kafka_struct! {
-    /// The state of the replica in the follower.
+    /// Follower replica state.
     pub struct ReplicaState {
-        /// The replica ID of the follower, or -1 if this request is from a consumer.
+        /// Replica ID of the fetching follower, or -1 when a consumer sends the request.
         pub replica_id: i32 = versions(15..) default(-1),
-        /// The epoch of this follower, or -1 if not available.
+        /// Epoch of the fetching follower, or -1 if it is not available.
         pub replica_epoch: i64 = versions(15..) default(-1),
     }
 }

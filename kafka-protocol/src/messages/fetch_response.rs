@@ -6,122 +6,119 @@ use crate::Uuid;
 use bytes::Bytes;
 
 kafka_struct! {
-    /// The Fetch response (API key 1).
+    /// Response body for Fetch (API key 1).
     pub struct FetchResponse {
-        /// The duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(1..) ignorable(true),
-        /// The top level response error code.
+        /// Error code for the response as a whole.
         pub error_code: i16 = versions(7..) ignorable(true),
-        /// The fetch session ID, or 0 if this is not part of a fetch session.
+        /// ID of the fetch session, or 0 when the fetch is outside any session.
         pub session_id: i32 = versions(7..),
-        /// The response topics.
+        /// Topics included in the response.
         pub responses: Vec<FetchableTopicResponse> = versions(0..),
-        /// Endpoints for all current-leaders enumerated in PartitionData, with errors
-        /// NOT_LEADER_OR_FOLLOWER & FENCED_LEADER_EPOCH.
+        /// Endpoints of every current leader referenced in PartitionData with a
+        /// NOT_LEADER_OR_FOLLOWER or FENCED_LEADER_EPOCH error.
         pub node_endpoints: Vec<NodeEndpoint> = versions(16..) tag(0),
     }
 }
 
 kafka_struct! {
-    /// Endpoints for all current-leaders enumerated in PartitionData, with errors
-    /// NOT_LEADER_OR_FOLLOWER & FENCED_LEADER_EPOCH.
+    /// Endpoints of every current leader referenced in PartitionData with a NOT_LEADER_OR_FOLLOWER
+    /// or FENCED_LEADER_EPOCH error.
     pub struct NodeEndpoint {
-        /// The ID of the associated node.
+        /// ID of the node.
         pub node_id: i32 = versions(16..),
-        /// The node's hostname.
+        /// Host name of the node.
         pub host: String = versions(16..),
-        /// The node's port.
+        /// Port of the node.
         pub port: i32 = versions(16..),
-        /// The rack of the node, or null if it has not been assigned to a rack.
+        /// Rack the node sits in, or null when it has no rack.
         pub rack: Option<String> = versions(16..) nullable(16..) default(None),
     }
 }
 
 kafka_struct! {
-    /// The response topics.
+    /// Topics included in the response.
     pub struct FetchableTopicResponse {
-        /// The topic name.
+        /// Name of the topic.
         pub topic: String = versions(0..=12) ignorable(true),
-        /// The unique topic ID.
+        /// Unique ID of the topic.
         pub topic_id: Uuid = versions(13..) ignorable(true),
-        /// The topic partitions.
+        /// Partitions of the topic.
         pub partitions: Vec<PartitionData> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The topic partitions.
+    /// Partitions of the topic.
     pub struct PartitionData {
-        /// The partition index.
+        /// Index of the partition.
         pub partition_index: i32 = versions(0..),
-        /// The error code, or 0 if there was no fetch error.
+        /// Error code from the fetch; 0 means success.
         pub error_code: i16 = versions(0..),
-        /// The current high water mark.
+        /// High watermark of the partition right now.
         pub high_watermark: i64 = versions(0..),
-        /// The last stable offset (or LSO) of the partition. This is the last offset such that
-        /// the state of all transactional records prior to this offset have been decided
-        /// (ABORTED or COMMITTED).
+        /// Last stable offset (LSO) of the partition: every transactional record below it has
+        /// already been either committed or aborted.
         pub last_stable_offset: i64 = versions(4..) ignorable(true) default(-1),
-        /// The current log start offset.
+        /// Log start offset of the partition right now.
         pub log_start_offset: i64 = versions(5..) ignorable(true) default(-1),
-        /// In case divergence is detected based on the `LastFetchedEpoch` and `FetchOffset` in
-        /// the request, this field indicates the largest epoch and its end offset such that
-        /// subsequent records are known to diverge.
+        /// Set when the request's `LastFetchedEpoch` and `FetchOffset` reveal divergence: the
+        /// largest epoch and its end offset after which the log is known to differ.
         pub diverging_epoch: EpochEndOffset = versions(12..) tag(0),
-        /// The current leader of the partition.
+        /// Partition leader as currently known.
         pub current_leader: LeaderIdAndEpoch = versions(12..) tag(1),
-        /// In the case of fetching an offset less than the LogStartOffset, this is the end
-        /// offset and epoch that should be used in the FetchSnapshot request.
+        /// When the requested offset is below LogStartOffset, the end offset and epoch to use in a
+        /// FetchSnapshot request.
         pub snapshot_id: SnapshotId = versions(12..) tag(2),
-        /// The aborted transactions.
+        /// Transactions that were aborted.
         pub aborted_transactions: Option<Vec<AbortedTransaction>> = versions(4..) nullable(4..) ignorable(true) default(Some(Default::default())),
-        /// The preferred read replica for the consumer to use on its next fetch request.
+        /// Replica the consumer should prefer for its next fetch.
         pub preferred_read_replica: i32 = versions(11..) default(-1),
-        /// The record data.
+        /// Raw record data.
         pub records: Option<Bytes> = versions(0..) nullable(0..),
     }
 }
 
 kafka_struct! {
-    /// The aborted transactions.
+    /// Transactions that were aborted.
     pub struct AbortedTransaction {
-        /// The producer id associated with the aborted transaction.
+        /// Producer ID of the aborted transaction.
         pub producer_id: i64 = versions(4..),
-        /// The first offset in the aborted transaction.
+        /// Offset where the aborted transaction begins.
         pub first_offset: i64 = versions(4..),
     }
 }
 
 kafka_struct! {
-    /// In the case of fetching an offset less than the LogStartOffset, this is the end offset
-    /// and epoch that should be used in the FetchSnapshot request.
+    /// When the requested offset is below LogStartOffset, the end offset and epoch to use in a
+    /// FetchSnapshot request.
     pub struct SnapshotId {
-        /// The end offset of the epoch.
+        /// Offset at which the epoch ends.
         pub end_offset: i64 = versions(0..) default(-1),
-        /// The largest epoch.
+        /// Highest epoch.
         pub epoch: i32 = versions(0..) default(-1),
     }
 }
 
 kafka_struct! {
-    /// The current leader of the partition.
+    /// Partition leader as currently known.
     pub struct LeaderIdAndEpoch {
-        /// The ID of the current leader or -1 if the leader is unknown.
+        /// ID of the current leader, or -1 when no leader is known.
         pub leader_id: i32 = versions(12..) default(-1),
-        /// The latest known leader epoch.
+        /// Most recent leader epoch known.
         pub leader_epoch: i32 = versions(12..) default(-1),
     }
 }
 
 kafka_struct! {
-    /// In case divergence is detected based on the `LastFetchedEpoch` and `FetchOffset` in the
-    /// request, this field indicates the largest epoch and its end offset such that subsequent
-    /// records are known to diverge.
+    /// Set when the request's `LastFetchedEpoch` and `FetchOffset` reveal divergence: the largest
+    /// epoch and its end offset after which the log is known to differ.
     pub struct EpochEndOffset {
-        /// The largest epoch.
+        /// Highest epoch.
         pub epoch: i32 = versions(12..) default(-1),
-        /// The end offset of the epoch.
+        /// Offset at which the epoch ends.
         pub end_offset: i64 = versions(12..) default(-1),
     }
 }

@@ -3,13 +3,13 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The FindCoordinator request (API key 10).
+    /// Request body for FindCoordinator (API key 10).
     pub struct FindCoordinatorRequest {
-        /// The coordinator key.
+        /// Key used to look up the coordinator.
         pub key: String = versions(0..=3),
-        /// The coordinator key type. (group, transaction, share).
+        /// Kind of coordinator key: group, transaction or share.
         pub key_type: i8 = versions(1..),
-        /// The coordinator keys.
+        /// Keys used to look up coordinators.
         pub coordinator_keys: Vec<String> = versions(4..),
     }
 }

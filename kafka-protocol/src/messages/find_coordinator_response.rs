@@ -3,40 +3,40 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The FindCoordinator response (API key 10).
+    /// Response body for FindCoordinator (API key 10).
     pub struct FindCoordinatorResponse {
-        /// The duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(1..) ignorable(true),
-        /// The error code, or 0 if there was no error.
+        /// Error code for this entry; 0 means success.
         pub error_code: i16 = versions(0..=3),
-        /// The error message, or null if there was no error.
+        /// Error message for this entry; null on success.
         pub error_message: Option<String> = versions(1..=3) nullable(1..=3) ignorable(true) default(Some(Default::default())),
-        /// The node id.
+        /// ID of the node.
         pub node_id: i32 = versions(0..=3),
-        /// The host name.
+        /// Host name of the node.
         pub host: String = versions(0..=3),
-        /// The port.
+        /// Port of the node.
         pub port: i32 = versions(0..=3),
-        /// Each coordinator result in the response.
+        /// One result per coordinator lookup.
         pub coordinators: Vec<Coordinator> = versions(4..),
     }
 }
 
 kafka_struct! {
-    /// Each coordinator result in the response.
+    /// One result per coordinator lookup.
     pub struct Coordinator {
-        /// The coordinator key.
+        /// Key used to look up the coordinator.
         pub key: String = versions(4..),
-        /// The node id.
+        /// ID of the node.
         pub node_id: i32 = versions(4..),
-        /// The host name.
+        /// Host name of the node.
         pub host: String = versions(4..),
-        /// The port.
+        /// Port of the node.
         pub port: i32 = versions(4..),
-        /// The error code, or 0 if there was no error.
+        /// Error code for this entry; 0 means success.
         pub error_code: i16 = versions(4..),
-        /// The error message, or null if there was no error.
+        /// Error message for this entry; null on success.
         pub error_message: Option<String> = versions(4..) nullable(4..) ignorable(true) default(Some(Default::default())),
     }
 }

@@ -3,15 +3,15 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The Heartbeat request (API key 12).
+    /// Request body for Heartbeat (API key 12).
     pub struct HeartbeatRequest {
-        /// The group id.
+        /// ID of the group.
         pub group_id: String = versions(0..),
-        /// The generation of the group.
+        /// Generation the group is in.
         pub generation_id: i32 = versions(0..),
-        /// The member ID.
+        /// ID of the member.
         pub member_id: String = versions(0..),
-        /// The unique identifier of the consumer instance provided by end user.
+        /// Consumer instance ID configured by the user.
         pub group_instance_id: Option<String> = versions(3..) nullable(3..) default(None),
     }
 }

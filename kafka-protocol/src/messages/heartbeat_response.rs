@@ -3,12 +3,12 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The Heartbeat response (API key 12).
+    /// Response body for Heartbeat (API key 12).
     pub struct HeartbeatResponse {
-        /// The duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(1..) ignorable(true),
-        /// The error code, or 0 if there was no error.
+        /// Error code for this entry; 0 means success.
         pub error_code: i16 = versions(0..),
     }
 }

@@ -3,35 +3,35 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The IncrementalAlterConfigs request (API key 44).
+    /// Request body for IncrementalAlterConfigs (API key 44).
     pub struct IncrementalAlterConfigsRequest {
-        /// The incremental updates for each resource.
+        /// Configuration changes to apply, per resource.
         pub resources: Vec<AlterConfigsResource> = versions(0..),
-        /// True if we should validate the request, but not change the configurations.
+        /// When true, only validate the request and leave the configuration untouched.
         pub validate_only: bool = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The incremental updates for each resource.
+    /// Configuration changes to apply, per resource.
     pub struct AlterConfigsResource {
-        /// The resource type.
+        /// Kind of resource.
         pub resource_type: i8 = versions(0..),
-        /// The resource name.
+        /// Name of the resource.
         pub resource_name: String = versions(0..),
-        /// The configurations.
+        /// Configuration entries to change.
         pub configs: Vec<AlterableConfig> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The configurations.
+    /// Configuration entries to change.
     pub struct AlterableConfig {
-        /// The configuration key name.
+        /// Name of the configuration key.
         pub name: String = versions(0..),
-        /// The type (Set, Delete, Append, Subtract) of operation.
+        /// Kind of change to make: Set, Delete, Append or Subtract.
         pub config_operation: i8 = versions(0..),
-        /// The value to set for the configuration key.
+        /// New value for the configuration key.
         pub value: Option<String> = versions(0..) nullable(0..) default(Some(Default::default())),
     }
 }

@@ -3,26 +3,26 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The IncrementalAlterConfigs response (API key 44).
+    /// Response body for IncrementalAlterConfigs (API key 44).
     pub struct IncrementalAlterConfigsResponse {
-        /// Duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(0..),
-        /// The responses for each resource.
+        /// One response per resource.
         pub responses: Vec<AlterConfigsResourceResponse> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The responses for each resource.
+    /// One response per resource.
     pub struct AlterConfigsResourceResponse {
-        /// The resource error code.
+        /// Error code for the resource.
         pub error_code: i16 = versions(0..),
-        /// The resource error message, or null if there was no error.
+        /// Error message for the resource; null on success.
         pub error_message: Option<String> = versions(0..) nullable(0..) default(Some(Default::default())),
-        /// The resource type.
+        /// Kind of resource.
         pub resource_type: i8 = versions(0..),
-        /// The resource name.
+        /// Name of the resource.
         pub resource_name: String = versions(0..),
     }
 }

@@ -3,23 +3,23 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The InitProducerId request (API key 22).
+    /// Request body for InitProducerId (API key 22).
     pub struct InitProducerIdRequest {
-        /// The transactional id, or null if the producer is not transactional.
+        /// Transactional ID, or null for a producer that does not use transactions.
         pub transactional_id: Option<String> = versions(0..) nullable(0..) default(Some(Default::default())),
-        /// The time in ms to wait before aborting idle transactions sent by this producer. This
-        /// is only relevant if a TransactionalId has been defined.
+        /// Milliseconds of inactivity after which the producer's open transactions are aborted;
+        /// only meaningful with a TransactionalId.
         pub transaction_timeout_ms: i32 = versions(0..),
-        /// The producer id. This is used to disambiguate requests if a transactional id is
-        /// reused following its expiration.
+        /// ID of the producer; lets the broker tell requests apart when an expired transactional ID
+        /// gets reused.
         pub producer_id: i64 = versions(3..) default(-1),
-        /// The producer's current epoch. This will be checked against the producer epoch on the
-        /// broker, and the request will return an error if they do not match.
+        /// Epoch the producer currently holds; the broker compares it with its own record and fails
+        /// the request on a mismatch.
         pub producer_epoch: i16 = versions(3..) default(-1),
-        /// True if the client wants to enable two-phase commit (2PC) protocol for transactions.
+        /// Set when the client wants transactions to use the two-phase commit (2PC) protocol.
         pub enable2_pc: bool = versions(6..),
-        /// True if the client wants to keep the currently ongoing transaction instead of
-        /// aborting it.
+        /// Set when the client wants to keep its in-progress transaction rather than have it
+        /// aborted.
         pub keep_prepared_txn: bool = versions(6..),
     }
 }

@@ -3,22 +3,22 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The InitProducerId response (API key 22).
+    /// Response body for InitProducerId (API key 22).
     pub struct InitProducerIdResponse {
-        /// The duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(0..) ignorable(true),
-        /// The error code, or 0 if there was no error.
+        /// Error code for this entry; 0 means success.
         pub error_code: i16 = versions(0..),
-        /// The current producer id.
+        /// Producer ID now in effect.
         pub producer_id: i64 = versions(0..) default(-1),
-        /// The current epoch associated with the producer id.
+        /// Epoch currently tied to the producer ID.
         pub producer_epoch: i16 = versions(0..),
-        /// The producer id for ongoing transaction when KeepPreparedTxn is used, -1 if there is
-        /// no transaction ongoing.
+        /// With KeepPreparedTxn, the producer ID of the in-progress transaction; -1 when none is in
+        /// progress.
         pub ongoing_txn_producer_id: i64 = versions(6..) default(-1),
-        /// The epoch associated with the producer id for ongoing transaction when
-        /// KeepPreparedTxn is used, -1 if there is no transaction ongoing.
+        /// With KeepPreparedTxn, the epoch of the producer ID of the in-progress transaction; -1
+        /// when none is in progress.
         pub ongoing_txn_producer_epoch: i16 = versions(6..) default(-1),
     }
 }

@@ -5,35 +5,35 @@
 use bytes::Bytes;
 
 kafka_struct! {
-    /// The JoinGroup request (API key 11).
+    /// Request body for JoinGroup (API key 11).
     pub struct JoinGroupRequest {
-        /// The group identifier.
+        /// Identifier of the group.
         pub group_id: String = versions(0..),
-        /// The coordinator considers the consumer dead if it receives no heartbeat after this
-        /// timeout in milliseconds.
+        /// Milliseconds without a heartbeat after which the coordinator treats the consumer as
+        /// dead.
         pub session_timeout_ms: i32 = versions(0..),
-        /// The maximum time in milliseconds that the coordinator will wait for each member to
-        /// rejoin when rebalancing the group.
+        /// Longest time in milliseconds the coordinator waits for every member to rejoin during a
+        /// rebalance.
         pub rebalance_timeout_ms: i32 = versions(1..) ignorable(true) default(-1),
-        /// The member id assigned by the group coordinator.
+        /// Member ID handed out by the group coordinator.
         pub member_id: String = versions(0..),
-        /// The unique identifier of the consumer instance provided by end user.
+        /// Consumer instance ID configured by the user.
         pub group_instance_id: Option<String> = versions(5..) nullable(5..) default(None),
-        /// The unique name the for class of protocols implemented by the group we want to join.
+        /// Unique name of the protocol class the target group implements.
         pub protocol_type: String = versions(0..),
-        /// The list of protocols that the member supports.
+        /// Protocols this member can speak.
         pub protocols: Vec<JoinGroupRequestProtocol> = versions(0..),
-        /// The reason why the member (re-)joins the group.
+        /// Why the member is joining or rejoining the group.
         pub reason: Option<String> = versions(8..) nullable(8..) ignorable(true) default(None),
     }
 }
 
 kafka_struct! {
-    /// The list of protocols that the member supports.
+    /// Protocols this member can speak.
     pub struct JoinGroupRequestProtocol {
-        /// The protocol name.
+        /// Name of the protocol.
         pub name: String = versions(0..),
-        /// The protocol metadata.
+        /// Metadata for the protocol.
         pub metadata: Bytes = versions(0..),
     }
 }

@@ -5,38 +5,38 @@
 use bytes::Bytes;
 
 kafka_struct! {
-    /// The JoinGroup response (API key 11).
+    /// Response body for JoinGroup (API key 11).
     pub struct JoinGroupResponse {
-        /// The duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(2..) ignorable(true),
-        /// The error code, or 0 if there was no error.
+        /// Error code for this entry; 0 means success.
         pub error_code: i16 = versions(0..),
-        /// The generation ID of the group.
+        /// Generation ID of the group.
         pub generation_id: i32 = versions(0..) default(-1),
-        /// The group protocol name.
+        /// Name of the group protocol.
         pub protocol_type: Option<String> = versions(7..) nullable(7..) ignorable(true) default(None),
-        /// The group protocol selected by the coordinator.
+        /// Protocol the coordinator picked for the group.
         pub protocol_name: Option<String> = versions(0..) nullable(7..) default(Some(Default::default())),
-        /// The leader of the group.
+        /// Member that leads the group.
         pub leader: String = versions(0..),
-        /// True if the leader must skip running the assignment.
+        /// Set when the leader should not run the assignment itself.
         pub skip_assignment: bool = versions(9..),
-        /// The member ID assigned by the group coordinator.
+        /// Member ID handed out by the group coordinator.
         pub member_id: String = versions(0..),
-        /// The group members.
+        /// Members of the group.
         pub members: Vec<JoinGroupResponseMember> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The group members.
+    /// Members of the group.
     pub struct JoinGroupResponseMember {
-        /// The group member ID.
+        /// Member ID within the group.
         pub member_id: String = versions(0..),
-        /// The unique identifier of the consumer instance provided by end user.
+        /// Consumer instance ID configured by the user.
         pub group_instance_id: Option<String> = versions(5..) nullable(5..) ignorable(true) default(None),
-        /// The group member metadata.
+        /// Metadata supplied by the group member.
         pub metadata: Bytes = versions(0..),
     }
 }

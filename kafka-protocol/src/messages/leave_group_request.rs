@@ -3,25 +3,25 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The LeaveGroup request (API key 13).
+    /// Request body for LeaveGroup (API key 13).
     pub struct LeaveGroupRequest {
-        /// The ID of the group to leave.
+        /// ID of the group being left.
         pub group_id: String = versions(0..),
-        /// The member ID to remove from the group.
+        /// ID of the member to drop from the group.
         pub member_id: String = versions(0..=2),
-        /// List of leaving member identities.
+        /// Identities of the members that are leaving.
         pub members: Vec<MemberIdentity> = versions(3..),
     }
 }
 
 kafka_struct! {
-    /// List of leaving member identities.
+    /// Identities of the members that are leaving.
     pub struct MemberIdentity {
-        /// The member ID to remove from the group.
+        /// ID of the member to drop from the group.
         pub member_id: String = versions(3..),
-        /// The group instance ID to remove from the group.
+        /// Group instance ID to drop from the group.
         pub group_instance_id: Option<String> = versions(3..) nullable(3..) default(None),
-        /// The reason why the member left the group.
+        /// Why the member is leaving the group.
         pub reason: Option<String> = versions(5..) nullable(5..) ignorable(true) default(None),
     }
 }

@@ -3,13 +3,11 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The ListGroups request (API key 16).
+    /// Request body for ListGroups (API key 16).
     pub struct ListGroupsRequest {
-        /// The states of the groups we want to list. If empty, all groups are returned with
-        /// their state.
+        /// Group states to filter on; when empty, every group is listed along with its state.
         pub states_filter: Vec<String> = versions(4..),
-        /// The types of the groups we want to list. If empty, all groups are returned with
-        /// their type.
+        /// Group types to filter on; when empty, every group is listed along with its type.
         pub types_filter: Vec<String> = versions(5..),
     }
 }

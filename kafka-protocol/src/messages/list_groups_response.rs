@@ -3,28 +3,28 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The ListGroups response (API key 16).
+    /// Response body for ListGroups (API key 16).
     pub struct ListGroupsResponse {
-        /// The duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(1..) ignorable(true),
-        /// The error code, or 0 if there was no error.
+        /// Error code for this entry; 0 means success.
         pub error_code: i16 = versions(0..),
-        /// Each group in the response.
+        /// One entry per group in the response.
         pub groups: Vec<ListedGroup> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// Each group in the response.
+    /// One entry per group in the response.
     pub struct ListedGroup {
-        /// The group ID.
+        /// ID of the group.
         pub group_id: String = versions(0..),
-        /// The group protocol type.
+        /// Protocol type of the group.
         pub protocol_type: String = versions(0..),
-        /// The group state name.
+        /// Name of the group's state.
         pub group_state: String = versions(4..) ignorable(true),
-        /// The group type name.
+        /// Name of the group's type.
         pub group_type: String = versions(5..) ignorable(true),
     }
 }

@@ -3,29 +3,28 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The ListTransactions response (API key 66).
+    /// Response body for ListTransactions (API key 66).
     pub struct ListTransactionsResponse {
-        /// The duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(0..),
-        /// The error code, or 0 if there was no error.
+        /// Error code for this entry; 0 means success.
         pub error_code: i16 = versions(0..),
-        /// Set of state filters provided in the request which were unknown to the transaction
-        /// coordinator.
+        /// State filters from the request that the transaction coordinator did not recognise.
         pub unknown_state_filters: Vec<String> = versions(0..),
-        /// The current state of the transaction for the transactional id.
+        /// State the transaction for this transactional ID is currently in.
         pub transaction_states: Vec<TransactionState> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The current state of the transaction for the transactional id.
+    /// State the transaction for this transactional ID is currently in.
     pub struct TransactionState {
-        /// The transactional id.
+        /// ID of the transaction.
         pub transactional_id: String = versions(0..),
-        /// The producer id.
+        /// ID of the producer.
         pub producer_id: i64 = versions(0..),
-        /// The current transaction state of the producer.
+        /// Transaction state the producer is currently in.
         pub transaction_state: String = versions(0..),
     }
 }

@@ -5,26 +5,26 @@
 use crate::Uuid;
 
 kafka_struct! {
-    /// The Metadata request (API key 3).
+    /// Request body for Metadata (API key 3).
     pub struct MetadataRequest {
-        /// The topics to fetch metadata for.
+        /// Topics to return metadata about.
         pub topics: Option<Vec<MetadataRequestTopic>> = versions(0..) nullable(1..) default(Some(Default::default())),
-        /// If this is true, the broker may auto-create topics that we requested which do not
-        /// already exist, if it is configured to do so.
+        /// When true, a broker configured for it may auto-create requested topics that do not exist
+        /// yet.
         pub allow_auto_topic_creation: bool = versions(4..) default(true),
-        /// Whether to include cluster authorized operations.
+        /// Set to ask for the cluster's authorized operations.
         pub include_cluster_authorized_operations: bool = versions(8..=10),
-        /// Whether to include topic authorized operations.
+        /// Set to ask for each topic's authorized operations.
         pub include_topic_authorized_operations: bool = versions(8..),
     }
 }
 
 kafka_struct! {
-    /// The topics to fetch metadata for.
+    /// Topics to return metadata about.
     pub struct MetadataRequestTopic {
-        /// The topic id.
+        /// ID of the topic.
         pub topic_id: Uuid = versions(10..) ignorable(true),
-        /// The topic name.
+        /// Name of the topic.
         pub name: Option<String> = versions(0..) nullable(10..) default(Some(Default::default())),
     }
 }

@@ -5,76 +5,76 @@
 use crate::Uuid;
 
 kafka_struct! {
-    /// The Metadata response (API key 3).
+    /// Response body for Metadata (API key 3).
     pub struct MetadataResponse {
-        /// The duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(3..) ignorable(true),
-        /// A list of brokers present in the cluster.
+        /// Brokers that make up the cluster.
         pub brokers: Vec<MetadataResponseBroker> = versions(0..),
-        /// The cluster ID that responding broker belongs to.
+        /// ID of the cluster the responding broker is part of.
         pub cluster_id: Option<String> = versions(2..) nullable(2..) ignorable(true) default(None),
-        /// The ID of the controller broker.
+        /// Broker ID of the controller.
         pub controller_id: i32 = versions(1..) ignorable(true) default(-1),
-        /// Each topic in the response.
+        /// One entry per topic in the response.
         pub topics: Vec<MetadataResponseTopic> = versions(0..),
-        /// 32-bit bitfield to represent authorized operations for this cluster.
+        /// Bitfield (32 bits) of the operations the caller may perform on the cluster.
         pub cluster_authorized_operations: i32 = versions(8..=10) default(-2147483648),
-        /// The top-level error code, or 0 if there was no error.
+        /// Error code for the response as a whole; 0 means success.
         pub error_code: i16 = versions(13..) ignorable(true),
     }
 }
 
 kafka_struct! {
-    /// Each topic in the response.
+    /// One entry per topic in the response.
     pub struct MetadataResponseTopic {
-        /// The topic error, or 0 if there was no error.
+        /// Error code for the topic; 0 means success.
         pub error_code: i16 = versions(0..),
-        /// The topic name. Null for non-existing topics queried by ID. This is never null when
-        /// ErrorCode is zero. One of Name and TopicId is always populated.
+        /// Name of the topic; null when a topic looked up by ID does not exist, never null when
+        /// ErrorCode is 0. Name or TopicId is always set.
         pub name: Option<String> = versions(0..) nullable(12..) default(Some(Default::default())),
-        /// The topic id. Zero for non-existing topics queried by name. This is never zero when
-        /// ErrorCode is zero. One of Name and TopicId is always populated.
+        /// ID of the topic; zero when a topic looked up by name does not exist, never zero when
+        /// ErrorCode is 0. Name or TopicId is always set.
         pub topic_id: Uuid = versions(10..) ignorable(true),
-        /// True if the topic is internal.
+        /// Set for internal topics.
         pub is_internal: bool = versions(1..) ignorable(true),
-        /// Each partition in the topic.
+        /// One entry per partition of the topic.
         pub partitions: Vec<MetadataResponsePartition> = versions(0..),
-        /// 32-bit bitfield to represent authorized operations for this topic.
+        /// Bitfield (32 bits) of the operations the caller may perform on this topic.
         pub topic_authorized_operations: i32 = versions(8..) default(-2147483648),
     }
 }
 
 kafka_struct! {
-    /// Each partition in the topic.
+    /// One entry per partition of the topic.
     pub struct MetadataResponsePartition {
-        /// The partition error, or 0 if there was no error.
+        /// Error code for the partition; 0 means success.
         pub error_code: i16 = versions(0..),
-        /// The partition index.
+        /// Index of the partition.
         pub partition_index: i32 = versions(0..),
-        /// The ID of the leader broker.
+        /// Broker ID of the partition leader.
         pub leader_id: i32 = versions(0..),
-        /// The leader epoch of this partition.
+        /// Leader epoch of the partition.
         pub leader_epoch: i32 = versions(7..) ignorable(true) default(-1),
-        /// The set of all nodes that host this partition.
+        /// Every node holding a replica of the partition.
         pub replica_nodes: Vec<i32> = versions(0..),
-        /// The set of nodes that are in sync with the leader for this partition.
+        /// Nodes whose replicas are caught up with the leader.
         pub isr_nodes: Vec<i32> = versions(0..),
-        /// The set of offline replicas of this partition.
+        /// Replicas of the partition that are offline.
         pub offline_replicas: Vec<i32> = versions(5..) ignorable(true),
     }
 }
 
 kafka_struct! {
-    /// A list of brokers present in the cluster.
+    /// Brokers that make up the cluster.
     pub struct MetadataResponseBroker {
-        /// The broker ID.
+        /// ID of the broker.
         pub node_id: i32 = versions(0..),
-        /// The broker hostname.
+        /// Host name of the broker.
         pub host: String = versions(0..),
-        /// The broker port.
+        /// Port the broker listens on.
         pub port: i32 = versions(0..),
-        /// The rack of the broker, or null if it has not been assigned to a rack.
+        /// Rack the broker sits in, or null when it has no rack.
         pub rack: Option<String> = versions(1..) nullable(1..) ignorable(true) default(None),
     }
 }

@@ -5,48 +5,48 @@
 use crate::Uuid;
 
 kafka_struct! {
-    /// The OffsetCommit request (API key 8).
+    /// Request body for OffsetCommit (API key 8).
     pub struct OffsetCommitRequest {
-        /// The unique group identifier.
+        /// Identifier of the consumer group.
         pub group_id: String = versions(0..),
-        /// The generation of the group if using the classic group protocol or the member epoch
-        /// if using the consumer protocol.
+        /// Group generation under the classic protocol, or member epoch under the consumer
+        /// protocol.
         pub generation_id_or_member_epoch: i32 = versions(1..) ignorable(true) default(-1),
-        /// The member ID assigned by the group coordinator.
+        /// Member ID handed out by the group coordinator.
         pub member_id: String = versions(1..) ignorable(true),
-        /// The unique identifier of the consumer instance provided by end user.
+        /// Consumer instance ID configured by the user.
         pub group_instance_id: Option<String> = versions(7..) nullable(7..) default(None),
-        /// The time period in ms to retain the offset.
+        /// How long, in milliseconds, the offset should be kept.
         pub retention_time_ms: i64 = versions(2..=4) ignorable(true) default(-1),
-        /// The topics to commit offsets for.
+        /// Topics whose offsets are being committed.
         pub topics: Vec<OffsetCommitRequestTopic> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The topics to commit offsets for.
+    /// Topics whose offsets are being committed.
     pub struct OffsetCommitRequestTopic {
-        /// The topic name.
+        /// Name of the topic.
         pub name: String = versions(0..=9) ignorable(true),
-        /// The topic ID.
+        /// ID of the topic.
         pub topic_id: Uuid = versions(10..) ignorable(true),
-        /// Each partition to commit offsets for.
+        /// Partitions whose offsets are being committed.
         pub partitions: Vec<OffsetCommitRequestPartition> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// Each partition to commit offsets for.
+    /// Partitions whose offsets are being committed.
     pub struct OffsetCommitRequestPartition {
-        /// The partition index.
+        /// Index of the partition.
         pub partition_index: i32 = versions(0..),
-        /// The message offset to be committed.
+        /// Offset to commit.
         pub committed_offset: i64 = versions(0..),
-        /// The leader epoch of this partition.
+        /// Leader epoch of the partition.
         pub committed_leader_epoch: i32 = versions(6..) ignorable(true) default(-1),
-        /// The timestamp of the commit.
+        /// Timestamp of the commit.
         pub commit_timestamp: i64 = versions(1..=1) default(-1),
-        /// Any associated metadata the client wants to keep.
+        /// Optional client metadata stored alongside the offset.
         pub committed_metadata: Option<String> = versions(0..) nullable(0..) default(Some(Default::default())),
     }
 }

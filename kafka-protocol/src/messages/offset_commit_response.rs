@@ -5,34 +5,34 @@
 use crate::Uuid;
 
 kafka_struct! {
-    /// The OffsetCommit response (API key 8).
+    /// Response body for OffsetCommit (API key 8).
     pub struct OffsetCommitResponse {
-        /// The duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(3..) ignorable(true),
-        /// The responses for each topic.
+        /// One response per topic.
         pub topics: Vec<OffsetCommitResponseTopic> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The responses for each topic.
+    /// One response per topic.
     pub struct OffsetCommitResponseTopic {
-        /// The topic name.
+        /// Name of the topic.
         pub name: String = versions(0..=9) ignorable(true),
-        /// The topic ID.
+        /// ID of the topic.
         pub topic_id: Uuid = versions(10..) ignorable(true),
-        /// The responses for each partition in the topic.
+        /// One response per partition of the topic.
         pub partitions: Vec<OffsetCommitResponsePartition> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The responses for each partition in the topic.
+    /// One response per partition of the topic.
     pub struct OffsetCommitResponsePartition {
-        /// The partition index.
+        /// Index of the partition.
         pub partition_index: i32 = versions(0..),
-        /// The error code, or 0 if there was no error.
+        /// Error code for this entry; 0 means success.
         pub error_code: i16 = versions(0..),
     }
 }

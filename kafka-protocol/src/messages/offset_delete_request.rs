@@ -3,29 +3,29 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The OffsetDelete request (API key 47).
+    /// Request body for OffsetDelete (API key 47).
     pub struct OffsetDeleteRequest {
-        /// The unique group identifier.
+        /// Identifier of the consumer group.
         pub group_id: String = versions(0..),
-        /// The topics to delete offsets for.
+        /// Topics whose offsets should be deleted.
         pub topics: Vec<OffsetDeleteRequestTopic> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The topics to delete offsets for.
+    /// Topics whose offsets should be deleted.
     pub struct OffsetDeleteRequestTopic {
-        /// The topic name.
+        /// Name of the topic.
         pub name: String = versions(0..),
-        /// Each partition to delete offsets for.
+        /// Partitions whose offsets should be deleted.
         pub partitions: Vec<OffsetDeleteRequestPartition> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// Each partition to delete offsets for.
+    /// Partitions whose offsets should be deleted.
     pub struct OffsetDeleteRequestPartition {
-        /// The partition index.
+        /// Index of the partition.
         pub partition_index: i32 = versions(0..),
     }
 }

@@ -3,34 +3,34 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The OffsetDelete response (API key 47).
+    /// Response body for OffsetDelete (API key 47).
     pub struct OffsetDeleteResponse {
-        /// The top-level error code, or 0 if there was no error.
+        /// Error code for the response as a whole; 0 means success.
         pub error_code: i16 = versions(0..),
-        /// The duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(0..) ignorable(true),
-        /// The responses for each topic.
+        /// One response per topic.
         pub topics: Vec<OffsetDeleteResponseTopic> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The responses for each topic.
+    /// One response per topic.
     pub struct OffsetDeleteResponseTopic {
-        /// The topic name.
+        /// Name of the topic.
         pub name: String = versions(0..),
-        /// The responses for each partition in the topic.
+        /// One response per partition of the topic.
         pub partitions: Vec<OffsetDeleteResponsePartition> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The responses for each partition in the topic.
+    /// One response per partition of the topic.
     pub struct OffsetDeleteResponsePartition {
-        /// The partition index.
+        /// Index of the partition.
         pub partition_index: i32 = versions(0..),
-        /// The error code, or 0 if there was no error.
+        /// Error code for this entry; 0 means success.
         pub error_code: i16 = versions(0..),
     }
 }

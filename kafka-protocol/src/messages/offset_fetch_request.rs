@@ -5,54 +5,52 @@
 use crate::Uuid;
 
 kafka_struct! {
-    /// The OffsetFetch request (API key 9).
+    /// Request body for OffsetFetch (API key 9).
     pub struct OffsetFetchRequest {
-        /// The group to fetch offsets for.
+        /// Group whose offsets are requested.
         pub group_id: String = versions(0..=7),
-        /// Each topic we would like to fetch offsets for, or null to fetch offsets for all
-        /// topics.
+        /// Topics whose offsets are requested, or null to request every topic.
         pub topics: Option<Vec<OffsetFetchRequestTopic>> = versions(0..=7) nullable(2..=7) default(Some(Default::default())),
-        /// Each group we would like to fetch offsets for.
+        /// Groups whose offsets are requested.
         pub groups: Vec<OffsetFetchRequestGroup> = versions(8..),
-        /// Whether broker should hold on returning unstable offsets but set a retriable error
-        /// code for the partitions.
+        /// When set, the broker withholds unstable offsets and reports a retriable error for those
+        /// partitions instead.
         pub require_stable: bool = versions(7..),
     }
 }
 
 kafka_struct! {
-    /// Each group we would like to fetch offsets for.
+    /// Groups whose offsets are requested.
     pub struct OffsetFetchRequestGroup {
-        /// The group ID.
+        /// ID of the group.
         pub group_id: String = versions(8..),
-        /// The member id.
+        /// ID of the member.
         pub member_id: Option<String> = versions(9..) nullable(9..) ignorable(true) default(None),
-        /// The member epoch if using the new consumer protocol (KIP-848).
+        /// Member epoch when the new consumer protocol (KIP-848) is in use.
         pub member_epoch: i32 = versions(9..) ignorable(true) default(-1),
-        /// Each topic we would like to fetch offsets for, or null to fetch offsets for all
-        /// topics.
+        /// Topics whose offsets are requested, or null to request every topic.
         pub topics: Option<Vec<OffsetFetchRequestTopics>> = versions(8..) nullable(8..) default(Some(Default::default())),
     }
 }
 
 kafka_struct! {
-    /// Each topic we would like to fetch offsets for, or null to fetch offsets for all topics.
+    /// Topics whose offsets are requested, or null to request every topic.
     pub struct OffsetFetchRequestTopics {
-        /// The topic name.
+        /// Name of the topic.
         pub name: String = versions(8..=9) ignorable(true),
-        /// The topic ID.
+        /// ID of the topic.
         pub topic_id: Uuid = versions(10..) ignorable(true),
-        /// The partition indexes we would like to fetch offsets for.
+        /// Indexes of the partitions whose offsets are requested.
         pub partition_indexes: Vec<i32> = versions(8..),
     }
 }
 
 kafka_struct! {
-    /// Each topic we would like to fetch offsets for, or null to fetch offsets for all topics.
+    /// Topics whose offsets are requested, or null to request every topic.
     pub struct OffsetFetchRequestTopic {
-        /// The topic name.
+        /// Name of the topic.
         pub name: String = versions(0..=7),
-        /// The partition indexes we would like to fetch offsets for.
+        /// Indexes of the partitions whose offsets are requested.
         pub partition_indexes: Vec<i32> = versions(0..=7),
     }
 }

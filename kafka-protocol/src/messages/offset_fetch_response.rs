@@ -5,82 +5,82 @@
 use crate::Uuid;
 
 kafka_struct! {
-    /// The OffsetFetch response (API key 9).
+    /// Response body for OffsetFetch (API key 9).
     pub struct OffsetFetchResponse {
-        /// The duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(3..) ignorable(true),
-        /// The responses per topic.
+        /// One response per topic.
         pub topics: Vec<OffsetFetchResponseTopic> = versions(0..=7),
-        /// The top-level error code, or 0 if there was no error.
+        /// Error code for the response as a whole; 0 means success.
         pub error_code: i16 = versions(2..=7) ignorable(true),
-        /// The responses per group id.
+        /// One response per group ID.
         pub groups: Vec<OffsetFetchResponseGroup> = versions(8..),
     }
 }
 
 kafka_struct! {
-    /// The responses per group id.
+    /// One response per group ID.
     pub struct OffsetFetchResponseGroup {
-        /// The group ID.
+        /// ID of the group.
         pub group_id: String = versions(8..),
-        /// The responses per topic.
+        /// One response per topic.
         pub topics: Vec<OffsetFetchResponseTopics> = versions(8..),
-        /// The group-level error code, or 0 if there was no error.
+        /// Error code for the group; 0 means success.
         pub error_code: i16 = versions(8..),
     }
 }
 
 kafka_struct! {
-    /// The responses per topic.
+    /// One response per topic.
     pub struct OffsetFetchResponseTopics {
-        /// The topic name.
+        /// Name of the topic.
         pub name: String = versions(8..=9) ignorable(true),
-        /// The topic ID.
+        /// ID of the topic.
         pub topic_id: Uuid = versions(10..) ignorable(true),
-        /// The responses per partition.
+        /// One response per partition.
         pub partitions: Vec<OffsetFetchResponsePartitions> = versions(8..),
     }
 }
 
 kafka_struct! {
-    /// The responses per partition.
+    /// One response per partition.
     pub struct OffsetFetchResponsePartitions {
-        /// The partition index.
+        /// Index of the partition.
         pub partition_index: i32 = versions(8..),
-        /// The committed message offset.
+        /// Offset that was committed.
         pub committed_offset: i64 = versions(8..),
-        /// The leader epoch.
+        /// Leader epoch.
         pub committed_leader_epoch: i32 = versions(8..) ignorable(true) default(-1),
-        /// The partition metadata.
+        /// Metadata stored with the partition's offset.
         pub metadata: Option<String> = versions(8..) nullable(8..) default(Some(Default::default())),
-        /// The partition-level error code, or 0 if there was no error.
+        /// Error code for the partition; 0 means success.
         pub error_code: i16 = versions(8..),
     }
 }
 
 kafka_struct! {
-    /// The responses per topic.
+    /// One response per topic.
     pub struct OffsetFetchResponseTopic {
-        /// The topic name.
+        /// Name of the topic.
         pub name: String = versions(0..=7),
-        /// The responses per partition.
+        /// One response per partition.
         pub partitions: Vec<OffsetFetchResponsePartition> = versions(0..=7),
     }
 }
 
 kafka_struct! {
-    /// The responses per partition.
+    /// One response per partition.
     pub struct OffsetFetchResponsePartition {
-        /// The partition index.
+        /// Index of the partition.
         pub partition_index: i32 = versions(0..=7),
-        /// The committed message offset.
+        /// Offset that was committed.
         pub committed_offset: i64 = versions(0..=7),
-        /// The leader epoch.
+        /// Leader epoch.
         pub committed_leader_epoch: i32 = versions(5..=7) ignorable(true) default(-1),
-        /// The partition metadata.
+        /// Metadata stored with the partition's offset.
         pub metadata: Option<String> = versions(0..=7) nullable(0..=7) default(Some(Default::default())),
-        /// The error code, or 0 if there was no error.
+        /// Error code for this entry; 0 means success.
         pub error_code: i16 = versions(0..=7),
     }
 }

@@ -3,36 +3,34 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema (versions below 2 from 3.9.1); see MESSAGES.md.
 
 kafka_struct! {
-    /// The OffsetForLeaderEpoch request (API key 23).
+    /// Request body for OffsetForLeaderEpoch (API key 23).
     pub struct OffsetForLeaderEpochRequest {
-        /// The broker ID of the follower, of -1 if this request is from a consumer.
+        /// Broker ID of the fetching follower, or -1 when a consumer sends the request.
         pub replica_id: i32 = versions(3..) ignorable(true) default(-2),
-        /// Each topic to get offsets for.
+        /// Topics to look up offsets for.
         pub topics: Vec<OffsetForLeaderTopic> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// Each topic to get offsets for.
+    /// Topics to look up offsets for.
     pub struct OffsetForLeaderTopic {
-        /// The topic name.
+        /// Name of the topic.
         pub topic: String = versions(0..),
-        /// Each partition to get offsets for.
+        /// Partitions to look up offsets for.
         pub partitions: Vec<OffsetForLeaderPartition> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// Each partition to get offsets for.
+    /// Partitions to look up offsets for.
     pub struct OffsetForLeaderPartition {
-        /// The partition index.
+        /// Index of the partition.
         pub partition: i32 = versions(0..),
-        /// An epoch used to fence consumers/replicas with old metadata. If the epoch provided
-        /// by the client is larger than the current epoch known to the broker, then the
-        /// UNKNOWN_LEADER_EPOCH error code will be returned. If the provided epoch is smaller,
-        /// then the FENCED_LEADER_EPOCH error code will be returned.
+        /// Epoch for fencing consumers or replicas with stale metadata: a value newer than the
+        /// broker's yields UNKNOWN_LEADER_EPOCH, an older one yields FENCED_LEADER_EPOCH.
         pub current_leader_epoch: i32 = versions(2..) ignorable(true) default(-1),
-        /// The epoch to look up an offset for.
+        /// Epoch whose end offset is requested.
         pub leader_epoch: i32 = versions(0..),
     }
 }
