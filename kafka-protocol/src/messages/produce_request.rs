@@ -6,39 +6,38 @@ use crate::Uuid;
 use bytes::Bytes;
 
 kafka_struct! {
-    /// The Produce request (API key 0).
+    /// Request body for Produce (API key 0).
     pub struct ProduceRequest {
-        /// The transactional ID, or null if the producer is not transactional.
+        /// Transactional ID, or null for a producer that does not use transactions.
         pub transactional_id: Option<String> = versions(3..) nullable(3..) default(None),
-        /// The number of acknowledgments the producer requires the leader to have received
-        /// before considering a request complete. Allowed values: 0 for no acknowledgments, 1
-        /// for only the leader and -1 for the full ISR.
+        /// How many acknowledgments the leader must collect before it treats the request as done: 0
+        /// for none, 1 for the leader alone, -1 for every in-sync replica.
         pub acks: i16 = versions(0..),
-        /// The timeout to await a response in milliseconds.
+        /// Milliseconds to wait for the response.
         pub timeout_ms: i32 = versions(0..),
-        /// Each topic to produce to.
+        /// Topics to write records to.
         pub topic_data: Vec<TopicProduceData> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// Each topic to produce to.
+    /// Topics to write records to.
     pub struct TopicProduceData {
-        /// The topic name.
+        /// Name of the topic.
         pub name: String = versions(0..=12) ignorable(true),
-        /// The unique topic ID
+        /// Unique ID of the topic.
         pub topic_id: Uuid = versions(13..) ignorable(true),
-        /// Each partition to produce to.
+        /// Partitions to write records to.
         pub partition_data: Vec<PartitionProduceData> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// Each partition to produce to.
+    /// Partitions to write records to.
     pub struct PartitionProduceData {
-        /// The partition index.
+        /// Index of the partition.
         pub index: i32 = versions(0..),
-        /// The record data to be produced.
+        /// Records to write.
         pub records: Option<Bytes> = versions(0..) nullable(0..),
     }
 }

@@ -5,87 +5,86 @@
 use crate::Uuid;
 
 kafka_struct! {
-    /// The Produce response (API key 0).
+    /// Response body for Produce (API key 0).
     pub struct ProduceResponse {
-        /// Each produce response.
+        /// One produce result per topic.
         pub responses: Vec<TopicProduceResponse> = versions(0..),
-        /// The duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(1..) ignorable(true),
-        /// Endpoints for all current-leaders enumerated in PartitionProduceResponses, with
-        /// errors NOT_LEADER_OR_FOLLOWER.
+        /// Endpoints of every current leader referenced in PartitionProduceResponses with a
+        /// NOT_LEADER_OR_FOLLOWER error.
         pub node_endpoints: Vec<NodeEndpoint> = versions(10..) tag(0),
     }
 }
 
 kafka_struct! {
-    /// Endpoints for all current-leaders enumerated in PartitionProduceResponses, with errors
-    /// NOT_LEADER_OR_FOLLOWER.
+    /// Endpoints of every current leader referenced in PartitionProduceResponses with a
+    /// NOT_LEADER_OR_FOLLOWER error.
     pub struct NodeEndpoint {
-        /// The ID of the associated node.
+        /// ID of the node.
         pub node_id: i32 = versions(10..),
-        /// The node's hostname.
+        /// Host name of the node.
         pub host: String = versions(10..),
-        /// The node's port.
+        /// Port of the node.
         pub port: i32 = versions(10..),
-        /// The rack of the node, or null if it has not been assigned to a rack.
+        /// Rack the node sits in, or null when it has no rack.
         pub rack: Option<String> = versions(10..) nullable(10..) default(None),
     }
 }
 
 kafka_struct! {
-    /// Each produce response.
+    /// One produce result per topic.
     pub struct TopicProduceResponse {
-        /// The topic name.
+        /// Name of the topic.
         pub name: String = versions(0..=12) ignorable(true),
-        /// The unique topic ID
+        /// Unique ID of the topic.
         pub topic_id: Uuid = versions(13..) ignorable(true),
-        /// Each partition that we produced to within the topic.
+        /// One result per partition of the topic that was written to.
         pub partition_responses: Vec<PartitionProduceResponse> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// Each partition that we produced to within the topic.
+    /// One result per partition of the topic that was written to.
     pub struct PartitionProduceResponse {
-        /// The partition index.
+        /// Index of the partition.
         pub index: i32 = versions(0..),
-        /// The error code, or 0 if there was no error.
+        /// Error code for this entry; 0 means success.
         pub error_code: i16 = versions(0..),
-        /// The base offset.
+        /// Offset assigned to the first record of the batch.
         pub base_offset: i64 = versions(0..),
-        /// The timestamp returned by broker after appending the messages. If CreateTime is used
-        /// for the topic, the timestamp will be -1. If LogAppendTime is used for the topic, the
-        /// timestamp will be the broker local time when the messages are appended.
+        /// Timestamp the broker assigned on append: -1 when the topic uses CreateTime, the broker's
+        /// local append time when it uses LogAppendTime.
         pub log_append_time_ms: i64 = versions(2..) ignorable(true) default(-1),
-        /// The log start offset.
+        /// Log start offset of the partition.
         pub log_start_offset: i64 = versions(5..) ignorable(true) default(-1),
-        /// The batch indices of records that caused the batch to be dropped.
+        /// Positions within the batch of the records that made the batch get rejected.
         pub record_errors: Vec<BatchIndexAndErrorMessage> = versions(8..) ignorable(true),
-        /// The global error message summarizing the common root cause of the records that
-        /// caused the batch to be dropped.
+        /// Overall error message describing the shared cause of the records that made the batch get
+        /// rejected.
         pub error_message: Option<String> = versions(8..) nullable(8..) ignorable(true) default(None),
-        /// The leader broker that the producer should use for future requests.
+        /// Leader broker the producer should send subsequent requests to.
         pub current_leader: LeaderIdAndEpoch = versions(10..) tag(0),
     }
 }
 
 kafka_struct! {
-    /// The leader broker that the producer should use for future requests.
+    /// Leader broker the producer should send subsequent requests to.
     pub struct LeaderIdAndEpoch {
-        /// The ID of the current leader or -1 if the leader is unknown.
+        /// ID of the current leader, or -1 when no leader is known.
         pub leader_id: i32 = versions(10..) default(-1),
-        /// The latest known leader epoch.
+        /// Most recent leader epoch known.
         pub leader_epoch: i32 = versions(10..) default(-1),
     }
 }
 
 kafka_struct! {
-    /// The batch indices of records that caused the batch to be dropped.
+    /// Positions within the batch of the records that made the batch get rejected.
     pub struct BatchIndexAndErrorMessage {
-        /// The batch index of the record that caused the batch to be dropped.
+        /// Position within the batch of the record that made the batch get rejected.
         pub batch_index: i32 = versions(8..),
-        /// The error message of the record that caused the batch to be dropped.
+        /// Error message for the record that made the batch get rejected.
         pub batch_index_error_message: Option<String> = versions(8..) nullable(8..) default(None),
     }
 }

@@ -5,9 +5,9 @@
 use bytes::Bytes;
 
 kafka_struct! {
-    /// The SaslAuthenticate request (API key 36).
+    /// Request body for SaslAuthenticate (API key 36).
     pub struct SaslAuthenticateRequest {
-        /// The SASL authentication bytes from the client, as defined by the SASL mechanism.
+        /// Client's SASL authentication payload, in the format the mechanism defines.
         pub auth_bytes: Bytes = versions(0..),
     }
 }

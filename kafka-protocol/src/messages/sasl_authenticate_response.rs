@@ -5,16 +5,16 @@
 use bytes::Bytes;
 
 kafka_struct! {
-    /// The SaslAuthenticate response (API key 36).
+    /// Response body for SaslAuthenticate (API key 36).
     pub struct SaslAuthenticateResponse {
-        /// The error code, or 0 if there was no error.
+        /// Error code for this entry; 0 means success.
         pub error_code: i16 = versions(0..),
-        /// The error message, or null if there was no error.
+        /// Error message for this entry; null on success.
         pub error_message: Option<String> = versions(0..) nullable(0..) default(Some(Default::default())),
-        /// The SASL authentication bytes from the server, as defined by the SASL mechanism.
+        /// Server's SASL authentication payload, in the format the mechanism defines.
         pub auth_bytes: Bytes = versions(0..),
-        /// Number of milliseconds after which only re-authentication over the existing
-        /// connection to create a new session can occur.
+        /// Milliseconds after which the only thing allowed on this connection is re-authenticating
+        /// to start a new session.
         pub session_lifetime_ms: i64 = versions(1..) ignorable(true),
     }
 }

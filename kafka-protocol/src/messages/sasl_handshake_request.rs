@@ -3,9 +3,9 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The SaslHandshake request (API key 17).
+    /// Request body for SaslHandshake (API key 17).
     pub struct SaslHandshakeRequest {
-        /// The SASL mechanism chosen by the client.
+        /// SASL mechanism the client picked.
         pub mechanism: String = versions(0..),
     }
 }

@@ -3,11 +3,11 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The SaslHandshake response (API key 17).
+    /// Response body for SaslHandshake (API key 17).
     pub struct SaslHandshakeResponse {
-        /// The error code, or 0 if there was no error.
+        /// Error code for this entry; 0 means success.
         pub error_code: i16 = versions(0..),
-        /// The mechanisms enabled in the server.
+        /// SASL mechanisms the server has enabled.
         pub mechanisms: Vec<String> = versions(0..),
     }
 }

@@ -3,14 +3,14 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The StreamsGroupDescribe request (API key 89).
+    /// Request body for StreamsGroupDescribe (API key 89).
     pub struct StreamsGroupDescribeRequest {
-        /// The ids of the groups to describe
+        /// IDs of the groups to be described.
         pub group_ids: Vec<String> = versions(0..),
-        /// Whether to include authorized operations.
+        /// Set to ask for the authorized operations to be returned.
         pub include_authorized_operations: bool = versions(0..),
-        /// Whether to include the full topology description from the topology description
-        /// plugin in the response.
+        /// Set to have the full topology description, as produced by the topology description
+        /// plugin, included in the response.
         pub include_topology_description: bool = versions(1..),
     }
 }

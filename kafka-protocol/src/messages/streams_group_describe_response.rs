@@ -3,246 +3,238 @@
 //! Transcribed from the kafka-clients 4.4.0 JSON schema; see MESSAGES.md.
 
 kafka_struct! {
-    /// The StreamsGroupDescribe response (API key 89).
+    /// Response body for StreamsGroupDescribe (API key 89).
     pub struct StreamsGroupDescribeResponse {
-        /// The duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(0..),
-        /// Each described group.
+        /// One entry for every group that was described.
         pub groups: Vec<DescribedGroup> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// Each described group.
+    /// One entry for every group that was described.
     pub struct DescribedGroup {
-        /// The describe error, or 0 if there was no error.
+        /// Error code from describing this group; 0 means success.
         pub error_code: i16 = versions(0..),
-        /// The top-level error message, or null if there was no error.
+        /// Error message for the response as a whole; null on success.
         pub error_message: Option<String> = versions(0..) nullable(0..) default(None),
-        /// The group ID string.
+        /// ID of the group.
         pub group_id: String = versions(0..),
-        /// The group state string, or the empty string.
+        /// Current state of the group, or an empty string.
         pub group_state: String = versions(0..),
-        /// The group epoch.
+        /// Epoch of the group.
         pub group_epoch: i32 = versions(0..),
-        /// The assignment epoch.
+        /// Epoch of the current assignment.
         pub assignment_epoch: i32 = versions(0..),
-        /// The topology metadata currently initialized for the streams application. Can be null
-        /// in case of a describe error.
+        /// Topology metadata the streams application is currently initialized with; may be null
+        /// when describing failed.
         pub topology: Option<Topology> = versions(0..) nullable(0..) default(None),
-        /// The members.
+        /// Members of the group.
         pub members: Vec<Member> = versions(0..),
-        /// 32-bit bitfield to represent authorized operations for this group.
+        /// Bitfield (32 bits) of the operations the caller may perform on this group.
         pub authorized_operations: i32 = versions(0..) default(-2147483648),
-        /// The full topology description for this group. Non-null if and only if
-        /// TopologyDescriptionStatus is AVAILABLE (3); null otherwise.
+        /// Complete topology description of the group; present exactly when
+        /// TopologyDescriptionStatus is AVAILABLE (3), otherwise null.
         pub topology_description: Option<TopologyDescription> = versions(1..) nullable(1..) default(None),
-        /// The status of the topology description for this group, paired with
-        /// TopologyDescription: 0=NOT_REQUESTED (client did not set IncludeTopologyDescription;
-        /// TopologyDescription is null); 1=NOT_STORED (no description recorded for this group;
-        /// TopologyDescription is null); 2=ERROR (broker failed to fetch the description, see
-        /// broker logs; TopologyDescription is null); 3=AVAILABLE (TopologyDescription is
-        /// non-null and carries the description).
+        /// State of the topology description, read together with TopologyDescription: 0
+        /// NOT_REQUESTED (IncludeTopologyDescription was not set), 1 NOT_STORED (the group has no
+        /// recorded description), 2 ERROR (the broker could not load the description; check the
+        /// broker logs), 3 AVAILABLE (TopologyDescription holds it). TopologyDescription is null
+        /// for every status other than 3.
         pub topology_description_status: i8 = versions(1..),
-        /// The task assignor that the group coordinator will use for the next assignment
-        /// computation. This may differ from the assignor that computed the current assignment,
-        /// because changing the assignor configuration does not trigger a rebalance. Null in
-        /// case of a describe error.
+        /// Task assignor the coordinator will apply the next time it computes an assignment. It can
+        /// differ from the assignor behind the current assignment, since changing the assignor
+        /// setting does not start a rebalance. Null when describing failed.
         pub assignor_name: Option<String> = versions(1..) nullable(1..) ignorable(true) default(None),
     }
 }
 
 kafka_struct! {
-    /// The full topology description for this group. Non-null if and only if
-    /// TopologyDescriptionStatus is AVAILABLE (3); null otherwise.
+    /// Complete topology description of the group; present exactly when TopologyDescriptionStatus
+    /// is AVAILABLE (3), otherwise null.
     pub struct TopologyDescription {
-        /// The subtopologies that make up this topology.
+        /// Subtopologies the topology consists of.
         pub subtopologies: Vec<TopologyDescriptionSubtopology> = versions(1..),
-        /// Global state stores used by this topology.
+        /// Global state stores the topology uses.
         pub global_stores: Vec<TopologyDescriptionGlobalStore> = versions(1..),
     }
 }
 
 kafka_struct! {
-    /// Global state stores used by this topology.
+    /// Global state stores the topology uses.
     pub struct TopologyDescriptionGlobalStore {
-        /// The source node providing data to the global store.
+        /// Source node that feeds the global store.
         pub source: TopologyDescriptionNode = versions(1..),
-        /// The processor node that populates the global store.
+        /// Processor node that fills the global store.
         pub processor: TopologyDescriptionNode = versions(1..),
     }
 }
 
 kafka_struct! {
-    /// The subtopologies that make up this topology.
+    /// Subtopologies the topology consists of.
     pub struct TopologyDescriptionSubtopology {
-        /// The subtopology identifier, unique within the topology.
+        /// ID of the subtopology, unique inside the topology.
         pub subtopology_id: String = versions(1..),
-        /// The processing nodes in this subtopology.
+        /// Processing nodes belonging to this subtopology.
         pub nodes: Vec<TopologyDescriptionNode> = versions(1..),
     }
 }
 
 kafka_struct! {
-    /// The processing nodes in this subtopology.
+    /// Processing nodes belonging to this subtopology.
     pub struct TopologyDescriptionNode {
-        /// The name of this node (e.g., KSTREAM-SOURCE-0000000000).
+        /// Name of the node, for example KSTREAM-SOURCE-0000000000.
         pub name: String = versions(1..),
-        /// The type of this node: 1=SOURCE, 2=PROCESSOR, 3=SINK.
+        /// Kind of node: 1 SOURCE, 2 PROCESSOR, 3 SINK.
         pub node_type: i8 = versions(1..),
-        /// The source topics this node reads from. Defined only for source nodes, may be empty
-        /// if source topics are dynamically determined.
+        /// Topics this node consumes; only set for source nodes, and possibly empty when the topics
+        /// are resolved at runtime.
         pub source_topics: Vec<String> = versions(1..),
-        /// The topic this node writes to. Defined only for sink nodes, may be null if sink
-        /// topic is dynamically determined.
+        /// Topic this node produces to; only set for sink nodes, and possibly null when the topic
+        /// is resolved at runtime.
         pub sink_topic: Option<String> = versions(1..) nullable(1..) default(None),
-        /// The state store names accessed by this node. Defined only for processor nodes.
+        /// Names of the state stores this node uses; only set for processor nodes.
         pub stores: Vec<String> = versions(1..),
-        /// The names of successor nodes in the processing graph. Predecessor relationships are
-        /// reconstructed from this field.
+        /// Names of the nodes that follow this one in the processing graph; predecessors are
+        /// derived from this list.
         pub successors: Vec<String> = versions(1..),
     }
 }
 
 kafka_struct! {
-    /// The members.
+    /// Members of the group.
     pub struct Member {
-        /// The member ID.
+        /// ID of the member.
         pub member_id: String = versions(0..),
-        /// The member epoch.
+        /// Epoch of the member.
         pub member_epoch: i32 = versions(0..),
-        /// The member instance ID for static membership.
+        /// Static-membership instance ID of the member.
         pub instance_id: Option<String> = versions(0..) nullable(0..) default(None),
-        /// The rack ID.
+        /// Rack ID.
         pub rack_id: Option<String> = versions(0..) nullable(0..) default(None),
-        /// The client ID.
+        /// Client ID of the member.
         pub client_id: String = versions(0..),
-        /// The client host.
+        /// Host the member connects from.
         pub client_host: String = versions(0..),
-        /// The epoch of the topology on the client.
+        /// Topology epoch the client holds.
         pub topology_epoch: i32 = versions(0..),
-        /// Identity of the streams instance that may have multiple clients.
+        /// Identity of the streams process, which can run several clients.
         pub process_id: String = versions(0..),
-        /// User-defined endpoint for Interactive Queries. Null if not defined for this client.
+        /// User-supplied Interactive Queries endpoint; null when the client has none.
         pub user_endpoint: Option<Endpoint> = versions(0..) nullable(0..) default(None),
-        /// Used for rack-aware assignment algorithm.
+        /// Input for rack-aware task assignment.
         pub client_tags: Vec<KeyValue> = versions(0..),
-        /// Cumulative changelog offsets for tasks.
+        /// Accumulated changelog offsets per task.
         pub task_offsets: Vec<TaskOffset> = versions(0..),
-        /// Cumulative changelog end offsets for tasks.
+        /// Accumulated changelog end offsets per task.
         pub task_end_offsets: Vec<TaskOffset> = versions(0..),
-        /// The current assignment.
+        /// Assignment the member currently holds.
         pub assignment: Assignment = versions(0..),
-        /// The target assignment.
+        /// Assignment the member is moving towards.
         pub target_assignment: Assignment = versions(0..),
-        /// True for classic members that have not been upgraded yet.
+        /// Set for classic-protocol members not yet upgraded.
         pub is_classic: bool = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The current assignment.
+    /// Assignment the member currently holds.
     pub struct Assignment {
-        /// Active tasks for this client.
+        /// Active tasks of this client.
         pub active_tasks: Vec<TaskIds> = versions(0..),
-        /// Standby tasks for this client.
+        /// Standby tasks of this client.
         pub standby_tasks: Vec<TaskIds> = versions(0..),
-        /// Warm-up tasks for this client.
+        /// Warm-up tasks of this client.
         pub warmup_tasks: Vec<TaskIds> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// Active tasks for this client.
+    /// Active tasks of this client.
     pub struct TaskIds {
-        /// The subtopology identifier.
+        /// ID of the subtopology.
         pub subtopology_id: String = versions(0..),
-        /// The partitions of the input topics processed by this member.
+        /// Input-topic partitions this member processes.
         pub partitions: Vec<i32> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// Cumulative changelog offsets for tasks.
+    /// Accumulated changelog offsets per task.
     pub struct TaskOffset {
-        /// The subtopology identifier.
+        /// ID of the subtopology.
         pub subtopology_id: String = versions(0..),
-        /// The partition.
+        /// Partition number.
         pub partition: i32 = versions(0..),
-        /// The offset.
+        /// Offset value.
         pub offset: i64 = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// User-defined endpoint for Interactive Queries. Null if not defined for this client.
+    /// User-supplied Interactive Queries endpoint; null when the client has none.
     pub struct Endpoint {
-        /// host of the endpoint
+        /// Host name of the endpoint.
         pub host: String = versions(0..),
-        /// port of the endpoint
+        /// Port of the endpoint.
         pub port: u16 = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The topology metadata currently initialized for the streams application. Can be null in
-    /// case of a describe error.
+    /// Topology metadata the streams application is currently initialized with; may be null when
+    /// describing failed.
     pub struct Topology {
-        /// The epoch of the currently initialized topology for this group.
+        /// Epoch of the topology the group is currently initialized with.
         pub epoch: i32 = versions(0..),
-        /// The subtopologies of the streams application. This contains the configured
-        /// subtopologies, where the number of partitions are set and any regular expressions
-        /// are resolved to actual topics. Null if the group is uninitialized, source topics are
-        /// missing or incorrectly partitioned.
+        /// Subtopologies of the streams application as configured: partition counts filled in and
+        /// regular expressions expanded to concrete topics. Null when the group is not initialized
+        /// yet or its source topics are missing or wrongly partitioned.
         pub subtopologies: Option<Vec<Subtopology>> = versions(0..) nullable(0..) default(None),
     }
 }
 
 kafka_struct! {
-    /// The subtopologies of the streams application. This contains the configured
-    /// subtopologies, where the number of partitions are set and any regular expressions are
-    /// resolved to actual topics. Null if the group is uninitialized, source topics are missing
-    /// or incorrectly partitioned.
+    /// Subtopologies of the streams application as configured: partition counts filled in and
+    /// regular expressions expanded to concrete topics. Null when the group is not initialized yet
+    /// or its source topics are missing or wrongly partitioned.
     pub struct Subtopology {
-        /// String to uniquely identify the subtopology.
+        /// Unique string ID of the subtopology.
         pub subtopology_id: String = versions(0..),
-        /// The topics the subtopology reads from.
+        /// Topics the subtopology consumes.
         pub source_topics: Vec<String> = versions(0..),
-        /// The repartition topics the subtopology writes to.
+        /// Repartition topics the subtopology produces to.
         pub repartition_sink_topics: Vec<String> = versions(0..),
-        /// The set of state changelog topics associated with this subtopology. Created
-        /// automatically.
+        /// State changelog topics belonging to this subtopology; they are created automatically.
         pub state_changelog_topics: Vec<TopicInfo> = versions(0..),
-        /// The set of source topics that are internally created repartition topics. Created
-        /// automatically.
+        /// Source topics that are internal repartition topics; they are created automatically.
         pub repartition_source_topics: Vec<TopicInfo> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The set of state changelog topics associated with this subtopology. Created
-    /// automatically.
+    /// State changelog topics belonging to this subtopology; they are created automatically.
     pub struct TopicInfo {
-        /// The name of the topic.
+        /// Name of the topic.
         pub name: String = versions(0..),
-        /// The number of partitions in the topic. Can be 0 if no specific number of partitions
-        /// is enforced. Always 0 for changelog topics.
+        /// Partition count of the topic; 0 when no particular count is required, and always 0 for
+        /// changelog topics.
         pub partitions: i32 = versions(0..),
-        /// The replication factor of the topic. Can be 0 if the default replication factor
-        /// should be used.
+        /// Replication factor of the topic; 0 means use the default.
         pub replication_factor: i16 = versions(0..),
-        /// Topic-level configurations as key-value pairs.
+        /// Per-topic configuration entries as key/value pairs.
         pub topic_configs: Vec<KeyValue> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// Topic-level configurations as key-value pairs.
+    /// Per-topic configuration entries as key/value pairs.
     pub struct KeyValue {
-        /// key of the config
+        /// Configuration key.
         pub key: String = versions(0..),
-        /// value of the config
+        /// Configuration value.
         pub value: String = versions(0..),
     }
 }

@@ -5,31 +5,31 @@
 use bytes::Bytes;
 
 kafka_struct! {
-    /// The SyncGroup request (API key 14).
+    /// Request body for SyncGroup (API key 14).
     pub struct SyncGroupRequest {
-        /// The unique group identifier.
+        /// Identifier of the consumer group.
         pub group_id: String = versions(0..),
-        /// The generation of the group.
+        /// Generation the group is in.
         pub generation_id: i32 = versions(0..),
-        /// The member ID assigned by the group.
+        /// Member ID the group handed out.
         pub member_id: String = versions(0..),
-        /// The unique identifier of the consumer instance provided by end user.
+        /// Consumer instance ID configured by the user.
         pub group_instance_id: Option<String> = versions(3..) nullable(3..) default(None),
-        /// The group protocol type.
+        /// Protocol type of the group.
         pub protocol_type: Option<String> = versions(5..) nullable(5..) ignorable(true) default(None),
-        /// The group protocol name.
+        /// Name of the group protocol.
         pub protocol_name: Option<String> = versions(5..) nullable(5..) ignorable(true) default(None),
-        /// Each assignment.
+        /// One entry per member assignment.
         pub assignments: Vec<SyncGroupRequestAssignment> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// Each assignment.
+    /// One entry per member assignment.
     pub struct SyncGroupRequestAssignment {
-        /// The ID of the member to assign.
+        /// ID of the member receiving the assignment.
         pub member_id: String = versions(0..),
-        /// The member assignment.
+        /// Assignment data for the member.
         pub assignment: Bytes = versions(0..),
     }
 }

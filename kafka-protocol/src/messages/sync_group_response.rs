@@ -5,18 +5,18 @@
 use bytes::Bytes;
 
 kafka_struct! {
-    /// The SyncGroup response (API key 14).
+    /// Response body for SyncGroup (API key 14).
     pub struct SyncGroupResponse {
-        /// The duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(1..) ignorable(true),
-        /// The error code, or 0 if there was no error.
+        /// Error code for this entry; 0 means success.
         pub error_code: i16 = versions(0..),
-        /// The group protocol type.
+        /// Protocol type of the group.
         pub protocol_type: Option<String> = versions(5..) nullable(5..) ignorable(true) default(None),
-        /// The group protocol name.
+        /// Name of the group protocol.
         pub protocol_name: Option<String> = versions(5..) nullable(5..) ignorable(true) default(None),
-        /// The member assignment.
+        /// Assignment data for the member.
         pub assignment: Bytes = versions(0..),
     }
 }

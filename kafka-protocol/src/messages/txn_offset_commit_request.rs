@@ -5,50 +5,50 @@
 use crate::Uuid;
 
 kafka_struct! {
-    /// The TxnOffsetCommit request (API key 28).
+    /// Request body for TxnOffsetCommit (API key 28).
     pub struct TxnOffsetCommitRequest {
-        /// The ID of the transaction.
+        /// ID of the transaction.
         pub transactional_id: String = versions(0..),
-        /// The ID of the group.
+        /// ID of the group.
         pub group_id: String = versions(0..),
-        /// The current producer ID in use by the transactional ID.
+        /// Producer ID currently bound to the transactional ID.
         pub producer_id: i64 = versions(0..),
-        /// The current epoch associated with the producer ID.
+        /// Epoch that goes with the producer ID.
         pub producer_epoch: i16 = versions(0..),
-        /// The generation of the group if using the classic group protocol or the member epoch
-        /// if using the consumer protocol.
+        /// Group generation under the classic protocol, or member epoch under the consumer
+        /// protocol.
         pub generation_id_or_member_epoch: i32 = versions(3..) default(-1),
-        /// The member ID assigned by the group coordinator.
+        /// Member ID handed out by the group coordinator.
         pub member_id: String = versions(3..),
-        /// The unique identifier of the consumer instance provided by end user.
+        /// Consumer instance ID configured by the user.
         pub group_instance_id: Option<String> = versions(3..) nullable(3..) default(None),
-        /// Each topic that we want to commit offsets for.
+        /// Topics whose offsets are committed as part of the transaction.
         pub topics: Vec<TxnOffsetCommitRequestTopic> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// Each topic that we want to commit offsets for.
+    /// Topics whose offsets are committed as part of the transaction.
     pub struct TxnOffsetCommitRequestTopic {
-        /// The topic name.
+        /// Name of the topic.
         pub name: String = versions(0..=5) ignorable(true),
-        /// The topic ID.
+        /// ID of the topic.
         pub topic_id: Uuid = versions(6..) ignorable(true),
-        /// The partitions inside the topic that we want to commit offsets for.
+        /// Partitions of the topic whose offsets are committed.
         pub partitions: Vec<TxnOffsetCommitRequestPartition> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The partitions inside the topic that we want to commit offsets for.
+    /// Partitions of the topic whose offsets are committed.
     pub struct TxnOffsetCommitRequestPartition {
-        /// The index of the partition within the topic.
+        /// Index of the partition inside the topic.
         pub partition_index: i32 = versions(0..),
-        /// The message offset to be committed.
+        /// Offset to commit.
         pub committed_offset: i64 = versions(0..),
-        /// The leader epoch of the last consumed record.
+        /// Leader epoch of the most recently consumed record.
         pub committed_leader_epoch: i32 = versions(2..) ignorable(true) default(-1),
-        /// Any associated metadata the client wants to keep.
+        /// Optional client metadata stored alongside the offset.
         pub committed_metadata: Option<String> = versions(0..) nullable(0..) default(Some(Default::default())),
     }
 }

@@ -5,34 +5,34 @@
 use crate::Uuid;
 
 kafka_struct! {
-    /// The TxnOffsetCommit response (API key 28).
+    /// Response body for TxnOffsetCommit (API key 28).
     pub struct TxnOffsetCommitResponse {
-        /// The duration in milliseconds for which the request was throttled due to a quota
-        /// violation, or zero if the request did not violate any quota.
+        /// How long, in milliseconds, the request was held back by quota throttling; zero when no
+        /// quota was exceeded.
         pub throttle_time_ms: i32 = versions(0..),
-        /// The responses for each topic.
+        /// One response per topic.
         pub topics: Vec<TxnOffsetCommitResponseTopic> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The responses for each topic.
+    /// One response per topic.
     pub struct TxnOffsetCommitResponseTopic {
-        /// The topic name.
+        /// Name of the topic.
         pub name: String = versions(0..=5) ignorable(true),
-        /// The topic ID.
+        /// ID of the topic.
         pub topic_id: Uuid = versions(6..) ignorable(true),
-        /// The responses for each partition in the topic.
+        /// One response per partition of the topic.
         pub partitions: Vec<TxnOffsetCommitResponsePartition> = versions(0..),
     }
 }
 
 kafka_struct! {
-    /// The responses for each partition in the topic.
+    /// One response per partition of the topic.
     pub struct TxnOffsetCommitResponsePartition {
-        /// The partition index.
+        /// Index of the partition.
         pub partition_index: i32 = versions(0..),
-        /// The error code, or 0 if there was no error.
+        /// Error code for this entry; 0 means success.
         pub error_code: i16 = versions(0..),
     }
 }
