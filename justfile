@@ -27,6 +27,16 @@ lint:
     cargo clippy --workspace --all-targets -- -D warnings
     scripts/check-no-c
 
+# Regenerate kafka-protocol's golden vectors with Kafka's own classes (4.4.0 and 3.9.1).
+golden:
+    scripts/golden-vectors
+    scripts/golden-vectors 3.9.1
+
+# Fail if the committed golden vectors differ from what Kafka's classes write today.
+golden-check:
+    scripts/golden-vectors --check
+    scripts/golden-vectors --check 3.9.1
+
 # A static x86_64 musl release build of the example binaries, checked to be statically linked.
 musl:
     rustup target list --installed | grep -qx {{musl_target}} || rustup target add {{musl_target}}
