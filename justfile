@@ -8,8 +8,8 @@ musl_target := "x86_64-unknown-linux-musl"
 default:
     @just --list
 
-# Unit, property and integration tests; integration tests start their own Apache Kafka
-# (KAFKA_VERSION selects the version, KAFKA_BOOTSTRAP=host:port uses an existing cluster).
+# KAFKA_VERSION selects the broker version; KAFKA_BOOTSTRAP=host:port uses an existing cluster.
+# All tests: unit, property, and integration against an Apache Kafka the tests start themselves.
 test:
     cargo test --workspace
 
@@ -60,7 +60,7 @@ broker-cluster-up:
 broker-down:
     cargo run -q -p integration-tests --bin kafka-fixture -- down
 
-# Our producer against Java's ProducerPerformance on one broker (5M x 100 B, acks=all,
-# idempotent, linger.ms=5, none and lz4); figures go to BENCHMARKS.md.
+# 5M x 100 B, acks=all, idempotent, linger.ms=5, none and lz4; figures go to BENCHMARKS.md.
+# Our producer against Java's ProducerPerformance on one broker, side by side.
 bench-producer *ARGS:
     cargo run --release -p integration-tests --bin producer-bench -- {{ARGS}}
