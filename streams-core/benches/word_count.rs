@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group};
 use streams_core::processor::{Change, Processor, ProcessorContext, Record};
 use streams_core::serde::{Nullable, Serdes, StringSerde};
 use streams_core::state::{KeyValueStore, Stores};
@@ -132,6 +132,19 @@ fn driver() -> TopologyTestDriver {
     TopologyTestDriver::with_wall_clock(b.build().unwrap(), StreamsConfig::new("wc"), 0).unwrap()
 }
 
+/// Pipes every line once through a fresh driver (the measured part of one iteration).
+fn run_once(input: &[String]) {
+    let d = driver();
+    let mut topic = d.create_input_topic("text", Arc::new(Nullable(StringSerde)), Serdes::string());
+    for (i, line) in input.iter().enumerate() {
+        topic.pipe_input_at(None, line.clone(), i as i64).unwrap();
+        if i % 1_000 == 999 {
+            d.discard_output("counts");
+            d.discard_output("wc-counts-changelog");
+        }
+    }
+}
+
 fn word_count(c: &mut Criterion) {
     let input = lines();
     let mut g = c.benchmark_group("word_count_driver");
@@ -162,4 +175,20 @@ fn word_count(c: &mut Criterion) {
 }
 
 criterion_group!(benches, word_count);
-criterion_main!(benches);
+
+/// `STREAMS_BENCH_PROFILE=N` runs N plain iterations and exits, for `valgrind --tool=callgrind`
+/// (instruction counts are repeatable on a loaded machine where wall time is not).
+fn main() {
+    if let Some(n) = std::env::var("STREAMS_BENCH_PROFILE")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        let input = lines();
+        for _ in 0..n {
+            run_once(&input);
+        }
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -133,43 +133,47 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
     }
 
     fn insert(&mut self, key: Bytes, value: Option<Bytes>, timestamp: i64, dirty: bool) {
+        use std::collections::hash_map::Entry as Slot;
         let size = entry_size(&key, &value);
         let tick = self.next_tick;
         self.next_tick += 1;
-        let clean_value = (!dirty).then(|| value.clone());
-        let entry = Entry {
-            key: key.clone(),
-            value,
-            timestamp,
-            dirty,
-            tick,
-            below: clean_value,
-        };
-        let was_dirty = match self.map.insert(key.clone(), entry) {
-            Some(old) => {
-                let old_size = entry_size(&key, &old.value);
-                self.charge(size, old_size);
-                if dirty {
-                    let below = if old.dirty {
-                        old.below
-                    } else {
-                        Some(old.value)
-                    };
-                    if let Some(e) = self.map.get_mut(&key) {
-                        e.below = below;
-                    }
+        // One hash lookup per write: an existing entry is updated in place.
+        let (old_size, was_dirty, key) = match self.map.entry(key) {
+            Slot::Occupied(mut o) => {
+                let e = o.get_mut();
+                let old_size = entry_size(&e.key, &e.value);
+                let was_dirty = e.dirty;
+                let old_value = std::mem::replace(&mut e.value, value);
+                if !dirty {
+                    e.below = Some(e.value.clone());
+                } else if !was_dirty {
+                    // The replaced clean value is what the store below holds.
+                    e.below = Some(old_value);
                 }
-                old.dirty
+                e.timestamp = timestamp;
+                e.dirty = dirty;
+                e.tick = tick;
+                (old_size, was_dirty, e.key.clone())
             }
-            None => {
-                self.charge(size, 0);
-                false
+            Slot::Vacant(v) => {
+                let key = v.key().clone();
+                let below = (!dirty).then(|| value.clone());
+                v.insert(Entry {
+                    key: key.clone(),
+                    value,
+                    timestamp,
+                    dirty,
+                    tick,
+                    below,
+                });
+                (0, false, key)
             }
         };
-        self.lru.push_back((tick, key.clone()));
+        self.charge(size, old_size);
         if dirty && !was_dirty {
-            self.dirty.push(key);
+            self.dirty.push(key.clone());
         }
+        self.lru.push_back((tick, key));
         self.maybe_compact();
     }
 
