@@ -80,6 +80,7 @@
 pub mod clock;
 pub mod config;
 mod error;
+mod name_hash;
 pub mod processor;
 pub mod serde;
 pub mod state;

@@ -2,10 +2,11 @@
 //! timestamp, stream time, and `max.task.idle.ms` (Java's `PartitionGroup` and `RecordQueue`).
 
 use std::any::Any;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use crate::error::StreamsError;
+use crate::name_hash::NameMap;
 use crate::processor::{
     ConsumedRecord, DeserializationResponse, RecordMetadata, SharedDeserializationHandler,
     SharedTimestampExtractor,
@@ -57,25 +58,25 @@ pub struct DroppedRecords {
 pub(crate) struct PartitionGroup {
     queues: Vec<RecordQueue>,
     /// Queue index by topic, then partition; keyed by `Arc<str>` so lookups take a `&str`.
-    index: HashMap<Arc<str>, Vec<(i32, usize)>>,
+    index: NameMap<Arc<str>, Vec<(i32, usize)>>,
     stream_time: i64,
     max_task_idle_ms: i64,
     handler: SharedDeserializationHandler,
     pub(crate) dropped: DroppedRecords,
     /// Offset of the last record taken per partition, for the consumer commit.
-    consumed: HashMap<(Arc<str>, i32), i64>,
+    consumed: NameMap<(Arc<str>, i32), i64>,
 }
 
 impl PartitionGroup {
     pub(crate) fn new(max_task_idle_ms: i64, handler: SharedDeserializationHandler) -> Self {
         PartitionGroup {
             queues: Vec::new(),
-            index: HashMap::new(),
+            index: NameMap::default(),
             stream_time: UNKNOWN_TIME,
             max_task_idle_ms,
             handler,
             dropped: DroppedRecords::default(),
-            consumed: HashMap::new(),
+            consumed: NameMap::default(),
         }
     }
 
@@ -116,7 +117,7 @@ impl PartitionGroup {
         self.stream_time
     }
 
-    pub(crate) fn consumed_offsets(&self) -> &HashMap<(Arc<str>, i32), i64> {
+    pub(crate) fn consumed_offsets(&self) -> &NameMap<(Arc<str>, i32), i64> {
         &self.consumed
     }
 

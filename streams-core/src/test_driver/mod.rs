@@ -24,6 +24,7 @@ pub use topics::{TestInputTopic, TestOutputTopic, TestRecord};
 use crate::clock::{Clock, MockClock, SystemClock};
 use crate::config::StreamsConfig;
 use crate::error::StreamsError;
+use crate::name_hash::NameMap;
 use crate::processor::{ConsumedRecord, Headers};
 use crate::serde::SerdeError;
 use crate::task::{
@@ -58,19 +59,30 @@ pub enum DriverError {
 struct TopicLog {
     unread: VecDeque<ProducerRecord>,
     next_offset: i64,
-    /// Last offset per partition.
-    last: HashMap<i32, i64>,
+    /// Last offset per partition; a short list, as topics here have one or a few partitions.
+    last: Vec<(i32, i64)>,
+    /// Whether the topology reads this topic, once the driver has classified it.
+    read_back: Option<bool>,
+}
+
+impl TopicLog {
+    fn set_last(&mut self, partition: i32, offset: i64) {
+        match self.last.iter_mut().find(|(p, _)| *p == partition) {
+            Some(slot) => slot.1 = offset,
+            None => self.last.push((partition, offset)),
+        }
+    }
 }
 
 /// Keeps produced records in memory per topic, in send order, with per-topic offsets.
 #[derive(Default)]
 struct DriverCollector {
-    topics: HashMap<Arc<str>, TopicLog>,
+    topics: NameMap<Arc<str>, TopicLog>,
     /// Records not yet considered for piping back into the topology.
     fresh: Vec<ProducerRecord>,
     /// Whether the topology reads a topic, as classified by the driver: records to topics known
     /// not to be read are not copied into `fresh`.
-    read_back: HashMap<Arc<str>, bool>,
+    read_back: NameMap<Arc<str>, bool>,
 }
 
 impl RecordCollector for DriverCollector {
@@ -80,10 +92,18 @@ impl RecordCollector for DriverCollector {
             Some(log) => log,
             None => self.topics.entry(record.topic.clone()).or_default(),
         };
-        log.last
-            .insert(record.partition.unwrap_or(0), log.next_offset);
+        let offset = log.next_offset;
+        log.set_last(record.partition.unwrap_or(0), offset);
         log.next_offset += 1;
-        if self.read_back.get(&*record.topic).copied().unwrap_or(true) {
+        let read_back = match log.read_back {
+            Some(known) => known,
+            None => {
+                let known = self.read_back.get(&*record.topic).copied();
+                log.read_back = known;
+                known.unwrap_or(true)
+            }
+        };
+        if read_back {
             self.fresh.push(record.clone());
         }
         log.unread.push_back(record);
@@ -95,8 +115,8 @@ impl RecordCollector for DriverCollector {
     fn offset(&self, topic: &str, partition: i32) -> Option<i64> {
         self.topics
             .get(topic)
-            .and_then(|t| t.last.get(&partition))
-            .copied()
+            .and_then(|t| t.last.iter().find(|(p, _)| *p == partition))
+            .map(|(_, o)| *o)
     }
 }
 
@@ -106,7 +126,7 @@ pub(crate) struct Inner {
     global_topics: Vec<String>,
     collector: Arc<Mutex<DriverCollector>>,
     clock: Arc<MockClock>,
-    input_offsets: HashMap<Arc<str>, i64>,
+    input_offsets: NameMap<Arc<str>, i64>,
     state_dir: PathBuf,
     remove_state_dir: bool,
     closed: bool,
@@ -216,7 +236,7 @@ impl TopologyTestDriver {
                 global_topics,
                 collector,
                 clock,
-                input_offsets: HashMap::new(),
+                input_offsets: NameMap::default(),
                 state_dir,
                 remove_state_dir,
                 closed: false,
