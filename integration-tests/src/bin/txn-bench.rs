@@ -72,6 +72,13 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 NewTopic::new(&out_java, 6),
             ])
             .await?;
+        // Leaders are elected shortly after CreateTopics answers.
+        for _ in 0..100 {
+            match admin.describe_topics(&[&input, &out_rust, &out_java]).await {
+                Ok(d) if d.iter().all(|t| t.partitions.iter().all(|p| p.leader >= 0)) => break,
+                _ => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
         let producer = Producer::new(
             ProducerConfig::builder()
                 .bootstrap_servers([bootstrap.as_str()])
@@ -87,6 +94,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                     .send(ProducerRecord::new(&input, value).key(key))
                     .await?,
             );
+            // Bounded waves: the input load is not what is measured.
+            if acks.len() == 5000 {
+                for a in acks.drain(..) {
+                    a.await?;
+                }
+            }
         }
         for a in acks {
             a.await?;
