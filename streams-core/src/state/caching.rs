@@ -197,17 +197,24 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
                 (true, Some(known)) => known,
                 (true, None) => self.inner.get(&key)?,
             };
-            self.inner.put(key.clone(), value.clone(), timestamp)?;
+            let deleted = value.is_none();
             if self.forward {
+                self.inner.put(key.clone(), value.clone(), timestamp)?;
+                if deleted {
+                    self.remove_entry(&key);
+                }
+                // The drained key and the value move into the entry: no further refcount churn.
                 self.flushed.push(FlushedEntry {
-                    key: key.clone(),
-                    new: value.clone(),
+                    key,
+                    new: value,
                     old,
                     timestamp,
                 });
-            }
-            if value.is_none() {
-                self.remove_entry(&key);
+            } else {
+                self.inner.put(key.clone(), value, timestamp)?;
+                if deleted {
+                    self.remove_entry(&key);
+                }
             }
         }
         if self.dirty.is_empty() {
