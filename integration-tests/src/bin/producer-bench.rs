@@ -140,6 +140,9 @@ fn drive(args: &[String]) -> Result<(), BoxError> {
                 rt.block_on(admin.create_topics(&[
                     NewTopic::new(topic.clone(), s.partitions).replication_factor(1),
                 ]))?;
+                // Both producers start on a topic whose partitions all have leaders, so neither
+                // measures leader election.
+                rt.block_on(wait_for_leaders(&admin, &topic, s.partitions))?;
                 let run = if is_rust {
                     let wrap = std::env::var("PRODUCER_BENCH_WRAP").unwrap_or_default();
                     let mut wrap = wrap.split_whitespace();
@@ -224,6 +227,20 @@ fn drive(args: &[String]) -> Result<(), BoxError> {
         );
     }
     Ok(())
+}
+
+async fn wait_for_leaders(admin: &Admin, topic: &str, partitions: i32) -> Result<(), BoxError> {
+    for _ in 0..300 {
+        let described = admin.describe_topics(&[topic]).await?;
+        let led = described
+            .first()
+            .map_or(0, |t| t.partitions.iter().filter(|p| p.leader >= 0).count());
+        if led == partitions as usize {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(format!("{topic}: partitions without a leader after 30 s").into())
 }
 
 fn best(runs: &[Run]) -> Run {
