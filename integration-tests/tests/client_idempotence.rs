@@ -125,13 +125,27 @@ fn leader_crash_mid_stream_keeps_every_acked_record_once_and_in_order() {
         failed.first()
     );
 
-    // Read both partitions back completely.
+    // Read both partitions back completely. Right after a leader change the new leader's high
+    // watermark can trail the acknowledged offsets for a moment (it advances once the followers
+    // fetch again), so read until the watermark has passed every acknowledged offset.
+    let mut last_acked: HashMap<i32, i64> = HashMap::new();
+    for md in results.iter().flatten() {
+        let e = last_acked.entry(md.partition).or_insert(-1);
+        *e = (*e).max(md.offset);
+    }
     let mut log: HashMap<i32, Vec<(i64, String)>> = HashMap::new();
     rt.block_on(async {
         for p in 0..PARTITIONS {
             let mut next = 0;
             let mut out = Vec::new();
+            let must_pass = last_acked.get(&p).copied().unwrap_or(-1);
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
             loop {
+                assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "partition {p}: read {} records, high watermark never passed offset {must_pass}",
+                    out.len()
+                );
                 let f =
                     fetch_partition(admin.cluster(), &topic, p, next, Duration::from_millis(200))
                         .await;
@@ -148,8 +162,11 @@ fn leader_crash_mid_stream_keeps_every_acked_record_once_and_in_order() {
                     out.push((r.offset, v));
                 }
                 next = out.last().map_or(next, |(o, _)| o + 1);
-                if next >= f.high_watermark {
+                if next >= f.high_watermark && next > must_pass {
                     break;
+                }
+                if f.records.is_empty() {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
                 }
             }
             log.insert(p, out);
