@@ -4,9 +4,9 @@
 //! must both see every input record exactly once in the output, each key's records in order.
 //!
 //! Scale: the issue asks for 1M records; a debug build of the copier on the shared 2-core
-//! machine copies this test's 80 000 records (800 keys); transactions of at most 300 records with a
-//! 40 ms pause between them keep the copy going long enough that all ten
-//! kills land mid-copy; the final, unpaused run copies the rest.
+//! machine copies this test's 80 000 records (800 keys); transactions of at most 100 records with a
+//! 150 ms pause between them cap a killed run at about 1 200 records, so all ten kills land
+//! mid-copy on a fast machine too; the final, unpaused run copies the rest.
 
 mod txn_support;
 
@@ -38,7 +38,7 @@ fn copier_killed_ten_times_copies_every_record_exactly_once_in_key_order() {
     let mut runs = 0;
     // Small transactions with a pause between them keep a debug-build copy running long
     // enough for every kill to land mid-copy.
-    let opts = ["max_txn_records=300", "commit_ms=50", "pause_ms=40"];
+    let opts = ["max_txn_records=100", "commit_ms=50", "pause_ms=150"];
     while kills < KILLS {
         runs += 1;
         let mut child = spawn_copier(&bootstrap, &input, &output, &group, &txn_id, &opts);
