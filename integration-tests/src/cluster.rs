@@ -2,6 +2,7 @@
 
 use std::fs;
 use std::io::Read;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -341,6 +342,9 @@ rm -rf -- "$1"
         .arg(SCRIPT)
         .arg("kstreams-kafka-guard")
         .arg(dir)
+        // Its own process group: killing the test run's group (`kill -- -PGID`, a CI timeout)
+        // must not take the guard with it, or nobody would clean up.
+        .process_group(0)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
