@@ -140,6 +140,10 @@ pub enum Error {
         /// How long it waited.
         after: Duration,
     },
+    /// TLS could not be set up or the handshake failed (untrusted certificate, host name
+    /// mismatch, ...); not retriable, as Java's `SslAuthenticationException`.
+    #[error(transparent)]
+    Tls(#[from] crate::connection::TlsError),
     /// SASL authentication failed (wrong credentials, mechanism not enabled, ...).
     #[error("authentication with {broker} failed: {reason}")]
     Authentication {
@@ -182,6 +186,17 @@ pub enum Error {
     /// Invalid configuration.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// An admin request failed for one of its resources (a topic, partition, group or config
+    /// resource), which `resource` names.
+    #[error("{resource}: broker returned {code}{}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
+    Resource {
+        /// The resource, e.g. `topic "orders"` or `group "billing"`.
+        resource: String,
+        /// The code.
+        code: KafkaCode,
+        /// The broker's error message, when the response carries one.
+        message: Option<String>,
+    },
     /// The topic is not in the cluster's metadata.
     #[error("topic {topic:?} does not exist ({code})")]
     UnknownTopic {
@@ -237,7 +252,7 @@ impl Error {
         match self {
             Error::Shared(e) => e.is_retriable(),
             Error::Kafka { code, .. } => code.is_retriable(),
-            Error::UnknownTopic { code, .. } => code.is_retriable(),
+            Error::UnknownTopic { code, .. } | Error::Resource { code, .. } => code.is_retriable(),
             Error::Io { .. } | Error::Disconnected { .. } | Error::Timeout { .. } => true,
             Error::NoBroker(_) => true,
             _ => false,
@@ -248,7 +263,9 @@ impl Error {
     pub fn code(&self) -> Option<KafkaCode> {
         match self {
             Error::Shared(e) => e.code(),
-            Error::Kafka { code, .. } | Error::UnknownTopic { code, .. } => Some(*code),
+            Error::Kafka { code, .. }
+            | Error::UnknownTopic { code, .. }
+            | Error::Resource { code, .. } => Some(*code),
             _ => None,
         }
     }
