@@ -30,6 +30,10 @@ use kafka_protocol::messages::offset_commit_request::{
 use kafka_protocol::messages::offset_commit_response::OffsetCommitResponse;
 use kafka_protocol::messages::offset_fetch_request::{OffsetFetchRequest, OffsetFetchRequestTopic};
 use kafka_protocol::messages::offset_fetch_response::OffsetFetchResponse;
+use kafka_protocol::messages::offset_for_leader_epoch_request::{
+    OffsetForLeaderEpochRequest, OffsetForLeaderPartition, OffsetForLeaderTopic,
+};
+use kafka_protocol::messages::offset_for_leader_epoch_response::OffsetForLeaderEpochResponse;
 use kafka_protocol::messages::{
     ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, FetchRequest, HeartbeatRequest,
     HeartbeatResponse, JoinGroupResponse, LeaveGroupRequest, LeaveGroupResponse, SyncGroupRequest,
@@ -50,6 +54,7 @@ use super::group::classic::{
 use super::group::consumer_protocol::{Assignment, CONSUMER_PROTOCOL_VERSION, Subscription};
 use super::group::kip848::{IdAssignment, Kip848Group, Kip848Outcome, Kip848Settings};
 use super::listener::{NoopListener, RebalanceContext, RebalanceListener};
+use super::validation::{self, EpochEnd, FetchPosition, LeaderUpdate, Validated};
 use super::{ConsumerError, ConsumerRecord, OffsetAndMetadata, TopicPartition};
 use crate::cluster::Cluster;
 use crate::config::{AutoOffsetReset, ConsumerConfig, GroupProtocol};
@@ -63,6 +68,7 @@ const LIST_OFFSETS_KEY: i16 = 2;
 const OFFSET_COMMIT_KEY: i16 = 8;
 const OFFSET_FETCH_KEY: i16 = 9;
 const FIND_COORDINATOR_KEY: i16 = 10;
+const OFFSET_FOR_LEADER_EPOCH_KEY: i16 = 23;
 
 /// ListOffsets timestamps with special meaning.
 const EARLIEST_TIMESTAMP: i64 = -2;
@@ -81,11 +87,17 @@ fn version(conn: &Connection, api_key: i16, max: i16, name: &'static str) -> Res
 #[derive(Debug, Clone)]
 struct PartState {
     position: Option<i64>,
-    /// Leader epoch of the last record returned.
+    /// Leader epoch of the last record returned (of the committed offset, of the reset).
     epoch: i32,
+    /// The partition leader's epoch the position was last checked against (KIP-320), or -1.
+    leader_epoch: i32,
+    /// A leader change was seen: the position must be validated before fetching again.
+    awaiting_validation: bool,
     paused: bool,
     /// A reset to apply before fetching (seek_to_beginning/end, out of range).
     reset: Option<AutoOffsetReset>,
+    /// The replica the leader told us to fetch from (KIP-392) and until when.
+    read_replica: Option<(i32, Instant)>,
 }
 
 impl PartState {
@@ -93,9 +105,29 @@ impl PartState {
         PartState {
             position: None,
             epoch: -1,
+            leader_epoch: -1,
+            awaiting_validation: false,
             paused: false,
             reset: None,
+            read_replica: None,
         }
+    }
+
+    /// The position with its epochs, when there is one to validate or fetch from.
+    fn fetch_position(&self) -> Option<FetchPosition> {
+        Some(FetchPosition {
+            offset: self.position?,
+            offset_epoch: self.epoch,
+            leader_epoch: self.leader_epoch,
+        })
+    }
+
+    /// Moves to a new position that needs no validation (Java's `seekValidated`).
+    fn seek_validated(&mut self, offset: i64, epoch: i32) {
+        self.position = Some(offset);
+        self.epoch = epoch;
+        self.reset = None;
+        self.awaiting_validation = false;
     }
 }
 
@@ -232,6 +264,8 @@ pub struct Consumer {
     /// As leader: the partition counts the current assignment was computed from (Java's
     /// assignment snapshot); a change triggers a rebalance.
     assignment_snapshot: Option<PartitionsPerTopic>,
+    /// Completion signal of the last commit issued: the next one waits for it.
+    last_commit: Option<tokio::sync::oneshot::Receiver<()>>,
 }
 
 impl std::fmt::Debug for Consumer {
@@ -287,6 +321,7 @@ impl Consumer {
             kip848_reconciled_once: false,
             standalone: Mutex::new(None),
             assignment_snapshot: None,
+            last_commit: None,
         })
     }
 
@@ -458,6 +493,8 @@ impl Consumer {
                 self.refresh_metadata().await;
             }
             self.update_positions().await?;
+            self.check_leader_epochs();
+            self.validate_positions().await?;
             let records = self.drain()?;
             self.send_fetches();
             if !records.is_empty() {
@@ -523,11 +560,12 @@ impl Consumer {
         let buffered: HashSet<&TopicPartition> = self.buffered.iter().map(|f| &f.tp).collect();
         let mut by_node: BTreeMap<i32, BTreeMap<TopicPartition, PartitionFetch>> = BTreeMap::new();
         let mut missing_leader = false;
+        let now = Instant::now();
         for (tp, st) in &self.parts {
             let Some(position) = st.position else {
                 continue;
             };
-            if st.paused || st.reset.is_some() || buffered.contains(tp) {
+            if st.paused || st.reset.is_some() || st.awaiting_validation || buffered.contains(tp) {
                 continue;
             }
             let Some(p) = metadata
@@ -541,14 +579,28 @@ impl Consumer {
                 missing_leader = true;
                 continue;
             }
-            if self.in_flight_nodes.contains(&p.leader) {
+            // KIP-392: the replica the leader chose for us while it is known and online,
+            // else the leader (Java's `selectReadReplica`).
+            let node = match st.read_replica {
+                Some((r, until))
+                    if until > now
+                        && metadata.brokers.contains_key(&r)
+                        && !p.offline_replicas.contains(&r) =>
+                {
+                    r
+                }
+                _ => p.leader,
+            };
+            if self.in_flight_nodes.contains(&node) {
                 continue;
             }
-            by_node.entry(p.leader).or_default().insert(
+            by_node.entry(node).or_default().insert(
                 tp.clone(),
                 PartitionFetch {
                     fetch_offset: position,
-                    current_leader_epoch: p.leader_epoch,
+                    // The epoch the position was validated against, as Java sends; the
+                    // broker answers FENCED_LEADER_EPOCH if we are behind.
+                    current_leader_epoch: st.leader_epoch,
                     max_bytes: self.config.max_partition_fetch_bytes as i32,
                 },
             );
@@ -605,6 +657,12 @@ impl Consumer {
                 tracing::debug!(node = done.node, error = %e, "fetch failed");
                 session.reset();
                 self.metadata_stale = true;
+                // Back to the leader for whatever this request read from a chosen replica.
+                for tp in done.sent.next.keys() {
+                    if let Some(st) = self.parts.get_mut(tp) {
+                        st.read_replica = None;
+                    }
+                }
                 return;
             }
         };
@@ -623,8 +681,17 @@ impl Consumer {
                 let Some(st) = self.parts.get_mut(&tp) else {
                     continue;
                 };
-                if st.position != Some(fetched_at) || st.reset.is_some() {
-                    continue; // seeked or reset meanwhile: stale data
+                if st.position != Some(fetched_at) || st.reset.is_some() || st.awaiting_validation {
+                    continue; // seeked, reset or leader changed meanwhile: stale data
+                }
+                let from_replica = st.read_replica.is_some_and(|(r, _)| r == done.node);
+                if p.preferred_read_replica >= 0 {
+                    // The leader names the replica to read from (KIP-392), for as long as
+                    // metadata stays fresh, as Java does.
+                    st.read_replica = Some((
+                        p.preferred_read_replica,
+                        Instant::now() + self.config.common.metadata_max_age,
+                    ));
                 }
                 match KafkaCode(p.error_code) {
                     KafkaCode::NONE => {
@@ -648,6 +715,11 @@ impl Consumer {
                             self.config.check_crcs,
                         ));
                     }
+                    KafkaCode(1) if from_replica => {
+                        // A follower may not have the offset yet: ask the leader instead.
+                        tracing::debug!(%tp, node = done.node, "offset out of range at a follower; back to the leader");
+                        st.read_replica = None;
+                    }
                     KafkaCode(1) => {
                         // OFFSET_OUT_OF_RANGE: reset by policy, or tell the application.
                         match self.config.auto_offset_reset {
@@ -660,8 +732,17 @@ impl Consumer {
                             policy => st.reset = Some(policy),
                         }
                     }
-                    code if code.invalidates_metadata() => self.metadata_stale = true,
-                    code => tracing::debug!(%tp, ?code, "fetch partition error"),
+                    // FENCED_LEADER_EPOCH (we are behind), UNKNOWN_LEADER_EPOCH (the broker is),
+                    // NOT_LEADER_OR_FOLLOWER and the like: new metadata, and the leader again.
+                    code if code.invalidates_metadata() || code == KafkaCode(75) => {
+                        tracing::debug!(%tp, ?code, "fetch partition error; refreshing metadata");
+                        st.read_replica = None;
+                        self.metadata_stale = true;
+                    }
+                    code => {
+                        tracing::debug!(%tp, ?code, "fetch partition error");
+                        st.read_replica = None;
+                    }
                 }
             }
         }
@@ -676,7 +757,7 @@ impl Consumer {
             let Some(st) = self.parts.get_mut(&f.tp) else {
                 continue;
             };
-            if st.position != Some(f.position()) || st.reset.is_some() {
+            if st.position != Some(f.position()) || st.reset.is_some() || st.awaiting_validation {
                 continue;
             }
             if st.paused || out.len() >= max {
@@ -727,8 +808,12 @@ impl Consumer {
                 };
                 match committed.get(&tp) {
                     Some(o) => {
+                        // Unvalidated: with a committed epoch, the position is checked against
+                        // the leader's log before the first fetch (Java's `seekUnvalidated`).
                         st.position = Some(o.offset);
                         st.epoch = o.leader_epoch;
+                        st.leader_epoch = -1;
+                        st.awaiting_validation = false;
                     }
                     None => match self.config.auto_offset_reset {
                         AutoOffsetReset::None => return Err(ConsumerError::NoOffset(tp)),
@@ -762,6 +847,7 @@ impl Consumer {
             }
             Err(e) => return Err(e),
         };
+        let md = self.cluster.metadata();
         for (tp, (offset, epoch)) in found {
             if let Some(st) = self.parts.get_mut(&tp)
                 && st.reset.is_some()
@@ -770,9 +856,12 @@ impl Consumer {
                     // by_duration past the end: the log end.
                     continue;
                 }
-                st.position = Some(offset);
-                st.epoch = epoch;
-                st.reset = None;
+                st.seek_validated(offset, epoch);
+                // The leader just answered for this position: nothing to validate.
+                st.leader_epoch = md
+                    .topic(&tp.topic)
+                    .and_then(|t| t.partition(tp.partition))
+                    .map_or(-1, |p| p.leader_epoch);
             }
         }
         // A by_duration reset that found nothing falls back to latest.
@@ -782,6 +871,206 @@ impl Consumer {
             }
         }
         Ok(())
+    }
+
+    /// Compares each position's leader epoch with the metadata's (KIP-320): a new epoch sends
+    /// the position to validation when it can be validated, and back to the leader in any case.
+    fn check_leader_epochs(&mut self) {
+        let md = self.cluster.metadata();
+        for (tp, st) in &mut self.parts {
+            if st.reset.is_some() || st.awaiting_validation {
+                continue;
+            }
+            let Some(pos) = st.fetch_position() else {
+                continue;
+            };
+            let Some(p) = md.topic(&tp.topic).and_then(|t| t.partition(tp.partition)) else {
+                continue;
+            };
+            if p.leader < 0 {
+                continue; // no leader to ask yet
+            }
+            match pos.on_leader_epoch(p.leader_epoch) {
+                LeaderUpdate::Unchanged => {}
+                LeaderUpdate::Fetch(next) => {
+                    st.leader_epoch = next.leader_epoch;
+                    st.read_replica = None;
+                }
+                LeaderUpdate::Validate(next) => {
+                    tracing::debug!(%tp, offset = next.offset, offset_epoch = next.offset_epoch,
+                        leader_epoch = next.leader_epoch, "leader epoch changed; validating position");
+                    st.leader_epoch = next.leader_epoch;
+                    st.read_replica = None;
+                    st.awaiting_validation = true;
+                }
+            }
+        }
+    }
+
+    /// Asks the leaders of partitions awaiting validation where the epochs of their positions
+    /// end (OffsetsForLeaderEpoch), and settles each position: valid, moved back to where the
+    /// log diverged, reset, or a [`ConsumerError::LogTruncation`] under
+    /// `auto.offset.reset=none`.
+    async fn validate_positions(&mut self) -> Result<()> {
+        let md = self.cluster.metadata();
+        let mut by_node: BTreeMap<i32, Vec<(TopicPartition, FetchPosition)>> = BTreeMap::new();
+        for (tp, st) in &self.parts {
+            if !st.awaiting_validation || st.reset.is_some() {
+                continue;
+            }
+            let (Some(pos), Some(p)) = (
+                st.fetch_position(),
+                md.topic(&tp.topic).and_then(|t| t.partition(tp.partition)),
+            ) else {
+                continue;
+            };
+            if p.leader >= 0 {
+                by_node.entry(p.leader).or_default().push((tp.clone(), pos));
+            }
+        }
+        if by_node.is_empty() {
+            return Ok(());
+        }
+        let has_reset_policy = self.config.auto_offset_reset != AutoOffsetReset::None;
+        let mut truncated: Vec<(TopicPartition, i64, Option<OffsetAndMetadata>)> = Vec::new();
+        for (node, asked) in by_node {
+            let answers = match self.offsets_for_leader_epoch(node, &asked).await {
+                Ok(Some(a)) => a,
+                Ok(None) => {
+                    // The leader predates consumer validation (OffsetsForLeaderEpoch v3):
+                    // fetch on unvalidated, as Java does.
+                    for (tp, _) in &asked {
+                        if let Some(st) = self.parts.get_mut(tp) {
+                            st.awaiting_validation = false;
+                        }
+                    }
+                    continue;
+                }
+                Err(e) if e.is_retriable() => {
+                    tracing::debug!(node, error = %e, "OffsetsForLeaderEpoch failed; will retry");
+                    self.metadata_stale = true;
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            };
+            for (tp, requested) in asked {
+                let Some(&(code, end)) = answers.get(&tp) else {
+                    continue;
+                };
+                match code {
+                    KafkaCode::NONE => {}
+                    code if code.invalidates_metadata() || code.is_retriable() => {
+                        // FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH, NOT_LEADER_OR_FOLLOWER:
+                        // learn the current leader and its epoch, then validate again.
+                        tracing::debug!(%tp, ?code, "position validation refused; refreshing metadata");
+                        self.metadata_stale = true;
+                        continue;
+                    }
+                    code => return Err(Error::kafka(code).into()),
+                }
+                let Some(st) = self.parts.get_mut(&tp) else {
+                    continue;
+                };
+                let current = st
+                    .awaiting_validation
+                    .then(|| st.fetch_position())
+                    .flatten();
+                match validation::complete(requested, current, end, has_reset_policy) {
+                    Validated::Stale => {}
+                    Validated::Valid => st.awaiting_validation = false,
+                    Validated::Truncated(next) => {
+                        tracing::info!(%tp, from = requested.offset, to = next.offset,
+                            "log truncation detected; continuing from the first offset known to diverge");
+                        st.seek_validated(next.offset, next.offset_epoch);
+                    }
+                    Validated::Reset => {
+                        tracing::info!(%tp, offset = requested.offset,
+                            "log truncation detected and the leader knows no epoch for the position; resetting");
+                        st.awaiting_validation = false;
+                        st.position = None;
+                        st.reset = Some(self.config.auto_offset_reset);
+                    }
+                    Validated::LogTruncation(divergent) => {
+                        // The partition stays awaiting validation until the application seeks.
+                        truncated.push((
+                            tp,
+                            requested.offset,
+                            divergent.map(|(offset, leader_epoch)| OffsetAndMetadata {
+                                offset,
+                                leader_epoch,
+                                metadata: String::new(),
+                            }),
+                        ));
+                    }
+                }
+            }
+        }
+        if let Some((tp, offset, divergent)) = truncated.into_iter().next() {
+            return Err(ConsumerError::LogTruncation {
+                tp,
+                offset,
+                divergent,
+            });
+        }
+        Ok(())
+    }
+
+    /// One OffsetsForLeaderEpoch exchange with `node`: the error and epoch end per partition,
+    /// or None when the broker cannot answer a consumer (no v3).
+    async fn offsets_for_leader_epoch(
+        &self,
+        node: i32,
+        asked: &[(TopicPartition, FetchPosition)],
+    ) -> Result<Option<HashMap<TopicPartition, (KafkaCode, EpochEnd)>>, Error> {
+        let conn = self.cluster.broker(node).await?;
+        let Some(v) = conn
+            .versions()
+            .negotiate_within(OFFSET_FOR_LEADER_EPOCH_KEY, 3, 4)
+        else {
+            return Ok(None);
+        };
+        let mut topics: BTreeMap<&str, Vec<OffsetForLeaderPartition>> = BTreeMap::new();
+        for (tp, pos) in asked {
+            topics
+                .entry(&tp.topic)
+                .or_default()
+                .push(OffsetForLeaderPartition {
+                    partition: tp.partition,
+                    current_leader_epoch: pos.leader_epoch,
+                    leader_epoch: pos.offset_epoch,
+                    ..Default::default()
+                });
+        }
+        let req = OffsetForLeaderEpochRequest {
+            // A consumer, not a follower or a debugging tool.
+            replica_id: -1,
+            topics: topics
+                .into_iter()
+                .map(|(topic, partitions)| OffsetForLeaderTopic {
+                    topic: topic.to_owned(),
+                    partitions,
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        };
+        let resp: OffsetForLeaderEpochResponse = conn.send_version(&req, v).await?;
+        let mut out = HashMap::new();
+        for t in resp.topics {
+            for p in t.partitions {
+                out.insert(
+                    TopicPartition::new(t.topic.clone(), p.partition),
+                    (
+                        KafkaCode(p.error_code),
+                        EpochEnd {
+                            leader_epoch: p.leader_epoch,
+                            end_offset: p.end_offset,
+                        },
+                    ),
+                );
+            }
+        }
+        Ok(Some(out))
     }
 
     /// ListOffsets for `(partition, timestamp)` pairs at their leaders: offset and leader
@@ -922,9 +1211,7 @@ impl Consumer {
             .parts
             .get_mut(tp)
             .ok_or_else(|| ConsumerError::NotAssigned(tp.clone()))?;
-        st.position = Some(offset);
-        st.reset = None;
-        st.epoch = -1;
+        st.seek_validated(offset, -1);
         Ok(())
     }
 
@@ -946,6 +1233,7 @@ impl Consumer {
                 .ok_or_else(|| ConsumerError::NotAssigned(tp.clone()))?;
             st.reset = Some(policy);
             st.position = None;
+            st.awaiting_validation = false;
         }
         Ok(())
     }
@@ -1136,7 +1424,7 @@ impl Consumer {
     }
 
     /// Commits `offsets` (or, with `None`, the positions of everything consumed) and waits for
-    /// the coordinator's answer.
+    /// the coordinator's answer. Asynchronous commits issued earlier finish first.
     pub async fn commit_sync(
         &mut self,
         offsets: Option<BTreeMap<TopicPartition, OffsetAndMetadata>>,
@@ -1144,26 +1432,75 @@ impl Consumer {
         let offsets = offsets.unwrap_or_else(|| self.consumed_offsets());
         let req = self.commit_request(offsets)?;
         let shared = self.group_shared_or_temp()?;
-        commit(
+        let (previous, done) = self.commit_turn();
+        let _ = previous.await;
+        let r = commit(
             shared,
             req,
             self.config.default_api_timeout,
             self.config.common.retry_backoff,
         )
-        .await
+        .await;
+        drop(done);
+        r
     }
 
     /// Starts a commit and returns at once; the returned task reports the outcome.
+    ///
+    /// Commits complete in the order they were issued, as in Java: each waits for the one
+    /// before it, so a commit's completion means every earlier commit has completed too, and
+    /// the group never sees an older offset overwrite a newer one.
     pub fn commit_async(
         &mut self,
         offsets: Option<BTreeMap<TopicPartition, OffsetAndMetadata>>,
     ) -> Result<tokio::task::JoinHandle<Result<()>>> {
+        self.commit_async_with(offsets, |_| {})
+    }
+
+    /// [`commit_async`](Self::commit_async) with a callback (Java's `OffsetCommitCallback`),
+    /// called with the outcome once every earlier commit's callback has returned.
+    pub fn commit_async_with<F>(
+        &mut self,
+        offsets: Option<BTreeMap<TopicPartition, OffsetAndMetadata>>,
+        callback: F,
+    ) -> Result<tokio::task::JoinHandle<Result<()>>>
+    where
+        F: FnOnce(&Result<()>) + Send + 'static,
+    {
         let offsets = offsets.unwrap_or_else(|| self.consumed_offsets());
         let req = self.commit_request(offsets)?;
         let shared = self.group_shared_or_temp()?;
         let timeout = self.config.default_api_timeout;
         let backoff = self.config.common.retry_backoff;
-        Ok(tokio::spawn(commit(shared, req, timeout, backoff)))
+        let (previous, done) = self.commit_turn();
+        Ok(tokio::spawn(async move {
+            // An earlier commit that was dropped or failed also releases its turn.
+            let _ = previous.await;
+            let r = commit(shared, req, timeout, backoff).await;
+            callback(&r);
+            drop(done);
+            r
+        }))
+    }
+
+    /// A place in the commit order: a future that resolves when the previous commit is done,
+    /// and the token whose drop tells the next one this commit is.
+    fn commit_turn(
+        &mut self,
+    ) -> (
+        impl Future<Output = ()> + Send + 'static,
+        tokio::sync::oneshot::Sender<()>,
+    ) {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let previous = self.last_commit.replace(rx);
+        (
+            async move {
+                if let Some(p) = previous {
+                    let _ = p.await;
+                }
+            },
+            tx,
+        )
     }
 
     fn commit_request(
@@ -1264,8 +1601,7 @@ impl Consumer {
     async fn apply_context(&mut self, ctx: RebalanceContext) -> Result<()> {
         for (tp, offset) in ctx.seeks {
             if let Some(st) = self.parts.get_mut(&tp) {
-                st.position = Some(offset);
-                st.reset = None;
+                st.seek_validated(offset, -1);
             }
         }
         if !ctx.commits.is_empty()

@@ -3,8 +3,8 @@
 use kafka_protocol::DecodeError;
 use kafka_protocol::record::RecordError;
 
-use super::TopicPartition;
 use super::assignor::AssignorError;
+use super::{OffsetAndMetadata, TopicPartition};
 use crate::error::{Error, KafkaCode};
 
 /// Why a consumer operation failed.
@@ -24,6 +24,20 @@ pub enum ConsumerError {
         tp: TopicPartition,
         /// The position that was out of range.
         offset: i64,
+    },
+    /// The log was truncated below the position after a leader change (KIP-320) and
+    /// `auto.offset.reset=none` (Java's `LogTruncationException`). The partition is not
+    /// fetched again until the application seeks it.
+    #[error(
+        "log truncation detected for {tp} at offset {offset} (first divergent offset: {divergent:?})"
+    )]
+    LogTruncation {
+        /// The partition.
+        tp: TopicPartition,
+        /// The position that the leader's log no longer holds.
+        offset: i64,
+        /// The first offset known to diverge and its leader epoch, when the leader said.
+        divergent: Option<OffsetAndMetadata>,
     },
     /// A commit was refused because the member's generation is gone (Java's
     /// `CommitFailedException`) or a rebalance is under way.

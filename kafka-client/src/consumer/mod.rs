@@ -9,6 +9,7 @@
 //!   ([`group::consumer_protocol`]), and KIP-848 ([`group::kip848`]).
 //! * [`assignor`]: the public assignor trait and the built-in assignors.
 //! * [`listener`]: rebalance callbacks.
+//! * [`validation`]: checking positions against a new leader's log (KIP-320), without IO.
 
 pub mod assignor;
 mod client;
@@ -18,6 +19,7 @@ pub mod fetcher;
 pub mod group;
 pub mod listener;
 mod types;
+pub mod validation;
 
 pub use client::Consumer;
 pub use error::ConsumerError;
