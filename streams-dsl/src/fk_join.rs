@@ -2,16 +2,20 @@
 //! each left row subscribes, through a registration topic keyed by its foreign key, to the right
 //! row it references; the right side answers through a response topic keyed by the left key,
 //! and answers made for a left value that has since changed are recognised by a hash of that
-//! value and dropped. Wire and store layouts are Java's (subscription and response wrappers
-//! version 1, `CombinedKey` store keys, Murmur3 value hashes), so the internal topics carry the
-//! same bytes.
+//! value and dropped. Wire and store layouts are Java's (subscription wrapper version 1 with
+//! the primary partition, response wrapper version 0, `CombinedKey` store keys, Murmur3 value
+//! hashes), so the registration and response topics carry the same bytes; a left join's deleted
+//! row subscribes with a null foreign key, as Java's does. Responses are routed to the
+//! subscribing row's partition.
 
 use std::sync::Arc;
 
 use bytes::Bytes;
 use streams_core::StreamsError;
 use streams_core::processor::{Change, Headers, Processor, ProcessorContext, Record};
-use streams_core::serde::{BytesSerde, SerdeError, SharedSerde, ValueAndTimestamp};
+use streams_core::serde::{
+    BytesSerde, Nullable, Serde, SerdeError, SharedSerde, ValueAndTimestamp,
+};
 use streams_core::state::{Stores, TimestampedKeyValueStore};
 
 use crate::builder::DslError;
@@ -22,7 +26,10 @@ use crate::processors::add_fn;
 use crate::serdes::{Data, pick};
 
 const NO_HEADERS: Headers = Headers::new();
+/// Subscription wrapper version: 1 adds the primary partition.
 const VERSION: u8 = 1;
+/// Response wrapper version Java writes.
+const RESPONSE_VERSION: u8 = 0;
 
 /// What the right side should do with a subscription (Java's `SubscriptionWrapper.Instruction`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,15 +133,16 @@ fn decode_subscription(data: &Bytes) -> Result<Subscription, SerdeError> {
     })
 }
 
-/// `{1-bit hash-is-null}{7-bit version}{partition}{16-byte hash?}{foreign value?}`.
-fn encode_response(hash: Option<[i64; 2]>, value: Option<&[u8]>, partition: i32) -> Bytes {
-    let mut out = Vec::with_capacity(1 + 4 + 16 + value.map_or(0, <[u8]>::len));
+/// `{1-bit hash-is-null}{7-bit version}{16-byte hash?}{foreign value?}`: Java writes the
+/// response wrapper at version 0, without the primary partition it carries in memory (the sink
+/// routes by that partition before serializing).
+fn encode_response(hash: Option<[i64; 2]>, value: Option<&[u8]>) -> Bytes {
+    let mut out = Vec::with_capacity(1 + 16 + value.map_or(0, <[u8]>::len));
     out.push(if hash.is_some() {
-        VERSION
+        RESPONSE_VERSION
     } else {
-        VERSION | 0x80
+        RESPONSE_VERSION | 0x80
     });
-    out.extend_from_slice(&partition.to_be_bytes());
     if let Some([a, b]) = hash {
         out.extend_from_slice(&a.to_be_bytes());
         out.extend_from_slice(&b.to_be_bytes());
@@ -219,6 +227,50 @@ fn make_getter<K, V, KO, VO>(
 type FkFn<V, KO> = Arc<dyn Fn(&V) -> KO + Send + Sync>;
 type FkJoiner<V, VO, VR> = Arc<dyn Fn(Option<&V>, Option<&VO>) -> Option<VR> + Send + Sync>;
 type SubStore = TimestampedKeyValueStore<Bytes, Bytes>;
+
+/// A response on its way to the response topic: the wire bytes, and the partition of the left
+/// row that subscribed, which Java's response sink routes by (it is not on the wire).
+#[derive(Debug, Clone)]
+struct Response {
+    wire: Bytes,
+    partition: i32,
+}
+
+/// Writes a [`Response`]'s wire bytes; reading gives an unknown (-1) partition.
+struct ResponseSerde;
+
+impl Serde<Response> for ResponseSerde {
+    fn serialize(
+        &self,
+        _topic: &str,
+        _headers: &Headers,
+        value: &Response,
+    ) -> Result<Option<Bytes>, SerdeError> {
+        Ok(Some(value.wire.clone()))
+    }
+    fn deserialize(
+        &self,
+        _topic: &str,
+        _headers: &Headers,
+        data: Option<&Bytes>,
+    ) -> Result<Response, SerdeError> {
+        let wire = data.cloned().ok_or(SerdeError::UnexpectedNull {
+            type_name: "SubscriptionResponseWrapper",
+        })?;
+        Ok(Response {
+            wire,
+            partition: -1,
+        })
+    }
+}
+
+/// A received subscription's serialized foreign key (none for a left join's delete) and primary
+/// key: Java's `CombinedKey` between the receive and join processors.
+#[derive(Debug, Clone)]
+struct SubKey {
+    fk: Option<Bytes>,
+    pk: Bytes,
+}
 
 impl<K: Data, V: Data> KTable<K, V> {
     /// Joins each row with the row of `other` whose key `foreign_key` extracts from the row's
@@ -319,6 +371,8 @@ impl<K: Data, V: Data> KTable<K, V> {
         // The old foreign key is needed to unsubscribe when it changes.
         self.enable_send_old_values();
         let bytes: SharedSerde<Bytes> = Arc::new(BytesSerde);
+        // A left join's deleted row subscribes with a null foreign key.
+        let nullable_fk: SharedSerde<Option<KO>> = Arc::new(Nullable(fk_serde.clone()));
 
         // Left side: subscribe by foreign key.
         {
@@ -328,12 +382,15 @@ impl<K: Data, V: Data> KTable<K, V> {
                 pk_serde.clone(),
                 v_serde.clone(),
             );
-            add_fn::<K, Change<V>, KO, Bytes>(
+            add_fn::<K, Change<V>, Option<KO>, Bytes>(
                 b,
                 &send,
                 &[&self.node],
                 Arc::new(move |ctx, r| {
                     let partition = ctx.record_metadata().map_or(0, |m| m.partition);
+                    if left && r.value.old.is_none() && r.value.new.is_none() {
+                        return Ok(());
+                    }
                     let hash = r
                         .value
                         .new
@@ -343,11 +400,12 @@ impl<K: Data, V: Data> KTable<K, V> {
                     let pk = ser(&pks, &r.key)?;
                     let old_fk = r.value.old.as_ref().map(|v| fk(v));
                     let new_fk = r.value.new.as_ref().map(|v| fk(v));
+                    // Java compares serialized keys; a missing key never equals a present one.
                     let changed = match (&old_fk, &new_fk) {
                         (Some(o), Some(n)) => ser(&fks, o)? != ser(&fks, n)?,
                         _ => true,
                     };
-                    let mut send = |key: KO, instr: Instruction| {
+                    let mut send = |key: Option<KO>, instr: Instruction| {
                         ctx.forward(Record {
                             key,
                             value: encode_subscription(hash, instr, &pk, partition),
@@ -356,28 +414,23 @@ impl<K: Data, V: Data> KTable<K, V> {
                         })
                     };
                     if left {
-                        if old_fk.is_none() && new_fk.is_none() {
-                            return Ok(());
+                        if old_fk.is_some() && changed {
+                            send(old_fk, Instruction::DeleteKeyNoPropagate)?;
                         }
-                        if let Some(o) = old_fk.clone()
-                            && changed
-                        {
-                            send(o, Instruction::DeleteKeyNoPropagate)?;
-                        }
-                        // A deleted row still needs its (null) answer; Java sends it to the
-                        // old key's partition through a null foreign key, here to the old key.
-                        match new_fk.or(old_fk) {
-                            Some(k) => send(k, Instruction::PropagateNullIfNoFkValAvailable),
-                            None => Ok(()),
-                        }
+                        // Every change needs an answer to keep a left-join row; a deleted row
+                        // subscribes with a null foreign key, as Java does: the right side
+                        // stores nothing for it and answers with a null.
+                        send(new_fk, Instruction::PropagateNullIfNoFkValAvailable)
                     } else {
                         match (new_fk, old_fk) {
                             (Some(n), Some(o)) if changed => {
-                                send(o, Instruction::DeleteKeyNoPropagate)?;
-                                send(n, Instruction::PropagateNullIfNoFkValAvailable)
+                                send(Some(o), Instruction::DeleteKeyNoPropagate)?;
+                                send(Some(n), Instruction::PropagateNullIfNoFkValAvailable)
                             }
-                            (Some(n), _) => send(n, Instruction::PropagateOnlyIfFkValAvailable),
-                            (None, Some(o)) => send(o, Instruction::DeleteKeyAndPropagate),
+                            (Some(n), _) => {
+                                send(Some(n), Instruction::PropagateOnlyIfFkValAvailable)
+                            }
+                            (None, Some(o)) => send(Some(o), Instruction::DeleteKeyAndPropagate),
                             (None, None) => Ok(()),
                         }
                     }
@@ -388,13 +441,15 @@ impl<K: Data, V: Data> KTable<K, V> {
             t.add_sink(
                 &reg_sink,
                 &reg_topic,
-                Produced::<KO, Bytes>::new().to_core(Some(fk_serde.clone()), Some(bytes.clone())),
+                Produced::<Option<KO>, Bytes>::new()
+                    .to_core(Some(nullable_fk.clone()), Some(bytes.clone())),
                 &[&send],
             );
             t.add_internal_topic(&reg_topic);
             t.add_source(
                 &reg_source,
-                Consumed::<KO, Bytes>::new().to_core(Some(fk_serde.clone()), Some(bytes.clone())),
+                Consumed::<Option<KO>, Bytes>::new()
+                    .to_core(Some(nullable_fk.clone()), Some(bytes.clone())),
                 reg_topic.as_str(),
             );
             t.add_state_store(
@@ -410,26 +465,41 @@ impl<K: Data, V: Data> KTable<K, V> {
         // Right side: remember subscriptions, answer them now and whenever the row changes.
         {
             let (fks, store_name) = (fk_serde.clone(), sub_store.clone());
-            add_fn::<KO, Bytes, Bytes, Bytes>(
+            add_fn::<Option<KO>, Bytes, SubKey, Bytes>(
                 b,
                 &receive,
                 &[&reg_source],
                 Arc::new(move |ctx, r| {
-                    let subs: SubStore = ctx.state_store(&store_name)?;
                     let s = decode_subscription(&r.value).map_err(wire)?;
-                    let key = combined_key(&ser(&fks, &r.key)?, &s.pk);
+                    let Some(fk) = &r.key else {
+                        // Only a left join's delete subscribes without a foreign key; it is
+                        // answered, never stored.
+                        if s.instruction != Instruction::PropagateNullIfNoFkValAvailable {
+                            tracing::warn!("skipping a subscription with a null foreign key");
+                            return Ok(());
+                        }
+                        let key = SubKey { fk: None, pk: s.pk };
+                        return ctx.forward(r.with_key(key));
+                    };
+                    let subs: SubStore = ctx.state_store(&store_name)?;
+                    let fk = ser(&fks, fk)?;
+                    let stored = combined_key(&fk, &s.pk);
                     match s.instruction {
                         Instruction::DeleteKeyNoPropagate | Instruction::DeleteKeyAndPropagate => {
-                            subs.delete(&key)?;
+                            subs.delete(&stored)?;
                         }
                         _ => subs.put(
-                            &key,
+                            &stored,
                             &ValueAndTimestamp {
                                 value: r.value.clone(),
                                 timestamp: r.timestamp,
                             },
                         )?,
                     }
+                    let key = SubKey {
+                        fk: Some(fk),
+                        pk: s.pk,
+                    };
                     ctx.forward(r.with_key(key))
                 }),
             );
@@ -467,7 +537,7 @@ impl<K: Data, V: Data> KTable<K, V> {
                 vo_serde.clone(),
                 sub_store.clone(),
             );
-            add_fn::<KO, Change<VO>, K, Bytes>(
+            add_fn::<KO, Change<VO>, K, Response>(
                 b,
                 &foreign,
                 &[&other.node],
@@ -491,7 +561,10 @@ impl<K: Data, V: Data> KTable<K, V> {
                         let s = decode_subscription(&sub.value).map_err(wire)?;
                         ctx.forward(Record {
                             key: de(&pks, &pk)?,
-                            value: encode_response(s.hash, value.as_deref(), s.partition),
+                            value: Response {
+                                wire: encode_response(s.hash, value.as_deref()),
+                                partition: s.partition,
+                            },
                             timestamp: r.timestamp.max(sub.timestamp),
                             headers: r.headers.clone(),
                         })?;
@@ -505,7 +578,11 @@ impl<K: Data, V: Data> KTable<K, V> {
             t.add_sink(
                 &resp_sink,
                 &resp_topic,
-                Produced::<K, Bytes>::new().to_core(Some(pk_serde.clone()), Some(bytes.clone())),
+                Produced::<K, Response>::new()
+                    .with_partitioner(Arc::new(|_, _, r: &Response| {
+                        (r.partition >= 0).then_some(r.partition)
+                    }))
+                    .to_core(Some(pk_serde.clone()), Some(Arc::new(ResponseSerde))),
                 &[&join, &foreign],
             );
             t.add_internal_topic(&resp_topic);
@@ -558,43 +635,47 @@ struct SubscriptionJoinProc<K, KO, VO> {
     get: Option<GetterFn<KO, VO>>,
 }
 
-impl<K: Data, KO: Data, VO: Data> Processor<Bytes, Bytes, K, Bytes>
+impl<K: Data, KO: Data, VO: Data> Processor<SubKey, Bytes, K, Response>
     for SubscriptionJoinProc<K, KO, VO>
 {
-    fn init(&mut self, ctx: &mut ProcessorContext<'_, K, Bytes>) -> Result<(), StreamsError> {
+    fn init(&mut self, ctx: &mut ProcessorContext<'_, K, Response>) -> Result<(), StreamsError> {
         self.get = Some(make_getter(&self.getter, ctx)?);
         Ok(())
     }
     fn process(
         &mut self,
-        ctx: &mut ProcessorContext<'_, K, Bytes>,
-        r: Record<Bytes, Bytes>,
+        ctx: &mut ProcessorContext<'_, K, Response>,
+        r: Record<SubKey, Bytes>,
     ) -> Result<(), StreamsError> {
         let Some(get) = &self.get else {
             return Ok(());
         };
-        let (fk, pk) =
-            split_combined(&r.key).ok_or_else(|| wire(bad("CombinedKey", r.key.len())))?;
         let s = decode_subscription(&r.value).map_err(wire)?;
-        let foreign = get(&de(&self.fks, &fk)?)?;
+        let foreign = match &r.key.fk {
+            Some(fk) => get(&de(&self.fks, fk)?)?,
+            None => None,
+        };
         let timestamp = foreign
             .as_ref()
             .map_or(r.timestamp, |(_, ts)| r.timestamp.max(*ts));
         let value = foreign.map(|(v, _)| ser(&self.vos, &v)).transpose()?;
         let answer = match s.instruction {
-            Instruction::DeleteKeyAndPropagate => Some(encode_response(s.hash, None, s.partition)),
+            Instruction::DeleteKeyAndPropagate => Some(encode_response(s.hash, None)),
             Instruction::PropagateNullIfNoFkValAvailable => {
-                Some(encode_response(s.hash, value.as_deref(), s.partition))
+                Some(encode_response(s.hash, value.as_deref()))
             }
-            Instruction::PropagateOnlyIfFkValAvailable => value
-                .as_deref()
-                .map(|v| encode_response(s.hash, Some(v), s.partition)),
+            Instruction::PropagateOnlyIfFkValAvailable => {
+                value.as_deref().map(|v| encode_response(s.hash, Some(v)))
+            }
             Instruction::DeleteKeyNoPropagate => None,
         };
         if let Some(answer) = answer {
             ctx.forward(Record {
-                key: de(&self.pks, &pk)?,
-                value: answer,
+                key: de(&self.pks, &r.key.pk)?,
+                value: Response {
+                    wire: answer,
+                    partition: s.partition,
+                },
                 timestamp,
                 headers: r.headers,
             })?;
@@ -673,12 +754,12 @@ mod tests {
         assert!(decode_subscription(&n).unwrap().hash.is_none());
         assert!(decode_subscription(&Bytes::from_static(&[1])).is_err());
         assert!(decode_subscription(&Bytes::from_static(&[1, 9, 0])).is_err());
-        let r = encode_response(Some([5, 6]), Some(b"v"), 0);
+        let r = encode_response(Some([5, 6]), Some(b"v"));
         assert_eq!(
             decode_response(&r).unwrap(),
             (Some([5, 6]), Some(Bytes::from_static(b"v")))
         );
-        let r = encode_response(None, None, 0);
+        let r = encode_response(None, None);
         assert_eq!(decode_response(&r).unwrap(), (None, None));
         assert!(decode_response(&Bytes::from_static(&[1, 0])).is_err());
         let k = combined_key(b"fk", b"pk");

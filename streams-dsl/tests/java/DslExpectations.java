@@ -11,6 +11,8 @@
 //   <describe() lines>
 //   #output <topic>
 //   <key>|<value>|<timestamp>
+//   #raw <internal topic>            (only topics named by Scenario.raw, sorted by name)
+//   <hex key>|<hex value>|<timestamp>
 //   #end
 // Values print with toString(); null prints as "null"; windowed keys print as [key@start/end].
 
@@ -54,6 +56,7 @@ public class DslExpectations {
     static final class Scenario {
         final Consumer<StreamsBuilder> build;
         final Map<String, Deserializer<?>[]> outputs = new LinkedHashMap<>();
+        final List<String> raw = new ArrayList<>();
 
         Scenario(Consumer<StreamsBuilder> build) {
             this.build = build;
@@ -66,6 +69,12 @@ public class DslExpectations {
 
         Scenario out(String topic) {
             return out(topic, S.deserializer(), S.deserializer());
+        }
+
+        /** Also print, byte for byte, every produced topic whose name contains one of these. */
+        Scenario raw(String... nameParts) {
+            raw.addAll(Arrays.asList(nameParts));
+            return this;
         }
     }
 
@@ -412,7 +421,7 @@ public class DslExpectations {
             KTable<String, String> customers = b.table("customers");
             orders.join(customers, v -> v.split(":")[0], (o, c) -> o + "@" + c).toStream().to("out");
             orders.leftJoin(customers, v -> v.split(":")[0], (o, c) -> o + "@" + c).toStream().to("out-left");
-        }).out("out").out("out-left"));
+        }).out("out").out("out-left").raw("SUBSCRIPTION-REGISTRATION", "SUBSCRIPTION-RESPONSE"));
 
         // ---- joins ----
         SCENARIOS.put("stream_table_join", new Scenario(b -> {
@@ -465,6 +474,17 @@ public class DslExpectations {
         return o == null ? "null" : o.toString();
     }
 
+    static String hex(byte[] b) {
+        if (b == null) {
+            return "null";
+        }
+        StringBuilder s = new StringBuilder();
+        for (byte x : b) {
+            s.append(String.format("%02x", x));
+        }
+        return s.toString();
+    }
+
     public static void main(String[] args) throws Exception {
         List<String> lines = Files.readAllLines(Path.of(args[0]));
         Map<String, List<String[]>> inputs = new LinkedHashMap<>();
@@ -515,6 +535,19 @@ public class DslExpectations {
                     out.append("#output ").append(o.getKey()).append('\n');
                     for (var rec : topic.readRecordsToList()) {
                         out.append(show(rec.key())).append('|').append(show(rec.value())).append('|')
+                            .append(rec.timestamp()).append('\n');
+                    }
+                }
+                for (String t : new java.util.TreeSet<>(driver.producedTopicNames())) {
+                    if (sc.raw.stream().noneMatch(t::contains)) {
+                        continue;
+                    }
+                    TestOutputTopic<byte[], byte[]> topic = driver.createOutputTopic(t,
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+                    out.append("#raw ").append(t).append('\n');
+                    for (var rec : topic.readRecordsToList()) {
+                        out.append(hex(rec.key())).append('|').append(hex(rec.value())).append('|')
                             .append(rec.timestamp()).append('\n');
                     }
                 }

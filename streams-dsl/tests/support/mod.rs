@@ -11,8 +11,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+use std::sync::Arc;
 use streams_core::StreamsConfig;
-use streams_core::serde::{Serdes, SharedSerde};
+
+use streams_core::serde::{BytesSerde, Nullable, Serdes, SharedSerde};
 use streams_core::state::Windowed;
 use streams_core::test_driver::TopologyTestDriver;
 use streams_core::topology::Topology;
@@ -96,13 +98,15 @@ fn compile() -> String {
 pub(crate) struct Expected {
     pub(crate) describe: String,
     pub(crate) outputs: BTreeMap<String, Vec<String>>,
+    /// Internal topics printed byte for byte (`#raw`), by name.
+    pub(crate) raw: BTreeMap<String, Vec<String>>,
 }
 
 fn parse(text: &str) -> HashMap<String, Expected> {
     let mut all = HashMap::new();
     let mut name = String::new();
     let mut cur = Expected::default();
-    let mut section: Option<String> = None;
+    let mut section: Option<(bool, String)> = None;
     for line in text.lines() {
         if let Some(n) = line.strip_prefix("#scenario ") {
             name = n.to_owned();
@@ -110,8 +114,11 @@ fn parse(text: &str) -> HashMap<String, Expected> {
         } else if line == "#describe" {
             section = None;
         } else if let Some(t) = line.strip_prefix("#output ") {
-            section = Some(t.to_owned());
+            section = Some((false, t.to_owned()));
             cur.outputs.insert(t.to_owned(), Vec::new());
+        } else if let Some(t) = line.strip_prefix("#raw ") {
+            section = Some((true, t.to_owned()));
+            cur.raw.insert(t.to_owned(), Vec::new());
         } else if line == "#end" {
             all.insert(std::mem::take(&mut name), std::mem::take(&mut cur));
             section = None;
@@ -121,8 +128,7 @@ fn parse(text: &str) -> HashMap<String, Expected> {
                     cur.describe.push_str(line);
                     cur.describe.push('\n');
                 }
-                Some(t) => cur
-                    .outputs
+                Some((raw, t)) => if *raw { &mut cur.raw } else { &mut cur.outputs }
                     .get_mut(t)
                     .expect("section opened")
                     .push(line.to_owned()),
@@ -312,9 +318,27 @@ pub(crate) fn shape(describe: &str) -> Vec<String> {
         .collect()
 }
 
+fn hex(b: Option<&bytes::Bytes>) -> String {
+    b.map_or_else(
+        || "null".to_owned(),
+        |b| b.iter().map(|x| format!("{x:02x}")).collect(),
+    )
+}
+
 /// Runs `topology` over the scenario's inputs and asserts describe() shape and every output
 /// topic equal Java's.
 pub(crate) fn check(scenario: &str, topology: Topology, outputs: Vec<(String, Reader)>) {
+    check_with_raw(scenario, topology, outputs, &[]);
+}
+
+/// [`check`], and also every produced topic whose name contains one of `raw` (the parts the
+/// Java scenario names with `.raw(...)`) equal Java's byte for byte: keys, values, timestamps.
+pub(crate) fn check_with_raw(
+    scenario: &str,
+    topology: Topology,
+    outputs: Vec<(String, Reader)>,
+    raw: &[&str],
+) {
     let expected = java()
         .get(scenario)
         .unwrap_or_else(|| panic!("Java printed no scenario {scenario}"))
@@ -362,4 +386,37 @@ pub(crate) fn check(scenario: &str, topology: Topology, outputs: Vec<(String, Re
         seen,
         "{scenario}: compared topics differ from Java's"
     );
+    let bytes = Arc::new(Nullable(BytesSerde));
+    let mut ours = BTreeMap::new();
+    for t in driver.producer_topics() {
+        if !raw.iter().any(|p| t.contains(p)) {
+            continue;
+        }
+        let mut o = driver.create_output_topic(&t, bytes.clone(), bytes.clone());
+        let records = o
+            .read_records_to_list()
+            .expect("read internal topic")
+            .into_iter()
+            .map(|r| {
+                format!(
+                    "{}|{}|{}",
+                    hex(r.key.as_ref()),
+                    hex(r.value.as_ref()),
+                    r.timestamp
+                )
+            })
+            .collect::<Vec<_>>();
+        ours.insert(t, records);
+    }
+    assert_eq!(
+        ours.keys().collect::<Vec<_>>(),
+        expected.raw.keys().collect::<Vec<_>>(),
+        "{scenario}: internal topics differ from Java's"
+    );
+    for (t, want) in &expected.raw {
+        assert_eq!(
+            &ours[t], want,
+            "{scenario}: internal topic {t} differs from Java byte for byte"
+        );
+    }
 }
