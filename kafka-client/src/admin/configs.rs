@@ -408,7 +408,7 @@ impl Admin {
                 ..Default::default()
             };
             let resp = match broker {
-                Some(id) => self.cluster.send_to(id, &req).await?,
+                Some(id) => self.send_to_broker(id, &req).await?,
                 None => self.cluster.send_any(&req).await?,
             };
             let mut results = resp.results;
@@ -477,7 +477,7 @@ impl Admin {
                 ..Default::default()
             };
             let resp = match broker {
-                Some(id) => self.cluster.send_to(id, &req).await?,
+                Some(id) => self.send_to_broker(id, &req).await?,
                 None => self.cluster.send_any(&req).await?,
             };
             for (r, _) in batch {

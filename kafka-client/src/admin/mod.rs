@@ -110,6 +110,18 @@ impl Admin {
         Instant::now() < deadline
     }
 
+    /// Sends `req` to broker `id`, learning the brokers first if the metadata lacks it.
+    async fn send_to_broker<R: kafka_protocol::Request>(
+        &self,
+        id: i32,
+        req: &R,
+    ) -> Result<R::Response> {
+        if !self.cluster.metadata().brokers.contains_key(&id) {
+            self.cluster.fetch_metadata(Some(&[])).await?;
+        }
+        self.cluster.send_to(id, req).await
+    }
+
     /// Closes the connections.
     pub async fn close(&self) {
         self.cluster.close(Duration::from_secs(1)).await;
