@@ -35,6 +35,20 @@ where
     fn serialize(&self, _: &str, _: &Headers, value: &T) -> Result<Option<Bytes>, SerdeError> {
         Ok(Some(Bytes::from(serde_json::to_vec(value)?)))
     }
+    fn serialize_into(
+        &self,
+        _: &str,
+        _: &Headers,
+        value: &T,
+        out: &mut Vec<u8>,
+    ) -> Result<bool, SerdeError> {
+        let start = out.len();
+        if let Err(e) = serde_json::to_writer(&mut *out, value) {
+            out.truncate(start);
+            return Err(e.into());
+        }
+        Ok(true)
+    }
     fn deserialize(&self, _: &str, _: &Headers, data: Option<&Bytes>) -> Result<T, SerdeError> {
         let data = data.ok_or(SerdeError::UnexpectedNull { type_name: "Json" })?;
         Ok(serde_json::from_slice(data)?)

@@ -87,6 +87,24 @@ pub trait Serde<T>: Send + Sync + 'static {
         headers: &Headers,
         data: Option<&Bytes>,
     ) -> Result<T, SerdeError>;
+    /// Appends the bytes [`Self::serialize`] gives to `out`; returns `false` (appending nothing)
+    /// for null. Stores use it to serialize lookup keys into a reused buffer instead of a fresh
+    /// allocation per call; serdes that can write directly override it.
+    fn serialize_into(
+        &self,
+        topic: &str,
+        headers: &Headers,
+        value: &T,
+        out: &mut Vec<u8>,
+    ) -> Result<bool, SerdeError> {
+        match self.serialize(topic, headers, value)? {
+            Some(b) => {
+                out.extend_from_slice(&b);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
 }
 
 /// A shared, type-erased serde as topology nodes and stores hold it.
@@ -108,6 +126,15 @@ impl<T: 'static> Serde<T> for Arc<dyn Serde<T>> {
         data: Option<&Bytes>,
     ) -> Result<T, SerdeError> {
         (**self).deserialize(topic, headers, data)
+    }
+    fn serialize_into(
+        &self,
+        topic: &str,
+        headers: &Headers,
+        value: &T,
+        out: &mut Vec<u8>,
+    ) -> Result<bool, SerdeError> {
+        (**self).serialize_into(topic, headers, value, out)
     }
 }
 
@@ -139,6 +166,18 @@ impl<T, S: Serde<T>> Serde<Option<T>> for Nullable<S> {
             Some(_) => self.0.deserialize(topic, headers, data).map(Some),
         }
     }
+    fn serialize_into(
+        &self,
+        topic: &str,
+        headers: &Headers,
+        value: &Option<T>,
+        out: &mut Vec<u8>,
+    ) -> Result<bool, SerdeError> {
+        match value {
+            None => Ok(false),
+            Some(v) => self.0.serialize_into(topic, headers, v, out),
+        }
+    }
 }
 
 /// A value with the timestamp of its last update, as timestamped stores keep it.
@@ -162,13 +201,25 @@ impl<V, S: Serde<V>> Serde<ValueAndTimestamp<V>> for ValueAndTimestampSerde<S> {
         headers: &Headers,
         value: &ValueAndTimestamp<V>,
     ) -> Result<Option<Bytes>, SerdeError> {
-        let Some(inner) = self.0.serialize(topic, headers, &value.value)? else {
-            return Ok(None);
-        };
-        let mut out = Vec::with_capacity(8 + inner.len());
+        let mut out = Vec::new();
+        Ok(self
+            .serialize_into(topic, headers, value, &mut out)?
+            .then(|| Bytes::from(out)))
+    }
+    fn serialize_into(
+        &self,
+        topic: &str,
+        headers: &Headers,
+        value: &ValueAndTimestamp<V>,
+        out: &mut Vec<u8>,
+    ) -> Result<bool, SerdeError> {
+        let start = out.len();
         out.extend_from_slice(&value.timestamp.to_be_bytes());
-        out.extend_from_slice(&inner);
-        Ok(Some(Bytes::from(out)))
+        let written = self.0.serialize_into(topic, headers, &value.value, out)?;
+        if !written {
+            out.truncate(start);
+        }
+        Ok(written)
     }
     fn deserialize(
         &self,

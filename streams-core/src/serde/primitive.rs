@@ -33,6 +33,10 @@ macro_rules! number_serde {
             fn serialize(&self, _: &str, _: &Headers, value: &$ty) -> Result<Option<Bytes>, SerdeError> {
                 Ok(Some(Bytes::copy_from_slice(&value.to_be_bytes())))
             }
+            fn serialize_into(&self, _: &str, _: &Headers, value: &$ty, out: &mut Vec<u8>) -> Result<bool, SerdeError> {
+                out.extend_from_slice(&value.to_be_bytes());
+                Ok(true)
+            }
             fn deserialize(&self, _: &str, _: &Headers, data: Option<&Bytes>) -> Result<$ty, SerdeError> {
                 Ok(<$ty>::from_be_bytes(fixed::<$n>(data, $java)?))
             }
@@ -71,6 +75,16 @@ pub struct StringSerde;
 impl Serde<String> for StringSerde {
     fn serialize(&self, _: &str, _: &Headers, value: &String) -> Result<Option<Bytes>, SerdeError> {
         Ok(Some(Bytes::copy_from_slice(value.as_bytes())))
+    }
+    fn serialize_into(
+        &self,
+        _: &str,
+        _: &Headers,
+        value: &String,
+        out: &mut Vec<u8>,
+    ) -> Result<bool, SerdeError> {
+        out.extend_from_slice(value.as_bytes());
+        Ok(true)
     }
     fn deserialize(
         &self,

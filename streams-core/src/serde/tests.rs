@@ -7,6 +7,11 @@ fn round<T: PartialEq + std::fmt::Debug + 'static>(s: &dyn Serde<T>, v: T, bytes
     let b = s.serialize("t", &H, &v).unwrap().unwrap();
     assert_eq!(&b[..], bytes);
     assert_eq!(s.deserialize("t", &H, Some(&b)).unwrap(), v);
+    // serialize_into appends the same bytes after what the buffer holds.
+    let mut out = b"pre".to_vec();
+    assert!(s.serialize_into("t", &H, &v, &mut out).unwrap());
+    assert_eq!(&out[..3], b"pre");
+    assert_eq!(&out[3..], bytes);
 }
 
 #[test]
@@ -58,6 +63,22 @@ fn nullable_maps_none_to_null_bytes() {
     assert_eq!(s.serialize("t", &H, &None).unwrap(), None);
     assert_eq!(s.deserialize("t", &H, None).unwrap(), None);
     round(&s, Some("hé".to_owned()), "hé".as_bytes());
+    let mut out = b"pre".to_vec();
+    assert!(!s.serialize_into("t", &H, &None, &mut out).unwrap());
+    assert_eq!(out, b"pre");
+}
+
+#[test]
+fn serialize_into_of_a_null_inner_value_leaves_the_buffer_as_it_was() {
+    let s = ValueAndTimestampSerde(Nullable(StringSerde));
+    let v = ValueAndTimestamp {
+        value: None,
+        timestamp: 5,
+    };
+    assert_eq!(s.serialize("t", &H, &v).unwrap(), None);
+    let mut out = b"pre".to_vec();
+    assert!(!s.serialize_into("t", &H, &v, &mut out).unwrap());
+    assert_eq!(out, b"pre");
 }
 
 #[test]

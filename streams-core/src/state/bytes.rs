@@ -28,6 +28,16 @@ pub trait KeyValueBytesStore: Send + 'static {
     fn get(&mut self, key: &[u8]) -> Result<Option<Bytes>, StoreError>;
     /// Writes or (with `None`) deletes `key`; `timestamp` is the writing record's, for changelogs.
     fn put(&mut self, key: Bytes, value: Option<Bytes>, timestamp: i64) -> Result<(), StoreError>;
+    /// Like [`Self::put`] for a key the caller only borrows, so a layer that already holds the
+    /// key (a cache entry being updated) need not copy it.
+    fn put_borrowed(
+        &mut self,
+        key: &[u8],
+        value: Option<Bytes>,
+        timestamp: i64,
+    ) -> Result<(), StoreError> {
+        self.put(shared_copy(key), value, timestamp)
+    }
     /// Entries with keys within the bounds, in ascending key order, or descending if `reverse`.
     fn range(
         &mut self,
@@ -70,6 +80,14 @@ impl KeyValueBytesStore for Box<dyn KeyValueBytesStore> {
     fn put(&mut self, key: Bytes, value: Option<Bytes>, timestamp: i64) -> Result<(), StoreError> {
         (**self).put(key, value, timestamp)
     }
+    fn put_borrowed(
+        &mut self,
+        key: &[u8],
+        value: Option<Bytes>,
+        timestamp: i64,
+    ) -> Result<(), StoreError> {
+        (**self).put_borrowed(key, value, timestamp)
+    }
     fn range(
         &mut self,
         from: Bound<&[u8]>,
@@ -102,6 +120,54 @@ impl KeyValueBytesStore for Box<dyn KeyValueBytesStore> {
     fn drain_flushed(&mut self, out: &mut Vec<FlushedEntry>) {
         (**self).drain_flushed(out)
     }
+}
+
+/// Up to this many bytes are copied into one allocation that also holds the reference count.
+const INLINE: usize = 32;
+
+/// A small owned copy of bytes, stored inline in the shared allocation.
+struct Inline {
+    len: u8,
+    data: [u8; INLINE],
+}
+
+impl AsRef<[u8]> for Inline {
+    fn as_ref(&self) -> &[u8] {
+        &self.data[..usize::from(self.len)]
+    }
+}
+
+/// A copy of `b` that clones by reference count from the start.
+///
+/// Store keys and values are cloned on their way through cache, changelog and overlay; a `Bytes`
+/// made from a `Vec` allocates a second time on its first clone (to share it), so small ones
+/// (most keys and values) are put in one allocation that is shared already.
+pub(crate) fn shared_copy(b: &[u8]) -> Bytes {
+    if b.len() <= INLINE {
+        let mut data = [0u8; INLINE];
+        data[..b.len()].copy_from_slice(b);
+        Bytes::from_owner(Inline {
+            // Fits: at most INLINE (32).
+            len: b.len() as u8,
+            data,
+        })
+    } else {
+        Bytes::copy_from_slice(b)
+    }
+}
+
+/// Runs `f` with an empty per-thread buffer whose capacity is kept between calls, for
+/// serializing lookup keys and values without allocating each time. A nested call gets a buffer
+/// of its own.
+pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+    thread_local! {
+        static SCRATCH: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+    }
+    let mut buf = SCRATCH.take();
+    buf.clear();
+    let r = f(&mut buf);
+    SCRATCH.set(buf);
+    r
 }
 
 /// Whether `from..to` is empty (lower above upper), which Java answers with an empty iterator.
@@ -173,4 +239,37 @@ pub(crate) fn merge_sorted(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_copies_hold_the_bytes_at_and_past_the_inline_size() {
+        for len in [0, 1, INLINE - 1, INLINE, INLINE + 1, 200] {
+            let src: Vec<u8> = (0..len).map(|i| i as u8).collect();
+            let b = shared_copy(&src);
+            let c = b.clone();
+            drop(b);
+            assert_eq!(&c[..], &src[..]);
+            assert_eq!(c.slice(len / 2..), src[len / 2..]);
+        }
+    }
+
+    #[test]
+    fn a_nested_scratch_buffer_is_separate() {
+        let outer = with_scratch(|a| {
+            a.extend_from_slice(b"outer");
+            let inner = with_scratch(|b| {
+                assert!(b.is_empty());
+                b.extend_from_slice(b"inner");
+                b.clone()
+            });
+            assert_eq!(inner, b"inner");
+            a.clone()
+        });
+        assert_eq!(outer, b"outer");
+        with_scratch(|a| assert!(a.is_empty()));
+    }
 }

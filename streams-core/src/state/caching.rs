@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bytes::Bytes;
 
-use super::bytes::{empty_range, merge_sorted};
+use super::bytes::{empty_range, merge_sorted, shared_copy};
 use super::{ChangelogRecord, FlushedEntry, KeyValueBytesStore, StoreError};
 
 /// Per-entry bookkeeping counted against the budget besides key and value bytes, roughly what
@@ -133,14 +133,24 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
     }
 
     fn insert(&mut self, key: Bytes, value: Option<Bytes>, timestamp: i64, dirty: bool) {
-        use std::collections::hash_map::Entry as Slot;
-        let size = entry_size(&key, &value);
+        self.insert_with(&key, || key.clone(), value, timestamp, dirty);
+    }
+
+    /// Writes an entry under `key`; `owned` makes the map's copy of the key only when the entry
+    /// is new, so updating a cached key allocates nothing for it.
+    fn insert_with(
+        &mut self,
+        key: &[u8],
+        owned: impl FnOnce() -> Bytes,
+        value: Option<Bytes>,
+        timestamp: i64,
+        dirty: bool,
+    ) {
+        let size = key.len() + value.as_ref().map_or(0, Bytes::len) + ENTRY_OVERHEAD;
         let tick = self.next_tick;
         self.next_tick += 1;
-        // One hash lookup per write: an existing entry is updated in place.
-        let (old_size, was_dirty, key) = match self.map.entry(key) {
-            Slot::Occupied(mut o) => {
-                let e = o.get_mut();
+        let (old_size, was_dirty, key) = match self.map.get_mut(key) {
+            Some(e) => {
                 let old_size = entry_size(&e.key, &e.value);
                 let was_dirty = e.dirty;
                 let old_value = std::mem::replace(&mut e.value, value);
@@ -155,17 +165,20 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
                 e.tick = tick;
                 (old_size, was_dirty, e.key.clone())
             }
-            Slot::Vacant(v) => {
-                let key = v.key().clone();
+            None => {
+                let key = owned();
                 let below = (!dirty).then(|| value.clone());
-                v.insert(Entry {
-                    key: key.clone(),
-                    value,
-                    timestamp,
-                    dirty,
-                    tick,
-                    below,
-                });
+                self.map.insert(
+                    key.clone(),
+                    Entry {
+                        key: key.clone(),
+                        value,
+                        timestamp,
+                        dirty,
+                        tick,
+                        below,
+                    },
+                );
                 (0, false, key)
             }
         };
@@ -252,7 +265,7 @@ impl<S: KeyValueBytesStore> KeyValueBytesStore for CachingStore<S> {
         }
         let v = self.inner.get(key)?;
         if let Some(v) = &v {
-            self.insert(Bytes::copy_from_slice(key), Some(v.clone()), -1, false);
+            self.insert_with(key, || shared_copy(key), Some(v.clone()), -1, false);
             self.maybe_evict()?;
         }
         Ok(v)
@@ -260,6 +273,16 @@ impl<S: KeyValueBytesStore> KeyValueBytesStore for CachingStore<S> {
 
     fn put(&mut self, key: Bytes, value: Option<Bytes>, timestamp: i64) -> Result<(), StoreError> {
         self.insert(key, value, timestamp, true);
+        self.maybe_evict()
+    }
+
+    fn put_borrowed(
+        &mut self,
+        key: &[u8],
+        value: Option<Bytes>,
+        timestamp: i64,
+    ) -> Result<(), StoreError> {
+        self.insert_with(key, || shared_copy(key), value, timestamp, true);
         self.maybe_evict()
     }
 

@@ -6,7 +6,7 @@ use std::sync::{Arc, MutexGuard};
 
 use bytes::Bytes;
 
-use super::bytes::prefix_successor;
+use super::bytes::{prefix_successor, shared_copy, with_scratch};
 use super::{FlushedEntry, KeyValueBytesStore, SharedBytesStore, StoreError};
 use crate::error::StreamsError;
 use crate::processor::{Change, Headers, ProcessorContext, Record};
@@ -95,10 +95,30 @@ impl<K: 'static, V: 'static> KeyValueStore<K, V> {
             })
     }
 
+    /// Serializes `key` into `out` (emptied first).
+    fn write_key(&self, key: &K, out: &mut Vec<u8>) -> Result<(), StoreError> {
+        out.clear();
+        if self
+            .key
+            .serialize_into(&self.topic, &NO_HEADERS, key, out)
+            .map_err(serde_err(&self.name))?
+        {
+            Ok(())
+        } else {
+            Err(serde_err(&self.name)(SerdeError::UnexpectedNull {
+                type_name: "store key",
+            }))
+        }
+    }
+
     fn value_bytes(&self, value: &V) -> Result<Option<Bytes>, StoreError> {
-        self.value
-            .serialize(&self.topic, &NO_HEADERS, value)
-            .map_err(serde_err(&self.name))
+        with_scratch(|out| {
+            let written = self
+                .value
+                .serialize_into(&self.topic, &NO_HEADERS, value, out)
+                .map_err(serde_err(&self.name))?;
+            Ok(written.then(|| shared_copy(out)))
+        })
     }
 
     pub(crate) fn read_key(&self, b: &Bytes) -> Result<K, StoreError> {
@@ -119,16 +139,20 @@ impl<K: 'static, V: 'static> KeyValueStore<K, V> {
 
     /// The value of `key`.
     pub fn get(&self, key: &K) -> Result<Option<V>, StoreError> {
-        let k = self.key_bytes(key)?;
-        let v = self.lock()?.get(&k)?;
+        let v = with_scratch(|k| {
+            self.write_key(key, k)?;
+            self.lock()?.get(k)
+        })?;
         v.map(|v| self.read_value(&v)).transpose()
     }
 
     /// Writes `value` under `key`; a value serializing to null deletes, as in Java.
     pub fn put(&self, key: &K, value: &V) -> Result<(), StoreError> {
-        let k = self.key_bytes(key)?;
         let v = self.value_bytes(value)?;
-        self.lock()?.put(k, v, self.now())
+        with_scratch(|k| {
+            self.write_key(key, k)?;
+            self.lock()?.put_borrowed(k, v, self.now())
+        })
     }
 
     /// Writes `value` only if `key` has none; returns the existing value otherwise.
