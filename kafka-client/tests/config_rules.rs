@@ -196,7 +196,7 @@ fn unknown_and_unsupported_keys_are_told_apart() {
         ),
         "{err}"
     );
-    let err = producer(&[("ssl.truststore.location", "/tmp/x")]).unwrap_err();
+    let err = producer(&[("ssl.engine.factory.class", "x.Y")]).unwrap_err();
     assert!(err.to_string().contains("TLS"), "{err}");
     // A consumer key is unknown to the producer.
     assert!(matches!(

@@ -8,6 +8,7 @@ use crate::sasl::{Credentials, Mechanism};
 use super::ConfigError;
 use super::jaas::parse_jaas_config;
 use super::parse::{self, INT_MAX};
+use super::tls::{TlsBuilder, TlsConfig, unsupported_reason};
 use super::values::{ClientDnsLookup, MetadataRecoveryStrategy, SecurityProtocol};
 
 /// A `host:port` from `bootstrap.servers`.
@@ -96,6 +97,8 @@ pub struct CommonConfig {
     pub security_protocol: SecurityProtocol,
     /// SASL mechanism and credentials; `Some` exactly when the protocol uses SASL.
     pub sasl: Option<SaslConfig>,
+    /// The `ssl.*` settings; `Some` exactly when the protocol uses TLS (`SSL`, `SASL_SSL`).
+    pub tls: Option<TlsConfig>,
     /// `send.buffer.bytes` (default 128 KiB); `None` (-1) leaves the OS default.
     pub send_buffer_bytes: Option<u32>,
     /// `receive.buffer.bytes` (32 KiB for the producer, 64 KiB otherwise); `None` (-1) leaves
@@ -168,6 +171,7 @@ pub(crate) struct CommonBuilder {
     pub(crate) metadata_recovery_strategy: Option<MetadataRecoveryStrategy>,
     pub(crate) metadata_recovery_rebootstrap_trigger: Option<Duration>,
     pub(crate) metadata_cluster_check: Option<bool>,
+    pub(crate) ssl: TlsBuilder,
 }
 
 const LONG: i64 = i64::MAX;
@@ -245,6 +249,7 @@ impl CommonBuilder {
             }
             // This client pushes no metrics (KIP-714); turning the push off is honoured trivially.
             "enable.metrics.push" if !parse::boolean(key, value)? => {}
+            _ if key.starts_with("ssl.") => return self.ssl.set(key, value),
             _ => return Ok(false),
         }
         Ok(true)
@@ -286,6 +291,12 @@ impl CommonBuilder {
         } else {
             None
         };
+        // As in Java, `ssl.*` keys are not looked at unless the protocol uses TLS.
+        let tls = if security_protocol.uses_tls() {
+            Some(self.ssl.build()?)
+        } else {
+            None
+        };
         Ok(CommonConfig {
             bootstrap_servers,
             client_id,
@@ -314,6 +325,7 @@ impl CommonBuilder {
             )?,
             security_protocol,
             sasl,
+            tls,
             send_buffer_bytes: buffer(self.send_buffer_bytes, 131_072),
             receive_buffer_bytes: buffer(self.receive_buffer_bytes, defaults.receive_buffer_bytes),
             client_dns_lookup: self
@@ -404,7 +416,7 @@ pub(crate) fn reject_key(key: &str, defaults: &RoleDefaults) -> ConfigError {
         };
     }
     let reason = if key.starts_with("ssl.") {
-        "TLS settings are not implemented yet"
+        unsupported_reason(key)
     } else if key.starts_with("sasl.") {
         "only PLAIN and SCRAM with sasl.jaas.config (or sasl.username/sasl.password) are implemented"
     } else if key.ends_with("serializer") {

@@ -21,6 +21,7 @@ mod java_keys;
 mod parse;
 mod producer;
 mod properties;
+mod tls;
 mod values;
 
 pub use admin::{AdminConfig, AdminConfigBuilder};
@@ -30,6 +31,7 @@ pub use error::ConfigError;
 pub use jaas::parse_jaas_config;
 pub use producer::{MAX_IN_FLIGHT_FOR_IDEMPOTENCE, ProducerConfig, ProducerConfigBuilder};
 pub use properties::parse_properties;
+pub use tls::{KeyStore, TlsConfig, TlsVersion, TrustStore};
 pub use values::{
     Acks, Assignor, AutoOffsetReset, ClientDnsLookup, Compression, CompressionType, GroupProtocol,
     IsolationLevel, MetadataRecoveryStrategy, SecurityProtocol,

@@ -18,13 +18,13 @@ use kafka_protocol::messages::{
     ApiVersionsRequest, ApiVersionsResponse, SaslAuthenticateRequest, SaslHandshakeRequest,
 };
 use kafka_protocol::{Message, Request};
-use tokio::io::{AsyncReadExt, AsyncWriteExt, BufWriter};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufWriter};
 use tokio::net::TcpStream;
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::AbortHandle;
 
 use super::frame::{Expect, InFlight, MAX_RESPONSE_SIZE, encode_request};
+use super::tls::{self, TlsConnector};
 use super::versions::BrokerVersions;
 use crate::config::SaslConfig;
 use crate::error::{Error, KafkaCode, Result};
@@ -43,20 +43,22 @@ pub struct ConnectOptions {
     pub request_timeout: Duration,
     /// `socket.connection.setup.timeout.ms`: TCP connect plus handshakes.
     pub setup_timeout: Duration,
-    /// SASL credentials, for `SASL_PLAINTEXT`.
+    /// SASL credentials, for `SASL_PLAINTEXT` and `SASL_SSL`.
     pub sasl: Option<SaslConfig>,
+    /// TLS, for `SSL` and `SASL_SSL`; SASL (if any) runs inside it.
+    pub tls: Option<TlsConnector>,
 }
 
 impl ConnectOptions {
-    /// Options from the shared client configuration.
+    /// Options from the shared client configuration; reads the TLS stores when the protocol
+    /// uses TLS.
     pub fn from_config(common: &crate::config::CommonConfig) -> Result<Self> {
-        if common.security_protocol.uses_tls() {
-            return Err(Error::Config(crate::config::ConfigError::Unsupported {
-                key: "security.protocol".into(),
-                role: "client",
-                reason: "TLS is not implemented yet; use PLAINTEXT or SASL_PLAINTEXT",
-            }));
-        }
+        let tls = if common.security_protocol.uses_tls() {
+            let default = crate::config::TlsConfig::default();
+            tls::connector(Some(common.tls.as_ref().unwrap_or(&default)))?
+        } else {
+            None
+        };
         Ok(ConnectOptions {
             client_id: common.client_id.clone(),
             request_timeout: common.request_timeout,
@@ -66,6 +68,7 @@ impl ConnectOptions {
             } else {
                 None
             },
+            tls,
         })
     }
 }
@@ -153,8 +156,29 @@ impl Connection {
         };
         let mut stream = TcpStream::connect(addr).await.map_err(io)?;
         stream.set_nodelay(true).map_err(io)?;
+        match &opts.tls {
+            None => {
+                let (versions, correlation) = Self::handshake(&mut stream, addr, opts).await?;
+                let (read, write) = stream.into_split();
+                Ok(Self::spawn(read, write, addr, opts, versions, correlation))
+            }
+            Some(tls) => {
+                let mut stream = tls.connect(stream, addr).await?;
+                let (versions, correlation) = Self::handshake(&mut stream, addr, opts).await?;
+                let (read, write) = tokio::io::split(stream);
+                Ok(Self::spawn(read, write, addr, opts, versions, correlation))
+            }
+        }
+    }
+
+    /// ApiVersions and SASL; returns the versions and the next correlation id.
+    async fn handshake<S: AsyncRead + AsyncWrite + Unpin>(
+        stream: &mut S,
+        addr: &str,
+        opts: &ConnectOptions,
+    ) -> Result<(BrokerVersions, i32)> {
         let mut setup = Setup {
-            stream: &mut stream,
+            stream,
             broker: addr,
             client_id: &opts.client_id,
             correlation: 0,
@@ -163,18 +187,21 @@ impl Connection {
         if let Some(sasl) = &opts.sasl {
             setup.authenticate(sasl, &versions).await?;
         }
-        let correlation = setup.correlation;
-        Ok(Self::spawn(stream, addr, opts, versions, correlation))
+        Ok((versions, setup.correlation))
     }
 
-    fn spawn(
-        stream: TcpStream,
+    fn spawn<R, W>(
+        read: R,
+        write: W,
         addr: &str,
         opts: &ConnectOptions,
         versions: BrokerVersions,
         correlation: i32,
-    ) -> Connection {
-        let (read, write) = stream.into_split();
+    ) -> Connection
+    where
+        R: AsyncRead + Unpin + Send + 'static,
+        W: AsyncWrite + Unpin + Send + 'static,
+    {
         let shared = Arc::new(Shared {
             broker: addr.to_owned(),
             client_id: opts.client_id.clone(),
@@ -340,7 +367,11 @@ impl Drop for OutstandingGuard {
     }
 }
 
-async fn write_loop(write: OwnedWriteHalf, mut rx: mpsc::Receiver<Outgoing>, shared: Arc<Shared>) {
+async fn write_loop<W: AsyncWrite + Unpin>(
+    write: W,
+    mut rx: mpsc::Receiver<Outgoing>,
+    shared: Arc<Shared>,
+) {
     let mut out = BufWriter::with_capacity(64 * 1024, write);
     while let Some(first) = rx.recv().await {
         let mut next = Some(first);
@@ -375,13 +406,13 @@ async fn write_loop(write: OwnedWriteHalf, mut rx: mpsc::Receiver<Outgoing>, sha
     let _ = out.shutdown().await;
 }
 
-async fn read_loop(mut read: OwnedReadHalf, shared: Arc<Shared>) {
+async fn read_loop<R: AsyncRead + Unpin>(mut read: R, shared: Arc<Shared>) {
     let result: std::result::Result<(), String> = async {
         loop {
             let frame = match read_frame(&mut read).await {
                 Ok(Some(f)) => f,
                 Ok(None) => return Ok(()),
-                Err(e) => return Err(e),
+                Err(e) => return Err(e.to_string()),
             };
             let matched = shared
                 .in_flight
@@ -403,50 +434,65 @@ async fn read_loop(mut read: OwnedReadHalf, shared: Arc<Shared>) {
     shared.abort();
 }
 
-/// Reads one size-prefixed frame; `None` on a clean end of stream between frames.
-async fn read_frame<R: AsyncReadExt + Unpin>(
-    read: &mut R,
-) -> std::result::Result<Option<Bytes>, String> {
+/// Reads one size-prefixed frame; `None` on a clean end of stream between frames. A size out
+/// of bounds is an `InvalidData` error.
+async fn read_frame<R: AsyncReadExt + Unpin>(read: &mut R) -> std::io::Result<Option<Bytes>> {
     let mut size = [0u8; 4];
     match read.read_exact(&mut size).await {
         Ok(_) => {}
         Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
-        Err(e) => return Err(e.to_string()),
+        Err(e) => return Err(e),
     }
     let size = i32::from_be_bytes(size);
     let size = usize::try_from(size)
         .ok()
         .filter(|&s| s <= MAX_RESPONSE_SIZE)
-        .ok_or_else(|| format!("response size {size} out of bounds"))?;
+        .ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("response size {size} out of bounds"),
+            )
+        })?;
     let mut buf = BytesMut::zeroed(size);
-    read.read_exact(&mut buf).await.map_err(|e| e.to_string())?;
+    read.read_exact(&mut buf).await?;
     Ok(Some(buf.freeze()))
 }
 
 /// The strictly sequential exchanges before the socket tasks start.
-struct Setup<'a> {
-    stream: &'a mut TcpStream,
+struct Setup<'a, S> {
+    stream: &'a mut S,
     broker: &'a str,
     client_id: &'a str,
     correlation: i32,
 }
 
-impl Setup<'_> {
+impl<S: AsyncRead + AsyncWrite + Unpin> Setup<'_, S> {
     async fn roundtrip<R: Request>(&mut self, req: &R, version: i16) -> Result<Bytes> {
         let correlation_id = self.correlation;
         self.correlation += 1;
         let mut buf = BytesMut::new();
         encode_request(&mut buf, req, version, correlation_id, self.client_id)?;
-        let io = |source| Error::Io {
-            broker: self.broker.to_owned(),
-            source,
-        };
-        self.stream.write_all(&buf).await.map_err(io)?;
+        // Over TLS the broker's verdict on our certificate (TLS 1.3) arrives as an alert on
+        // this first exchange: typed as a TLS error, not as a socket or protocol failure.
+        let broker = self.broker;
+        self.stream
+            .write_all(&buf)
+            .await
+            .map_err(|e| match tls::failure(broker, &e) {
+                Some(t) => Error::Tls(t),
+                None => Error::Io {
+                    broker: broker.to_owned(),
+                    source: e,
+                },
+            })?;
         let frame = read_frame(self.stream)
             .await
-            .map_err(|reason| Error::Protocol {
-                broker: self.broker.to_owned(),
-                reason,
+            .map_err(|e| match tls::failure(broker, &e) {
+                Some(t) => Error::Tls(t),
+                None => Error::Protocol {
+                    broker: broker.to_owned(),
+                    reason: e.to_string(),
+                },
             })?
             .ok_or_else(|| Error::Disconnected {
                 broker: self.broker.to_owned(),
@@ -582,6 +628,7 @@ mod tests {
             request_timeout: Duration::from_millis(300),
             setup_timeout: Duration::from_millis(500),
             sasl: None,
+            tls: None,
         }
     }
 

@@ -132,6 +132,7 @@ mod tests {
                 request_timeout: Duration::from_secs(1),
                 setup_timeout: Duration::from_secs(1),
                 sasl: None,
+                tls: None,
             },
             ExponentialBackoff::new(Duration::from_millis(100), Duration::from_secs(1))
                 .with_jitter(0.0),
