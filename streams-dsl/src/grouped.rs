@@ -4,8 +4,8 @@
 //! repartitions first: records go through `<application.id>-<name>-repartition`, where `<name>`
 //! is the [`Grouped`] name or else the store name, so each key's records meet in one task.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use streams_core::StreamsError;
 use streams_core::processor::{Change, Processor, ProcessorContext, Record};
@@ -26,6 +26,10 @@ pub struct KGroupedStream<K, V> {
     pub(crate) name: Option<String>,
     pub(crate) key_serde: Option<SharedSerde<K>>,
     pub(crate) value_serde: Option<SharedSerde<V>>,
+    /// The source node of this grouping's repartition once an aggregation added it; reused by
+    /// later aggregations only when the grouping is named (Java gives each aggregation of an
+    /// unnamed grouping its own topic, named after its store). Shared by clones.
+    pub(crate) repartitioned: Arc<Mutex<Option<String>>>,
 }
 
 impl<K, V> Clone for KGroupedStream<K, V> {
@@ -35,6 +39,7 @@ impl<K, V> Clone for KGroupedStream<K, V> {
             name: self.name.clone(),
             key_serde: self.key_serde.clone(),
             value_serde: self.value_serde.clone(),
+            repartitioned: self.repartitioned.clone(),
         }
     }
 }
@@ -52,6 +57,7 @@ impl<K: Data, V: Data> KStream<K, V> {
             value_serde: pick(grouped.value, self.value_serde.clone()),
             stream: self.clone(),
             name: grouped.name,
+            repartitioned: Arc::default(),
         }
     }
 
@@ -90,6 +96,7 @@ impl<K: Data, V: Data> KStream<K, V> {
             name: grouped.name,
             key_serde,
             value_serde,
+            repartitioned: Arc::default(),
         }
     }
 }
@@ -164,15 +171,23 @@ impl<K: Data, V: Data> KGroupedStream<K, V> {
         if !self.stream.repartition_required {
             return self.stream.node.clone();
         }
+        let mut cache = self.repartitioned.lock().unwrap_or_else(|e| e.into_inner());
+        if let (Some(_), Some(source)) = (&self.name, cache.as_ref()) {
+            // Java draws the names of a repartition it then does not add.
+            let _ = crate::kstream::burn_repartition_names(&self.stream.b);
+            return source.clone();
+        }
         let base = self.name.clone().unwrap_or_else(|| base.to_owned());
-        add_repartition(
+        let source = add_repartition(
             &self.stream.b,
             &self.stream.node,
             &base,
             self.name.is_some() || store_named,
             self.key_serde.clone(),
             self.value_serde.clone(),
-        )
+        );
+        *cache = Some(source.clone());
+        source
     }
 
     pub(crate) fn grouped_builder(&self) -> &crate::StreamsBuilder {

@@ -1,7 +1,7 @@
 //! [`KStream`]: an unbounded stream of key-value records, and its stateless operations.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use streams_core::processor::{Processor, Record, RecordMetadata};
 use streams_core::serde::SharedSerde;
@@ -21,6 +21,10 @@ pub struct KStream<K, V> {
     /// Set by key-changing operations: the next stateful operation must repartition first.
     pub(crate) repartition_required: bool,
     pub(crate) pending_name: Option<String>,
+    /// The source node of the repartition a join of this (key-changed) stream added: later
+    /// unnamed joins of the same stream read it too instead of adding a topic, as in Java.
+    /// Shared by clones, which are the same stream.
+    pub(crate) join_repartition: Arc<Mutex<Option<String>>>,
 }
 
 impl<K, V> Clone for KStream<K, V> {
@@ -32,6 +36,7 @@ impl<K, V> Clone for KStream<K, V> {
             value_serde: self.value_serde.clone(),
             repartition_required: self.repartition_required,
             pending_name: self.pending_name.clone(),
+            join_repartition: self.join_repartition.clone(),
         }
     }
 }
@@ -57,6 +62,7 @@ impl<K: Data, V: Data> KStream<K, V> {
             value_serde,
             repartition_required,
             pending_name: None,
+            join_repartition: Arc::default(),
         }
     }
 
@@ -449,6 +455,15 @@ pub(crate) fn add_key_select<K: Data, V: Data, K2: Data, F>(
     );
 }
 
+/// Draws the three generated names a repartition takes (sink, filter, source), which Java draws
+/// even where it reuses an existing repartition.
+pub(crate) fn burn_repartition_names(b: &StreamsBuilder) -> (String, String, String) {
+    let sink = b.new_name("KSTREAM-SINK-");
+    let filter = b.new_name("KSTREAM-FILTER-");
+    let source = b.new_name("KSTREAM-SOURCE-");
+    (sink, filter, source)
+}
+
 /// Adds filter > sink > topic > source for a repartition through `<base>-repartition`, naming
 /// the nodes `<base>-repartition-{filter,sink,source}` when `named`, else generated names (Java
 /// draws three names from the counter either way). Returns the source node's name.
@@ -462,9 +477,7 @@ pub(crate) fn add_repartition<K: Data, V: Data>(
 ) -> String {
     let topic = format!("{base}-repartition");
     let (key, value) = (pick(None, key), pick(None, value));
-    let sink = b.new_name("KSTREAM-SINK-");
-    let filter = b.new_name("KSTREAM-FILTER-");
-    let source = b.new_name("KSTREAM-SOURCE-");
+    let (sink, filter, source) = burn_repartition_names(b);
     let (sink, filter, source) = if named {
         (
             format!("{topic}-sink"),

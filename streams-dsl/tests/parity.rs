@@ -789,3 +789,53 @@ fn cached_session() {
         )],
     );
 }
+
+#[test]
+fn grouped_twice() {
+    let b = StreamsBuilder::new();
+    let g = b
+        .stream::<String, String>("in")
+        .select_key(|_, v| v.clone())
+        .group_by_key();
+    g.count().to_stream().to("out-count");
+    g.reduce(|a, c| format!("{a}+{c}"))
+        .to_stream()
+        .to("out-reduce");
+    let n = b
+        .stream::<String, String>("in2")
+        .group_by_with(|_, v| v.clone(), Grouped::as_("byval"));
+    n.count().to_stream().to("out-ncount");
+    n.reduce(|a, c| format!("{a}+{c}"))
+        .to_stream()
+        .to("out-nreduce");
+    check_with_raw(
+        "grouped_twice",
+        b.build().unwrap(),
+        vec![
+            out("out-count", Serdes::string(), Serdes::long()),
+            out_str("out-reduce"),
+            out("out-ncount", Serdes::string(), Serdes::long()),
+            out_str("out-nreduce"),
+        ],
+        &["-repartition"],
+    );
+}
+
+#[test]
+fn rekey_two_joins() {
+    let b = StreamsBuilder::new();
+    let s = b
+        .stream::<String, String>("in")
+        .select_key(|_, v| v.clone());
+    let t1 = b.table::<String, String>("t1");
+    let t2 = b.table::<String, String>("t2");
+    s.join_table(&t1, |v, t| format!("{v}@{t}")).to("out1");
+    s.left_join_table(&t2, |v, t| format!("{v}@{}", or_null(t)))
+        .to("out2");
+    check_with_raw(
+        "rekey_two_joins",
+        b.build().unwrap(),
+        vec![out_str("out1"), out_str("out2")],
+        &["-repartition"],
+    );
+}

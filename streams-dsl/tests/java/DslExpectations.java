@@ -180,6 +180,27 @@ public class DslExpectations {
             s.repartition(Repartitioned.as("named")).to("out-named");
         }).out("out").out("out-named"));
 
+        // One unnamed grouping aggregated twice repartitions once per aggregation; a named one
+        // shares its topic (with topology.optimization=none, the default).
+        SCENARIOS.put("grouped_twice", new Scenario(b -> {
+            KGroupedStream<String, String> g = b.<String, String>stream("in").selectKey((k, v) -> v).groupByKey();
+            g.count().toStream().to("out-count", Produced.with(S, L));
+            g.reduce((a, c) -> a + "+" + c).toStream().to("out-reduce");
+            KGroupedStream<String, String> n = b.<String, String>stream("in2").groupBy((k, v) -> v, Grouped.as("byval"));
+            n.count().toStream().to("out-ncount", Produced.with(S, L));
+            n.reduce((a, c) -> a + "+" + c).toStream().to("out-nreduce");
+        }).out("out-count", S.deserializer(), L.deserializer()).out("out-reduce")
+          .out("out-ncount", S.deserializer(), L.deserializer()).out("out-nreduce").raw("-repartition"));
+
+        // A key-changed stream joined with two tables goes through one repartition topic.
+        SCENARIOS.put("rekey_two_joins", new Scenario(b -> {
+            KStream<String, String> s = b.<String, String>stream("in").selectKey((k, v) -> v);
+            KTable<String, String> t1 = b.table("t1");
+            KTable<String, String> t2 = b.table("t2");
+            s.join(t1, (v, t) -> v + "@" + t).to("out1");
+            s.leftJoin(t2, (v, t) -> v + "@" + t).to("out2");
+        }).out("out1").out("out2").raw("-repartition"));
+
         SCENARIOS.put("to_table", new Scenario(b -> {
             b.<String, String>stream("in")
                 .toTable(Materialized.as("tt"))
