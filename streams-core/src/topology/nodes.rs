@@ -10,6 +10,7 @@ use crate::config::DefaultSerdes;
 use crate::error::StreamsError;
 use crate::processor::{ConsumedRecord, Processor, ProcessorContext, Record};
 use crate::serde::{SerdeError, SharedSerde};
+use crate::state::{shared_copy, with_scratch};
 use crate::task::{Node, NodeCtx, dispatch};
 
 use super::TopologyError;
@@ -176,14 +177,24 @@ impl<K: 'static, V: 'static> Node for SinkNode<K, V> {
             topic: topic.to_string(),
             source: e,
         };
-        let key = self
-            .key
-            .serialize(&topic, &record.headers, &record.key)
-            .map_err(ser)?;
-        let value = self
-            .value
-            .serialize(&topic, &record.headers, &record.value)
-            .map_err(ser)?;
+        // Key and value are written into one buffer and copied into one shared allocation, of
+        // which they are two slices: one allocation per record instead of two.
+        let (key, value) = with_scratch(|buf| {
+            let has_key = self
+                .key
+                .serialize_into(&topic, &record.headers, &record.key, buf)
+                .map_err(ser)?;
+            let key_len = buf.len();
+            let has_value = self
+                .value
+                .serialize_into(&topic, &record.headers, &record.value, buf)
+                .map_err(ser)?;
+            let both = shared_copy(buf);
+            Ok::<_, StreamsError>((
+                has_key.then(|| both.slice(..key_len)),
+                has_value.then(|| both.slice(key_len..)),
+            ))
+        })?;
         let partition = self
             .partitioner
             .as_ref()
