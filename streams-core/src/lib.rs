@@ -80,6 +80,7 @@
 pub mod clock;
 pub mod config;
 mod error;
+mod key_hash;
 mod name_hash;
 pub mod processor;
 pub mod serde;

@@ -2,8 +2,8 @@
 //!
 //! Those maps are looked up several times per record, and SipHash dominated their cost. Their
 //! keys come from the topology and configuration, not from record data, so resistance to
-//! crafted collisions is not needed there. Maps keyed by record data (the caches) keep std's
-//! keyed SipHash.
+//! crafted collisions is not needed there. Maps keyed by record data (the caches, the redb
+//! overlay) use the keyed [`crate::key_hash`] instead.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};

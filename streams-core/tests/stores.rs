@@ -367,7 +367,9 @@ proptest! {
                     } else {
                         Vec::new()
                     };
-                    prop_assert_eq!(got, want);
+                    prop_assert_eq!(got, want.clone());
+                    let back = kv.reverse_range(Some(&key(*a)), Some(&key(*b))).unwrap();
+                    prop_assert_eq!(back, want.into_iter().rev().collect::<Vec<_>>());
                 }
             }
         }

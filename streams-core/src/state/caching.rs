@@ -6,7 +6,7 @@
 //! entry is evicted to stay within budget. With forwarding on, each written entry is also queued
 //! as a [`FlushedEntry`] for the owning processor to forward downstream.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::ops::Bound;
 use std::ops::RangeBounds;
 use std::sync::Arc;
@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use bytes::Bytes;
 
 use super::bytes::{empty_range, merge_sorted, shared_copy};
+use crate::key_hash::KeyMap;
 use super::{ChangelogRecord, FlushedEntry, KeyValueBytesStore, StoreError};
 
 /// Per-entry bookkeeping counted against the budget besides key and value bytes, roughly what
@@ -65,7 +66,7 @@ fn entry_size(key: &Bytes, value: &Option<Bytes>) -> usize {
 pub struct CachingStore<S> {
     inner: S,
     budget: Arc<CacheBudget>,
-    map: HashMap<Bytes, Entry>,
+    map: KeyMap<Bytes, Entry>,
     /// Access order, oldest first, with stale pairs: a pair is live only while its tick equals the
     /// entry's, so a touch is one push instead of a remove and an insert.
     lru: VecDeque<(u64, Bytes)>,
@@ -84,7 +85,7 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
         CachingStore {
             inner,
             budget,
-            map: HashMap::new(),
+            map: KeyMap::default(),
             lru: VecDeque::new(),
             dirty: Vec::new(),
             next_tick: 0,

@@ -5,7 +5,7 @@
 //! reflect. A crash therefore leaves the file at some earlier commit, whose checkpoint describes
 //! exactly its data; the changelog is replayed from there.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -13,9 +13,10 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use redb::{Database, Durability, ReadOnlyTable, ReadableTableMetadata, TableDefinition};
 
-use super::bytes::{empty_range, merge_sorted, owned_bounds};
+use super::bytes::{empty_range, merge_sorted};
 use super::{ChangelogRecord, KeyValueBytesStore, StoreError};
 use crate::config::StoreCommitPolicy;
+use crate::key_hash::KeyMap;
 
 const DATA: TableDefinition<'static, &'static [u8], &'static [u8]> = TableDefinition::new("data");
 const META: TableDefinition<'static, &'static str, i64> = TableDefinition::new("meta");
@@ -39,7 +40,11 @@ pub struct RedbBytesStore {
     path: PathBuf,
     db: Database,
     reader: ReadOnlyTable<&'static [u8], &'static [u8]>,
-    overlay: BTreeMap<Bytes, Option<Bytes>>,
+    /// Writes since the last commit by key (`None`: deleted): a point read or an update of a key
+    /// already written is one hash lookup.
+    overlay: KeyMap<Bytes, Option<Bytes>>,
+    /// The overlay's keys in order, for range scans and the commit; touched only by new keys.
+    order: BTreeSet<Bytes>,
     checkpoint: Option<i64>,
     writes_since_commit: u64,
     last_commit: Instant,
@@ -80,7 +85,8 @@ impl RedbBytesStore {
             path: path.to_owned(),
             db,
             reader,
-            overlay: BTreeMap::new(),
+            overlay: KeyMap::default(),
+            order: BTreeSet::new(),
             checkpoint,
             writes_since_commit: 0,
             last_commit: Instant::now(),
@@ -105,8 +111,8 @@ impl RedbBytesStore {
         txn.set_durability(self.durability);
         {
             let mut table = txn.open_table(DATA).map_err(db_err)?;
-            for (k, v) in &self.overlay {
-                match v {
+            for k in &self.order {
+                match self.overlay.get(k).and_then(Option::as_ref) {
                     Some(v) => {
                         table.insert(&k[..], &v[..]).map_err(db_err)?;
                     }
@@ -122,6 +128,7 @@ impl RedbBytesStore {
         }
         txn.commit().map_err(db_err)?;
         self.overlay.clear();
+        self.order.clear();
         if offset.is_some() {
             self.checkpoint = offset;
         }
@@ -134,6 +141,17 @@ impl RedbBytesStore {
             .open_table(DATA)
             .map_err(db_err)?;
         Ok(())
+    }
+
+    /// Puts one write in the overlay.
+    fn write(&mut self, key: Bytes, value: Option<Bytes>) {
+        match self.overlay.get_mut(&key[..]) {
+            Some(v) => *v = value,
+            None => {
+                self.order.insert(key.clone());
+                self.overlay.insert(key, value);
+            }
+        }
     }
 
     fn due(&self) -> bool {
@@ -158,7 +176,7 @@ impl KeyValueBytesStore for RedbBytesStore {
     }
 
     fn put(&mut self, key: Bytes, value: Option<Bytes>, _: i64) -> Result<(), StoreError> {
-        self.overlay.insert(key, value);
+        self.write(key, value);
         self.writes_since_commit += 1;
         Ok(())
     }
@@ -190,11 +208,12 @@ impl KeyValueBytesStore for RedbBytesStore {
         if self.overlay.is_empty() {
             return Ok(base);
         }
-        let over = self.overlay.range::<Bytes, _>(owned_bounds(from, to));
+        let keys = self.order.range::<[u8], _>((from, to));
+        let entry = |k: &Bytes| (k.clone(), self.overlay.get(k).cloned().flatten());
         let over: Vec<(Bytes, Option<Bytes>)> = if reverse {
-            over.rev().map(|(k, v)| (k.clone(), v.clone())).collect()
+            keys.rev().map(entry).collect()
         } else {
-            over.map(|(k, v)| (k.clone(), v.clone())).collect()
+            keys.map(entry).collect()
         };
         Ok(merge_sorted(base, over, reverse))
     }
@@ -223,7 +242,7 @@ impl KeyValueBytesStore for RedbBytesStore {
             return Ok(());
         };
         for r in batch {
-            self.overlay.insert(r.key.clone(), r.value.clone());
+            self.write(r.key.clone(), r.value.clone());
         }
         self.commit_now(Some(last.offset))
     }
