@@ -33,9 +33,7 @@ impl Hasher for NameHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut last = [0u8; 8];
-            last[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(last));
+            self.add(crate::key_hash::tail(rest) ^ ((rest.len() as u64) << 56));
         }
     }
     #[inline]
