@@ -8,6 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::FixtureError;
+use crate::certs::TlsFiles;
 use crate::cluster::SaslUser;
 use crate::jars::classpath;
 use crate::probe::api_versions;
@@ -19,6 +20,8 @@ pub(crate) struct NodeSpec {
     pub(crate) plaintext_port: u16,
     pub(crate) sasl_port: u16,
     pub(crate) controller_port: u16,
+    /// The TLS listeners, when the cluster has certificates.
+    pub(crate) tls: Option<TlsListeners>,
     /// `controller.quorum.voters`, the same on every node.
     pub(crate) voters: String,
     /// Replication factor for internal topics and the default for new topics.
@@ -26,6 +29,20 @@ pub(crate) struct NodeSpec {
     pub(crate) min_insync_replicas: u16,
     /// Extra `key=value` broker properties, applied last.
     pub(crate) overrides: Vec<(String, String)>,
+}
+
+/// The ports of a node's TLS listeners and the certificates they serve.
+#[derive(Debug, Clone)]
+pub(crate) struct TlsListeners {
+    pub(crate) files: TlsFiles,
+    /// `SSL`: server authentication only.
+    pub(crate) ssl_port: u16,
+    /// `SASL_SSL`: the SASL users over TLS.
+    pub(crate) sasl_ssl_port: u16,
+    /// `MTLS` (protocol SSL) with `ssl.client.auth=required`.
+    pub(crate) mtls_port: u16,
+    /// `SSL_WRONGHOST` (protocol SSL) serving a certificate for another host name.
+    pub(crate) wrong_host_port: u16,
 }
 
 /// A node's files: `server.properties`, `broker.log`, `pid` and the `data` log dir.
@@ -48,7 +65,7 @@ impl Node {
         };
         fs::write(
             node.config_path(),
-            node.server_properties(&crate::cluster::SASL_USERS),
+            node.server_properties(&crate::cluster::SASL_USERS)?,
         )
         .map_err(FixtureError::io("writing server.properties"))?;
         Ok(node)
@@ -62,6 +79,14 @@ impl Node {
         format!("127.0.0.1:{}", self.spec.sasl_port)
     }
 
+    /// `127.0.0.1:port` of the `SSL`, `SASL_SSL`, client-certificate and wrong-host listeners.
+    pub(crate) fn tls_addrs(&self) -> Option<[String; 4]> {
+        self.spec.tls.as_ref().map(|t| {
+            [t.ssl_port, t.sasl_ssl_port, t.mtls_port, t.wrong_host_port]
+                .map(|p| format!("127.0.0.1:{p}"))
+        })
+    }
+
     pub(crate) fn log_path(&self) -> PathBuf {
         self.dir.join("broker.log")
     }
@@ -70,7 +95,7 @@ impl Node {
         self.dir.join("server.properties")
     }
 
-    fn server_properties(&self, users: &[SaslUser]) -> String {
+    fn server_properties(&self, users: &[SaslUser]) -> Result<String, FixtureError> {
         let s = &self.spec;
         let mut p = String::new();
         let mut set = |k: &str, v: &str| {
@@ -79,17 +104,28 @@ impl Node {
         set("process.roles", "broker,controller");
         set("node.id", &s.node_id.to_string());
         set("controller.quorum.voters", &s.voters);
+        // The TLS listeners come after the others, so the first ones stay as they always were.
+        let (tls_listeners, tls_map) = match &s.tls {
+            Some(t) => (
+                format!(
+                    ",SSL://127.0.0.1:{},SASL_SSL://127.0.0.1:{},MTLS://127.0.0.1:{},SSL_WRONGHOST://127.0.0.1:{}",
+                    t.ssl_port, t.sasl_ssl_port, t.mtls_port, t.wrong_host_port
+                ),
+                ",SSL:SSL,SASL_SSL:SASL_SSL,MTLS:SSL,SSL_WRONGHOST:SSL",
+            ),
+            None => (String::new(), ""),
+        };
         set(
             "listeners",
             &format!(
-                "PLAINTEXT://127.0.0.1:{},SASL_PLAINTEXT://127.0.0.1:{},CONTROLLER://127.0.0.1:{}",
+                "PLAINTEXT://127.0.0.1:{},SASL_PLAINTEXT://127.0.0.1:{},CONTROLLER://127.0.0.1:{}{tls_listeners}",
                 s.plaintext_port, s.sasl_port, s.controller_port
             ),
         );
         set(
             "advertised.listeners",
             &format!(
-                "PLAINTEXT://127.0.0.1:{},SASL_PLAINTEXT://127.0.0.1:{}",
+                "PLAINTEXT://127.0.0.1:{},SASL_PLAINTEXT://127.0.0.1:{}{tls_listeners}",
                 s.plaintext_port, s.sasl_port
             ),
         );
@@ -97,7 +133,9 @@ impl Node {
         set("inter.broker.listener.name", "PLAINTEXT");
         set(
             "listener.security.protocol.map",
-            "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+            &format!(
+                "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT{tls_map}"
+            ),
         );
         set(
             "sasl.enabled.mechanisms",
@@ -107,16 +145,49 @@ impl Node {
             .iter()
             .map(|u| format!(" user_{}=\"{}\"", u.name, u.password))
             .collect();
-        set(
-            "listener.name.sasl_plaintext.plain.sasl.jaas.config",
-            &format!(
-                "org.apache.kafka.common.security.plain.PlainLoginModule required{plain_users};"
-            ),
-        );
-        for mech in ["scram-sha-256", "scram-sha-512"] {
+        let sasl_listeners: &[&str] = if s.tls.is_some() {
+            &["sasl_plaintext", "sasl_ssl"]
+        } else {
+            &["sasl_plaintext"]
+        };
+        for listener in sasl_listeners {
             set(
-                &format!("listener.name.sasl_plaintext.{mech}.sasl.jaas.config"),
-                "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+                &format!("listener.name.{listener}.plain.sasl.jaas.config"),
+                &format!(
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required{plain_users};"
+                ),
+            );
+            for mech in ["scram-sha-256", "scram-sha-512"] {
+                set(
+                    &format!("listener.name.{listener}.{mech}.sasl.jaas.config"),
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+                );
+            }
+        }
+        if let Some(t) = &s.tls {
+            // PEM key stores given inline: Java reads an unencrypted key only this way (a PEM
+            // key store file needs an encrypted key and ssl.key.password).
+            let f = &t.files;
+            set("ssl.keystore.type", "PEM");
+            set(
+                "ssl.keystore.certificate.chain",
+                &TlsFiles::property_value(&f.broker_chain)?,
+            );
+            set(
+                "ssl.keystore.key",
+                &TlsFiles::property_value(&f.broker_key)?,
+            );
+            set("ssl.truststore.type", "PEM");
+            set("ssl.truststore.location", &f.ca.display().to_string());
+            set("listener.name.mtls.ssl.client.auth", "required");
+            set("listener.name.ssl_wronghost.ssl.keystore.type", "PEM");
+            set(
+                "listener.name.ssl_wronghost.ssl.keystore.certificate.chain",
+                &TlsFiles::property_value(&f.wrong_host_chain)?,
+            );
+            set(
+                "listener.name.ssl_wronghost.ssl.keystore.key",
+                &TlsFiles::property_value(&f.wrong_host_key)?,
             );
         }
         set("log.dirs", &self.dir.join("data").display().to_string());
@@ -137,7 +208,7 @@ impl Node {
         for (k, v) in &s.overrides {
             set(k, v);
         }
-        p
+        Ok(p)
     }
 
     /// Formats the node's storage for `cluster_id`, with the SCRAM credentials of `users`.

@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::FixtureError;
-use crate::broker::{Node, NodeSpec};
+use crate::broker::{Node, NodeSpec, TlsListeners};
+use crate::certs::TlsFiles;
 use crate::jars::{kafka_libs, which};
 use crate::ports::free_ports;
 
@@ -84,6 +85,10 @@ pub struct NodeInfo {
     pub plaintext: String,
     /// `127.0.0.1:port` of the SASL_PLAINTEXT listener.
     pub sasl_plaintext: String,
+    /// `127.0.0.1:port` of the SSL listener, when the cluster has TLS certificates.
+    pub ssl: Option<String>,
+    /// `127.0.0.1:port` of the SASL_SSL listener, when the cluster has TLS certificates.
+    pub sasl_ssl: Option<String>,
 }
 
 /// A running cluster. Dropping it stops every JVM and removes the data directories.
@@ -99,9 +104,15 @@ pub struct KafkaCluster {
     nodes: Vec<Node>,
     guard: Option<(Child, ChildStdin)>,
     ready_timeout: Duration,
+    /// The certificates of the TLS listeners, or why there are none (boxed: the cluster is
+    /// held by value in `SharedKafka`).
+    tls: Result<Box<TlsFiles>, String>,
 }
 
 static CLUSTERS: AtomicU32 = AtomicU32::new(0);
+
+/// PLAINTEXT, SASL_PLAINTEXT, CONTROLLER, then SSL, SASL_SSL, MTLS and SSL_WRONGHOST.
+const PORTS_PER_NODE: usize = 7;
 
 impl KafkaCluster {
     /// Fetches the jars if needed, formats fresh storage and starts every node, returning once all
@@ -189,13 +200,28 @@ impl KafkaCluster {
             nodes: Vec::new(),
             guard: None,
             ready_timeout: spec.ready_timeout,
+            tls: Err(String::new()),
         };
         if guarded {
             cluster.guard = Some(spawn_guard(&cluster.dir)?);
         }
-        let ports = free_ports(3 * spec.nodes as usize)?;
+        // Without certificates the brokers start without their TLS listeners: every other test
+        // still runs, and the TLS tests fail saying why.
+        cluster.tls = TlsFiles::generate(&cluster.dir.join("tls"))
+            .map(Box::new)
+            .map_err(|e| e.to_string());
+        if let Err(why) = &cluster.tls {
+            eprintln!("integration-tests: brokers start without TLS listeners: {why}");
+        }
+        let ports = free_ports(PORTS_PER_NODE * spec.nodes as usize)?;
         let voters = (0..spec.nodes)
-            .map(|i| format!("{}@127.0.0.1:{}", i + 1, ports[3 * i as usize + 2]))
+            .map(|i| {
+                format!(
+                    "{}@127.0.0.1:{}",
+                    i + 1,
+                    ports[PORTS_PER_NODE * i as usize + 2]
+                )
+            })
             .collect::<Vec<_>>()
             .join(",");
         let (rf, isr) = if spec.nodes >= 3 {
@@ -204,12 +230,19 @@ impl KafkaCluster {
             (spec.nodes as u16, 1)
         };
         for i in 0..spec.nodes {
-            let p = 3 * i as usize;
+            let p = PORTS_PER_NODE * i as usize;
             let node_spec = NodeSpec {
                 node_id: i + 1,
                 plaintext_port: ports[p],
                 sasl_port: ports[p + 1],
                 controller_port: ports[p + 2],
+                tls: cluster.tls.as_ref().ok().map(|files| TlsListeners {
+                    files: TlsFiles::clone(files),
+                    ssl_port: ports[p + 3],
+                    sasl_ssl_port: ports[p + 4],
+                    mtls_port: ports[p + 5],
+                    wrong_host_port: ports[p + 6],
+                }),
                 voters: voters.clone(),
                 replication_factor: rf,
                 min_insync_replicas: isr,
@@ -258,12 +291,63 @@ impl KafkaCluster {
     pub fn nodes(&self) -> Vec<NodeInfo> {
         self.nodes
             .iter()
-            .map(|n| NodeInfo {
-                node_id: n.spec.node_id,
-                plaintext: n.plaintext_addr(),
-                sasl_plaintext: n.sasl_addr(),
+            .map(|n| {
+                let tls = n.tls_addrs();
+                NodeInfo {
+                    node_id: n.spec.node_id,
+                    plaintext: n.plaintext_addr(),
+                    sasl_plaintext: n.sasl_addr(),
+                    ssl: tls.as_ref().map(|a| a[0].clone()),
+                    sasl_ssl: tls.as_ref().map(|a| a[1].clone()),
+                }
             })
             .collect()
+    }
+
+    /// The certificates the TLS listeners serve (CA, client certificate, an untrusted CA), or
+    /// why the cluster has no TLS listeners.
+    pub fn tls_files(&self) -> Result<&TlsFiles, FixtureError> {
+        self.tls.as_deref().map_err(|why| FixtureError::Tls {
+            detail: why.clone(),
+        })
+    }
+
+    /// The CA certificate (PEM) that signed the brokers' certificates.
+    pub fn ca_pem_path(&self) -> Result<PathBuf, FixtureError> {
+        Ok(self.tls_files()?.ca.clone())
+    }
+
+    fn tls_bootstrap(&self, which: usize) -> Result<String, FixtureError> {
+        self.tls_files()?;
+        Ok(self
+            .nodes
+            .iter()
+            .filter_map(|n| n.tls_addrs().map(|a| a[which].clone()))
+            .collect::<Vec<_>>()
+            .join(","))
+    }
+
+    /// `bootstrap.servers` for the SSL listeners (server authentication only; the certificate
+    /// names `127.0.0.1` and `localhost`).
+    pub fn ssl_bootstrap(&self) -> Result<String, FixtureError> {
+        self.tls_bootstrap(0)
+    }
+
+    /// `bootstrap.servers` for the SASL_SSL listeners (users in [`SASL_USERS`], PLAIN and SCRAM).
+    pub fn sasl_ssl_bootstrap(&self) -> Result<String, FixtureError> {
+        self.tls_bootstrap(1)
+    }
+
+    /// `bootstrap.servers` for the SSL listeners with `ssl.client.auth=required` (the client
+    /// certificate is in [`TlsFiles::client_chain`]).
+    pub fn mtls_bootstrap(&self) -> Result<String, FixtureError> {
+        self.tls_bootstrap(2)
+    }
+
+    /// `bootstrap.servers` for SSL listeners whose certificate (signed by the same CA) names
+    /// only `wrong-host.invalid`: host name verification must fail there.
+    pub fn wrong_host_bootstrap(&self) -> Result<String, FixtureError> {
+        self.tls_bootstrap(3)
     }
 
     fn node_mut(&mut self, node_id: u32) -> &mut Node {

@@ -70,6 +70,16 @@ pub enum FixtureError {
         /// What happened (exit status, stderr).
         detail: String,
     },
+    /// The TLS certificates for the brokers' SSL listeners could not be made (the `openssl`
+    /// command is missing or failed), or a TLS listener was asked of a cluster without them.
+    #[error(
+        "no TLS listeners: {detail}. The fixture makes its test certificates with the `openssl` \
+         command (e.g. `apt-get install openssl`)"
+    )]
+    Tls {
+        /// What went wrong.
+        detail: String,
+    },
     /// A file-system or process operation failed.
     #[error("{context}: {source}")]
     Io {

@@ -39,6 +39,49 @@ impl SharedKafka {
     }
 }
 
+impl SharedKafka {
+    fn started(&self) -> Result<&KafkaCluster, FixtureError> {
+        match self {
+            SharedKafka::Started(c) => Ok(c),
+            SharedKafka::External { .. } => Err(FixtureError::Tls {
+                detail: "KAFKA_BOOTSTRAP names an external cluster; the TLS tests need the \
+                         fixture's own broker and the certificates it makes"
+                    .into(),
+            }),
+        }
+    }
+
+    /// `bootstrap.servers` for SSL clients (trusting [`SharedKafka::ca_pem_path`]).
+    pub fn ssl_bootstrap(&self) -> Result<String, FixtureError> {
+        self.started()?.ssl_bootstrap()
+    }
+
+    /// `bootstrap.servers` for SASL_SSL clients (users in [`crate::SASL_USERS`]).
+    pub fn sasl_ssl_bootstrap(&self) -> Result<String, FixtureError> {
+        self.started()?.sasl_ssl_bootstrap()
+    }
+
+    /// `bootstrap.servers` of the SSL listener that requires a client certificate.
+    pub fn mtls_bootstrap(&self) -> Result<String, FixtureError> {
+        self.started()?.mtls_bootstrap()
+    }
+
+    /// `bootstrap.servers` of the SSL listener whose certificate names another host.
+    pub fn wrong_host_bootstrap(&self) -> Result<String, FixtureError> {
+        self.started()?.wrong_host_bootstrap()
+    }
+
+    /// The CA certificate (PEM file) to trust for the TLS listeners.
+    pub fn ca_pem_path(&self) -> Result<std::path::PathBuf, FixtureError> {
+        self.started()?.ca_pem_path()
+    }
+
+    /// Every certificate file of the TLS listeners.
+    pub fn tls_files(&self) -> Result<&crate::TlsFiles, FixtureError> {
+        self.started()?.tls_files()
+    }
+}
+
 /// The broker for this test binary, started on first use and shared by all its tests.
 ///
 /// # Panics

@@ -20,6 +20,7 @@
 //! ```
 
 mod broker;
+mod certs;
 mod cluster;
 mod error;
 mod fixture;
@@ -28,6 +29,7 @@ mod java_peer;
 mod ports;
 mod probe;
 
+pub use certs::TlsFiles;
 pub use cluster::{ClusterSpec, KafkaCluster, NodeInfo, SASL_USERS, SaslUser};
 pub use error::FixtureError;
 pub use fixture::{SharedKafka, kafka, unique_topic};
