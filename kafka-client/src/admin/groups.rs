@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use kafka_protocol::messages::leave_group_request::MemberIdentity;
 use kafka_protocol::messages::offset_commit_request::{
     OffsetCommitRequestPartition, OffsetCommitRequestTopic,
 };
@@ -15,8 +16,8 @@ use kafka_protocol::messages::offset_fetch_request::{
 };
 use kafka_protocol::messages::{
     ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse, DeleteGroupsRequest,
-    DescribeGroupsRequest, DescribeGroupsResponse, ListGroupsRequest, OffsetCommitRequest,
-    OffsetDeleteRequest, OffsetFetchRequest,
+    DescribeGroupsRequest, DescribeGroupsResponse, LeaveGroupRequest, ListGroupsRequest,
+    OffsetCommitRequest, OffsetDeleteRequest, OffsetFetchRequest,
 };
 
 use kafka_protocol::Message;
@@ -96,6 +97,34 @@ pub struct GroupDescription {
     pub coordinator: i32,
     /// The members.
     pub members: Vec<MemberDescription>,
+}
+
+/// A member to remove from a classic group (Java's `MemberToRemove`): a static member by its
+/// `group.instance.id`, or a dynamic one by member id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MemberToRemove {
+    /// The member id (empty for a static member named by instance id).
+    pub member_id: String,
+    /// The static member's `group.instance.id`.
+    pub group_instance_id: Option<String>,
+}
+
+impl MemberToRemove {
+    /// The dynamic member `member_id` (as [`describe_groups`](Admin::describe_groups) lists it).
+    pub fn member(member_id: impl Into<String>) -> Self {
+        MemberToRemove {
+            member_id: member_id.into(),
+            group_instance_id: None,
+        }
+    }
+
+    /// The static member with `group.instance.id` `instance_id`.
+    pub fn instance(instance_id: impl Into<String>) -> Self {
+        MemberToRemove {
+            member_id: String::new(),
+            group_instance_id: Some(instance_id.into()),
+        }
+    }
 }
 
 fn partition_resource(tp: &TopicPartition) -> String {
@@ -347,6 +376,74 @@ impl Admin {
             coordinator,
             members,
         })
+    }
+
+    /// Removes members from a classic group (LeaveGroup v3+ on their behalf, as Java's
+    /// `removeMembersFromConsumerGroup`); the outcome of each member — `UNKNOWN_MEMBER_ID` for
+    /// one the group does not have. A group-level error fails the call.
+    ///
+    /// ```no_run
+    /// # async fn demo(admin: kafka_client::admin::Admin) -> kafka_client::error::Result<()> {
+    /// use kafka_client::admin::MemberToRemove;
+    /// let gone = admin.remove_group_members("billing", &[MemberToRemove::instance("billing-0")]).await?;
+    /// for (member, outcome) in gone {
+    ///     println!("{member:?}: {outcome:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn remove_group_members(
+        &self,
+        group: &str,
+        members: &[MemberToRemove],
+    ) -> Result<Vec<(MemberToRemove, Result<()>)>> {
+        let (_, _, resp) = self
+            .coordinator_call(
+                group,
+                LeaveGroupRequest::MAX_VERSION,
+                |_| LeaveGroupRequest {
+                    group_id: group.to_owned(),
+                    members: members
+                        .iter()
+                        .map(|m| MemberIdentity {
+                            member_id: m.member_id.clone(),
+                            group_instance_id: m.group_instance_id.clone(),
+                            reason: Some("removed by the admin client".into()),
+                            ..Default::default()
+                        })
+                        .collect(),
+                    ..Default::default()
+                },
+                |r| r.error_code,
+            )
+            .await?;
+        resource_result(|| group_resource(group), resp.error_code, None)?;
+        Ok(members
+            .iter()
+            .map(|m| {
+                let answer = resp.members.iter().find(|x| match &m.group_instance_id {
+                    Some(id) => x.group_instance_id.as_ref() == Some(id),
+                    None => x.member_id == m.member_id,
+                });
+                let r = match answer {
+                    Some(x) => resource_result(
+                        || match &m.group_instance_id {
+                            Some(id) => format!(
+                                "member with instance id {id:?} of {}",
+                                group_resource(group)
+                            ),
+                            None => {
+                                format!("member {:?} of {}", m.member_id, group_resource(group))
+                            }
+                        },
+                        x.error_code,
+                        None,
+                    ),
+                    None => Err(missing("LeaveGroup", &format!("{m:?}"))),
+                };
+                (m.clone(), r)
+            })
+            .collect())
     }
 
     /// Deletes groups (which must have no members); the outcome of each group —

@@ -49,7 +49,9 @@ pub use self::configs::{
     AlterConfigOp, AlterOpType, ConfigEntry, ConfigResource, ConfigResourceType, ConfigSource,
     ConfigSynonym, ConfigType,
 };
-pub use self::groups::{GroupDescription, GroupListing, GroupType, MemberDescription};
+pub use self::groups::{
+    GroupDescription, GroupListing, GroupType, MemberDescription, MemberToRemove,
+};
 pub use self::records::{ListedOffset, OffsetSpec};
 pub use self::topics::{NewPartitions, NewTopic};
 pub use crate::consumer::{OffsetAndMetadata, TopicPartition};
