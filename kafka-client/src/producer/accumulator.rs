@@ -279,11 +279,24 @@ impl Accumulator {
         self.flushing = on;
     }
 
-    fn head_ready(&self, q: &PartitionQueue, now: Instant) -> Result<bool, Option<Instant>> {
+    fn head_ready(
+        &self,
+        tp: &TopicPartition,
+        q: &PartitionQueue,
+        now: Instant,
+    ) -> Result<bool, Option<Instant>> {
         let Some(head) = q.batches.front() else {
             return Err(None);
         };
         if q.in_flight >= self.cfg.max_in_flight {
+            return Err(None);
+        }
+        if self.cfg.idempotent && q.in_flight > 0 && !self.idem.has_acked(tp) {
+            // A broker without state for this producer (a new partition, or one whose state
+            // expired) takes any first sequence. Were the epoch's first batch refused (leader
+            // not ready yet) while one pipelined behind it landed, the broker would expect the
+            // sequence after that one, and the first batch would be out of order for good:
+            // until one batch is acknowledged, the partition has one in flight.
             return Err(None);
         }
         if head.attempts > 0 && q.in_flight > 0 {
@@ -320,7 +333,7 @@ impl Accumulator {
             return r;
         }
         for (tp, q) in &self.queues {
-            match self.head_ready(q, now) {
+            match self.head_ready(tp, q, now) {
                 Ok(_) => match leader(tp) {
                     Some(node) => {
                         if !r.nodes.contains(&node) {
@@ -352,7 +365,7 @@ impl Accumulator {
         let mut tps: Vec<TopicPartition> = self
             .queues
             .iter()
-            .filter(|(tp, q)| leader(tp) == Some(node) && self.head_ready(q, now).is_ok())
+            .filter(|(tp, q)| leader(tp) == Some(node) && self.head_ready(tp, q, now).is_ok())
             .map(|(tp, _)| tp.clone())
             .collect();
         tps.sort();
@@ -759,15 +772,61 @@ mod tests {
         assert_eq!(expect, 6);
     }
 
+    /// The producer stall: a fresh partition's first Produce requests came back
+    /// NOT_LEADER_OR_FOLLOWER while a later one, pipelined behind them, landed first. A broker
+    /// with no state for the producer takes any first sequence, so it then expected the
+    /// sequence after the later batch, and the retried first batch was refused as out of order
+    /// until its delivery timeout, holding buffer.memory all along. Until a partition has one
+    /// acknowledged batch in the epoch, only one of its batches may be in flight.
+    #[test]
+    fn first_batch_of_an_epoch_goes_alone_until_acknowledged() {
+        let now = Instant::now();
+        let mut acc = Accumulator::new(cfg(60, true));
+        acc.idem.set_producer(1, 0);
+        for _ in 0..4 {
+            push(&mut acc, 0, &[1; 30], now);
+        }
+        let t = now + Duration::from_millis(10);
+        let first = acc.drain(1, 1 << 20, t, |_| Some(1)).unwrap();
+        assert_eq!(first.len(), 1);
+        assert!(
+            acc.drain(1, 1 << 20, t, |_| Some(1)).unwrap().is_empty(),
+            "nothing overtakes the epoch's first batch"
+        );
+        assert!(acc.ready(t, |_| Some(1)).nodes.is_empty());
+        // Refused (leader not ready yet): it goes again, still alone.
+        let b0 = first.into_iter().next().unwrap();
+        acc.retry(b0, Error::Closed, t);
+        let t2 = t + Duration::from_millis(100);
+        let again = acc.drain(1, 1 << 20, t2, |_| Some(1)).unwrap();
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].base_sequence(), Some(0));
+        assert!(acc.drain(1, 1 << 20, t2, |_| Some(1)).unwrap().is_empty());
+        acc.complete(again.into_iter().next().unwrap(), 0, -1);
+        // Acknowledged: the rest pipeline as usual.
+        let a = acc.drain(1, 1 << 20, t2, |_| Some(1)).unwrap();
+        let b = acc.drain(1, 1 << 20, t2, |_| Some(1)).unwrap();
+        assert_eq!((a.len(), b.len()), (1, 1));
+        // Without idempotence nothing is held back.
+        let mut plain = Accumulator::new(cfg(60, false));
+        for _ in 0..3 {
+            push(&mut plain, 0, &[1; 30], now);
+        }
+        assert_eq!(plain.drain(1, 1 << 20, t, |_| Some(1)).unwrap().len(), 1);
+        assert_eq!(plain.drain(1, 1 << 20, t, |_| Some(1)).unwrap().len(), 1);
+    }
+
     #[test]
     fn retried_batch_goes_first_and_alone() {
         let now = Instant::now();
         let mut acc = Accumulator::new(cfg(60, true));
         acc.idem.set_producer(1, 0);
-        for _ in 0..3 {
+        for _ in 0..4 {
             push(&mut acc, 0, &[1; 30], now);
         }
         let t = now + Duration::from_millis(10);
+        let acked = acc.drain(1, 1 << 20, t, |_| Some(1)).unwrap().remove(0);
+        acc.complete(acked, 0, -1);
         let first = acc.drain(1, 1 << 20, t, |_| Some(1)).unwrap();
         let second = acc.drain(1, 1 << 20, t, |_| Some(1)).unwrap();
         assert_eq!((first.len(), second.len()), (1, 1));
@@ -775,14 +834,14 @@ mod tests {
             first.into_iter().next().unwrap(),
             second.into_iter().next().unwrap(),
         );
-        assert_eq!((b0.base_sequence(), b1.base_sequence()), (Some(0), Some(1)));
+        assert_eq!((b0.base_sequence(), b1.base_sequence()), (Some(1), Some(2)));
         // Both fail (leader moved); the second comes back first.
         acc.retry(b1, Error::Closed, t);
         acc.retry(b0, Error::Closed, t);
         let t2 = t + Duration::from_millis(100);
         let again = acc.drain(1, 1 << 20, t2, |_| Some(1)).unwrap();
         assert_eq!(again.len(), 1);
-        assert_eq!(again[0].base_sequence(), Some(0), "lowest sequence first");
+        assert_eq!(again[0].base_sequence(), Some(1), "lowest sequence first");
         // While the retry is in flight nothing else of the partition goes.
         assert!(acc.drain(1, 1 << 20, t2, |_| Some(1)).unwrap().is_empty());
     }
@@ -792,15 +851,19 @@ mod tests {
         let now = Instant::now();
         let mut acc = Accumulator::new(cfg(1000, true));
         acc.idem.set_producer(5, 0);
-        push(&mut acc, 0, b"a", now);
+        push(&mut acc, 0, b"0", now);
         let t = now + Duration::from_millis(10);
+        let acked = acc.drain(1, 1 << 20, t, |_| Some(1)).unwrap().remove(0);
+        acc.complete(acked, 0, -1);
+        push(&mut acc, 0, b"a", t);
+        let t = t + Duration::from_millis(10);
         let b = acc.drain(1, 1 << 20, t, |_| Some(1)).unwrap().remove(0);
         push(&mut acc, 0, b"b", t);
         let b2 = acc
             .drain(1, 1 << 20, t + Duration::from_millis(10), |_| Some(1))
             .unwrap()
             .remove(0);
-        assert_eq!(b2.base_sequence(), Some(1));
+        assert_eq!(b2.base_sequence(), Some(2));
         acc.retry(b2, Error::Closed, t);
         acc.idem.request_bump();
         assert!(

@@ -88,6 +88,13 @@ impl IdempotenceState {
         });
     }
 
+    /// Whether the broker has acknowledged a batch of `tp` in this epoch.
+    pub(crate) fn has_acked(&self, tp: &TopicPartition) -> bool {
+        self.partitions
+            .get(tp)
+            .is_some_and(|p| p.last_acked.is_some())
+    }
+
     /// Whether `base` is the batch right after the last acknowledged one of `tp` (or the first
     /// of the epoch): if such a batch is rejected as out of order, the broker lost our state;
     /// otherwise an earlier batch is still unresolved and this one only has to be retried.
