@@ -66,6 +66,17 @@ fn main() -> ExitCode {
                         "SASL users (PLAIN, SCRAM-SHA-256/512): {}",
                         users.join(", ")
                     );
+                    let ssl: Vec<String> = infos.iter().filter_map(|n| n.ssl.clone()).collect();
+                    let sasl_ssl: Vec<String> =
+                        infos.iter().filter_map(|n| n.sasl_ssl.clone()).collect();
+                    if !ssl.is_empty() {
+                        println!("SSL bootstrap={}", ssl.join(","));
+                        println!("SASL_SSL bootstrap={}", sasl_ssl.join(","));
+                        println!(
+                            "TLS trust store (PEM): {}",
+                            dir.join("tls").join("ca.pem").display()
+                        );
+                    }
                     println!("tests use it with: KAFKA_BOOTSTRAP={}", bootstrap.join(","));
                     println!("stop it with: just broker-down");
                     ExitCode::SUCCESS
