@@ -315,3 +315,91 @@ async fn host_name_mismatch_fails_unless_identification_is_off() {
     assert_eq!(offsets, vec![0, 1, 2]);
     p.close(Duration::from_secs(5)).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_1_2_only_round_trip_and_the_client_certificate_alert() {
+    let k = kafka();
+    let mut props = ssl_props(&ca());
+    props.push(("ssl.enabled.protocols", "TLSv1.2".into()));
+    let topic = unique_topic("tls-1-2");
+    let p = producer(&k.ssl_bootstrap().expect("SSL listener"), &props).expect("producer");
+    let offsets = tokio::time::timeout(NO_HANG, produce(&p, &topic, 3))
+        .await
+        .expect("no hang")
+        .expect("produced over TLS 1.2");
+    assert_eq!(offsets, vec![0, 1, 2]);
+    p.close(Duration::from_secs(5)).await;
+
+    // With TLS 1.2 the broker refuses a missing client certificate inside the handshake.
+    let p = producer(&k.mtls_bootstrap().expect("mTLS listener"), &props).expect("producer");
+    let err = tokio::time::timeout(NO_HANG, produce(&p, &unique_topic("tls-1-2-no-cert"), 1))
+        .await
+        .expect("no hang")
+        .expect_err("the broker requires a client certificate");
+    match tls_error(&err) {
+        TlsError::Handshake { reason, .. } => assert!(reason.contains("alert"), "{reason}"),
+        other => panic!("expected the broker's alert, got {other:?}"),
+    }
+}
+
+/// Set in the child process of [`system_trust_store_when_no_truststore_is_given`]: the SSL
+/// bootstrap, and whether the CA in `SSL_CERT_FILE` is the one that signed the broker.
+const CHILD_BOOTSTRAP: &str = "KSTREAMS_TLS_CHILD_BOOTSTRAP";
+const CHILD_EXPECT: &str = "KSTREAMS_TLS_CHILD_EXPECT";
+
+/// With no `ssl.truststore.*` the system store is used; rustls-native-certs reads it from
+/// `SSL_CERT_FILE` when that is set. The environment is process-wide, so the client runs in a
+/// child process (this same test binary, this same test) with `SSL_CERT_FILE` pointing at the
+/// fixture's CA, then at an unrelated CA.
+#[test]
+fn system_trust_store_when_no_truststore_is_given() {
+    if let Ok(bootstrap) = std::env::var(CHILD_BOOTSTRAP) {
+        let expect_ok = std::env::var(CHILD_EXPECT).as_deref() == Ok("ok");
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let result = rt.block_on(async {
+            let p = producer(&bootstrap, &[("security.protocol", "SSL".into())])?;
+            let r = tokio::time::timeout(NO_HANG, produce(&p, &unique_topic("tls-system"), 2))
+                .await
+                .expect("no hang");
+            p.close(Duration::from_secs(5)).await;
+            r
+        });
+        if expect_ok {
+            assert_eq!(result.expect("trusted through SSL_CERT_FILE"), vec![0, 1]);
+        } else {
+            let err = result.expect_err("the system store lacks the fixture's CA");
+            assert!(
+                matches!(tls_error(&err), TlsError::UntrustedCertificate { .. }),
+                "{err:?}"
+            );
+        }
+        return;
+    }
+    let k = kafka();
+    let bootstrap = k.ssl_bootstrap().expect("SSL listener");
+    let files = k.tls_files().expect("certificates");
+    for (cert_file, expect) in [(&files.ca, "ok"), (&files.other_ca, "untrusted")] {
+        let out = std::process::Command::new(std::env::current_exe().expect("test binary"))
+            .args([
+                "--exact",
+                "system_trust_store_when_no_truststore_is_given",
+                "--test-threads=1",
+            ])
+            .env(CHILD_BOOTSTRAP, &bootstrap)
+            .env(CHILD_EXPECT, expect)
+            .env("SSL_CERT_FILE", cert_file)
+            .env_remove("SSL_CERT_DIR")
+            .output()
+            .expect("run the child test");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("1 passed"),
+            "child ({expect}) failed: {stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
