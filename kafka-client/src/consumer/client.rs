@@ -1926,10 +1926,15 @@ impl Consumer {
             self.revoke(revoked, false).await?;
             self.add_partitions(added).await?;
         }
-        machine
+        let current = machine
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .reconciled(resolved);
+        if !current {
+            // The membership ended (left on poll timeout, fenced) while we reconciled: what
+            // was just taken is not ours; the next poll reports it lost and rejoins.
+            shared.lost.store(true, Ordering::SeqCst);
+        }
         if target.len() != md_count(&target, &md) {
             // Some topic ids were unknown: ask again after the next heartbeat.
             self.metadata_stale = true;

@@ -77,6 +77,9 @@ pub struct Kip848Group {
     interval: Duration,
     owned: IdAssignment,
     target: Option<IdAssignment>,
+    /// The member epoch a target was taken at; a reconciliation that finishes after the
+    /// membership moved on (fenced, left) must not report partitions.
+    reconciling_at: Option<i32>,
     in_flight: bool,
     last_sent: Option<Instant>,
     send_now: bool,
@@ -94,6 +97,7 @@ impl Kip848Group {
             interval: Duration::from_secs(5),
             owned: Vec::new(),
             target: None,
+            reconciling_at: None,
             in_flight: false,
             last_sent: None,
             send_now: true,
@@ -222,6 +226,7 @@ impl Kip848Group {
                 self.epoch = 0;
                 self.owned.clear();
                 self.target = None;
+                self.reconciling_at = None;
                 self.send_now = true;
                 Kip848Outcome::Lost
             }
@@ -241,14 +246,25 @@ impl Kip848Group {
 
     /// The assignment waiting to be reconciled, if any.
     pub fn take_target(&mut self) -> Option<IdAssignment> {
-        self.target.take()
+        let t = self.target.take();
+        if t.is_some() {
+            self.reconciling_at = Some(self.epoch);
+        }
+        t
     }
 
-    /// The member now owns `owned`; the next heartbeat, sent at once, says so.
-    pub fn reconciled(&mut self, mut owned: IdAssignment) {
+    /// The member now owns `owned`; the next heartbeat, sent at once, says so. Returns false,
+    /// reporting nothing, when the membership was lost or left while reconciling: a joining
+    /// member (epoch 0) must report no partitions, and the partitions count as lost.
+    pub fn reconciled(&mut self, mut owned: IdAssignment) -> bool {
+        let at = self.reconciling_at.take();
+        if at != Some(self.epoch) || self.epoch <= 0 {
+            return false;
+        }
         owned.sort();
         self.owned = owned;
         self.send_now = true;
+        true
     }
 
     /// The leave heartbeat (epoch -1, or -2 for a static member); forgets the membership.
@@ -264,6 +280,11 @@ impl Kip848Group {
         let req = self.request(epoch);
         self.epoch = 0;
         self.owned.clear();
+        // An assignment not reconciled yet belongs to the membership being left.
+        self.target = None;
+        self.reconciling_at = None;
+        // Rejoining (after a poll timeout) starts with the next poll, not a heartbeat later.
+        self.send_now = true;
         Some(req)
     }
 }
@@ -318,7 +339,7 @@ mod tests {
         assert_eq!(target, vec![(id, vec![0, 2])]);
         // Not due until reconciled or the interval passes.
         assert!(g.poll_heartbeat(now + Duration::from_millis(10)).is_none());
-        g.reconciled(target);
+        assert!(g.reconciled(target));
         let req = g
             .poll_heartbeat(now + Duration::from_millis(20))
             .expect("ack at once");
@@ -332,9 +353,11 @@ mod tests {
         g.poll_heartbeat(Instant::now()).unwrap();
         g.handle_response(&ConsumerGroupHeartbeatResponse {
             member_epoch: 5,
+            assignment: Some(Assignment::default()),
             ..Default::default()
         });
-        g.reconciled(vec![(Uuid::from_halves(1, 1), vec![0])]);
+        g.take_target().unwrap();
+        assert!(g.reconciled(vec![(Uuid::from_halves(1, 1), vec![0])]));
         g.poll_heartbeat(Instant::now()).unwrap();
         let out = g.handle_response(&ConsumerGroupHeartbeatResponse {
             error_code: FENCED_MEMBER_EPOCH,
@@ -355,5 +378,60 @@ mod tests {
         let mut s = member(Some("i"));
         s.epoch = 4;
         assert_eq!(s.leave_request().unwrap().member_epoch, LEAVE_EPOCH_STATIC);
+    }
+
+    /// A reconciliation that ends after the member left (poll timeout) or was fenced reports
+    /// nothing: the rejoin heartbeat (epoch 0) must carry no partitions, or the coordinator
+    /// refuses it with INVALID_REQUEST.
+    #[tokio::test(start_paused = true)]
+    async fn reconciliation_outlived_by_leave_or_fence_reports_nothing() {
+        let id = Uuid::from_halves(7, 7);
+        let assigned = ConsumerGroupHeartbeatResponse {
+            member_epoch: 5,
+            assignment: Some(Assignment {
+                topic_partitions: vec![RespTopicPartitions {
+                    topic_id: id,
+                    partitions: vec![2, 3],
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        // Left while reconciling.
+        let mut g = member(None);
+        g.subscribe(vec!["t".into()]);
+        g.poll_heartbeat(Instant::now()).unwrap();
+        g.handle_response(&assigned);
+        let target = g.take_target().unwrap();
+        g.leave_request().unwrap();
+        assert!(!g.reconciled(target));
+        let req = g.poll_heartbeat(Instant::now()).unwrap();
+        assert_eq!(req.member_epoch, 0);
+        assert_eq!(req.topic_partitions, Some(vec![]));
+
+        // Left with an assignment not taken yet: it is dropped with the membership.
+        let mut g = member(None);
+        g.subscribe(vec!["t".into()]);
+        g.poll_heartbeat(Instant::now()).unwrap();
+        g.handle_response(&assigned);
+        g.leave_request().unwrap();
+        assert!(g.take_target().is_none());
+
+        // Fenced while reconciling.
+        let mut g = member(None);
+        g.subscribe(vec!["t".into()]);
+        g.poll_heartbeat(Instant::now()).unwrap();
+        g.handle_response(&assigned);
+        let target = g.take_target().unwrap();
+        g.poll_heartbeat(Instant::now() + Duration::from_secs(10))
+            .unwrap();
+        g.handle_response(&ConsumerGroupHeartbeatResponse {
+            error_code: FENCED_MEMBER_EPOCH,
+            ..Default::default()
+        });
+        assert!(!g.reconciled(target));
+        let req = g.poll_heartbeat(Instant::now()).unwrap();
+        assert_eq!((req.member_epoch, req.topic_partitions), (0, Some(vec![])));
     }
 }
