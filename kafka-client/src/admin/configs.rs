@@ -498,3 +498,86 @@ impl Admin {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_codes_round_trip() {
+        for t in [
+            ConfigResourceType::Topic,
+            ConfigResourceType::Broker,
+            ConfigResourceType::BrokerLogger,
+            ConfigResourceType::ClientMetrics,
+            ConfigResourceType::Group,
+            ConfigResourceType::Other(64),
+        ] {
+            assert_eq!(ConfigResourceType::from_code(t.code()), t);
+        }
+        assert_eq!(ConfigSource::from_code(1), ConfigSource::DynamicTopicConfig);
+        assert_eq!(ConfigSource::from_code(4), ConfigSource::StaticBrokerConfig);
+        assert_eq!(ConfigSource::from_code(5), ConfigSource::DefaultConfig);
+        assert_eq!(ConfigSource::from_code(8), ConfigSource::GroupConfig);
+        assert_eq!(ConfigSource::from_code(0), ConfigSource::Unknown(0));
+        assert_eq!(ConfigType::from_code(9), ConfigType::Password);
+        assert_eq!(ConfigType::from_code(0), ConfigType::Unknown(0));
+        let ops: Vec<i8> = [
+            AlterConfigOp::set("a", "1"),
+            AlterConfigOp::delete("a"),
+            AlterConfigOp::append("a", "x"),
+            AlterConfigOp::subtract("a", "x"),
+        ]
+        .iter()
+        .map(|o| o.op.code())
+        .collect();
+        assert_eq!(ops, [0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn v0_entries_take_their_source_from_is_default() {
+        let wire = |is_default, config_source| DescribeConfigsResourceResult {
+            name: "retention.ms".into(),
+            value: Some("1".into()),
+            is_default,
+            config_source,
+            ..Default::default()
+        };
+        assert!(ConfigEntry::from_wire(wire(true, -1)).is_default());
+        assert_eq!(
+            ConfigEntry::from_wire(wire(false, -1)).source,
+            ConfigSource::Unknown(0)
+        );
+        assert_eq!(
+            ConfigEntry::from_wire(wire(false, 1)).source,
+            ConfigSource::DynamicTopicConfig
+        );
+    }
+
+    #[test]
+    fn broker_resources_go_to_their_broker() {
+        let rs = [
+            ConfigResource::topic("a"),
+            ConfigResource::broker(2),
+            ConfigResource::broker_default(),
+            ConfigResource {
+                resource_type: ConfigResourceType::BrokerLogger,
+                name: "1".into(),
+            },
+            ConfigResource::topic("b"),
+        ];
+        let routed = route(rs.iter().map(|r| (r, ())));
+        let names = |k| {
+            routed[&k]
+                .iter()
+                .map(|(r, ())| r.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(None),
+            ["topic \"a\"", "broker default", "topic \"b\""]
+        );
+        assert_eq!(names(Some(2)), ["broker 2"]);
+        assert_eq!(names(Some(1)), ["broker logger 1"]);
+    }
+}

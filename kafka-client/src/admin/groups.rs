@@ -552,7 +552,7 @@ impl Admin {
             .await?;
         let committed = |tp: &TopicPartition, code: i16, offset: i64, epoch: i32, meta| {
             resource_result(|| partition_resource(tp), code, None).map(|()| {
-                (offset >= 0).then(|| OffsetAndMetadata {
+                (offset >= 0).then_some(OffsetAndMetadata {
                     offset,
                     leader_epoch: epoch,
                     metadata: meta,

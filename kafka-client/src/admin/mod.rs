@@ -154,3 +154,33 @@ fn missing(api: &str, resource: &str) -> Error {
         reason: format!("{api} response lacks {resource}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resource_errors_name_the_resource_and_keep_the_code() {
+        assert!(resource_result(|| unreachable!("no name needed"), 0, None).is_ok());
+        let err =
+            resource_result(|| "topic \"t\"".into(), 40, Some("Unknown config x")).unwrap_err();
+        assert_eq!(err.code(), Some(KafkaCode(40)));
+        assert!(!err.is_retriable());
+        assert_eq!(
+            err.to_string(),
+            "topic \"t\": broker returned INVALID_CONFIG (error code 40): Unknown config x"
+        );
+        let empty = resource_result(|| "group \"g\"".into(), 15, Some("")).unwrap_err();
+        assert!(empty.is_retriable(), "COORDINATOR_NOT_AVAILABLE");
+        assert!(matches!(empty, Error::Resource { message: None, .. }));
+    }
+
+    #[test]
+    fn coordinator_errors_that_are_retried() {
+        assert!(coordinator::is_coordinator_retry(14));
+        assert!(coordinator::is_coordinator_retry(15));
+        assert!(coordinator::is_coordinator_retry(16));
+        assert!(!coordinator::is_coordinator_retry(69), "GROUP_ID_NOT_FOUND");
+        assert!(!coordinator::is_coordinator_retry(0));
+    }
+}

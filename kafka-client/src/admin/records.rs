@@ -359,3 +359,44 @@ impl Admin {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offset_specs_use_kafkas_sentinel_timestamps() {
+        assert_eq!(OffsetSpec::Earliest.timestamp(), -2);
+        assert_eq!(OffsetSpec::Latest.timestamp(), -1);
+        assert_eq!(OffsetSpec::MaxTimestamp.timestamp(), -3);
+        assert_eq!(OffsetSpec::Timestamp(42).timestamp(), 42);
+    }
+
+    #[test]
+    fn stale_leader_errors_are_retried_others_are_not() {
+        let partition = |code| Error::Resource {
+            resource: "partition t-0".into(),
+            code: KafkaCode(code),
+            message: None,
+        };
+        assert!(
+            retry_on_fresh_metadata(&partition(6)),
+            "NOT_LEADER_OR_FOLLOWER"
+        );
+        assert!(
+            retry_on_fresh_metadata(&partition(5)),
+            "LEADER_NOT_AVAILABLE"
+        );
+        assert!(
+            !retry_on_fresh_metadata(&partition(1)),
+            "OFFSET_OUT_OF_RANGE"
+        );
+        assert!(retry_on_fresh_metadata(&Error::Disconnected {
+            broker: "b:9092".into()
+        }));
+        assert!(!retry_on_fresh_metadata(&Error::UnsupportedApi {
+            broker: "b:9092".into(),
+            api: "ListOffsets"
+        }));
+    }
+}

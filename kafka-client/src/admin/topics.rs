@@ -386,3 +386,51 @@ fn first_lagging(resp: &MetadataResponse, topics: &[(&str, i32)]) -> Option<Stri
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kafka_protocol::messages::metadata_response::{
+        MetadataResponsePartition, MetadataResponseTopic,
+    };
+
+    fn topic(name: &str, leaders: &[i32], error_code: i16) -> MetadataResponseTopic {
+        MetadataResponseTopic {
+            name: Some(name.into()),
+            error_code,
+            partitions: leaders
+                .iter()
+                .enumerate()
+                .map(|(i, &leader_id)| MetadataResponsePartition {
+                    partition_index: i32::try_from(i).unwrap(),
+                    leader_id,
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_topic_is_propagated_with_every_partition_led() {
+        let resp = |topics| MetadataResponse {
+            topics,
+            ..Default::default()
+        };
+        let want = [("a", 2)];
+        assert_eq!(
+            first_lagging(&resp(vec![topic("a", &[1, 1], 0)]), &want),
+            None
+        );
+        assert_eq!(
+            first_lagging(&resp(vec![topic("a", &[1, 1, 1], 0)]), &want),
+            None,
+            "more than asked for is fine"
+        );
+        let lag = |topics| first_lagging(&resp(topics), &want).unwrap();
+        assert!(lag(vec![]).contains("absent"));
+        assert!(lag(vec![topic("a", &[1], 0)]).contains("has 1 partitions"));
+        assert!(lag(vec![topic("a", &[1, -1], 0)]).contains("1 with a leader"));
+        assert!(lag(vec![topic("a", &[], 3)]).contains("UNKNOWN_TOPIC_OR_PARTITION"));
+    }
+}
