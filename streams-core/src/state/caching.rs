@@ -6,7 +6,6 @@
 //! entry is evicted to stay within budget. With forwarding on, each written entry is also queued
 //! as a [`FlushedEntry`] for the owning processor to forward downstream.
 
-use std::collections::VecDeque;
 use std::ops::Bound;
 use std::ops::RangeBounds;
 use std::sync::Arc;
@@ -46,32 +45,44 @@ impl CacheBudget {
     }
 }
 
-struct Entry {
-    /// The key again, so a lookup by `&[u8]` can push it to the LRU queue without a copy.
+/// No slot: the end of the access list.
+const NIL: usize = usize::MAX;
+
+/// One cached entry in the slab, linked into the access list.
+struct Slot {
     key: Bytes,
     value: Option<Bytes>,
     timestamp: i64,
     dirty: bool,
-    tick: u64,
     /// The value in the store below, when known (always for clean entries): the old value a
     /// flush forwards without reading the store again.
     below: Option<Option<Bytes>>,
+    /// Neighbours in access order (`prev` is older); `NIL` at the ends.
+    prev: usize,
+    next: usize,
 }
 
-fn entry_size(key: &Bytes, value: &Option<Bytes>) -> usize {
+fn entry_size(key: &[u8], value: &Option<Bytes>) -> usize {
     key.len() + value.as_ref().map_or(0, Bytes::len) + ENTRY_OVERHEAD
 }
 
 /// A cache in front of `S`.
+///
+/// Entries live in a slab linked in access order (a touch relinks one slot: no allocation, no
+/// queue to compact); the map finds a key's slot.
 pub struct CachingStore<S> {
     inner: S,
     budget: Arc<CacheBudget>,
-    map: KeyMap<Bytes, Entry>,
-    /// Access order, oldest first, with stale pairs: a pair is live only while its tick equals the
-    /// entry's, so a touch is one push instead of a remove and an insert.
-    lru: VecDeque<(u64, Bytes)>,
-    dirty: Vec<Bytes>,
-    next_tick: u64,
+    map: KeyMap<Bytes, usize>,
+    slots: Vec<Slot>,
+    /// Slots of removed entries, for reuse.
+    free: Vec<usize>,
+    /// Least and most recently used slots.
+    eldest: usize,
+    newest: usize,
+    /// Slots of dirty entries in the order they became dirty; an entry is never removed while
+    /// dirty, so the indices stay valid until the flush drains them.
+    dirty: Vec<usize>,
     bytes: usize,
     forward: bool,
     flushed: Vec<FlushedEntry>,
@@ -86,9 +97,11 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
             inner,
             budget,
             map: KeyMap::default(),
-            lru: VecDeque::new(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            eldest: NIL,
+            newest: NIL,
             dirty: Vec::new(),
-            next_tick: 0,
             bytes: 0,
             forward: false,
             flushed: Vec::new(),
@@ -96,25 +109,34 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
         }
     }
 
-    /// Drops stale access pairs once they outnumber live entries.
-    fn maybe_compact(&mut self) {
-        if self.lru.len() > 4 * self.map.len() + 64 {
-            let mut live: Vec<(u64, Bytes)> =
-                self.map.iter().map(|(k, e)| (e.tick, k.clone())).collect();
-            live.sort_unstable_by_key(|(t, _)| *t);
-            self.lru = live.into();
+    fn unlink(&mut self, i: usize) {
+        let (prev, next) = (self.slots[i].prev, self.slots[i].next);
+        match prev {
+            NIL => self.eldest = next,
+            p => self.slots[p].next = next,
+        }
+        match next {
+            NIL => self.newest = prev,
+            n => self.slots[n].prev = prev,
         }
     }
 
-    /// The least recently used live key.
-    fn eldest(&mut self) -> Option<Bytes> {
-        while let Some((tick, key)) = self.lru.front() {
-            if self.map.get(key).is_some_and(|e| e.tick == *tick) {
-                return Some(key.clone());
-            }
-            self.lru.pop_front();
+    fn link_newest(&mut self, i: usize) {
+        self.slots[i].prev = self.newest;
+        self.slots[i].next = NIL;
+        match self.newest {
+            NIL => self.eldest = i,
+            n => self.slots[n].next = i,
         }
-        None
+        self.newest = i;
+    }
+
+    /// Marks slot `i` most recently used.
+    fn touch(&mut self, i: usize) {
+        if self.newest != i {
+            self.unlink(i);
+            self.link_newest(i);
+        }
     }
 
     fn charge(&mut self, add: usize, sub: usize) {
@@ -126,11 +148,17 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
         }
     }
 
-    fn remove_entry(&mut self, key: &Bytes) {
-        if let Some(e) = self.map.remove(key) {
-            let size = entry_size(key, &e.value);
-            self.charge(0, size);
-        }
+    /// Removes the entry in slot `i`, releasing its key and value.
+    fn remove_slot(&mut self, i: usize) {
+        self.unlink(i);
+        let slot = &mut self.slots[i];
+        let key = std::mem::take(&mut slot.key);
+        let value = slot.value.take();
+        slot.below = None;
+        slot.dirty = false;
+        self.map.remove(&key);
+        self.free.push(i);
+        self.charge(0, entry_size(&key, &value));
     }
 
     fn insert(&mut self, key: Bytes, value: Option<Bytes>, timestamp: i64, dirty: bool) {
@@ -147,11 +175,10 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
         timestamp: i64,
         dirty: bool,
     ) {
-        let size = key.len() + value.as_ref().map_or(0, Bytes::len) + ENTRY_OVERHEAD;
-        let tick = self.next_tick;
-        self.next_tick += 1;
-        let (old_size, was_dirty, key) = match self.map.get_mut(key) {
-            Some(e) => {
+        let size = entry_size(key, &value);
+        let (i, old_size, was_dirty) = match self.map.get(key) {
+            Some(&i) => {
+                let e = &mut self.slots[i];
                 let old_size = entry_size(&e.key, &e.value);
                 let was_dirty = e.dirty;
                 let old_value = std::mem::replace(&mut e.value, value);
@@ -163,32 +190,40 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
                 }
                 e.timestamp = timestamp;
                 e.dirty = dirty;
-                e.tick = tick;
-                (old_size, was_dirty, e.key.clone())
+                self.touch(i);
+                (i, old_size, was_dirty)
             }
             None => {
                 let key = owned();
                 let below = (!dirty).then(|| value.clone());
-                self.map.insert(
-                    key.clone(),
-                    Entry {
-                        key: key.clone(),
-                        value,
-                        timestamp,
-                        dirty,
-                        tick,
-                        below,
-                    },
-                );
-                (0, false, key)
+                let slot = Slot {
+                    key: key.clone(),
+                    value,
+                    timestamp,
+                    dirty,
+                    below,
+                    prev: NIL,
+                    next: NIL,
+                };
+                let i = match self.free.pop() {
+                    Some(i) => {
+                        self.slots[i] = slot;
+                        i
+                    }
+                    None => {
+                        self.slots.push(slot);
+                        self.slots.len() - 1
+                    }
+                };
+                self.map.insert(key, i);
+                self.link_newest(i);
+                (i, 0, false)
             }
         };
         self.charge(size, old_size);
         if dirty && !was_dirty {
-            self.dirty.push(key.clone());
+            self.dirty.push(i);
         }
-        self.lru.push_back((tick, key));
-        self.maybe_compact();
     }
 
     /// Writes every dirty entry below, oldest-dirtied first; deleted entries leave the cache.
@@ -196,15 +231,13 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
         // Drain into a local buffer and hand it back afterwards to keep its capacity; writing
         // below never dirties this cache again.
         let mut dirty = std::mem::take(&mut self.dirty);
-        for key in dirty.drain(..) {
-            let Some(e) = self.map.get_mut(&key) else {
-                continue;
-            };
+        for i in dirty.drain(..) {
+            let e = &mut self.slots[i];
             if !e.dirty {
                 continue;
             }
             e.dirty = false;
-            let (value, timestamp) = (e.value.clone(), e.timestamp);
+            let (key, value, timestamp) = (e.key.clone(), e.value.clone(), e.timestamp);
             let below = e.below.replace(value.clone());
             let old = match (self.forward, below) {
                 (false, _) => None,
@@ -215,9 +248,8 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
             if self.forward {
                 self.inner.put(key.clone(), value.clone(), timestamp)?;
                 if deleted {
-                    self.remove_entry(&key);
+                    self.remove_slot(i);
                 }
-                // The drained key and the value move into the entry: no further refcount churn.
                 self.flushed.push(FlushedEntry {
                     key,
                     new: value,
@@ -225,9 +257,9 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
                     timestamp,
                 });
             } else {
-                self.inner.put(key.clone(), value, timestamp)?;
+                self.inner.put(key, value, timestamp)?;
                 if deleted {
-                    self.remove_entry(&key);
+                    self.remove_slot(i);
                 }
             }
         }
@@ -241,13 +273,17 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
     /// evicting a dirty entry flushes all dirty entries first, as Java's `NamedCache` does.
     fn maybe_evict(&mut self) -> Result<(), StoreError> {
         while self.budget.over() {
-            let Some(key) = self.eldest() else {
+            let i = self.eldest;
+            if i == NIL {
                 return Ok(());
-            };
-            if self.map.get(&key).is_some_and(|e| e.dirty) {
-                self.flush_dirty()?;
             }
-            self.remove_entry(&key);
+            if self.slots[i].dirty {
+                // The flush leaves the access order alone but removes flushed deletes, so look
+                // at the eldest again.
+                self.flush_dirty()?;
+                continue;
+            }
+            self.remove_slot(i);
             self.evictions += 1;
         }
         Ok(())
@@ -256,13 +292,9 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
 
 impl<S: KeyValueBytesStore> KeyValueBytesStore for CachingStore<S> {
     fn get(&mut self, key: &[u8]) -> Result<Option<Bytes>, StoreError> {
-        if let Some(e) = self.map.get_mut(key) {
-            e.tick = self.next_tick;
-            self.lru.push_back((self.next_tick, e.key.clone()));
-            self.next_tick += 1;
-            let v = e.value.clone();
-            self.maybe_compact();
-            return Ok(v);
+        if let Some(&i) = self.map.get(key) {
+            self.touch(i);
+            return Ok(self.slots[i].value.clone());
         }
         let v = self.inner.get(key)?;
         if let Some(v) = &v {
@@ -303,8 +335,9 @@ impl<S: KeyValueBytesStore> KeyValueBytesStore for CachingStore<S> {
         let mut cached: Vec<(Bytes, Option<Bytes>)> = self
             .dirty
             .iter()
-            .filter(|k| RangeBounds::<[u8]>::contains(&bounds, &k[..]))
-            .filter_map(|k| self.map.get(k).map(|e| (k.clone(), e.value.clone())))
+            .map(|&i| &self.slots[i])
+            .filter(|e| e.dirty && RangeBounds::<[u8]>::contains(&bounds, &e.key[..]))
+            .map(|e| (e.key.clone(), e.value.clone()))
             .collect();
         cached.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         if reverse {
@@ -334,8 +367,10 @@ impl<S: KeyValueBytesStore> KeyValueBytesStore for CachingStore<S> {
     fn restore(&mut self, batch: &[ChangelogRecord]) -> Result<(), StoreError> {
         // Restoration writes below the cache; drop cached copies of the keys it changes.
         for r in batch {
-            if self.map.get(&r.key).is_some_and(|e| !e.dirty) {
-                self.remove_entry(&r.key);
+            if let Some(&i) = self.map.get(&r.key)
+                && !self.slots[i].dirty
+            {
+                self.remove_slot(i);
             }
         }
         self.inner.restore(batch)
@@ -343,9 +378,8 @@ impl<S: KeyValueBytesStore> KeyValueBytesStore for CachingStore<S> {
 
     fn close(&mut self) -> Result<(), StoreError> {
         self.flush_dirty()?;
-        let keys: Vec<Bytes> = self.map.keys().cloned().collect();
-        for k in keys {
-            self.remove_entry(&k);
+        while self.eldest != NIL {
+            self.remove_slot(self.eldest);
         }
         self.inner.close()
     }
@@ -363,5 +397,56 @@ impl<S: KeyValueBytesStore> KeyValueBytesStore for CachingStore<S> {
 impl<S> Drop for CachingStore<S> {
     fn drop(&mut self) {
         self.budget.used.fetch_sub(self.bytes, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::InMemoryBytesStore;
+
+    fn b(s: &str) -> Bytes {
+        Bytes::copy_from_slice(s.as_bytes())
+    }
+
+    fn cached(c: &CachingStore<InMemoryBytesStore>) -> Vec<String> {
+        // Eldest first, following the access list.
+        let mut out = Vec::new();
+        let mut i = c.eldest;
+        while i != NIL {
+            out.push(String::from_utf8(c.slots[i].key.to_vec()).unwrap());
+            i = c.slots[i].next;
+        }
+        out
+    }
+
+    #[test]
+    fn reads_and_writes_refresh_recency_and_the_eldest_is_evicted() {
+        // Three one-byte keys with one-byte values fit; a fourth does not.
+        let budget = Arc::new(CacheBudget::new(3 * (2 + ENTRY_OVERHEAD)));
+        let mut c = CachingStore::new(InMemoryBytesStore::new(), budget.clone());
+        for k in ["a", "b", "c"] {
+            c.put(b(k), Some(b("1")), 0).unwrap();
+        }
+        assert_eq!(cached(&c), ["a", "b", "c"]);
+        assert_eq!(c.get(b"a").unwrap(), Some(b("1")));
+        c.put(b("b"), Some(b("2")), 0).unwrap();
+        assert_eq!(cached(&c), ["c", "a", "b"]);
+        // Evicting dirty "c" flushes every dirty entry below first.
+        c.put(b("d"), Some(b("1")), 0).unwrap();
+        assert_eq!(cached(&c), ["a", "b", "d"]);
+        assert_eq!(c.evictions, 1);
+        assert_eq!(c.inner.get(b"c").unwrap(), Some(b("1")));
+        assert_eq!(c.inner.get(b"b").unwrap(), Some(b("2")));
+        assert_eq!(budget.used(), 3 * (2 + ENTRY_OVERHEAD));
+        // A flushed delete leaves the cache and frees its slot for the next key.
+        c.put(b("a"), None, 0).unwrap();
+        c.flush().unwrap();
+        assert_eq!(cached(&c), ["b", "d"]);
+        c.put(b("e"), Some(b("1")), 0).unwrap();
+        assert_eq!(cached(&c), ["b", "d", "e"]);
+        assert_eq!(c.slots.len(), 4);
+        c.close().unwrap();
+        assert_eq!(budget.used(), 0);
     }
 }
