@@ -223,7 +223,7 @@ fn classic_group_listed_described_offsets_and_deleted() {
             .expect("request");
         set[&tp0].as_ref().expect("altered");
         let removed = admin
-            .delete_group_offsets(&group, &[tp1.clone()])
+            .delete_group_offsets(&group, std::slice::from_ref(&tp1))
             .await
             .expect("request");
         removed[&tp1].as_ref().expect("deleted");

@@ -47,7 +47,7 @@ fn rt() -> tokio::runtime::Runtime {
 async fn topic_configs(admin: &Admin, topic: &str) -> BTreeMap<String, ConfigEntry> {
     let r = ConfigResource::topic(topic);
     let mut all = admin
-        .describe_configs(&[r.clone()])
+        .describe_configs(std::slice::from_ref(&r))
         .await
         .expect("describe");
     all.remove(&r)
@@ -240,7 +240,10 @@ fn configs_describe_sources_and_alter_incrementally() {
         // A broker's own configs go to that broker; read-only and sensitive flags come through.
         let broker_id = admin.describe_cluster().await.unwrap().brokers[0].node_id;
         let b = ConfigResource::broker(broker_id);
-        let mut described = admin.describe_configs(&[b.clone()]).await.expect("request");
+        let mut described = admin
+            .describe_configs(std::slice::from_ref(&b))
+            .await
+            .expect("request");
         let entries = described.remove(&b).unwrap().expect("broker configs");
         let by_name: BTreeMap<_, _> = entries.iter().map(|e| (e.name.as_str(), e)).collect();
         let node_id = by_name["node.id"];
@@ -276,7 +279,7 @@ fn config_and_topic_errors_are_typed_and_named() {
         );
 
         let r = ConfigResource::topic(&missing);
-        let described = admin.describe_configs(&[r.clone()]).await.expect("request");
+        let described = admin.describe_configs(std::slice::from_ref(&r)).await.expect("request");
         let err = described[&r].as_ref().expect_err("no such topic");
         assert_eq!(err.code(), Some(KafkaCode::UNKNOWN_TOPIC_OR_PARTITION));
         assert!(err.to_string().contains(&missing), "{err}");
