@@ -15,8 +15,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use integration_tests::{JavaPeer, kafka, unique_topic};
-use kafka_client::config::{Assignor, AutoOffsetReset, ConsumerConfig, GroupProtocol};
+use kafka_client::config::{
+    Assignor, AutoOffsetReset, ConsumerConfig, GroupProtocol, ProducerConfig,
+};
 use kafka_client::consumer::{Consumer, RebalanceContext, RebalanceListener, TopicPartition};
+use kafka_client::producer::{Producer, ProducerRecord};
 
 #[derive(Default)]
 struct Ledger {
@@ -261,6 +264,10 @@ fn dump(ledger: &Shared) -> String {
 
 fn all_processed(ledger: &Shared, per: &BTreeMap<i32, i64>) -> bool {
     let l = ledger.lock().unwrap();
+    // Cheap until it can be true: the full check walks every offset.
+    if (l.processed.len() as i64) < per.values().sum::<i64>() {
+        return false;
+    }
     per.iter()
         .all(|(p, n)| (0..*n).all(|o| l.processed.contains_key(&(*p, o))))
 }
@@ -291,14 +298,55 @@ fn same_generation_duplicates(ledger: &Shared) -> usize {
         .count()
 }
 
+/// The end offset of each of `partitions` after writing `n` records round-robin with our
+/// producer (in bulk: up to 64 KiB batches, every acknowledgement awaited at the end).
+async fn produce_bulk(
+    bootstrap: &str,
+    topic: &str,
+    partitions: i32,
+    n: usize,
+) -> BTreeMap<i32, i64> {
+    let p = Producer::new(
+        ProducerConfig::builder()
+            .bootstrap_servers([bootstrap])
+            .set("linger.ms", "20")
+            .unwrap()
+            .set("batch.size", "65536")
+            .unwrap()
+            .build()
+            .expect("producer config"),
+    )
+    .expect("producer");
+    let mut acks = Vec::with_capacity(n);
+    for i in 0..n {
+        let r = ProducerRecord::new(topic, format!("v{i:07}")).partition(i as i32 % partitions);
+        acks.push(p.send(r).await.expect("queued"));
+    }
+    let mut ends: BTreeMap<i32, i64> = BTreeMap::new();
+    for a in acks {
+        let m = a.await.expect("acknowledged");
+        let e = ends.entry(m.partition).or_default();
+        *e = (*e).max(m.offset + 1);
+    }
+    p.close(Duration::from_secs(10)).await;
+    ends
+}
+
 async fn three_members(protocol: GroupProtocol) {
-    const RECORDS: usize = 100_000; // 1M scaled down to run well under two minutes in debug builds
+    // The scale: 1M records over 12 partitions.
+    const RECORDS: usize = 1_000_000;
     let bootstrap = kafka().bootstrap();
     let peer = JavaPeer::new().expect("Java peer");
     let topic = unique_topic("group3");
     create_topic(&peer, &bootstrap, &topic, 12);
-    let per = produce(&peer, &bootstrap, &topic, RECORDS);
+    let started = std::time::Instant::now();
+    let per = produce_bulk(&bootstrap, &topic, 12, RECORDS).await;
+    eprintln!(
+        "three_members({protocol:?}): produced {RECORDS} in {:?}",
+        started.elapsed()
+    );
     assert_eq!(per.len(), 12, "records reached every partition");
+    assert_eq!(per.values().sum::<i64>(), RECORDS as i64);
     let group = unique_topic("group3-g");
     let ledger: Shared = Arc::default();
     let stop = Arc::new(AtomicBool::new(false));
@@ -314,10 +362,15 @@ async fn three_members(protocol: GroupProtocol) {
             ))
         })
         .collect();
-    wait_for("every record", Duration::from_secs(110), &ledger, || {
+    let started = std::time::Instant::now();
+    wait_for("every record", Duration::from_secs(600), &ledger, || {
         all_processed(&ledger, &per)
     })
     .await;
+    eprintln!(
+        "three_members({protocol:?}): consumed {RECORDS} in {:?}",
+        started.elapsed()
+    );
     wait_for(
         "a balanced assignment",
         Duration::from_secs(30),
