@@ -10,14 +10,17 @@ use std::time::Duration;
 
 use streams_core::StreamsError;
 use streams_core::processor::{Processor, ProcessorContext, Record};
+use streams_core::serde::ValueAndTimestamp;
 use streams_core::serde::{IntegerSerde, LongSerde, Nullable, Serdes};
 use streams_core::state::Windowed;
+use streams_core::state::{SessionStore, WindowStore};
+use streams_core::test_driver::TopologyTestDriver;
 use streams_dsl::serdes::{SessionWindowedSerde, TimeWindowedSerde};
 use streams_dsl::{
     Branched, EmitStrategy, Grouped, JoinWindows, Materialized, Produced, Repartitioned,
     SessionWindows, SlidingWindows, StreamsBuilder, Suppressed, TimeWindows,
 };
-use support::{check, check_with_raw, out, out_str};
+use support::{check, check_with_probe, check_with_raw, out, out_str};
 
 fn nullable_long() -> streams_core::serde::SharedSerde<Option<i64>> {
     Arc::new(Nullable(LongSerde))
@@ -837,5 +840,99 @@ fn rekey_two_joins() {
         b.build().unwrap(),
         vec![out_str("out1"), out_str("out2")],
         &["-repartition"],
+    );
+}
+
+fn show_window(k: &Windowed<String>) -> String {
+    format!("[{}@{}/{}]", k.key, k.window.start, k.window.end)
+}
+
+/// The Rust side of `DslExpectations.probeStores`.
+fn probe_stores(d: &TopologyTestDriver) -> Vec<String> {
+    let mut out = Vec::new();
+    for name in ["win", "mem-win"] {
+        let s: WindowStore<String, ValueAndTimestamp<i64>> =
+            d.state_store(name).expect("window store");
+        for (k, v) in s.all().unwrap() {
+            out.push(format!("{name} all {}={}", show_window(&k), v.value));
+        }
+        for (k, v) in s.fetch_all(0, i64::MAX).unwrap() {
+            out.push(format!("{name} fetchAll {}={}", show_window(&k), v.value));
+        }
+        for k in ["a", "b"] {
+            let key = k.to_owned();
+            for (start, v) in s.fetch_range(&key, 0, i64::MAX).unwrap() {
+                out.push(format!("{name} fetch {k} {start}={}", v.value));
+            }
+            for t in (0..=60_100).step_by(10) {
+                if let Some(v) = s.fetch(&key, t).unwrap() {
+                    out.push(format!("{name} get {k}@{t}={}", v.value));
+                }
+            }
+        }
+    }
+    for name in ["sess", "mem-sess"] {
+        let s: SessionStore<String, i64> = d.state_store(name).expect("session store");
+        for k in ["a", "b"] {
+            let key = k.to_owned();
+            for (w, v) in s.fetch(&key).unwrap() {
+                out.push(format!("{name} fetch {k} {}={v}", show_window(&w)));
+            }
+            for (w, v) in s.find_sessions(&key, 0, i64::MAX).unwrap() {
+                out.push(format!("{name} find {k} {}={v}", show_window(&w)));
+            }
+        }
+    }
+    out
+}
+
+/// The stores the store_* scenarios probe, with retention `retention`, uncached (Java's cache
+/// keeps serving expired windows until it evicts them; ours does not copy that).
+fn store_topology(retention: Duration) -> streams_core::topology::Topology {
+    let b = StreamsBuilder::new();
+    let g = b.stream::<String, String>("in").group_by_key();
+    let w = TimeWindows::of_size_and_grace(Duration::from_millis(10), Duration::ZERO);
+    let sw = SessionWindows::of_inactivity_gap_and_grace(Duration::from_millis(5), Duration::ZERO);
+    g.windowed_by(w).count_with(
+        Materialized::as_("win")
+            .with_retention(retention)
+            .with_caching_disabled(),
+    );
+    g.windowed_by(w).count_with(
+        Materialized::as_("mem-win")
+            .in_memory()
+            .with_retention(retention)
+            .with_caching_disabled(),
+    );
+    for (name, in_memory) in [("sess", false), ("mem-sess", true)] {
+        let mut m = Materialized::as_(name)
+            .with_retention(retention)
+            .with_caching_disabled();
+        if in_memory {
+            m = m.in_memory();
+        }
+        g.windowed_by_session(sw)
+            .aggregate_with(|| 0i64, |_, _, c| c + 1, |_, a, b| a + b, m);
+    }
+    b.build().unwrap()
+}
+
+#[test]
+fn store_expiry() {
+    check_with_probe(
+        "store_expiry",
+        store_topology(Duration::from_millis(30)),
+        vec![],
+        &probe_stores,
+    );
+}
+
+#[test]
+fn store_segments() {
+    check_with_probe(
+        "store_segments",
+        store_topology(Duration::from_secs(120)),
+        vec![],
+        &probe_stores,
     );
 }

@@ -332,6 +332,7 @@ impl<K: Send + Sync + 'static, V: Send + Sync + 'static> StoreBuilder for Window
         let Layout::Window {
             window_size,
             retain_duplicates,
+            segment_interval,
             ..
         } = self.common.supplier.layout
         else {
@@ -347,7 +348,12 @@ impl<K: Send + Sync + 'static, V: Send + Sync + 'static> StoreBuilder for Window
             ctx.record_timestamp.clone(),
             window_size,
             retain_duplicates,
-        );
+        )
+        // Java's in-memory window store is segmented by window start (segment interval 1).
+        .with_read_segments(match self.common.supplier.kind {
+            StoreKind::InMemory => 1,
+            StoreKind::Persistent => segment_interval,
+        });
         Ok(BuiltStore {
             handle: Arc::new(handle),
             control: Box::new(SharedControl(inner)),

@@ -45,6 +45,10 @@ pub struct WindowStore<K, V> {
     window_size: i64,
     retain_duplicates: bool,
     seqnum: Arc<AtomicU32>,
+    /// Multi-key reads list entries segment by segment, by key within a segment, as Java's
+    /// stores iterate: segments of this many ms (1 for in-memory stores, which Java orders by
+    /// window start).
+    read_segment_ms: i64,
 }
 
 /// A window store whose values carry the timestamp of their last update.
@@ -62,6 +66,7 @@ impl<K, V> Clone for WindowStore<K, V> {
             window_size: self.window_size,
             retain_duplicates: self.retain_duplicates,
             seqnum: self.seqnum.clone(),
+            read_segment_ms: self.read_segment_ms,
         }
     }
 }
@@ -94,7 +99,14 @@ impl<K: 'static, V: 'static> WindowStore<K, V> {
             window_size,
             retain_duplicates,
             seqnum: Arc::new(AtomicU32::new(0)),
+            read_segment_ms: i64::MAX,
         }
+    }
+
+    /// Orders multi-key reads by segments of `ms` (see `read_segment_ms`).
+    pub(crate) fn with_read_segments(mut self, ms: i64) -> Self {
+        self.read_segment_ms = ms.max(1);
+        self
     }
 
     /// The store name.
@@ -234,11 +246,17 @@ impl<K: 'static, V: 'static> WindowStore<K, V> {
             .collect()
     }
 
-    /// Every entry with a window start in `[from, to]`, ordered by key bytes then start.
+    /// Every entry with a window start in `[from, to]`, in Java's order: segment by segment
+    /// (by window start for in-memory stores), then by key bytes and start.
     pub fn fetch_all(&self, from: i64, to: i64) -> Result<Vec<(Windowed<K>, V)>, StoreError> {
-        let raw = self
+        let mut raw = self
             .lock()?
             .range(Bound::Unbounded, Bound::Unbounded, false)?;
+        let seg = self.read_segment_ms;
+        raw.sort_by_cached_key(|(k, _)| {
+            let ts = split_window_key(k).map_or(0, |(_, ts, _)| ts);
+            (ts.max(0) / seg, k.clone())
+        });
         self.decode_all(raw, from, to)
     }
 

@@ -11,6 +11,8 @@
 //   <describe() lines>
 //   #output <topic>
 //   <key>|<value>|<timestamp>
+//   #probe                           (only scenarios with a probe: store reads after the input)
+//   <line>
 //   #raw <internal topic>            (only topics named by Scenario.raw, sorted by name)
 //   <hex key>|<hex value>|<timestamp>
 //   #end
@@ -57,6 +59,7 @@ public class DslExpectations {
         final Consumer<StreamsBuilder> build;
         final Map<String, Deserializer<?>[]> outputs = new LinkedHashMap<>();
         final List<String> raw = new ArrayList<>();
+        java.util.function.Function<TopologyTestDriver, List<String>> probe;
 
         Scenario(Consumer<StreamsBuilder> build) {
             this.build = build;
@@ -69,6 +72,12 @@ public class DslExpectations {
 
         Scenario out(String topic) {
             return out(topic, S.deserializer(), S.deserializer());
+        }
+
+        /** Also print what `p` reads from the driver's stores once the input is processed. */
+        Scenario probe(java.util.function.Function<TopologyTestDriver, List<String>> p) {
+            probe = p;
+            return this;
         }
 
         /** Also print, byte for byte, every produced topic whose name contains one of these. */
@@ -323,6 +332,40 @@ public class DslExpectations {
                 .to("out", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, 10), L));
         }).out("out", timeWindowed(10), L.deserializer()));
 
+        // Window and session stores past retention: what fetches still return once the store's
+        // stream time passes a window's retention by a millisecond, persistent and in memory.
+        SCENARIOS.put("store_expiry", new Scenario(b -> {
+            KGroupedStream<String, String> g = b.<String, String>stream("in").groupByKey();
+            TimeWindows w = TimeWindows.ofSizeAndGrace(Duration.ofMillis(10), Duration.ofMillis(0));
+            SessionWindows sw = SessionWindows.ofInactivityGapAndGrace(Duration.ofMillis(5), Duration.ofMillis(0));
+            g.windowedBy(w).count(Materialized.<String, Long, WindowStore<Bytes, byte[]>>as("win")
+                .withRetention(Duration.ofMillis(30)).withCachingDisabled());
+            g.windowedBy(w).count(Materialized.<String, Long>as(
+                org.apache.kafka.streams.state.Stores.inMemoryWindowStore("mem-win", Duration.ofMillis(30),
+                    Duration.ofMillis(10), false)).withCachingDisabled());
+            g.windowedBy(sw).count(Materialized.<String, Long, SessionStore<Bytes, byte[]>>as("sess")
+                .withRetention(Duration.ofMillis(30)).withCachingDisabled());
+            g.windowedBy(sw).count(Materialized.<String, Long>as(
+                org.apache.kafka.streams.state.Stores.inMemorySessionStore("mem-sess", Duration.ofMillis(30))).withCachingDisabled());
+        }).probe(DslExpectations::probeStores));
+
+        // Windows on both sides of a segment boundary (60 s for a 2-minute retention): all() and
+        // fetchAll() go segment by segment (persistent) or by window start (in memory).
+        SCENARIOS.put("store_segments", new Scenario(b -> {
+            KGroupedStream<String, String> g = b.<String, String>stream("in").groupByKey();
+            TimeWindows w = TimeWindows.ofSizeAndGrace(Duration.ofMillis(10), Duration.ofMillis(0));
+            SessionWindows sw = SessionWindows.ofInactivityGapAndGrace(Duration.ofMillis(5), Duration.ofMillis(0));
+            g.windowedBy(w).count(Materialized.<String, Long, WindowStore<Bytes, byte[]>>as("win")
+                .withRetention(Duration.ofMinutes(2)).withCachingDisabled());
+            g.windowedBy(w).count(Materialized.<String, Long>as(
+                org.apache.kafka.streams.state.Stores.inMemoryWindowStore("mem-win", Duration.ofMinutes(2),
+                    Duration.ofMillis(10), false)).withCachingDisabled());
+            g.windowedBy(sw).count(Materialized.<String, Long, SessionStore<Bytes, byte[]>>as("sess")
+                .withRetention(Duration.ofMinutes(2)).withCachingDisabled());
+            g.windowedBy(sw).count(Materialized.<String, Long>as(
+                org.apache.kafka.streams.state.Stores.inMemorySessionStore("mem-sess", Duration.ofMinutes(2))).withCachingDisabled());
+        }).probe(DslExpectations::probeStores));
+
         // ---- the programs in examples/ ----
         SCENARIOS.put("example_word_count", new Scenario(b -> {
             b.<String, String>stream("text-lines")
@@ -495,6 +538,48 @@ public class DslExpectations {
         return o == null ? "null" : o.toString();
     }
 
+    static String win(Windowed<String> k) {
+        return "[" + k.key() + "@" + k.window().start() + "/" + k.window().end() + "]";
+    }
+
+    /** Reads the stores of the store_* scenarios: windows "win"/"mem-win", sessions "sess"/"mem-sess". */
+    static List<String> probeStores(TopologyTestDriver d) {
+        List<String> out = new ArrayList<>();
+        for (String name : List.of("win", "mem-win")) {
+            WindowStore<String, org.apache.kafka.streams.state.ValueAndTimestamp<Long>> s =
+                d.getTimestampedWindowStore(name);
+            try (var it = s.all()) {
+                it.forEachRemaining(kv -> out.add(name + " all " + win(kv.key) + "=" + kv.value.value()));
+            }
+            try (var it = s.fetchAll(0L, Long.MAX_VALUE)) {
+                it.forEachRemaining(kv -> out.add(name + " fetchAll " + win(kv.key) + "=" + kv.value.value()));
+            }
+            for (String k : List.of("a", "b")) {
+                try (var it = s.fetch(k, 0L, Long.MAX_VALUE)) {
+                    it.forEachRemaining(kv -> out.add(name + " fetch " + k + " " + kv.key + "=" + kv.value.value()));
+                }
+                for (long t = 0; t <= 60_100; t += 10) {
+                    var v = s.fetch(k, t);
+                    if (v != null) {
+                        out.add(name + " get " + k + "@" + t + "=" + v.value());
+                    }
+                }
+            }
+        }
+        for (String name : List.of("sess", "mem-sess")) {
+            SessionStore<String, Long> s = d.getSessionStore(name);
+            for (String k : List.of("a", "b")) {
+                try (var it = s.fetch(k)) {
+                    it.forEachRemaining(kv -> out.add(name + " fetch " + k + " " + win(kv.key) + "=" + kv.value));
+                }
+                try (var it = s.findSessions(k, 0L, Long.MAX_VALUE)) {
+                    it.forEachRemaining(kv -> out.add(name + " find " + k + " " + win(kv.key) + "=" + kv.value));
+                }
+            }
+        }
+        return out;
+    }
+
     static String hex(byte[] b) {
         if (b == null) {
             return "null";
@@ -557,6 +642,12 @@ public class DslExpectations {
                     for (var rec : topic.readRecordsToList()) {
                         out.append(show(rec.key())).append('|').append(show(rec.value())).append('|')
                             .append(rec.timestamp()).append('\n');
+                    }
+                }
+                if (sc.probe != null) {
+                    out.append("#probe\n");
+                    for (String l : sc.probe.apply(driver)) {
+                        out.append(l).append('\n');
                     }
                 }
                 for (String t : new java.util.TreeSet<>(driver.producedTopicNames())) {

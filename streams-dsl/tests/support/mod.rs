@@ -100,13 +100,15 @@ pub(crate) struct Expected {
     pub(crate) outputs: BTreeMap<String, Vec<String>>,
     /// Internal topics printed byte for byte (`#raw`), by name.
     pub(crate) raw: BTreeMap<String, Vec<String>>,
+    /// What the scenario's probe read from the stores (`#probe`).
+    pub(crate) probe: Vec<String>,
 }
 
 fn parse(text: &str) -> HashMap<String, Expected> {
     let mut all = HashMap::new();
     let mut name = String::new();
     let mut cur = Expected::default();
-    let mut section: Option<(bool, String)> = None;
+    let mut section: Option<(u8, String)> = None;
     for line in text.lines() {
         if let Some(n) = line.strip_prefix("#scenario ") {
             name = n.to_owned();
@@ -114,11 +116,13 @@ fn parse(text: &str) -> HashMap<String, Expected> {
         } else if line == "#describe" {
             section = None;
         } else if let Some(t) = line.strip_prefix("#output ") {
-            section = Some((false, t.to_owned()));
+            section = Some((0, t.to_owned()));
             cur.outputs.insert(t.to_owned(), Vec::new());
         } else if let Some(t) = line.strip_prefix("#raw ") {
-            section = Some((true, t.to_owned()));
+            section = Some((1, t.to_owned()));
             cur.raw.insert(t.to_owned(), Vec::new());
+        } else if line == "#probe" {
+            section = Some((2, String::new()));
         } else if line == "#end" {
             all.insert(std::mem::take(&mut name), std::mem::take(&mut cur));
             section = None;
@@ -128,10 +132,15 @@ fn parse(text: &str) -> HashMap<String, Expected> {
                     cur.describe.push_str(line);
                     cur.describe.push('\n');
                 }
-                Some((raw, t)) => if *raw { &mut cur.raw } else { &mut cur.outputs }
-                    .get_mut(t)
-                    .expect("section opened")
-                    .push(line.to_owned()),
+                Some((2, _)) => cur.probe.push(line.to_owned()),
+                Some((kind, t)) => if *kind == 1 {
+                    &mut cur.raw
+                } else {
+                    &mut cur.outputs
+                }
+                .get_mut(t)
+                .expect("section opened")
+                .push(line.to_owned()),
             }
         }
     }
@@ -339,6 +348,27 @@ pub(crate) fn check_with_raw(
     outputs: Vec<(String, Reader)>,
     raw: &[&str],
 ) {
+    check_all(scenario, topology, outputs, raw, None);
+}
+
+/// [`check`], and also that `probe` reads from the stores, once the input is processed, what the
+/// Java scenario's probe read.
+pub(crate) fn check_with_probe(
+    scenario: &str,
+    topology: Topology,
+    outputs: Vec<(String, Reader)>,
+    probe: &dyn Fn(&TopologyTestDriver) -> Vec<String>,
+) {
+    check_all(scenario, topology, outputs, &[], Some(probe));
+}
+
+fn check_all(
+    scenario: &str,
+    topology: Topology,
+    outputs: Vec<(String, Reader)>,
+    raw: &[&str],
+    probe: Option<&dyn Fn(&TopologyTestDriver) -> Vec<String>>,
+) {
     let expected = java()
         .get(scenario)
         .unwrap_or_else(|| panic!("Java printed no scenario {scenario}"))
@@ -386,6 +416,13 @@ pub(crate) fn check_with_raw(
         seen,
         "{scenario}: compared topics differ from Java's"
     );
+    if let Some(probe) = probe {
+        assert_eq!(
+            probe(&driver),
+            expected.probe,
+            "{scenario}: store reads differ from Java's"
+        );
+    }
     let bytes = Arc::new(Nullable(BytesSerde));
     let mut ours = BTreeMap::new();
     for t in driver.producer_topics() {
