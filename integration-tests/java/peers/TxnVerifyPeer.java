@@ -1,3 +1,4 @@
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,19 +33,24 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   the txn-copier binary's loop with Java's clients (benchmark peer): read_committed from
  *   all input partitions, value prefixed with "copied:", offsets in the same transaction,
  *   a commit every COMMIT_MS; exits at the input's end offsets as read at start and prints
- *   "stats records=N secs=S commits=C commit_p50_ms=P commit_p99_ms=Q".
+ *   "stats records=N secs=S commits=C commit_p50_ms=P commit_p99_ms=Q cpu_secs=U" (U: this
+ *   JVM's CPU time, user + system, all threads).
+ * TxnVerifyPeer produce-keyed BOOTSTRAP TOPIC COUNT KEYS
+ *   an idempotent producer writes COUNT records: record i has key "k(i % KEYS)" and value
+ *   "k(i % KEYS):(i / KEYS)" (the key's own sequence number), the txn tests' input.
  * </pre>
  */
 public final class TxnVerifyPeer {
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
-            System.err.println("usage: TxnVerifyPeer dump|abort BOOTSTRAP TOPIC ARG");
+            System.err.println("usage: TxnVerifyPeer dump|abort|copy|produce-keyed BOOTSTRAP TOPIC ARG...");
             System.exit(2);
         }
         switch (args[0]) {
             case "dump" -> dump(args[1], args[2], Long.parseLong(args[3]));
             case "abort" -> abort(args[1], args[2], Integer.parseInt(args[3]));
             case "copy" -> copy(args[1], args[2], args[3], args[4], args[5], Long.parseLong(args[6]));
+            case "produce-keyed" -> produceKeyed(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             default -> {
                 System.err.println("unknown command " + args[0]);
                 System.exit(2);
@@ -175,9 +181,36 @@ public final class TxnVerifyPeer {
             commits.sort(Long::compare);
             long p50 = commits.isEmpty() ? 0 : commits.get(commits.size() / 2);
             long p99 = commits.isEmpty() ? 0 : commits.get(Math.min(commits.size() - 1, commits.size() * 99 / 100));
-            System.out.printf("stats records=%d secs=%.3f commits=%d commit_p50_ms=%.2f commit_p99_ms=%.2f%n",
-                    records, secs, commits.size(), p50 / 1e6, p99 / 1e6);
+            long cpuNanos = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
+            System.out.printf("stats records=%d secs=%.3f commits=%d commit_p50_ms=%.2f commit_p99_ms=%.2f cpu_secs=%.3f%n",
+                    records, secs, commits.size(), p50 / 1e6, p99 / 1e6, cpuNanos / 1e9);
         }
+    }
+
+    private static void produceKeyed(String bootstrap, String topic, int count, int keys) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
+            for (int i = 0; i < count; i++) {
+                String key = "k" + (i % keys);
+                producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
+                        (key + ":" + (i / keys)).getBytes(StandardCharsets.UTF_8)), (md, e) -> {
+                            if (e != null) {
+                                failed.compareAndSet(null, e);
+                            }
+                        });
+            }
+            producer.flush();
+            if (failed.get() != null) {
+                throw failed.get();
+            }
+        }
+        System.out.println("produced " + count);
     }
 
     private static void abort(String bootstrap, String topic, int count) {

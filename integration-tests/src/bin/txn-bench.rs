@@ -4,7 +4,7 @@
 //! plus commit) and the ratios.
 //!
 //! ```text
-//! cargo build --release -p integration-tests --bins && target/release/txn-bench [RECORDS]
+//! cargo build --release -p integration-tests --bins && target/release/txn-bench [RECORDS [COPIER_OPT ...]]
 //! ```
 
 use std::process::{Command, ExitCode};
@@ -24,8 +24,18 @@ fn main() -> ExitCode {
     }
 }
 
-/// `(records, secs, p50 ms, p99 ms)` from a `stats ...` line.
-fn stats(out: &str) -> Option<(f64, f64, f64, f64)> {
+/// One copier's `stats ...` line.
+#[derive(Clone, Copy)]
+struct Stats {
+    records: f64,
+    secs: f64,
+    commits: f64,
+    p50: f64,
+    p99: f64,
+    cpu_secs: f64,
+}
+
+fn stats(out: &str) -> Option<Stats> {
     let line = out.lines().find(|l| l.starts_with("stats "))?;
     let field = |name: &str| -> Option<f64> {
         line.split_whitespace()
@@ -33,12 +43,14 @@ fn stats(out: &str) -> Option<(f64, f64, f64, f64)> {
             .parse()
             .ok()
     };
-    Some((
-        field("records")?,
-        field("secs")?,
-        field("commit_p50_ms")?,
-        field("commit_p99_ms")?,
-    ))
+    Some(Stats {
+        records: field("records")?,
+        secs: field("secs")?,
+        commits: field("commits")?,
+        p50: field("commit_p50_ms")?,
+        p99: field("commit_p99_ms")?,
+        cpu_secs: field("cpu_secs")?,
+    })
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -98,8 +110,13 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             "commit_ms=100",
             "max_txn_records=1000000",
         ])
+        // Extra `key=value` arguments go to our copier (e.g. `phases=1`).
+        .args(std::env::args().skip(2))
         .output()?;
     let rust_out = String::from_utf8_lossy(&out.stdout).into_owned();
+    if let Some(line) = rust_out.lines().find(|l| l.starts_with("phases ")) {
+        println!("rust  {line}");
+    }
     let ours = stats(&rust_out).ok_or_else(|| {
         format!(
             "our copier printed no stats: {}",
@@ -121,19 +138,29 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     let java = stats(&java_out).ok_or("the Java copier printed no stats")?;
 
-    let show = |who: &str, (records, secs, p50, p99): (f64, f64, f64, f64)| {
+    let show = |who: &str, s: Stats| {
         println!(
-            "{who:5} {records:.0} records in {secs:.2} s = {:.0} records/s; commit p50 {p50:.1} ms, p99 {p99:.1} ms",
-            records / secs
+            "{who:5} {:.0} records in {:.2} s = {:.0} records/s; {:.0} commits ({:.0} records each); \
+             commit p50 {:.1} ms, p99 {:.1} ms; CPU {:.2} s = {:.0} records per CPU second",
+            s.records,
+            s.secs,
+            s.records / s.secs,
+            s.commits,
+            s.records / s.commits.max(1.0),
+            s.p50,
+            s.p99,
+            s.cpu_secs,
+            s.records / s.cpu_secs
         );
     };
     show("rust", ours);
     show("java", java);
     println!(
-        "rust/java: throughput {:.2}x, commit p50 {:.2}x, commit p99 {:.2}x",
-        (ours.0 / ours.1) / (java.0 / java.1),
-        ours.2 / java.2,
-        ours.3 / java.3
+        "rust/java: throughput {:.2}x, records per CPU second {:.2}x, commit p50 {:.2}x, commit p99 {:.2}x",
+        (ours.records / ours.secs) / (java.records / java.secs),
+        (ours.records / ours.cpu_secs) / (java.records / java.cpu_secs),
+        ours.p50 / java.p50,
+        ours.p99 / java.p99
     );
     Ok(())
 }

@@ -16,12 +16,16 @@
 //!   commit_ms=N             commit at least every N ms (default 100)
 //!   max_txn_records=N       commit after N records (default 2000)
 //!   pause_ms=N              sleep N ms after each commit (default 0)
+//!   phases=1                flush before commit_transaction and print the p50 of each part
+//!                           of the commit (offsets, flush, EndTxn) with the stats
 //! ```
 //!
-//! Prints `committed RECORDS` after every commit, and on a clean exit a `stats records=..
-//! secs=.. commits=.. commit_p50_ms=.. commit_p99_ms=..` line (commit = send offsets + commit)
-//! and `done`; exit code 3
-//! means the producer was fenced.
+//! Prints `committed RECORDS` (this run's) and `progress OFFSETS` (the sum of the group's
+//! committed input offsets over all partitions, i.e. input records copied by every run so
+//! far) after every commit, and on a clean exit a `stats records=.. secs=.. commits=..
+//! commit_p50_ms=.. commit_p99_ms=.. cpu_secs=..` line (commit = send offsets + commit;
+//! CPU = user + system time of this process) and `done`; exit code 3 means the producer was
+//! fenced.
 
 use std::collections::{BTreeMap, HashMap};
 use std::process::ExitCode;
@@ -123,6 +127,18 @@ fn txn(e: TransactionError) -> Failure {
     }
 }
 
+/// This process's CPU time so far (user + system), from `/proc/self/stat`; robust to the
+/// machine being shared, unlike wall-clock time. Linux reports it in clock ticks of 1/100 s.
+fn cpu_secs() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.rsplit_once(')')?.1;
+    let mut f = rest.split_whitespace().skip(11);
+    let utime: f64 = f.next()?.parse().ok()?;
+    let stime: f64 = f.next()?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
 /// The transform: the output value is the input value behind a fixed prefix.
 fn transform(value: &[u8]) -> bytes::Bytes {
     let mut b = BytesMut::with_capacity(value.len() + 7);
@@ -162,6 +178,10 @@ async fn copy(a: &Args, producer: &Producer) -> Result<(), Failure> {
     let pause = Duration::from_millis(a.opt("pause_ms", 0));
     let exit_when_done = a.opt("exit_when_done", 1) == 1;
     let subscribe = a.opts.get("mode").is_some_and(|m| m == "subscribe");
+    // phases=1: flush before commit_transaction, so the commit's three phases (offsets,
+    // flushing the records, EndTxn) are timed apart (diagnostics; printed with the stats).
+    let phases = a.opt("phases", 0) == 1;
+    let mut phase_times: Vec<(Duration, Duration)> = Vec::new();
     loop {
         match producer.init_transactions().await {
             Ok(()) => break,
@@ -193,6 +213,13 @@ async fn copy(a: &Args, producer: &Producer) -> Result<(), Failure> {
         .map(|p| TopicPartition::new(a.input.clone(), p))
         .collect();
     let ends = consumer.end_offsets(&all).await?;
+    // What earlier runs committed, so `progress` counts every run's copies.
+    let mut committed_at: BTreeMap<TopicPartition, i64> = consumer
+        .committed(&all)
+        .await?
+        .into_iter()
+        .map(|(tp, om)| (tp, om.offset))
+        .collect();
     if subscribe {
         consumer.subscribe([a.input.clone()], None)?;
     } else {
@@ -230,6 +257,12 @@ async fn copy(a: &Args, producer: &Producer) -> Result<(), Failure> {
                 producer
                     .send_offsets_to_transaction(&offsets, &group)
                     .await?;
+                if phases {
+                    let t1 = Instant::now();
+                    producer.flush().await;
+                    let t2 = Instant::now();
+                    phase_times.push((t1 - t0, t2 - t1));
+                }
                 loop {
                     match producer.commit_transaction().await {
                         Err(e @ TransactionError::Timeout { .. }) => {
@@ -244,7 +277,11 @@ async fn copy(a: &Args, producer: &Producer) -> Result<(), Failure> {
                 Ok(()) => {
                     commit_times.push(t0.elapsed());
                     copied_total += in_txn as u64;
+                    for (tp, om) in &offsets {
+                        committed_at.insert(tp.clone(), om.offset);
+                    }
                     println!("committed {copied_total}");
+                    println!("progress {}", committed_at.values().sum::<i64>());
                 }
                 Err(e) if e.is_abortable() => {
                     eprintln!("aborting: {e}");
@@ -280,6 +317,25 @@ async fn copy(a: &Args, producer: &Producer) -> Result<(), Failure> {
             }
         }
     }
+    if phases {
+        let mut offsets: Vec<Duration> = phase_times.iter().map(|p| p.0).collect();
+        let mut flushes: Vec<Duration> = phase_times.iter().map(|p| p.1).collect();
+        let mut ends: Vec<Duration> = phase_times
+            .iter()
+            .zip(&commit_times)
+            .map(|(p, c)| c.saturating_sub(p.0 + p.1))
+            .collect();
+        let p50 = |v: &mut Vec<Duration>| {
+            v.sort();
+            v.get(v.len() / 2).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+        };
+        println!(
+            "phases offsets_p50_ms={:.2} flush_p50_ms={:.2} end_txn_p50_ms={:.2}",
+            p50(&mut offsets),
+            p50(&mut flushes),
+            p50(&mut ends)
+        );
+    }
     commit_times.sort();
     let pct = |q: usize| {
         commit_times
@@ -287,11 +343,12 @@ async fn copy(a: &Args, producer: &Producer) -> Result<(), Failure> {
             .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
     };
     println!(
-        "stats records={copied_total} secs={:.3} commits={} commit_p50_ms={:.2} commit_p99_ms={:.2}",
+        "stats records={copied_total} secs={:.3} commits={} commit_p50_ms={:.2} commit_p99_ms={:.2} cpu_secs={:.3}",
         started.elapsed().as_secs_f64(),
         commit_times.len(),
         pct(50),
-        pct(99)
+        pct(99),
+        cpu_secs().unwrap_or(f64::NAN)
     );
     producer.close(Duration::from_secs(5)).await;
     let _ = consumer.close().await;

@@ -128,6 +128,7 @@ async fn coordinator_call<R: Request>(
         .retry_backoff
         .max(Duration::from_millis(10));
     loop {
+        let mut wait = backoff;
         let last = match coordinator(inner, key_type, key).await {
             Err(e) if e.is_retriable() || e.code().is_some() => {
                 // FindCoordinator's own errors (e.g. COORDINATOR_NOT_AVAILABLE while the
@@ -156,6 +157,7 @@ async fn coordinator_call<R: Request>(
                         if h == Handling::Done {
                             return Ok(resp);
                         }
+                        wait = lock(txn).retry_backoff(api, c, backoff);
                         let e = Arc::new(Error::Kafka {
                             code: c,
                             message: None,
@@ -181,10 +183,10 @@ async fn coordinator_call<R: Request>(
             }
         };
         tracing::debug!(operation, error = %last, "transactional request failed; retrying");
-        if Instant::now() + backoff >= deadline {
+        if Instant::now() + wait >= deadline {
             return Err(TransactionError::Timeout { operation, last });
         }
-        tokio::time::sleep(backoff).await;
+        tokio::time::sleep(wait).await;
     }
 }
 
