@@ -14,8 +14,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use bytes::Bytes;
 
 use super::bytes::{empty_range, merge_sorted, shared_copy};
-use crate::key_hash::KeyMap;
 use super::{ChangelogRecord, FlushedEntry, KeyValueBytesStore, StoreError};
+use crate::key_hash::KeyMap;
 
 /// Per-entry bookkeeping counted against the budget besides key and value bytes, roughly what
 /// Java's `LRUCacheEntry` charges for its fields.
