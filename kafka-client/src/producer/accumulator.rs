@@ -19,6 +19,7 @@ use kafka_protocol::record::{
 };
 use tokio::time::Instant;
 
+use super::compression_ratio::{RatioEstimates, estimated_size};
 use super::idempotence::{IdempotenceState, increment_sequence};
 use super::record::Completion;
 use crate::backoff::ExponentialBackoff;
@@ -80,6 +81,8 @@ pub(crate) struct ProducerBatch {
     /// `buffer.memory` bytes held.
     pub(crate) memory: usize,
     retry_at: Option<Instant>,
+    /// The topic's compression ratio estimate when the batch was opened (1 uncompressed).
+    ratio: f32,
 }
 
 impl ProducerBatch {
@@ -91,10 +94,19 @@ impl ProducerBatch {
         self.stamped.map(|s| s.2)
     }
 
+    /// The batch's size on the wire: exact once sealed, estimated while open (records times
+    /// the compression ratio estimate when compressed).
     fn size(&self) -> usize {
         match (&self.bytes, &self.builder) {
             (Some(b), _) => b.len(),
-            (None, Some(b)) => b.uncompressed_size(),
+            (None, Some(b)) if b.options().compression == Compression::None => {
+                b.uncompressed_size()
+            }
+            (None, Some(b)) => estimated_size(
+                HEADER_SIZE,
+                b.uncompressed_size().saturating_sub(HEADER_SIZE),
+                self.ratio,
+            ),
             (None, None) => 0,
         }
     }
@@ -152,6 +164,8 @@ pub(crate) struct Accumulator {
     pub(crate) transactional: bool,
     /// Batches failed for good so far (a transaction that lost one cannot commit).
     pub(crate) failures: u64,
+    /// Compression ratio per topic, learnt from sealed batches.
+    ratios: RatioEstimates,
 }
 
 impl Accumulator {
@@ -166,6 +180,7 @@ impl Accumulator {
             freed: 0,
             transactional: false,
             failures: 0,
+            ratios: RatioEstimates::default(),
         }
     }
 
@@ -220,13 +235,15 @@ impl Accumulator {
             .filter(|b| !b.closed && b.builder.is_some());
         let (appended, new_batch) = match open {
             Some(b) => {
+                let before = b.size();
                 let builder = b.builder.as_mut().expect("filtered above");
                 let size = builder.record_size(timestamp, key, value, headers);
-                if builder.uncompressed_size() + size <= batch_size {
+                // The record itself counts uncompressed: the estimate errs on the small side.
+                if before + size <= batch_size {
                     builder.append(timestamp, key, value, headers)?;
                     b.completions.push(completion);
                     b.memory += memory;
-                    (size, None)
+                    (b.size().saturating_sub(before), None)
                 } else {
                     b.closed = true;
                     (0, Some(completion))
@@ -241,8 +258,14 @@ impl Accumulator {
                 is_transactional: self.transactional,
                 ..BatchOptions::default()
             };
-            let mut builder = BatchBuilder::with_capacity(options, batch_size.max(memory));
-            let size = builder.record_size(timestamp, key, value, headers);
+            let ratio = if self.cfg.compression == Compression::None {
+                1.0
+            } else {
+                self.ratios.estimate(&topic)
+            };
+            // Room for the records an estimated-full batch holds before compression.
+            let capacity = (batch_size as f32 / ratio.max(0.05)) as usize;
+            let mut builder = BatchBuilder::with_capacity(options, capacity.max(memory));
             builder.append(timestamp, key, value, headers)?;
             // A batch opened behind another makes the other ready.
             wake = !q.batches.is_empty();
@@ -257,8 +280,9 @@ impl Accumulator {
                 stamped: None,
                 memory,
                 retry_at: None,
+                ratio,
             });
-            size
+            q.batches.back().map_or(0, ProducerBatch::size)
         } else {
             appended
         };
@@ -379,7 +403,24 @@ impl Accumulator {
                 continue;
             };
             if let Some(builder) = batch.builder.take() {
-                batch.bytes = Some(builder.build()?);
+                let uncompressed = builder.uncompressed_size();
+                match builder.build() {
+                    Ok(bytes) => {
+                        if self.cfg.compression != Compression::None && uncompressed > HEADER_SIZE {
+                            let observed = bytes.len().saturating_sub(HEADER_SIZE) as f32
+                                / (uncompressed - HEADER_SIZE) as f32;
+                            self.ratios.observe(&tp.topic, observed);
+                        }
+                        batch.bytes = Some(bytes);
+                    }
+                    Err(e) => {
+                        // Its records fail; the rest of the queue carries on.
+                        self.freed += batch.memory;
+                        self.failures += 1;
+                        batch.fail(&Arc::new(e.into()));
+                        continue;
+                    }
+                }
             }
             if self.cfg.idempotent {
                 let (pid, epoch) = self.idem.producer();
@@ -522,6 +563,7 @@ impl Accumulator {
                 stamped,
                 memory,
                 retry_at: None,
+                ratio: batch.ratio,
             });
         }
         let q = self.queues.entry(batch.tp.clone()).or_default();
@@ -814,6 +856,42 @@ mod tests {
         }
         assert_eq!(plain.drain(1, 1 << 20, t, |_| Some(1)).unwrap().len(), 1);
         assert_eq!(plain.drain(1, 1 << 20, t, |_| Some(1)).unwrap().len(), 1);
+    }
+
+    /// Compressed batches fill close to `batch.size` once the topic's ratio is learnt, instead
+    /// of closing when the records reach `batch.size` before compression.
+    #[test]
+    fn compressed_batches_fill_towards_batch_size() {
+        let now = Instant::now();
+        let mut c = cfg(16_384, false);
+        c.compression = Compression::Lz4;
+        let mut acc = Accumulator::new(c);
+        let mut sealed = Vec::new();
+        for i in 0..200_000u32 {
+            let value = format!("order {i:08} from customer {:05} status SHIPPED", i % 977);
+            push(&mut acc, 0, value.as_bytes(), now);
+            if acc.queued(&tp(0)) > 1 {
+                let b = acc.drain(1, 1 << 20, now, |_| Some(1)).unwrap().remove(0);
+                sealed.push(b.bytes.as_ref().unwrap().len());
+                acc.complete(b, 0, -1);
+            }
+        }
+        assert!(sealed.len() > 200, "{} batches", sealed.len());
+        let first = sealed[0];
+        assert!(
+            first < 16_384 / 2,
+            "the first batch knows no ratio yet: {first}"
+        );
+        // The estimate reaches the real ratio after some 150 batches, then jumps up now and
+        // then (a batch compressed worse) and creeps back: the late batches average near
+        // batch.size and none goes far past it.
+        let late = &sealed[sealed.len() - 50..];
+        let mean = late.iter().sum::<usize>() / late.len();
+        assert!(mean > 16_384 * 7 / 10, "late batches average {mean} bytes");
+        assert!(
+            late.iter().all(|&n| n <= 16_384 * 21 / 20),
+            "late batches stay near batch.size: {late:?}"
+        );
     }
 
     #[test]

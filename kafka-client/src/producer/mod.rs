@@ -3,6 +3,7 @@
 //!
 //! * [`record`](self): [`ProducerRecord`], [`RecordMetadata`], [`DeliveryFuture`].
 //! * `accumulator`: the per-partition batch queues (no IO).
+//! * `compression_ratio`: per-topic compression ratio estimates that size compressed batches.
 //! * `idempotence`: producer id, epoch and sequences (no IO).
 //! * `sink`: one Produce request and its per-partition outcomes (no IO).
 //! * [`transaction`]: the transactional state machine (no IO); `transaction_rpc`: its
@@ -14,6 +15,7 @@
 //! (backpressure) instead of growing a queue.
 
 mod accumulator;
+mod compression_ratio;
 mod idempotence;
 mod record;
 mod sink;
@@ -416,12 +418,13 @@ async fn run_sender(inner: Arc<Inner>) {
                 }
                 *n += 1;
             }
-            let batches = inner.acc.lock().unwrap_or_else(|e| e.into_inner()).drain(
-                node,
-                inner.cfg.max_request_size as usize,
-                now,
-                leader,
-            );
+            let batches = {
+                let mut acc = inner.acc.lock().unwrap_or_else(|e| e.into_inner());
+                let drained = acc.drain(node, inner.cfg.max_request_size as usize, now, leader);
+                // A batch that could not be sealed failed in the drain and gave its memory back.
+                inner.memory.add_permits(acc.take_freed());
+                drained
+            };
             match batches {
                 Ok(b) if !b.is_empty() => sink_for(&inner, node).send_to_sink(b),
                 Ok(_) => release_node(&inner, node),
