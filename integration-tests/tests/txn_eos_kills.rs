@@ -1,26 +1,178 @@
-//! Exactly-once consume-transform-produce under process kills: the `txn-copier` binary copies
-//! a keyed 6-partition topic and is SIGKILLed at random points at least ten times, restarted
-//! each time with the same transactional id. Our read_committed consumer and Java's then
-//! must both see every input record exactly once in the output, each key's records in order.
+//! Exactly-once consume-transform-produce under process kills, at the issue's scale: the
+//! `txn-copier` binary copies 1 000 000 keyed records over 6 partitions and is SIGKILLed at
+//! least ten times mid-copy, restarted each time with the same transactional id. Our
+//! read_committed consumer and Java's then must both see every input record exactly once in
+//! the output, each key's records in input order.
 //!
-//! Scale: the issue asks for 1M records; a debug build of the copier on the shared 2-core
-//! machine copies this test's 80 000 records (800 keys); transactions of at most 100 records with a
-//! 150 ms pause between them cap a killed run at about 1 200 records, so all ten kills land
-//! mid-copy on a fast machine too; the final, unpaused run copies the rest.
+//! Kills are driven by progress, not by the clock, so the test holds on a fast unloaded
+//! machine and on a slow shared one alike. The copier reports `progress N` after every
+//! commit (N = the group's committed input offsets summed over all partitions, counting every
+//! run's copies). The input is cut into eleven equal stretches and one kill threshold is drawn
+//! at random inside each of the first ten; run i is killed once its progress passes threshold
+//! i, after a random extra 0-150 ms (so the kill lands anywhere in the next transaction:
+//! sending, sending offsets, committing). Killed runs are started with `exit_when_done=0` and
+//! `hold_at=threshold + N/50` (the copier stops copying there and waits), so none can end on
+//! its own or run past its kill window however fast it is, and every kill lands mid-copy.
+//! One run in four is also killed during start-up, a random 0-1.5 s after it starts and at
+//! the latest right after its first commit (in `init_transactions`, fencing the previous
+//! run, or the first transaction); those kills come on top of the ten.
+//! A last run copies the rest and exits.
 
 mod txn_support;
 
-use std::time::Duration;
+use std::io::{BufRead, BufReader};
+use std::process::Child;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use integration_tests::{JavaPeer, kafka, unique_topic};
 use txn_support::*;
 
-const N: usize = 80_000;
-const KEYS: usize = 800;
+/// Input records; `TXN_EOS_RECORDS` overrides it for a quicker local run (the test prints
+/// the count it used).
+const N_DEFAULT: usize = 1_000_000;
+const KEYS: usize = 1_000;
 const KILLS: usize = 10;
+/// Hang guard for one copier run (not a speed assertion: a healthy run is killed or done
+/// long before).
+const RUN_LIMIT: Duration = Duration::from_secs(900);
+
+/// A running copier whose output is read by threads: the latest `progress` it reported, and
+/// the rest of its stdout and its stderr (for failure messages).
+struct Watched {
+    child: Child,
+    progress: Arc<AtomicI64>,
+    out: Arc<Mutex<String>>,
+    err: Arc<Mutex<String>>,
+    readers: Vec<JoinHandle<()>>,
+}
+
+impl Watched {
+    fn spawn(
+        bootstrap: &str,
+        input: &str,
+        output: &str,
+        group: &str,
+        txn_id: &str,
+        opts: &[&str],
+    ) -> Watched {
+        let mut child = spawn_copier(bootstrap, input, output, group, txn_id, opts);
+        let progress = Arc::new(AtomicI64::new(-1));
+        let out = Arc::new(Mutex::new(String::new()));
+        let err = Arc::new(Mutex::new(String::new()));
+        let stdout = child.stdout.take().expect("copier stdout");
+        let stderr = child.stderr.take().expect("copier stderr");
+        let (p, o) = (progress.clone(), out.clone());
+        let stdout_reader = std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(n) = line
+                    .strip_prefix("progress ")
+                    .and_then(|n| n.parse::<i64>().ok())
+                {
+                    p.fetch_max(n, Ordering::SeqCst);
+                } else {
+                    let mut o = o.lock().unwrap();
+                    o.push_str(&line);
+                    o.push('\n');
+                }
+            }
+        });
+        // Drained so a chatty copier never blocks on a full pipe.
+        let e = err.clone();
+        let stderr_reader = std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut e = e.lock().unwrap();
+                e.push_str(&line);
+                e.push('\n');
+            }
+        });
+        Watched {
+            child,
+            progress,
+            out,
+            err,
+            readers: vec![stdout_reader, stderr_reader],
+        }
+    }
+
+    /// The latest progress reported by this run; -1 before its first commit.
+    fn progress(&self) -> i64 {
+        self.progress.load(Ordering::SeqCst)
+    }
+
+    /// Everything the copier printed so far but its progress lines.
+    fn printed(&self) -> String {
+        format!(
+            "stdout:\n{}stderr:\n{}",
+            self.out.lock().unwrap(),
+            self.err.lock().unwrap()
+        )
+    }
+
+    /// Panics (with everything the copier printed) if the copier has exited.
+    fn assert_running(&mut self, what: &str) {
+        if let Some(status) = self.child.try_wait().expect("copier status") {
+            for r in self.readers.drain(..) {
+                let _ = r.join();
+            }
+            panic!(
+                "copier ended on its own ({status}) {what}; {}",
+                self.printed()
+            );
+        }
+    }
+
+    /// SIGKILLs the copier and reaps it.
+    fn kill(mut self) {
+        self.child.kill().expect("SIGKILL the copier");
+        self.child.wait().expect("reap the copier");
+        for r in self.readers.drain(..) {
+            let _ = r.join();
+        }
+    }
+
+    /// Waits for the copier to exit (killing it after `limit`); returns the exit code, its
+    /// stdout (progress lines left out) and everything it printed.
+    fn wait(mut self, limit: Duration) -> (Option<i32>, String, String) {
+        let deadline = Instant::now() + limit;
+        let code = loop {
+            if let Some(status) = self.child.try_wait().expect("copier status") {
+                break status.code();
+            }
+            if Instant::now() >= deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        for r in self.readers.drain(..) {
+            let _ = r.join();
+        }
+        let out = self.out.lock().unwrap().clone();
+        (code, out, self.printed())
+    }
+}
+
+/// Ten kill thresholds, one drawn inside each of the first ten of eleven equal stretches of
+/// the input, so they are increasing and the last leaves a whole stretch to copy.
+fn thresholds(rng: &mut Rng, n: usize) -> Vec<i64> {
+    let stretch = (n / (KILLS + 1)) as u64;
+    (0..KILLS as u64)
+        .map(|i| (i * stretch + rng.below(stretch)) as i64)
+        .collect()
+}
 
 #[test]
 fn copier_killed_ten_times_copies_every_record_exactly_once_in_key_order() {
+    let started = Instant::now();
+    let n: usize = std::env::var("TXN_EOS_RECORDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(N_DEFAULT);
+    eprintln!("{n} input records, {KEYS} keys, {KILLS} kills");
     let bootstrap = kafka().bootstrap();
     let rt = runtime();
     let input = unique_topic("txn-eos-in");
@@ -30,40 +182,73 @@ fn copier_killed_ten_times_copies_every_record_exactly_once_in_key_order() {
     rt.block_on(async {
         create_topic(&bootstrap, &input, 6, 1).await;
         create_topic(&bootstrap, &output, 6, 1).await;
-        produce_input(&bootstrap, &input, N, KEYS).await;
     });
+    let peer = JavaPeer::new().expect("Java peer");
+    // Java's producer writes the input quickly; what is under test is the copier.
+    produce_input_java(&peer, &bootstrap, &input, n, KEYS);
+    eprintln!("{n} input records written after {:?}", started.elapsed());
 
     let mut rng = Rng::seeded();
+    let thresholds = thresholds(&mut rng, n);
+    let slack = (n / 50) as i64;
     let mut kills = 0;
+    let mut startup_kills = 0;
     let mut runs = 0;
-    // Small transactions with a pause between them keep a debug-build copy running long
-    // enough for every kill to land mid-copy.
-    let opts = ["max_txn_records=100", "commit_ms=50", "pause_ms=150"];
-    while kills < KILLS {
-        runs += 1;
-        let mut child = spawn_copier(&bootstrap, &input, &output, &group, &txn_id, &opts);
-        let after = Duration::from_millis(300 + rng.below(1500));
-        std::thread::sleep(after);
-        match child.try_wait().expect("copier status") {
-            None => {
-                child.kill().expect("SIGKILL the copier");
-                let (_, out, _) = finish(child);
-                let committed = out.lines().filter(|l| l.starts_with("committed")).count();
-                eprintln!("run {runs}: killed after {after:?} and {committed} commits");
-                kills += 1;
+    for (i, &threshold) in thresholds.iter().enumerate() {
+        let hold = format!("hold_at={}", threshold + slack);
+        let killed_run = ["exit_when_done=0", "commit_ms=100", hold.as_str()];
+        // One run in four is also killed during start-up (at the latest at its first commit).
+        if rng.below(4) == 0 {
+            runs += 1;
+            let mut w = Watched::spawn(&bootstrap, &input, &output, &group, &txn_id, &killed_run);
+            let after = Duration::from_millis(rng.below(1500));
+            let until = Instant::now() + after;
+            while Instant::now() < until && w.progress() < 0 {
+                w.assert_running("before a start-up kill");
+                std::thread::sleep(Duration::from_millis(5));
             }
-            Some(status) => {
-                let (_, out, err) = finish(child);
-                panic!(
-                    "copier ended on its own ({status}) before kill {} of {KILLS}: \
-                     stdout {out} stderr {err}",
-                    kills + 1
-                );
-            }
+            let at = w.progress();
+            w.kill();
+            startup_kills += 1;
+            eprintln!("run {runs}: killed during start-up after {after:?} (progress {at})");
         }
+        runs += 1;
+        let mut w = Watched::spawn(&bootstrap, &input, &output, &group, &txn_id, &killed_run);
+        let deadline = Instant::now() + RUN_LIMIT;
+        while w.progress() < threshold {
+            w.assert_running(&format!("before kill {} of {KILLS}", i + 1));
+            assert!(
+                Instant::now() < deadline,
+                "run {runs} made no progress to {threshold} (at {}) within {RUN_LIMIT:?}: {}",
+                w.progress(),
+                w.printed()
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        // A random extra delay places the kill anywhere in the next transaction (the copier
+        // holds still if it gets a fiftieth of the input further meanwhile).
+        let extra = Duration::from_millis(rng.below(151));
+        let until = Instant::now() + extra;
+        while Instant::now() < until && w.progress() < threshold + slack {
+            w.assert_running(&format!("before kill {} of {KILLS}", i + 1));
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let at = w.progress();
+        w.kill();
+        kills += 1;
+        eprintln!(
+            "run {runs}: kill {kills} at progress {at} (threshold {threshold}, +{extra:?}) \
+             after {:?}",
+            started.elapsed()
+        );
+        assert!(
+            (at as usize) < n,
+            "kill {kills} did not land mid-copy (progress {at} of {n})"
+        );
     }
     // The last run copies whatever is left and exits cleanly.
-    let child = spawn_copier(
+    runs += 1;
+    let w = Watched::spawn(
         &bootstrap,
         &input,
         &output,
@@ -71,14 +256,29 @@ fn copier_killed_ten_times_copies_every_record_exactly_once_in_key_order() {
         &txn_id,
         &["commit_ms=100"],
     );
-    let (code, out, err) = finish_within(child, Duration::from_secs(240));
-    assert_eq!(code, Some(0), "final copier run: stdout {out} stderr {err}");
-    assert!(out.ends_with("done\n"), "final run did not finish: {out}");
+    let progress = w.progress.clone();
+    let (code, out, printed) = w.wait(RUN_LIMIT);
+    assert_eq!(code, Some(0), "final copier run: {printed}");
+    assert!(
+        out.ends_with("done\n"),
+        "final run did not finish: {printed}"
+    );
+    assert_eq!(
+        progress.load(Ordering::SeqCst),
+        n as i64,
+        "the final run's last commit covers the whole input"
+    );
+    eprintln!(
+        "{runs} runs, {kills} progress kills + {startup_kills} start-up kills; copy done \
+         after {:?}",
+        started.elapsed()
+    );
+    assert!(kills >= KILLS);
 
     let ours = rt.block_on(read_committed_ours(&bootstrap, &output));
-    assert_exactly_once("our read_committed consumer", &ours, N, KEYS);
-    let peer = JavaPeer::new().expect("Java peer");
+    assert_exactly_once("our read_committed consumer", &ours, n, KEYS);
     let java = read_committed_java(&peer, &bootstrap, &output);
-    assert_exactly_once("Java read_committed consumer", &java, N, KEYS);
+    assert_exactly_once("Java read_committed consumer", &java, n, KEYS);
     assert_eq!(ours, java, "ours and Java's read the same committed output");
+    eprintln!("verified after {:?}", started.elapsed());
 }

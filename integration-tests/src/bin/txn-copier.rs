@@ -16,6 +16,9 @@
 //!   commit_ms=N             commit at least every N ms (default 100)
 //!   max_txn_records=N       commit after N records (default 2000)
 //!   pause_ms=N              sleep N ms after each commit (default 0)
+//!   hold_at=N               once `progress` reaches N, stop copying (no transaction open)
+//!                           and wait to be killed; lets a test kill mid-copy however fast
+//!                           the copier is
 //!   phases=1                flush before commit_transaction and print the p50 of each part
 //!                           of the commit (offsets, flush, EndTxn) with the stats
 //! ```
@@ -181,6 +184,7 @@ async fn copy(a: &Args, producer: &Producer) -> Result<(), Failure> {
     // phases=1: flush before commit_transaction, so the commit's three phases (offsets,
     // flushing the records, EndTxn) are timed apart (diagnostics; printed with the stats).
     let phases = a.opt("phases", 0) == 1;
+    let hold_at = a.opts.get("hold_at").and_then(|v| v.parse::<i64>().ok());
     let mut phase_times: Vec<(Duration, Duration)> = Vec::new();
     loop {
         match producer.init_transactions().await {
@@ -281,7 +285,14 @@ async fn copy(a: &Args, producer: &Producer) -> Result<(), Failure> {
                         committed_at.insert(tp.clone(), om.offset);
                     }
                     println!("committed {copied_total}");
-                    println!("progress {}", committed_at.values().sum::<i64>());
+                    let progress = committed_at.values().sum::<i64>();
+                    println!("progress {progress}");
+                    if hold_at.is_some_and(|h| progress >= h) {
+                        println!("holding");
+                        loop {
+                            tokio::time::sleep(Duration::from_secs(3600)).await;
+                        }
+                    }
                 }
                 Err(e) if e.is_abortable() => {
                     eprintln!("aborting: {e}");

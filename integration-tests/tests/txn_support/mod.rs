@@ -80,6 +80,30 @@ pub(crate) async fn produce_input(bootstrap: &str, topic: &str, n: usize, keys: 
     producer.close(Duration::from_secs(5)).await;
 }
 
+/// The same input as [`produce_input`], written by Java's producer (`TxnVerifyPeer
+/// produce-keyed`): quicker for the million records of the kill test.
+pub(crate) fn produce_input_java(
+    peer: &JavaPeer,
+    bootstrap: &str,
+    topic: &str,
+    n: usize,
+    keys: usize,
+) {
+    let out = peer
+        .run_class(
+            "TxnVerifyPeer",
+            &[
+                "produce-keyed".into(),
+                bootstrap.into(),
+                topic.into(),
+                n.to_string(),
+                keys.to_string(),
+            ],
+        )
+        .expect("Java keyed producer");
+    assert_eq!(out.trim(), format!("produced {n}"), "Java keyed producer");
+}
+
 /// Every record of `topic` as `(partition, key, value)`, read with our consumer at
 /// read_committed from the beginning up to the last stable offsets, partition by partition.
 pub(crate) async fn read_committed_ours(
@@ -107,7 +131,8 @@ pub(crate) async fn read_committed_ours(
     consumer.seek_to_beginning(&all).unwrap();
     let ends = consumer.end_offsets(&all).await.expect("end offsets");
     let mut by_part: BTreeMap<i32, Vec<(i32, String, String)>> = BTreeMap::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    // A hang guard sized for the million-record test, not a speed check.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(600);
     loop {
         let mut done = true;
         for tp in &all {
@@ -153,7 +178,7 @@ pub(crate) fn read_committed_java(
                 "dump".into(),
                 bootstrap.into(),
                 topic.into(),
-                "120000".into(),
+                "600000".into(),
             ],
         )
         .expect("Java read_committed dump");
