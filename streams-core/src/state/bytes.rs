@@ -166,9 +166,15 @@ pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
     let mut buf = SCRATCH.take();
     buf.clear();
     let r = f(&mut buf);
-    SCRATCH.set(buf);
+    // One large value must not pin its buffer for the thread's lifetime.
+    if buf.capacity() <= SCRATCH_KEEP {
+        SCRATCH.set(buf);
+    }
     r
 }
+
+/// The largest scratch buffer kept between calls.
+const SCRATCH_KEEP: usize = 64 * 1024;
 
 /// Whether `from..to` is empty (lower above upper), which Java answers with an empty iterator.
 pub(crate) fn empty_range(from: Bound<&[u8]>, to: Bound<&[u8]>) -> bool {
@@ -271,5 +277,7 @@ mod tests {
         });
         assert_eq!(outer, b"outer");
         with_scratch(|a| assert!(a.is_empty()));
+        with_scratch(|a| a.resize(SCRATCH_KEEP + 1, 0));
+        with_scratch(|a| assert!(a.capacity() <= SCRATCH_KEEP));
     }
 }
