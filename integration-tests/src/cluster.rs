@@ -47,6 +47,9 @@ pub struct ClusterSpec {
     pub overrides: Vec<(String, String)>,
     /// How long each node may take to answer ApiVersions after its JVM starts.
     pub ready_timeout: Duration,
+    /// Give node `n` `broker.rack=rack-n` and let leaders send consumers to a replica in their
+    /// rack (KIP-392's `RackAwareReplicaSelector`).
+    pub racks: bool,
 }
 
 impl ClusterSpec {
@@ -66,7 +69,14 @@ impl ClusterSpec {
             version: crate::kafka_version(),
             overrides: Vec::new(),
             ready_timeout: Duration::from_secs(120),
+            racks: false,
         }
+    }
+
+    /// One rack per node, with the rack-aware replica selector (see [`ClusterSpec::racks`]).
+    pub fn with_racks(mut self) -> ClusterSpec {
+        self.racks = true;
+        self
     }
 
     /// Adds a broker property (e.g. `("auto.create.topics.enable", "false")`).
@@ -246,7 +256,7 @@ impl KafkaCluster {
                 voters: voters.clone(),
                 replication_factor: rf,
                 min_insync_replicas: isr,
-                overrides: spec.overrides.clone(),
+                overrides: node_overrides(spec, i + 1),
             };
             cluster.nodes.push(Node::new(node_spec, &cluster.dir)?);
         }
@@ -522,4 +532,18 @@ mod tests {
         assert_eq!(base64_url_nopad(b"foo"), "Zm9v");
         assert_eq!(base64_url_nopad(&[0xfb, 0xff]), "-_8");
     }
+}
+
+/// The spec's overrides, after the node's rack settings when the spec asks for racks.
+fn node_overrides(spec: &ClusterSpec, node_id: u32) -> Vec<(String, String)> {
+    let mut o = Vec::new();
+    if spec.racks {
+        o.push(("broker.rack".to_string(), format!("rack-{node_id}")));
+        o.push((
+            "replica.selector.class".to_string(),
+            "org.apache.kafka.common.replica.RackAwareReplicaSelector".to_string(),
+        ));
+    }
+    o.extend(spec.overrides.iter().cloned());
+    o
 }

@@ -579,18 +579,7 @@ impl Consumer {
                 missing_leader = true;
                 continue;
             }
-            // KIP-392: the replica the leader chose for us while it is known and online,
-            // else the leader (Java's `selectReadReplica`).
-            let node = match st.read_replica {
-                Some((r, until))
-                    if until > now
-                        && metadata.brokers.contains_key(&r)
-                        && !p.offline_replicas.contains(&r) =>
-                {
-                    r
-                }
-                _ => p.leader,
-            };
+            let node = read_node(st.read_replica, p, &metadata, now);
             if self.in_flight_nodes.contains(&node) {
                 continue;
             }
@@ -1280,6 +1269,14 @@ impl Consumer {
                 st.paused = false;
             }
         }
+    }
+
+    /// The broker the leader of `tp` told this consumer to fetch from (KIP-392, with
+    /// `client.rack` set and a rack-aware replica selector on the brokers), while fetches go
+    /// there; `None` when they go to the leader.
+    pub fn read_replica(&self, tp: &TopicPartition) -> Option<i32> {
+        let (r, until) = self.parts.get(tp)?.read_replica?;
+        (until > Instant::now()).then_some(r)
     }
 
     /// The paused partitions.
@@ -2023,6 +2020,27 @@ impl Consumer {
     }
 }
 
+/// The broker to fetch a partition from (KIP-392, Java's `selectReadReplica`): the replica the
+/// leader chose for us while that choice is fresh and the replica known and online, else the
+/// leader.
+fn read_node(
+    read_replica: Option<(i32, Instant)>,
+    p: &crate::metadata::PartitionMetadata,
+    metadata: &crate::metadata::ClusterMetadata,
+    now: Instant,
+) -> i32 {
+    match read_replica {
+        Some((r, until))
+            if until > now
+                && metadata.brokers.contains_key(&r)
+                && !p.offline_replicas.contains(&r) =>
+        {
+            r
+        }
+        _ => p.leader,
+    }
+}
+
 fn md_count(target: &IdAssignment, md: &crate::metadata::ClusterMetadata) -> usize {
     target
         .iter()
@@ -2280,5 +2298,58 @@ async fn heartbeat_loop(shared: Arc<GroupShared>) {
                 }
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metadata::{BrokerInfo, ClusterMetadata, PartitionMetadata};
+
+    fn cluster(brokers: &[i32]) -> ClusterMetadata {
+        ClusterMetadata {
+            brokers: brokers
+                .iter()
+                .map(|&id| {
+                    (
+                        id,
+                        BrokerInfo {
+                            node_id: id,
+                            host: "127.0.0.1".into(),
+                            port: 9092 + id,
+                            rack: Some(format!("rack-{id}")),
+                        },
+                    )
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    fn partition(offline: &[i32]) -> PartitionMetadata {
+        PartitionMetadata {
+            partition: 0,
+            leader: 1,
+            leader_epoch: 4,
+            replicas: vec![1, 2, 3],
+            isr: vec![1, 2, 3],
+            offline_replicas: offline.to_vec(),
+            error: KafkaCode::NONE,
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn preferred_replica_is_used_while_fresh_known_and_online() {
+        let now = Instant::now();
+        let fresh = Some((2, now + Duration::from_secs(300)));
+        let md = cluster(&[1, 2, 3]);
+        assert_eq!(read_node(None, &partition(&[]), &md, now), 1);
+        assert_eq!(read_node(fresh, &partition(&[]), &md, now), 2);
+        // Expired (metadata.max.age.ms passed): the leader again.
+        let stale = Some((2, now));
+        assert_eq!(read_node(stale, &partition(&[]), &md, now), 1);
+        // Offline, or gone from the cluster: the leader.
+        assert_eq!(read_node(fresh, &partition(&[2]), &md, now), 1);
+        assert_eq!(read_node(fresh, &partition(&[]), &cluster(&[1, 3]), now), 1);
     }
 }
