@@ -54,8 +54,9 @@ struct Slot {
     value: Option<Bytes>,
     timestamp: i64,
     dirty: bool,
-    /// The value in the store below, when known (always for clean entries): the old value a
-    /// flush forwards without reading the store again.
+    /// For a dirty entry, the value in the store below when known: the old value a flush
+    /// forwards without reading the store again. A clean entry's value is the one below, so this
+    /// is `None` then (saving a clone per flush).
     below: Option<Option<Bytes>>,
     /// Neighbours in access order (`prev` is older); `NIL` at the ends.
     prev: usize,
@@ -183,7 +184,7 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
                 let was_dirty = e.dirty;
                 let old_value = std::mem::replace(&mut e.value, value);
                 if !dirty {
-                    e.below = Some(e.value.clone());
+                    e.below = None;
                 } else if !was_dirty {
                     // The replaced clean value is what the store below holds.
                     e.below = Some(old_value);
@@ -195,7 +196,7 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
             }
             None => {
                 let key = owned();
-                let below = (!dirty).then(|| value.clone());
+                let below = None;
                 let slot = Slot {
                     key: key.clone(),
                     value,
@@ -238,7 +239,7 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
             }
             e.dirty = false;
             let (key, value, timestamp) = (e.key.clone(), e.value.clone(), e.timestamp);
-            let below = e.below.replace(value.clone());
+            let below = e.below.take();
             let old = match (self.forward, below) {
                 (false, _) => None,
                 (true, Some(known)) => known,
