@@ -278,6 +278,27 @@ fn config_and_topic_errors_are_typed_and_named() {
             "{err:?}"
         );
 
+        let existing = unique_topic("admin-existing");
+        admin
+            .create_topics(&[NewTopic::new(&existing, 1)])
+            .await
+            .expect("create");
+        admin
+            .wait_for_topics(&[(&existing, 1)], WAIT)
+            .await
+            .expect("propagated");
+        let each = admin
+            .describe_topics_each(&[&existing, &missing])
+            .await
+            .expect("request");
+        assert_eq!(each[&existing].as_ref().expect("exists").partitions.len(), 1);
+        let err = each[&missing].as_ref().expect_err("missing");
+        assert!(
+            matches!(err, Error::UnknownTopic { topic, .. } if *topic == missing),
+            "{err:?}"
+        );
+        admin.delete_topics(&[&existing]).await.expect("delete");
+
         let r = ConfigResource::topic(&missing);
         let described = admin.describe_configs(std::slice::from_ref(&r)).await.expect("request");
         let err = described[&r].as_ref().expect_err("no such topic");

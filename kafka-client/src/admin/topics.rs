@@ -225,24 +225,37 @@ impl Admin {
     /// # }
     /// ```
     pub async fn describe_topics(&self, names: &[&str]) -> Result<Vec<TopicMetadata>> {
-        let names: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
-        let snapshot = self.cluster.fetch_metadata(Some(&names)).await?;
+        let mut each = self.describe_topics_each(names).await?;
         names
             .iter()
             .map(|n| {
-                let t = snapshot.topic(n).ok_or_else(|| Error::UnknownTopic {
-                    topic: n.clone(),
-                    code: KafkaCode::UNKNOWN_TOPIC_OR_PARTITION,
-                })?;
-                if !t.error.is_ok() {
-                    return Err(Error::UnknownTopic {
-                        topic: n.clone(),
-                        code: t.error,
-                    });
-                }
-                Ok(t.clone())
+                each.remove(*n)
+                    .unwrap_or_else(|| Err(missing("Metadata", &topic_resource(n))))
             })
             .collect()
+    }
+
+    /// Describes topics from fresh metadata; the description or the error of each, by name
+    /// ([`Error::UnknownTopic`] for one that does not exist).
+    pub async fn describe_topics_each(
+        &self,
+        names: &[&str],
+    ) -> Result<BTreeMap<String, Result<TopicMetadata>>> {
+        let names: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
+        let snapshot = self.cluster.fetch_metadata(Some(&names)).await?;
+        Ok(names
+            .into_iter()
+            .map(|n| {
+                let r = match snapshot.topic(&n) {
+                    Some(t) if t.error.is_ok() => Ok(t.clone()),
+                    found => Err(Error::UnknownTopic {
+                        topic: n.clone(),
+                        code: found.map_or(KafkaCode::UNKNOWN_TOPIC_OR_PARTITION, |t| t.error),
+                    }),
+                };
+                (n, r)
+            })
+            .collect())
     }
 
     /// Adds partitions to existing topics (CreatePartitions); the outcome of each, by topic.
