@@ -136,6 +136,20 @@ pub(crate) struct AccumulatorConfig {
     pub(crate) max_in_flight: usize,
     pub(crate) idempotent: bool,
     pub(crate) ignore_keys: bool,
+    /// `partitioner.adaptive.partitioning.enable`: key-less records lean towards partitions
+    /// with shorter queues.
+    pub(crate) adaptive: bool,
+    /// `partitioner.availability.timeout.ms` (adaptive only; zero turns it off): a partition
+    /// whose leader had sendable batches but could not take them for longer is skipped by
+    /// the sticky partitioner.
+    pub(crate) availability_timeout: Duration,
+}
+
+/// When a leader last had sendable batches and when it last took them.
+#[derive(Debug, Clone, Copy)]
+struct NodeStats {
+    ready: Instant,
+    drained: Instant,
 }
 
 /// What `ready` found.
@@ -154,7 +168,13 @@ pub(crate) struct Ready {
 pub(crate) struct Accumulator {
     cfg: AccumulatorConfig,
     queues: HashMap<TopicPartition, PartitionQueue>,
-    sticky: HashMap<Arc<str>, StickyPartitioner>,
+    /// Each topic's sticky partitioner and its partition count as last seen.
+    sticky: HashMap<Arc<str>, (StickyPartitioner, u32)>,
+    /// Per leader: when it last had sendable batches, and when it last took them (adaptive
+    /// partitioning with `partitioner.availability.timeout.ms`).
+    node_stats: HashMap<i32, NodeStats>,
+    /// Scratch for the load stats: `(topic, partition, queued batches, usable)`.
+    load_scratch: Vec<(Arc<str>, i32, u32, bool)>,
     topics: HashMap<String, Arc<str>>,
     pub(crate) idem: IdempotenceState,
     flushing: bool,
@@ -174,6 +194,8 @@ impl Accumulator {
             cfg,
             queues: HashMap::new(),
             sticky: HashMap::new(),
+            node_stats: HashMap::new(),
+            load_scratch: Vec::new(),
             topics: HashMap::new(),
             idem: IdempotenceState::default(),
             flushing: false,
@@ -218,11 +240,14 @@ impl Accumulator {
         let batch_size = self.cfg.batch_size;
         let partition = match choice {
             PartitionChoice::Explicit(p) | PartitionChoice::Keyed(p) => p,
-            PartitionChoice::Sticky => self
-                .sticky
-                .entry(topic.clone())
-                .or_insert_with(|| StickyPartitioner::new(batch_size as u32))
-                .partition(parts, &mut rand::rng()),
+            PartitionChoice::Sticky => {
+                let (s, count) = self
+                    .sticky
+                    .entry(topic.clone())
+                    .or_insert_with(|| (StickyPartitioner::new(batch_size as u32), 0));
+                *count = partition_count;
+                s.partition(parts, &mut rand::rng())
+            }
         };
         let tp = TopicPartition {
             topic: topic.clone(),
@@ -291,7 +316,7 @@ impl Accumulator {
             .back()
             .is_some_and(|b| b.size() >= batch_size || b.closed);
         if matches!(choice, PartitionChoice::Sticky)
-            && let Some(s) = self.sticky.get_mut(&topic)
+            && let Some((s, _)) = self.sticky.get_mut(&topic)
         {
             s.record_appended(appended as u32, full || wake, parts, &mut rand::rng());
         }
@@ -375,6 +400,74 @@ impl Accumulator {
         r
     }
 
+    /// A leader had sendable batches but could not take them now (its requests in flight are
+    /// at the limit): the time it has been unable to counts towards
+    /// `partitioner.availability.timeout.ms`.
+    pub(crate) fn node_not_drainable(&mut self, node: i32, now: Instant) {
+        if self.cfg.adaptive && !self.cfg.availability_timeout.is_zero() {
+            self.node_stats
+                .entry(node)
+                .or_insert(NodeStats {
+                    ready: now,
+                    drained: now,
+                })
+                .ready = now;
+        }
+    }
+
+    /// Feeds each key-less topic's sticky partitioner the queue lengths of its partitions
+    /// (adaptive partitioning, KIP-794), as Java's `RecordAccumulator.ready` does: only once
+    /// every partition of the topic has had a batch (a partition the stats do not list would
+    /// never be chosen), leaving out partitions without a leader and, with
+    /// `partitioner.availability.timeout.ms`, those whose leader has been unable to take its
+    /// sendable batches for longer than that.
+    pub(crate) fn update_load_stats(&mut self, leader: impl Fn(&TopicPartition) -> Option<i32>) {
+        if !self.cfg.adaptive || self.sticky.is_empty() {
+            return;
+        }
+        let timeout = self.cfg.availability_timeout;
+        let mut scratch = std::mem::take(&mut self.load_scratch);
+        scratch.clear();
+        for (tp, q) in &self.queues {
+            if !self.sticky.contains_key(&tp.topic) {
+                continue;
+            }
+            let usable = leader(tp).is_some_and(|node| {
+                timeout.is_zero()
+                    || self
+                        .node_stats
+                        .get(&node)
+                        .is_none_or(|n| n.ready.saturating_duration_since(n.drained) <= timeout)
+            });
+            let queued = u32::try_from(q.batches.len()).unwrap_or(u32::MAX);
+            scratch.push((tp.topic.clone(), tp.partition, queued, usable));
+        }
+        scratch.sort_unstable_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        let mut sizes = Vec::new();
+        let mut ids = Vec::new();
+        for group in scratch.chunk_by(|a, b| a.0 == b.0) {
+            let Some((partitioner, count)) = self.sticky.get_mut(&group[0].0) else {
+                continue;
+            };
+            if group.len() < *count as usize {
+                partitioner.update_load_stats(None, 0);
+                continue;
+            }
+            sizes.clear();
+            ids.clear();
+            for &(_, partition, queued, _) in group.iter().filter(|e| e.3) {
+                sizes.push(queued);
+                ids.push(partition);
+            }
+            let length = sizes.len();
+            // The stats span every partition with a queue; those left out sit past `length`.
+            sizes.resize(group.len(), 0);
+            ids.resize(group.len(), -1);
+            partitioner.update_load_stats(Some((&sizes, &ids)), length);
+        }
+        self.load_scratch = scratch;
+    }
+
     /// Takes the sendable head batch of each partition led by `node`, up to `max_bytes` in all
     /// (at least one batch), sealing and stamping them.
     pub(crate) fn drain(
@@ -386,6 +479,15 @@ impl Accumulator {
     ) -> Result<Vec<ProducerBatch>> {
         let mut out = Vec::new();
         let mut total = 0;
+        if self.cfg.adaptive && !self.cfg.availability_timeout.is_zero() {
+            self.node_stats.insert(
+                node,
+                NodeStats {
+                    ready: now,
+                    drained: now,
+                },
+            );
+        }
         let mut tps: Vec<TopicPartition> = self
             .queues
             .iter()
@@ -724,6 +826,8 @@ mod tests {
             max_in_flight: 5,
             idempotent,
             ignore_keys: false,
+            adaptive: true,
+            availability_timeout: Duration::ZERO,
         }
     }
 
@@ -892,6 +996,96 @@ mod tests {
             late.iter().all(|&n| n <= 16_384 * 21 / 20),
             "late batches stay near batch.size: {late:?}"
         );
+    }
+
+    /// Key-less appends of one full batch each (every append switches the sticky partition);
+    /// returns how many went to each of the two partitions.
+    fn keyless_choices(acc: &mut Accumulator, n: usize, now: Instant) -> [usize; 2] {
+        let mut counts = [0; 2];
+        for _ in 0..n {
+            let (c, _rx) = completion();
+            let value = [7u8; 200];
+            let (p, _) = acc
+                .append(
+                    "t",
+                    None,
+                    2,
+                    &[0, 1],
+                    42,
+                    None,
+                    Some(&value),
+                    &[],
+                    c,
+                    200,
+                    now,
+                )
+                .unwrap();
+            counts[p as usize] += 1;
+        }
+        counts
+    }
+
+    #[test]
+    fn adaptive_partitioning_leans_towards_shorter_queues() {
+        let now = Instant::now();
+        let mut acc = Accumulator::new(cfg(200, false));
+        keyless_choices(&mut acc, 1, now);
+        // Partition 0 has a long queue, partition 1 an empty one.
+        for _ in 0..20 {
+            push(&mut acc, 0, &[1; 200], now);
+        }
+        push(&mut acc, 1, &[1; 10], now);
+        while acc.queued(&tp(1)) > 0 {
+            let b = acc.drain(1, 1 << 20, now + Duration::from_secs(1), |t| {
+                (t.partition == 1).then_some(1)
+            });
+            for b in b.unwrap() {
+                acc.complete(b, 0, -1);
+            }
+        }
+        acc.update_load_stats(|_| Some(1));
+        // Weights max + 1 - queue: about 21 or more to 1 for partition 1.
+        let counts = keyless_choices(&mut acc, 200, now);
+        assert!(counts[1] >= 150, "{counts:?}");
+        // Turned off, the choice is uniform.
+        let mut c = cfg(200, false);
+        c.adaptive = false;
+        let mut plain = Accumulator::new(c);
+        keyless_choices(&mut plain, 1, now);
+        for _ in 0..20 {
+            push(&mut plain, 0, &[1; 200], now);
+        }
+        plain.update_load_stats(|_| Some(1));
+        let counts = keyless_choices(&mut plain, 400, now);
+        assert!(counts[0] >= 120 && counts[1] >= 120, "{counts:?}");
+    }
+
+    #[test]
+    fn a_leader_that_cannot_take_batches_is_skipped_after_the_availability_timeout() {
+        let now = Instant::now();
+        let mut c = cfg(200, false);
+        c.availability_timeout = Duration::from_secs(1);
+        let mut acc = Accumulator::new(c);
+        let leader = |t: &TopicPartition| Some(if t.partition == 0 { 1 } else { 2 });
+        keyless_choices(&mut acc, 10, now);
+        assert!(acc.queued(&tp(0)) > 0 && acc.queued(&tp(1)) > 0);
+        acc.drain(1, 1 << 20, now, leader).unwrap();
+        // Node 1 still has sendable batches two seconds later but cannot take them.
+        acc.node_not_drainable(1, now + Duration::from_secs(2));
+        acc.update_load_stats(leader);
+        let counts = keyless_choices(&mut acc, 50, now);
+        // The partition chosen before the update takes one more record, then only partition
+        // 1 is chosen.
+        assert!(
+            counts[0] <= 1,
+            "partition 0's leader is unavailable: {counts:?}"
+        );
+        // Once it takes batches again, partition 0 is back.
+        acc.drain(1, 1 << 20, now + Duration::from_secs(2), leader)
+            .unwrap();
+        acc.update_load_stats(leader);
+        let counts = keyless_choices(&mut acc, 200, now);
+        assert!(counts[0] > 0, "{counts:?}");
     }
 
     #[test]

@@ -128,6 +128,12 @@ impl Producer {
             max_in_flight,
             idempotent: cfg.enable_idempotence,
             ignore_keys: cfg.partitioner_ignore_keys,
+            adaptive: cfg.partitioner_adaptive_partitioning,
+            availability_timeout: if cfg.partitioner_adaptive_partitioning {
+                cfg.partitioner_availability_timeout
+            } else {
+                Duration::ZERO
+            },
         });
         acc.transactional = cfg.transactional_id.is_some();
         let txn = cfg
@@ -397,26 +403,35 @@ async fn run_sender(inner: Arc<Inner>) {
                 .map(|p| p.leader)
                 .filter(|&l| l >= 0)
         };
-        let ready = inner
-            .acc
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .ready(now, leader);
+        let ready = {
+            let mut acc = inner.acc.lock().unwrap_or_else(|e| e.into_inner());
+            acc.update_load_stats(leader);
+            acc.ready(now, leader)
+        };
         if ready.unknown_leader || inner.cluster.is_stale() {
             spawn_refresh(&inner);
         }
         let max_in_flight = inner.cfg.max_in_flight_requests_per_connection.max(1) as usize;
         for node in ready.nodes {
-            {
+            let at_limit = {
                 let mut per_node = inner
                     .node_in_flight
                     .lock()
                     .unwrap_or_else(|e| e.into_inner());
                 let n = per_node.entry(node).or_default();
-                if *n >= max_in_flight {
-                    continue;
+                let at_limit = *n >= max_in_flight;
+                if !at_limit {
+                    *n += 1;
                 }
-                *n += 1;
+                at_limit
+            };
+            if at_limit {
+                inner
+                    .acc
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .node_not_drainable(node, now);
+                continue;
             }
             let batches = {
                 let mut acc = inner.acc.lock().unwrap_or_else(|e| e.into_inner());

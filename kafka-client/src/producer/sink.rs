@@ -191,6 +191,8 @@ mod tests {
             max_in_flight: 5,
             idempotent: true,
             ignore_keys: false,
+            adaptive: true,
+            availability_timeout: Duration::ZERO,
         });
         acc.idem.set_producer(1, 0);
         let now = Instant::now();
