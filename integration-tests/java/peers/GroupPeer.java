@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -15,6 +16,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.errors.ElectionNotNeededException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,6 +37,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *   creates TOPIC (replication 1, retention.ms=-1); an existing topic is fine.
  * GroupPeer partitions BOOTSTRAP TOPIC TOTAL
  *   grows TOPIC to TOTAL partitions.
+ * GroupPeer create-replicas BOOTSTRAP TOPIC BROKER,BROKER,... [key=value topic configs...]
+ *   creates TOPIC with one partition on exactly those brokers (the first is the preferred leader).
+ * GroupPeer elect-unclean BOOTSTRAP TOPIC PARTITION
+ *   asks for an unclean leader election of the partition; "no election needed" is fine. Prints
+ *   the leader afterwards: LEADER id epoch-unknown.
  * GroupPeer member BOOTSTRAP GROUP TOPIC NAME [key=value consumer properties...]
  *   joins GROUP (cooperative-sticky unless overridden; with group.protocol=consumer the broker
  *   assigns), subscribes to TOPIC, and until a line
@@ -55,6 +64,8 @@ public final class GroupPeer {
         switch (args[0]) {
             case "create" -> create(args[1], args[2], Integer.parseInt(args[3]));
             case "partitions" -> addPartitions(args[1], args[2], Integer.parseInt(args[3]));
+            case "create-replicas" -> createReplicas(args);
+            case "elect-unclean" -> electUnclean(args[1], args[2], Integer.parseInt(args[3]));
             case "member" -> member(args);
             default -> {
                 System.err.println("unknown command " + args[0]);
@@ -86,6 +97,47 @@ public final class GroupPeer {
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(p)) {
             admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(total))).all().get();
+        }
+    }
+
+    private static void createReplicas(String[] args) throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, args[1]);
+        List<Integer> replicas = new ArrayList<>();
+        for (String r : args[3].split(",")) {
+            replicas.add(Integer.parseInt(r));
+        }
+        Map<String, String> configs = new HashMap<>();
+        configs.put("retention.ms", "-1");
+        for (int i = 4; i < args.length; i++) {
+            String[] kv = args[i].split("=", 2);
+            configs.put(kv[0], kv[1]);
+        }
+        try (Admin admin = Admin.create(p)) {
+            NewTopic t = new NewTopic(args[2], Map.of(0, replicas)).configs(configs);
+            admin.createTopics(List.of(t)).all().get();
+        }
+    }
+
+    private static void electUnclean(String bootstrap, String topic, int partition) throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        TopicPartition tp = new TopicPartition(topic, partition);
+        try (Admin admin = Admin.create(p)) {
+            try {
+                admin.electLeaders(ElectionType.UNCLEAN, Set.of(tp)).partitions().get()
+                    .get(tp).ifPresent(e -> { throw new RuntimeException(e); });
+            } catch (RuntimeException e) {
+                if (!(e.getCause() instanceof ElectionNotNeededException)) {
+                    throw e;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof ElectionNotNeededException)) {
+                    throw e;
+                }
+            }
+            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            emit("LEADER\t" + d.partitions().get(partition).leader().id());
         }
     }
 
