@@ -298,6 +298,7 @@ fn restore_fills_a_persistent_store_without_logging_and_commit_requests_are_seen
                 &(i as i32 * 10).to_be_bytes(),
             )),
             offset: 100 + i,
+            timestamp: 0,
         })
         .collect();
     t.restore("s", &batch).unwrap();

@@ -58,6 +58,14 @@ pub(crate) struct Inner {
 /// ([`Materialized::as_`](crate::Materialized::as_), [`Grouped::as_`](crate::Grouped::as_),
 /// [`Repartitioned::as_`](crate::Repartitioned::as_), [`KStream::named`]) before a rolling upgrade
 /// changes a topology.
+///
+/// Repartition topics are shared where Java's default (`topology.optimization=none`) shares
+/// them: all aggregations of one named grouping ([`Grouped::as_`](crate::Grouped::as_)) read one
+/// topic, and unnamed stream-table joins of one key-changed stream read one topic; each
+/// aggregation of an unnamed grouping gets its own topic, named after its store. Java's
+/// `topology.optimization=all` (merging those into one topic and reusing source topics as
+/// changelogs) is not implemented, so an application sharing internal topics with Java instances
+/// must run those with optimization off.
 #[derive(Clone)]
 pub struct StreamsBuilder {
     pub(crate) inner: Rc<RefCell<Inner>>,

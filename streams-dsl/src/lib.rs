@@ -131,11 +131,14 @@
 //! - Emit-final windows and outer stream-stream joins check for closed windows on every record;
 //!   Java throttles those checks to once per second of wall-clock time, which changes when
 //!   results appear, not which.
-//! - A left foreign-key join keys the subscription of a deleted row by its old foreign key;
-//!   Java keys it by null. Results are the same; the registration topic's key differs.
-//! - Window and session stores expire data exactly at their retention; Java's stay readable
-//!   until their whole segment expires, so a late record that would merge with a session just
-//!   past retention starts a new one here.
+//! - Window and session stores filter reads at exactly their retention (before the store's
+//!   stream time minus retention plus one), as Java's stores do, and multi-key window reads come
+//!   in Java's order (segment by segment; by window start in memory). Java's caching layer,
+//!   though, keeps serving windows and sessions it still caches after they expire below it;
+//!   streams-dsl's cache serves them to single-window lookups only. So with caching on, an
+//!   interactive range query (or a late record that would merge with a session just past
+//!   retention) can see less here than in Java until Java's cache evicts the entry.
+//! - `topology.optimization=all` is not implemented (see [`StreamsBuilder`]).
 //! - Windowed tables and foreign-key join results cannot be looked up by key, so joining them
 //!   again is a build error ([`DslError::NotReadable`]).
 

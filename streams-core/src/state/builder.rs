@@ -139,7 +139,10 @@ impl Stores {
         value: SharedSerde<V>,
     ) -> KeyValueStoreBuilder<K, ValueAndTimestamp<V>> {
         KeyValueStoreBuilder {
-            common: Common::new(supplier),
+            common: Common {
+                timestamped: true,
+                ..Common::new(supplier)
+            },
             key,
             value: Arc::new(ValueAndTimestampSerde(value)),
         }
@@ -163,7 +166,10 @@ impl Stores {
         value: SharedSerde<V>,
     ) -> WindowStoreBuilder<K, ValueAndTimestamp<V>> {
         WindowStoreBuilder {
-            common: Common::new(supplier),
+            common: Common {
+                timestamped: true,
+                ..Common::new(supplier)
+            },
             key,
             value: Arc::new(ValueAndTimestampSerde(value)),
         }
@@ -187,6 +193,8 @@ struct Common {
     supplier: StoreSupplier,
     caching: bool,
     logging: bool,
+    /// Values are 8-byte timestamp + value; the changelog carries them in Java's layout.
+    timestamped: bool,
 }
 
 impl Common {
@@ -195,6 +203,7 @@ impl Common {
             supplier,
             caching: false,
             logging: true,
+            timestamped: false,
         }
     }
 
@@ -238,12 +247,15 @@ impl Common {
             )?),
         };
         let logged: Box<dyn KeyValueBytesStore> = match (&ctx.changelog, self.logging) {
-            (Some((topic, partition)), true) => Box::new(LoggingStore::new(
-                raw,
-                topic.clone(),
-                *partition,
-                ctx.collector.clone(),
-            )),
+            (Some((topic, partition)), true) => {
+                let store =
+                    LoggingStore::new(raw, topic.clone(), *partition, ctx.collector.clone());
+                Box::new(if self.timestamped {
+                    store.timestamped()
+                } else {
+                    store
+                })
+            }
             _ => raw,
         };
         let cached: Box<dyn KeyValueBytesStore> = if self.caching {

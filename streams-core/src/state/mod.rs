@@ -68,6 +68,12 @@ pub enum StoreError {
         /// Its length.
         len: usize,
     },
+    /// A timestamped store value shorter than its 8-byte timestamp.
+    #[error("timestamped store value of {len} bytes is shorter than its 8-byte timestamp")]
+    MalformedValue {
+        /// Its length.
+        len: usize,
+    },
     /// Writing to the changelog failed.
     #[error("changelog write failed")]
     Changelog(#[source] Box<crate::task::CollectorError>),
@@ -88,6 +94,9 @@ pub struct ChangelogRecord {
     pub value: Option<Bytes>,
     /// Its offset in the changelog partition.
     pub offset: i64,
+    /// The changelog record's timestamp: a timestamped store's value timestamp, which Java
+    /// writes as the record timestamp rather than inside the value.
+    pub timestamp: i64,
 }
 
 use ::bytes::Bytes;

@@ -205,6 +205,7 @@ impl<S: KeyValueBytesStore> KeyValueBytesStore for SegmentedBytesStore<S> {
                 key: Bytes::from(Self::physical(seg, &r.key)),
                 value: r.value.clone(),
                 offset: r.offset,
+                timestamp: r.timestamp,
             });
         }
         if let Some(last) = batch.last() {
@@ -212,6 +213,7 @@ impl<S: KeyValueBytesStore> KeyValueBytesStore for SegmentedBytesStore<S> {
                 key: Bytes::copy_from_slice(&META_KEY),
                 value: Some(Bytes::copy_from_slice(&self.observed.to_be_bytes())),
                 offset: last.offset,
+                timestamp: last.timestamp,
             });
         }
         let min = self.min_live_segment();

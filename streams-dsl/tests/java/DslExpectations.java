@@ -233,7 +233,7 @@ public class DslExpectations {
                 .reduce((a, c) -> a + "+" + c)
                 .toStream()
                 .to("out");
-        }).out("out"));
+        }).out("out").raw("-changelog"));
 
         SCENARIOS.put("count_materialized_with", new Scenario(b -> {
             b.<String, String>stream("in")
@@ -311,7 +311,7 @@ public class DslExpectations {
                     Materialized.<String, String, WindowStore<Bytes, byte[]>>as("hop-store"))
                 .toStream()
                 .to("out", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, 10), S));
-        }).out("out", timeWindowed(10), S.deserializer()));
+        }).out("out", timeWindowed(10), S.deserializer()).raw("-changelog"));
 
         SCENARIOS.put("session_count", new Scenario(b -> {
             b.<String, String>stream("in")
@@ -320,7 +320,7 @@ public class DslExpectations {
                 .count()
                 .toStream()
                 .to("out", Produced.with(WindowedSerdes.sessionWindowedSerdeFrom(String.class), L));
-        }).out("out", sessionWindowed(), L.deserializer()));
+        }).out("out", sessionWindowed(), L.deserializer()).raw("-changelog"));
 
         SCENARIOS.put("suppress_final", new Scenario(b -> {
             b.<String, String>stream("in")
@@ -485,7 +485,7 @@ public class DslExpectations {
             KTable<String, String> customers = b.table("customers");
             orders.join(customers, v -> v.split(":")[0], (o, c) -> o + "@" + c).toStream().to("out");
             orders.leftJoin(customers, v -> v.split(":")[0], (o, c) -> o + "@" + c).toStream().to("out-left");
-        }).out("out").out("out-left").raw("SUBSCRIPTION-REGISTRATION", "SUBSCRIPTION-RESPONSE"));
+        }).out("out").out("out-left").raw("FK-JOIN"));
 
         // ---- joins ----
         SCENARIOS.put("stream_table_join", new Scenario(b -> {
