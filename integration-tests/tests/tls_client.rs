@@ -403,3 +403,46 @@ fn system_trust_store_when_no_truststore_is_given() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn consumer_group_over_sasl_ssl_joins_reads_and_commits() {
+    let k = kafka();
+    let bootstrap = k
+        .sasl_ssl_bootstrap()
+        .expect("the fixture's SASL_SSL listener");
+    let user = SASL_USERS[1];
+    let mut props = ssl_props(&ca());
+    props[0].1 = "SASL_SSL".into();
+    props.push(("sasl.mechanism", "SCRAM-SHA-512".into()));
+    props.push(("sasl.username", user.name.into()));
+    props.push(("sasl.password", user.password.into()));
+    let topic = unique_topic("tls-group");
+    let p = producer(&bootstrap, &props).expect("producer");
+    tokio::time::timeout(NO_HANG, produce(&p, &topic, 20))
+        .await
+        .expect("no hang")
+        .expect("produced over SASL_SSL");
+    p.close(Duration::from_secs(5)).await;
+
+    // The group coordinator is reached over its own TLS + SASL connection.
+    let mut b = ConsumerConfig::builder()
+        .bootstrap_servers([bootstrap])
+        .group_id(unique_topic("tls-group-id"))
+        .auto_offset_reset(AutoOffsetReset::Earliest)
+        .enable_auto_commit(false);
+    for (key, value) in &props {
+        b = b.set(key, value).expect("consumer property");
+    }
+    let mut c = Consumer::new(b.build().expect("consumer config")).expect("consumer");
+    c.subscribe([topic.clone()], None).expect("subscribe");
+    let records = poll_until(&mut c, 20, Duration::from_secs(60)).await;
+    assert_eq!(records.len(), 20);
+    c.commit_sync(None).await.expect("commit over SASL_SSL");
+    let tp = TopicPartition::new(topic, 0);
+    let committed = c
+        .committed(std::slice::from_ref(&tp))
+        .await
+        .expect("committed offsets");
+    assert_eq!(committed.get(&tp).map(|o| o.offset), Some(20));
+    c.close().await.expect("leave the group");
+}
