@@ -20,11 +20,7 @@
 
 mod txn_support;
 
-use std::io::{BufRead, BufReader};
-use std::process::Child;
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use integration_tests::{JavaPeer, kafka, unique_topic};
@@ -38,123 +34,6 @@ const KILLS: usize = 10;
 /// Hang guard for one copier run (not a speed assertion: a healthy run is killed or done
 /// long before).
 const RUN_LIMIT: Duration = Duration::from_secs(900);
-
-/// A running copier whose output is read by threads: the latest `progress` it reported, and
-/// the rest of its stdout and its stderr (for failure messages).
-struct Watched {
-    child: Child,
-    progress: Arc<AtomicI64>,
-    out: Arc<Mutex<String>>,
-    err: Arc<Mutex<String>>,
-    readers: Vec<JoinHandle<()>>,
-}
-
-impl Watched {
-    fn spawn(
-        bootstrap: &str,
-        input: &str,
-        output: &str,
-        group: &str,
-        txn_id: &str,
-        opts: &[&str],
-    ) -> Watched {
-        let mut child = spawn_copier(bootstrap, input, output, group, txn_id, opts);
-        let progress = Arc::new(AtomicI64::new(-1));
-        let out = Arc::new(Mutex::new(String::new()));
-        let err = Arc::new(Mutex::new(String::new()));
-        let stdout = child.stdout.take().expect("copier stdout");
-        let stderr = child.stderr.take().expect("copier stderr");
-        let (p, o) = (progress.clone(), out.clone());
-        let stdout_reader = std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(n) = line
-                    .strip_prefix("progress ")
-                    .and_then(|n| n.parse::<i64>().ok())
-                {
-                    p.fetch_max(n, Ordering::SeqCst);
-                } else {
-                    let mut o = o.lock().unwrap();
-                    o.push_str(&line);
-                    o.push('\n');
-                }
-            }
-        });
-        // Drained so a chatty copier never blocks on a full pipe.
-        let e = err.clone();
-        let stderr_reader = std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let mut e = e.lock().unwrap();
-                e.push_str(&line);
-                e.push('\n');
-            }
-        });
-        Watched {
-            child,
-            progress,
-            out,
-            err,
-            readers: vec![stdout_reader, stderr_reader],
-        }
-    }
-
-    /// The latest progress reported by this run; -1 before its first commit.
-    fn progress(&self) -> i64 {
-        self.progress.load(Ordering::SeqCst)
-    }
-
-    /// Everything the copier printed so far but its progress lines.
-    fn printed(&self) -> String {
-        format!(
-            "stdout:\n{}stderr:\n{}",
-            self.out.lock().unwrap(),
-            self.err.lock().unwrap()
-        )
-    }
-
-    /// Panics (with everything the copier printed) if the copier has exited.
-    fn assert_running(&mut self, what: &str) {
-        if let Some(status) = self.child.try_wait().expect("copier status") {
-            for r in self.readers.drain(..) {
-                let _ = r.join();
-            }
-            panic!(
-                "copier ended on its own ({status}) {what}; {}",
-                self.printed()
-            );
-        }
-    }
-
-    /// SIGKILLs the copier and reaps it.
-    fn kill(mut self) {
-        self.child.kill().expect("SIGKILL the copier");
-        self.child.wait().expect("reap the copier");
-        for r in self.readers.drain(..) {
-            let _ = r.join();
-        }
-    }
-
-    /// Waits for the copier to exit (killing it after `limit`); returns the exit code, its
-    /// stdout (progress lines left out) and everything it printed.
-    fn wait(mut self, limit: Duration) -> (Option<i32>, String, String) {
-        let deadline = Instant::now() + limit;
-        let code = loop {
-            if let Some(status) = self.child.try_wait().expect("copier status") {
-                break status.code();
-            }
-            if Instant::now() >= deadline {
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-                break None;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        };
-        for r in self.readers.drain(..) {
-            let _ = r.join();
-        }
-        let out = self.out.lock().unwrap().clone();
-        (code, out, self.printed())
-    }
-}
 
 /// Ten kill thresholds, one drawn inside each of the first ten of eleven equal stretches of
 /// the input, so they are increasing and the last leaves a whole stretch to copy.

@@ -98,20 +98,32 @@ fn second_copier_with_the_same_id_fences_the_first_without_duplicates() {
         produce_input(&bootstrap, &input, N, KEYS).await;
     });
     let slow = ["max_txn_records=200", "commit_ms=50", "pause_ms=100"];
-    let first = spawn_copier(&bootstrap, &input, &output, &group, &id, &slow);
-    std::thread::sleep(Duration::from_millis(2500));
+    let mut first = Watched::spawn(&bootstrap, &input, &output, &group, &id, &slow);
+    // The second copier starts once the first has committed, however slow the machine; the
+    // first, paced at 200 records a transaction with a pause after each, still has most of
+    // the input to copy then.
+    let deadline = std::time::Instant::now() + Duration::from_secs(240);
+    while first.progress() < 0 {
+        first.assert_running("before its first commit");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first copier never committed: {}",
+            first.printed()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
     let second = spawn_copier(&bootstrap, &input, &output, &group, &id, &["commit_ms=100"]);
     let (code2, out2, err2) = finish_within(second, Duration::from_secs(240));
     assert_eq!(code2, Some(0), "second copier: {out2} {err2}");
-    let (code1, out1, err1) = finish_within(first, Duration::from_secs(60));
+    let (code1, out1, printed1) = first.wait(Duration::from_secs(60));
     assert_eq!(
         code1,
         Some(3),
-        "the first copier must end fenced: stdout {out1} stderr {err1}"
+        "the first copier must end fenced: {printed1}"
     );
     assert!(
         out1.lines().any(|l| l.starts_with("committed")),
-        "the first copier committed before it was fenced: {out1}"
+        "the first copier committed before it was fenced: {printed1}"
     );
     let ours = rt.block_on(read_committed_ours(&bootstrap, &output));
     assert_exactly_once("our read_committed consumer", &ours, N, KEYS);

@@ -29,10 +29,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * TxnVerifyPeer abort BOOTSTRAP TOPIC COUNT
  *   a transactional producer sends COUNT records ("java-aborted-i") to partition 0 and
  *   aborts, then sends one record "java-committed" and commits.
- * TxnVerifyPeer copy BOOTSTRAP INPUT OUTPUT GROUP TRANSACTIONAL_ID COMMIT_MS
+ * TxnVerifyPeer copy BOOTSTRAP INPUT OUTPUT GROUP TRANSACTIONAL_ID COMMIT_MS [MAX_TXN_RECORDS]
  *   the txn-copier binary's loop with Java's clients (benchmark peer): read_committed from
  *   all input partitions, value prefixed with "copied:", offsets in the same transaction,
- *   a commit every COMMIT_MS; exits at the input's end offsets as read at start and prints
+ *   a commit every COMMIT_MS (or once a poll brings the transaction to MAX_TXN_RECORDS); exits at the input's end offsets as read at start and prints
  *   "stats records=N secs=S commits=C commit_p50_ms=P commit_p99_ms=Q cpu_secs=U" (U: this
  *   JVM's CPU time, user + system, all threads).
  * TxnVerifyPeer produce-keyed BOOTSTRAP TOPIC COUNT KEYS
@@ -49,7 +49,8 @@ public final class TxnVerifyPeer {
         switch (args[0]) {
             case "dump" -> dump(args[1], args[2], Long.parseLong(args[3]));
             case "abort" -> abort(args[1], args[2], Integer.parseInt(args[3]));
-            case "copy" -> copy(args[1], args[2], args[3], args[4], args[5], Long.parseLong(args[6]));
+            case "copy" -> copy(args[1], args[2], args[3], args[4], args[5], Long.parseLong(args[6]),
+                    args.length > 7 ? Long.parseLong(args[7]) : Long.MAX_VALUE);
             case "produce-keyed" -> produceKeyed(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             default -> {
                 System.err.println("unknown command " + args[0]);
@@ -111,7 +112,7 @@ public final class TxnVerifyPeer {
     }
 
     private static void copy(String bootstrap, String input, String output, String group, String txnId,
-                             long commitMs) {
+                             long commitMs, long maxTxnRecords) {
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -155,7 +156,7 @@ public final class TxnVerifyPeer {
                     producer.send(new ProducerRecord<>(output, r.key(), v));
                 }
                 inTxn += polled.count();
-                if (inTxn > 0 && System.nanoTime() - txnStarted >= commitMs * 1_000_000L) {
+                if (inTxn > 0 && (System.nanoTime() - txnStarted >= commitMs * 1_000_000L || inTxn >= maxTxnRecords)) {
                     Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets = new HashMap<>();
                     for (TopicPartition tp : parts) {
                         offsets.put(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(consumer.position(tp)));

@@ -1,7 +1,8 @@
 //! Transactional copier benchmark: our `txn-copier` against the same loop written with Kafka's
 //! Java clients (`TxnVerifyPeer copy`), one run each on the same fresh single-node broker, a
-//! commit every 100 ms. Prints each side's records/s and p50/p99 commit latency (send offsets
-//! plus commit) and the ratios.
+//! commit every 100 ms, then again with transactions capped at 2,000 records (same-size
+//! transactions for both). Prints each side's records/s, records per commit, p50/p99 commit
+//! latency (send offsets plus commit), CPU time and the ratios.
 //!
 //! ```text
 //! cargo build --release -p integration-tests --bins && target/release/txn-bench [RECORDS [COPIER_OPT ...]]
@@ -53,6 +54,22 @@ fn stats(out: &str) -> Option<Stats> {
     })
 }
 
+fn show(who: &str, s: Stats) {
+    println!(
+        "{who:5} {:.0} records in {:.2} s = {:.0} records/s; {:.0} commits ({:.0} records each); \
+         commit p50 {:.1} ms, p99 {:.1} ms; CPU {:.2} s = {:.0} records per CPU second",
+        s.records,
+        s.secs,
+        s.records / s.secs,
+        s.commits,
+        s.records / s.commits.max(1.0),
+        s.p50,
+        s.p99,
+        s.cpu_secs,
+        s.records / s.cpu_secs
+    );
+}
+
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let n: usize = std::env::args()
         .nth(1)
@@ -62,8 +79,22 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let cluster = KafkaCluster::start(ClusterSpec::single())?;
     let bootstrap = cluster.bootstrap();
     let input = unique_topic("txn-bench-in");
-    let out_rust = unique_topic("txn-bench-out-rust");
-    let out_java = unique_topic("txn-bench-out-java");
+    // Two scenarios: a commit every 100 ms (however many records that takes in), and a
+    // commit every 100 ms or 2,000 records, whichever comes first, so both copiers commit
+    // transactions of the same size and their commit latencies compare like for like.
+    let scenarios: [(&str, Option<u64>); 2] = [
+        ("every 100 ms", None),
+        ("every 100 ms or 2000 records", Some(2000)),
+    ];
+    let outputs: Vec<(String, String)> = scenarios
+        .iter()
+        .map(|_| {
+            (
+                unique_topic("txn-bench-out-rust"),
+                unique_topic("txn-bench-out-java"),
+            )
+        })
+        .collect();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -74,16 +105,16 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 .bootstrap_servers([bootstrap.as_str()])
                 .build()?,
         )?;
-        admin
-            .create_topics(&[
-                NewTopic::new(&input, 6),
-                NewTopic::new(&out_rust, 6),
-                NewTopic::new(&out_java, 6),
-            ])
-            .await?;
+        let mut topics = vec![NewTopic::new(&input, 6)];
+        for (r, j) in &outputs {
+            topics.push(NewTopic::new(r, 6));
+            topics.push(NewTopic::new(j, 6));
+        }
+        admin.create_topics(&topics).await?;
+        let names: Vec<&str> = topics.iter().map(|t| t.name.as_str()).collect();
         // Leaders are elected shortly after CreateTopics answers.
         for _ in 0..100 {
-            match admin.describe_topics(&[&input, &out_rust, &out_java]).await {
+            match admin.describe_topics(&names).await {
                 Ok(d) if d.iter().all(|t| t.partitions.iter().all(|p| p.leader >= 0)) => break,
                 _ => tokio::time::sleep(Duration::from_millis(100)).await,
             }
@@ -100,67 +131,56 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let copier = std::env::current_exe()?.with_file_name("txn-copier");
-    let out = Command::new(&copier)
-        .args([
-            bootstrap.as_str(),
-            &input,
-            &out_rust,
-            &unique_topic("txn-bench-group-rust"),
-            &unique_topic("txn-bench-id-rust"),
-            "commit_ms=100",
-            "max_txn_records=1000000",
-        ])
-        // Extra `key=value` arguments go to our copier (e.g. `phases=1`).
-        .args(std::env::args().skip(2))
-        .output()?;
-    let rust_out = String::from_utf8_lossy(&out.stdout).into_owned();
-    if let Some(line) = rust_out.lines().find(|l| l.starts_with("phases ")) {
-        println!("rust  {line}");
-    }
-    let ours = stats(&rust_out).ok_or_else(|| {
-        format!(
-            "our copier printed no stats: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })?;
+    for ((name, max_records), (out_rust, out_java)) in scenarios.iter().zip(&outputs) {
+        println!("commit {name}:");
+        let max = max_records.unwrap_or(u64::MAX);
+        let out = Command::new(&copier)
+            .args([
+                bootstrap.as_str(),
+                &input,
+                out_rust,
+                &unique_topic("txn-bench-group-rust"),
+                &unique_topic("txn-bench-id-rust"),
+                "commit_ms=100",
+                &format!("max_txn_records={max}"),
+            ])
+            // Extra `key=value` arguments go to our copier (e.g. `phases=1`).
+            .args(std::env::args().skip(2))
+            .output()?;
+        let rust_out = String::from_utf8_lossy(&out.stdout).into_owned();
+        if let Some(line) = rust_out.lines().find(|l| l.starts_with("phases ")) {
+            println!("rust  {line}");
+        }
+        let ours = stats(&rust_out).ok_or_else(|| {
+            format!(
+                "our copier printed no stats: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        })?;
 
-    let java_out = peer.run_class(
-        "TxnVerifyPeer",
-        &[
-            "copy".into(),
-            bootstrap.clone(),
-            input.clone(),
-            out_java.clone(),
-            unique_topic("txn-bench-group-java"),
-            unique_topic("txn-bench-id-java"),
-            "100".into(),
-        ],
-    )?;
-    let java = stats(&java_out).ok_or("the Java copier printed no stats")?;
-
-    let show = |who: &str, s: Stats| {
+        let java_out = peer.run_class(
+            "TxnVerifyPeer",
+            &[
+                "copy".into(),
+                bootstrap.clone(),
+                input.clone(),
+                out_java.clone(),
+                unique_topic("txn-bench-group-java"),
+                unique_topic("txn-bench-id-java"),
+                "100".into(),
+                max.to_string(),
+            ],
+        )?;
+        let java = stats(&java_out).ok_or("the Java copier printed no stats")?;
+        show("rust", ours);
+        show("java", java);
         println!(
-            "{who:5} {:.0} records in {:.2} s = {:.0} records/s; {:.0} commits ({:.0} records each); \
-             commit p50 {:.1} ms, p99 {:.1} ms; CPU {:.2} s = {:.0} records per CPU second",
-            s.records,
-            s.secs,
-            s.records / s.secs,
-            s.commits,
-            s.records / s.commits.max(1.0),
-            s.p50,
-            s.p99,
-            s.cpu_secs,
-            s.records / s.cpu_secs
+            "rust/java: throughput {:.2}x, records per CPU second {:.2}x, commit p50 {:.2}x, commit p99 {:.2}x",
+            (ours.records / ours.secs) / (java.records / java.secs),
+            (ours.records / ours.cpu_secs) / (java.records / java.cpu_secs),
+            ours.p50 / java.p50,
+            ours.p99 / java.p99
         );
-    };
-    show("rust", ours);
-    show("java", java);
-    println!(
-        "rust/java: throughput {:.2}x, records per CPU second {:.2}x, commit p50 {:.2}x, commit p99 {:.2}x",
-        (ours.records / ours.secs) / (java.records / java.secs),
-        (ours.records / ours.cpu_secs) / (java.records / java.cpu_secs),
-        ours.p50 / java.p50,
-        ours.p99 / java.p99
-    );
+    }
     Ok(())
 }
