@@ -510,6 +510,20 @@ fn base64_url_nopad(bytes: &[u8]) -> String {
     out
 }
 
+/// The spec's overrides, after the node's rack settings when the spec asks for racks.
+fn node_overrides(spec: &ClusterSpec, node_id: u32) -> Vec<(String, String)> {
+    let mut o = Vec::new();
+    if spec.racks {
+        o.push(("broker.rack".to_string(), format!("rack-{node_id}")));
+        o.push((
+            "replica.selector.class".to_string(),
+            "org.apache.kafka.common.replica.RackAwareReplicaSelector".to_string(),
+        ));
+    }
+    o.extend(spec.overrides.iter().cloned());
+    o
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -532,18 +546,4 @@ mod tests {
         assert_eq!(base64_url_nopad(b"foo"), "Zm9v");
         assert_eq!(base64_url_nopad(&[0xfb, 0xff]), "-_8");
     }
-}
-
-/// The spec's overrides, after the node's rack settings when the spec asks for racks.
-fn node_overrides(spec: &ClusterSpec, node_id: u32) -> Vec<(String, String)> {
-    let mut o = Vec::new();
-    if spec.racks {
-        o.push(("broker.rack".to_string(), format!("rack-{node_id}")));
-        o.push((
-            "replica.selector.class".to_string(),
-            "org.apache.kafka.common.replica.RackAwareReplicaSelector".to_string(),
-        ));
-    }
-    o.extend(spec.overrides.iter().cloned());
-    o
 }
