@@ -244,6 +244,9 @@ impl<K: Show> Show for Windowed<K> {
 
 type Reader = Box<dyn Fn(&TopologyTestDriver) -> Vec<String>>;
 
+/// Reads stores once a scenario's input is processed, one line per entry.
+pub(crate) type Probe = dyn Fn(&TopologyTestDriver) -> Vec<String>;
+
 /// How to read one output topic.
 pub(crate) fn out<K: Show + 'static, V: Show + 'static>(
     topic: &str,
@@ -353,11 +356,15 @@ pub(crate) fn check_with_raw(
 
 /// [`check`], and also that `probe` reads from the stores, once the input is processed, what the
 /// Java scenario's probe read.
+#[allow(
+    dead_code,
+    reason = "used by parity.rs, not by every test binary including this module"
+)]
 pub(crate) fn check_with_probe(
     scenario: &str,
     topology: Topology,
     outputs: Vec<(String, Reader)>,
-    probe: &dyn Fn(&TopologyTestDriver) -> Vec<String>,
+    probe: &Probe,
 ) {
     check_all(scenario, topology, outputs, &[], Some(probe));
 }
@@ -367,7 +374,7 @@ fn check_all(
     topology: Topology,
     outputs: Vec<(String, Reader)>,
     raw: &[&str],
-    probe: Option<&dyn Fn(&TopologyTestDriver) -> Vec<String>>,
+    probe: Option<&Probe>,
 ) {
     let expected = java()
         .get(scenario)
