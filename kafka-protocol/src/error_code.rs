@@ -1,9 +1,9 @@
 //! Kafka's error codes: the table behind every `error_code` field in a response.
 //!
-//! Transcribed from `org.apache.kafka.common.protocol.Errors` in kafka-clients 4.4.0 (code, name,
-//! whether the exception is retriable, whether it means the client's metadata is stale, and the
-//! default message). `tests/error_codes.rs` checks it against the table the golden-vector
-//! generator dumps from the jar.
+//! Codes, names, the retriable flag and the stale-metadata flag follow
+//! `org.apache.kafka.common.protocol.Errors` in kafka-clients 4.4.0; `tests/error_codes.rs`
+//! checks them against the table the golden-vector generator dumps from the jar. The messages
+//! are our own short descriptions (same meaning as Kafka's, not its wording).
 
 use std::fmt;
 
@@ -65,7 +65,8 @@ macro_rules! error_codes {
                 }
             }
 
-            /// Kafka's default message for the error.
+            /// A one-sentence description of the error (our wording; brokers may send a more
+            /// specific `error_message` alongside the code).
             pub fn message(self) -> &'static str {
                 match self {
                     $(ErrorCode::$variant => $msg,)*
@@ -101,279 +102,279 @@ impl std::error::Error for ErrorCode {}
 
 error_codes! {
     UnknownServerError = -1, "UNKNOWN_SERVER_ERROR", false, false,
-        "The server experienced an unexpected error when processing the request.";
+        "The broker hit an unexpected failure while handling the request.";
     None = 0, "NONE", false, false,
-        "NONE";
+        "No error.";
     OffsetOutOfRange = 1, "OFFSET_OUT_OF_RANGE", false, false,
-        "The requested offset is not within the range of offsets maintained by the server.";
+        "The offset asked for lies outside the range of offsets the broker holds for the partition.";
     CorruptMessage = 2, "CORRUPT_MESSAGE", true, false,
-        "This message has failed its CRC checksum, exceeds the valid size, has a null key for a compacted topic, or is otherwise corrupt.";
+        "A message is corrupt: a bad CRC, an invalid size, a null key on a compacted topic, or other damage.";
     UnknownTopicOrPartition = 3, "UNKNOWN_TOPIC_OR_PARTITION", true, true,
-        "This server does not host this topic-partition.";
+        "This broker hosts no such topic or partition.";
     InvalidFetchSize = 4, "INVALID_FETCH_SIZE", false, false,
-        "The requested fetch size is invalid.";
+        "The fetch size in the request is not valid.";
     LeaderNotAvailable = 5, "LEADER_NOT_AVAILABLE", true, true,
-        "There is no leader for this topic-partition as we are in the middle of a leadership election.";
+        "The partition has no leader right now because a leader election is under way.";
     NotLeaderOrFollower = 6, "NOT_LEADER_OR_FOLLOWER", true, true,
-        "For requests intended only for the leader, this error indicates that the broker is not the current leader. For requests intended for any replica, this error indicates that the broker is not a replica of the topic partition.";
+        "The broker is not the partition's leader (for leader-only requests) or not one of its replicas (for requests any replica may serve).";
     RequestTimedOut = 7, "REQUEST_TIMED_OUT", true, false,
-        "The request timed out.";
+        "The request did not complete in time.";
     BrokerNotAvailable = 8, "BROKER_NOT_AVAILABLE", false, false,
-        "The broker is not available.";
+        "The broker cannot be reached.";
     ReplicaNotAvailable = 9, "REPLICA_NOT_AVAILABLE", true, true,
-        "The replica is not available for the requested topic-partition. Produce/Fetch requests and other requests intended only for the leader or follower return NOT_LEADER_OR_FOLLOWER if the broker is not a replica of the topic-partition.";
+        "No replica is available for the partition; leader- or follower-only requests get NOT_LEADER_OR_FOLLOWER instead when the broker holds no replica.";
     MessageTooLarge = 10, "MESSAGE_TOO_LARGE", false, false,
-        "The request included a message larger than the max message size the server will accept.";
+        "A message in the request exceeds the largest size the broker accepts.";
     StaleControllerEpoch = 11, "STALE_CONTROLLER_EPOCH", false, false,
-        "The controller moved to another broker.";
+        "Another broker has become the controller.";
     OffsetMetadataTooLarge = 12, "OFFSET_METADATA_TOO_LARGE", false, false,
-        "The metadata field of the offset request was too large.";
+        "The metadata string attached to the committed offset is too long.";
     NetworkException = 13, "NETWORK_EXCEPTION", true, true,
-        "The server disconnected before a response was received.";
+        "The connection closed before the response arrived.";
     CoordinatorLoadInProgress = 14, "COORDINATOR_LOAD_IN_PROGRESS", true, false,
-        "The coordinator is loading and hence can't process requests.";
+        "The coordinator is still loading its state and cannot serve requests yet.";
     CoordinatorNotAvailable = 15, "COORDINATOR_NOT_AVAILABLE", true, false,
-        "The coordinator is not available.";
+        "No coordinator can serve the request right now.";
     NotCoordinator = 16, "NOT_COORDINATOR", true, false,
-        "This is not the correct coordinator.";
+        "The broker is not the coordinator for this group or transaction.";
     InvalidTopicException = 17, "INVALID_TOPIC_EXCEPTION", false, false,
-        "The request attempted to perform an operation on an invalid topic.";
+        "The request names a topic that is not valid for the operation.";
     RecordListTooLarge = 18, "RECORD_LIST_TOO_LARGE", false, false,
-        "The request included message batch larger than the configured segment size on the server.";
+        "A batch in the request exceeds the broker's configured log segment size.";
     NotEnoughReplicas = 19, "NOT_ENOUGH_REPLICAS", true, false,
-        "Messages are rejected since there are fewer in-sync replicas than required.";
+        "The write was refused: fewer replicas are in sync than the topic requires.";
     NotEnoughReplicasAfterAppend = 20, "NOT_ENOUGH_REPLICAS_AFTER_APPEND", true, false,
-        "Messages are written to the log, but to fewer in-sync replicas than required.";
+        "The write was appended, but fewer replicas than required were in sync.";
     InvalidRequiredAcks = 21, "INVALID_REQUIRED_ACKS", false, false,
-        "Produce request specified an invalid value for required acks.";
+        "The produce request's acks value is not valid.";
     IllegalGeneration = 22, "ILLEGAL_GENERATION", false, false,
-        "Specified group generation id is not valid.";
+        "The group generation id in the request is not valid.";
     InconsistentGroupProtocol = 23, "INCONSISTENT_GROUP_PROTOCOL", false, false,
-        "The group member's supported protocols are incompatible with those of existing members or first group member tried to join with empty protocol type or empty protocol list.";
+        "The member's protocols do not overlap with those of the group's members, or the first member to join gave an empty protocol type or list.";
     InvalidGroupId = 24, "INVALID_GROUP_ID", false, false,
-        "The group id is invalid.";
+        "The broker rejected the group id.";
     UnknownMemberId = 25, "UNKNOWN_MEMBER_ID", false, false,
-        "The coordinator is not aware of this member.";
+        "The coordinator does not know this member id.";
     InvalidSessionTimeout = 26, "INVALID_SESSION_TIMEOUT", false, false,
-        "The session timeout is not within the range allowed by the broker (as configured by group.min.session.timeout.ms and group.max.session.timeout.ms).";
+        "The session timeout lies outside the range the broker allows (group.min.session.timeout.ms to group.max.session.timeout.ms).";
     RebalanceInProgress = 27, "REBALANCE_IN_PROGRESS", false, false,
-        "The group is rebalancing, so a rejoin is needed.";
+        "The group is rebalancing; the member has to rejoin.";
     InvalidCommitOffsetSize = 28, "INVALID_COMMIT_OFFSET_SIZE", false, false,
-        "The committing offset data size is not valid.";
+        "The size of the offset commit data is not valid.";
     TopicAuthorizationFailed = 29, "TOPIC_AUTHORIZATION_FAILED", false, false,
-        "Topic authorization failed.";
+        "Not authorized to access the topic.";
     GroupAuthorizationFailed = 30, "GROUP_AUTHORIZATION_FAILED", false, false,
-        "Group authorization failed.";
+        "Not authorized to access the group.";
     ClusterAuthorizationFailed = 31, "CLUSTER_AUTHORIZATION_FAILED", false, false,
-        "Cluster authorization failed.";
+        "Not authorized to perform the cluster operation.";
     InvalidTimestamp = 32, "INVALID_TIMESTAMP", false, false,
-        "The timestamp of the message is out of acceptable range.";
+        "A message timestamp falls outside the range the broker accepts.";
     UnsupportedSaslMechanism = 33, "UNSUPPORTED_SASL_MECHANISM", false, false,
-        "The broker does not support the requested SASL mechanism.";
+        "The requested SASL mechanism is not enabled on the broker.";
     IllegalSaslState = 34, "ILLEGAL_SASL_STATE", false, false,
-        "Request is not valid given the current SASL state.";
+        "The request is not allowed in the current state of the SASL exchange.";
     UnsupportedVersion = 35, "UNSUPPORTED_VERSION", false, false,
-        "The version of API is not supported.";
+        "The broker does not support this version of the API.";
     TopicAlreadyExists = 36, "TOPIC_ALREADY_EXISTS", false, false,
-        "Topic with this name already exists.";
+        "A topic with this name exists already.";
     InvalidPartitions = 37, "INVALID_PARTITIONS", false, false,
-        "Number of partitions is below 1.";
+        "The partition count is less than 1.";
     InvalidReplicationFactor = 38, "INVALID_REPLICATION_FACTOR", false, false,
-        "Replication factor is below 1 or larger than the number of available brokers.";
+        "The replication factor is less than 1 or more than the number of brokers available.";
     InvalidReplicaAssignment = 39, "INVALID_REPLICA_ASSIGNMENT", false, false,
-        "Replica assignment is invalid.";
+        "The requested replica assignment was rejected.";
     InvalidConfig = 40, "INVALID_CONFIG", false, false,
-        "Configuration is invalid.";
+        "One or more configuration values were rejected.";
     NotController = 41, "NOT_CONTROLLER", true, false,
-        "This is not the correct controller for this cluster.";
+        "The broker is not the cluster's active controller.";
     InvalidRequest = 42, "INVALID_REQUEST", false, false,
-        "This most likely occurs because of a request being malformed by the client library or the message was sent to an incompatible broker. See the broker logs for more details.";
+        "The broker could not accept the request, usually because the client built it wrongly or the broker does not speak this form of it; the broker log has details.";
     UnsupportedForMessageFormat = 43, "UNSUPPORTED_FOR_MESSAGE_FORMAT", false, false,
-        "The message format version on the broker does not support the request.";
+        "The request needs a newer message format than the broker uses.";
     PolicyViolation = 44, "POLICY_VIOLATION", false, false,
-        "Request parameters do not satisfy the configured policy.";
+        "The request's parameters break a policy configured on the broker.";
     OutOfOrderSequenceNumber = 45, "OUT_OF_ORDER_SEQUENCE_NUMBER", false, false,
-        "The broker received an out of order sequence number.";
+        "The broker got a sequence number out of order.";
     DuplicateSequenceNumber = 46, "DUPLICATE_SEQUENCE_NUMBER", false, false,
-        "The broker received a duplicate sequence number.";
+        "The broker got a sequence number it had already seen.";
     InvalidProducerEpoch = 47, "INVALID_PRODUCER_EPOCH", false, false,
-        "Producer attempted to produce with an old epoch.";
+        "The producer used an epoch older than the current one.";
     InvalidTxnState = 48, "INVALID_TXN_STATE", false, false,
-        "The producer attempted a transactional operation in an invalid state.";
+        "The transactional operation is not allowed in the producer's current state.";
     InvalidProducerIdMapping = 49, "INVALID_PRODUCER_ID_MAPPING", false, false,
-        "The producer attempted to use a producer id which is not currently assigned to its transactional id.";
+        "The producer id is not the one currently assigned to this transactional id.";
     InvalidTransactionTimeout = 50, "INVALID_TRANSACTION_TIMEOUT", false, false,
-        "The transaction timeout is larger than the maximum value allowed by the broker (as configured by transaction.max.timeout.ms).";
+        "The transaction timeout exceeds the broker's limit (transaction.max.timeout.ms).";
     ConcurrentTransactions = 51, "CONCURRENT_TRANSACTIONS", true, false,
-        "The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing.";
+        "Another operation on the same transaction is still in progress.";
     TransactionCoordinatorFenced = 52, "TRANSACTION_COORDINATOR_FENCED", false, false,
-        "Indicates that the transaction coordinator sending a WriteTxnMarker is no longer the current coordinator for a given producer.";
+        "The transaction coordinator that sent the WriteTxnMarkers request no longer coordinates this producer.";
     TransactionalIdAuthorizationFailed = 53, "TRANSACTIONAL_ID_AUTHORIZATION_FAILED", false, false,
-        "Transactional Id authorization failed.";
+        "Not authorized to use the transactional id.";
     SecurityDisabled = 54, "SECURITY_DISABLED", false, false,
-        "Security features are disabled.";
+        "Security features are turned off on the broker.";
     OperationNotAttempted = 55, "OPERATION_NOT_ATTEMPTED", false, false,
-        "The broker did not attempt to execute this operation. This may happen for batched RPCs where some operations in the batch failed, causing the broker to respond without trying the rest.";
+        "The broker skipped this operation, typically because another operation in the same batched request failed first.";
     KafkaStorageError = 56, "KAFKA_STORAGE_ERROR", true, true,
-        "Disk error when trying to access log file on the disk.";
+        "The broker hit a disk error while accessing a log file.";
     LogDirNotFound = 57, "LOG_DIR_NOT_FOUND", false, false,
-        "The user-specified log directory is not found in the broker config.";
+        "The requested log directory is not one of the broker's configured log directories.";
     SaslAuthenticationFailed = 58, "SASL_AUTHENTICATION_FAILED", false, false,
-        "SASL Authentication failed.";
+        "SASL authentication did not succeed.";
     UnknownProducerId = 59, "UNKNOWN_PRODUCER_ID", false, false,
-        "This exception is raised by the broker if it could not locate the producer metadata associated with the producerId in question. This could happen if, for instance, the producer's records were deleted because their retention time had elapsed. Once the last records of the producerId are removed, the producer's metadata is removed from the broker, and future appends by the producer will return this exception.";
+        "The broker has no state for this producer id, for example because retention deleted all of the producer's records; once those are gone the broker drops the producer's state and rejects its further appends with this error.";
     ReassignmentInProgress = 60, "REASSIGNMENT_IN_PROGRESS", false, false,
-        "A partition reassignment is in progress.";
+        "A partition reassignment is under way.";
     DelegationTokenAuthDisabled = 61, "DELEGATION_TOKEN_AUTH_DISABLED", false, false,
-        "Delegation Token feature is not enabled.";
+        "Delegation tokens are not enabled on the broker.";
     DelegationTokenNotFound = 62, "DELEGATION_TOKEN_NOT_FOUND", false, false,
-        "Delegation Token is not found on server.";
+        "The broker has no such delegation token.";
     DelegationTokenOwnerMismatch = 63, "DELEGATION_TOKEN_OWNER_MISMATCH", false, false,
-        "Specified Principal is not valid Owner/Renewer.";
+        "The principal is neither the owner nor a renewer of the token.";
     DelegationTokenRequestNotAllowed = 64, "DELEGATION_TOKEN_REQUEST_NOT_ALLOWED", false, false,
-        "Delegation Token requests are not allowed on PLAINTEXT/1-way SSL channels and on delegation token authenticated channels.";
+        "Delegation token requests are refused on PLAINTEXT and one-way TLS connections, and on connections authenticated with a delegation token.";
     DelegationTokenAuthorizationFailed = 65, "DELEGATION_TOKEN_AUTHORIZATION_FAILED", false, false,
-        "Delegation Token authorization failed.";
+        "Not authorized for the delegation token operation.";
     DelegationTokenExpired = 66, "DELEGATION_TOKEN_EXPIRED", false, false,
-        "Delegation Token is expired.";
+        "The delegation token is past its expiry time.";
     InvalidPrincipalType = 67, "INVALID_PRINCIPAL_TYPE", false, false,
-        "Supplied principalType is not supported.";
+        "This principal type cannot be used.";
     NonEmptyGroup = 68, "NON_EMPTY_GROUP", false, false,
-        "The group is not empty.";
+        "The group still has members.";
     GroupIdNotFound = 69, "GROUP_ID_NOT_FOUND", false, false,
-        "The group id does not exist.";
+        "No group with this id exists.";
     FetchSessionIdNotFound = 70, "FETCH_SESSION_ID_NOT_FOUND", true, false,
-        "The fetch session ID was not found.";
+        "The broker has no fetch session with this id.";
     InvalidFetchSessionEpoch = 71, "INVALID_FETCH_SESSION_EPOCH", true, false,
-        "The fetch session epoch is invalid.";
+        "The fetch session epoch does not match what the broker expects.";
     ListenerNotFound = 72, "LISTENER_NOT_FOUND", true, true,
-        "There is no listener on the leader broker that matches the listener on which metadata request was processed.";
+        "The partition leader has no listener with the name of the one that served the metadata request.";
     TopicDeletionDisabled = 73, "TOPIC_DELETION_DISABLED", false, false,
-        "Topic deletion is disabled.";
+        "Deleting topics is turned off on the broker.";
     FencedLeaderEpoch = 74, "FENCED_LEADER_EPOCH", true, true,
-        "The leader epoch in the request is older than the epoch on the broker.";
+        "The request carries a leader epoch older than the broker's.";
     UnknownLeaderEpoch = 75, "UNKNOWN_LEADER_EPOCH", true, false,
-        "The leader epoch in the request is newer than the epoch on the broker.";
+        "The request carries a leader epoch newer than the broker's.";
     UnsupportedCompressionType = 76, "UNSUPPORTED_COMPRESSION_TYPE", false, false,
-        "The requesting client does not support the compression type of given partition.";
+        "The client cannot read the compression type used for this partition.";
     StaleBrokerEpoch = 77, "STALE_BROKER_EPOCH", false, false,
-        "Broker epoch has changed.";
+        "The broker epoch in the request is out of date.";
     OffsetNotAvailable = 78, "OFFSET_NOT_AVAILABLE", true, false,
-        "The leader high watermark has not caught up from a recent leader election so the offsets cannot be guaranteed to be monotonically increasing.";
+        "The new leader's high watermark has not caught up since the election, so offsets could go backwards and none is returned yet.";
     MemberIdRequired = 79, "MEMBER_ID_REQUIRED", false, false,
-        "The group member needs to have a valid member id before actually entering a consumer group.";
+        "The member must obtain a member id before it can join the group.";
     PreferredLeaderNotAvailable = 80, "PREFERRED_LEADER_NOT_AVAILABLE", true, true,
-        "The preferred leader was not available.";
+        "The preferred replica cannot take leadership right now.";
     GroupMaxSizeReached = 81, "GROUP_MAX_SIZE_REACHED", false, false,
-        "The group has reached its maximum size.";
+        "The group already has as many members as it may have.";
     FencedInstanceId = 82, "FENCED_INSTANCE_ID", false, false,
-        "The broker rejected this static consumer since another consumer with the same group.instance.id has registered with a different member.id.";
+        "Another member with a different member id has registered the same group.instance.id, so this static member was rejected.";
     EligibleLeadersNotAvailable = 83, "ELIGIBLE_LEADERS_NOT_AVAILABLE", true, true,
-        "Eligible topic partition leaders are not available.";
+        "No eligible leader is available for the partition.";
     ElectionNotNeeded = 84, "ELECTION_NOT_NEEDED", true, true,
-        "Leader election not needed for topic partition.";
+        "The partition does not need a leader election.";
     NoReassignmentInProgress = 85, "NO_REASSIGNMENT_IN_PROGRESS", false, false,
-        "No partition reassignment is in progress.";
+        "No partition reassignment is under way.";
     GroupSubscribedToTopic = 86, "GROUP_SUBSCRIBED_TO_TOPIC", false, false,
-        "Deleting offsets of a topic is forbidden while the consumer group is actively subscribed to it.";
+        "Offsets of a topic cannot be deleted while the group is subscribed to that topic.";
     InvalidRecord = 87, "INVALID_RECORD", false, false,
-        "This record has failed the validation on broker and hence will be rejected.";
+        "The broker's validation rejected the record.";
     UnstableOffsetCommit = 88, "UNSTABLE_OFFSET_COMMIT", true, false,
-        "There are unstable offsets that need to be cleared.";
+        "Pending transactional offsets must be resolved first.";
     ThrottlingQuotaExceeded = 89, "THROTTLING_QUOTA_EXCEEDED", true, false,
-        "The throttling quota has been exceeded.";
+        "The request exceeded the throttling quota.";
     ProducerFenced = 90, "PRODUCER_FENCED", false, false,
-        "There is a newer producer with the same transactionalId which fences the current one.";
+        "A newer producer with the same transactional id has fenced this one.";
     ResourceNotFound = 91, "RESOURCE_NOT_FOUND", false, false,
-        "A request illegally referred to a resource that does not exist.";
+        "A resource named in the request does not exist.";
     DuplicateResource = 92, "DUPLICATE_RESOURCE", false, false,
-        "A request illegally referred to the same resource twice.";
+        "The request refers to the same resource more than once.";
     UnacceptableCredential = 93, "UNACCEPTABLE_CREDENTIAL", false, false,
-        "Requested credential would not meet criteria for acceptability.";
+        "The credential does not meet the broker's requirements.";
     InconsistentVoterSet = 94, "INCONSISTENT_VOTER_SET", false, false,
-        "Indicates that the either the sender or recipient of a voter-only request is not one of the expected voters.";
+        "The sender or the receiver of a voter-only request is not among the expected voters.";
     InvalidUpdateVersion = 95, "INVALID_UPDATE_VERSION", false, false,
-        "The given update version was invalid.";
+        "The update version is not valid.";
     FeatureUpdateFailed = 96, "FEATURE_UPDATE_FAILED", false, false,
-        "Unable to update finalized features due to an unexpected server error.";
+        "An unexpected broker error prevented the finalized feature update.";
     PrincipalDeserializationFailure = 97, "PRINCIPAL_DESERIALIZATION_FAILURE", false, false,
-        "Request principal deserialization failed during forwarding. This indicates an internal error on the broker cluster security setup.";
+        "The broker could not deserialize the principal of a forwarded request, which points to a problem in the cluster's security setup.";
     SnapshotNotFound = 98, "SNAPSHOT_NOT_FOUND", false, false,
-        "Requested snapshot was not found.";
+        "The requested snapshot does not exist.";
     PositionOutOfRange = 99, "POSITION_OUT_OF_RANGE", false, false,
-        "Requested position is not greater than or equal to zero, and less than the size of the snapshot.";
+        "The position is negative or not below the snapshot's size.";
     UnknownTopicId = 100, "UNKNOWN_TOPIC_ID", true, true,
-        "This server does not host this topic ID.";
+        "The broker does not host a topic with this id.";
     DuplicateBrokerRegistration = 101, "DUPLICATE_BROKER_REGISTRATION", false, false,
-        "This broker ID is already in use.";
+        "Another broker already uses this broker id.";
     BrokerIdNotRegistered = 102, "BROKER_ID_NOT_REGISTERED", false, false,
-        "The given broker ID was not registered.";
+        "No broker is registered with this id.";
     InconsistentTopicId = 103, "INCONSISTENT_TOPIC_ID", true, true,
-        "The log's topic ID did not match the topic ID in the request.";
+        "The topic id in the request differs from the one stored with the log.";
     InconsistentClusterId = 104, "INCONSISTENT_CLUSTER_ID", false, false,
-        "The clusterId in the request does not match that found on the server.";
+        "The cluster id in the request differs from the broker's.";
     TransactionalIdNotFound = 105, "TRANSACTIONAL_ID_NOT_FOUND", false, false,
-        "The transactionalId could not be found.";
+        "No such transactional id exists.";
     FetchSessionTopicIdError = 106, "FETCH_SESSION_TOPIC_ID_ERROR", true, false,
-        "The fetch session encountered inconsistent topic ID usage.";
+        "The fetch session used topic ids inconsistently.";
     IneligibleReplica = 107, "INELIGIBLE_REPLICA", false, false,
-        "The new ISR contains at least one ineligible replica.";
+        "The proposed ISR includes a replica that is not eligible.";
     NewLeaderElected = 108, "NEW_LEADER_ELECTED", false, false,
-        "The AlterPartition request successfully updated the partition state but the leader has changed.";
+        "The AlterPartition request updated the partition, but leadership has since moved.";
     OffsetMovedToTieredStorage = 109, "OFFSET_MOVED_TO_TIERED_STORAGE", false, false,
-        "The requested offset is moved to tiered storage.";
+        "The offset now lives in tiered storage.";
     FencedMemberEpoch = 110, "FENCED_MEMBER_EPOCH", false, false,
-        "The member epoch is fenced by the group coordinator. The member must abandon all its partitions and rejoin.";
+        "The group coordinator fenced the member's epoch; the member must give up its partitions and join again.";
     UnreleasedInstanceId = 111, "UNRELEASED_INSTANCE_ID", false, false,
-        "The instance ID is still used by another member in the consumer group. That member must leave first.";
+        "Another member of the group still holds this instance id and must leave first.";
     UnsupportedAssignor = 112, "UNSUPPORTED_ASSIGNOR", false, false,
-        "The assignor or its version range is not supported by the consumer group.";
+        "The group does not support this assignor or its version range.";
     StaleMemberEpoch = 113, "STALE_MEMBER_EPOCH", false, false,
-        "The member epoch is stale. The member must retry after receiving its updated member epoch via the ConsumerGroupHeartbeat API.";
+        "The member epoch is out of date; retry once the ConsumerGroupHeartbeat API has returned the current epoch.";
     MismatchedEndpointType = 114, "MISMATCHED_ENDPOINT_TYPE", false, false,
-        "The request was sent to an endpoint of the wrong type.";
+        "Wrong endpoint type for this request.";
     UnsupportedEndpointType = 115, "UNSUPPORTED_ENDPOINT_TYPE", false, false,
-        "This endpoint type is not supported yet.";
+        "Endpoints of this type are not supported yet.";
     UnknownControllerId = 116, "UNKNOWN_CONTROLLER_ID", false, false,
-        "This controller ID is not known.";
+        "No controller with this id is known.";
     UnknownSubscriptionId = 117, "UNKNOWN_SUBSCRIPTION_ID", false, false,
-        "Client sent a push telemetry request with an invalid or outdated subscription ID.";
+        "The push telemetry request carries a subscription id that is unknown or out of date.";
     TelemetryTooLarge = 118, "TELEMETRY_TOO_LARGE", false, false,
-        "Client sent a push telemetry request larger than the maximum size the broker will accept.";
+        "The push telemetry request exceeds the largest size the broker accepts.";
     InvalidRegistration = 119, "INVALID_REGISTRATION", false, false,
-        "The controller has considered the broker registration to be invalid.";
+        "The controller judged the broker's registration invalid.";
     TransactionAbortable = 120, "TRANSACTION_ABORTABLE", false, false,
-        "The server encountered an error with the transaction. The client can abort the transaction to continue using this transactional ID.";
+        "The transaction hit a server-side error; aborting it lets the client keep using the transactional id.";
     InvalidRecordState = 121, "INVALID_RECORD_STATE", false, false,
-        "The record state is invalid. The acknowledgement of delivery could not be completed.";
+        "The record's state does not allow the acknowledgement, so it was not completed.";
     ShareSessionNotFound = 122, "SHARE_SESSION_NOT_FOUND", true, false,
-        "The share session was not found.";
+        "The broker has no such share session.";
     InvalidShareSessionEpoch = 123, "INVALID_SHARE_SESSION_EPOCH", true, false,
-        "The share session epoch is invalid.";
+        "The share session epoch does not match what the broker expects.";
     FencedStateEpoch = 124, "FENCED_STATE_EPOCH", false, false,
-        "The coordinator rejected the request because the state epoch did not match.";
+        "State epoch mismatch: the coordinator refused the request.";
     InvalidVoterKey = 125, "INVALID_VOTER_KEY", false, false,
-        "The voter key doesn't match the receiving replica's key.";
+        "The voter key differs from the receiving replica's key.";
     DuplicateVoter = 126, "DUPLICATE_VOTER", false, false,
-        "The voter is already part of the set of voters.";
+        "The voter is already in the voter set.";
     VoterNotFound = 127, "VOTER_NOT_FOUND", false, false,
-        "The voter is not part of the set of voters.";
+        "The voter is not in the voter set.";
     InvalidRegularExpression = 128, "INVALID_REGULAR_EXPRESSION", false, false,
-        "The regular expression is not valid.";
+        "The regular expression could not be compiled.";
     RebootstrapRequired = 129, "REBOOTSTRAP_REQUIRED", false, false,
-        "Client metadata is stale. The client should rebootstrap to obtain new metadata.";
+        "The client's metadata is out of date; it should rebootstrap to fetch fresh metadata.";
     StreamsInvalidTopology = 130, "STREAMS_INVALID_TOPOLOGY", false, false,
-        "The supplied topology is invalid.";
+        "The topology sent is not valid.";
     StreamsInvalidTopologyEpoch = 131, "STREAMS_INVALID_TOPOLOGY_EPOCH", false, false,
-        "The supplied topology epoch is invalid.";
+        "The topology epoch sent is not valid.";
     StreamsTopologyFenced = 132, "STREAMS_TOPOLOGY_FENCED", false, false,
-        "The supplied topology epoch is outdated.";
+        "The topology epoch sent is out of date.";
     ShareSessionLimitReached = 133, "SHARE_SESSION_LIMIT_REACHED", true, false,
-        "The limit of share sessions has been reached.";
+        "No more share sessions can be opened: the limit is reached.";
     GroupDeletionFailed = 134, "GROUP_DELETION_FAILED", false, false,
-        "DeleteGroups could not complete; see the error message on the per-group result for details.";
+        "DeleteGroups did not complete; each group's result carries the reason.";
     StreamsTopologyDescriptionUpdateFailed = 135, "STREAMS_TOPOLOGY_DESCRIPTION_UPDATE_FAILED", false, false,
-        "The broker could not process the topology description update; see the error message for details.";
+        "The broker failed to apply the topology description update; the error message has the reason.";
     ControllerIdNotRegistered = 136, "CONTROLLER_ID_NOT_REGISTERED", false, false,
-        "The given controller ID was not registered.";
+        "No controller is registered with this id.";
 }

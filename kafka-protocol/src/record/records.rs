@@ -38,7 +38,9 @@ pub struct Record {
 /// A record's headers, still in wire form (already validated), iterated without allocating.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Headers {
-    data: Bytes,
+    /// `None` when there are none: most records have no headers, and an absent `Bytes` costs
+    /// nothing to drop where even an empty one is a call through its vtable.
+    data: Option<Bytes>,
     count: u32,
 }
 
@@ -72,7 +74,7 @@ impl Headers {
     /// Iterates the headers in wire order.
     pub fn iter(&self) -> HeadersIter {
         HeadersIter {
-            data: self.data.clone(),
+            data: self.data.clone().unwrap_or_default(),
             pos: 0,
             remaining: self.count,
         }
@@ -120,6 +122,7 @@ impl Iterator for HeadersIter {
 }
 
 /// Where one record's parts lie in the records data.
+#[derive(Debug, PartialEq, Eq)]
 struct Spans {
     timestamp_delta: i64,
     offset_delta: i32,
@@ -179,9 +182,77 @@ fn field(
     })
 }
 
-/// Parses the record starting at `pos`, validating every field, headers included.
+/// Parses the record starting at `pos`, validating every field, headers included: the same
+/// checks as [`parse_checked`] but without error detail, so the per-record loop carries no
+/// error construction. `None` (malformed, or a varint longer than the inline paths read) sends
+/// the caller to [`parse_checked`], which names the fault.
 #[inline(always)]
-fn parse_record(data: &[u8], mut pos: usize) -> Result<Spans, RecordError> {
+fn parse_fast(data: &[u8], mut pos: usize) -> Option<Spans> {
+    let length = read_varint(data, &mut pos)?;
+    if length <= 0 {
+        return None;
+    }
+    // Every later read is bounded by the record's end: one slice, one bound.
+    let end = pos + length as usize;
+    let body = data.get(..end)?;
+    // Skip attributes (unused by every Kafka version so far); length >= 1 keeps pos <= end.
+    pos += 1;
+    let timestamp_delta = read_varlong(body, &mut pos)?;
+    let offset_delta = read_varint(body, &mut pos)?;
+    let key = fast_field::<true>(body, &mut pos)?;
+    let value = fast_field::<true>(body, &mut pos)?;
+    let header_count = read_varint(body, &mut pos)?;
+    let headers_start = pos;
+    if header_count != 0 {
+        if header_count < 0 {
+            return None;
+        }
+        for _ in 0..header_count {
+            fast_field::<false>(body, &mut pos)?;
+            fast_field::<true>(body, &mut pos)?;
+        }
+    }
+    if pos != end {
+        return None;
+    }
+    Some(Spans {
+        timestamp_delta,
+        offset_delta,
+        key,
+        value,
+        headers: (headers_start, end),
+        header_count: header_count as u32,
+        end,
+    })
+}
+
+/// A length-prefixed field inside `body` (which ends where the record ends): `Some(None)` for
+/// null where `NULLABLE`, `None` for anything invalid.
+#[inline(always)]
+fn fast_field<const NULLABLE: bool>(
+    body: &[u8],
+    pos: &mut usize,
+) -> Option<Option<(usize, usize)>> {
+    let len = read_varint(body, pos)?;
+    let start = *pos;
+    if len >= 0 {
+        // `start <= body.len()`: the varint read just checked it.
+        if len as usize > body.len() - start {
+            return None;
+        }
+        *pos = start + len as usize;
+        Some(Some((start, *pos)))
+    } else if NULLABLE && len == -1 {
+        Some(None)
+    } else {
+        None
+    }
+}
+
+/// Parses the record starting at `pos` with every check spelled out, naming what was wrong.
+#[cold]
+#[inline(never)]
+fn parse_checked(data: &[u8], mut pos: usize) -> Result<Spans, RecordError> {
     let length = varint(data, &mut pos, "record length")?;
     let remaining = data.len() - pos;
     if length <= 0 || length as usize > remaining {
@@ -328,10 +399,24 @@ impl Records {
         }
     }
 
-    /// Checks the declared count before decoding the next record: `Ok(None)` when all were
-    /// read, an error (once) for a count/data mismatch.
+    /// The next well-formed record, if there is one and the fast parser takes it; everything
+    /// else (the end, a count mismatch, a malformed record) is left to [`Self::advance_slow`].
     #[inline(always)]
-    fn advance(&mut self) -> Option<Result<Spans, RecordError>> {
+    fn advance_fast(&mut self) -> Option<Spans> {
+        if self.done || self.yielded >= self.declared {
+            return None;
+        }
+        let spans = parse_fast(&self.data, self.pos)?;
+        self.pos = spans.end;
+        self.yielded += 1;
+        Some(spans)
+    }
+
+    /// Checks the declared count before decoding the next record: `None` when all were read,
+    /// an error (once) for a count/data mismatch or a malformed record.
+    #[cold]
+    #[inline(never)]
+    fn advance_slow(&mut self) -> Option<Result<Spans, RecordError>> {
         if self.done {
             return None;
         }
@@ -353,7 +438,7 @@ impl Records {
                 found: self.yielded,
             }));
         }
-        match parse_record(&self.data, self.pos) {
+        match parse_checked(&self.data, self.pos) {
             Ok(spans) => {
                 self.pos = spans.end;
                 self.yielded += 1;
@@ -366,16 +451,10 @@ impl Records {
         }
     }
 
-    /// The next record, borrowed from the batch data instead of sharing it: no reference
-    /// counts are touched. Same checks and errors as the [`Iterator`] implementation.
-    #[inline]
-    pub fn next_ref(&mut self) -> Option<Result<RecordRef<'_>, RecordError>> {
-        let spans = match self.advance()? {
-            Ok(spans) => spans,
-            Err(e) => return Some(Err(e)),
-        };
+    #[inline(always)]
+    fn borrowed(&self, spans: Spans) -> RecordRef<'_> {
         let data: &[u8] = &self.data;
-        Some(Ok(RecordRef {
+        RecordRef {
             offset: self.base_offset.wrapping_add(i64::from(spans.offset_delta)),
             timestamp: self.timestamp(spans.timestamp_delta),
             key: spans.key.map(|(s, e)| &data[s..e]),
@@ -384,7 +463,39 @@ impl Records {
                 data: &data[spans.headers.0..spans.headers.1],
                 count: spans.header_count,
             },
-        }))
+        }
+    }
+
+    #[inline(always)]
+    fn owned(&self, spans: Spans) -> Record {
+        let headers = if spans.header_count == 0 {
+            Headers::default()
+        } else {
+            Headers {
+                data: Some(self.data.slice(spans.headers.0..spans.headers.1)),
+                count: spans.header_count,
+            }
+        };
+        Record {
+            offset: self.base_offset.wrapping_add(i64::from(spans.offset_delta)),
+            timestamp: self.timestamp(spans.timestamp_delta),
+            key: spans.key.map(|(s, e)| self.data.slice(s..e)),
+            value: spans.value.map(|(s, e)| self.data.slice(s..e)),
+            headers,
+        }
+    }
+
+    /// The next record, borrowed from the batch data instead of sharing it: no reference
+    /// counts are touched. Same checks and errors as the [`Iterator`] implementation.
+    #[inline]
+    pub fn next_ref(&mut self) -> Option<Result<RecordRef<'_>, RecordError>> {
+        if let Some(spans) = self.advance_fast() {
+            return Some(Ok(self.borrowed(spans)));
+        }
+        match self.advance_slow()? {
+            Ok(spans) => Some(Ok(self.borrowed(spans))),
+            Err(e) => Some(Err(e)),
+        }
     }
 }
 
@@ -393,25 +504,13 @@ impl Iterator for Records {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        let spans = match self.advance()? {
-            Ok(spans) => spans,
-            Err(e) => return Some(Err(e)),
-        };
-        let headers = if spans.header_count == 0 {
-            Headers::default()
-        } else {
-            Headers {
-                data: self.data.slice(spans.headers.0..spans.headers.1),
-                count: spans.header_count,
-            }
-        };
-        Some(Ok(Record {
-            offset: self.base_offset.wrapping_add(i64::from(spans.offset_delta)),
-            timestamp: self.timestamp(spans.timestamp_delta),
-            key: spans.key.map(|(s, e)| self.data.slice(s..e)),
-            value: spans.value.map(|(s, e)| self.data.slice(s..e)),
-            headers,
-        }))
+        if let Some(spans) = self.advance_fast() {
+            return Some(Ok(self.owned(spans)));
+        }
+        match self.advance_slow()? {
+            Ok(spans) => Some(Ok(self.owned(spans))),
+            Err(e) => Some(Err(e)),
+        }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -420,6 +519,109 @@ impl Iterator for Records {
         } else {
             // Plus one for a possible trailing error.
             (0, Some(self.remaining() + 1))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::BytesMut;
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::primitives::{write_varint, write_varlong};
+
+    /// One record in wire form, from its parts; `headers` values of `None` are null.
+    fn record(
+        ts: i64,
+        od: i32,
+        key: Option<&[u8]>,
+        value: Option<&[u8]>,
+        headers: &[(Vec<u8>, Option<Vec<u8>>)],
+    ) -> Vec<u8> {
+        let mut body = BytesMut::new();
+        body.extend_from_slice(&[0]);
+        write_varlong(&mut body, ts);
+        write_varint(&mut body, od);
+        for field in [key, value] {
+            match field {
+                Some(f) => {
+                    write_varint(&mut body, f.len() as i32);
+                    body.extend_from_slice(f);
+                }
+                None => write_varint(&mut body, -1),
+            }
+        }
+        write_varint(&mut body, headers.len() as i32);
+        for (k, v) in headers {
+            write_varint(&mut body, k.len() as i32);
+            body.extend_from_slice(k);
+            match v {
+                Some(v) => {
+                    write_varint(&mut body, v.len() as i32);
+                    body.extend_from_slice(v);
+                }
+                None => write_varint(&mut body, -1),
+            }
+        }
+        let mut out = BytesMut::new();
+        write_varint(&mut out, body.len() as i32);
+        out.extend_from_slice(&body);
+        out.to_vec()
+    }
+
+    fn arb_record() -> impl Strategy<Value = Vec<u8>> {
+        let field = proptest::option::of(proptest::collection::vec(any::<u8>(), 0..300));
+        let header = (
+            proptest::collection::vec(any::<u8>(), 0..20),
+            proptest::option::of(proptest::collection::vec(any::<u8>(), 0..40)),
+        );
+        (
+            prop_oneof![any::<i64>(), -100_000i64..100_000],
+            prop_oneof![any::<i32>(), 0i32..5000],
+            field.clone(),
+            field,
+            proptest::collection::vec(header, 0..4),
+        )
+            .prop_map(|(ts, od, k, v, h)| record(ts, od, k.as_deref(), v.as_deref(), &h))
+    }
+
+    proptest! {
+        /// Every well-formed record takes the fast path, which agrees with the checked parser
+        /// wherever the record sits and whatever follows it.
+        #[test]
+        fn fast_path_takes_valid_records(
+            rec in arb_record(),
+            lead in proptest::collection::vec(any::<u8>(), 0..3),
+            tail in proptest::collection::vec(any::<u8>(), 0..12),
+        ) {
+            let mut data = lead.clone();
+            data.extend_from_slice(&rec);
+            data.extend_from_slice(&tail);
+            let checked = parse_checked(&data, lead.len()).expect("valid record");
+            prop_assert_eq!(checked.end, lead.len() + rec.len());
+            prop_assert_eq!(parse_fast(&data, lead.len()), Some(checked));
+        }
+
+        /// On corrupted records the fast path never accepts what the checked parser refuses,
+        /// and never disagrees with it on what it accepts.
+        #[test]
+        fn fast_path_never_accepts_more(
+            rec in arb_record(),
+            flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..4),
+            cut in any::<prop::sample::Index>(),
+            tail in proptest::collection::vec(any::<u8>(), 0..12),
+        ) {
+            let mut data = rec.clone();
+            for (at, byte) in flips {
+                let i = at.index(data.len());
+                data[i] = byte;
+            }
+            data.truncate(cut.index(data.len() + 1).max(1));
+            data.extend_from_slice(&tail);
+            if let Some(fast) = parse_fast(&data, 0) {
+                prop_assert_eq!(Some(fast), parse_checked(&data, 0).ok());
+            }
         }
     }
 }

@@ -35,10 +35,14 @@ pub(crate) fn read_varint(buf: &[u8], pos: &mut usize) -> Option<i32> {
         *pos = p + 2;
         return Some(unzigzag32(u32::from(b0 & 0x7f) | u32::from(b1) << 7));
     }
-    read_unsigned(buf, pos, 5).map(|raw| unzigzag32(raw as u32))
+    let (raw, next) = read_unsigned(buf, p, 5)?;
+    *pos = next;
+    Some(unzigzag32(raw as u32))
 }
 
 /// Reads a zigzag varlong at `*pos`, advancing past it; `None` if truncated or too long.
+/// Like [`read_varint`], one and two bytes are inline: a record's timestamp delta is usually
+/// under 8 seconds from the batch's first record.
 #[inline(always)]
 pub(crate) fn read_varlong(buf: &[u8], pos: &mut usize) -> Option<i64> {
     let p = *pos;
@@ -47,25 +51,32 @@ pub(crate) fn read_varlong(buf: &[u8], pos: &mut usize) -> Option<i64> {
         *pos = p + 1;
         return Some(unzigzag64(u64::from(b0)));
     }
-    read_unsigned(buf, pos, 10).map(unzigzag64)
+    let b1 = *buf.get(p + 1)?;
+    if b1 < 0x80 {
+        *pos = p + 2;
+        return Some(unzigzag64(u64::from(b0 & 0x7f) | u64::from(b1) << 7));
+    }
+    let (raw, next) = read_unsigned(buf, p, 10)?;
+    *pos = next;
+    Some(unzigzag64(raw))
 }
 
 /// The general case: up to `max_bytes` (5 for 32-bit, 10 for 64-bit values), with the same
-/// limits on the last byte as [`crate::primitives`].
+/// limits on the last byte as [`crate::primitives`]. Returns the raw value and the position
+/// after it: taking the position by value keeps the callers' cursor in a register.
 #[cold]
 #[inline(never)]
-fn read_unsigned(buf: &[u8], pos: &mut usize, max_bytes: usize) -> Option<u64> {
+fn read_unsigned(buf: &[u8], pos: usize, max_bytes: usize) -> Option<(u64, usize)> {
     let last_bits = if max_bytes == 5 { 0x0f } else { 0x01 };
     let mut value = 0u64;
     for i in 0..max_bytes {
-        let b = *buf.get(*pos + i)?;
+        let b = *buf.get(pos + i)?;
         if i == max_bytes - 1 && b > last_bits {
             return None;
         }
         value |= u64::from(b & 0x7f) << (7 * i);
         if b & 0x80 == 0 {
-            *pos += i + 1;
-            return Some(value);
+            return Some((value, pos + i + 1));
         }
     }
     None
