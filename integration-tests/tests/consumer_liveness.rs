@@ -201,6 +201,12 @@ async fn poll_interval_expiry(protocol: GroupProtocol) {
         slow.poll(Duration::from_millis(100)).await.unwrap();
     }
     let slow_had = slow.assignment();
+    // Forming the group may have taken more than one rebalance; only what follows counts.
+    let formed = std::mem::take(&mut *slow_events.lock().unwrap());
+    eprintln!(
+        "group formed: slow {slow_had:?}; its callbacks so far: assigned {:?} revoked {:?} lost {:?}",
+        formed.assigned, formed.revoked, formed.lost
+    );
     let (_, slow_member) = slow.group_metadata().unwrap();
 
     // `slow` stops polling; `busy` gets everything once `slow` has left on its own.
@@ -214,7 +220,16 @@ async fn poll_interval_expiry(protocol: GroupProtocol) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     // No callback runs while the member is not polling, as in Java.
-    assert!(slow_events.lock().unwrap().lost.is_empty());
+    {
+        let e = slow_events.lock().unwrap();
+        assert!(
+            e.lost.is_empty() && e.assigned.is_empty() && e.revoked.is_empty(),
+            "callbacks while not polling: assigned {:?} revoked {:?} lost {:?}",
+            e.assigned,
+            e.revoked,
+            e.lost
+        );
+    }
     assert_eq!(
         slow.assignment(),
         slow_had,
@@ -242,7 +257,7 @@ async fn poll_interval_expiry(protocol: GroupProtocol) {
             "lost, not revoked: {:?}",
             e.revoked
         );
-        assert!(e.assigned.len() >= 2, "assigned again after rejoining");
+        assert!(!e.assigned.is_empty(), "assigned again after rejoining");
     }
     let (_, member_now) = slow.group_metadata().unwrap();
     if protocol == GroupProtocol::Classic {
