@@ -311,3 +311,28 @@ fn unknown_group_is_a_typed_error_per_group() {
         assert!(offsets.is_empty(), "{offsets:?}");
     });
 }
+
+/// A dynamic classic member leaves the group when it closes (LeaveGroup at the negotiated
+/// version), so the group is empty at once rather than after `session.timeout.ms` (45 s by
+/// default). The leave once failed to encode at v5 and was dropped, leaving the member behind.
+#[test]
+fn classic_member_leaves_on_close() {
+    let rt = rt();
+    rt.block_on(async {
+        let admin = admin();
+        let topic = topic_with_records(&admin, "admin-classic-leave").await;
+        let group = unique_topic("admin-classic-leave-group");
+        let mut c = consumer(&group, GroupProtocol::Classic);
+        consume_all_and_commit(&mut c, &topic).await;
+        let d = describe(&admin, &group).await.expect("described");
+        assert_eq!((d.state.as_str(), d.members.len()), ("Stable", 1));
+
+        c.close().await.expect("close");
+        let d = describe(&admin, &group).await.expect("described");
+        assert_eq!(
+            (d.state.as_str(), d.members.len()),
+            ("Empty", 0),
+            "the closed member left: {d:?}"
+        );
+    });
+}

@@ -215,6 +215,23 @@ impl GroupShared {
         }
         r
     }
+
+    /// Sends a LeaveGroup shaped for the version the coordinator speaks.
+    async fn send_leave(&self, req: LeaveGroupRequest) -> Result<LeaveGroupResponse, Error> {
+        let conn = self.coordinator().await?;
+        let v = version(
+            &conn,
+            13,
+            5,
+            <LeaveGroupRequest as kafka_protocol::Message>::NAME,
+        )?;
+        let req = super::group::classic::leave_for_version(req, v);
+        let r = conn.send_version(&req, v).await;
+        if r.is_err() {
+            self.forget_coordinator().await;
+        }
+        r
+    }
 }
 
 struct Group {
@@ -1971,9 +1988,8 @@ impl Consumer {
                     .unwrap_or_else(|e| e.into_inner())
                     .leave_request("the consumer is closing");
                 if let Some(req) = req {
-                    let r: Result<LeaveGroupResponse, Error> = shared.send(&req, 13, 5).await;
-                    if let Err(e) = r {
-                        tracing::debug!(error = %e, "LeaveGroup failed");
+                    if let Err(e) = shared.send_leave(req).await {
+                        tracing::warn!(error = %e, "LeaveGroup failed; the member stays in the group until its session times out");
                     }
                 }
             }
@@ -2211,7 +2227,9 @@ async fn heartbeat_loop(shared: Arc<GroupShared>) {
                 Step::Leave(leave) => {
                     shared.lost.store(true, Ordering::SeqCst);
                     if let Some(leave) = leave {
-                        let _: Result<LeaveGroupResponse, Error> = shared.send(&leave, 13, 5).await;
+                        if let Err(e) = shared.send_leave(leave).await {
+                            tracing::warn!(error = %e, "LeaveGroup after the poll timeout failed");
+                        }
                     }
                     shared.notify.notify_one();
                 }

@@ -422,7 +422,6 @@ impl ClassicGroup {
             (self.settings.group_instance_id.is_none() && !self.member_id.is_empty()).then(|| {
                 LeaveGroupRequest {
                     group_id: self.settings.group_id.clone(),
-                    member_id: self.member_id.clone(),
                     members: vec![MemberIdentity {
                         member_id: self.member_id.clone(),
                         group_instance_id: None,
@@ -435,6 +434,22 @@ impl ClassicGroup {
         self.reset(true);
         leave
     }
+}
+
+/// Shapes a LeaveGroup request for the version the coordinator negotiated: v0–2 carry the one
+/// leaving member in `member_id`, v3+ (KIP-345) list members and have no `member_id`. The state
+/// machine fills `members`; a request carrying a field its version lacks does not encode, and a
+/// member that cannot send its leave lingers in the group until its session times out.
+pub fn leave_for_version(mut req: LeaveGroupRequest, version: i16) -> LeaveGroupRequest {
+    if version < 3 {
+        if let Some(m) = req.members.pop() {
+            req.member_id = m.member_id;
+        }
+        req.members.clear();
+    } else {
+        req.member_id.clear();
+    }
+    req
 }
 
 fn millis(d: Duration) -> i32 {
@@ -548,6 +563,29 @@ mod tests {
         );
         assert_eq!(g.member_id(), "");
         assert_eq!(g.generation(), NO_GENERATION);
+    }
+
+    /// The close path sends the state machine's LeaveGroup at the negotiated version; it must
+    /// encode at every version a broker may pick (it once failed at v5, so members never left).
+    #[tokio::test(start_paused = true)]
+    async fn leave_request_encodes_at_every_version() {
+        use kafka_protocol::message::Message;
+        for version in LeaveGroupRequest::MIN_VERSION..=LeaveGroupRequest::MAX_VERSION {
+            let mut g = group();
+            joined(&mut g, 1, true);
+            let member = g.member_id().to_owned();
+            let req = leave_for_version(g.leave_request("bye").expect("dynamic member"), version);
+            let mut buf = bytes::BytesMut::new();
+            req.encode(&mut buf, version)
+                .unwrap_or_else(|e| panic!("LeaveGroup v{version}: {e}"));
+            let back = LeaveGroupRequest::decode(&mut buf.freeze(), version).expect("decodes");
+            if version < 3 {
+                assert_eq!(back.member_id, member, "v{version}");
+            } else {
+                assert_eq!(back.members.len(), 1, "v{version}");
+                assert_eq!(back.members[0].member_id, member, "v{version}");
+            }
+        }
     }
 
     #[tokio::test(start_paused = true)]
