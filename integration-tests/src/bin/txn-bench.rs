@@ -133,7 +133,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let copier = std::env::current_exe()?.with_file_name("txn-copier");
     for ((name, max_records), (out_rust, out_java)) in scenarios.iter().zip(&outputs) {
         println!("commit {name}:");
-        let max = max_records.unwrap_or(u64::MAX);
+        // Java parses it as a long.
+        let max = max_records.unwrap_or(i64::MAX as u64);
         let out = Command::new(&copier)
             .args([
                 bootstrap.as_str(),
