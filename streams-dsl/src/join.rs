@@ -71,26 +71,7 @@ impl<K: Data, V: Data> KStream<K, V> {
                 Some(n) => (n.clone(), true),
                 None => (self.node.clone(), false),
             };
-            let mut cache = self
-                .join_repartition
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
-            let source = match cache.as_ref() {
-                // Java reuses the stream's join repartition unless this join is named.
-                Some(source) if !named => {
-                    let _ = crate::kstream::burn_repartition_names(&self.b);
-                    source.clone()
-                }
-                _ => crate::kstream::add_repartition(
-                    &self.b,
-                    &self.node,
-                    &base,
-                    named,
-                    self.key_serde.clone(),
-                    self.value_serde.clone(),
-                ),
-            };
-            *cache = Some(source.clone());
+            let source = self.repartition_for_join(&base, named);
             (source, true)
         } else {
             (self.node.clone(), false)

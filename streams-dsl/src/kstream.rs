@@ -86,6 +86,33 @@ impl<K: Data, V: Data> KStream<K, V> {
         self
     }
 
+    /// The node a join reads this key-changed stream from: a repartition through
+    /// `<base>-repartition` (nodes named after the topic when `named`), or, for an unnamed join,
+    /// the one an earlier join of this stream added (Java's `repartitionForJoin`, which draws
+    /// the names either way).
+    pub(crate) fn repartition_for_join(&self, base: &str, named: bool) -> String {
+        let mut cache = self
+            .join_repartition
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let source = match cache.as_ref() {
+            Some(source) if !named => {
+                let _ = burn_repartition_names(&self.b);
+                source.clone()
+            }
+            _ => add_repartition(
+                &self.b,
+                &self.node,
+                base,
+                named,
+                self.key_serde.clone(),
+                self.value_serde.clone(),
+            ),
+        };
+        *cache = Some(source.clone());
+        source
+    }
+
     pub(crate) fn op_name(&self, prefix: &str) -> String {
         self.b.name_or(self.pending_name.clone(), prefix)
     }

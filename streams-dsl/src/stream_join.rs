@@ -389,6 +389,24 @@ impl<K: Data, V: Data> KStream<K, V> {
         windows: JoinWindows,
     ) -> KStream<K, VR> {
         let b = &self.b;
+        // Key-changed sides are repartitioned first, through `<node>-repartition` (or
+        // `<name>-left` / `<name>-right` for a named join), as Java's `doJoin` does.
+        let side = |s_node: &str, pending: &Option<String>, suffix: &str| match pending {
+            Some(n) => (format!("{n}{suffix}"), true),
+            None => (s_node.to_owned(), false),
+        };
+        let this_node = if self.repartition_required {
+            let (base, named) = side(&self.node, &self.pending_name, "-left");
+            self.repartition_for_join(&base, named)
+        } else {
+            self.node.clone()
+        };
+        let other_node = if other.repartition_required {
+            let (base, named) = side(&other.node, &self.pending_name, "-right");
+            other.repartition_for_join(&base, named)
+        } else {
+            other.node.clone()
+        };
         let this_window = b.new_name("KSTREAM-WINDOWED-");
         let other_window = b.new_name("KSTREAM-WINDOWED-");
         let this_join = b.new_name(match kind {
@@ -481,7 +499,7 @@ impl<K: Data, V: Data> KStream<K, V> {
                     store_name: s.clone(),
                     store: None,
                 },
-                &[&self.node],
+                &[&this_node],
             );
             let s = other_store.clone();
             t.add_processor(
@@ -490,7 +508,7 @@ impl<K: Data, V: Data> KStream<K, V> {
                     store_name: s.clone(),
                     store: None,
                 },
-                &[&other.node],
+                &[&other_node],
             );
             let s = other_store.clone();
             t.add_processor(

@@ -943,3 +943,22 @@ fn store_segments() {
         &probe_stores,
     );
 }
+
+#[test]
+fn rekey_stream_join() {
+    let b = StreamsBuilder::new();
+    let l = b
+        .stream::<String, String>("left")
+        .select_key(|_, v| v.clone());
+    let r = b.stream::<String, String>("right");
+    let w = JoinWindows::of_time_difference_and_grace(Duration::from_millis(10), Duration::ZERO);
+    l.join(&r, |a, c| format!("{a}/{c}"), w).to("out-inner");
+    l.left_join(&r, |a, c| format!("{a}/{}", or_null(c)), w)
+        .to("out-left");
+    check_with_raw(
+        "rekey_stream_join",
+        b.build().unwrap(),
+        vec![out_str("out-inner"), out_str("out-left")],
+        &["-repartition"],
+    );
+}

@@ -210,6 +210,15 @@ public class DslExpectations {
             s.leftJoin(t2, (v, t) -> v + "@" + t).to("out2");
         }).out("out1").out("out2").raw("-repartition"));
 
+        // A key-changed stream in two stream-stream joins: one repartition topic, shared.
+        SCENARIOS.put("rekey_stream_join", new Scenario(b -> {
+            KStream<String, String> l = b.<String, String>stream("left").selectKey((k, v) -> v);
+            KStream<String, String> r = b.stream("right");
+            JoinWindows w = JoinWindows.ofTimeDifferenceAndGrace(Duration.ofMillis(10), Duration.ofMillis(0));
+            l.join(r, (a, c) -> a + "/" + c, w).to("out-inner");
+            l.leftJoin(r, (a, c) -> a + "/" + c, w).to("out-left");
+        }).out("out-inner").out("out-left").raw("-repartition"));
+
         SCENARIOS.put("to_table", new Scenario(b -> {
             b.<String, String>stream("in")
                 .toTable(Materialized.as("tt"))
