@@ -20,6 +20,7 @@ use kafka_protocol::record::{
 use tokio::time::Instant;
 
 use super::compression_ratio::{RatioEstimates, estimated_size};
+use super::fast_hash::FastMap;
 use super::idempotence::{IdempotenceState, increment_sequence};
 use super::record::Completion;
 use crate::backoff::ExponentialBackoff;
@@ -167,15 +168,15 @@ pub(crate) struct Ready {
 #[derive(Debug)]
 pub(crate) struct Accumulator {
     cfg: AccumulatorConfig,
-    queues: HashMap<TopicPartition, PartitionQueue>,
+    queues: FastMap<TopicPartition, PartitionQueue>,
     /// Each topic's sticky partitioner and its partition count as last seen.
-    sticky: HashMap<Arc<str>, (StickyPartitioner, u32)>,
+    sticky: FastMap<Arc<str>, (StickyPartitioner, u32)>,
     /// Per leader: when it last had sendable batches, and when it last took them (adaptive
     /// partitioning with `partitioner.availability.timeout.ms`).
     node_stats: HashMap<i32, NodeStats>,
     /// Scratch for the load stats: `(topic, partition, queued batches, usable)`.
     load_scratch: Vec<(Arc<str>, i32, u32, bool)>,
-    topics: HashMap<String, Arc<str>>,
+    topics: FastMap<String, Arc<str>>,
     pub(crate) idem: IdempotenceState,
     flushing: bool,
     /// `buffer.memory` bytes of batches completed or failed since the last `take_freed`.
@@ -192,11 +193,11 @@ impl Accumulator {
     pub(crate) fn new(cfg: AccumulatorConfig) -> Self {
         Accumulator {
             cfg,
-            queues: HashMap::new(),
-            sticky: HashMap::new(),
+            queues: FastMap::default(),
+            sticky: FastMap::default(),
             node_stats: HashMap::new(),
             load_scratch: Vec::new(),
-            topics: HashMap::new(),
+            topics: FastMap::default(),
             idem: IdempotenceState::default(),
             flushing: false,
             freed: 0,
@@ -222,7 +223,7 @@ impl Accumulator {
         headers: &[HeaderRef<'_>],
         completion: Completion,
         memory: usize,
-        now: Instant,
+        now: impl FnOnce() -> Instant,
     ) -> Result<(i32, bool)> {
         let topic: Arc<str> = match self.topics.get(topic) {
             Some(t) => t.clone(),
@@ -300,7 +301,8 @@ impl Accumulator {
                 bytes: None,
                 closed: false,
                 completions: vec![completion],
-                created: now,
+                // Only a new batch needs the time (linger and delivery timeout count from it).
+                created: now(),
                 attempts: 0,
                 stamped: None,
                 memory,
@@ -852,7 +854,7 @@ mod tests {
             &[],
             c,
             value.len(),
-            now,
+            || now,
         )
         .unwrap()
         .1
@@ -1017,7 +1019,7 @@ mod tests {
                     &[],
                     c,
                     200,
-                    now,
+                    || now,
                 )
                 .unwrap();
             counts[p as usize] += 1;
@@ -1169,13 +1171,13 @@ mod tests {
                 &[],
                 c,
                 10,
-                now,
+                || now,
             )
             .unwrap();
         assert_eq!(p, crate::partitioner::partition_for_key(b"key-1", 4));
         let (c, _rx) = completion();
         let err = acc
-            .append("t", Some(9), 4, &[0], 1, None, None, &[], c, 10, now)
+            .append("t", Some(9), 4, &[0], 1, None, None, &[], c, 10, || now)
             .unwrap_err();
         assert!(matches!(err, Error::Partition(_)));
     }
@@ -1201,7 +1203,7 @@ mod tests {
                 &[],
                 c,
                 136,
-                now,
+                || now,
             )
             .unwrap();
         }

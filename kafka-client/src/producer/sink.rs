@@ -210,7 +210,7 @@ mod tests {
                 &[],
                 Completion { tx, timestamp: 5 },
                 1,
-                now,
+                || now,
             )
             .unwrap();
             rxs.push(rx);
