@@ -139,6 +139,11 @@
 //!   interactive range query (or a late record that would merge with a session just past
 //!   retention) can see less here than in Java until Java's cache evicts the entry.
 //! - `topology.optimization=all` is not implemented (see [`StreamsBuilder`]).
+//! - Suppression: [`KTable::suppress_until_time_limit`] (Java's `untilTimeLimit`) bounds its
+//!   buffer by record count only ([`BufferConfig::max_records`]); Java's byte bound depends on
+//!   its own in-memory size estimates and is not offered. Suppression buffers' changelog
+//!   records use this crate's layout, not Java's, so they cannot be restored across languages.
+//! - Versioned key-value stores (KIP-889) are not implemented.
 //! - Windowed tables and foreign-key join results cannot be looked up by key, so joining them
 //!   again is a build error ([`DslError::NotReadable`]).
 
@@ -156,6 +161,7 @@ mod processors;
 pub mod serdes;
 mod sliding;
 mod stream_join;
+mod suppress;
 pub mod windowed;
 
 pub use builder::{DslError, StreamsBuilder};
@@ -168,6 +174,7 @@ pub use options::{Consumed, Grouped, Materialized, Partitioner, Produced, Repart
 pub use serdes::Data;
 pub use sliding::{SlidingWindowedKStream, SlidingWindows};
 pub use stream_join::JoinWindows;
+pub use suppress::{BufferConfig, SuppressBufferFull};
 pub use windowed::{
     EmitStrategy, SessionWindowedKStream, SessionWindows, Suppressed, TimeWindowedKStream,
     TimeWindows,

@@ -3,10 +3,11 @@
 
 use std::time::Duration;
 
-use streams_core::StreamsConfig;
+use streams_core::serde::Serdes;
 use streams_core::test_driver::{DriverError, TopologyTestDriver};
 use streams_core::topology::TopologyError;
-use streams_dsl::{DslError, StreamsBuilder, TimeWindows};
+use streams_core::{StreamsConfig, StreamsError};
+use streams_dsl::{BufferConfig, DslError, StreamsBuilder, SuppressBufferFull, TimeWindows};
 
 /// A type with no built-in serde.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,5 +62,33 @@ fn joining_a_windowed_table_is_a_build_error() {
             assert_eq!(table, "KSTREAM-AGGREGATE-0000000002");
         }
         other => panic!("expected NotReadable, got {other:?}"),
+    }
+}
+
+#[test]
+fn full_suppression_buffer_set_to_shut_down_fails_processing_typed() {
+    let b = StreamsBuilder::new();
+    b.table::<String, String>("t")
+        .suppress_until_time_limit(
+            Duration::from_secs(60),
+            BufferConfig::max_records(1).shut_down_when_full(),
+        )
+        .to_stream()
+        .to("out");
+    let driver =
+        TopologyTestDriver::with_wall_clock(b.build().unwrap(), StreamsConfig::new("e"), 0)
+            .unwrap();
+    let mut input = driver.create_input_topic("t", Serdes::string(), Serdes::string());
+    input.pipe_input_at("a".into(), "1".into(), 1).unwrap();
+    match input.pipe_input_at("b".into(), "2".into(), 2) {
+        Err(DriverError::Streams(StreamsError::Processor { node, source })) => {
+            assert_eq!(node, "KTABLE-SUPPRESS-0000000003");
+            let full = source
+                .downcast_ref::<SuppressBufferFull>()
+                .expect("a SuppressBufferFull");
+            assert_eq!(full.max_records, 1);
+            assert_eq!(full.store, "KTABLE-SUPPRESS-STATE-STORE-0000000004");
+        }
+        other => panic!("expected a full buffer, got {other:?}"),
     }
 }

@@ -17,8 +17,8 @@ use streams_core::state::{SessionStore, WindowStore};
 use streams_core::test_driver::TopologyTestDriver;
 use streams_dsl::serdes::{SessionWindowedSerde, TimeWindowedSerde};
 use streams_dsl::{
-    Branched, EmitStrategy, Grouped, JoinWindows, Materialized, Produced, Repartitioned,
-    SessionWindows, SlidingWindows, StreamsBuilder, Suppressed, TimeWindows,
+    Branched, BufferConfig, EmitStrategy, Grouped, JoinWindows, Materialized, Produced,
+    Repartitioned, SessionWindows, SlidingWindows, StreamsBuilder, Suppressed, TimeWindows,
 };
 use support::{check, check_with_probe, check_with_raw, out, out_str};
 
@@ -960,5 +960,28 @@ fn rekey_stream_join() {
         b.build().unwrap(),
         vec![out_str("out-inner"), out_str("out-left")],
         &["-repartition"],
+    );
+}
+
+#[test]
+fn suppress_time_limit() {
+    let b = StreamsBuilder::new();
+    b.stream::<String, String>("in")
+        .group_by_key()
+        .count_with(Materialized::with(Serdes::string(), Serdes::long()))
+        .suppress_until_time_limit(Duration::from_millis(10), BufferConfig::max_records(2))
+        .to_stream()
+        .to("out");
+    b.table::<String, String>("tin")
+        .suppress_until_time_limit(Duration::from_millis(5), BufferConfig::unbounded())
+        .to_stream()
+        .to("out-table");
+    check(
+        "suppress_time_limit",
+        b.build().unwrap(),
+        vec![
+            out("out", Serdes::string(), nullable_long()),
+            out_str("out-table"),
+        ],
     );
 }

@@ -331,6 +331,19 @@ public class DslExpectations {
                 .to("out", Produced.with(WindowedSerdes.sessionWindowedSerdeFrom(String.class), L));
         }).out("out", sessionWindowed(), L.deserializer()).raw("-changelog"));
 
+        SCENARIOS.put("suppress_time_limit", new Scenario(b -> {
+            b.<String, String>stream("in")
+                .groupByKey()
+                .count(Materialized.with(S, L))
+                .suppress(Suppressed.untilTimeLimit(Duration.ofMillis(10), Suppressed.BufferConfig.maxRecords(2)))
+                .toStream()
+                .to("out", Produced.with(S, L));
+            b.<String, String>table("tin")
+                .suppress(Suppressed.untilTimeLimit(Duration.ofMillis(5), Suppressed.BufferConfig.unbounded()))
+                .toStream()
+                .to("out-table");
+        }).out("out", S.deserializer(), L.deserializer()).out("out-table"));
+
         SCENARIOS.put("suppress_final", new Scenario(b -> {
             b.<String, String>stream("in")
                 .groupByKey()
