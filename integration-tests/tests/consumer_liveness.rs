@@ -128,7 +128,9 @@ fn config(bootstrap: &str, group: &str, protocol: GroupProtocol) -> ConsumerConf
     if protocol == GroupProtocol::Classic {
         b = b
             .partition_assignment_strategy(vec![Assignor::CooperativeSticky])
-            .session_timeout(Duration::from_secs(30))
+            // Far longer than the test's deadlines: the partitions can only move because the
+            // member left on its own, not because the coordinator gave up on its session.
+            .session_timeout(Duration::from_secs(300))
             .heartbeat_interval(Duration::from_millis(500));
     }
     b.build().unwrap()
