@@ -1987,10 +1987,10 @@ impl Consumer {
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .leave_request("the consumer is closing");
-                if let Some(req) = req {
-                    if let Err(e) = shared.send_leave(req).await {
-                        tracing::warn!(error = %e, "LeaveGroup failed; the member stays in the group until its session times out");
-                    }
+                if let Some(req) = req
+                    && let Err(e) = shared.send_leave(req).await
+                {
+                    tracing::warn!(error = %e, "LeaveGroup failed; the member stays in the group until its session times out");
                 }
             }
             Membership::Kip848(m) => {
@@ -2226,10 +2226,10 @@ async fn heartbeat_loop(shared: Arc<GroupShared>) {
                 Step::Idle => {}
                 Step::Leave(leave) => {
                     shared.lost.store(true, Ordering::SeqCst);
-                    if let Some(leave) = leave {
-                        if let Err(e) = shared.send_leave(leave).await {
-                            tracing::warn!(error = %e, "LeaveGroup after the poll timeout failed");
-                        }
+                    if let Some(leave) = leave
+                        && let Err(e) = shared.send_leave(leave).await
+                    {
+                        tracing::warn!(error = %e, "LeaveGroup after the poll timeout failed");
                     }
                     shared.notify.notify_one();
                 }
