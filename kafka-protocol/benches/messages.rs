@@ -1,5 +1,5 @@
-//! Message codec benchmarks: Fetch response decode and Produce request encode, the two hot
-//! paths of a client. Record sets are opaque `Bytes` here (the record module decodes them), so
+//! Message codec benchmarks: Fetch response decode and Produce request encode (one buffer, and
+//! vectored), the two hot paths of a client. Record sets are opaque `Bytes` here (the record module decodes them), so
 //! these measure the message framing around them.
 
 use bytes::{Bytes, BytesMut};
@@ -82,6 +82,13 @@ fn bench(c: &mut Criterion) {
                 buf.clear();
                 req.encode(&mut buf, version).expect("encode");
                 buf.len()
+            })
+        });
+        // The same body as chunks: framing in one buffer, record sets shared, not copied.
+        g.bench_function(format!("v{version}_64_partitions_16KiB_vectored"), |b| {
+            b.iter(|| {
+                let chunks = req.encode_vectored(version).expect("encode");
+                chunks.len()
             })
         });
         g.finish();

@@ -346,7 +346,7 @@ pub fn read_array_len(
 
 /// Writes a length prefix, or the null marker when `len` is `None`.
 #[inline]
-fn write_len<B: BufMut>(
+pub(crate) fn write_len<B: BufMut>(
     buf: &mut B,
     len: Option<usize>,
     compact: bool,
