@@ -125,22 +125,40 @@ fn outer_key(ts: i64, left: bool, key: &[u8]) -> Bytes {
 }
 
 /// Appends one held value to a key's list: `[len: u32 BE][bytes]…`.
-fn push_value(list: Option<Bytes>, value: &[u8]) -> Bytes {
-    let mut out = list.map(|b| b.to_vec()).unwrap_or_default();
-    out.extend_from_slice(&u32::try_from(value.len()).unwrap_or(u32::MAX).to_be_bytes());
+/// Appends one held record to a shared-store entry in Java's layout: a `ListSerde` list
+/// (`{1: variable-size entries}{4-byte count}`, then each entry as a 4-byte length and its
+/// bytes) of `LeftOrRightValue`s (`{1-byte is-left}{value}`).
+fn push_value(list: Option<Bytes>, left: bool, value: &[u8]) -> Bytes {
+    let (count, mut out) = match list {
+        Some(b) if b.len() >= 5 => {
+            let count = u32::from_be_bytes(b[1..5].try_into().unwrap_or([0; 4]));
+            (count, b.to_vec())
+        }
+        _ => (0, vec![1, 0, 0, 0, 0]),
+    };
+    out[1..5].copy_from_slice(&count.saturating_add(1).to_be_bytes());
+    let len = u32::try_from(value.len() + 1).unwrap_or(u32::MAX);
+    out.extend_from_slice(&len.to_be_bytes());
+    out.push(u8::from(left));
     out.extend_from_slice(value);
     Bytes::from(out)
 }
 
+/// The held values of a shared-store entry (see [`push_value`]), without their side flags.
 fn split_values(list: &Bytes) -> Option<Vec<Bytes>> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    while at < list.len() {
+    let count = u32::from_be_bytes(list.get(1..5)?.try_into().ok()?);
+    let mut out = Vec::with_capacity(count.min(1024) as usize);
+    let mut at = 5;
+    for _ in 0..count {
         let len_bytes: [u8; 4] = list.get(at..at + 4)?.try_into().ok()?;
         let len = u32::from_be_bytes(len_bytes) as usize;
         let start = at + 4;
-        out.push(list.slice(start..start.checked_add(len).filter(|&e| e <= list.len())?));
-        at = start + len;
+        let end = start.checked_add(len).filter(|&e| e <= list.len())?;
+        if len == 0 {
+            return None;
+        }
+        out.push(list.slice(start + 1..end));
+        at = end;
     }
     Some(out)
 }
@@ -286,7 +304,7 @@ impl<K: Data, V1: Data, V2: Data, VR: Data> Processor<K, V1, K, VR>
                     let vb = (held.encode)(&r.value).map_err(serde_err(&held.store_name))?;
                     let k = outer_key(ts, self.is_left, &kb);
                     let list = held_store.get(&k)?;
-                    held_store.put(&k, &push_value(list, &vb))?;
+                    held_store.put(&k, &push_value(list, self.is_left, &vb))?;
                 }
                 _ => {
                     if let Some(out) = (self.joiner)(&r.value, None) {

@@ -232,10 +232,11 @@ fn table_ops() {
     )
     .to_stream()
     .to("out2");
-    check(
+    check_with_raw(
         "table_ops",
         b.build().unwrap(),
         vec![out_str("out"), out_str("out2")],
+        &["-changelog"],
     );
 }
 
@@ -407,10 +408,11 @@ fn stream_stream_join() {
         JoinWindows::of_time_difference_with_no_grace(Duration::from_millis(10)),
     )
     .to("out-inner");
-    check(
+    check_with_raw(
         "stream_stream_join",
         b.build().unwrap(),
         vec![out_str("out-inner")],
+        &["-changelog"],
     );
 }
 
@@ -449,7 +451,7 @@ fn table_group_by() {
         .reduce(|a, c| a + &c, |a, c| a.replace(&c, ""))
         .to_stream()
         .to("out-reduce");
-    check(
+    check_with_raw(
         "table_group_by",
         b.build().unwrap(),
         vec![
@@ -457,6 +459,7 @@ fn table_group_by() {
             out_str("out-agg"),
             out_str("out-reduce"),
         ],
+        &["-changelog"],
     );
 }
 
@@ -502,10 +505,11 @@ fn stream_stream_outer() {
         .to("out-left");
     l.outer_join(&r, |a, c| format!("{}/{}", or_null(a), or_null(c)), w)
         .to("out-outer");
-    check(
+    check_with_raw(
         "stream_stream_outer",
         b.build().unwrap(),
         vec![out_str("out-left"), out_str("out-outer")],
+        &["-changelog"],
     );
 }
 
@@ -544,10 +548,11 @@ fn sliding_aggregate() {
         )
         .to_stream()
         .to("out");
-    check(
+    check_with_raw(
         "sliding_aggregate",
         b.build().unwrap(),
         vec![out("out", windowed_key(10), Serdes::nullable_string())],
+        &["-changelog"],
     );
 }
 
@@ -619,7 +624,7 @@ fn more_ops() {
     let g = b.global_table::<String, String>("glob");
     s.left_join_global(&g, |_, v| v.clone(), |v, gv| format!("{v}@{}", or_null(gv)))
         .to("out-gleft");
-    check(
+    check_with_raw(
         "more_ops",
         b.build().unwrap(),
         vec![
@@ -633,6 +638,7 @@ fn more_ops() {
             ),
             out_str("out-gleft"),
         ],
+        &["-changelog"],
     );
 }
 

@@ -266,7 +266,7 @@ public class DslExpectations {
             KTable<String, String> t = b.table("tin");
             t.filter((k, v) -> !v.equals("drop")).mapValues(v -> v + "!").toStream().to("out");
             b.<String, String>table("tin2", Materialized.as("tstore")).toStream().to("out2");
-        }).out("out").out("out2"));
+        }).out("out").out("out2").raw("-changelog"));
 
         SCENARIOS.put("table_group_by", new Scenario(b -> {
             KTable<String, String> t = b.table("tin");
@@ -278,7 +278,7 @@ public class DslExpectations {
                 .to("out-agg");
             t.groupBy((k, v) -> KeyValue.pair("all", v)).reduce((a, c) -> a + c, (a, c) -> a.replace(c, ""))
                 .toStream().to("out-reduce");
-        }).out("out-count", S.deserializer(), L.deserializer()).out("out-agg").out("out-reduce"));
+        }).out("out-count", S.deserializer(), L.deserializer()).out("out-agg").out("out-reduce").raw("-changelog"));
 
         SCENARIOS.put("more_ops", new Scenario(b -> {
             KStream<String, String> s = b.stream("in");
@@ -299,7 +299,7 @@ public class DslExpectations {
             GlobalKTable<String, String> g = b.globalTable("glob");
             s.leftJoin(g, (k, v) -> v, (v, gv) -> v + "@" + gv).to("out-gleft");
         }).out("out-mvk").out("out-table").out("out-wreduce", timeWindowed(10), S.deserializer())
-          .out("out-session", sessionWindowed(), S.deserializer()).out("out-gleft"));
+          .out("out-session", sessionWindowed(), S.deserializer()).out("out-gleft").raw("-changelog"));
 
         // ---- windows ----
         SCENARIOS.put("tumbling_count", new Scenario(b -> {
@@ -482,7 +482,7 @@ public class DslExpectations {
                     Materialized.<String, String, WindowStore<Bytes, byte[]>>as("slide-store"))
                 .toStream()
                 .to("out", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, 10), S));
-        }).out("out", timeWindowed(10), S.deserializer()));
+        }).out("out", timeWindowed(10), S.deserializer()).raw("-changelog"));
 
         SCENARIOS.put("emit_final", new Scenario(b -> {
             b.<String, String>stream("in")
@@ -500,7 +500,7 @@ public class DslExpectations {
             JoinWindows w = JoinWindows.ofTimeDifferenceAndGrace(Duration.ofMillis(10), Duration.ofMillis(0));
             l.leftJoin(r, (a, c) -> a + "/" + c, w).to("out-left");
             l.outerJoin(r, (a, c) -> a + "/" + c, w).to("out-outer");
-        }).out("out-left").out("out-outer"));
+        }).out("out-left").out("out-outer").raw("-changelog"));
 
         SCENARIOS.put("fk_join", new Scenario(b -> {
             KTable<String, String> orders = b.table("orders");
@@ -530,7 +530,7 @@ public class DslExpectations {
             KStream<String, String> r = b.stream("right");
             JoinWindows w = JoinWindows.ofTimeDifferenceAndGrace(Duration.ofMillis(10), Duration.ofMillis(0));
             l.join(r, (a, c) -> a + "/" + c, w).to("out-inner");
-        }).out("out-inner"));
+        }).out("out-inner").raw("-changelog"));
 
         SCENARIOS.put("rekey_join", new Scenario(b -> {
             KTable<String, String> t = b.table("users");
