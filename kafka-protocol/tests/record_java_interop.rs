@@ -48,6 +48,26 @@ fn our_batches() -> Vec<(String, Bytes)> {
             .unwrap();
         out.push((format!("ours_scratch_{codec}"), b.build().unwrap()));
     }
+    // KIP-390 levels at both ends of each codec's range.
+    for (codec, level) in [
+        (Compression::Gzip, 1),
+        (Compression::Gzip, 9),
+        (Compression::Zstd, -5),
+        (Compression::Zstd, 19),
+        (Compression::Lz4, 17),
+    ] {
+        let mut b = BatchBuilder::new(BatchOptions {
+            compression: codec,
+            ..BatchOptions::default()
+        })
+        .with_compression_level(Some(level));
+        for i in 0..50 {
+            let value = format!("value {i} {}", "abc".repeat(i));
+            b.append(i as i64, Some(b"k"), Some(value.as_bytes()), &[])
+                .unwrap();
+        }
+        out.push((format!("ours_level_{codec}_{level}"), b.build().unwrap()));
+    }
     for (kind, name) in [
         (ControlRecordType::Commit, "commit"),
         (ControlRecordType::Abort, "abort"),

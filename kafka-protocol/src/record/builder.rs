@@ -100,6 +100,7 @@ impl<'a> HeaderRef<'a> {
 #[derive(Debug)]
 pub struct BatchBuilder {
     options: BatchOptions,
+    compression_level: Option<i32>,
     buf: BytesMut,
     count: i32,
     base_timestamp: Option<i64>,
@@ -118,6 +119,7 @@ impl BatchBuilder {
         buf.put_bytes(0, BATCH_HEADER_SIZE);
         BatchBuilder {
             options,
+            compression_level: None,
             buf,
             count: 0,
             base_timestamp: options.delete_horizon_ms,
@@ -128,6 +130,19 @@ impl BatchBuilder {
     /// The batch options.
     pub fn options(&self) -> &BatchOptions {
         &self.options
+    }
+
+    /// Sets the level [`build`](Self::build) compresses at, in the numbering of the Java
+    /// client's `compression.<codec>.level` (KIP-390); `None`, the default, is the codec's
+    /// default level. See [`Compression::compress_with_level`] for what each codec makes of it.
+    pub fn with_compression_level(mut self, level: Option<i32>) -> Self {
+        self.compression_level = level;
+        self
+    }
+
+    /// The compression level set by [`with_compression_level`](Self::with_compression_level).
+    pub fn compression_level(&self) -> Option<i32> {
+        self.compression_level
     }
 
     /// Records appended so far.
@@ -226,6 +241,7 @@ impl BatchBuilder {
     pub fn build(self) -> Result<Bytes, BuildError> {
         let BatchBuilder {
             options,
+            compression_level,
             mut buf,
             count,
             base_timestamp,
@@ -233,9 +249,11 @@ impl BatchBuilder {
         } = self;
         if options.compression != Compression::None && count > 0 {
             let mut compressed = Vec::with_capacity((buf.len() - BATCH_HEADER_SIZE) / 2 + 64);
-            options
-                .compression
-                .compress_into(&buf[BATCH_HEADER_SIZE..], &mut compressed)?;
+            options.compression.compress_with_level(
+                &buf[BATCH_HEADER_SIZE..],
+                compression_level,
+                &mut compressed,
+            )?;
             buf.truncate(BATCH_HEADER_SIZE);
             buf.extend_from_slice(&compressed);
         }

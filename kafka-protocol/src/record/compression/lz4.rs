@@ -8,6 +8,12 @@
 //! Kafka needs two things a general frame codec does not give: byte-for-byte the same
 //! descriptor as Java writes, and tolerance of the wrong descriptor checksum that magic-0
 //! messages carry (old clients hashed the magic number too).
+//!
+//! Compression levels: Java's `compression.lz4.level` (1..=17, default 9) switches its encoder
+//! to LZ4 HC at the higher levels. `lz4_flex` has only the fast block compressor and we know of
+//! no pure-Rust HC encoder, so the level is accepted and ignored: we always write fast-mode
+//! blocks. They are ordinary LZ4 frames any reader (Java's included) decodes; only the ratio
+//! may be worse than Java's at high levels.
 
 use super::{Compression, CompressionError};
 

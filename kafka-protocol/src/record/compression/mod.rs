@@ -87,15 +87,34 @@ impl Compression {
     /// Compresses `input` and appends the result to `out`, with each codec's default level
     /// (the Java client's defaults: gzip 6, lz4 fast, zstd 3).
     pub fn compress_into(self, input: &[u8], out: &mut Vec<u8>) -> Result<(), CompressionError> {
+        self.compress_with_level(input, None, out)
+    }
+
+    /// Compresses `input` and appends the result to `out` at `level`, in the numbering of the
+    /// Java client's `compression.<codec>.level` (KIP-390); `None` means the codec's default.
+    ///
+    /// * gzip: 1..=9, -1 meaning the default 6; other values are clamped to 1..=9.
+    /// * zstd: -131072..=22 as in C zstd (0 meaning the default 3), all supported by the
+    ///   pure-Rust encoder; other values are clamped to that range.
+    /// * lz4: accepted but without effect. Java uses LZ4 HC at high levels; we have no
+    ///   pure-Rust HC encoder and always write fast-mode blocks, which decode everywhere but
+    ///   may be larger than Java's.
+    /// * none, snappy: no levels; ignored.
+    pub fn compress_with_level(
+        self,
+        input: &[u8],
+        level: Option<i32>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), CompressionError> {
         match self {
             Compression::None => {
                 out.extend_from_slice(input);
                 Ok(())
             }
-            Compression::Gzip => gzip::compress(input, out),
+            Compression::Gzip => gzip::compress(input, level, out),
             Compression::Snappy => snappy::compress(input, out),
             Compression::Lz4 => lz4::compress(input, out),
-            Compression::Zstd => zstd::compress(input, out),
+            Compression::Zstd => zstd::compress(input, level, out),
         }
     }
 
