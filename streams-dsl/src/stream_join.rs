@@ -317,8 +317,13 @@ impl<K: Data, V1: Data, V2: Data, VR: Data> Processor<K, V1, K, VR>
         for (other_ts, other) in matches {
             if let (Some(held), Some(held_store)) = (&self.held, &self.held_store) {
                 // The other side's record is matched now; it must not be emitted unmatched.
+                // Only a held record is deleted: Java reads first, so a second match of the same
+                // record writes no further tombstone to the changelog.
                 let kb = (held.key_bytes)(&r.key).map_err(serde_err(&held.store_name))?;
-                held_store.delete(&outer_key(other_ts, !self.is_left, &kb))?;
+                let k = outer_key(other_ts, !self.is_left, &kb);
+                if held_store.get(&k)?.is_some() {
+                    held_store.delete(&k)?;
+                }
             }
             if let Some(out) = (self.joiner)(&r.value, Some(&other)) {
                 ctx.forward(Record {
