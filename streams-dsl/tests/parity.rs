@@ -1,7 +1,9 @@
 //! Every DSL operator against Java Kafka Streams: each test builds a topology with streams-dsl,
 //! runs a scenario's inputs through streams-core's `TopologyTestDriver`, and asserts the output
 //! topics and the describe() shape equal what Java's DSL and `TopologyTestDriver` give for the
-//! same topology and inputs (computed live by `tests/java/DslExpectations.java`).
+//! same topology and inputs (computed live by `tests/java/DslExpectations.java`). Every
+//! changelog and repartition topic (and the foreign-key join topics where named) must also
+//! carry Java's records byte for byte: keys, values and timestamps.
 
 mod support;
 

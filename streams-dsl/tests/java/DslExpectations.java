@@ -63,8 +63,9 @@ public class DslExpectations {
 
         Scenario(Consumer<StreamsBuilder> build) {
             this.build = build;
-            // Every store's changelog is compared byte for byte.
+            // Every changelog and repartition topic is compared byte for byte.
             raw.add("-changelog");
+            raw.add("-repartition");
         }
 
         Scenario out(String topic, Deserializer<?> key, Deserializer<?> value) {

@@ -430,8 +430,13 @@ fn check_all(
             "{scenario}: store reads differ from Java's"
         );
     }
-    // Every store's changelog is compared byte for byte, as the Java side prints them all.
-    let raw: Vec<&str> = raw.iter().copied().chain(["-changelog"]).collect();
+    // Every changelog and repartition topic is compared byte for byte, as the Java side prints
+    // them all.
+    let raw: Vec<&str> = raw
+        .iter()
+        .copied()
+        .chain(["-changelog", "-repartition"])
+        .collect();
     let bytes = Arc::new(Nullable(BytesSerde));
     let mut ours = BTreeMap::new();
     // Suppression buffers' changelogs use this crate's layout, not Java's (see the crate
