@@ -97,13 +97,23 @@ impl std::fmt::Debug for Producer {
 }
 
 fn codec(c: crate::config::Compression) -> Compression {
-    // Levels are not passed on: the protocol crate's codecs use their default levels.
     match c {
         crate::config::Compression::None => Compression::None,
         crate::config::Compression::Gzip { .. } => Compression::Gzip,
         crate::config::Compression::Snappy => Compression::Snappy,
         crate::config::Compression::Lz4 { .. } => Compression::Lz4,
         crate::config::Compression::Zstd { .. } => Compression::Zstd,
+    }
+}
+
+/// The `compression.<codec>.level` of the configured codec, for the batch builder (which maps
+/// it onto what each codec supports; lz4's has no effect there).
+fn codec_level(c: crate::config::Compression) -> Option<i32> {
+    match c {
+        crate::config::Compression::Gzip { level }
+        | crate::config::Compression::Lz4 { level }
+        | crate::config::Compression::Zstd { level } => Some(level),
+        crate::config::Compression::None | crate::config::Compression::Snappy => None,
     }
 }
 
@@ -124,6 +134,7 @@ impl Producer {
             batch_size: (cfg.batch_size as usize).max(1),
             linger: cfg.linger,
             compression: codec(cfg.compression),
+            compression_level: codec_level(cfg.compression),
             delivery_timeout: cfg.delivery_timeout,
             retry_backoff: cfg.common.retry_backoff_policy(),
             max_in_flight,

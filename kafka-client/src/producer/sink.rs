@@ -183,6 +183,7 @@ mod tests {
             batch_size: 16384,
             linger: Duration::ZERO,
             compression: Compression::None,
+            compression_level: None,
             delivery_timeout: Duration::from_secs(60),
             retry_backoff: ExponentialBackoff::new(
                 Duration::from_millis(1),
