@@ -55,7 +55,8 @@ pub enum Compression {
     },
     /// snappy (no level).
     Snappy,
-    /// lz4 at `compression.lz4.level` (1..=17).
+    /// lz4 at `compression.lz4.level` (1..=17). Accepted for Java compatibility but without
+    /// effect: the pure-Rust encoder has no high-compression mode, so frames are always fast-mode.
     Lz4 {
         /// The level.
         level: i32,
