@@ -336,3 +336,30 @@ fn classic_member_leaves_on_close() {
         );
     });
 }
+
+/// Closing waits for the asynchronous commits issued before it (Java's close does too), so the
+/// group keeps the last offset the application committed even when it never awaited the commits.
+#[test]
+fn close_waits_for_pending_async_commits() {
+    let rt = rt();
+    rt.block_on(async {
+        let admin = admin();
+        let topic = topic_with_records(&admin, "admin-close-commits").await;
+        let group = unique_topic("admin-close-commits-group");
+        let mut c = consumer(&group, GroupProtocol::Classic);
+        consume_all_and_commit(&mut c, &topic).await;
+        let tp = TopicPartition::new(&topic, 0);
+        // Many commits in a row, none awaited; each waits for the one before it.
+        for offset in 1..=50_i64 {
+            let offsets = BTreeMap::from([(tp.clone(), OffsetAndMetadata::new(offset))]);
+            drop(c.commit_async(Some(offsets)).expect("queued"));
+        }
+        c.close().await.expect("close");
+        let offsets = committed(&admin, &group).await;
+        assert_eq!(
+            offsets.get(&tp),
+            Some(&50),
+            "the last async commit landed: {offsets:?}"
+        );
+    });
+}

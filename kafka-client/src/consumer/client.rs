@@ -2006,9 +2006,19 @@ impl Consumer {
         }
     }
 
-    /// Commits (if auto-commit is on), leaves the group (a static member stays, to come back
-    /// within the session timeout) and closes the connections.
+    /// Commits (if auto-commit is on), waits for asynchronous commits still in flight (up to
+    /// `default.api.timeout.ms`, as Java's close does), leaves the group (a static member stays,
+    /// to come back within the session timeout) and closes the connections.
     pub async fn close(mut self) -> Result<()> {
+        // Commits run in issue order, so the last one finishing means all have; closing the
+        // coordinator connection under them would lose offsets the application committed.
+        if let Some(last) = self.last_commit.take()
+            && tokio::time::timeout(self.config.default_api_timeout, last)
+                .await
+                .is_err()
+        {
+            tracing::warn!("closing with asynchronous commits still unanswered");
+        }
         if self.group.is_some() {
             self.leave_group().await;
         }
