@@ -42,7 +42,7 @@ musl:
     rustup target list --installed | grep -qx {{musl_target}} || rustup target add {{musl_target}}
     cargo build --release --target {{musl_target}} -p integration-tests --bins
     for bin in demo kafka-fixture; do \
-      f=target/{{musl_target}}/release/$bin; \
+      f="${CARGO_TARGET_DIR:-target}/{{musl_target}}/release/$bin"; \
       file "$f"; \
       file "$f" | grep -Eq 'statically linked|static-pie linked' || { echo "$f is not statically linked" >&2; exit 1; }; \
       if ldd "$f" 2>&1 | grep -q '=>'; then echo "$f links shared libraries:" >&2; ldd "$f" >&2; exit 1; fi; \
