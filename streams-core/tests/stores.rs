@@ -121,7 +121,8 @@ fn s(x: &str) -> String {
 #[test]
 fn key_value_operations_on_every_stack() {
     for (label, make, cache) in stacks() {
-        let h = Harness::new(Some(temp_dir()), 1 << 20);
+        let dir = temp_dir();
+        let h = Harness::new(Some(dir.clone()), 1 << 20);
         let mut b = Stores::key_value_store_builder(make("s"), Serdes::string(), Serdes::string());
         if cache {
             b = b.with_caching_enabled();
@@ -201,6 +202,7 @@ fn key_value_operations_on_every_stack() {
             assert_eq!(log.len(), 8, "{label}");
         }
         control.close().unwrap();
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }
 
