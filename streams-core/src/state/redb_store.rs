@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use redb::{Database, Durability, ReadOnlyTable, ReadableTableMetadata, TableDefinition};
+use redb::{
+    Database, Durability, ReadOnlyTable, ReadableDatabase, ReadableTableMetadata, TableDefinition,
+};
 
 use super::bytes::{empty_range, merge_sorted};
 use super::{ChangelogRecord, KeyValueBytesStore, StoreError};
@@ -108,7 +110,7 @@ impl RedbBytesStore {
     /// Writes the overlay and `offset` in one transaction.
     fn commit_now(&mut self, offset: Option<i64>) -> Result<(), StoreError> {
         let mut txn = self.db.begin_write().map_err(db_err)?;
-        txn.set_durability(self.durability);
+        txn.set_durability(self.durability).map_err(db_err)?;
         {
             let mut table = txn.open_table(DATA).map_err(db_err)?;
             for k in &self.order {
