@@ -11,13 +11,10 @@ use kafka_protocol::messages::offset_commit_request::{
 use kafka_protocol::messages::offset_delete_request::{
     OffsetDeleteRequestPartition, OffsetDeleteRequestTopic,
 };
-use kafka_protocol::messages::offset_fetch_request::{
-    OffsetFetchRequestGroup, OffsetFetchRequestTopic, OffsetFetchRequestTopics,
-};
 use kafka_protocol::messages::{
     ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse, DeleteGroupsRequest,
     DescribeGroupsRequest, DescribeGroupsResponse, LeaveGroupRequest, ListGroupsRequest,
-    OffsetCommitRequest, OffsetDeleteRequest, OffsetFetchRequest,
+    OffsetCommitRequest, OffsetDeleteRequest,
 };
 
 use kafka_protocol::Message;
@@ -27,10 +24,12 @@ use super::{Admin, missing, resource_result};
 use crate::consumer::group::consumer_protocol::{Assignment, PROTOCOL_TYPE, Subscription};
 use crate::consumer::{OffsetAndMetadata, TopicPartition};
 use crate::error::{Error, KafkaCode, Result};
+use crate::offset_fetch;
 
 /// `GROUP_ID_NOT_FOUND`: also what ConsumerGroupDescribe answers for a classic group.
 const GROUP_ID_NOT_FOUND: i16 = 69;
-/// OffsetFetch v10 and OffsetCommit v10 name topics by id only; v9 still by name.
+/// OffsetCommit v10 names topics by id only; v9 still by name. (OffsetFetch has the same cap,
+/// `offset_fetch::MAX_VERSION`.)
 const MAX_BY_NAME_VERSION: i16 = 9;
 
 /// A group as ListGroups reports it.
@@ -504,94 +503,34 @@ impl Admin {
         group: &str,
         partitions: Option<&[TopicPartition]>,
     ) -> Result<BTreeMap<TopicPartition, Result<Option<OffsetAndMetadata>>>> {
-        let topics = partitions.map(by_topic);
-        let (_, _, resp) = self
+        let (_, v, resp) = self
             .coordinator_call(
                 group,
-                MAX_BY_NAME_VERSION,
-                |v| {
-                    if v >= 8 {
-                        OffsetFetchRequest {
-                            groups: vec![OffsetFetchRequestGroup {
-                                group_id: group.to_owned(),
-                                member_id: None,
-                                member_epoch: -1,
-                                topics: topics.as_ref().map(|ts| {
-                                    ts.iter()
-                                        .map(|(name, ps)| OffsetFetchRequestTopics {
-                                            name: (*name).to_owned(),
-                                            partition_indexes: ps.clone(),
-                                            ..Default::default()
-                                        })
-                                        .collect()
-                                }),
-                                ..Default::default()
-                            }],
-                            require_stable: false,
-                            ..Default::default()
-                        }
-                    } else {
-                        OffsetFetchRequest {
-                            group_id: group.to_owned(),
-                            topics: topics.as_ref().map(|ts| {
-                                ts.iter()
-                                    .map(|(name, ps)| OffsetFetchRequestTopic {
-                                        name: (*name).to_owned(),
-                                        partition_indexes: ps.clone(),
-                                        ..Default::default()
-                                    })
-                                    .collect()
-                            }),
-                            require_stable: false,
-                            ..Default::default()
-                        }
-                    }
-                },
-                |r| r.groups.first().map_or(r.error_code, |g| g.error_code),
+                offset_fetch::MAX_VERSION,
+                // Not require_stable: the admin reports what is committed now, as Java's
+                // listConsumerGroupOffsets does by default.
+                |v| offset_fetch::request(v, group, partitions, false),
+                |r| offset_fetch::group_error_code(group, r),
             )
             .await?;
-        let committed = |tp: &TopicPartition, code: i16, offset: i64, epoch: i32, meta| {
-            resource_result(|| partition_resource(tp), code, None).map(|()| {
-                (offset >= 0).then_some(OffsetAndMetadata {
-                    offset,
-                    leader_epoch: epoch,
-                    metadata: meta,
-                })
+        let answer = offset_fetch::read_response(v, group, resp)
+            .map_err(|_| missing("OffsetFetch", &group_resource(group)))?;
+        resource_result(|| group_resource(group), answer.error_code, None)?;
+        Ok(answer
+            .partitions
+            .into_iter()
+            .map(|p| {
+                let r = resource_result(|| partition_resource(&p.partition), p.error_code, None)
+                    .map(|()| {
+                        (p.offset >= 0).then_some(OffsetAndMetadata {
+                            offset: p.offset,
+                            leader_epoch: p.leader_epoch,
+                            metadata: p.metadata,
+                        })
+                    });
+                (p.partition, r)
             })
-        };
-        let mut out = BTreeMap::new();
-        if let Some(g) = resp.groups.into_iter().find(|g| g.group_id == group) {
-            resource_result(|| group_resource(group), g.error_code, None)?;
-            for t in g.topics {
-                for p in t.partitions {
-                    let tp = TopicPartition::new(t.name.clone(), p.partition_index);
-                    let r = committed(
-                        &tp,
-                        p.error_code,
-                        p.committed_offset,
-                        p.committed_leader_epoch,
-                        p.metadata.unwrap_or_default(),
-                    );
-                    out.insert(tp, r);
-                }
-            }
-        } else {
-            resource_result(|| group_resource(group), resp.error_code, None)?;
-            for t in resp.topics {
-                for p in t.partitions {
-                    let tp = TopicPartition::new(t.name.clone(), p.partition_index);
-                    let r = committed(
-                        &tp,
-                        p.error_code,
-                        p.committed_offset,
-                        p.committed_leader_epoch,
-                        p.metadata.unwrap_or_default(),
-                    );
-                    out.insert(tp, r);
-                }
-            }
-        }
-        Ok(out)
+            .collect())
     }
 
     /// Sets `group`'s committed offsets (OffsetCommit as a non-member, as Java's

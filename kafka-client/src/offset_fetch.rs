@@ -1,0 +1,426 @@
+//! OffsetFetch (API key 9) as the consumer (`committed`) and the admin client
+//! (`list_group_offsets`) both send it: one place that shapes the request for the negotiated
+//! version and reads either response shape into one result.
+//!
+//! Version 8 moved the request and the response from one top-level group (`group_id`, `topics`,
+//! `error_code`) into a `groups` array; the old fields are absent from v8 on and the array is
+//! absent before. Keeping both shapes here means a caller cannot fill the half of the message its
+//! version does not carry, which the encoder would reject or, for the ignorable fields, drop
+//! without a word.
+
+use std::collections::BTreeMap;
+
+use kafka_protocol::messages::offset_fetch_request::{
+    OffsetFetchRequest, OffsetFetchRequestGroup, OffsetFetchRequestTopic, OffsetFetchRequestTopics,
+};
+use kafka_protocol::messages::offset_fetch_response::OffsetFetchResponse;
+
+use crate::consumer::TopicPartition;
+
+/// The newest version this module speaks: v10 names topics by id only, and both callers know
+/// topics by name.
+pub(crate) const MAX_VERSION: i16 = 9;
+
+/// The first version with the `groups` array instead of the top-level group.
+const GROUPS_VERSION: i16 = 8;
+
+/// What went wrong reading an OffsetFetch answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub(crate) enum OffsetFetchError {
+    /// A v8+ response without an entry for the group the request named.
+    #[error("OffsetFetch response lacks group {0:?}")]
+    MissingGroup(String),
+}
+
+/// One partition's committed offset as the broker reported it, whichever shape it used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FetchedOffset {
+    /// The partition.
+    pub(crate) partition: TopicPartition,
+    /// The committed offset; negative (-1) when the group has none for the partition.
+    pub(crate) offset: i64,
+    /// The leader epoch committed with it; -1 when unknown (and always before v5).
+    pub(crate) leader_epoch: i32,
+    /// The metadata committed with it; empty when the broker sent null.
+    pub(crate) metadata: String,
+    /// The partition's error code; 0 means none.
+    pub(crate) error_code: i16,
+}
+
+/// One group's answer to an OffsetFetch.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct GroupOffsets {
+    /// The group-level error code (the top-level one before v8, the group's own from v8); 0
+    /// means none. Before v2 there is none, and the broker reports group errors per partition.
+    pub(crate) error_code: i16,
+    /// The partitions in the broker's order.
+    pub(crate) partitions: Vec<FetchedOffset>,
+}
+
+/// The OffsetFetch for `group_id` at `version`: of `partitions`, or of every partition the group
+/// has committed for when `None` (null topics, v2+).
+///
+/// `require_stable` (v7+) asks the broker to answer `UNSTABLE_OFFSET_COMMIT` for partitions with a
+/// pending transactional commit instead of the last stable offset; below v7 the encoder rejects
+/// it set, as it cannot be carried.
+///
+/// `version` must be at most [`MAX_VERSION`] (callers cap the negotiation there): from v10 the
+/// topic names this fills in are not on the wire, and the encoder drops them without an error.
+pub(crate) fn request(
+    version: i16,
+    group_id: &str,
+    partitions: Option<&[TopicPartition]>,
+    require_stable: bool,
+) -> OffsetFetchRequest {
+    let topics = partitions.map(by_topic);
+    if version >= GROUPS_VERSION {
+        OffsetFetchRequest {
+            groups: vec![OffsetFetchRequestGroup {
+                group_id: group_id.to_owned(),
+                // Null member and epoch -1 is the broker's "no member check" (the admin client's
+                // and the classic consumer's fetch), the same as the versions without them.
+                member_id: None,
+                member_epoch: -1,
+                topics: topics.map(|ts| {
+                    ts.into_iter()
+                        .map(|(name, partition_indexes)| OffsetFetchRequestTopics {
+                            name: name.to_owned(),
+                            partition_indexes,
+                            ..Default::default()
+                        })
+                        .collect()
+                }),
+                ..Default::default()
+            }],
+            require_stable,
+            ..Default::default()
+        }
+    } else {
+        OffsetFetchRequest {
+            group_id: group_id.to_owned(),
+            topics: topics.map(|ts| {
+                ts.into_iter()
+                    .map(|(name, partition_indexes)| OffsetFetchRequestTopic {
+                        name: name.to_owned(),
+                        partition_indexes,
+                        ..Default::default()
+                    })
+                    .collect()
+            }),
+            require_stable,
+            ..Default::default()
+        }
+    }
+}
+
+/// The group-level error code for `group_id` in a response of either shape, for a retry decision
+/// made before the response is read (the coordinator moved or is loading). A v8+ response
+/// without the group gives the (absent, so 0) top-level code; [`read_response`] then reports the
+/// group missing.
+pub(crate) fn group_error_code(group_id: &str, resp: &OffsetFetchResponse) -> i16 {
+    resp.groups
+        .iter()
+        .find(|g| g.group_id == group_id)
+        .map_or(resp.error_code, |g| g.error_code)
+}
+
+/// Reads the answer for `group_id` out of a response decoded at `version`.
+pub(crate) fn read_response(
+    version: i16,
+    group_id: &str,
+    resp: OffsetFetchResponse,
+) -> Result<GroupOffsets, OffsetFetchError> {
+    if version >= GROUPS_VERSION {
+        let g = resp
+            .groups
+            .into_iter()
+            .find(|g| g.group_id == group_id)
+            .ok_or_else(|| OffsetFetchError::MissingGroup(group_id.to_owned()))?;
+        let partitions = g
+            .topics
+            .into_iter()
+            .flat_map(|t| {
+                let name = t.name;
+                t.partitions.into_iter().map(move |p| FetchedOffset {
+                    partition: TopicPartition::new(name.clone(), p.partition_index),
+                    offset: p.committed_offset,
+                    leader_epoch: p.committed_leader_epoch,
+                    metadata: p.metadata.unwrap_or_default(),
+                    error_code: p.error_code,
+                })
+            })
+            .collect();
+        Ok(GroupOffsets {
+            error_code: g.error_code,
+            partitions,
+        })
+    } else {
+        let partitions = resp
+            .topics
+            .into_iter()
+            .flat_map(|t| {
+                let name = t.name;
+                t.partitions.into_iter().map(move |p| FetchedOffset {
+                    partition: TopicPartition::new(name.clone(), p.partition_index),
+                    offset: p.committed_offset,
+                    leader_epoch: p.committed_leader_epoch,
+                    metadata: p.metadata.unwrap_or_default(),
+                    error_code: p.error_code,
+                })
+            })
+            .collect();
+        Ok(GroupOffsets {
+            error_code: resp.error_code,
+            partitions,
+        })
+    }
+}
+
+/// Partition indexes per topic, topics in name order (the order the callers always sent).
+fn by_topic(partitions: &[TopicPartition]) -> BTreeMap<&str, Vec<i32>> {
+    let mut m: BTreeMap<&str, Vec<i32>> = BTreeMap::new();
+    for tp in partitions {
+        m.entry(tp.topic.as_str()).or_default().push(tp.partition);
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::BytesMut;
+    use kafka_protocol::Message;
+    use kafka_protocol::messages::offset_fetch_response::{
+        OffsetFetchResponseGroup, OffsetFetchResponsePartition, OffsetFetchResponsePartitions,
+        OffsetFetchResponseTopic, OffsetFetchResponseTopics,
+    };
+
+    use super::*;
+
+    fn tps() -> Vec<TopicPartition> {
+        vec![
+            TopicPartition::new("orders", 1),
+            TopicPartition::new("audit", 0),
+            TopicPartition::new("orders", 0),
+        ]
+    }
+
+    /// Encodes at `version` and decodes the bytes back, so the test sees what goes on the wire.
+    fn round_trip<M: Message>(m: &M, version: i16) -> M {
+        let mut buf = BytesMut::new();
+        m.encode(&mut buf, version)
+            .unwrap_or_else(|e| panic!("{} v{version}: {e}", M::NAME));
+        M::decode_exact(buf.freeze(), version)
+            .unwrap_or_else(|e| panic!("{} v{version}: {e}", M::NAME))
+    }
+
+    #[test]
+    fn old_shape_up_to_v7_names_the_group_at_the_top() {
+        for v in 0..=7 {
+            // require_stable exists from v7 only; below, the encoder refuses it set.
+            let stable = v >= 7;
+            let req = request(v, "billing", Some(&tps()), stable);
+            assert!(req.groups.is_empty(), "v{v} filled groups");
+            let wire = round_trip(&req, v);
+            assert_eq!(wire.group_id, "billing", "v{v}");
+            let topics = wire.topics.expect("named partitions are not null");
+            let got: Vec<(&str, &[i32])> = topics
+                .iter()
+                .map(|t| (t.name.as_str(), t.partition_indexes.as_slice()))
+                .collect();
+            assert_eq!(got, [("audit", &[0][..]), ("orders", &[1, 0][..])], "v{v}");
+            assert_eq!(wire.require_stable, stable, "v{v}");
+            assert!(wire.groups.is_empty(), "v{v}");
+        }
+    }
+
+    #[test]
+    fn groups_shape_from_v8_leaves_the_top_level_group_empty() {
+        for v in 8..=MAX_VERSION {
+            for stable in [false, true] {
+                let req = request(v, "billing", Some(&tps()), stable);
+                assert_eq!(req.group_id, "", "v{v} used the top-level group_id");
+                assert_eq!(
+                    req.topics,
+                    Some(Vec::new()),
+                    "v{v} used the top-level topics"
+                );
+                let wire = round_trip(&req, v);
+                assert_eq!(wire.require_stable, stable, "v{v}");
+                let [g] = wire.groups.as_slice() else {
+                    panic!("v{v}: {:?}", wire.groups)
+                };
+                assert_eq!(g.group_id, "billing", "v{v}");
+                assert_eq!(g.member_id, None, "v{v}");
+                assert_eq!(g.member_epoch, -1, "v{v}");
+                let topics = g.topics.as_ref().expect("named partitions are not null");
+                let got: Vec<(&str, &[i32])> = topics
+                    .iter()
+                    .map(|t| (t.name.as_str(), t.partition_indexes.as_slice()))
+                    .collect();
+                assert_eq!(got, [("audit", &[0][..]), ("orders", &[1, 0][..])], "v{v}");
+            }
+        }
+    }
+
+    #[test]
+    fn all_partitions_is_null_topics_in_both_shapes() {
+        for v in 2..=MAX_VERSION {
+            let wire = round_trip(&request(v, "billing", None, false), v);
+            if v >= 8 {
+                assert_eq!(wire.groups[0].topics, None, "v{v}");
+            } else {
+                assert_eq!(wire.topics, None, "v{v}");
+            }
+        }
+    }
+
+    fn v7_response(group_code: i16) -> OffsetFetchResponse {
+        OffsetFetchResponse {
+            error_code: group_code,
+            topics: vec![
+                OffsetFetchResponseTopic {
+                    name: "audit".into(),
+                    partitions: vec![OffsetFetchResponsePartition {
+                        partition_index: 0,
+                        committed_offset: -1,
+                        committed_leader_epoch: -1,
+                        metadata: None,
+                        error_code: 0,
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                },
+                OffsetFetchResponseTopic {
+                    name: "orders".into(),
+                    partitions: vec![
+                        OffsetFetchResponsePartition {
+                            partition_index: 1,
+                            committed_offset: 42,
+                            committed_leader_epoch: 3,
+                            metadata: Some("m".into()),
+                            error_code: 0,
+                            ..Default::default()
+                        },
+                        OffsetFetchResponsePartition {
+                            partition_index: 0,
+                            committed_offset: -1,
+                            committed_leader_epoch: -1,
+                            metadata: Some(String::new()),
+                            error_code: 88,
+                            ..Default::default()
+                        },
+                    ],
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        }
+    }
+
+    /// The same answer as [`v7_response`], in the v8 shape, next to another group's.
+    fn v8_response(group_code: i16) -> OffsetFetchResponse {
+        let other = OffsetFetchResponseGroup {
+            group_id: "other".into(),
+            error_code: 16,
+            ..Default::default()
+        };
+        let ours = OffsetFetchResponseGroup {
+            group_id: "billing".into(),
+            error_code: group_code,
+            topics: v7_response(0)
+                .topics
+                .into_iter()
+                .map(|t| OffsetFetchResponseTopics {
+                    name: t.name,
+                    partitions: t
+                        .partitions
+                        .into_iter()
+                        .map(|p| OffsetFetchResponsePartitions {
+                            partition_index: p.partition_index,
+                            committed_offset: p.committed_offset,
+                            committed_leader_epoch: p.committed_leader_epoch,
+                            metadata: p.metadata,
+                            error_code: p.error_code,
+                            ..Default::default()
+                        })
+                        .collect(),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        };
+        OffsetFetchResponse {
+            groups: vec![other, ours],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn both_response_shapes_read_the_same() {
+        for code in [0, 14] {
+            let old = read_response(7, "billing", round_trip(&v7_response(code), 7)).unwrap();
+            for v in 8..=MAX_VERSION {
+                let new = read_response(v, "billing", round_trip(&v8_response(code), v)).unwrap();
+                assert_eq!(old, new, "v{v}, group code {code}");
+            }
+            assert_eq!(old.error_code, code);
+            assert_eq!(
+                old.partitions,
+                [
+                    FetchedOffset {
+                        partition: TopicPartition::new("audit", 0),
+                        offset: -1,
+                        leader_epoch: -1,
+                        metadata: String::new(),
+                        error_code: 0,
+                    },
+                    FetchedOffset {
+                        partition: TopicPartition::new("orders", 1),
+                        offset: 42,
+                        leader_epoch: 3,
+                        metadata: "m".into(),
+                        error_code: 0,
+                    },
+                    FetchedOffset {
+                        partition: TopicPartition::new("orders", 0),
+                        offset: -1,
+                        leader_epoch: -1,
+                        metadata: String::new(),
+                        error_code: 88,
+                    },
+                ]
+            );
+        }
+    }
+
+    #[test]
+    fn group_error_code_is_found_in_either_shape() {
+        assert_eq!(group_error_code("billing", &v7_response(15)), 15);
+        // Another group's error, listed first, is not ours.
+        assert_eq!(group_error_code("billing", &v8_response(15)), 15);
+        assert_eq!(group_error_code("billing", &v8_response(0)), 0);
+    }
+
+    #[test]
+    fn old_versions_without_epoch_read_it_as_unknown() {
+        // Before v5 the epoch is not on the wire: it must come back as -1, not as what was sent.
+        let got = read_response(4, "billing", round_trip(&v7_response(0), 4)).unwrap();
+        assert!(got.partitions.iter().all(|p| p.leader_epoch == -1));
+        assert_eq!(got.partitions[1].offset, 42);
+    }
+
+    #[test]
+    fn a_v8_response_without_the_group_is_an_error() {
+        let mut resp = v8_response(0);
+        resp.groups.remove(1);
+        assert_eq!(
+            read_response(8, "billing", resp),
+            Err(OffsetFetchError::MissingGroup("billing".into()))
+        );
+        assert_eq!(
+            read_response(8, "billing", OffsetFetchResponse::default()),
+            Err(OffsetFetchError::MissingGroup("billing".into()))
+        );
+    }
+}
