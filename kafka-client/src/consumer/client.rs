@@ -28,8 +28,7 @@ use kafka_protocol::messages::offset_commit_request::{
     OffsetCommitRequest, OffsetCommitRequestPartition, OffsetCommitRequestTopic,
 };
 use kafka_protocol::messages::offset_commit_response::OffsetCommitResponse;
-use kafka_protocol::messages::offset_fetch_request::{OffsetFetchRequest, OffsetFetchRequestTopic};
-use kafka_protocol::messages::offset_fetch_response::OffsetFetchResponse;
+use kafka_protocol::messages::offset_fetch_request::OffsetFetchRequest;
 use kafka_protocol::messages::offset_for_leader_epoch_request::{
     OffsetForLeaderEpochRequest, OffsetForLeaderPartition, OffsetForLeaderTopic,
 };
@@ -60,6 +59,7 @@ use crate::cluster::Cluster;
 use crate::config::{AutoOffsetReset, ConsumerConfig, GroupProtocol};
 use crate::connection::{ConnectOptions, Connection};
 use crate::error::{Error, KafkaCode};
+use crate::offset_fetch::{self, GroupOffsets};
 
 type Result<T, E = ConsumerError> = std::result::Result<T, E>;
 
@@ -231,6 +231,39 @@ impl GroupShared {
             self.forget_coordinator().await;
         }
         r
+    }
+
+    /// The committed offsets of `partitions` for `group_id`, with an OffsetFetch shaped for the
+    /// version the coordinator speaks.
+    ///
+    /// Up to v9 ([`offset_fetch::MAX_VERSION`]): v8 only moves the group into a `groups` array,
+    /// which `offset_fetch` shapes and reads; v9 only adds the member id and epoch, sent as
+    /// null/-1, which the broker takes as "no member check", as it does for every version
+    /// without them. (Java's KIP-848 consumer fills them in; ours does not yet.) v10 names topics
+    /// by id, which this consumer does not track.
+    async fn fetch_offsets(
+        &self,
+        group_id: &str,
+        partitions: &[TopicPartition],
+    ) -> Result<GroupOffsets, Error> {
+        let conn = self.coordinator().await?;
+        let v = version(
+            &conn,
+            OFFSET_FETCH_KEY,
+            offset_fetch::MAX_VERSION,
+            <OffsetFetchRequest as kafka_protocol::Message>::NAME,
+        )?;
+        // Stable offsets only: a partition with a pending transactional commit answers
+        // UNSTABLE_OFFSET_COMMIT, which `committed` waits out, as Java's consumer does.
+        let req = offset_fetch::request(v, group_id, Some(partitions), true);
+        let r = conn.send_version(&req, v).await;
+        if r.is_err() {
+            self.forget_coordinator().await;
+        }
+        offset_fetch::read_response(v, group_id, r?).map_err(|e| Error::Protocol {
+            broker: conn.broker().to_owned(),
+            reason: e.to_string(),
+        })
     }
 }
 
@@ -1311,51 +1344,28 @@ impl Consumer {
         partitions: &[TopicPartition],
     ) -> Result<BTreeMap<TopicPartition, OffsetAndMetadata>> {
         let group_id = self.config.group_id.clone().ok_or(ConsumerError::NoGroup)?;
-        let mut topics: BTreeMap<&str, Vec<i32>> = BTreeMap::new();
-        for tp in partitions {
-            topics.entry(&tp.topic).or_default().push(tp.partition);
-        }
-        let req = OffsetFetchRequest {
-            group_id,
-            topics: Some(
-                topics
-                    .into_iter()
-                    .map(|(name, partition_indexes)| OffsetFetchRequestTopic {
-                        name: name.to_owned(),
-                        partition_indexes,
-                        ..Default::default()
-                    })
-                    .collect(),
-            ),
-            require_stable: true,
-            ..Default::default()
-        };
         let shared = self.group_shared_or_temp()?;
         let deadline = Instant::now() + self.config.default_api_timeout;
         loop {
-            let resp: Result<OffsetFetchResponse, Error> =
-                shared.send(&req, OFFSET_FETCH_KEY, 7).await;
-            let retry = match resp {
-                Ok(resp) if resp.error_code == 0 => {
+            let retry = match shared.fetch_offsets(&group_id, partitions).await {
+                Ok(group) if group.error_code == 0 => {
                     let mut out = BTreeMap::new();
                     let mut unstable = false;
-                    for t in resp.topics {
-                        for p in t.partitions {
-                            match p.error_code {
-                                0 if p.committed_offset >= 0 => {
-                                    out.insert(
-                                        TopicPartition::new(t.name.clone(), p.partition_index),
-                                        OffsetAndMetadata {
-                                            offset: p.committed_offset,
-                                            leader_epoch: p.committed_leader_epoch,
-                                            metadata: p.metadata.unwrap_or_default(),
-                                        },
-                                    );
-                                }
-                                0 => {}
-                                88 => unstable = true, // UNSTABLE_OFFSET_COMMIT: a transaction is pending
-                                c => return Err(Error::kafka(KafkaCode(c)).into()),
+                    for p in group.partitions {
+                        match p.error_code {
+                            0 if p.offset >= 0 => {
+                                out.insert(
+                                    p.partition,
+                                    OffsetAndMetadata {
+                                        offset: p.offset,
+                                        leader_epoch: p.leader_epoch,
+                                        metadata: p.metadata,
+                                    },
+                                );
                             }
+                            0 => {}
+                            88 => unstable = true, // UNSTABLE_OFFSET_COMMIT: a transaction is pending
+                            c => return Err(Error::kafka(KafkaCode(c)).into()),
                         }
                     }
                     if !unstable {
@@ -1363,8 +1373,8 @@ impl Consumer {
                     }
                     true
                 }
-                Ok(resp) => {
-                    let code = KafkaCode(resp.error_code);
+                Ok(group) => {
+                    let code = KafkaCode(group.error_code);
                     if !code.is_retriable() {
                         return Err(Error::kafka(code).into());
                     }
