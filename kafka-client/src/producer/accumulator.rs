@@ -20,9 +20,9 @@ use kafka_protocol::record::{
 use tokio::time::Instant;
 
 use super::compression_ratio::{RatioEstimates, estimated_size};
+use super::delivery::{BatchCompletion, DeliveryFuture};
 use super::fast_hash::FastMap;
 use super::idempotence::{IdempotenceState, increment_sequence};
-use super::record::Completion;
 use crate::backoff::ExponentialBackoff;
 use crate::error::{Error, Result};
 use crate::partitioner::{PartitionChoice, StickyPartitioner, TopicPartitions, choose_partition};
@@ -73,7 +73,10 @@ pub(crate) struct ProducerBatch {
     pub(crate) bytes: Option<Bytes>,
     /// Whether a newer batch was opened behind this one.
     closed: bool,
-    pub(crate) completions: Vec<Completion>,
+    /// The outcome every record future of this batch reads.
+    pub(crate) completion: BatchCompletion,
+    /// Records appended.
+    records: usize,
     pub(crate) created: Instant,
     /// Times sent so far.
     pub(crate) attempts: u32,
@@ -88,7 +91,7 @@ pub(crate) struct ProducerBatch {
 
 impl ProducerBatch {
     pub(crate) fn record_count(&self) -> i32 {
-        self.completions.len() as i32
+        i32::try_from(self.records).unwrap_or(i32::MAX)
     }
 
     pub(crate) fn base_sequence(&self) -> Option<i32> {
@@ -114,9 +117,7 @@ impl ProducerBatch {
 
     /// Fails every record of the batch with `error`.
     pub(crate) fn fail(self, error: &Arc<Error>) {
-        for c in self.completions {
-            c.fail(error);
-        }
+        self.completion.fail(error);
     }
 }
 
@@ -211,7 +212,9 @@ impl Accumulator {
 
     /// Picks the partition (explicit, key hash or sticky) and appends the record.
     ///
-    /// Returns the partition and whether the sender should wake up (a batch became ready).
+    /// Returns the partition, whether the sender should wake up (a batch became ready), and
+    /// the record's future; `timestamp` is the record's create time, which that future reports
+    /// unless the broker stamps log-append time.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn append(
         &mut self,
@@ -223,10 +226,9 @@ impl Accumulator {
         key: Option<&[u8]>,
         value: Option<&[u8]>,
         headers: &[HeaderRef<'_>],
-        completion: Completion,
         memory: usize,
         now: impl FnOnce() -> Instant,
-    ) -> Result<(i32, bool)> {
+    ) -> Result<(i32, bool, DeliveryFuture)> {
         let topic: Arc<str> = match self.topics.get(topic) {
             Some(t) => t.clone(),
             None => {
@@ -261,26 +263,27 @@ impl Accumulator {
             .batches
             .back_mut()
             .filter(|b| !b.closed && b.builder.is_some());
-        let (appended, new_batch) = match open {
-            Some(b) => {
-                let before = b.size();
-                let builder = b.builder.as_mut().expect("filtered above");
-                let size = builder.record_size(timestamp, key, value, headers);
-                // The record itself counts uncompressed: the estimate errs on the small side.
-                if before + size <= batch_size {
-                    builder.append(timestamp, key, value, headers)?;
-                    b.completions.push(completion);
-                    b.memory += memory;
-                    (b.size().saturating_sub(before), None)
-                } else {
-                    b.closed = true;
-                    (0, Some(completion))
-                }
+        let mut delivery = None;
+        let mut appended = 0;
+        if let Some(b) = open {
+            let before = b.size();
+            let builder = b.builder.as_mut().expect("filtered above");
+            let size = builder.record_size(timestamp, key, value, headers);
+            // The record itself counts uncompressed: the estimate errs on the small side.
+            if before + size <= batch_size {
+                builder.append(timestamp, key, value, headers)?;
+                delivery = Some(b.completion.future(b.records, timestamp));
+                b.records += 1;
+                b.memory += memory;
+                appended = b.size().saturating_sub(before);
+            } else {
+                b.closed = true;
             }
-            None => (0, Some(completion)),
-        };
+        }
         let mut wake = false;
-        let appended = if let Some(completion) = new_batch {
+        let delivery = if let Some(d) = delivery {
+            d
+        } else {
             let options = BatchOptions {
                 compression: self.cfg.compression,
                 is_transactional: self.transactional,
@@ -296,6 +299,8 @@ impl Accumulator {
             let mut builder = BatchBuilder::with_capacity(options, capacity.max(memory))
                 .with_compression_level(self.cfg.compression_level);
             builder.append(timestamp, key, value, headers)?;
+            let completion = BatchCompletion::new();
+            let delivery = completion.future(0, timestamp);
             // A batch opened behind another makes the other ready.
             wake = !q.batches.is_empty();
             q.batches.push_back(ProducerBatch {
@@ -303,7 +308,8 @@ impl Accumulator {
                 builder: Some(builder),
                 bytes: None,
                 closed: false,
-                completions: vec![completion],
+                completion,
+                records: 1,
                 // Only a new batch needs the time (linger and delivery timeout count from it).
                 created: now(),
                 attempts: 0,
@@ -312,9 +318,8 @@ impl Accumulator {
                 retry_at: None,
                 ratio,
             });
-            q.batches.back().map_or(0, ProducerBatch::size)
-        } else {
-            appended
+            appended = q.batches.back().map_or(0, ProducerBatch::size);
+            delivery
         };
         let full = q
             .batches
@@ -325,7 +330,7 @@ impl Accumulator {
         {
             s.record_appended(appended as u32, full || wake, parts, &mut rand::rng());
         }
-        Ok((partition, wake || full))
+        Ok((partition, wake || full, delivery))
     }
 
     /// Makes every queued batch ready now (flush, close).
@@ -567,15 +572,9 @@ impl Accumulator {
         if let Some((_, _, seq)) = batch.stamped {
             self.idem.acked(&batch.tp, seq, batch.record_count());
         }
-        let partition = batch.tp.partition;
-        for (i, c) in batch.completions.into_iter().enumerate() {
-            let offset = if base_offset < 0 {
-                -1
-            } else {
-                base_offset + i as i64
-            };
-            c.succeed(partition, offset, log_append_time);
-        }
+        batch
+            .completion
+            .succeed(batch.tp.partition, base_offset, log_append_time);
     }
 
     /// A batch came back with a retriable failure: back to the front of its queue, in
@@ -635,20 +634,20 @@ impl Accumulator {
     /// bytes: Java splits at `batch.size` only, which repeats forever when the topic's
     /// `max.message.bytes` is below `batch.size` (KAFKA-8350); halving always ends, at worst
     /// in single records that fail with the broker's error.
-    pub(crate) fn split_and_requeue(&mut self, mut batch: ProducerBatch) -> Option<ProducerBatch> {
+    pub(crate) fn split_and_requeue(&mut self, batch: ProducerBatch) -> Option<ProducerBatch> {
         if batch.record_count() < 2 {
             return Some(batch);
         }
         // Everything that can fail happens before the batch is taken apart.
-        let Some(pieces) = batch.bytes.clone().and_then(|bytes| {
-            self.split_bytes(bytes, batch.completions.len(), batch.stamped)
-                .ok()
-        }) else {
+        let Some(pieces) = batch
+            .bytes
+            .clone()
+            .and_then(|bytes| self.split_bytes(bytes, batch.records, batch.stamped).ok())
+        else {
             return Some(batch);
         };
         self.done_in_flight(&batch.tp);
-        let total_records = batch.completions.len();
-        let mut completions = std::mem::take(&mut batch.completions).into_iter();
+        let total_records = batch.records;
         let mut memory_left = batch.memory;
         let mut split = Vec::with_capacity(pieces.len());
         for (bytes, first, count, stamped) in pieces {
@@ -664,7 +663,8 @@ impl Accumulator {
                 builder: None,
                 bytes: Some(bytes),
                 closed: true,
-                completions: completions.by_ref().take(count).collect(),
+                completion: BatchCompletion::new(),
+                records: count,
                 created: batch.created,
                 attempts: batch.attempts,
                 stamped,
@@ -673,8 +673,20 @@ impl Accumulator {
                 ratio: batch.ratio,
             });
         }
-        let q = self.queues.entry(batch.tp.clone()).or_default();
+        // Every future of the big batch, awaited already or not, now follows its record into
+        // the piece that holds it (as Java's `FutureRecordMetadata.chain`).
+        let mut first = 0;
+        let redirect: Vec<_> = split
+            .iter()
+            .map(|piece| {
+                let entry = (first, piece.records, &piece.completion);
+                first += piece.records;
+                entry
+            })
+            .collect();
         let seq = batch.base_sequence();
+        batch.completion.redirect(&redirect);
+        let q = self.queues.entry(batch.tp.clone()).or_default();
         let pos = q
             .batches
             .iter()
@@ -818,7 +830,6 @@ impl Accumulator {
 mod tests {
     use super::*;
     use kafka_protocol::record::RecordBatch;
-    use tokio::sync::oneshot;
 
     fn cfg(batch_size: usize, idempotent: bool) -> AccumulatorConfig {
         AccumulatorConfig {
@@ -840,16 +851,7 @@ mod tests {
         }
     }
 
-    fn completion() -> (
-        Completion,
-        oneshot::Receiver<Result<super::super::record::RecordMetadata>>,
-    ) {
-        let (tx, rx) = oneshot::channel();
-        (Completion { tx, timestamp: 42 }, rx)
-    }
-
     fn push(acc: &mut Accumulator, p: i32, value: &[u8], now: Instant) -> bool {
-        let (c, _rx) = completion();
         acc.append(
             "t",
             Some(p),
@@ -859,7 +861,6 @@ mod tests {
             None,
             Some(value),
             &[],
-            c,
             value.len(),
             || now,
         )
@@ -1086,9 +1087,8 @@ mod tests {
     fn keyless_choices(acc: &mut Accumulator, n: usize, now: Instant) -> [usize; 2] {
         let mut counts = [0; 2];
         for _ in 0..n {
-            let (c, _rx) = completion();
             let value = [7u8; 200];
-            let (p, _) = acc
+            let (p, _, _) = acc
                 .append(
                     "t",
                     None,
@@ -1098,7 +1098,6 @@ mod tests {
                     None,
                     Some(&value),
                     &[],
-                    c,
                     200,
                     || now,
                 )
@@ -1239,8 +1238,7 @@ mod tests {
     fn keyed_records_follow_murmur2_and_bad_partitions_are_errors() {
         let now = Instant::now();
         let mut acc = Accumulator::new(cfg(1000, false));
-        let (c, _rx) = completion();
-        let (p, _) = acc
+        let (p, _, _) = acc
             .append(
                 "t",
                 None,
@@ -1250,15 +1248,13 @@ mod tests {
                 Some(b"key-1"),
                 None,
                 &[],
-                c,
                 10,
                 || now,
             )
             .unwrap();
         assert_eq!(p, crate::partitioner::partition_for_key(b"key-1", 4));
-        let (c, _rx) = completion();
         let err = acc
-            .append("t", Some(9), 4, &[0], 1, None, None, &[], c, 10, || now)
+            .append("t", Some(9), 4, &[0], 1, None, None, &[], 10, || now)
             .unwrap_err();
         assert!(matches!(err, Error::Partition(_)));
     }
@@ -1268,30 +1264,37 @@ mod tests {
         let now = Instant::now();
         let mut acc = Accumulator::new(cfg(16384, true));
         acc.idem.set_producer(99, 3);
-        let mut rxs = Vec::new();
+        let mut futures = Vec::new();
         for i in 0..10u8 {
-            let (c, rx) = completion();
-            rxs.push(rx);
             let value = [i; 100];
-            acc.append(
-                "t",
-                Some(0),
-                4,
-                &[0, 1, 2, 3],
-                42,
-                None,
-                Some(&value),
-                &[],
-                c,
-                136,
-                || now,
-            )
-            .unwrap();
+            let (_, _, f) = acc
+                .append(
+                    "t",
+                    Some(0),
+                    4,
+                    &[0, 1, 2, 3],
+                    42 + i64::from(i),
+                    None,
+                    Some(&value),
+                    &[],
+                    136,
+                    || now,
+                )
+                .unwrap();
+            futures.push(f);
+        }
+        // Half the futures are awaited before the split, half only after it.
+        for f in futures.iter_mut().step_by(2) {
+            assert!(f.try_now().is_none());
         }
         let t = now + Duration::from_millis(10);
         let big = acc.drain(1, 1 << 20, t, |_| Some(1)).unwrap().remove(0);
         assert_eq!((big.record_count(), big.base_sequence()), (10, Some(0)));
         assert!(acc.split_and_requeue(big).is_none());
+        assert!(
+            futures.iter_mut().all(|f| f.try_now().is_none()),
+            "the split answers no record"
+        );
         assert!(acc.queued(&tp(0)) >= 2, "split into several batches");
         let mut values = Vec::new();
         let mut next_seq = 0;
@@ -1313,6 +1316,11 @@ mod tests {
             let n = i64::from(b.record_count());
             acc.complete(b, offset, -1);
             offset += n;
+            let done = (offset - 100) as usize;
+            assert!(
+                futures[done..].iter_mut().all(|f| f.try_now().is_none()),
+                "records of later pieces wait for their own piece"
+            );
         }
         assert_eq!(
             values,
@@ -1320,12 +1328,12 @@ mod tests {
             "records keep their order"
         );
         assert_eq!(next_seq, 10);
-        for (i, rx) in rxs.iter_mut().enumerate() {
-            let md = rx.try_recv().unwrap().unwrap();
+        for (i, f) in futures.iter_mut().enumerate() {
+            let md = f.try_now().unwrap().unwrap();
             assert_eq!(
-                md.offset,
-                100 + i as i64,
-                "each record's completion follows it"
+                (md.partition, md.offset, md.timestamp),
+                (0, 100 + i as i64, 42 + i as i64),
+                "each record's future follows it"
             );
         }
         assert_eq!(
@@ -1334,6 +1342,81 @@ mod tests {
             "buffer.memory of the pieces adds up"
         );
         assert!(acc.is_empty());
+    }
+
+    /// A piece of a split batch that fails takes only its own records with it.
+    #[test]
+    fn a_failed_piece_fails_only_its_records() {
+        let now = Instant::now();
+        let mut acc = Accumulator::new(cfg(16384, false));
+        let futures: Vec<_> = (0..4u8)
+            .map(|i| {
+                acc.append(
+                    "t",
+                    Some(0),
+                    4,
+                    &[0, 1, 2, 3],
+                    1,
+                    None,
+                    Some(&[i; 100]),
+                    &[],
+                    136,
+                    || now,
+                )
+                .unwrap()
+                .2
+            })
+            .collect();
+        let t = now + Duration::from_millis(10);
+        let big = acc.drain(1, 1 << 20, t, |_| Some(1)).unwrap().remove(0);
+        assert!(acc.split_and_requeue(big).is_none());
+        let first = acc.drain(1, 1 << 20, t, |_| Some(1)).unwrap().remove(0);
+        let n = first.record_count() as usize;
+        assert!(n < 4);
+        acc.fail_batch(first, &Arc::new(Error::Closed));
+        while let Some(b) = acc.drain(1, 1 << 20, t, |_| Some(1)).unwrap().pop() {
+            acc.complete(b, 7, -1);
+        }
+        let got: Vec<bool> = futures
+            .into_iter()
+            .map(|mut f| f.try_now().unwrap().is_ok())
+            .collect();
+        assert_eq!(got, (0..4).map(|i| i >= n).collect::<Vec<_>>());
+    }
+
+    /// Dropped without answers (a producer that went away), queued and drained batches alike
+    /// resolve their records as closed instead of leaving them waiting.
+    #[test]
+    fn dropped_batches_resolve_closed() {
+        let now = Instant::now();
+        let mut acc = Accumulator::new(cfg(100, false));
+        let mut futures: Vec<_> = (0..6)
+            .map(|_| {
+                acc.append(
+                    "t",
+                    Some(0),
+                    4,
+                    &[0, 1, 2, 3],
+                    1,
+                    None,
+                    Some(&[1; 40]),
+                    &[],
+                    76,
+                    || now,
+                )
+                .unwrap()
+                .2
+            })
+            .collect();
+        assert!(futures[0].try_now().is_none());
+        let t = now + Duration::from_millis(10);
+        let in_flight = acc.drain(1, 1 << 20, t, |_| Some(1)).unwrap();
+        assert!(!in_flight.is_empty() && acc.queued(&tp(0)) > 0);
+        drop(in_flight);
+        drop(acc);
+        for f in &mut futures {
+            assert!(matches!(f.try_now(), Some(Err(Error::Closed))));
+        }
     }
 
     #[test]

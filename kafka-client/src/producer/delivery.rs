@@ -195,9 +195,11 @@ impl Future for DeliveryFuture {
                             }
                         };
                         this.slot = Some(slot);
-                        match &mut s.wakers[slot] {
-                            Some(w) if w.will_wake(cx.waker()) => {}
-                            w => *w = Some(cx.waker().clone()),
+                        match s.wakers.get_mut(slot) {
+                            Some(Some(w)) if w.will_wake(cx.waker()) => {}
+                            Some(w) => *w = Some(cx.waker().clone()),
+                            // In range by construction just above.
+                            None => {}
                         }
                         return Poll::Pending;
                     }
@@ -206,10 +208,11 @@ impl Future for DeliveryFuture {
                         base_offset,
                         log_append_time,
                     } => {
+                        // Saturating: the base offset comes from the broker.
                         let offset = if *base_offset < 0 {
                             -1
                         } else {
-                            base_offset + this.index as i64
+                            base_offset.saturating_add(this.index as i64)
                         };
                         let timestamp = if *log_append_time >= 0 {
                             *log_append_time
@@ -241,6 +244,17 @@ impl Future for DeliveryFuture {
             // The old result's slot was emptied when it settled.
             (this.result, this.index) = next;
             this.slot = None;
+        }
+    }
+}
+
+impl DeliveryFuture {
+    /// The outcome if there is one already, without waiting (tests of the accumulator).
+    #[cfg(test)]
+    pub(crate) fn try_now(&mut self) -> Option<Result<RecordMetadata>> {
+        match Pin::new(self).poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(r) => Some(r),
+            Poll::Pending => None,
         }
     }
 }

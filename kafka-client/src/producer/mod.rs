@@ -1,7 +1,8 @@
 //! The producer: `send` appends to per-partition batches, a background sender drains them to
 //! partition leaders; idempotent by default.
 //!
-//! * [`record`](self): [`ProducerRecord`], [`RecordMetadata`], [`DeliveryFuture`].
+//! * [`record`](self): [`ProducerRecord`], [`RecordMetadata`].
+//! * `delivery`: [`DeliveryFuture`] and the one shared result per batch it reads.
 //! * `accumulator`: the per-partition batch queues (no IO).
 //! * `compression_ratio`: per-topic compression ratio estimates that size compressed batches.
 //! * `idempotence`: producer id, epoch and sequences (no IO).
@@ -16,8 +17,6 @@
 
 mod accumulator;
 mod compression_ratio;
-// Not wired into the producer yet: its tests come first.
-#[allow(dead_code, unreachable_pub)]
 mod delivery;
 mod fast_hash;
 mod idempotence;
@@ -27,7 +26,8 @@ pub mod transaction;
 mod transaction_rpc;
 
 pub use accumulator::TopicPartition;
-pub use record::{DeliveryFuture, ProducerRecord, RecordMetadata};
+pub use delivery::DeliveryFuture;
+pub use record::{ProducerRecord, RecordMetadata};
 pub use transaction::{ConsumerGroupMetadata, TransactionError, TxnState};
 
 use std::collections::HashMap;
@@ -37,11 +37,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use kafka_protocol::messages::{InitProducerIdRequest, ProduceRequest};
 use kafka_protocol::record::{Compression, HeaderRef};
-use tokio::sync::{Notify, Semaphore, mpsc, oneshot};
+use tokio::sync::{Notify, Semaphore, mpsc};
 use tokio::time::Instant;
 
 use accumulator::{Accumulator, AccumulatorConfig, ProducerBatch};
-use record::Completion;
 
 use crate::cluster::Cluster;
 use crate::config::{Acks, ProducerConfig};
@@ -261,7 +260,6 @@ impl Producer {
             .iter()
             .map(|(k, v)| HeaderRef::new(k, v.as_deref()))
             .collect();
-        let (tx, rx) = oneshot::channel();
         let mut on_stack = [0i32; AVAILABLE_ON_STACK];
         let on_heap;
         let available: &[i32] = if topic.partitions.len() <= AVAILABLE_ON_STACK {
@@ -284,12 +282,11 @@ impl Producer {
             record.key.as_deref(),
             record.value.as_deref(),
             &headers,
-            Completion { tx, timestamp },
             size,
             Instant::now,
         );
         match appended {
-            Ok((partition, wake)) => {
+            Ok((partition, wake, delivery)) => {
                 if let Some(t) = &inner.txn {
                     let tp = TopicPartition {
                         topic: record.topic.as_str().into(),
@@ -303,7 +300,7 @@ impl Producer {
                 if wake {
                     inner.wake.notify_one();
                 }
-                Ok(DeliveryFuture { rx })
+                Ok(delivery)
             }
             Err(e) => {
                 inner.memory.add_permits(size);

@@ -1,14 +1,7 @@
-//! What the user sends and what comes back.
-
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::Arc;
-use std::task::{Context, Poll};
+//! What the user sends and what comes back (the future that brings it back is in
+//! `delivery`).
 
 use bytes::Bytes;
-use tokio::sync::oneshot;
-
-use crate::error::{Error, Result};
 
 /// A record to send.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -85,46 +78,4 @@ pub struct RecordMetadata {
     pub offset: i64,
     /// The record timestamp: the create time sent, or the broker's log-append time.
     pub timestamp: i64,
-}
-
-/// Resolves when the record is acknowledged or has definitely failed.
-#[derive(Debug)]
-pub struct DeliveryFuture {
-    pub(crate) rx: oneshot::Receiver<Result<RecordMetadata>>,
-}
-
-impl Future for DeliveryFuture {
-    type Output = Result<RecordMetadata>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        Pin::new(&mut self.rx)
-            .poll(cx)
-            .map(|r| r.unwrap_or(Err(Error::Closed)))
-    }
-}
-
-/// The completion of one record of a batch.
-#[derive(Debug)]
-pub(crate) struct Completion {
-    pub(crate) tx: oneshot::Sender<Result<RecordMetadata>>,
-    pub(crate) timestamp: i64,
-}
-
-impl Completion {
-    pub(crate) fn succeed(self, partition: i32, offset: i64, log_append_time: i64) {
-        let timestamp = if log_append_time >= 0 {
-            log_append_time
-        } else {
-            self.timestamp
-        };
-        let _ = self.tx.send(Ok(RecordMetadata {
-            partition,
-            offset,
-            timestamp,
-        }));
-    }
-
-    pub(crate) fn fail(self, error: &Arc<Error>) {
-        let _ = self.tx.send(Err(Error::Shared(error.clone())));
-    }
 }

@@ -168,17 +168,15 @@ pub(crate) fn handle_response(
 #[cfg(test)]
 mod tests {
     use super::super::accumulator::{AccumulatorConfig, TopicPartition};
-    use super::super::record::{Completion, RecordMetadata};
+    use super::super::delivery::DeliveryFuture;
+    use super::super::record::RecordMetadata;
     use super::*;
     use crate::backoff::ExponentialBackoff;
     use kafka_protocol::messages::produce_response::TopicProduceResponse;
     use kafka_protocol::record::Compression;
     use std::time::Duration;
-    use tokio::sync::oneshot;
 
-    type Rx = oneshot::Receiver<crate::error::Result<RecordMetadata>>;
-
-    fn acc_with(n: usize) -> (Accumulator, Vec<ProducerBatch>, Vec<Rx>) {
+    fn acc_with(n: usize) -> (Accumulator, Vec<ProducerBatch>, Vec<DeliveryFuture>) {
         let mut acc = Accumulator::new(AccumulatorConfig {
             batch_size: 16384,
             linger: Duration::ZERO,
@@ -197,27 +195,26 @@ mod tests {
         });
         acc.idem.set_producer(1, 0);
         let now = Instant::now();
-        let mut rxs = Vec::new();
+        let mut futures = Vec::new();
         for p in 0..n as i32 {
-            let (tx, rx) = oneshot::channel();
-            acc.append(
-                "t",
-                Some(p),
-                n as u32,
-                &[],
-                5,
-                None,
-                Some(b"v"),
-                &[],
-                Completion { tx, timestamp: 5 },
-                1,
-                || now,
-            )
-            .unwrap();
-            rxs.push(rx);
+            let (_, _, f) = acc
+                .append(
+                    "t",
+                    Some(p),
+                    n as u32,
+                    &[],
+                    5,
+                    None,
+                    Some(b"v"),
+                    &[],
+                    1,
+                    || now,
+                )
+                .unwrap();
+            futures.push(f);
         }
         let batches = acc.drain(1, 1 << 20, now, |_| Some(1)).unwrap();
-        (acc, batches, rxs)
+        (acc, batches, futures)
     }
 
     fn response(codes: &[(i32, i16)]) -> ProduceResponse {
@@ -252,7 +249,7 @@ mod tests {
 
     #[test]
     fn per_partition_errors_complete_retry_or_fail() {
-        let (mut acc, batches, mut rxs) = acc_with(4);
+        let (mut acc, batches, mut futures) = acc_with(4);
         let resp = response(&[(0, 0), (1, 6), (2, 10), (3, 90)]);
         let out = handle_response(
             &mut acc,
@@ -265,15 +262,15 @@ mod tests {
         assert!(out.refresh_metadata, "NOT_LEADER_OR_FOLLOWER refreshes");
         assert!(out.fatal, "PRODUCER_FENCED is fatal");
         assert_eq!(
-            rxs[0].try_recv().unwrap().unwrap(),
+            futures[0].try_now().unwrap().unwrap(),
             RecordMetadata {
                 partition: 0,
                 offset: 10,
                 timestamp: 5
             }
         );
-        assert!(rxs[1].try_recv().is_err(), "retried, not completed");
-        let too_large = rxs[2].try_recv().unwrap().unwrap_err();
+        assert!(futures[1].try_now().is_none(), "retried, not completed");
+        let too_large = futures[2].try_now().unwrap().unwrap_err();
         assert_eq!(too_large.code(), Some(KafkaCode::MESSAGE_TOO_LARGE));
         assert!(!acc.is_empty(), "partition 1 is queued again");
         let tp1 = TopicPartition {
@@ -285,7 +282,7 @@ mod tests {
 
     #[test]
     fn out_of_order_behind_an_unresolved_batch_retries_else_bumps() {
-        let (mut acc, batches, mut rxs) = acc_with(1);
+        let (mut acc, batches, mut futures) = acc_with(1);
         // First batch of the epoch rejected as out of order: broker lost state.
         handle_response(
             &mut acc,
@@ -296,6 +293,6 @@ mod tests {
             Instant::now(),
         );
         assert!(acc.idem.bump_needed());
-        assert!(rxs[0].try_recv().unwrap().is_err());
+        assert!(futures[0].try_now().unwrap().is_err());
     }
 }
