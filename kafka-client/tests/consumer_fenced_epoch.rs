@@ -1,0 +1,346 @@
+//! A fetch answered FENCED_LEADER_EPOCH (KIP-320: the consumer's metadata is behind the
+//! leader's), against a scripted in-process broker. The first metadata the consumer gets names
+//! leader epoch 5 while the leader is at 6. The consumer must learn the new epoch from fresh
+//! metadata and fetch again at 6, losing and repeating nothing. Live clusters only reach this
+//! state in a race, so it is scripted here.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::{Buf, BufMut, Bytes, BytesMut};
+use kafka_client::config::ConsumerConfig;
+use kafka_client::consumer::{Consumer, TopicPartition};
+use kafka_protocol::Message;
+use kafka_protocol::header::{RequestHeader, ResponseHeader, header_versions};
+use kafka_protocol::messages::api_versions_response::ApiVersion;
+use kafka_protocol::messages::fetch_response::{FetchableTopicResponse, PartitionData};
+use kafka_protocol::messages::metadata_response::{
+    MetadataResponseBroker, MetadataResponsePartition, MetadataResponseTopic,
+};
+use kafka_protocol::messages::offset_for_leader_epoch_response::{
+    EpochEndOffset, OffsetForLeaderTopicResult,
+};
+use kafka_protocol::messages::{
+    ApiVersionsResponse, FetchRequest, FetchResponse, MetadataRequest, MetadataResponse,
+    OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse,
+};
+use kafka_protocol::record::{BatchBuilder, BatchOptions};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const FETCH: i16 = 1;
+const METADATA: i16 = 3;
+const API_VERSIONS: i16 = 18;
+const OFFSET_FOR_LEADER_EPOCH: i16 = 23;
+
+const TOPIC: &str = "fenced";
+/// The leader's epoch; the first metadata answer says one less.
+const LEADER_EPOCH: i32 = 6;
+const RECORDS: i64 = 10;
+/// FENCED_LEADER_EPOCH.
+const FENCED: i16 = 74;
+
+/// What the fake broker saw.
+#[derive(Default)]
+struct Seen {
+    metadata_calls: usize,
+    /// `current_leader_epoch` of every fetch of the partition, in order.
+    fetch_epochs: Vec<i32>,
+    fenced_answers: usize,
+    unexpected_apis: Vec<i16>,
+}
+
+/// One batch holding offsets 0..RECORDS, written in the leader's epoch.
+fn batch() -> Bytes {
+    let mut b = BatchBuilder::new(BatchOptions {
+        partition_leader_epoch: LEADER_EPOCH,
+        ..BatchOptions::default()
+    });
+    for i in 0..RECORDS {
+        let v = format!("v{i}");
+        b.append(1_700_000_000_000 + i, None, Some(v.as_bytes()), &[])
+            .unwrap();
+    }
+    b.build().unwrap()
+}
+
+async fn serve(listener: TcpListener, seen: Arc<Mutex<Seen>>) {
+    let port = listener.local_addr().unwrap().port();
+    loop {
+        let Ok((sock, _)) = listener.accept().await else {
+            return;
+        };
+        tokio::spawn(connection(sock, port, seen.clone()));
+    }
+}
+
+fn metadata(version: i16, port: u16, seen: &Mutex<Seen>) -> MetadataResponse {
+    let epoch = {
+        let mut s = seen.lock().unwrap();
+        s.metadata_calls += 1;
+        // Stale on the first answer only.
+        if s.metadata_calls == 1 {
+            LEADER_EPOCH - 1
+        } else {
+            LEADER_EPOCH
+        }
+    };
+    let _ = version;
+    MetadataResponse {
+        brokers: vec![MetadataResponseBroker {
+            node_id: 1,
+            host: "127.0.0.1".into(),
+            port: i32::from(port),
+            ..Default::default()
+        }],
+        cluster_id: Some("scripted".into()),
+        controller_id: 1,
+        topics: vec![MetadataResponseTopic {
+            name: Some(TOPIC.into()),
+            partitions: vec![MetadataResponsePartition {
+                partition_index: 0,
+                leader_id: 1,
+                leader_epoch: epoch,
+                replica_nodes: vec![1],
+                isr_nodes: vec![1],
+                ..Default::default()
+            }],
+            ..Default::default()
+        }],
+        ..Default::default()
+    }
+}
+
+async fn fetch(req: FetchRequest, seen: &Mutex<Seen>) -> FetchResponse {
+    let mut empty = true;
+    let responses = req
+        .topics
+        .iter()
+        .map(|t| FetchableTopicResponse {
+            topic: t.topic.clone(),
+            partitions: t
+                .partitions
+                .iter()
+                .map(|p| {
+                    let mut s = seen.lock().unwrap();
+                    s.fetch_epochs.push(p.current_leader_epoch);
+                    let mut data = PartitionData {
+                        partition_index: p.partition,
+                        high_watermark: RECORDS,
+                        last_stable_offset: RECORDS,
+                        log_start_offset: 0,
+                        ..Default::default()
+                    };
+                    if p.current_leader_epoch >= 0 && p.current_leader_epoch < LEADER_EPOCH {
+                        s.fenced_answers += 1;
+                        data.error_code = FENCED;
+                        data.high_watermark = -1;
+                    } else if p.fetch_offset < RECORDS {
+                        empty = false;
+                        data.records = Some(batch());
+                    } else {
+                        data.records = Some(Bytes::new());
+                    }
+                    data
+                })
+                .collect(),
+            ..Default::default()
+        })
+        .collect();
+    if empty {
+        // Nothing to give: wait a little, as a broker waits up to max_wait_ms.
+        tokio::time::sleep(Duration::from_millis(
+            u64::try_from(req.max_wait_ms.clamp(0, 50)).unwrap(),
+        ))
+        .await;
+    }
+    FetchResponse {
+        responses,
+        ..Default::default()
+    }
+}
+
+fn offset_for_leader_epoch(req: OffsetForLeaderEpochRequest) -> OffsetForLeaderEpochResponse {
+    OffsetForLeaderEpochResponse {
+        topics: req
+            .topics
+            .iter()
+            .map(|t| OffsetForLeaderTopicResult {
+                topic: t.topic.clone(),
+                partitions: t
+                    .partitions
+                    .iter()
+                    .map(|p| {
+                        // Every record is in the current epoch; the one before it is empty.
+                        let (leader_epoch, end_offset) = if p.leader_epoch >= LEADER_EPOCH {
+                            (LEADER_EPOCH, RECORDS)
+                        } else {
+                            (LEADER_EPOCH - 1, 0)
+                        };
+                        EpochEndOffset {
+                            partition: p.partition,
+                            leader_epoch,
+                            end_offset,
+                            ..Default::default()
+                        }
+                    })
+                    .collect(),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
+async fn connection(mut sock: TcpStream, port: u16, seen: Arc<Mutex<Seen>>) {
+    loop {
+        let mut size = [0u8; 4];
+        if sock.read_exact(&mut size).await.is_err() {
+            return;
+        }
+        let mut frame = vec![0u8; usize::try_from(i32::from_be_bytes(size)).unwrap()];
+        if sock.read_exact(&mut frame).await.is_err() {
+            return;
+        }
+        let mut buf = Bytes::from(frame);
+        let (key, version) = {
+            let mut peek = buf.clone();
+            (peek.get_i16(), peek.get_i16())
+        };
+        let (req_hv, resp_hv) = header_versions(key, version).expect("a known api and version");
+        let header = RequestHeader::decode(&mut buf, req_hv).unwrap();
+        let mut body = BytesMut::new();
+        match key {
+            API_VERSIONS => {
+                let api = |api_key, max_version| ApiVersion {
+                    api_key,
+                    min_version: 0,
+                    max_version,
+                    ..Default::default()
+                };
+                let v = version.min(ApiVersionsResponse::MAX_VERSION);
+                ApiVersionsResponse {
+                    api_keys: vec![
+                        api(API_VERSIONS, 3),
+                        // Below the versions that name topics by id only.
+                        api(METADATA, 9),
+                        api(FETCH, 12),
+                        api(OFFSET_FOR_LEADER_EPOCH, 4),
+                    ],
+                    ..Default::default()
+                }
+                .encode(&mut body, v)
+                .unwrap();
+            }
+            METADATA => {
+                MetadataRequest::decode(&mut buf, version).unwrap();
+                metadata(version, port, &seen)
+                    .encode(&mut body, version)
+                    .unwrap();
+            }
+            FETCH => {
+                let req = FetchRequest::decode(&mut buf, version).unwrap();
+                fetch(req, &seen).await.encode(&mut body, version).unwrap();
+            }
+            OFFSET_FOR_LEADER_EPOCH => {
+                let req = OffsetForLeaderEpochRequest::decode(&mut buf, version).unwrap();
+                offset_for_leader_epoch(req)
+                    .encode(&mut body, version)
+                    .unwrap();
+            }
+            other => {
+                // Recorded and asserted on by the test: a panic here would only end this task.
+                seen.lock().unwrap().unexpected_apis.push(other);
+                return;
+            }
+        }
+        let mut out = BytesMut::new();
+        ResponseHeader {
+            correlation_id: header.correlation_id,
+            ..Default::default()
+        }
+        .encode(&mut out, resp_hv)
+        .unwrap();
+        out.extend_from_slice(&body);
+        let mut framed = BytesMut::new();
+        framed.put_i32(i32::try_from(out.len()).unwrap());
+        framed.extend_from_slice(&out);
+        if sock.write_all(&framed).await.is_err() {
+            return;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_fenced_fetch_refreshes_metadata_and_resumes_at_the_new_epoch() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    tokio::spawn(serve(listener, seen.clone()));
+
+    let config = ConsumerConfig::builder()
+        .bootstrap_servers([addr])
+        .set("retry.backoff.ms", "10")
+        .unwrap()
+        .set("fetch.max.wait.ms", "50")
+        .unwrap()
+        .build()
+        .unwrap();
+    let mut consumer = Consumer::new(config).unwrap();
+    let tp = TopicPartition::new(TOPIC, 0);
+    consumer.assign([tp.clone()]).unwrap();
+    consumer.seek(&tp, 0).unwrap();
+
+    let mut got = Vec::new();
+    // A hang guard, not a speed check: without the refresh the consumer fetches at the stale
+    // epoch forever.
+    let polled = tokio::time::timeout(Duration::from_secs(30), async {
+        while got.len() < RECORDS as usize {
+            got.extend(consumer.poll(Duration::from_millis(200)).await.unwrap());
+        }
+    })
+    .await;
+    let s = seen.lock().unwrap();
+    assert!(
+        polled.is_ok(),
+        "got {} of {RECORDS} records; {} fetches, the last at epochs {:?}; metadata calls {}",
+        got.len(),
+        s.fetch_epochs.len(),
+        &s.fetch_epochs[s.fetch_epochs.len().saturating_sub(5)..],
+        s.metadata_calls
+    );
+    assert!(s.unexpected_apis.is_empty(), "{:?}", s.unexpected_apis);
+
+    let offsets: Vec<i64> = got.iter().map(|r| r.offset).collect();
+    assert_eq!(
+        offsets,
+        (0..RECORDS).collect::<Vec<_>>(),
+        "each once, in order"
+    );
+    assert!(got.iter().all(|r| r.leader_epoch == LEADER_EPOCH));
+    assert_eq!(got[3].value.as_deref(), Some(&b"v3"[..]));
+
+    assert_eq!(
+        s.fetch_epochs.first(),
+        Some(&(LEADER_EPOCH - 1)),
+        "the first fetch carries the stale epoch: {:?}",
+        s.fetch_epochs
+    );
+    assert!(s.fenced_answers >= 1);
+    assert!(
+        s.metadata_calls >= 2,
+        "the fenced answer made the consumer ask for metadata again"
+    );
+    let last_fenced = s
+        .fetch_epochs
+        .iter()
+        .rposition(|&e| e < LEADER_EPOCH)
+        .unwrap();
+    assert!(
+        s.fetch_epochs[last_fenced + 1..]
+            .iter()
+            .all(|&e| e == LEADER_EPOCH),
+        "after the refresh every fetch carries the new epoch: {:?}",
+        s.fetch_epochs
+    );
+}
