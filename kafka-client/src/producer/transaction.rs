@@ -11,8 +11,8 @@
 //! Transaction protocol v1 (KIP-98): a partition is added to the transaction with
 //! AddPartitionsToTxn before its first batch is sent, and a consumer group with
 //! AddOffsetsToTxn before TxnOffsetCommit. The machine records which partitions are pending
-//! and which are added; the IO side ([`super::transaction_rpc`]) sends the requests and feeds
-//! the answers back through [`classify`].
+//! and which are added; the IO side (the private `transaction_rpc` module) sends the requests
+//! and feeds the answers back through [`classify`].
 //!
 //! A commit or abort that fails with a retriable error (a timeout, a coordinator move) keeps
 //! its state, so calling it again resumes the same EndTxn instead of starting anything new;
