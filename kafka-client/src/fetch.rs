@@ -1,6 +1,6 @@
 //! A minimal Fetch-based reader: one partition from an offset, no consumer group, no fetch
 //! session. The full consumer (sessions, positions, groups) stands on the same
-//! [`Cluster`](crate::cluster::Cluster) and is built elsewhere; this is what tests and tools
+//! [`Cluster`] and is built elsewhere; this is what tests and tools
 //! need to read a partition back.
 
 use std::time::Duration;
