@@ -77,7 +77,13 @@ impl TopicLog {
 /// Keeps produced records in memory per topic, in send order, with per-topic offsets.
 #[derive(Default)]
 struct DriverCollector {
-    topics: NameMap<Arc<str>, TopicLog>,
+    /// Per-topic logs, found through `index`.
+    logs: Vec<TopicLog>,
+    index: NameMap<Arc<str>, usize>,
+    /// The topics of the last records sent, by `Arc` identity: a sink or changelog sends every
+    /// record with the same `Arc`, so most sends find their log without hashing the name. The
+    /// `Arc`s are held so their addresses cannot be reused by another name.
+    recent: [Option<(Arc<str>, usize)>; 2],
     /// Records not yet considered for piping back into the topology.
     fresh: Vec<ProducerRecord>,
     /// Whether the topology reads a topic, as classified by the driver: records to topics known
@@ -85,13 +91,42 @@ struct DriverCollector {
     read_back: NameMap<Arc<str>, bool>,
 }
 
+impl DriverCollector {
+    /// The index of `topic`'s log, created on first use.
+    fn log_index(&mut self, topic: &Arc<str>) -> usize {
+        for (t, i) in self.recent.iter().flatten() {
+            if Arc::ptr_eq(t, topic) {
+                return *i;
+            }
+        }
+        // Looked up by &str first so a topic name is cloned once per topic, not per record.
+        let i = match self.index.get(&**topic) {
+            Some(&i) => i,
+            None => {
+                self.logs.push(TopicLog::default());
+                let i = self.logs.len() - 1;
+                self.index.insert(topic.clone(), i);
+                i
+            }
+        };
+        self.recent.swap(0, 1);
+        self.recent[0] = Some((topic.clone(), i));
+        i
+    }
+
+    fn log(&self, topic: &str) -> Option<&TopicLog> {
+        self.index.get(topic).map(|&i| &self.logs[i])
+    }
+
+    fn log_mut(&mut self, topic: &str) -> Option<&mut TopicLog> {
+        self.index.get(topic).map(|&i| &mut self.logs[i])
+    }
+}
+
 impl RecordCollector for DriverCollector {
     fn send(&mut self, record: ProducerRecord) -> Result<(), CollectorError> {
-        // Looked up by &str first so a topic name is cloned once per topic, not per record.
-        let log = match self.topics.get_mut(&*record.topic) {
-            Some(log) => log,
-            None => self.topics.entry(record.topic.clone()).or_default(),
-        };
+        let i = self.log_index(&record.topic);
+        let log = &mut self.logs[i];
         let offset = log.next_offset;
         log.set_last(record.partition.unwrap_or(0), offset);
         log.next_offset += 1;
@@ -113,8 +148,7 @@ impl RecordCollector for DriverCollector {
         Ok(())
     }
     fn offset(&self, topic: &str, partition: i32) -> Option<i64> {
-        self.topics
-            .get(topic)
+        self.log(topic)
             .and_then(|t| t.last.iter().find(|(p, _)| *p == partition))
             .map(|(_, o)| *o)
     }
@@ -339,7 +373,7 @@ impl TopologyTestDriver {
     pub fn discard_output(&self, topic: &str) {
         let inner = self.inner.borrow();
         let mut c = inner.collector.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(t) = c.topics.get_mut(topic) {
+        if let Some(t) = c.log_mut(topic) {
             t.unread.clear();
         }
     }
@@ -349,9 +383,9 @@ impl TopologyTestDriver {
         let inner = self.inner.borrow();
         let c = inner.collector.lock().unwrap_or_else(|e| e.into_inner());
         let mut t: Vec<String> = c
-            .topics
+            .index
             .iter()
-            .filter(|(_, l)| !l.unread.is_empty())
+            .filter(|&(_, &i)| !c.logs[i].unread.is_empty())
             .map(|(t, _)| t.to_string())
             .collect();
         t.sort();
@@ -497,11 +531,11 @@ impl Inner {
 
     pub(crate) fn pop_output(&mut self, topic: &str) -> Option<ProducerRecord> {
         let mut c = self.collector.lock().unwrap_or_else(|e| e.into_inner());
-        c.topics.get_mut(topic).and_then(|t| t.unread.pop_front())
+        c.log_mut(topic).and_then(|t| t.unread.pop_front())
     }
 
     pub(crate) fn output_len(&self, topic: &str) -> usize {
         let c = self.collector.lock().unwrap_or_else(|e| e.into_inner());
-        c.topics.get(topic).map_or(0, |t| t.unread.len())
+        c.log(topic).map_or(0, |t| t.unread.len())
     }
 }
