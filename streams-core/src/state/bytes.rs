@@ -156,6 +156,33 @@ pub(crate) fn shared_copy(b: &[u8]) -> Bytes {
     }
 }
 
+/// Size of the per-thread chunks [`transient_copy`] carves records from.
+const CHUNK: usize = 16 * 1024;
+
+/// A copy of `b` for a record on its way out (a sink's key and value): carved from a per-thread
+/// chunk shared by many records, so a record costs a reference count instead of an allocation.
+///
+/// Only for short-lived bytes: a chunk is freed when the last record carved from it is dropped,
+/// so one long-lived slice keeps its whole chunk. Longer inputs get an allocation of their own.
+pub(crate) fn transient_copy(b: &[u8]) -> Bytes {
+    thread_local! {
+        static ARENA: std::cell::RefCell<bytes::BytesMut> =
+            std::cell::RefCell::new(bytes::BytesMut::new());
+    }
+    if b.len() > CHUNK / 4 {
+        return Bytes::copy_from_slice(b);
+    }
+    ARENA.with(|a| {
+        let mut a = a.borrow_mut();
+        if a.capacity() - a.len() < b.len() {
+            // Never `reserve`: with slices of the old chunk alive it would copy or grow it.
+            *a = bytes::BytesMut::with_capacity(CHUNK);
+        }
+        a.extend_from_slice(b);
+        a.split().freeze()
+    })
+}
+
 /// Runs `f` with an empty per-thread buffer whose capacity is kept between calls, for
 /// serializing lookup keys and values without allocating each time. A nested call gets a buffer
 /// of its own.
@@ -279,5 +306,22 @@ mod tests {
         with_scratch(|a| assert!(a.is_empty()));
         with_scratch(|a| a.resize(SCRATCH_KEEP + 1, 0));
         with_scratch(|a| assert!(a.capacity() <= SCRATCH_KEEP));
+    }
+
+    #[test]
+    fn transient_copies_stay_intact_across_chunks() {
+        // Enough records to fill several chunks, each checked after all were carved.
+        let inputs: Vec<Vec<u8>> = (0..5_000u32)
+            .map(|i| format!("key-{i}:value-{}", i * 7).into_bytes())
+            .collect();
+        let copies: Vec<Bytes> = inputs.iter().map(|b| transient_copy(b)).collect();
+        for (c, b) in copies.iter().zip(&inputs) {
+            assert_eq!(&c[..], &b[..]);
+        }
+        let big = vec![7u8; CHUNK];
+        assert_eq!(&transient_copy(&big)[..], &big[..]);
+        assert!(transient_copy(b"").is_empty());
+        drop(copies);
+        assert_eq!(&transient_copy(b"after")[..], b"after");
     }
 }

@@ -25,7 +25,7 @@ use std::sync::atomic::AtomicI64;
 use std::sync::{Arc, Mutex};
 
 pub use self::bytes::{FlushedEntry, KeyValueBytesStore};
-pub(crate) use self::bytes::{shared_copy, with_scratch};
+pub(crate) use self::bytes::{transient_copy, with_scratch};
 pub use builder::{
     KeyValueStoreBuilder, SessionStoreBuilder, StoreKind, StoreSupplier, Stores, WindowStoreBuilder,
 };

@@ -10,7 +10,7 @@ use crate::config::DefaultSerdes;
 use crate::error::StreamsError;
 use crate::processor::{ConsumedRecord, Processor, ProcessorContext, Record};
 use crate::serde::{SerdeError, SharedSerde};
-use crate::state::{shared_copy, with_scratch};
+use crate::state::{transient_copy, with_scratch};
 use crate::task::{Node, NodeCtx, dispatch};
 
 use super::TopologyError;
@@ -177,8 +177,8 @@ impl<K: 'static, V: 'static> Node for SinkNode<K, V> {
             topic: topic.to_string(),
             source: e,
         };
-        // Key and value are written into one buffer and copied into one shared allocation, of
-        // which they are two slices: one allocation per record instead of two.
+        // Key and value are written into one buffer and copied into a chunk shared with other
+        // outgoing records, of which they are two slices: no allocation per record.
         let (key, value) = with_scratch(|buf| {
             let has_key = self
                 .key
@@ -189,7 +189,7 @@ impl<K: 'static, V: 'static> Node for SinkNode<K, V> {
                 .value
                 .serialize_into(&topic, &record.headers, &record.value, buf)
                 .map_err(ser)?;
-            let both = shared_copy(buf);
+            let both = transient_copy(buf);
             Ok::<_, StreamsError>((
                 has_key.then(|| both.slice(..key_len)),
                 has_value.then(|| both.slice(key_len..)),
