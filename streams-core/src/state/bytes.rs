@@ -38,6 +38,17 @@ pub trait KeyValueBytesStore: Send + 'static {
     ) -> Result<(), StoreError> {
         self.put(shared_copy(key), value, timestamp)
     }
+    /// Like [`Self::put`] for a key the caller keeps using: a layer that needs a copy of its own
+    /// clones the `Bytes` (a reference count), and one that already holds the key (an overlay
+    /// entry being updated) takes none.
+    fn put_shared(
+        &mut self,
+        key: &Bytes,
+        value: Option<Bytes>,
+        timestamp: i64,
+    ) -> Result<(), StoreError> {
+        self.put(key.clone(), value, timestamp)
+    }
     /// Entries with keys within the bounds, in ascending key order, or descending if `reverse`.
     fn range(
         &mut self,
@@ -87,6 +98,14 @@ impl KeyValueBytesStore for Box<dyn KeyValueBytesStore> {
         timestamp: i64,
     ) -> Result<(), StoreError> {
         (**self).put_borrowed(key, value, timestamp)
+    }
+    fn put_shared(
+        &mut self,
+        key: &Bytes,
+        value: Option<Bytes>,
+        timestamp: i64,
+    ) -> Result<(), StoreError> {
+        (**self).put_shared(key, value, timestamp)
     }
     fn range(
         &mut self,

@@ -247,7 +247,7 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
             };
             let deleted = value.is_none();
             if self.forward {
-                self.inner.put(key.clone(), value.clone(), timestamp)?;
+                self.inner.put_shared(&key, value.clone(), timestamp)?;
                 if deleted {
                     self.remove_slot(i);
                 }

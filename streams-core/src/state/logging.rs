@@ -53,6 +53,15 @@ impl<S: KeyValueBytesStore> KeyValueBytesStore for LoggingStore<S> {
     }
 
     fn put(&mut self, key: Bytes, value: Option<Bytes>, timestamp: i64) -> Result<(), StoreError> {
+        self.put_shared(&key, value, timestamp)
+    }
+
+    fn put_shared(
+        &mut self,
+        key: &Bytes,
+        value: Option<Bytes>,
+        timestamp: i64,
+    ) -> Result<(), StoreError> {
         let (logged, log_ts) = match &value {
             Some(v) if self.timestamped => {
                 let (ts, plain) =
@@ -61,11 +70,11 @@ impl<S: KeyValueBytesStore> KeyValueBytesStore for LoggingStore<S> {
             }
             other => (other.clone(), timestamp),
         };
-        self.inner.put(key.clone(), value, timestamp)?;
+        self.inner.put_shared(key, value, timestamp)?;
         let record = ProducerRecord {
             topic: self.topic.clone(),
             partition: Some(self.partition),
-            key: Some(key),
+            key: Some(key.clone()),
             value: logged,
             timestamp: log_ts,
             headers: Headers::new(),

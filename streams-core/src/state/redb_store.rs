@@ -183,6 +183,16 @@ impl KeyValueBytesStore for RedbBytesStore {
         Ok(())
     }
 
+    fn put_shared(&mut self, key: &Bytes, value: Option<Bytes>, _: i64) -> Result<(), StoreError> {
+        // An update of a key already in the overlay keeps the overlay's copy of the key.
+        match self.overlay.get_mut(&key[..]) {
+            Some(v) => *v = value,
+            None => self.write(key.clone(), value),
+        }
+        self.writes_since_commit += 1;
+        Ok(())
+    }
+
     fn range(
         &mut self,
         from: Bound<&[u8]>,
