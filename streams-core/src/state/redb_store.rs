@@ -45,7 +45,11 @@ pub struct RedbBytesStore {
     /// Writes since the last commit by key (`None`: deleted): a point read or an update of a key
     /// already written is one hash lookup.
     overlay: KeyMap<Bytes, Option<Bytes>>,
-    /// The overlay's keys in order, for range scans and the commit; touched only by new keys.
+    /// Keys new to the overlay that `order` does not hold yet, in arrival order. Most writes
+    /// never meet a range scan, so keys are ordered only when one needs it, or sorted once at
+    /// the commit.
+    pending: Vec<Bytes>,
+    /// The overlay's keys in order, built from `pending` when a range scan asks.
     order: BTreeSet<Bytes>,
     checkpoint: Option<i64>,
     writes_since_commit: u64,
@@ -88,6 +92,7 @@ impl RedbBytesStore {
             db,
             reader,
             overlay: KeyMap::default(),
+            pending: Vec::new(),
             order: BTreeSet::new(),
             checkpoint,
             writes_since_commit: 0,
@@ -113,7 +118,15 @@ impl RedbBytesStore {
         txn.set_durability(self.durability).map_err(db_err)?;
         {
             let mut table = txn.open_table(DATA).map_err(db_err)?;
-            for k in &self.order {
+            // redb inserts in key order touch each leaf once.
+            let keys: &[Bytes] = if self.order.is_empty() {
+                self.pending.sort_unstable();
+                &self.pending
+            } else {
+                self.settle_order();
+                &[]
+            };
+            for k in keys.iter().chain(&self.order) {
                 match self.overlay.get(k).and_then(Option::as_ref) {
                     Some(v) => {
                         table.insert(&k[..], &v[..]).map_err(db_err)?;
@@ -130,6 +143,7 @@ impl RedbBytesStore {
         }
         txn.commit().map_err(db_err)?;
         self.overlay.clear();
+        self.pending.clear();
         self.order.clear();
         if offset.is_some() {
             self.checkpoint = offset;
@@ -150,9 +164,16 @@ impl RedbBytesStore {
         match self.overlay.get_mut(&key[..]) {
             Some(v) => *v = value,
             None => {
-                self.order.insert(key.clone());
+                self.pending.push(key.clone());
                 self.overlay.insert(key, value);
             }
+        }
+    }
+
+    /// Moves `pending` keys into `order`.
+    fn settle_order(&mut self) {
+        for k in self.pending.drain(..) {
+            self.order.insert(k);
         }
     }
 
@@ -220,6 +241,7 @@ impl KeyValueBytesStore for RedbBytesStore {
         if self.overlay.is_empty() {
             return Ok(base);
         }
+        self.settle_order();
         let keys = self.order.range::<[u8], _>((from, to));
         let entry = |k: &Bytes| (k.clone(), self.overlay.get(k).cloned().flatten());
         let over: Vec<(Bytes, Option<Bytes>)> = if reverse {
