@@ -3,26 +3,22 @@
 //! FindCoordinator) are retried until the call succeeds, a lasting one ends in a typed timeout
 //! naming the group, and a non-retriable one is reported at once, per group.
 
+mod scripted;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use bytes::{Buf, BufMut, Bytes, BytesMut};
 use kafka_client::admin::Admin;
 use kafka_client::config::AdminConfig;
 use kafka_client::{Error, KafkaCode};
 use kafka_protocol::Message;
-use kafka_protocol::header::{RequestHeader, ResponseHeader, header_versions};
-use kafka_protocol::messages::api_versions_response::ApiVersion;
 use kafka_protocol::messages::delete_groups_response::DeletableGroupResult;
 use kafka_protocol::messages::find_coordinator_response::Coordinator;
 use kafka_protocol::messages::{
-    ApiVersionsResponse, DeleteGroupsRequest, DeleteGroupsResponse, FindCoordinatorRequest,
-    FindCoordinatorResponse,
+    DeleteGroupsRequest, DeleteGroupsResponse, FindCoordinatorRequest, FindCoordinatorResponse,
 };
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use scripted::{API_VERSIONS, Reply, Request, reply};
 
-const API_VERSIONS: i16 = 18;
 const FIND_COORDINATOR: i16 = 10;
 const DELETE_GROUPS: i16 = 42;
 
@@ -35,94 +31,59 @@ struct Script {
     delete_calls: usize,
 }
 
-async fn serve(listener: TcpListener, script: Arc<Mutex<Script>>) {
-    let port = listener.local_addr().unwrap().port();
-    loop {
-        let Ok((sock, _)) = listener.accept().await else {
-            return;
-        };
-        tokio::spawn(connection(sock, port, script.clone()));
-    }
-}
-
-async fn connection(mut sock: TcpStream, port: u16, script: Arc<Mutex<Script>>) {
-    loop {
-        let mut size = [0u8; 4];
-        if sock.read_exact(&mut size).await.is_err() {
-            return;
-        }
-        let mut frame = vec![0u8; usize::try_from(i32::from_be_bytes(size)).unwrap()];
-        sock.read_exact(&mut frame).await.unwrap();
-        let mut buf = Bytes::from(frame);
-        let (key, version) = {
-            let mut peek = buf.clone();
-            (peek.get_i16(), peek.get_i16())
-        };
-        let (req_hv, resp_hv) = header_versions(key, version).expect("a known api and version");
-        let header = RequestHeader::decode(&mut buf, req_hv).unwrap();
-        let mut body = BytesMut::new();
-        match key {
-            API_VERSIONS => {
-                let api = |api_key, max_version| ApiVersion {
-                    api_key,
-                    min_version: 0,
-                    max_version,
-                    ..Default::default()
-                };
-                // An ApiVersions request at a version we do not speak gets v0 back, as Kafka does.
-                let v = version.min(ApiVersionsResponse::MAX_VERSION);
-                ApiVersionsResponse {
-                    api_keys: vec![
-                        api(API_VERSIONS, 3),
-                        api(FIND_COORDINATOR, FindCoordinatorRequest::MAX_VERSION),
-                        api(DELETE_GROUPS, DeleteGroupsRequest::MAX_VERSION),
-                    ],
+fn answer(req: Request, script: &Mutex<Script>) -> Reply {
+    let (version, port, mut buf) = (req.version, req.port, req.body);
+    match req.api_key {
+        API_VERSIONS => scripted::api_versions(
+            version,
+            &[
+                (API_VERSIONS, 3),
+                (FIND_COORDINATOR, FindCoordinatorRequest::MAX_VERSION),
+                (DELETE_GROUPS, DeleteGroupsRequest::MAX_VERSION),
+            ],
+        ),
+        FIND_COORDINATOR => {
+            script.lock().unwrap().find_coordinator_calls += 1;
+            let req = FindCoordinatorRequest::decode(&mut buf, version).unwrap();
+            // v4+ answers per key; older versions in the top-level fields.
+            let resp = if version >= 4 {
+                FindCoordinatorResponse {
+                    coordinators: req
+                        .coordinator_keys
+                        .iter()
+                        .map(|k| Coordinator {
+                            key: k.clone(),
+                            node_id: 1,
+                            host: "127.0.0.1".into(),
+                            port: i32::from(port),
+                            ..Default::default()
+                        })
+                        .collect(),
                     ..Default::default()
                 }
-                .encode(&mut body, v)
-                .unwrap();
-            }
-            FIND_COORDINATOR => {
-                script.lock().unwrap().find_coordinator_calls += 1;
-                let req = FindCoordinatorRequest::decode(&mut buf, version).unwrap();
-                // v4+ answers per key; older versions in the top-level fields.
-                let resp = if version >= 4 {
-                    FindCoordinatorResponse {
-                        coordinators: req
-                            .coordinator_keys
-                            .iter()
-                            .map(|k| Coordinator {
-                                key: k.clone(),
-                                node_id: 1,
-                                host: "127.0.0.1".into(),
-                                port: i32::from(port),
-                                ..Default::default()
-                            })
-                            .collect(),
-                        ..Default::default()
-                    }
+            } else {
+                FindCoordinatorResponse {
+                    node_id: 1,
+                    host: "127.0.0.1".into(),
+                    port: i32::from(port),
+                    ..Default::default()
+                }
+            };
+            reply(&resp, version)
+        }
+        DELETE_GROUPS => {
+            let req = DeleteGroupsRequest::decode(&mut buf, version).unwrap();
+            let code = {
+                let mut s = script.lock().unwrap();
+                s.delete_calls += 1;
+                if s.delete_codes.len() > 1 {
+                    s.delete_codes.remove(0)
                 } else {
-                    FindCoordinatorResponse {
-                        node_id: 1,
-                        host: "127.0.0.1".into(),
-                        port: i32::from(port),
-                        ..Default::default()
-                    }
-                };
-                resp.encode(&mut body, version).unwrap();
-            }
-            DELETE_GROUPS => {
-                let req = DeleteGroupsRequest::decode(&mut buf, version).unwrap();
-                let code = {
-                    let mut s = script.lock().unwrap();
-                    s.delete_calls += 1;
-                    if s.delete_codes.len() > 1 {
-                        s.delete_codes.remove(0)
-                    } else {
-                        s.delete_codes[0]
-                    }
-                };
-                DeleteGroupsResponse {
+                    s.delete_codes[0]
+                }
+            };
+            reply(
+                &DeleteGroupsResponse {
                     results: req
                         .groups_names
                         .iter()
@@ -133,38 +94,26 @@ async fn connection(mut sock: TcpStream, port: u16, script: Arc<Mutex<Script>>) 
                         })
                         .collect(),
                     ..Default::default()
-                }
-                .encode(&mut body, version)
-                .unwrap();
-            }
-            other => panic!("unexpected api {other}"),
+                },
+                version,
+            )
         }
-        let mut out = BytesMut::new();
-        ResponseHeader {
-            correlation_id: header.correlation_id,
-            ..Default::default()
-        }
-        .encode(&mut out, resp_hv)
-        .unwrap();
-        out.extend_from_slice(&body);
-        let mut framed = BytesMut::new();
-        framed.put_i32(i32::try_from(out.len()).unwrap());
-        framed.extend_from_slice(&out);
-        if sock.write_all(&framed).await.is_err() {
-            return;
-        }
+        _ => Reply::Hangup,
     }
 }
 
 /// An admin client against a fake broker that answers DeleteGroups with `codes` in order.
 async fn setup(codes: &[i16], api_timeout: Duration) -> (Admin, Arc<Mutex<Script>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
     let script = Arc::new(Mutex::new(Script {
         delete_codes: codes.to_vec(),
         ..Default::default()
     }));
-    tokio::spawn(serve(listener, script.clone()));
+    let shared = script.clone();
+    let addr = scripted::start(move |req| {
+        let r = answer(req, &shared);
+        async move { r }
+    })
+    .await;
     let admin = Admin::new(
         AdminConfig::builder()
             .bootstrap_servers([addr])

@@ -4,15 +4,15 @@
 //! metadata and fetch again at 6, losing and repeating nothing. Live clusters only reach this
 //! state in a race, so it is scripted here.
 
+mod scripted;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use bytes::{Buf, BufMut, Bytes, BytesMut};
+use bytes::Bytes;
 use kafka_client::config::ConsumerConfig;
 use kafka_client::consumer::{Consumer, TopicPartition};
 use kafka_protocol::Message;
-use kafka_protocol::header::{RequestHeader, ResponseHeader, header_versions};
-use kafka_protocol::messages::api_versions_response::ApiVersion;
 use kafka_protocol::messages::fetch_response::{FetchableTopicResponse, PartitionData};
 use kafka_protocol::messages::metadata_response::{
     MetadataResponseBroker, MetadataResponsePartition, MetadataResponseTopic,
@@ -21,16 +21,14 @@ use kafka_protocol::messages::offset_for_leader_epoch_response::{
     EpochEndOffset, OffsetForLeaderTopicResult,
 };
 use kafka_protocol::messages::{
-    ApiVersionsResponse, FetchRequest, FetchResponse, MetadataRequest, MetadataResponse,
-    OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse,
+    FetchRequest, FetchResponse, MetadataRequest, MetadataResponse, OffsetForLeaderEpochRequest,
+    OffsetForLeaderEpochResponse,
 };
 use kafka_protocol::record::{BatchBuilder, BatchOptions};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use scripted::{API_VERSIONS, Reply, Request, reply};
 
 const FETCH: i16 = 1;
 const METADATA: i16 = 3;
-const API_VERSIONS: i16 = 18;
 const OFFSET_FOR_LEADER_EPOCH: i16 = 23;
 
 const TOPIC: &str = "fenced";
@@ -64,17 +62,7 @@ fn batch() -> Bytes {
     b.build().unwrap()
 }
 
-async fn serve(listener: TcpListener, seen: Arc<Mutex<Seen>>) {
-    let port = listener.local_addr().unwrap().port();
-    loop {
-        let Ok((sock, _)) = listener.accept().await else {
-            return;
-        };
-        tokio::spawn(connection(sock, port, seen.clone()));
-    }
-}
-
-fn metadata(version: i16, port: u16, seen: &Mutex<Seen>) -> MetadataResponse {
+fn metadata(port: u16, seen: &Mutex<Seen>) -> MetadataResponse {
     let epoch = {
         let mut s = seen.lock().unwrap();
         s.metadata_calls += 1;
@@ -85,7 +73,6 @@ fn metadata(version: i16, port: u16, seen: &Mutex<Seen>) -> MetadataResponse {
             LEADER_EPOCH
         }
     };
-    let _ = version;
     MetadataResponse {
         brokers: vec![MetadataResponseBroker {
             node_id: 1,
@@ -111,7 +98,8 @@ fn metadata(version: i16, port: u16, seen: &Mutex<Seen>) -> MetadataResponse {
     }
 }
 
-async fn fetch(req: FetchRequest, seen: &Mutex<Seen>) -> FetchResponse {
+/// The answer to a fetch, and whether it carries no records (so it waits first).
+fn fetch(req: FetchRequest, seen: &Mutex<Seen>) -> (FetchResponse, bool) {
     let mut empty = true;
     let responses = req
         .topics
@@ -147,17 +135,13 @@ async fn fetch(req: FetchRequest, seen: &Mutex<Seen>) -> FetchResponse {
             ..Default::default()
         })
         .collect();
-    if empty {
-        // Nothing to give: wait a little, as a broker waits up to max_wait_ms.
-        tokio::time::sleep(Duration::from_millis(
-            u64::try_from(req.max_wait_ms.clamp(0, 50)).unwrap(),
-        ))
-        .await;
-    }
-    FetchResponse {
-        responses,
-        ..Default::default()
-    }
+    (
+        FetchResponse {
+            responses,
+            ..Default::default()
+        },
+        empty,
+    )
 }
 
 fn offset_for_leader_epoch(req: OffsetForLeaderEpochRequest) -> OffsetForLeaderEpochResponse {
@@ -192,91 +176,55 @@ fn offset_for_leader_epoch(req: OffsetForLeaderEpochRequest) -> OffsetForLeaderE
     }
 }
 
-async fn connection(mut sock: TcpStream, port: u16, seen: Arc<Mutex<Seen>>) {
-    loop {
-        let mut size = [0u8; 4];
-        if sock.read_exact(&mut size).await.is_err() {
-            return;
+fn answer(req: Request, seen: &Mutex<Seen>) -> Reply {
+    let (version, mut buf) = (req.version, req.body);
+    match req.api_key {
+        API_VERSIONS => scripted::api_versions(
+            version,
+            // Below the versions that name topics by id only.
+            &[
+                (API_VERSIONS, 3),
+                (METADATA, 9),
+                (FETCH, 12),
+                (OFFSET_FOR_LEADER_EPOCH, 4),
+            ],
+        ),
+        METADATA => {
+            MetadataRequest::decode(&mut buf, version).unwrap();
+            reply(&metadata(req.port, seen), version)
         }
-        let mut frame = vec![0u8; usize::try_from(i32::from_be_bytes(size)).unwrap()];
-        if sock.read_exact(&mut frame).await.is_err() {
-            return;
-        }
-        let mut buf = Bytes::from(frame);
-        let (key, version) = {
-            let mut peek = buf.clone();
-            (peek.get_i16(), peek.get_i16())
-        };
-        let (req_hv, resp_hv) = header_versions(key, version).expect("a known api and version");
-        let header = RequestHeader::decode(&mut buf, req_hv).unwrap();
-        let mut body = BytesMut::new();
-        match key {
-            API_VERSIONS => {
-                let api = |api_key, max_version| ApiVersion {
-                    api_key,
-                    min_version: 0,
-                    max_version,
-                    ..Default::default()
-                };
-                let v = version.min(ApiVersionsResponse::MAX_VERSION);
-                ApiVersionsResponse {
-                    api_keys: vec![
-                        api(API_VERSIONS, 3),
-                        // Below the versions that name topics by id only.
-                        api(METADATA, 9),
-                        api(FETCH, 12),
-                        api(OFFSET_FOR_LEADER_EPOCH, 4),
-                    ],
-                    ..Default::default()
-                }
-                .encode(&mut body, v)
-                .unwrap();
-            }
-            METADATA => {
-                MetadataRequest::decode(&mut buf, version).unwrap();
-                metadata(version, port, &seen)
-                    .encode(&mut body, version)
-                    .unwrap();
-            }
-            FETCH => {
-                let req = FetchRequest::decode(&mut buf, version).unwrap();
-                fetch(req, &seen).await.encode(&mut body, version).unwrap();
-            }
-            OFFSET_FOR_LEADER_EPOCH => {
-                let req = OffsetForLeaderEpochRequest::decode(&mut buf, version).unwrap();
-                offset_for_leader_epoch(req)
-                    .encode(&mut body, version)
-                    .unwrap();
-            }
-            other => {
-                // Recorded and asserted on by the test: a panic here would only end this task.
-                seen.lock().unwrap().unexpected_apis.push(other);
-                return;
+        FETCH => {
+            let fetch_req = FetchRequest::decode(&mut buf, version).unwrap();
+            // Nothing to give: wait a little, as a broker waits up to max_wait_ms.
+            let wait =
+                Duration::from_millis(u64::try_from(fetch_req.max_wait_ms.clamp(0, 50)).unwrap());
+            let (resp, empty) = fetch(fetch_req, seen);
+            match reply(&resp, version) {
+                Reply::Body(b) if empty => Reply::After(wait, b),
+                other => other,
             }
         }
-        let mut out = BytesMut::new();
-        ResponseHeader {
-            correlation_id: header.correlation_id,
-            ..Default::default()
+        OFFSET_FOR_LEADER_EPOCH => {
+            let req = OffsetForLeaderEpochRequest::decode(&mut buf, version).unwrap();
+            reply(&offset_for_leader_epoch(req), version)
         }
-        .encode(&mut out, resp_hv)
-        .unwrap();
-        out.extend_from_slice(&body);
-        let mut framed = BytesMut::new();
-        framed.put_i32(i32::try_from(out.len()).unwrap());
-        framed.extend_from_slice(&out);
-        if sock.write_all(&framed).await.is_err() {
-            return;
+        other => {
+            // Recorded and asserted on by the test: a panic here would only end this task.
+            seen.lock().unwrap().unexpected_apis.push(other);
+            Reply::Hangup
         }
     }
 }
 
 #[tokio::test]
 async fn a_fenced_fetch_refreshes_metadata_and_resumes_at_the_new_epoch() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
     let seen = Arc::new(Mutex::new(Seen::default()));
-    tokio::spawn(serve(listener, seen.clone()));
+    let shared = seen.clone();
+    let addr = scripted::start(move |req| {
+        let r = answer(req, &shared);
+        async move { r }
+    })
+    .await;
 
     let config = ConsumerConfig::builder()
         .bootstrap_servers([addr])

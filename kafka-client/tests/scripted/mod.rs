@@ -1,0 +1,142 @@
+//! A scripted in-process broker for tests of retry and error paths that a live cluster reaches
+//! only in a race: it frames requests, decodes their headers, and writes back whatever body the
+//! test's handler encodes for each one.
+
+// Each test crate uses its own subset.
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::{Buf, BufMut, Bytes, BytesMut};
+use kafka_protocol::Message;
+use kafka_protocol::header::{RequestHeader, ResponseHeader, header_versions};
+use kafka_protocol::messages::ApiVersionsResponse;
+use kafka_protocol::messages::api_versions_response::ApiVersion;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// ApiVersions.
+pub(crate) const API_VERSIONS: i16 = 18;
+
+/// One request as the handler sees it.
+pub(crate) struct Request {
+    /// The API key.
+    pub(crate) api_key: i16,
+    /// The request version.
+    pub(crate) version: i16,
+    /// The request body, after the header.
+    pub(crate) body: Bytes,
+    /// The port the broker listens on (for the broker's own address in answers).
+    pub(crate) port: u16,
+}
+
+/// What the broker does with a request.
+pub(crate) enum Reply {
+    /// Answer with this encoded body.
+    Body(BytesMut),
+    /// Answer with this body after a pause (a fetch with nothing to give).
+    After(Duration, BytesMut),
+    /// Close the connection without answering.
+    Hangup,
+}
+
+/// The body of an ApiVersions answer at `version` listing `apis` as `(key, max version)`, each
+/// from version 0. A request at a version the broker does not speak gets v0 back, as Kafka does.
+pub(crate) fn api_versions(version: i16, apis: &[(i16, i16)]) -> Reply {
+    let mut body = BytesMut::new();
+    ApiVersionsResponse {
+        api_keys: apis
+            .iter()
+            .map(|&(api_key, max_version)| ApiVersion {
+                api_key,
+                min_version: 0,
+                max_version,
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    }
+    .encode(&mut body, version.min(ApiVersionsResponse::MAX_VERSION))
+    .unwrap();
+    Reply::Body(body)
+}
+
+/// Encodes `message` at `version` as a reply.
+pub(crate) fn reply<M: Message>(message: &M, version: i16) -> Reply {
+    let mut body = BytesMut::new();
+    message.encode(&mut body, version).unwrap();
+    Reply::Body(body)
+}
+
+/// Starts a broker on 127.0.0.1 answering with `handler`; returns its address.
+pub(crate) async fn start<H, F>(handler: H) -> String
+where
+    H: Fn(Request) -> F + Send + Sync + 'static,
+    F: Future<Output = Reply> + Send + 'static,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let handler = Arc::new(handler);
+    tokio::spawn(async move {
+        let port = listener.local_addr().unwrap().port();
+        while let Ok((sock, _)) = listener.accept().await {
+            tokio::spawn(connection(sock, port, handler.clone()));
+        }
+    });
+    addr
+}
+
+async fn connection<H, F>(mut sock: TcpStream, port: u16, handler: Arc<H>)
+where
+    H: Fn(Request) -> F + Send + Sync + 'static,
+    F: Future<Output = Reply> + Send + 'static,
+{
+    loop {
+        let mut size = [0u8; 4];
+        if sock.read_exact(&mut size).await.is_err() {
+            return;
+        }
+        let mut frame = vec![0u8; usize::try_from(i32::from_be_bytes(size)).unwrap()];
+        if sock.read_exact(&mut frame).await.is_err() {
+            return;
+        }
+        let mut body = Bytes::from(frame);
+        let (api_key, version) = {
+            let mut peek = body.clone();
+            (peek.get_i16(), peek.get_i16())
+        };
+        let (req_hv, resp_hv) = header_versions(api_key, version).expect("a known api and version");
+        let header = RequestHeader::decode(&mut body, req_hv).unwrap();
+        let answer = match handler(Request {
+            api_key,
+            version,
+            body,
+            port,
+        })
+        .await
+        {
+            Reply::Body(b) => b,
+            Reply::After(pause, b) => {
+                tokio::time::sleep(pause).await;
+                b
+            }
+            Reply::Hangup => return,
+        };
+        let mut out = BytesMut::new();
+        ResponseHeader {
+            correlation_id: header.correlation_id,
+            ..Default::default()
+        }
+        .encode(&mut out, resp_hv)
+        .unwrap();
+        out.extend_from_slice(&answer);
+        let mut framed = BytesMut::new();
+        framed.put_i32(i32::try_from(out.len()).unwrap());
+        framed.extend_from_slice(&out);
+        if sock.write_all(&framed).await.is_err() {
+            return;
+        }
+    }
+}
