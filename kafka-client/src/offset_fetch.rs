@@ -125,6 +125,26 @@ pub(crate) fn group_error_code(group_id: &str, resp: &OffsetFetchResponse) -> i1
         .map_or(resp.error_code, |g| g.error_code)
 }
 
+/// The per-partition answers of either response shape: v8+ and older versions name their topic
+/// and partition structs differently but give them the same fields.
+macro_rules! fetched_offsets {
+    ($topics:expr) => {
+        $topics
+            .into_iter()
+            .flat_map(|t| {
+                let name = t.name;
+                t.partitions.into_iter().map(move |p| FetchedOffset {
+                    partition: TopicPartition::new(name.clone(), p.partition_index),
+                    offset: p.committed_offset,
+                    leader_epoch: p.committed_leader_epoch,
+                    metadata: p.metadata.unwrap_or_default(),
+                    error_code: p.error_code,
+                })
+            })
+            .collect()
+    };
+}
+
 /// Reads the answer for `group_id` out of a response decoded at `version`.
 pub(crate) fn read_response(
     version: i16,
@@ -137,42 +157,14 @@ pub(crate) fn read_response(
             .into_iter()
             .find(|g| g.group_id == group_id)
             .ok_or_else(|| OffsetFetchError::MissingGroup(group_id.to_owned()))?;
-        let partitions = g
-            .topics
-            .into_iter()
-            .flat_map(|t| {
-                let name = t.name;
-                t.partitions.into_iter().map(move |p| FetchedOffset {
-                    partition: TopicPartition::new(name.clone(), p.partition_index),
-                    offset: p.committed_offset,
-                    leader_epoch: p.committed_leader_epoch,
-                    metadata: p.metadata.unwrap_or_default(),
-                    error_code: p.error_code,
-                })
-            })
-            .collect();
         Ok(GroupOffsets {
             error_code: g.error_code,
-            partitions,
+            partitions: fetched_offsets!(g.topics),
         })
     } else {
-        let partitions = resp
-            .topics
-            .into_iter()
-            .flat_map(|t| {
-                let name = t.name;
-                t.partitions.into_iter().map(move |p| FetchedOffset {
-                    partition: TopicPartition::new(name.clone(), p.partition_index),
-                    offset: p.committed_offset,
-                    leader_epoch: p.committed_leader_epoch,
-                    metadata: p.metadata.unwrap_or_default(),
-                    error_code: p.error_code,
-                })
-            })
-            .collect();
         Ok(GroupOffsets {
             error_code: resp.error_code,
-            partitions,
+            partitions: fetched_offsets!(resp.topics),
         })
     }
 }
