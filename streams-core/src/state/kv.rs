@@ -7,11 +7,11 @@ use std::sync::{Arc, MutexGuard};
 use bytes::Bytes;
 
 use super::bytes::{prefix_successor, shared_copy, with_scratch};
+use super::flush_forward::{FlushDecoder, read_opt, register, timestamped_change};
 use super::{FlushedEntry, KeyValueBytesStore, SharedBytesStore, StoreError};
 use crate::error::StreamsError;
 use crate::processor::{Change, Headers, ProcessorContext, Record};
 use crate::serde::{Serde, SerdeError, SharedSerde, ValueAndTimestamp};
-use crate::task::{CacheForwarder, NodeCtx, dispatch};
 
 const NO_HEADERS: Headers = Headers::new();
 
@@ -267,53 +267,24 @@ fn incl(b: &Option<Bytes>) -> Bound<&[u8]> {
     }
 }
 
-struct KvFlushForwarder<K, V> {
-    store: KeyValueStore<K, V>,
-    buf: Vec<FlushedEntry>,
-}
+/// Decodes a key-value store's flushed entries as `Record<K, Change<V>>` at the entry's
+/// timestamp (Java's `CacheFlushListener`).
+struct KvDecoder<K, V>(KeyValueStore<K, V>);
 
-impl<K, V> CacheForwarder for KvFlushForwarder<K, V>
+impl<K, V> FlushDecoder for KvDecoder<K, V>
 where
     K: Clone + Send + Sync + 'static,
     V: Clone + Send + Sync + 'static,
 {
-    fn forward(&mut self, mut ctx: NodeCtx<'_>) -> Result<(), StreamsError> {
-        self.store.lock()?.drain_flushed(&mut self.buf);
-        // Keep the buffer's capacity between flushes.
-        let mut entries = std::mem::take(&mut self.buf);
-        let result = self.forward_entries(&mut ctx, &entries);
-        entries.clear();
-        self.buf = entries;
-        result
-    }
-}
-
-impl<K, V> KvFlushForwarder<K, V>
-where
-    K: Clone + Send + Sync + 'static,
-    V: Clone + Send + Sync + 'static,
-{
-    fn forward_entries(
-        &self,
-        ctx: &mut NodeCtx<'_>,
-        entries: &[FlushedEntry],
-    ) -> Result<(), StreamsError> {
-        for e in entries {
-            let key = self.store.read_key(&e.key)?;
-            let new = e
-                .new
-                .as_ref()
-                .map(|v| self.store.read_value(v))
-                .transpose()?;
-            let old = e
-                .old
-                .as_ref()
-                .map(|v| self.store.read_value(v))
-                .transpose()?;
-            let record = Record::new(key, Change { new, old }, e.timestamp);
-            dispatch(ctx.graph, ctx.state, &ctx.graph.children[ctx.node], record)?;
-        }
-        Ok(())
+    type Key = K;
+    type Value = Change<V>;
+    fn decode(&self, e: &FlushedEntry) -> Result<Record<K, Change<V>>, StoreError> {
+        let s = &self.0;
+        let change = Change {
+            new: read_opt(&e.new, |v| s.read_value(v))?,
+            old: read_opt(&e.old, |v| s.read_value(v))?,
+        };
+        Ok(Record::new(s.read_key(&e.key)?, change, e.timestamp))
     }
 }
 
@@ -332,56 +303,32 @@ where
         &mut self,
         store: &KeyValueStore<K, V>,
     ) -> Result<bool, StreamsError> {
-        let caching = store.lock()?.enable_flush_forwarding();
-        if caching {
-            let node = self.inner.node;
-            self.inner.state.cache_forwarders.push((
-                node,
-                Box::new(KvFlushForwarder {
-                    store: store.clone(),
-                    buf: Vec::new(),
-                }),
-            ));
-        }
-        Ok(caching)
+        Ok(register(
+            &mut self.inner,
+            &store.inner,
+            KvDecoder(store.clone()),
+        )?)
     }
 }
 
-/// Forwards a timestamped store's cache flushes with plain values, each record at its new
-/// value's timestamp (Java's `TimestampedCacheFlushListener`).
-struct TimestampedKvFlushForwarder<K, V> {
+/// Decodes a timestamped store's flushed entries with plain values, each record at its new
+/// value's timestamp, old values only when `send_old` (Java's `TimestampedCacheFlushListener`).
+struct TimestampedKvDecoder<K, V> {
     store: TimestampedKeyValueStore<K, V>,
     send_old: bool,
-    buf: Vec<FlushedEntry>,
 }
 
-impl<K, V> CacheForwarder for TimestampedKvFlushForwarder<K, V>
+impl<K, V> FlushDecoder for TimestampedKvDecoder<K, V>
 where
     K: Clone + Send + Sync + 'static,
     V: Clone + Send + Sync + 'static,
 {
-    fn forward(&mut self, ctx: NodeCtx<'_>) -> Result<(), StreamsError> {
-        self.store.lock()?.drain_flushed(&mut self.buf);
-        for e in std::mem::take(&mut self.buf) {
-            let key = self.store.read_key(&e.key)?;
-            let new = e
-                .new
-                .as_ref()
-                .map(|v| self.store.read_value(v))
-                .transpose()?;
-            let old = match (&e.old, self.send_old) {
-                (Some(v), true) => Some(self.store.read_value(v)?.value),
-                _ => None,
-            };
-            let timestamp = new.as_ref().map_or(e.timestamp, |n| n.timestamp);
-            let change = Change {
-                new: new.map(|n| n.value),
-                old,
-            };
-            let record = Record::new(key, change, timestamp);
-            dispatch(ctx.graph, ctx.state, &ctx.graph.children[ctx.node], record)?;
-        }
-        Ok(())
+    type Key = K;
+    type Value = Change<V>;
+    fn decode(&self, e: &FlushedEntry) -> Result<Record<K, Change<V>>, StoreError> {
+        let s = &self.store;
+        let (change, timestamp) = timestamped_change(e, self.send_old, |v| s.read_value(v))?;
+        Ok(Record::new(s.read_key(&e.key)?, change, timestamp))
     }
 }
 
@@ -398,18 +345,10 @@ where
         store: &TimestampedKeyValueStore<K, V>,
         send_old: bool,
     ) -> Result<bool, StreamsError> {
-        let caching = store.lock()?.enable_flush_forwarding();
-        if caching {
-            let node = self.inner.node;
-            self.inner.state.cache_forwarders.push((
-                node,
-                Box::new(TimestampedKvFlushForwarder {
-                    store: store.clone(),
-                    send_old,
-                    buf: Vec::new(),
-                }),
-            ));
-        }
-        Ok(caching)
+        let decoder = TimestampedKvDecoder {
+            store: store.clone(),
+            send_old,
+        };
+        Ok(register(&mut self.inner, &store.inner, decoder)?)
     }
 }

@@ -10,6 +10,7 @@
 mod builder;
 mod bytes;
 mod caching;
+mod flush_forward;
 pub mod key_schema;
 mod kv;
 mod logging;

@@ -6,6 +6,7 @@ use std::sync::{Arc, MutexGuard};
 
 use bytes::Bytes;
 
+use super::flush_forward::{FlushDecoder, read_opt, register};
 use super::key_schema::{session_key, split_session_key};
 use super::kv::serde_err;
 use super::window::{Window, Windowed};
@@ -13,7 +14,6 @@ use super::{FlushedEntry, KeyValueBytesStore, SharedBytesStore, StoreError};
 use crate::error::StreamsError;
 use crate::processor::{Change, Headers, ProcessorContext, Record};
 use crate::serde::{SerdeError, SharedSerde};
-use crate::task::{CacheForwarder, NodeCtx, dispatch};
 
 const NO_HEADERS: Headers = Headers::new();
 
@@ -165,52 +165,54 @@ impl<K: 'static, V: 'static> SessionStore<K, V> {
     }
 }
 
-struct SessionFlushForwarder<K, V> {
-    store: SessionStore<K, V>,
-    buf: Vec<FlushedEntry>,
+/// The windowed key a stored (key, end, start) session key stands for.
+fn session_windowed_key<K: 'static, V: 'static>(
+    store: &SessionStore<K, V>,
+    stored: &[u8],
+) -> Result<Windowed<K>, StoreError> {
+    let (key, start, end) =
+        split_session_key(stored).ok_or(StoreError::MalformedKey { len: stored.len() })?;
+    Ok(Windowed {
+        key: store.read_key(key)?,
+        window: Window { start, end },
+    })
 }
 
-impl<K, V> CacheForwarder for SessionFlushForwarder<K, V>
+/// Decodes a session store's flushed entries as `Record<Windowed<K>, Change<V>>` at the entry's
+/// timestamp (a removed session has `new: None`); with `at_end`, as Java's
+/// `SessionCacheFlushListener` does: each record at its session's end, old values only when
+/// `send_old`.
+struct SessionDecoder<K, V> {
+    store: SessionStore<K, V>,
+    at_end: bool,
+    send_old: bool,
+}
+
+impl<K, V> FlushDecoder for SessionDecoder<K, V>
 where
     K: Clone + Send + Sync + 'static,
     V: Clone + Send + Sync + 'static,
 {
-    fn forward(&mut self, ctx: NodeCtx<'_>) -> Result<(), StreamsError> {
-        self.store.lock()?.drain_flushed(&mut self.buf);
-        let mut entries = std::mem::take(&mut self.buf);
-        let mut result = Ok(());
-        for e in &entries {
-            let Some((key, start, end)) = split_session_key(&e.key) else {
-                result = Err(StoreError::MalformedKey { len: e.key.len() }.into());
-                break;
-            };
-            let decoded = (|| -> Result<_, StoreError> {
-                let key = Windowed {
-                    key: self.store.read_key(key)?,
-                    window: Window { start, end },
-                };
-                let new = e
-                    .new
-                    .as_ref()
-                    .map(|v| self.store.read_value(v))
-                    .transpose()?;
-                let old = e
-                    .old
-                    .as_ref()
-                    .map(|v| self.store.read_value(v))
-                    .transpose()?;
-                Ok(Record::new(key, Change { new, old }, e.timestamp))
-            })();
-            result = decoded
-                .map_err(StreamsError::from)
-                .and_then(|r| dispatch(ctx.graph, ctx.state, &ctx.graph.children[ctx.node], r));
-            if result.is_err() {
-                break;
-            }
-        }
-        entries.clear();
-        self.buf = entries;
-        result
+    type Key = Windowed<K>;
+    type Value = Change<V>;
+    fn decode(&self, e: &FlushedEntry) -> Result<Record<Windowed<K>, Change<V>>, StoreError> {
+        let s = &self.store;
+        let key = session_windowed_key(s, &e.key)?;
+        let old = if self.send_old {
+            read_opt(&e.old, |v| s.read_value(v))?
+        } else {
+            None
+        };
+        let change = Change {
+            new: read_opt(&e.new, |v| s.read_value(v))?,
+            old,
+        };
+        let timestamp = if self.at_end {
+            key.window.end
+        } else {
+            e.timestamp
+        };
+        Ok(Record::new(key, change, timestamp))
     }
 }
 
@@ -226,65 +228,14 @@ where
         &mut self,
         store: &SessionStore<K, V>,
     ) -> Result<bool, StreamsError> {
-        let caching = store.lock()?.enable_flush_forwarding();
-        if caching {
-            let node = self.inner.node;
-            self.inner.state.cache_forwarders.push((
-                node,
-                Box::new(SessionFlushForwarder {
-                    store: store.clone(),
-                    buf: Vec::new(),
-                }),
-            ));
-        }
-        Ok(caching)
+        let decoder = SessionDecoder {
+            store: store.clone(),
+            at_end: false,
+            send_old: true,
+        };
+        Ok(register(&mut self.inner, &store.inner, decoder)?)
     }
-}
 
-/// Forwards a session store's cache flushes as Java's `SessionCacheFlushListener` does: each
-/// record at its session's end time, old values only when asked for.
-struct SessionEndFlushForwarder<K, V> {
-    store: SessionStore<K, V>,
-    send_old: bool,
-    buf: Vec<FlushedEntry>,
-}
-
-impl<K, V> CacheForwarder for SessionEndFlushForwarder<K, V>
-where
-    K: Clone + Send + Sync + 'static,
-    V: Clone + Send + Sync + 'static,
-{
-    fn forward(&mut self, ctx: NodeCtx<'_>) -> Result<(), StreamsError> {
-        self.store.lock()?.drain_flushed(&mut self.buf);
-        for e in std::mem::take(&mut self.buf) {
-            let Some((key, start, end)) = split_session_key(&e.key) else {
-                return Err(StoreError::MalformedKey { len: e.key.len() }.into());
-            };
-            let key = Windowed {
-                key: self.store.read_key(key)?,
-                window: Window { start, end },
-            };
-            let new = e
-                .new
-                .as_ref()
-                .map(|v| self.store.read_value(v))
-                .transpose()?;
-            let old = match (&e.old, self.send_old) {
-                (Some(v), true) => Some(self.store.read_value(v)?),
-                _ => None,
-            };
-            let record = Record::new(key, Change { new, old }, end);
-            dispatch(ctx.graph, ctx.state, &ctx.graph.children[ctx.node], record)?;
-        }
-        Ok(())
-    }
-}
-
-impl<K, V> ProcessorContext<'_, Windowed<K>, Change<V>>
-where
-    K: Clone + Send + Sync + 'static,
-    V: Clone + Send + Sync + 'static,
-{
     /// Like [`Self::forward_session_cache_flushes`], but each record is timed by its session's
     /// end and carries the old value only when `send_old`, as Java's session aggregations
     /// forward (`SessionCacheFlushListener`).
@@ -293,18 +244,11 @@ where
         store: &SessionStore<K, V>,
         send_old: bool,
     ) -> Result<bool, StreamsError> {
-        let caching = store.lock()?.enable_flush_forwarding();
-        if caching {
-            let node = self.inner.node;
-            self.inner.state.cache_forwarders.push((
-                node,
-                Box::new(SessionEndFlushForwarder {
-                    store: store.clone(),
-                    send_old,
-                    buf: Vec::new(),
-                }),
-            ));
-        }
-        Ok(caching)
+        let decoder = SessionDecoder {
+            store: store.clone(),
+            at_end: true,
+            send_old,
+        };
+        Ok(register(&mut self.inner, &store.inner, decoder)?)
     }
 }

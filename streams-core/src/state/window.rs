@@ -6,13 +6,13 @@ use std::sync::{Arc, MutexGuard};
 
 use bytes::Bytes;
 
+use super::flush_forward::{FlushDecoder, read_opt, register, timestamped_change};
 use super::key_schema::{split_window_key, window_key};
 use super::kv::serde_err;
 use super::{FlushedEntry, KeyValueBytesStore, SharedBytesStore, StoreError};
 use crate::error::StreamsError;
 use crate::processor::{Change, Headers, ProcessorContext, Record};
 use crate::serde::{SerdeError, SharedSerde, ValueAndTimestamp};
-use crate::task::{CacheForwarder, NodeCtx, dispatch};
 
 const NO_HEADERS: Headers = Headers::new();
 
@@ -148,6 +148,16 @@ impl<K: 'static, V: 'static> WindowStore<K, V> {
         }
     }
 
+    /// The windowed key a stored (key, window start, sequence) key stands for.
+    fn windowed_key(&self, stored: &[u8]) -> Result<Windowed<K>, StoreError> {
+        let (key, start, _) =
+            split_window_key(stored).ok_or(StoreError::MalformedKey { len: stored.len() })?;
+        Ok(Windowed {
+            key: self.read_key(key)?,
+            window: self.window(start),
+        })
+    }
+
     /// Writes `value` for the window starting at `window_start`; `None` deletes (ignored when
     /// duplicates are retained, as in Java). Writes to expired windows are dropped.
     pub fn put(&self, key: &K, value: Option<&V>, window_start: i64) -> Result<(), StoreError> {
@@ -266,52 +276,25 @@ impl<K: 'static, V: 'static> WindowStore<K, V> {
     }
 }
 
-struct WindowFlushForwarder<K, V> {
-    store: WindowStore<K, V>,
-    buf: Vec<FlushedEntry>,
-}
+/// Decodes a window store's flushed entries as `Record<Windowed<K>, Change<V>>` at the entry's
+/// timestamp.
+struct WindowDecoder<K, V>(WindowStore<K, V>);
 
-impl<K, V> CacheForwarder for WindowFlushForwarder<K, V>
+impl<K, V> FlushDecoder for WindowDecoder<K, V>
 where
     K: Clone + Send + Sync + 'static,
     V: Clone + Send + Sync + 'static,
 {
-    fn forward(&mut self, ctx: NodeCtx<'_>) -> Result<(), StreamsError> {
-        self.store.lock()?.drain_flushed(&mut self.buf);
-        let mut entries = std::mem::take(&mut self.buf);
-        let mut result = Ok(());
-        for e in &entries {
-            let Some((key, start, _)) = split_window_key(&e.key) else {
-                result = Err(StoreError::MalformedKey { len: e.key.len() }.into());
-                break;
-            };
-            let decoded = (|| -> Result<_, StoreError> {
-                let key = Windowed {
-                    key: self.store.read_key(key)?,
-                    window: self.store.window(start),
-                };
-                let new = e
-                    .new
-                    .as_ref()
-                    .map(|v| self.store.read_value(v))
-                    .transpose()?;
-                let old = e
-                    .old
-                    .as_ref()
-                    .map(|v| self.store.read_value(v))
-                    .transpose()?;
-                Ok(Record::new(key, Change { new, old }, e.timestamp))
-            })();
-            result = decoded
-                .map_err(StreamsError::from)
-                .and_then(|r| dispatch(ctx.graph, ctx.state, &ctx.graph.children[ctx.node], r));
-            if result.is_err() {
-                break;
-            }
-        }
-        entries.clear();
-        self.buf = entries;
-        result
+    type Key = Windowed<K>;
+    type Value = Change<V>;
+    fn decode(&self, e: &FlushedEntry) -> Result<Record<Windowed<K>, Change<V>>, StoreError> {
+        let s = &self.0;
+        let key = s.windowed_key(&e.key)?;
+        let change = Change {
+            new: read_opt(&e.new, |v| s.read_value(v))?,
+            old: read_opt(&e.old, |v| s.read_value(v))?,
+        };
+        Ok(Record::new(key, change, e.timestamp))
     }
 }
 
@@ -327,62 +310,33 @@ where
         &mut self,
         store: &WindowStore<K, V>,
     ) -> Result<bool, StreamsError> {
-        let caching = store.lock()?.enable_flush_forwarding();
-        if caching {
-            let node = self.inner.node;
-            self.inner.state.cache_forwarders.push((
-                node,
-                Box::new(WindowFlushForwarder {
-                    store: store.clone(),
-                    buf: Vec::new(),
-                }),
-            ));
-        }
-        Ok(caching)
+        Ok(register(
+            &mut self.inner,
+            &store.inner,
+            WindowDecoder(store.clone()),
+        )?)
     }
 }
 
-/// Forwards a timestamped window store's cache flushes with plain values, each record at its
+/// Decodes a timestamped window store's flushed entries with plain values, each record at its
 /// new value's timestamp (Java's `TimestampedCacheFlushListener`).
-struct TimestampedWindowFlushForwarder<K, V> {
+struct TimestampedWindowDecoder<K, V> {
     store: TimestampedWindowStore<K, V>,
     send_old: bool,
-    buf: Vec<FlushedEntry>,
 }
 
-impl<K, V> CacheForwarder for TimestampedWindowFlushForwarder<K, V>
+impl<K, V> FlushDecoder for TimestampedWindowDecoder<K, V>
 where
     K: Clone + Send + Sync + 'static,
     V: Clone + Send + Sync + 'static,
 {
-    fn forward(&mut self, ctx: NodeCtx<'_>) -> Result<(), StreamsError> {
-        self.store.lock()?.drain_flushed(&mut self.buf);
-        for e in std::mem::take(&mut self.buf) {
-            let Some((key, start, _)) = split_window_key(&e.key) else {
-                return Err(StoreError::MalformedKey { len: e.key.len() }.into());
-            };
-            let key = Windowed {
-                key: self.store.read_key(key)?,
-                window: self.store.window(start),
-            };
-            let new = e
-                .new
-                .as_ref()
-                .map(|v| self.store.read_value(v))
-                .transpose()?;
-            let old = match (&e.old, self.send_old) {
-                (Some(v), true) => Some(self.store.read_value(v)?.value),
-                _ => None,
-            };
-            let timestamp = new.as_ref().map_or(e.timestamp, |n| n.timestamp);
-            let change = Change {
-                new: new.map(|n| n.value),
-                old,
-            };
-            let record = Record::new(key, change, timestamp);
-            dispatch(ctx.graph, ctx.state, &ctx.graph.children[ctx.node], record)?;
-        }
-        Ok(())
+    type Key = Windowed<K>;
+    type Value = Change<V>;
+    fn decode(&self, e: &FlushedEntry) -> Result<Record<Windowed<K>, Change<V>>, StoreError> {
+        let s = &self.store;
+        let key = s.windowed_key(&e.key)?;
+        let (change, timestamp) = timestamped_change(e, self.send_old, |v| s.read_value(v))?;
+        Ok(Record::new(key, change, timestamp))
     }
 }
 
@@ -399,18 +353,10 @@ where
         store: &TimestampedWindowStore<K, V>,
         send_old: bool,
     ) -> Result<bool, StreamsError> {
-        let caching = store.lock()?.enable_flush_forwarding();
-        if caching {
-            let node = self.inner.node;
-            self.inner.state.cache_forwarders.push((
-                node,
-                Box::new(TimestampedWindowFlushForwarder {
-                    store: store.clone(),
-                    send_old,
-                    buf: Vec::new(),
-                }),
-            ));
-        }
-        Ok(caching)
+        let decoder = TimestampedWindowDecoder {
+            store: store.clone(),
+            send_old,
+        };
+        Ok(register(&mut self.inner, &store.inner, decoder)?)
     }
 }

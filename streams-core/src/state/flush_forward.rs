@@ -1,0 +1,100 @@
+//! Forwarding what a store's cache writes down (Java's cache flush listeners): one loop for every
+//! store kind, each kind deciding how a flushed entry becomes the record it forwards.
+
+use bytes::Bytes;
+
+use super::{FlushedEntry, SharedBytesStore, StoreError};
+use crate::error::StreamsError;
+use crate::processor::{Change, Record};
+use crate::serde::ValueAndTimestamp;
+use crate::task::{CacheForwarder, NodeCtx, dispatch};
+
+/// How one kind of store turns its flushed cache entries into records.
+pub(crate) trait FlushDecoder: Send + 'static {
+    /// The forwarded record's key.
+    type Key: Clone + 'static;
+    /// The forwarded record's value.
+    type Value: Clone + 'static;
+    /// The record `entry` is forwarded as.
+    fn decode(&self, entry: &FlushedEntry) -> Result<Record<Self::Key, Self::Value>, StoreError>;
+}
+
+/// Forwards a store's flushed entries to the children of the node that registered it.
+struct FlushForwarder<D> {
+    store: SharedBytesStore,
+    decoder: D,
+    buf: Vec<FlushedEntry>,
+}
+
+impl<D: FlushDecoder> CacheForwarder for FlushForwarder<D> {
+    fn forward(&mut self, ctx: NodeCtx<'_>) -> Result<(), StreamsError> {
+        self.store
+            .lock()
+            .map_err(|_| StoreError::Poisoned)?
+            .drain_flushed(&mut self.buf);
+        // The buffer keeps its capacity between flushes.
+        let mut entries = std::mem::take(&mut self.buf);
+        let decoder = &self.decoder;
+        let result = entries.iter().try_for_each(|e| {
+            let record = decoder.decode(e)?;
+            dispatch(ctx.graph, ctx.state, &ctx.graph.children[ctx.node], record)
+        });
+        entries.clear();
+        self.buf = entries;
+        result
+    }
+}
+
+/// Turns on flush forwarding in `store`'s cache and, if it has one, registers `decoder` to
+/// forward its flushes from the node of `ctx`; returns whether the store has a cache.
+pub(crate) fn register<D: FlushDecoder>(
+    ctx: &mut NodeCtx<'_>,
+    store: &SharedBytesStore,
+    decoder: D,
+) -> Result<bool, StoreError> {
+    let caching = store
+        .lock()
+        .map_err(|_| StoreError::Poisoned)?
+        .enable_flush_forwarding();
+    if caching {
+        let node = ctx.node;
+        ctx.state.cache_forwarders.push((
+            node,
+            Box::new(FlushForwarder {
+                store: store.clone(),
+                decoder,
+                buf: Vec::new(),
+            }),
+        ));
+    }
+    Ok(caching)
+}
+
+/// Reads an optional stored value with `read`.
+pub(crate) fn read_opt<V>(
+    bytes: &Option<Bytes>,
+    read: impl FnOnce(&Bytes) -> Result<V, StoreError>,
+) -> Result<Option<V>, StoreError> {
+    bytes.as_ref().map(read).transpose()
+}
+
+/// A timestamped store's flushed entry as Java's `TimestampedCacheFlushListener` forwards it:
+/// plain values, the old one only when `send_old`, timed by the new value's timestamp (the
+/// entry's for a delete).
+pub(crate) fn timestamped_change<V>(
+    entry: &FlushedEntry,
+    send_old: bool,
+    read: impl Fn(&Bytes) -> Result<ValueAndTimestamp<V>, StoreError>,
+) -> Result<(Change<V>, i64), StoreError> {
+    let new = read_opt(&entry.new, &read)?;
+    let old = match (&entry.old, send_old) {
+        (Some(v), true) => Some(read(v)?.value),
+        _ => None,
+    };
+    let timestamp = new.as_ref().map_or(entry.timestamp, |n| n.timestamp);
+    let change = Change {
+        new: new.map(|n| n.value),
+        old,
+    };
+    Ok((change, timestamp))
+}
