@@ -3,6 +3,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::access::StoreAccess;
 use super::caching::CachingStore;
 use super::key_schema::KeySchema;
 use super::kv::KeyValueStore;
@@ -272,6 +273,24 @@ impl Common {
             ctx.application_id, self.supplier.name
         ))
     }
+
+    /// What a typed handle over `inner` needs.
+    fn access<K, V>(
+        &self,
+        ctx: &StoreContext,
+        inner: &SharedBytesStore,
+        key: SharedSerde<K>,
+        value: SharedSerde<V>,
+    ) -> StoreAccess<K, V> {
+        StoreAccess {
+            name: Arc::from(self.supplier.name.as_str()),
+            topic: self.serde_topic(ctx),
+            inner: inner.clone(),
+            key,
+            value,
+            timestamp: ctx.record_timestamp.clone(),
+        }
+    }
 }
 
 macro_rules! builder_common {
@@ -310,14 +329,12 @@ impl<K: Send + Sync + 'static, V: Send + Sync + 'static> StoreBuilder
     }
     fn build(&self, ctx: &StoreContext) -> Result<BuiltStore, StoreError> {
         let inner = self.common.stack(ctx)?;
-        let handle = KeyValueStore::new(
-            Arc::from(self.common.supplier.name.as_str()),
-            self.common.serde_topic(ctx),
-            inner.clone(),
+        let handle = KeyValueStore::new(self.common.access(
+            ctx,
+            &inner,
             self.key.clone(),
             self.value.clone(),
-            ctx.record_timestamp.clone(),
-        );
+        ));
         Ok(BuiltStore {
             handle: Arc::new(handle),
             control: Box::new(SharedControl(inner)),
@@ -352,12 +369,8 @@ impl<K: Send + Sync + 'static, V: Send + Sync + 'static> StoreBuilder for Window
         };
         let inner = self.common.stack(ctx)?;
         let handle = WindowStore::new(
-            Arc::from(self.common.supplier.name.as_str()),
-            self.common.serde_topic(ctx),
-            inner.clone(),
-            self.key.clone(),
-            self.value.clone(),
-            ctx.record_timestamp.clone(),
+            self.common
+                .access(ctx, &inner, self.key.clone(), self.value.clone()),
             window_size,
             retain_duplicates,
         )
@@ -392,14 +405,12 @@ impl<K: Send + Sync + 'static, V: Send + Sync + 'static> StoreBuilder
     }
     fn build(&self, ctx: &StoreContext) -> Result<BuiltStore, StoreError> {
         let inner = self.common.stack(ctx)?;
-        let handle = SessionStore::new(
-            Arc::from(self.common.supplier.name.as_str()),
-            self.common.serde_topic(ctx),
-            inner.clone(),
+        let handle = SessionStore::new(self.common.access(
+            ctx,
+            &inner,
             self.key.clone(),
             self.value.clone(),
-            ctx.record_timestamp.clone(),
-        );
+        ));
         Ok(BuiltStore {
             handle: Arc::new(handle),
             control: Box::new(SharedControl(inner)),

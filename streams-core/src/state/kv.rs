@@ -1,30 +1,22 @@
 //! The typed key-value store handle (the metered/typed outer layer).
 
 use std::ops::Bound;
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, MutexGuard};
 
 use bytes::Bytes;
 
+use super::access::{NO_HEADERS, StoreAccess};
 use super::bytes::{prefix_successor, shared_copy, with_scratch};
 use super::flush_forward::{FlushDecoder, read_opt, register, timestamped_change};
-use super::{FlushedEntry, KeyValueBytesStore, SharedBytesStore, StoreError};
+use super::{FlushedEntry, KeyValueBytesStore, StoreError};
 use crate::error::StreamsError;
-use crate::processor::{Change, Headers, ProcessorContext, Record};
-use crate::serde::{Serde, SerdeError, SharedSerde, ValueAndTimestamp};
-
-const NO_HEADERS: Headers = Headers::new();
+use crate::processor::{Change, ProcessorContext, Record};
+use crate::serde::{Serde, SerdeError, ValueAndTimestamp};
 
 /// Typed access to a key-value store; cheap to clone, all clones share the store.
 ///
 /// Keys are ordered by their serialized bytes (unsigned lexicographic), as in Java.
 pub struct KeyValueStore<K, V> {
-    name: Arc<str>,
-    topic: Arc<str>,
-    pub(crate) inner: SharedBytesStore,
-    key: SharedSerde<K>,
-    value: SharedSerde<V>,
-    timestamp: Arc<AtomicI64>,
+    pub(crate) access: StoreAccess<K, V>,
 }
 
 /// A key-value store whose values carry the timestamp of their last update.
@@ -33,19 +25,14 @@ pub type TimestampedKeyValueStore<K, V> = KeyValueStore<K, ValueAndTimestamp<V>>
 impl<K, V> Clone for KeyValueStore<K, V> {
     fn clone(&self) -> Self {
         KeyValueStore {
-            name: self.name.clone(),
-            topic: self.topic.clone(),
-            inner: self.inner.clone(),
-            key: self.key.clone(),
-            value: self.value.clone(),
-            timestamp: self.timestamp.clone(),
+            access: self.access.clone(),
         }
     }
 }
 
 impl<K, V> std::fmt::Debug for KeyValueStore<K, V> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "KeyValueStore({})", self.name)
+        write!(f, "KeyValueStore({})", self.access.name)
     }
 }
 
@@ -57,114 +44,50 @@ pub(crate) fn serde_err(store: &str) -> impl Fn(SerdeError) -> StoreError + '_ {
 }
 
 impl<K: 'static, V: 'static> KeyValueStore<K, V> {
-    pub(crate) fn new(
-        name: Arc<str>,
-        topic: Arc<str>,
-        inner: SharedBytesStore,
-        key: SharedSerde<K>,
-        value: SharedSerde<V>,
-        timestamp: Arc<AtomicI64>,
-    ) -> Self {
-        KeyValueStore {
-            name,
-            topic,
-            inner,
-            key,
-            value,
-            timestamp,
-        }
+    pub(crate) fn new(access: StoreAccess<K, V>) -> Self {
+        KeyValueStore { access }
     }
 
     /// The store name.
     pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn lock(&self) -> Result<MutexGuard<'_, Box<dyn KeyValueBytesStore>>, StoreError> {
-        self.inner.lock().map_err(|_| StoreError::Poisoned)
-    }
-
-    fn key_bytes(&self, key: &K) -> Result<Bytes, StoreError> {
-        self.key
-            .serialize(&self.topic, &NO_HEADERS, key)
-            .map_err(serde_err(&self.name))?
-            .ok_or_else(|| {
-                serde_err(&self.name)(SerdeError::UnexpectedNull {
-                    type_name: "store key",
-                })
-            })
-    }
-
-    /// Serializes `key` into `out` (emptied first).
-    fn write_key(&self, key: &K, out: &mut Vec<u8>) -> Result<(), StoreError> {
-        out.clear();
-        if self
-            .key
-            .serialize_into(&self.topic, &NO_HEADERS, key, out)
-            .map_err(serde_err(&self.name))?
-        {
-            Ok(())
-        } else {
-            Err(serde_err(&self.name)(SerdeError::UnexpectedNull {
-                type_name: "store key",
-            }))
-        }
+        &self.access.name
     }
 
     fn value_bytes(&self, value: &V) -> Result<Option<Bytes>, StoreError> {
         with_scratch(|out| {
-            let written = self
-                .value
-                .serialize_into(&self.topic, &NO_HEADERS, value, out)
-                .map_err(serde_err(&self.name))?;
+            let written = self.access.write_value(value, out)?;
             Ok(written.then(|| shared_copy(out)))
         })
-    }
-
-    pub(crate) fn read_key(&self, b: &Bytes) -> Result<K, StoreError> {
-        self.key
-            .deserialize(&self.topic, &NO_HEADERS, Some(b))
-            .map_err(serde_err(&self.name))
-    }
-
-    pub(crate) fn read_value(&self, b: &Bytes) -> Result<V, StoreError> {
-        self.value
-            .deserialize(&self.topic, &NO_HEADERS, Some(b))
-            .map_err(serde_err(&self.name))
-    }
-
-    fn now(&self) -> i64 {
-        self.timestamp.load(Ordering::Relaxed)
     }
 
     /// The value of `key`.
     pub fn get(&self, key: &K) -> Result<Option<V>, StoreError> {
         let v = with_scratch(|k| {
-            self.write_key(key, k)?;
-            self.lock()?.get(k)
+            self.access.write_key(key, k)?;
+            self.access.lock()?.get(k)
         })?;
-        v.map(|v| self.read_value(&v)).transpose()
+        v.map(|v| self.access.read_value(&v)).transpose()
     }
 
     /// Writes `value` under `key`; a value serializing to null deletes, as in Java.
     pub fn put(&self, key: &K, value: &V) -> Result<(), StoreError> {
         let v = self.value_bytes(value)?;
         with_scratch(|k| {
-            self.write_key(key, k)?;
-            self.lock()?.put_borrowed(k, v, self.now())
+            self.access.write_key(key, k)?;
+            self.access.lock()?.put_borrowed(k, v, self.access.now())
         })
     }
 
     /// Writes `value` only if `key` has none; returns the existing value otherwise.
     pub fn put_if_absent(&self, key: &K, value: &V) -> Result<Option<V>, StoreError> {
-        let k = self.key_bytes(key)?;
-        let mut s = self.lock()?;
+        let k = self.access.key_bytes(key)?;
+        let mut s = self.access.lock()?;
         if let Some(old) = s.get(&k)? {
             drop(s);
-            return self.read_value(&old).map(Some);
+            return self.access.read_value(&old).map(Some);
         }
         let v = self.value_bytes(value)?;
-        s.put(k, v, self.now())?;
+        s.put(k, v, self.access.now())?;
         Ok(None)
     }
 
@@ -178,12 +101,12 @@ impl<K: 'static, V: 'static> KeyValueStore<K, V> {
 
     /// Deletes `key`, returning its old value.
     pub fn delete(&self, key: &K) -> Result<Option<V>, StoreError> {
-        let k = self.key_bytes(key)?;
-        let mut s = self.lock()?;
+        let k = self.access.key_bytes(key)?;
+        let mut s = self.access.lock()?;
         let old = s.get(&k)?;
-        s.put(k, None, self.now())?;
+        s.put(k, None, self.access.now())?;
         drop(s);
-        old.map(|v| self.read_value(&v)).transpose()
+        old.map(|v| self.access.read_value(&v)).transpose()
     }
 
     fn scan(
@@ -192,9 +115,9 @@ impl<K: 'static, V: 'static> KeyValueStore<K, V> {
         to: Bound<&[u8]>,
         reverse: bool,
     ) -> Result<Vec<(K, V)>, StoreError> {
-        let raw = self.lock()?.range(from, to, reverse)?;
+        let raw = self.access.lock()?.range(from, to, reverse)?;
         raw.iter()
-            .map(|(k, v)| Ok((self.read_key(k)?, self.read_value(v)?)))
+            .map(|(k, v)| Ok((self.access.read_key(k)?, self.access.read_value(v)?)))
             .collect()
     }
 
@@ -204,8 +127,8 @@ impl<K: 'static, V: 'static> KeyValueStore<K, V> {
         to: Option<&K>,
     ) -> Result<(Option<Bytes>, Option<Bytes>), StoreError> {
         Ok((
-            from.map(|k| self.key_bytes(k)).transpose()?,
-            to.map(|k| self.key_bytes(k)).transpose()?,
+            from.map(|k| self.access.key_bytes(k)).transpose()?,
+            to.map(|k| self.access.key_bytes(k)).transpose()?,
         ))
     }
 
@@ -243,8 +166,8 @@ impl<K: 'static, V: 'static> KeyValueStore<K, V> {
         prefix_serde: &dyn Serde<P>,
     ) -> Result<Vec<(K, V)>, StoreError> {
         let p = prefix_serde
-            .serialize(&self.topic, &NO_HEADERS, prefix)
-            .map_err(serde_err(&self.name))?
+            .serialize(&self.access.topic, &NO_HEADERS, prefix)
+            .map_err(serde_err(&self.access.name))?
             .unwrap_or_default();
         let upper = prefix_successor(&p);
         let to = match &upper {
@@ -256,7 +179,7 @@ impl<K: 'static, V: 'static> KeyValueStore<K, V> {
 
     /// An estimate of the number of entries.
     pub fn approximate_num_entries(&self) -> Result<u64, StoreError> {
-        self.lock()?.approximate_num_entries()
+        self.access.lock()?.approximate_num_entries()
     }
 }
 
@@ -281,10 +204,10 @@ where
     fn decode(&self, e: &FlushedEntry) -> Result<Record<K, Change<V>>, StoreError> {
         let s = &self.0;
         let change = Change {
-            new: read_opt(&e.new, |v| s.read_value(v))?,
-            old: read_opt(&e.old, |v| s.read_value(v))?,
+            new: read_opt(&e.new, |v| s.access.read_value(v))?,
+            old: read_opt(&e.old, |v| s.access.read_value(v))?,
         };
-        Ok(Record::new(s.read_key(&e.key)?, change, e.timestamp))
+        Ok(Record::new(s.access.read_key(&e.key)?, change, e.timestamp))
     }
 }
 
@@ -305,7 +228,7 @@ where
     ) -> Result<bool, StreamsError> {
         Ok(register(
             &mut self.inner,
-            &store.inner,
+            &store.access.inner,
             KvDecoder(store.clone()),
         )?)
     }
@@ -327,8 +250,8 @@ where
     type Value = Change<V>;
     fn decode(&self, e: &FlushedEntry) -> Result<Record<K, Change<V>>, StoreError> {
         let s = &self.store;
-        let (change, timestamp) = timestamped_change(e, self.send_old, |v| s.read_value(v))?;
-        Ok(Record::new(s.read_key(&e.key)?, change, timestamp))
+        let (change, timestamp) = timestamped_change(e, self.send_old, |v| s.access.read_value(v))?;
+        Ok(Record::new(s.access.read_key(&e.key)?, change, timestamp))
     }
 }
 
@@ -349,6 +272,6 @@ where
             store: store.clone(),
             send_old,
         };
-        Ok(register(&mut self.inner, &store.inner, decoder)?)
+        Ok(register(&mut self.inner, &store.access.inner, decoder)?)
     }
 }

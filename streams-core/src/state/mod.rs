@@ -7,6 +7,7 @@
 //! big-endian timestamp then the value ([`crate::serde::ValueAndTimestampSerde`]); window and
 //! session keys are described in [`key_schema`].
 
+mod access;
 mod builder;
 mod bytes;
 mod caching;

@@ -1,119 +1,59 @@
 //! The typed session store handle.
 
 use std::ops::Bound;
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, MutexGuard};
 
 use bytes::Bytes;
 
+use super::access::StoreAccess;
 use super::flush_forward::{FlushDecoder, read_opt, register};
 use super::key_schema::{session_key, split_session_key};
-use super::kv::serde_err;
 use super::window::{Window, Windowed};
-use super::{FlushedEntry, KeyValueBytesStore, SharedBytesStore, StoreError};
+use super::{FlushedEntry, KeyValueBytesStore, StoreError};
 use crate::error::StreamsError;
-use crate::processor::{Change, Headers, ProcessorContext, Record};
-use crate::serde::{SerdeError, SharedSerde};
-
-const NO_HEADERS: Headers = Headers::new();
+use crate::processor::{Change, ProcessorContext, Record};
 
 /// Typed access to a session store; a session's window is `[start, end]` with both inclusive
 /// (the first and last record's timestamps).
 pub struct SessionStore<K, V> {
-    name: Arc<str>,
-    topic: Arc<str>,
-    inner: SharedBytesStore,
-    key: SharedSerde<K>,
-    value: SharedSerde<V>,
-    timestamp: Arc<AtomicI64>,
+    access: StoreAccess<K, V>,
 }
 
 impl<K, V> Clone for SessionStore<K, V> {
     fn clone(&self) -> Self {
         SessionStore {
-            name: self.name.clone(),
-            topic: self.topic.clone(),
-            inner: self.inner.clone(),
-            key: self.key.clone(),
-            value: self.value.clone(),
-            timestamp: self.timestamp.clone(),
+            access: self.access.clone(),
         }
     }
 }
 
 impl<K, V> std::fmt::Debug for SessionStore<K, V> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "SessionStore({})", self.name)
+        write!(f, "SessionStore({})", self.access.name)
     }
 }
 
 impl<K: 'static, V: 'static> SessionStore<K, V> {
-    pub(crate) fn new(
-        name: Arc<str>,
-        topic: Arc<str>,
-        inner: SharedBytesStore,
-        key: SharedSerde<K>,
-        value: SharedSerde<V>,
-        timestamp: Arc<AtomicI64>,
-    ) -> Self {
-        SessionStore {
-            name,
-            topic,
-            inner,
-            key,
-            value,
-            timestamp,
-        }
+    pub(crate) fn new(access: StoreAccess<K, V>) -> Self {
+        SessionStore { access }
     }
 
     /// The store name.
     pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn lock(&self) -> Result<MutexGuard<'_, Box<dyn KeyValueBytesStore>>, StoreError> {
-        self.inner.lock().map_err(|_| StoreError::Poisoned)
-    }
-
-    fn key_bytes(&self, key: &K) -> Result<Bytes, StoreError> {
-        self.key
-            .serialize(&self.topic, &NO_HEADERS, key)
-            .map_err(serde_err(&self.name))?
-            .ok_or_else(|| {
-                serde_err(&self.name)(SerdeError::UnexpectedNull {
-                    type_name: "store key",
-                })
-            })
-    }
-
-    fn read_value(&self, b: &Bytes) -> Result<V, StoreError> {
-        self.value
-            .deserialize(&self.topic, &NO_HEADERS, Some(b))
-            .map_err(serde_err(&self.name))
-    }
-
-    fn read_key(&self, b: &[u8]) -> Result<K, StoreError> {
-        self.key
-            .deserialize(&self.topic, &NO_HEADERS, Some(&Bytes::copy_from_slice(b)))
-            .map_err(serde_err(&self.name))
+        &self.access.name
     }
 
     fn write(&self, session: &Windowed<K>, value: Option<Bytes>) -> Result<(), StoreError> {
         let k = session_key(
-            &self.key_bytes(&session.key)?,
+            &self.access.key_bytes(&session.key)?,
             session.window.start,
             session.window.end,
         );
-        self.lock()?
-            .put(k, value, self.timestamp.load(Ordering::Relaxed))
+        self.access.lock()?.put(k, value, self.access.now())
     }
 
     /// Writes a session's aggregate.
     pub fn put(&self, session: &Windowed<K>, value: &V) -> Result<(), StoreError> {
-        let v = self
-            .value
-            .serialize(&self.topic, &NO_HEADERS, value)
-            .map_err(serde_err(&self.name))?;
+        let v = self.access.value_bytes(value)?;
         self.write(session, v)
     }
 
@@ -124,9 +64,9 @@ impl<K: 'static, V: 'static> SessionStore<K, V> {
 
     /// The aggregate of the session of `key` spanning exactly `[start, end]`.
     pub fn fetch_session(&self, key: &K, start: i64, end: i64) -> Result<Option<V>, StoreError> {
-        let k = session_key(&self.key_bytes(key)?, start, end);
-        let v = self.lock()?.get(&k)?;
-        v.map(|v| self.read_value(&v)).transpose()
+        let k = session_key(&self.access.key_bytes(key)?, start, end);
+        let v = self.access.lock()?.get(&k)?;
+        v.map(|v| self.access.read_value(&v)).transpose()
     }
 
     /// Sessions of `key` that end at or after `earliest_end` and start at or before
@@ -137,10 +77,11 @@ impl<K: 'static, V: 'static> SessionStore<K, V> {
         earliest_end: i64,
         latest_start: i64,
     ) -> Result<Vec<(Windowed<K>, V)>, StoreError> {
-        let kb = self.key_bytes(key)?;
+        let kb = self.access.key_bytes(key)?;
         let lo = session_key(&kb, 0, earliest_end.max(0));
         let hi = session_key(&kb, i64::MAX, i64::MAX);
         let raw = self
+            .access
             .lock()?
             .range(Bound::Included(&lo), Bound::Included(&hi), false)?;
         raw.iter()
@@ -149,10 +90,10 @@ impl<K: 'static, V: 'static> SessionStore<K, V> {
                 (key == &kb[..] && end >= earliest_end && start <= latest_start).then(|| {
                     Ok((
                         Windowed {
-                            key: self.read_key(key)?,
+                            key: self.access.read_key_slice(key)?,
                             window: Window { start, end },
                         },
-                        self.read_value(v)?,
+                        self.access.read_value(v)?,
                     ))
                 })
             })
@@ -173,7 +114,7 @@ fn session_windowed_key<K: 'static, V: 'static>(
     let (key, start, end) =
         split_session_key(stored).ok_or(StoreError::MalformedKey { len: stored.len() })?;
     Ok(Windowed {
-        key: store.read_key(key)?,
+        key: store.access.read_key_slice(key)?,
         window: Window { start, end },
     })
 }
@@ -199,12 +140,12 @@ where
         let s = &self.store;
         let key = session_windowed_key(s, &e.key)?;
         let old = if self.send_old {
-            read_opt(&e.old, |v| s.read_value(v))?
+            read_opt(&e.old, |v| s.access.read_value(v))?
         } else {
             None
         };
         let change = Change {
-            new: read_opt(&e.new, |v| s.read_value(v))?,
+            new: read_opt(&e.new, |v| s.access.read_value(v))?,
             old,
         };
         let timestamp = if self.at_end {
@@ -233,7 +174,7 @@ where
             at_end: false,
             send_old: true,
         };
-        Ok(register(&mut self.inner, &store.inner, decoder)?)
+        Ok(register(&mut self.inner, &store.access.inner, decoder)?)
     }
 
     /// Like [`Self::forward_session_cache_flushes`], but each record is timed by its session's
@@ -249,6 +190,6 @@ where
             at_end: true,
             send_old,
         };
-        Ok(register(&mut self.inner, &store.inner, decoder)?)
+        Ok(register(&mut self.inner, &store.access.inner, decoder)?)
     }
 }

@@ -1,20 +1,18 @@
 //! The typed window store handle.
 
 use std::ops::Bound;
-use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
-use std::sync::{Arc, MutexGuard};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use bytes::Bytes;
 
+use super::access::StoreAccess;
 use super::flush_forward::{FlushDecoder, read_opt, register, timestamped_change};
 use super::key_schema::{split_window_key, window_key};
-use super::kv::serde_err;
-use super::{FlushedEntry, KeyValueBytesStore, SharedBytesStore, StoreError};
+use super::{FlushedEntry, KeyValueBytesStore, StoreError};
 use crate::error::StreamsError;
-use crate::processor::{Change, Headers, ProcessorContext, Record};
-use crate::serde::{SerdeError, SharedSerde, ValueAndTimestamp};
-
-const NO_HEADERS: Headers = Headers::new();
+use crate::processor::{Change, ProcessorContext, Record};
+use crate::serde::ValueAndTimestamp;
 
 /// A time window: `[start, end)` in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -36,12 +34,7 @@ pub struct Windowed<K> {
 
 /// Typed access to a window store; cheap to clone.
 pub struct WindowStore<K, V> {
-    name: Arc<str>,
-    topic: Arc<str>,
-    inner: SharedBytesStore,
-    key: SharedSerde<K>,
-    value: SharedSerde<V>,
-    timestamp: Arc<AtomicI64>,
+    access: StoreAccess<K, V>,
     window_size: i64,
     retain_duplicates: bool,
     seqnum: Arc<AtomicU32>,
@@ -57,12 +50,7 @@ pub type TimestampedWindowStore<K, V> = WindowStore<K, ValueAndTimestamp<V>>;
 impl<K, V> Clone for WindowStore<K, V> {
     fn clone(&self) -> Self {
         WindowStore {
-            name: self.name.clone(),
-            topic: self.topic.clone(),
-            inner: self.inner.clone(),
-            key: self.key.clone(),
-            value: self.value.clone(),
-            timestamp: self.timestamp.clone(),
+            access: self.access.clone(),
             window_size: self.window_size,
             retain_duplicates: self.retain_duplicates,
             seqnum: self.seqnum.clone(),
@@ -73,29 +61,18 @@ impl<K, V> Clone for WindowStore<K, V> {
 
 impl<K, V> std::fmt::Debug for WindowStore<K, V> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "WindowStore({})", self.name)
+        write!(f, "WindowStore({})", self.access.name)
     }
 }
 
 impl<K: 'static, V: 'static> WindowStore<K, V> {
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
-        name: Arc<str>,
-        topic: Arc<str>,
-        inner: SharedBytesStore,
-        key: SharedSerde<K>,
-        value: SharedSerde<V>,
-        timestamp: Arc<AtomicI64>,
+        access: StoreAccess<K, V>,
         window_size: i64,
         retain_duplicates: bool,
     ) -> Self {
         WindowStore {
-            name,
-            topic,
-            inner,
-            key,
-            value,
-            timestamp,
+            access,
             window_size,
             retain_duplicates,
             seqnum: Arc::new(AtomicU32::new(0)),
@@ -111,34 +88,7 @@ impl<K: 'static, V: 'static> WindowStore<K, V> {
 
     /// The store name.
     pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn lock(&self) -> Result<MutexGuard<'_, Box<dyn KeyValueBytesStore>>, StoreError> {
-        self.inner.lock().map_err(|_| StoreError::Poisoned)
-    }
-
-    fn key_bytes(&self, key: &K) -> Result<Bytes, StoreError> {
-        self.key
-            .serialize(&self.topic, &NO_HEADERS, key)
-            .map_err(serde_err(&self.name))?
-            .ok_or_else(|| {
-                serde_err(&self.name)(SerdeError::UnexpectedNull {
-                    type_name: "store key",
-                })
-            })
-    }
-
-    fn read_value(&self, b: &Bytes) -> Result<V, StoreError> {
-        self.value
-            .deserialize(&self.topic, &NO_HEADERS, Some(b))
-            .map_err(serde_err(&self.name))
-    }
-
-    fn read_key(&self, b: &[u8]) -> Result<K, StoreError> {
-        self.key
-            .deserialize(&self.topic, &NO_HEADERS, Some(&Bytes::copy_from_slice(b)))
-            .map_err(serde_err(&self.name))
+        &self.access.name
     }
 
     fn window(&self, start: i64) -> Window {
@@ -153,7 +103,7 @@ impl<K: 'static, V: 'static> WindowStore<K, V> {
         let (key, start, _) =
             split_window_key(stored).ok_or(StoreError::MalformedKey { len: stored.len() })?;
         Ok(Windowed {
-            key: self.read_key(key)?,
+            key: self.access.read_key_slice(key)?,
             window: self.window(start),
         })
     }
@@ -175,23 +125,19 @@ impl<K: 'static, V: 'static> WindowStore<K, V> {
         } else {
             0
         };
-        let k = window_key(&self.key_bytes(key)?, window_start, seq);
+        let k = window_key(&self.access.key_bytes(key)?, window_start, seq);
         let v = match value {
-            Some(v) => self
-                .value
-                .serialize(&self.topic, &NO_HEADERS, v)
-                .map_err(serde_err(&self.name))?,
+            Some(v) => self.access.value_bytes(v)?,
             None => None,
         };
-        self.lock()?
-            .put(k, v, self.timestamp.load(Ordering::Relaxed))
+        self.access.lock()?.put(k, v, self.access.now())
     }
 
     /// The value for `key` in the window starting at `window_start`.
     pub fn fetch(&self, key: &K, window_start: i64) -> Result<Option<V>, StoreError> {
-        let k = window_key(&self.key_bytes(key)?, window_start, 0);
-        let v = self.lock()?.get(&k)?;
-        v.map(|v| self.read_value(&v)).transpose()
+        let k = window_key(&self.access.key_bytes(key)?, window_start, 0);
+        let v = self.access.lock()?.get(&k)?;
+        v.map(|v| self.access.read_value(&v)).transpose()
     }
 
     fn fetch_raw(
@@ -204,17 +150,18 @@ impl<K: 'static, V: 'static> WindowStore<K, V> {
         if from > to {
             return Ok(Vec::new());
         }
-        let kb = self.key_bytes(key)?;
+        let kb = self.access.key_bytes(key)?;
         let lo = window_key(&kb, from, 0);
         let hi = window_key(&kb, to, u32::MAX);
         let raw = self
+            .access
             .lock()?
             .range(Bound::Included(&lo), Bound::Included(&hi), reverse)?;
         raw.iter()
             .filter_map(|(k, v)| {
                 let (key, ts, _) = split_window_key(k)?;
                 (key == &kb[..] && ts >= from && ts <= to)
-                    .then(|| self.read_value(v).map(|v| (ts, v)))
+                    .then(|| self.access.read_value(v).map(|v| (ts, v)))
             })
             .collect()
     }
@@ -246,10 +193,10 @@ impl<K: 'static, V: 'static> WindowStore<K, V> {
                 (ts >= from && ts <= to).then(|| {
                     Ok((
                         Windowed {
-                            key: self.read_key(key)?,
+                            key: self.access.read_key_slice(key)?,
                             window: self.window(ts),
                         },
-                        self.read_value(v)?,
+                        self.access.read_value(v)?,
                     ))
                 })
             })
@@ -260,6 +207,7 @@ impl<K: 'static, V: 'static> WindowStore<K, V> {
     /// (by window start for in-memory stores), then by key bytes and start.
     pub fn fetch_all(&self, from: i64, to: i64) -> Result<Vec<(Windowed<K>, V)>, StoreError> {
         let mut raw = self
+            .access
             .lock()?
             .range(Bound::Unbounded, Bound::Unbounded, false)?;
         let seg = self.read_segment_ms;
@@ -291,8 +239,8 @@ where
         let s = &self.0;
         let key = s.windowed_key(&e.key)?;
         let change = Change {
-            new: read_opt(&e.new, |v| s.read_value(v))?,
-            old: read_opt(&e.old, |v| s.read_value(v))?,
+            new: read_opt(&e.new, |v| s.access.read_value(v))?,
+            old: read_opt(&e.old, |v| s.access.read_value(v))?,
         };
         Ok(Record::new(key, change, e.timestamp))
     }
@@ -312,7 +260,7 @@ where
     ) -> Result<bool, StreamsError> {
         Ok(register(
             &mut self.inner,
-            &store.inner,
+            &store.access.inner,
             WindowDecoder(store.clone()),
         )?)
     }
@@ -335,7 +283,7 @@ where
     fn decode(&self, e: &FlushedEntry) -> Result<Record<Windowed<K>, Change<V>>, StoreError> {
         let s = &self.store;
         let key = s.windowed_key(&e.key)?;
-        let (change, timestamp) = timestamped_change(e, self.send_old, |v| s.read_value(v))?;
+        let (change, timestamp) = timestamped_change(e, self.send_old, |v| s.access.read_value(v))?;
         Ok(Record::new(key, change, timestamp))
     }
 }
@@ -357,6 +305,6 @@ where
             store: store.clone(),
             send_old,
         };
-        Ok(register(&mut self.inner, &store.inner, decoder)?)
+        Ok(register(&mut self.inner, &store.access.inner, decoder)?)
     }
 }
