@@ -107,7 +107,11 @@ pub(crate) struct TaskState {
 
 impl TaskState {
     pub(crate) fn set_record_timestamp(&self, ts: i64) -> i64 {
-        self.record_timestamp.swap(ts, Ordering::Relaxed)
+        // Only the task's thread writes it (store handles read it), so a load and a store do:
+        // a swap would be a locked read-modify-write on every processor call.
+        let previous = self.record_timestamp.load(Ordering::Relaxed);
+        self.record_timestamp.store(ts, Ordering::Relaxed);
+        previous
     }
 
     pub(crate) fn send(&mut self, record: ProducerRecord) -> Result<(), StreamsError> {
