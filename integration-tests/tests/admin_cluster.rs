@@ -153,7 +153,13 @@ fn records_and_configs_go_to_the_right_broker() {
                 (e.value, e.source)
             };
             let all: Vec<_> = resources.iter().map(value).collect();
-            let done = all[1].1 == ConfigSource::DynamicBrokerConfig;
+            // The broker can name the dynamic source a moment before it reports the new value,
+            // so wait for both.
+            let done = all[1]
+                == (
+                    Some("2000000".to_owned()),
+                    ConfigSource::DynamicBrokerConfig,
+                );
             seen = Some(all);
             if done {
                 break;
