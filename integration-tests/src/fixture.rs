@@ -29,6 +29,11 @@ impl SharedKafka {
         }
     }
 
+    /// [`Self::bootstrap`] as a list, the form client config builders take.
+    pub fn servers(&self) -> Vec<String> {
+        self.bootstrap().split(',').map(str::to_owned).collect()
+    }
+
     /// `bootstrap.servers` for SASL_PLAINTEXT clients (users in [`crate::SASL_USERS`]); `None` for
     /// an external cluster unless `KAFKA_SASL_BOOTSTRAP` names its SASL listener.
     pub fn sasl_bootstrap(&self) -> Option<String> {
@@ -142,4 +147,14 @@ pub fn unique_topic(prefix: &str) -> String {
         std::process::id(),
         N.fetch_add(1, Ordering::Relaxed)
     )
+}
+
+/// A multi-threaded tokio runtime with two workers, which the client tests run on (the machines
+/// they run on have two cores).
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
 }

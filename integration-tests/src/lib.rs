@@ -32,7 +32,7 @@ mod probe;
 pub use certs::TlsFiles;
 pub use cluster::{ClusterSpec, KafkaCluster, NodeInfo, SASL_USERS, SaslUser};
 pub use error::FixtureError;
-pub use fixture::{SharedKafka, kafka, unique_topic};
+pub use fixture::{SharedKafka, kafka, runtime, unique_topic};
 pub use jars::{DEFAULT_KAFKA_VERSION, kafka_libs, kafka_version};
 pub use java_peer::{JavaPeer, PeerAck, PeerRecord};
 pub use probe::{ApiVersionsAnswer, api_versions};

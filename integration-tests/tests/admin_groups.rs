@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use integration_tests::{kafka, unique_topic};
+use integration_tests::{kafka, runtime, unique_topic};
 use kafka_client::KafkaCode;
 use kafka_client::admin::{
     Admin, GroupDescription, GroupType, MemberToRemove, NewTopic, OffsetAndMetadata, TopicPartition,
@@ -23,27 +23,15 @@ const NON_EMPTY_GROUP: KafkaCode = KafkaCode(68);
 const GROUP_ID_NOT_FOUND: KafkaCode = KafkaCode(69);
 const UNKNOWN_MEMBER_ID: KafkaCode = KafkaCode(25);
 
-fn servers() -> Vec<String> {
-    kafka().bootstrap().split(',').map(str::to_owned).collect()
-}
-
 fn admin() -> Admin {
     Admin::new(
         AdminConfig::builder()
-            .bootstrap_servers(servers())
+            .bootstrap_servers(kafka().servers())
             .default_api_timeout(Duration::from_secs(30))
             .build()
             .expect("admin config"),
     )
     .expect("admin")
-}
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 /// A topic with `RECORDS` records spread over its partitions.
@@ -59,7 +47,7 @@ async fn topic_with_records(admin: &Admin, prefix: &str) -> String {
         .expect("propagated");
     let producer = Producer::new(
         ProducerConfig::builder()
-            .bootstrap_servers(servers())
+            .bootstrap_servers(kafka().servers())
             .build()
             .unwrap(),
     )
@@ -79,7 +67,7 @@ async fn topic_with_records(admin: &Admin, prefix: &str) -> String {
 
 fn consumer(group: &str, protocol: GroupProtocol) -> Consumer {
     let mut b = ConsumerConfig::builder()
-        .bootstrap_servers(servers())
+        .bootstrap_servers(kafka().servers())
         .client_id("admin-groups-test")
         .group_id(group)
         .auto_offset_reset(AutoOffsetReset::Earliest)
@@ -140,7 +128,7 @@ async fn committed(admin: &Admin, group: &str) -> BTreeMap<TopicPartition, i64> 
 
 #[test]
 fn classic_group_listed_described_offsets_and_deleted() {
-    let rt = rt();
+    let rt = runtime();
     rt.block_on(async {
         let admin = admin();
         let topic = topic_with_records(&admin, "admin-classic").await;
@@ -253,7 +241,7 @@ fn classic_group_listed_described_offsets_and_deleted() {
 
 #[test]
 fn kip848_group_described_with_consumer_group_describe() {
-    let rt = rt();
+    let rt = runtime();
     rt.block_on(async {
         let admin = admin();
         let topic = topic_with_records(&admin, "admin-kip848").await;
@@ -296,7 +284,7 @@ fn kip848_group_described_with_consumer_group_describe() {
 
 #[test]
 fn unknown_group_is_a_typed_error_per_group() {
-    let rt = rt();
+    let rt = runtime();
     rt.block_on(async {
         let admin = admin();
         let group = unique_topic("admin-no-such-group");
@@ -317,7 +305,7 @@ fn unknown_group_is_a_typed_error_per_group() {
 /// default). The leave once failed to encode at v5 and was dropped, leaving the member behind.
 #[test]
 fn classic_member_leaves_on_close() {
-    let rt = rt();
+    let rt = runtime();
     rt.block_on(async {
         let admin = admin();
         let topic = topic_with_records(&admin, "admin-classic-leave").await;
@@ -341,7 +329,7 @@ fn classic_member_leaves_on_close() {
 /// group keeps the last offset the application committed even when it never awaited the commits.
 #[test]
 fn close_waits_for_pending_async_commits() {
-    let rt = rt();
+    let rt = runtime();
     rt.block_on(async {
         let admin = admin();
         let topic = topic_with_records(&admin, "admin-close-commits").await;

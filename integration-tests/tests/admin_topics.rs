@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use integration_tests::{kafka, unique_topic};
+use integration_tests::{kafka, runtime, unique_topic};
 use kafka_client::Error;
 use kafka_client::KafkaCode;
 use kafka_client::admin::{
@@ -21,27 +21,15 @@ const INVALID_CONFIG: KafkaCode = KafkaCode(40);
 const OFFSET_OUT_OF_RANGE: KafkaCode = KafkaCode(1);
 const INVALID_PARTITIONS: KafkaCode = KafkaCode(37);
 
-fn servers() -> Vec<String> {
-    kafka().bootstrap().split(',').map(str::to_owned).collect()
-}
-
 fn admin() -> Admin {
     Admin::new(
         AdminConfig::builder()
-            .bootstrap_servers(servers())
+            .bootstrap_servers(kafka().servers())
             .default_api_timeout(Duration::from_secs(30))
             .build()
             .expect("admin config"),
     )
     .expect("admin")
-}
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 async fn topic_configs(admin: &Admin, topic: &str) -> BTreeMap<String, ConfigEntry> {
@@ -79,7 +67,7 @@ async fn topic_configs_when(
 
 #[test]
 fn create_partitions_then_describe_shows_the_new_count() {
-    let rt = rt();
+    let rt = runtime();
     rt.block_on(async {
         let admin = admin();
         let topic = unique_topic("admin-partitions");
@@ -136,7 +124,7 @@ fn create_partitions_then_describe_shows_the_new_count() {
 
 #[test]
 fn describe_cluster_names_the_broker_and_cluster() {
-    let rt = rt();
+    let rt = runtime();
     rt.block_on(async {
         let admin = admin();
         let c = admin.describe_cluster().await.expect("describe cluster");
@@ -154,7 +142,7 @@ fn describe_cluster_names_the_broker_and_cluster() {
 
 #[test]
 fn configs_describe_sources_and_alter_incrementally() {
-    let rt = rt();
+    let rt = runtime();
     rt.block_on(async {
         let admin = admin();
         let topic = unique_topic("admin-configs");
@@ -265,7 +253,7 @@ fn configs_describe_sources_and_alter_incrementally() {
 
 #[test]
 fn config_and_topic_errors_are_typed_and_named() {
-    let rt = rt();
+    let rt = runtime();
     rt.block_on(async {
         let admin = admin();
         let missing = unique_topic("admin-missing");
@@ -342,7 +330,7 @@ fn config_and_topic_errors_are_typed_and_named() {
 
 #[test]
 fn list_offsets_and_delete_records() {
-    let rt = rt();
+    let rt = runtime();
     rt.block_on(async {
         let admin = admin();
         let topic = unique_topic("admin-records");
@@ -356,7 +344,7 @@ fn list_offsets_and_delete_records() {
             .expect("propagated");
         let producer = Producer::new(
             ProducerConfig::builder()
-                .bootstrap_servers(servers())
+                .bootstrap_servers(kafka().servers())
                 .build()
                 .unwrap(),
         )

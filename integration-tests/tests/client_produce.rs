@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use integration_tests::{JavaPeer, kafka, unique_topic};
+use integration_tests::{JavaPeer, kafka, runtime, unique_topic};
 use kafka_client::admin::{Admin, NewTopic, OffsetSpec};
 use kafka_client::config::{AdminConfig, ProducerConfig};
 use kafka_client::fetch::fetch_partition;
@@ -32,14 +32,6 @@ fn admin(bootstrap: &str) -> Admin {
     .expect("admin")
 }
 
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
 const TS: i64 = 1_700_000_000_000;
 
 fn record(topic: &str, i: usize) -> ProducerRecord {
@@ -61,7 +53,7 @@ fn record(topic: &str, i: usize) -> ProducerRecord {
 fn every_codec_round_trips_to_the_java_consumer() {
     let bootstrap = kafka().bootstrap();
     let peer = JavaPeer::new().expect("Java peer");
-    let rt = rt();
+    let rt = runtime();
     let admin = admin(&bootstrap);
     for codec in ["none", "gzip", "snappy", "lz4", "zstd"] {
         let topic = unique_topic(&format!("client-codec-{codec}"));
@@ -145,7 +137,7 @@ fn java_producer_records_read_back_by_our_fetch() {
         .produce(&bootstrap, &topic, n, &[("compression.type", "zstd")])
         .expect("Java produce");
     assert_eq!(acks.len(), n);
-    let rt = rt();
+    let rt = runtime();
     let admin = admin(&bootstrap);
     let records = rt.block_on(async {
         let mut out = Vec::new();

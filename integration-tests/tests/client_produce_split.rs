@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use integration_tests::{kafka, unique_topic};
+use integration_tests::{kafka, runtime, unique_topic};
 use kafka_client::admin::{Admin, NewTopic};
 use kafka_client::config::{AdminConfig, ProducerConfig};
 use kafka_client::error::KafkaCode;
@@ -12,14 +12,6 @@ use kafka_client::producer::{Producer, ProducerRecord};
 
 fn servers(bootstrap: &str) -> Vec<String> {
     bootstrap.split(',').map(str::to_owned).collect()
-}
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 fn value(i: usize) -> Vec<u8> {
@@ -34,7 +26,7 @@ fn value(i: usize) -> Vec<u8> {
 #[test]
 fn refused_batch_is_split_and_every_record_lands_in_order() {
     let bootstrap = kafka().bootstrap();
-    let rt = rt();
+    let rt = runtime();
     let admin = Admin::new(
         AdminConfig::builder()
             .bootstrap_servers(servers(&bootstrap))

@@ -3,20 +3,12 @@
 
 use std::time::Duration;
 
-use integration_tests::{SASL_USERS, kafka, unique_topic};
+use integration_tests::{SASL_USERS, kafka, runtime, unique_topic};
 use kafka_client::Error;
 use kafka_client::KafkaCode;
 use kafka_client::admin::{Admin, NewTopic};
 use kafka_client::config::{AdminConfig, ProducerConfig};
 use kafka_client::producer::{Producer, ProducerRecord};
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 fn producer(bootstrap: &str, props: &[(&str, &str)]) -> kafka_client::error::Result<Producer> {
     let mut b =
@@ -51,7 +43,7 @@ fn sasl_plain_and_scram_authenticate_and_produce() {
     let sasl = kafka()
         .sasl_bootstrap()
         .expect("the fixture's SASL_PLAINTEXT listener");
-    let rt = rt();
+    let rt = runtime();
     let user = SASL_USERS[1];
     for mechanism in ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] {
         let topic = unique_topic(&format!("client-sasl-{}", mechanism.to_lowercase()));
@@ -77,7 +69,7 @@ fn wrong_password_is_an_authentication_error() {
     let sasl = kafka()
         .sasl_bootstrap()
         .expect("the fixture's SASL_PLAINTEXT listener");
-    let rt = rt();
+    let rt = runtime();
     for mechanism in ["PLAIN", "SCRAM-SHA-512"] {
         let props = sasl_props(mechanism, SASL_USERS[0].name, "not-the-password");
         let props: Vec<(&str, &str)> = props.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -103,7 +95,7 @@ fn wrong_password_is_an_authentication_error() {
 
 #[test]
 fn unreachable_bootstrap_fails_within_max_block() {
-    let rt = rt();
+    let rt = runtime();
     // A port nobody listens on.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -128,7 +120,7 @@ fn unreachable_bootstrap_fails_within_max_block() {
 #[test]
 fn too_large_records_are_refused_client_side_and_broker_side() {
     let bootstrap = kafka().bootstrap();
-    let rt = rt();
+    let rt = runtime();
     let topic = unique_topic("client-too-large");
     let admin = Admin::new(
         AdminConfig::builder()
