@@ -118,15 +118,14 @@ impl RedbBytesStore {
         txn.set_durability(self.durability).map_err(db_err)?;
         {
             let mut table = txn.open_table(DATA).map_err(db_err)?;
-            // redb inserts in key order touch each leaf once.
-            let keys: &[Bytes] = if self.order.is_empty() {
+            // redb inserts in key order touch each leaf once. The keys are in `pending` (sorted
+            // here) unless a range scan has ordered them, in which case all go to `order`.
+            if self.order.is_empty() {
                 self.pending.sort_unstable();
-                &self.pending
             } else {
                 self.settle_order();
-                &[]
-            };
-            for k in keys.iter().chain(&self.order) {
+            }
+            for k in self.pending.iter().chain(&self.order) {
                 match self.overlay.get(k).and_then(Option::as_ref) {
                     Some(v) => {
                         table.insert(&k[..], &v[..]).map_err(db_err)?;
@@ -160,12 +159,14 @@ impl RedbBytesStore {
     }
 
     /// Puts one write in the overlay.
-    fn write(&mut self, key: Bytes, value: Option<Bytes>) {
+    /// An update of a key already in the overlay keeps the overlay's copy of the key; only a new
+    /// key is cloned (a reference count), for the map and for `pending`.
+    fn write(&mut self, key: &Bytes, value: Option<Bytes>) {
         match self.overlay.get_mut(&key[..]) {
             Some(v) => *v = value,
             None => {
                 self.pending.push(key.clone());
-                self.overlay.insert(key, value);
+                self.overlay.insert(key.clone(), value);
             }
         }
     }
@@ -198,18 +199,12 @@ impl KeyValueBytesStore for RedbBytesStore {
             .map(|g| Bytes::copy_from_slice(g.value())))
     }
 
-    fn put(&mut self, key: Bytes, value: Option<Bytes>, _: i64) -> Result<(), StoreError> {
-        self.write(key, value);
-        self.writes_since_commit += 1;
-        Ok(())
+    fn put(&mut self, key: Bytes, value: Option<Bytes>, ts: i64) -> Result<(), StoreError> {
+        self.put_shared(&key, value, ts)
     }
 
     fn put_shared(&mut self, key: &Bytes, value: Option<Bytes>, _: i64) -> Result<(), StoreError> {
-        // An update of a key already in the overlay keeps the overlay's copy of the key.
-        match self.overlay.get_mut(&key[..]) {
-            Some(v) => *v = value,
-            None => self.write(key.clone(), value),
-        }
+        self.write(key, value);
         self.writes_since_commit += 1;
         Ok(())
     }
@@ -276,7 +271,7 @@ impl KeyValueBytesStore for RedbBytesStore {
             return Ok(());
         };
         for r in batch {
-            self.write(r.key.clone(), r.value.clone());
+            self.write(&r.key, r.value.clone());
         }
         self.commit_now(Some(last.offset))
     }
