@@ -23,6 +23,8 @@ pub(crate) const MAX_VERSION: i16 = 9;
 
 /// The first version with the `groups` array instead of the top-level group.
 const GROUPS_VERSION: i16 = 8;
+/// The first version carrying `require_stable`.
+const STABLE_VERSION: i16 = 7;
 
 /// What went wrong reading an OffsetFetch answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -62,8 +64,9 @@ pub(crate) struct GroupOffsets {
 /// has committed for when `None` (null topics, v2+).
 ///
 /// `require_stable` (v7+) asks the broker to answer `UNSTABLE_OFFSET_COMMIT` for partitions with a
-/// pending transactional commit instead of the last stable offset; below v7 the encoder rejects
-/// it set, as it cannot be carried.
+/// pending transactional commit instead of the last stable offset. A broker too old for it (below
+/// v7) cannot be asked, so the flag is dropped with a warning, as Java's client does: the fetch
+/// still answers, only without the pending-commit check.
 ///
 /// `version` must be at most [`MAX_VERSION`] (callers cap the negotiation there): from v10 the
 /// topic names this fills in are not on the wire, and the encoder drops them without an error.
@@ -74,6 +77,16 @@ pub(crate) fn request(
     require_stable: bool,
 ) -> OffsetFetchRequest {
     let topics = partitions.map(by_topic);
+    let require_stable = if require_stable && version < STABLE_VERSION {
+        tracing::warn!(
+            group_id,
+            version,
+            "the broker's OffsetFetch predates require_stable (v7); fetching without it"
+        );
+        false
+    } else {
+        require_stable
+    };
     if version >= GROUPS_VERSION {
         OffsetFetchRequest {
             groups: vec![OffsetFetchRequestGroup {
@@ -209,7 +222,7 @@ mod tests {
     #[test]
     fn old_shape_up_to_v7_names_the_group_at_the_top() {
         for v in 0..=7 {
-            // require_stable exists from v7 only; below, the encoder refuses it set.
+            // require_stable exists from v7 only (below, request() drops it).
             let stable = v >= 7;
             let req = request(v, "billing", Some(&tps()), stable);
             assert!(req.groups.is_empty(), "v{v} filled groups");
@@ -223,6 +236,18 @@ mod tests {
             assert_eq!(got, [("audit", &[0][..]), ("orders", &[1, 0][..])], "v{v}");
             assert_eq!(wire.require_stable, stable, "v{v}");
             assert!(wire.groups.is_empty(), "v{v}");
+        }
+    }
+
+    #[test]
+    fn require_stable_below_v7_is_dropped_not_an_encode_error() {
+        // Java's OffsetFetchRequest.Builder drops the flag (with a warning) on brokers that
+        // predate it; the consumer's committed() must still work there.
+        for v in 1..7 {
+            let req = request(v, "billing", Some(&tps()), true);
+            let wire = round_trip(&req, v);
+            assert!(!wire.require_stable, "v{v}");
+            assert_eq!(wire.group_id, "billing", "v{v}");
         }
     }
 
