@@ -1,6 +1,7 @@
 //! Runtime settings a topology needs, with Kafka Streams' defaults.
 
 use std::any::Any;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,19 +11,24 @@ use crate::processor::{
 };
 use crate::serde::SharedSerde;
 
+mod properties;
+
+pub use properties::ProcessingGuarantee;
+
 /// Default serdes for sources and sinks that name none (`default.key.serde`,
-/// `default.value.serde`); each holds a `SharedSerde<T>` for some `T`.
+/// `default.value.serde`). Each side holds `SharedSerde<T>`s for one or more `T`: a serde set by
+/// its Java class name serves both `T` and `Option<T>`, as Java's serdes pass nulls through.
 #[derive(Clone, Default)]
 pub struct DefaultSerdes {
-    pub(crate) key: Option<Arc<dyn Any + Send + Sync>>,
-    pub(crate) value: Option<Arc<dyn Any + Send + Sync>>,
+    pub(crate) key: Vec<Arc<dyn Any + Send + Sync>>,
+    pub(crate) value: Vec<Arc<dyn Any + Send + Sync>>,
 }
 
 impl std::fmt::Debug for DefaultSerdes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DefaultSerdes")
-            .field("key", &self.key.is_some())
-            .field("value", &self.value.is_some())
+            .field("key", &!self.key.is_empty())
+            .field("value", &!self.value.is_empty())
             .finish()
     }
 }
@@ -67,6 +73,28 @@ pub struct StreamsConfig {
     pub default_serdes: DefaultSerdes,
     /// Durable-commit policy for persistent stores.
     pub store_commit: StoreCommitPolicy,
+    /// `processing.guarantee`.
+    pub processing_guarantee: ProcessingGuarantee,
+    /// `commit.interval.ms`; `None` takes Java's default for the guarantee (see
+    /// [`Self::commit_interval`]).
+    pub commit_interval_ms: Option<Duration>,
+    /// `num.stream.threads` (1 by default).
+    pub num_stream_threads: u32,
+    /// `num.standby.replicas` (0 by default).
+    pub num_standby_replicas: u32,
+    /// `replication.factor` of the internal topics; -1 (the default) takes the broker's.
+    pub replication_factor: i16,
+    /// `application.server`: the `host:port` this instance serves interactive queries on.
+    pub application_server: Option<String>,
+    /// `bootstrap.servers`. Java's driver ignores it, and so does ours.
+    pub bootstrap_servers: Vec<String>,
+    /// Client settings in Java property names (`linger.ms`, `consumer.max.poll.records`, ...),
+    /// each checked by the client it goes to when it was set; the runtime passes them on.
+    pub client_properties: Vec<(String, String)>,
+    /// Other Kafka Streams settings (`acceptable.recovery.lag`, `task.timeout.ms`, ...), checked
+    /// as Java checks them, for the runtime over Kafka; the test driver ignores them, as Java's
+    /// does.
+    pub runtime_properties: BTreeMap<String, String>,
 }
 
 impl std::fmt::Debug for dyn crate::processor::TimestampExtractor {
@@ -93,16 +121,44 @@ impl StreamsConfig {
             deserialization_handler: Arc::new(LogAndFail),
             default_serdes: DefaultSerdes::default(),
             store_commit: StoreCommitPolicy::default(),
+            processing_guarantee: ProcessingGuarantee::AtLeastOnce,
+            commit_interval_ms: None,
+            num_stream_threads: 1,
+            num_standby_replicas: 0,
+            replication_factor: -1,
+            application_server: None,
+            bootstrap_servers: Vec::new(),
+            client_properties: Vec::new(),
+            runtime_properties: BTreeMap::new(),
         }
+    }
+    /// `commit.interval.ms` in effect: as set, or Java's default of 30 s, 100 ms under
+    /// `exactly_once_v2`.
+    pub fn commit_interval(&self) -> Duration {
+        self.commit_interval_ms
+            .unwrap_or(match self.processing_guarantee {
+                ProcessingGuarantee::AtLeastOnce => Duration::from_secs(30),
+                ProcessingGuarantee::ExactlyOnceV2 => Duration::from_millis(100),
+            })
     }
     /// Sets `default.key.serde`.
     pub fn with_default_key_serde<K: 'static>(mut self, serde: SharedSerde<K>) -> Self {
-        self.default_serdes.key = Some(Arc::new(serde));
+        self.default_serdes.key = vec![Arc::new(serde)];
         self
     }
     /// Sets `default.value.serde`.
     pub fn with_default_value_serde<V: 'static>(mut self, serde: SharedSerde<V>) -> Self {
-        self.default_serdes.value = Some(Arc::new(serde));
+        self.default_serdes.value = vec![Arc::new(serde)];
+        self
+    }
+    /// Sets `processing.guarantee`.
+    pub fn with_processing_guarantee(mut self, guarantee: ProcessingGuarantee) -> Self {
+        self.processing_guarantee = guarantee;
+        self
+    }
+    /// Sets `commit.interval.ms`.
+    pub fn with_commit_interval(mut self, interval: Duration) -> Self {
+        self.commit_interval_ms = Some(interval);
         self
     }
     /// Sets `deserialization.exception.handler`.

@@ -36,7 +36,7 @@ impl NodeEnv<'_> {
 
 pub(crate) fn resolve_serde<T: 'static>(
     given: &Option<SharedSerde<T>>,
-    default: &Option<Arc<dyn Any + Send + Sync>>,
+    default: &[Arc<dyn Any + Send + Sync>],
     node: &str,
     which: &'static str,
 ) -> Result<SharedSerde<T>, TopologyError> {
@@ -44,8 +44,8 @@ pub(crate) fn resolve_serde<T: 'static>(
         return Ok(s.clone());
     }
     default
-        .as_ref()
-        .and_then(|d| d.downcast_ref::<SharedSerde<T>>())
+        .iter()
+        .find_map(|d| d.downcast_ref::<SharedSerde<T>>())
         .cloned()
         .ok_or(TopologyError::MissingSerde {
             node: node.to_owned(),
