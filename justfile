@@ -11,7 +11,8 @@ default:
 # KAFKA_VERSION selects the broker version; KAFKA_BOOTSTRAP=host:port uses an existing cluster.
 # All tests: unit, property, and integration against an Apache Kafka the tests start themselves.
 test:
-    cargo test --workspace
+    # --no-fail-fast: one failing test binary must not hide the results of the others.
+    cargo test --workspace --no-fail-fast
 
 # A produce-and-consume round trip through a broker the command starts.
 demo:
