@@ -65,3 +65,8 @@ broker-down:
 # Our producer against Java's ProducerPerformance on one broker, side by side.
 bench-producer *ARGS:
     cargo run --release -p integration-tests --bin producer-bench -- {{ARGS}}
+
+# Word count through our TopologyTestDriver and Java's (kafka-streams-test-utils), side by side.
+# Figures go to BENCHMARKS.md (streams-core section).
+bench-ttd *ARGS:
+    cargo run --release -p integration-tests --bin ttd-bench -- {{ARGS}}
