@@ -18,6 +18,7 @@ pub mod consumer;
 pub mod error;
 pub mod fetch;
 pub mod metadata;
+pub mod metrics;
 mod offset_fetch;
 pub mod partitioner;
 pub mod producer;

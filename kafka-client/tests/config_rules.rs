@@ -356,6 +356,29 @@ fn properties_file_errors_carry_the_line() {
 }
 
 #[test]
+fn metrics_sampling_keys_reach_the_config() {
+    use kafka_client::metrics::{MetricsConfig, RecordingLevel};
+    let c = producer(&[
+        ("metrics.sample.window.ms", "1000"),
+        ("metrics.num.samples", "3"),
+        ("metrics.recording.level", "DEBUG"),
+    ])
+    .unwrap();
+    assert_eq!(
+        c.common.metrics,
+        MetricsConfig {
+            sample_window: Duration::from_millis(1000),
+            num_samples: 3,
+            recording_level: RecordingLevel::Debug,
+        }
+    );
+    assert_eq!(
+        producer(&[]).unwrap().common.metrics,
+        MetricsConfig::default()
+    );
+}
+
+#[test]
 fn metrics_push_can_only_be_turned_off() {
     // Java pushes client metrics (KIP-714) by default; this client has none to push, so asking
     // for the push is refused and turning it off is accepted.

@@ -306,6 +306,18 @@ const CASES: &[(&str, &[&str])] = &[
     ),
     ("producer", &["enable.metrics.push=false"]),
     (
+        "producer",
+        &[
+            "metrics.sample.window.ms=1000",
+            "metrics.num.samples=3",
+            "metrics.recording.level=DEBUG",
+        ],
+    ),
+    ("consumer", &["metrics.num.samples=0"]),
+    ("admin", &["metrics.recording.level=debug"]),
+    ("consumer", &["metrics.recording.level=TRACE"]),
+    ("producer", &["metrics.sample.window.ms=-1"]),
+    (
         "consumer",
         &["receive.buffer.bytes=-1", "metadata.recovery.strategy=none"],
     ),

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::backoff::ExponentialBackoff;
+use crate::metrics::{MetricsConfig, RecordingLevel};
 use crate::sasl::{Credentials, Mechanism};
 
 use super::ConfigError;
@@ -115,6 +116,9 @@ pub struct CommonConfig {
     /// `metadata.cluster.check.enable` (default true): fail when a broker reports another
     /// cluster id than the one first seen.
     pub metadata_cluster_check: bool,
+    /// `metrics.sample.window.ms`, `metrics.num.samples` and `metrics.recording.level`: how the
+    /// client's [`metrics`](crate::metrics) are sampled.
+    pub metrics: MetricsConfig,
 }
 
 impl CommonConfig {
@@ -171,6 +175,9 @@ pub(crate) struct CommonBuilder {
     pub(crate) metadata_recovery_strategy: Option<MetadataRecoveryStrategy>,
     pub(crate) metadata_recovery_rebootstrap_trigger: Option<Duration>,
     pub(crate) metadata_cluster_check: Option<bool>,
+    pub(crate) metrics_sample_window: Option<Duration>,
+    pub(crate) metrics_num_samples: Option<u32>,
+    pub(crate) metrics_recording_level: Option<RecordingLevel>,
     pub(crate) ssl: TlsBuilder,
 }
 
@@ -246,6 +253,20 @@ impl CommonBuilder {
             }
             "metadata.cluster.check.enable" => {
                 self.metadata_cluster_check = Some(parse::boolean(key, value)?)
+            }
+            "metrics.sample.window.ms" => {
+                self.metrics_sample_window = Some(parse::millis(key, value, 0, LONG)?)
+            }
+            "metrics.num.samples" => {
+                self.metrics_num_samples = Some(parse::integer(key, value, 1, INT_MAX)? as u32)
+            }
+            "metrics.recording.level" => {
+                self.metrics_recording_level = Some(match value.trim() {
+                    "INFO" => RecordingLevel::Info,
+                    "DEBUG" => RecordingLevel::Debug,
+                    "TRACE" => RecordingLevel::Trace,
+                    _ => return Err(ConfigError::invalid(key, value, "INFO, DEBUG or TRACE")),
+                })
             }
             // This client pushes no metrics (KIP-714); turning the push off is honoured trivially.
             "enable.metrics.push" if !parse::boolean(key, value)? => {}
@@ -347,6 +368,16 @@ impl CommonBuilder {
                 LONG,
             )?,
             metadata_cluster_check: self.metadata_cluster_check.unwrap_or(true),
+            metrics: MetricsConfig {
+                sample_window: ms(
+                    self.metrics_sample_window,
+                    30_000,
+                    "metrics.sample.window.ms",
+                    LONG,
+                )?,
+                num_samples: self.metrics_num_samples.unwrap_or(2),
+                recording_level: self.metrics_recording_level.unwrap_or_default(),
+            },
         })
     }
 
@@ -423,7 +454,8 @@ pub(crate) fn reject_key(key: &str, defaults: &RoleDefaults) -> ConfigError {
         "(de)serializers are Rust types given to the client, not class names"
     } else if key.starts_with("metric") || key.contains("telemetry") || key == "enable.metrics.push"
     {
-        "metrics reporting is not implemented"
+        "metric reporters and telemetry push are Java plug-ins; read the client's metrics() \
+         snapshot instead"
     } else {
         "this Java setting has no counterpart in this client yet"
     };

@@ -1,0 +1,409 @@
+//! Client metrics under the names, groups and tags Java's clients give them
+//! (`producer-metrics` / `record-send-rate` / `client-id=...`), so dashboards built on the Java
+//! client's metrics carry over. Each client's `metrics()` returns a [`Metric`] snapshot, as Java's
+//! `KafkaProducer.metrics()` does; exporting them (Prometheus, OpenTelemetry, logs) is the
+//! application's choice.
+//!
+//! Windowed values follow Java's rules ([`MetricsConfig`]: `metrics.sample.window.ms`,
+//! `metrics.num.samples`): a rate is per second over the kept samples, an average or a maximum
+//! with nothing recorded in the window is NaN, a `*-total` never resets.
+
+mod stats;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+pub(crate) use stats::Kind;
+use stats::{Stat, Window};
+
+/// A metric's identity, as Java's `MetricName`: name, group and tags (the description is not
+/// part of it).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MetricName {
+    /// For example `record-send-rate`.
+    pub name: String,
+    /// For example `producer-metrics`.
+    pub group: String,
+    /// For example `client-id` → `producer-1`.
+    pub tags: BTreeMap<String, String>,
+}
+
+impl MetricName {
+    /// A name in `group` with `tags`.
+    ///
+    /// ```
+    /// use kafka_client::metrics::MetricName;
+    ///
+    /// let n = MetricName::new("record-send-rate", "producer-metrics", &[("client-id", "p-1")]);
+    /// assert_eq!(n.to_string(), "producer-metrics:record-send-rate{client-id=p-1}");
+    /// ```
+    pub fn new(name: &str, group: &str, tags: &[(&str, &str)]) -> MetricName {
+        MetricName {
+            name: name.to_owned(),
+            group: group.to_owned(),
+            tags: tags
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        }
+    }
+}
+
+impl fmt::Display for MetricName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}{{", self.group, self.name)?;
+        for (i, (k, v)) in self.tags.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            write!(f, "{k}={v}")?;
+        }
+        f.write_str("}")
+    }
+}
+
+/// One metric's value at the moment of the snapshot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metric {
+    /// Its identity.
+    pub name: MetricName,
+    /// What it measures, as Java describes it.
+    pub description: &'static str,
+    /// The value; NaN for an average or maximum over a window with nothing recorded.
+    pub value: f64,
+}
+
+/// `metrics.recording.level`: a sensor records only at or below the configured level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum RecordingLevel {
+    /// `INFO` (the default).
+    #[default]
+    Info,
+    /// `DEBUG`: adds per-topic and per-node metrics.
+    Debug,
+    /// `TRACE`.
+    Trace,
+}
+
+/// How windowed metrics are sampled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MetricsConfig {
+    /// `metrics.sample.window.ms` (30 s).
+    pub sample_window: Duration,
+    /// `metrics.num.samples` (2).
+    pub num_samples: u32,
+    /// `metrics.recording.level` (`INFO`).
+    pub recording_level: RecordingLevel,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        MetricsConfig {
+            sample_window: Duration::from_secs(30),
+            num_samples: 2,
+            recording_level: RecordingLevel::Info,
+        }
+    }
+}
+
+/// A client's metrics registry; clones share it.
+#[derive(Clone)]
+pub struct Metrics {
+    inner: Arc<Registry>,
+}
+
+impl fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Metrics")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+struct Registry {
+    config: MetricsConfig,
+    window: Window,
+    epoch: Instant,
+    entries: Mutex<Vec<Entry>>,
+}
+
+struct Entry {
+    name: MetricName,
+    description: &'static str,
+    source: Source,
+}
+
+enum Source {
+    Stat {
+        stats: Arc<Mutex<Vec<Stat>>>,
+        index: usize,
+    },
+    Gauge(Box<dyn Fn() -> f64 + Send + Sync>),
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding a metrics lock leaves plain numbers behind: still readable.
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Metrics {
+    /// An empty registry.
+    pub fn new(config: MetricsConfig) -> Metrics {
+        Metrics {
+            inner: Arc::new(Registry {
+                config,
+                window: Window {
+                    window_ms: (config.sample_window.as_millis() as u64).max(1),
+                    samples: (config.num_samples as usize).max(1),
+                },
+                epoch: Instant::now(),
+                entries: Mutex::new(Vec::new()),
+            }),
+        }
+    }
+
+    /// The registry's settings.
+    pub fn config(&self) -> MetricsConfig {
+        self.inner.config
+    }
+
+    fn now_ms(&self) -> u64 {
+        self.inner.epoch.elapsed().as_millis() as u64
+    }
+
+    /// Every metric's value now, ordered by group, name and tags.
+    pub fn snapshot(&self) -> Vec<Metric> {
+        self.snapshot_at(self.now_ms())
+    }
+
+    fn snapshot_at(&self, now_ms: u64) -> Vec<Metric> {
+        let entries = lock(&self.inner.entries);
+        let mut out: Vec<Metric> = entries
+            .iter()
+            .map(|e| Metric {
+                name: e.name.clone(),
+                description: e.description,
+                value: match &e.source {
+                    Source::Stat { stats, index } => {
+                        lock(stats)[*index].measure(now_ms, self.inner.window)
+                    }
+                    Source::Gauge(f) => f(),
+                },
+            })
+            .collect();
+        drop(entries);
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
+    }
+
+    /// The value of the metric `name` in `group` whose tags include `tags`, if there is one.
+    ///
+    /// ```
+    /// use kafka_client::metrics::{Metrics, MetricsConfig};
+    ///
+    /// let m = Metrics::new(MetricsConfig::default());
+    /// assert_eq!(m.value("producer-metrics", "record-send-total", &[]), None);
+    /// ```
+    pub fn value(&self, group: &str, name: &str, tags: &[(&str, &str)]) -> Option<f64> {
+        self.snapshot()
+            .into_iter()
+            .find(|m| {
+                m.name.group == group
+                    && m.name.name == name
+                    && tags
+                        .iter()
+                        .all(|(k, v)| m.name.tags.get(*k).is_some_and(|t| t == v))
+            })
+            .map(|m| m.value)
+    }
+
+    /// A sensor feeding `stats`, each registered under its name; it records only when `level` is
+    /// at or below the configured recording level.
+    pub(crate) fn sensor(
+        &self,
+        level: RecordingLevel,
+        stats: Vec<(MetricName, &'static str, Kind)>,
+    ) -> Sensor {
+        let shared = Arc::new(Mutex::new(
+            stats.iter().map(|(_, _, k)| Stat::new(*k)).collect(),
+        ));
+        let mut entries = lock(&self.inner.entries);
+        for (index, (name, description, _)) in stats.into_iter().enumerate() {
+            entries.retain(|e| e.name != name);
+            entries.push(Entry {
+                name,
+                description,
+                source: Source::Stat {
+                    stats: shared.clone(),
+                    index,
+                },
+            });
+        }
+        Sensor {
+            stats: shared,
+            registry: self.inner.clone(),
+            recording: level <= self.inner.config.recording_level,
+        }
+    }
+
+    /// A metric whose value `f` gives when read (Java's `Gauge`).
+    pub(crate) fn gauge(
+        &self,
+        name: MetricName,
+        description: &'static str,
+        f: impl Fn() -> f64 + Send + Sync + 'static,
+    ) {
+        let mut entries = lock(&self.inner.entries);
+        entries.retain(|e| e.name != name);
+        entries.push(Entry {
+            name,
+            description,
+            source: Source::Gauge(Box::new(f)),
+        });
+    }
+
+    /// Drops the metrics `drop` selects (a partition's when it is no longer assigned).
+    pub(crate) fn remove(&self, drop: impl Fn(&MetricName) -> bool) {
+        lock(&self.inner.entries).retain(|e| !drop(&e.name));
+    }
+}
+
+/// Records values into one or more statistics, as Java's `Sensor`.
+#[derive(Clone)]
+pub(crate) struct Sensor {
+    stats: Arc<Mutex<Vec<Stat>>>,
+    registry: Arc<Registry>,
+    recording: bool,
+}
+
+impl fmt::Debug for Sensor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sensor")
+            .field("recording", &self.recording)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sensor {
+    /// Records one event of `value`.
+    pub(crate) fn record(&self, value: f64) {
+        if self.recording {
+            let now = self.registry.epoch.elapsed().as_millis() as u64;
+            self.record_at(value, now);
+        }
+    }
+
+    fn record_at(&self, value: f64, now_ms: u64) {
+        let w = self.registry.window;
+        for s in lock(&self.stats).iter_mut() {
+            s.record(value, now_ms, w);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(n: &str) -> MetricName {
+        MetricName::new(n, "producer-metrics", &[("client-id", "p")])
+    }
+
+    #[test]
+    fn a_sensor_feeds_every_stat_registered_with_it() {
+        let m = Metrics::new(MetricsConfig::default());
+        let s = m.sensor(
+            RecordingLevel::Info,
+            vec![
+                (name("batch-size-avg"), "avg", Kind::Avg),
+                (name("batch-size-max"), "max", Kind::Max),
+                (name("batch-total"), "total", Kind::Total),
+                (name("batch-count"), "count", Kind::Count),
+            ],
+        );
+        s.record_at(100.0, 0);
+        s.record_at(300.0, 10);
+        let got: Vec<(String, f64)> = m
+            .snapshot_at(20)
+            .into_iter()
+            .map(|x| (x.name.name, x.value))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("batch-count".to_owned(), 2.0),
+                ("batch-size-avg".to_owned(), 200.0),
+                ("batch-size-max".to_owned(), 300.0),
+                ("batch-total".to_owned(), 400.0),
+            ]
+        );
+        assert_eq!(
+            m.value("producer-metrics", "batch-total", &[("client-id", "p")]),
+            Some(400.0)
+        );
+        assert_eq!(
+            m.value("producer-metrics", "batch-total", &[("client-id", "q")]),
+            None
+        );
+    }
+
+    #[test]
+    fn a_sensor_above_the_recording_level_records_nothing() {
+        let m = Metrics::new(MetricsConfig::default());
+        let s = m.sensor(
+            RecordingLevel::Debug,
+            vec![(name("per-topic-total"), "t", Kind::Total)],
+        );
+        s.record(5.0);
+        assert_eq!(
+            m.value("producer-metrics", "per-topic-total", &[]),
+            Some(0.0)
+        );
+        let m = Metrics::new(MetricsConfig {
+            recording_level: RecordingLevel::Debug,
+            ..MetricsConfig::default()
+        });
+        let s = m.sensor(
+            RecordingLevel::Debug,
+            vec![(name("per-topic-total"), "t", Kind::Total)],
+        );
+        s.record(5.0);
+        assert_eq!(
+            m.value("producer-metrics", "per-topic-total", &[]),
+            Some(5.0)
+        );
+    }
+
+    #[test]
+    fn gauges_are_read_at_snapshot_time_and_can_be_removed() {
+        let m = Metrics::new(MetricsConfig::default());
+        let level = Arc::new(std::sync::atomic::AtomicU64::new(7));
+        let l = level.clone();
+        m.gauge(name("buffer-available-bytes"), "free", move || {
+            l.load(std::sync::atomic::Ordering::Relaxed) as f64
+        });
+        assert_eq!(
+            m.value("producer-metrics", "buffer-available-bytes", &[]),
+            Some(7.0)
+        );
+        level.store(9, std::sync::atomic::Ordering::Relaxed);
+        assert_eq!(
+            m.value("producer-metrics", "buffer-available-bytes", &[]),
+            Some(9.0)
+        );
+        m.remove(|n| n.name == "buffer-available-bytes");
+        assert!(m.snapshot().is_empty());
+    }
+
+    #[test]
+    fn registering_a_name_again_replaces_the_old_metric() {
+        let m = Metrics::new(MetricsConfig::default());
+        m.gauge(name("g"), "old", || 1.0);
+        m.gauge(name("g"), "new", || 2.0);
+        let all = m.snapshot();
+        assert_eq!(all.len(), 1);
+        assert_eq!((all[0].description, all[0].value), ("new", 2.0));
+    }
+}

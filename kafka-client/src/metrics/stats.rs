@@ -1,0 +1,249 @@
+//! The statistics a sensor keeps, with the window rules of Java's `SampledStat`, `Rate`, `Avg`,
+//! `Max`, `CumulativeSum` and `CumulativeCount`, so a dashboard reads the same numbers from either
+//! client.
+//!
+//! A windowed statistic keeps `num_samples` samples of `sample_window` each. Recording goes to
+//! the current sample, moving to the next (oldest) one when the current is a full window old; a
+//! sample older than `num_samples` windows is forgotten when measured.
+
+/// Window settings: Java's `metrics.sample.window.ms` and `metrics.num.samples`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Window {
+    pub(crate) window_ms: u64,
+    pub(crate) samples: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Sample {
+    /// Sum, or max/min, of the values recorded in it (by the stat's kind).
+    value: f64,
+    events: u64,
+    /// When the sample's window started.
+    start_ms: u64,
+}
+
+/// One kind of statistic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Per second, of the values recorded (`Rate` over a `SampledTotal`).
+    Rate,
+    /// Per second, of the events recorded whatever their value (`Rate` over a `WindowedCount`).
+    CountRate,
+    /// Windowed mean of the values; NaN with none.
+    Avg,
+    /// Windowed maximum; NaN with none.
+    Max,
+    /// Windowed minimum; NaN with none.
+    Min,
+    /// Sum of every value ever recorded (`CumulativeSum`).
+    Total,
+    /// Number of events ever recorded (`CumulativeCount`).
+    Count,
+}
+
+/// The state of one statistic.
+#[derive(Debug, Clone)]
+pub(crate) struct Stat {
+    kind: Kind,
+    samples: Vec<Sample>,
+    current: usize,
+    /// For the cumulative kinds.
+    cumulative: f64,
+}
+
+impl Stat {
+    pub(crate) fn new(kind: Kind) -> Stat {
+        Stat {
+            kind,
+            samples: Vec::new(),
+            current: 0,
+            cumulative: 0.0,
+        }
+    }
+
+    fn initial(&self) -> f64 {
+        match self.kind {
+            Kind::Max => f64::NEG_INFINITY,
+            Kind::Min => f64::INFINITY,
+            _ => 0.0,
+        }
+    }
+
+    fn new_sample(&self, now_ms: u64) -> Sample {
+        Sample {
+            value: self.initial(),
+            events: 0,
+            start_ms: now_ms,
+        }
+    }
+
+    pub(crate) fn record(&mut self, value: f64, now_ms: u64, w: Window) {
+        match self.kind {
+            Kind::Total => {
+                self.cumulative += value;
+                return;
+            }
+            Kind::Count => {
+                self.cumulative += 1.0;
+                return;
+            }
+            _ => {}
+        }
+        if self.samples.is_empty() {
+            let s = self.new_sample(now_ms);
+            self.samples.push(s);
+        }
+        if now_ms.saturating_sub(self.samples[self.current].start_ms) >= w.window_ms {
+            self.current = (self.current + 1) % w.samples.max(1);
+            let fresh = self.new_sample(now_ms);
+            if self.current >= self.samples.len() {
+                self.samples.push(fresh);
+            } else {
+                self.samples[self.current] = fresh;
+            }
+        }
+        let kind = self.kind;
+        let s = &mut self.samples[self.current];
+        s.value = match kind {
+            Kind::Max => s.value.max(value),
+            Kind::Min => s.value.min(value),
+            Kind::CountRate => s.value + 1.0,
+            _ => s.value + value,
+        };
+        s.events += 1;
+    }
+
+    /// Forgets samples older than the whole window, as Java's `purgeObsoleteSamples` does.
+    fn purge(&mut self, now_ms: u64, w: Window) {
+        let expire = w.window_ms.saturating_mul(w.samples as u64);
+        let initial = self.initial();
+        for s in &mut self.samples {
+            if now_ms.saturating_sub(s.start_ms) >= expire {
+                *s = Sample {
+                    value: initial,
+                    events: 0,
+                    start_ms: now_ms,
+                };
+            }
+        }
+    }
+
+    pub(crate) fn measure(&mut self, now_ms: u64, w: Window) -> f64 {
+        match self.kind {
+            Kind::Total | Kind::Count => return self.cumulative,
+            _ => {}
+        }
+        self.purge(now_ms, w);
+        let events: u64 = self.samples.iter().map(|s| s.events).sum();
+        match self.kind {
+            Kind::Rate | Kind::CountRate => {
+                let total: f64 = self.samples.iter().map(|s| s.value).sum();
+                total / (self.window_size_ms(now_ms, w) as f64 / 1000.0)
+            }
+            Kind::Avg if events == 0 => f64::NAN,
+            Kind::Avg => self.samples.iter().map(|s| s.value).sum::<f64>() / events as f64,
+            Kind::Max | Kind::Min if events == 0 => f64::NAN,
+            Kind::Max => self
+                .samples
+                .iter()
+                .fold(f64::NEG_INFINITY, |m, s| m.max(s.value)),
+            Kind::Min => self
+                .samples
+                .iter()
+                .fold(f64::INFINITY, |m, s| m.min(s.value)),
+            Kind::Total | Kind::Count => unreachable!("returned above"),
+        }
+    }
+
+    /// Java's `Rate.windowSize`: the time since the oldest sample started, but at least
+    /// `samples - 1` full windows (a young rate is not inflated) and at least 1 ms.
+    fn window_size_ms(&self, now_ms: u64, w: Window) -> u64 {
+        let oldest = self
+            .samples
+            .iter()
+            .map(|s| s.start_ms)
+            .min()
+            .unwrap_or(now_ms);
+        let mut elapsed = now_ms.saturating_sub(oldest);
+        let full = elapsed / w.window_ms.max(1);
+        let min_full = w.samples.saturating_sub(1) as u64;
+        if full < min_full {
+            elapsed += (min_full - full) * w.window_ms;
+        }
+        elapsed.max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const W: Window = Window {
+        window_ms: 30_000,
+        samples: 2,
+    };
+
+    fn stat(kind: Kind, events: &[(f64, u64)]) -> Stat {
+        let mut s = Stat::new(kind);
+        for &(v, t) in events {
+            s.record(v, t, W);
+        }
+        s
+    }
+
+    #[test]
+    fn a_young_rate_is_spread_over_the_minimum_window_as_in_java() {
+        // One window of 30 s counts as already elapsed with two samples: 300 / 30 s.
+        let mut r = stat(Kind::Rate, &[(100.0, 0), (200.0, 1_000)]);
+        assert_eq!(r.measure(1_000, W), 300.0 / 31.0);
+        // Later than the minimum, the real elapsed time is the divisor.
+        assert_eq!(r.measure(40_000, W), 300.0 / 40.0);
+    }
+
+    #[test]
+    fn rate_forgets_samples_older_than_the_window() {
+        let mut r = stat(Kind::Rate, &[(100.0, 0), (50.0, 35_000)]);
+        // At 61 s the first sample (started at 0) is 61 s old >= 2 x 30 s: forgotten. The
+        // divisor is the time since the remaining sample began (26 s), raised to one window.
+        let v = r.measure(61_000, W);
+        assert_eq!(v, 50.0 / 56.0, "{v}");
+    }
+
+    #[test]
+    fn count_rate_counts_events_not_values() {
+        let mut r = stat(Kind::CountRate, &[(7.0, 0), (9.0, 10)]);
+        assert_eq!(r.measure(30_000, W), 2.0 / 30.0);
+    }
+
+    #[test]
+    fn avg_max_min_are_nan_without_data_and_windowed_with() {
+        for kind in [Kind::Avg, Kind::Max, Kind::Min] {
+            assert!(Stat::new(kind).measure(0, W).is_nan(), "{kind:?}");
+        }
+        let events = [(4.0, 0), (10.0, 1_000), (1.0, 31_000)];
+        assert_eq!(stat(Kind::Avg, &events).measure(31_000, W), 5.0);
+        assert_eq!(stat(Kind::Max, &events).measure(31_000, W), 10.0);
+        assert_eq!(stat(Kind::Min, &events).measure(31_000, W), 1.0);
+        // Once the first window has expired only the last sample remains.
+        assert_eq!(stat(Kind::Max, &events).measure(60_000, W), 1.0);
+        assert!(stat(Kind::Max, &events).measure(100_000, W).is_nan());
+    }
+
+    #[test]
+    fn cumulative_kinds_never_forget() {
+        let events = [(4.0, 0), (10.0, 1_000_000)];
+        assert_eq!(stat(Kind::Total, &events).measure(9_000_000, W), 14.0);
+        assert_eq!(stat(Kind::Count, &events).measure(9_000_000, W), 2.0);
+    }
+
+    #[test]
+    fn recording_reuses_the_oldest_sample_after_the_ring_is_full() {
+        let mut s = stat(
+            Kind::Avg,
+            &[(1.0, 0), (2.0, 30_000), (3.0, 60_000), (4.0, 61_000)],
+        );
+        assert_eq!(s.samples.len(), 2);
+        // Samples: [3, 4] started at 60 s, [2] at 30 s.
+        assert_eq!(s.measure(61_000, W), 3.0);
+    }
+}
