@@ -646,6 +646,9 @@ fn report(sides: &[Side]) {
     let Some(rust) = sides.iter().find(|s| s.name.starts_with("rust")) else {
         return;
     };
+    if !sides.iter().any(|s| s.name.starts_with("java")) {
+        return;
+    }
     let ours = rates(rust);
     println!();
     println!(
