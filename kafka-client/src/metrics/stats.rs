@@ -39,6 +39,8 @@ pub(crate) enum Kind {
     Total,
     /// Number of events ever recorded (`CumulativeCount`).
     Count,
+    /// The last value recorded, 0 before any (`Value`).
+    Value,
 }
 
 /// The state of one statistic.
@@ -87,6 +89,10 @@ impl Stat {
                 self.cumulative += 1.0;
                 return;
             }
+            Kind::Value => {
+                self.cumulative = value;
+                return;
+            }
             _ => {}
         }
         if self.samples.is_empty() {
@@ -129,29 +135,31 @@ impl Stat {
     }
 
     pub(crate) fn measure(&mut self, now_ms: u64, w: Window) -> f64 {
+        let windowed = |s: &mut Stat| {
+            s.purge(now_ms, w);
+            let events: u64 = s.samples.iter().map(|x| x.events).sum();
+            let sum: f64 = s.samples.iter().map(|x| x.value).sum();
+            (events, sum)
+        };
         match self.kind {
-            Kind::Total | Kind::Count => return self.cumulative,
-            _ => {}
-        }
-        self.purge(now_ms, w);
-        let events: u64 = self.samples.iter().map(|s| s.events).sum();
-        match self.kind {
+            Kind::Total | Kind::Count | Kind::Value => self.cumulative,
             Kind::Rate | Kind::CountRate => {
-                let total: f64 = self.samples.iter().map(|s| s.value).sum();
+                let (_, total) = windowed(self);
                 total / (self.window_size_ms(now_ms, w) as f64 / 1000.0)
             }
-            Kind::Avg if events == 0 => f64::NAN,
-            Kind::Avg => self.samples.iter().map(|s| s.value).sum::<f64>() / events as f64,
-            Kind::Max | Kind::Min if events == 0 => f64::NAN,
-            Kind::Max => self
-                .samples
-                .iter()
-                .fold(f64::NEG_INFINITY, |m, s| m.max(s.value)),
-            Kind::Min => self
-                .samples
-                .iter()
-                .fold(f64::INFINITY, |m, s| m.min(s.value)),
-            Kind::Total | Kind::Count => unreachable!("returned above"),
+            Kind::Avg => match windowed(self) {
+                (0, _) => f64::NAN,
+                (events, sum) => sum / events as f64,
+            },
+            Kind::Max | Kind::Min => {
+                let (events, _) = windowed(self);
+                let values = self.samples.iter().map(|x| x.value);
+                match (events, self.kind) {
+                    (0, _) => f64::NAN,
+                    (_, Kind::Max) => values.fold(f64::NEG_INFINITY, f64::max),
+                    _ => values.fold(f64::INFINITY, f64::min),
+                }
+            }
         }
     }
 
@@ -227,6 +235,13 @@ mod tests {
         // Once the first window has expired only the last sample remains.
         assert_eq!(stat(Kind::Max, &events).measure(60_000, W), 1.0);
         assert!(stat(Kind::Max, &events).measure(100_000, W).is_nan());
+    }
+
+    #[test]
+    fn value_is_the_last_recorded_and_zero_before() {
+        assert_eq!(Stat::new(Kind::Value).measure(0, W), 0.0);
+        let events = [(4.0, 0), (10.0, 1_000_000), (3.0, 1_000_001)];
+        assert_eq!(stat(Kind::Value, &events).measure(9_000_000, W), 3.0);
     }
 
     #[test]
