@@ -270,6 +270,21 @@ impl Metrics {
     }
 }
 
+/// Java's `Meter`: a per-second rate of the recorded values and their running total, the pair
+/// behind every `*-rate` / `*-total` metric. Recording `n` once adds `n` to both, as recording
+/// 1 `n` times does.
+pub(crate) fn meter(
+    rate: MetricName,
+    rate_description: &'static str,
+    total: MetricName,
+    total_description: &'static str,
+) -> [(MetricName, &'static str, Kind); 2] {
+    [
+        (rate, rate_description, Kind::Rate),
+        (total, total_description, Kind::Total),
+    ]
+}
+
 /// Records values into one or more statistics, as Java's `Sensor`.
 #[derive(Clone)]
 pub(crate) struct Sensor {
@@ -395,6 +410,36 @@ mod tests {
         );
         m.remove(|n| n.name == "buffer-available-bytes");
         assert!(m.snapshot().is_empty());
+    }
+
+    #[test]
+    fn a_meter_counts_one_batch_of_n_as_n_single_records() {
+        let m = Metrics::new(MetricsConfig::default());
+        let batched = m.sensor(
+            RecordingLevel::Info,
+            meter(name("a-rate"), "r", name("a-total"), "t").to_vec(),
+        );
+        let single = m.sensor(
+            RecordingLevel::Info,
+            meter(name("b-rate"), "r", name("b-total"), "t").to_vec(),
+        );
+        batched.record_at(5.0, 100);
+        for _ in 0..5 {
+            single.record_at(1.0, 100);
+        }
+        let v: BTreeMap<String, f64> = m
+            .snapshot_at(1_000)
+            .into_iter()
+            .map(|x| (x.name.name, x.value))
+            .collect();
+        assert_eq!(v["a-total"], 5.0);
+        assert_eq!(v["a-total"], v["b-total"]);
+        assert_eq!(v["a-rate"], v["b-rate"]);
+        assert_eq!(
+            v["a-rate"],
+            5.0 / 30.9,
+            "5 over the 30 s minimum window plus 0.9 s"
+        );
     }
 
     #[test]
