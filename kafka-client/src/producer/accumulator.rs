@@ -23,6 +23,7 @@ use super::compression_ratio::{RatioEstimates, estimated_size};
 use super::delivery::{BatchCompletion, DeliveryFuture};
 use super::fast_hash::FastMap;
 use super::idempotence::{IdempotenceState, increment_sequence};
+use super::metrics::ProducerMetrics;
 use crate::backoff::ExponentialBackoff;
 use crate::error::{Error, Result};
 use crate::partitioner::{PartitionChoice, StickyPartitioner, TopicPartitions, choose_partition};
@@ -87,6 +88,51 @@ pub(crate) struct ProducerBatch {
     retry_at: Option<Instant>,
     /// The topic's compression ratio estimate when the batch was opened (1 uncompressed).
     ratio: f32,
+    /// The largest record appended, as Java's `ProducerBatch.maxRecordSize` measures it
+    /// ([`java_record_size_upper_bound`]).
+    pub(crate) max_record_size: usize,
+    /// Sealed records' size over their uncompressed size (Java's `compressionRatio`), 1 until
+    /// sealed.
+    pub(crate) compression_ratio: f64,
+}
+
+/// A sealed batch's records over their uncompressed size, headers apart, in single precision,
+/// as Java's `MemoryRecordsBuilder` computes it (1 exactly when uncompressed); 1 for a batch
+/// without records.
+fn compression_ratio(sealed: usize, uncompressed: usize) -> f32 {
+    if uncompressed <= HEADER_SIZE {
+        return 1.0;
+    }
+    sealed.saturating_sub(HEADER_SIZE) as f32 / (uncompressed - HEADER_SIZE) as f32
+}
+
+/// Java's `AbstractRecords.estimateSizeInBytesUpperBound` for a v2 batch holding one record:
+/// the batch header, the record's worst-case varint overhead, and its key, value and headers
+/// with their length prefixes. `record-size-max` and `record-size-avg` are made of it.
+pub(crate) fn java_record_size_upper_bound(
+    key: Option<&[u8]>,
+    value: Option<&[u8]>,
+    headers: &[HeaderRef<'_>],
+) -> usize {
+    /// `DefaultRecord.MAX_RECORD_OVERHEAD`: size, attributes, timestamp and offset deltas.
+    const MAX_RECORD_OVERHEAD: usize = 21;
+    fn varint_len(n: usize) -> usize {
+        // Zig-zag of a non-negative length n is 2n: seven payload bits per byte.
+        let mut v = (n as u64) << 1;
+        let mut len = 1;
+        while v >= 0x80 {
+            v >>= 7;
+            len += 1;
+        }
+        len
+    }
+    let field = |b: Option<&[u8]>| b.map_or(1, |b| varint_len(b.len()) + b.len());
+    let mut size = HEADER_SIZE + MAX_RECORD_OVERHEAD + field(key) + field(value);
+    size += varint_len(headers.len());
+    for h in headers {
+        size += varint_len(h.key.len()) + h.key.len() + field(h.value);
+    }
+    size
 }
 
 impl ProducerBatch {
@@ -96,6 +142,12 @@ impl ProducerBatch {
 
     pub(crate) fn base_sequence(&self) -> Option<i32> {
         self.stamped.map(|s| s.2)
+    }
+
+    /// The sealed size (what Java's `batch-size` and `byte-rate` record once a batch is
+    /// drained).
+    pub(crate) fn sent_size(&self) -> usize {
+        self.bytes.as_ref().map_or(0, Bytes::len)
     }
 
     /// The batch's size on the wire: exact once sealed, estimated while open (records times
@@ -190,6 +242,8 @@ pub(crate) struct Accumulator {
     pub(crate) failures: u64,
     /// Compression ratio per topic, learnt from sealed batches.
     ratios: RatioEstimates,
+    /// Where retries, failures and splits are counted (none in unit tests that do not look).
+    pub(crate) metrics: Option<Arc<ProducerMetrics>>,
 }
 
 impl Accumulator {
@@ -207,6 +261,7 @@ impl Accumulator {
             transactional: false,
             failures: 0,
             ratios: RatioEstimates::default(),
+            metrics: None,
         }
     }
 
@@ -275,6 +330,9 @@ impl Accumulator {
                 delivery = Some(b.completion.future(b.records, timestamp));
                 b.records += 1;
                 b.memory += memory;
+                b.max_record_size = b
+                    .max_record_size
+                    .max(java_record_size_upper_bound(key, value, headers));
                 appended = b.size().saturating_sub(before);
             } else {
                 b.closed = true;
@@ -317,6 +375,8 @@ impl Accumulator {
                 memory,
                 retry_at: None,
                 ratio,
+                max_record_size: java_record_size_upper_bound(key, value, headers),
+                compression_ratio: 1.0,
             });
             appended = q.batches.back().map_or(0, ProducerBatch::size);
             delivery
@@ -518,9 +578,9 @@ impl Accumulator {
                 let uncompressed = builder.uncompressed_size();
                 match builder.build() {
                     Ok(bytes) => {
+                        let observed = compression_ratio(bytes.len(), uncompressed);
+                        batch.compression_ratio = f64::from(observed);
                         if self.cfg.compression != Compression::None && uncompressed > HEADER_SIZE {
-                            let observed = bytes.len().saturating_sub(HEADER_SIZE) as f32
-                                / (uncompressed - HEADER_SIZE) as f32;
                             self.ratios.observe(&tp.topic, observed);
                         }
                         batch.bytes = Some(bytes);
@@ -529,6 +589,9 @@ impl Accumulator {
                         // Its records fail; the rest of the queue carries on.
                         self.freed += batch.memory;
                         self.failures += 1;
+                        if let Some(m) = &self.metrics {
+                            m.failed(&tp.topic, batch.record_count());
+                        }
                         batch.fail(&Arc::new(e.into()));
                         continue;
                     }
@@ -596,8 +659,14 @@ impl Accumulator {
             });
             self.freed += batch.memory;
             self.failures += 1;
+            if let Some(m) = &self.metrics {
+                m.failed(&batch.tp.topic, batch.record_count());
+            }
             batch.fail(&e);
             return;
+        }
+        if let Some(m) = &self.metrics {
+            m.retried(&batch.tp.topic, batch.record_count());
         }
         let wait = self
             .cfg
@@ -622,6 +691,9 @@ impl Accumulator {
         self.done_in_flight(&batch.tp);
         self.freed += batch.memory;
         self.failures += 1;
+        if let Some(m) = &self.metrics {
+            m.failed(&batch.tp.topic, batch.record_count());
+        }
         batch.fail(error);
     }
 
@@ -650,7 +722,7 @@ impl Accumulator {
         let total_records = batch.records;
         let mut memory_left = batch.memory;
         let mut split = Vec::with_capacity(pieces.len());
-        for (bytes, first, count, stamped) in pieces {
+        for (bytes, first, count, stamped, compression_ratio) in pieces {
             // buffer.memory is shared out by record count; the last piece takes the rest.
             let memory = if first + count == total_records {
                 memory_left
@@ -671,6 +743,9 @@ impl Accumulator {
                 memory,
                 retry_at: None,
                 ratio: batch.ratio,
+                // The whole batch's: the pieces' records are among its.
+                max_record_size: batch.max_record_size,
+                compression_ratio,
             });
         }
         // Every future of the big batch, awaited already or not, now follows its record into
@@ -698,18 +773,21 @@ impl Accumulator {
         for (i, piece) in split.into_iter().enumerate() {
             q.batches.insert(pos + i, piece);
         }
+        if let Some(m) = &self.metrics {
+            m.split();
+        }
         None
     }
 
     /// The records of a sealed batch rebuilt as smaller sealed batches:
-    /// `(bytes, index of the first record, record count, stamp)` per piece.
+    /// `(bytes, index of the first record, record count, stamp, compression ratio)` per piece.
     #[allow(clippy::type_complexity)]
     fn split_bytes(
         &self,
         bytes: Bytes,
         expected: usize,
         stamped: Option<(i64, i16, i32)>,
-    ) -> Result<Vec<(Bytes, usize, usize, Option<(i64, i16, i32)>)>> {
+    ) -> Result<Vec<(Bytes, usize, usize, Option<(i64, i16, i32)>, f64)>> {
         let parsed = RecordBatch::parse(bytes)?;
         let records = parsed
             .records()?
@@ -741,11 +819,13 @@ impl Accumulator {
         let mut seal = |builder: BatchBuilder, first: usize, count: usize| -> Result<()> {
             let stamp_of = stamped
                 .map(|(pid, epoch, base)| (pid, epoch, increment_sequence(base, first as i32)));
+            let uncompressed = builder.uncompressed_size();
             let mut bytes = builder.build()?;
+            let ratio = f64::from(compression_ratio(bytes.len(), uncompressed));
             if let Some((pid, epoch, seq)) = stamp_of {
                 bytes = stamp(bytes, pid, epoch, seq);
             }
-            out.push((bytes, first, count, stamp_of));
+            out.push((bytes, first, count, stamp_of, ratio));
             Ok(())
         };
         for (i, r) in records.iter().enumerate() {
@@ -790,6 +870,9 @@ impl Accumulator {
             {
                 let b = q.batches.pop_front().expect("checked");
                 self.failures += 1;
+                if let Some(m) = &self.metrics {
+                    m.failed(&b.tp.topic, b.record_count());
+                }
                 if b.attempts > 0 && self.cfg.idempotent {
                     self.idem.request_bump();
                 }

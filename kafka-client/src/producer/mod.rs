@@ -6,6 +6,7 @@
 //! * `accumulator`: the per-partition batch queues (no IO).
 //! * `compression_ratio`: per-topic compression ratio estimates that size compressed batches.
 //! * `idempotence`: producer id, epoch and sequences (no IO).
+//! * `metrics`: the sensors behind [`Producer::metrics`], named and recorded as Java's.
 //! * `sink`: one Produce request and its per-partition outcomes (no IO).
 //! * [`transaction`]: the transactional state machine (no IO); `transaction_rpc`: its
 //!   requests and the `init/begin/send_offsets/commit/abort` methods.
@@ -20,6 +21,7 @@ mod compression_ratio;
 mod delivery;
 mod fast_hash;
 mod idempotence;
+mod metrics;
 mod record;
 mod sink;
 pub mod transaction;
@@ -31,8 +33,8 @@ pub use record::{ProducerRecord, RecordMetadata};
 pub use transaction::{ConsumerGroupMetadata, TransactionError, TxnState};
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use kafka_protocol::messages::{InitProducerIdRequest, ProduceRequest};
@@ -41,10 +43,12 @@ use tokio::sync::{Notify, Semaphore, mpsc};
 use tokio::time::Instant;
 
 use accumulator::{Accumulator, AccumulatorConfig, ProducerBatch};
+use metrics::ProducerMetrics;
 
 use crate::cluster::Cluster;
 use crate::config::{Acks, ProducerConfig};
 use crate::error::{Error, KafkaCode, Result};
+use crate::metrics::{Metric, Metrics};
 
 /// Topics with at most this many partitions list their available partitions on the stack in
 /// `send` (no allocation per record).
@@ -69,6 +73,9 @@ struct Inner {
     txn: Option<Mutex<transaction::TransactionManager>>,
     /// Transaction and group coordinators found so far.
     coordinators: transaction_rpc::Coordinators,
+    metrics: Arc<ProducerMetrics>,
+    /// `send` calls waiting for `buffer.memory` now (Java's `waiting-threads`).
+    waiting_for_memory: AtomicUsize,
 }
 
 /// An asynchronous Kafka producer.
@@ -150,6 +157,11 @@ impl Producer {
             },
         });
         acc.transactional = cfg.transactional_id.is_some();
+        let metrics = Arc::new(ProducerMetrics::new(
+            Metrics::new(cfg.common.metrics),
+            &cfg.common.client_id,
+        ));
+        acc.metrics = Some(metrics.clone());
         let txn = cfg
             .transactional_id
             .as_ref()
@@ -170,8 +182,11 @@ impl Producer {
             refreshing: AtomicBool::new(false),
             txn,
             coordinators: Default::default(),
+            metrics,
+            waiting_for_memory: AtomicUsize::new(0),
             cfg,
         });
+        register_gauges(&inner, memory);
         runtime.spawn(run_sender(inner.clone()));
         Ok(Producer { inner })
     }
@@ -181,11 +196,55 @@ impl Producer {
         &self.inner.cluster
     }
 
+    /// Every metric's current value, as Java's `KafkaProducer.metrics()`: group
+    /// `producer-metrics` (client level) and `producer-topic-metrics` (per topic, once the
+    /// topic's first batch has gone out), tagged `client-id` (and `topic`), under Java's
+    /// names and descriptions.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> kafka_client::error::Result<()> {
+    /// use kafka_client::config::ProducerConfig;
+    /// use kafka_client::producer::{Producer, ProducerRecord};
+    ///
+    /// let cfg = ProducerConfig::builder().bootstrap_servers(["localhost:9092"]).build()?;
+    /// let producer = Producer::new(cfg)?;
+    /// producer.send(ProducerRecord::new("orders", "v")).await?.await?;
+    /// for m in producer.metrics() {
+    ///     // e.g. "producer-metrics:record-send-total{client-id=producer-1} = 1"
+    ///     println!("{} = {}", m.name, m.value);
+    /// }
+    /// let sent = producer
+    ///     .metrics_registry()
+    ///     .value("producer-topic-metrics", "record-send-total", &[("topic", "orders")]);
+    /// assert_eq!(sent, Some(1.0));
+    /// # Ok(()) }
+    /// ```
+    pub fn metrics(&self) -> Vec<Metric> {
+        self.inner.metrics.registry().snapshot()
+    }
+
+    /// The registry behind [`metrics`](Self::metrics), for reading one value
+    /// ([`Metrics::value`]) without a whole snapshot.
+    pub fn metrics_registry(&self) -> &Metrics {
+        self.inner.metrics.registry()
+    }
+
     /// Queues `record` and returns a future of its acknowledgement.
     ///
     /// Waits (at most `max.block.ms`) for the topic's metadata and for room in
     /// `buffer.memory`. A record larger than `max.request.size` or `buffer.memory` is refused.
     pub async fn send(&self, record: ProducerRecord) -> Result<DeliveryFuture> {
+        let sent = self.send_inner(record).await;
+        if let Err(e) = &sent
+            && !matches!(e, Error::Closed)
+        {
+            // Java's `doSend` counts each refused record as one `record-error`.
+            self.inner.metrics.send_failed();
+        }
+        sent
+    }
+
+    async fn send_inner(&self, record: ProducerRecord) -> Result<DeliveryFuture> {
         let inner = &self.inner;
         if inner.closed.load(Ordering::SeqCst) {
             return Err(Error::Closed);
@@ -224,10 +283,17 @@ impl Producer {
         let topic = match snapshot.topic(&record.topic) {
             Some(t) if !t.partitions.is_empty() => t,
             _ => {
-                waited = inner
+                let started = Instant::now();
+                let r = inner
                     .cluster
                     .wait_for_topic(&record.topic, cfg.max_block)
-                    .await?;
+                    .await;
+                // Only the waits are timed: a clock read per record showed in profiles, and
+                // a topic already known costs no wait.
+                if r.is_ok() {
+                    inner.metrics.metadata_waited(started.elapsed());
+                }
+                waited = r?;
                 &waited
             }
         };
@@ -242,7 +308,17 @@ impl Producer {
             std::future::poll_fn(|cx| std::task::Poll::Ready(acquire.as_mut().poll(cx))).await;
         let acquired = match at_once {
             std::task::Poll::Ready(r) => Ok(r),
-            std::task::Poll::Pending => tokio::time::timeout(cfg.max_block, acquire).await,
+            std::task::Poll::Pending => {
+                let started = Instant::now();
+                inner.waiting_for_memory.fetch_add(1, Ordering::Relaxed);
+                let r = tokio::time::timeout(cfg.max_block, acquire).await;
+                inner.waiting_for_memory.fetch_sub(1, Ordering::Relaxed);
+                inner.metrics.buffer_waited(started.elapsed());
+                if r.is_err() {
+                    inner.metrics.buffer_exhausted();
+                }
+                r
+            }
         };
         match acquired {
             Ok(Ok(p)) => p.forget(),
@@ -312,6 +388,7 @@ impl Producer {
     /// Sends everything queued now and waits until every record sent before the call is
     /// acknowledged or failed.
     pub async fn flush(&self) {
+        let started = Instant::now();
         let inner = &self.inner;
         inner
             .acc
@@ -336,6 +413,7 @@ impl Producer {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .set_flushing(false);
+        inner.metrics.flushed(started.elapsed());
     }
 
     /// Flushes for at most `timeout`, then fails whatever is left and closes the connections.
@@ -362,6 +440,48 @@ impl Producer {
             .clear();
         inner.cluster.close(Duration::ZERO).await;
     }
+}
+
+/// The gauges Java's `Sender` and `RecordAccumulator` register. They hold the producer weakly:
+/// the registry lives in it, and a strong reference would keep it alive forever.
+fn register_gauges(inner: &Arc<Inner>, buffer_total: usize) {
+    let m = &inner.metrics;
+    m.gauge(
+        "buffer-total-bytes",
+        "The maximum amount of buffer memory the client can use (whether or not it is currently \
+         used).",
+        move || buffer_total as f64,
+    );
+    let weak = Arc::downgrade(inner);
+    m.gauge(
+        "buffer-available-bytes",
+        "The total amount of buffer memory that is not being used (either unallocated or in the \
+         free list).",
+        move || Weak::upgrade(&weak).map_or(0.0, |i| i.memory.available_permits() as f64),
+    );
+    let weak = Arc::downgrade(inner);
+    m.gauge(
+        "waiting-threads",
+        "The number of user threads blocked waiting for buffer memory to enqueue their records",
+        move || {
+            Weak::upgrade(&weak)
+                .map_or(0.0, |i| i.waiting_for_memory.load(Ordering::Relaxed) as f64)
+        },
+    );
+    let weak = Arc::downgrade(inner);
+    m.gauge(
+        "requests-in-flight",
+        "The current number of in-flight requests awaiting a response.",
+        move || {
+            Weak::upgrade(&weak).map_or(0.0, |i| {
+                i.node_in_flight
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .values()
+                    .sum::<usize>() as f64
+            })
+        },
+    );
 }
 
 /// Whether the sender should stop: closed and nothing left, or the producer is dead.
@@ -461,7 +581,10 @@ async fn run_sender(inner: Arc<Inner>) {
                 drained
             };
             match batches {
-                Ok(b) if !b.is_empty() => sink_for(&inner, node).send_to_sink(b),
+                Ok(b) if !b.is_empty() => {
+                    inner.metrics.drained(&b, now);
+                    sink_for(&inner, node).send_to_sink(b);
+                }
                 Ok(_) => release_node(&inner, node),
                 Err(e) => {
                     release_node(&inner, node);
@@ -625,12 +748,20 @@ async fn run_sink(
     mut rx: mpsc::UnboundedReceiver<Vec<ProducerBatch>>,
 ) {
     while let Some(batches) = rx.recv().await {
+        let started = Instant::now();
         match start_produce(&inner, node, &batches).await {
             Ok(Started::NoAck) => finish(&inner, node, batches, Ok(None)),
             Ok(Started::Awaiting(fut, broker)) => {
                 let inner = inner.clone();
                 tokio::spawn(async move {
-                    let r = fut.await.map(|resp| Some((resp, broker)));
+                    let r = fut.await;
+                    // As Java, only a request answered counts towards request-latency.
+                    if let Ok(resp) = &r {
+                        inner
+                            .metrics
+                            .response(started.elapsed(), resp.throttle_time_ms);
+                    }
+                    let r = r.map(|resp| Some((resp, broker)));
                     finish(&inner, node, batches, r);
                 });
             }

@@ -26,6 +26,7 @@ use kafka_protocol::messages::{
 use kafka_protocol::{Message, Request};
 use tokio::time::Instant;
 
+use super::metrics::TxnCall;
 use super::transaction::{
     ConsumerGroupMetadata, Handling, TransactionError, TransactionManager, TxnApi, TxnState,
     classify,
@@ -349,6 +350,7 @@ impl Producer {
     /// Must be called once, before the first transaction; a [`TransactionError::Timeout`]
     /// can be retried by calling it again.
     pub async fn init_transactions(&self) -> Result<(), TransactionError> {
+        let started = Instant::now();
         let txn = self.txn()?;
         lock(txn).start_init()?;
         init_producer_id(&self.inner, false).await?;
@@ -358,13 +360,19 @@ impl Producer {
         let mut t = lock(txn);
         t.set_protocol_v2(v2);
         t.init_done();
+        drop(t);
+        // As Java, only a call that succeeded counts towards txn-*-time-ns-total.
+        self.inner.metrics.txn(TxnCall::Init, started.elapsed());
         Ok(())
     }
 
     /// Starts a transaction: records sent from now until commit or abort are part of it.
     pub fn begin_transaction(&self) -> Result<(), TransactionError> {
+        let started = Instant::now();
         let failures = lock(&self.inner.acc).failures;
-        lock(self.txn()?).begin(failures)
+        lock(self.txn()?).begin(failures)?;
+        self.inner.metrics.txn(TxnCall::Begin, started.elapsed());
+        Ok(())
     }
 
     /// Adds consumed `offsets` to the transaction, committed to `group`'s coordinator only if
@@ -376,6 +384,7 @@ impl Producer {
         offsets: &BTreeMap<ConsumerPartition, OffsetAndMetadata>,
         group: &ConsumerGroupMetadata,
     ) -> Result<(), TransactionError> {
+        let started = Instant::now();
         let inner = &self.inner;
         let txn = self.txn()?;
         let id = {
@@ -460,6 +469,7 @@ impl Producer {
             },
         )
         .await?;
+        inner.metrics.txn(TxnCall::SendOffsets, started.elapsed());
         Ok(())
     }
 
@@ -559,6 +569,7 @@ impl Producer {
     /// outcome is not known yet; calling `commit_transaction` again finishes the same commit
     /// (never a second copy of it). [`TransactionError::Fatal`]: close the producer.
     pub async fn commit_transaction(&self) -> Result<(), TransactionError> {
+        let started = Instant::now();
         let txn = self.txn()?;
         if matches!(lock(txn).state(), TxnState::InTransaction) {
             self.flush_transaction(txn).await?;
@@ -572,12 +583,14 @@ impl Producer {
             self.end_txn(true).await?;
         }
         lock(txn).end_done();
+        self.inner.metrics.txn(TxnCall::Commit, started.elapsed());
         Ok(())
     }
 
     /// Aborts the transaction: queued records are dropped (their futures fail), records
     /// already written are marked aborted and stay invisible to read_committed consumers.
     pub async fn abort_transaction(&self) -> Result<(), TransactionError> {
+        let started = Instant::now();
         let inner = &self.inner;
         let txn = self.txn()?;
         let need = lock(txn).start_abort()?;
@@ -615,6 +628,7 @@ impl Producer {
             init_producer_id(inner, true).await?;
         }
         lock(txn).end_done();
+        inner.metrics.txn(TxnCall::Abort, started.elapsed());
         Ok(())
     }
 
