@@ -117,6 +117,11 @@ pub struct CompletedFetch {
     aborted: BinaryHeap<Aborted>,
     aborted_producers: HashSet<i64>,
     done: bool,
+    /// The fetch response this came in, for metrics aggregated per response.
+    response: u64,
+    /// Bytes of the batches read so far and records handed out, for the consumed metrics.
+    bytes_read: u64,
+    records_read: u64,
 }
 
 impl CompletedFetch {
@@ -152,7 +157,27 @@ impl CompletedFetch {
                 .collect(),
             aborted_producers: HashSet::new(),
             done: false,
+            response: 0,
+            bytes_read: 0,
+            records_read: 0,
         }
+    }
+
+    /// Tags the data with the fetch response it came in (see [`Self::consumed`]).
+    pub(crate) fn in_response(mut self, response: u64) -> Self {
+        self.response = response;
+        self
+    }
+
+    /// The response id, the bytes of the batches read so far and the records handed out: what
+    /// the consumed metrics record when this partition's data is finished with.
+    pub(crate) fn consumed(&self) -> (u64, u64, u64) {
+        (self.response, self.bytes_read, self.records_read)
+    }
+
+    /// The topic name, shared with the records.
+    pub(crate) fn topic(&self) -> &Arc<str> {
+        &self.topic
     }
 
     /// Whether everything has been drained.
@@ -187,6 +212,7 @@ impl CompletedFetch {
                             headers: r.headers,
                         });
                         n += 1;
+                        self.records_read += 1;
                         continue;
                     }
                     Some(Err(e)) => {
@@ -205,7 +231,10 @@ impl CompletedFetch {
                     self.done = true;
                     return Err(e);
                 }
-                Some(Ok(batch)) => self.enter(batch)?,
+                Some(Ok(batch)) => {
+                    self.bytes_read += batch.size_in_bytes() as u64;
+                    self.enter(batch)?
+                }
             }
         }
         Ok(n)
@@ -367,6 +396,27 @@ mod tests {
         assert_eq!(f.drain(100, &mut out).unwrap(), 3);
         assert_eq!(f.position(), 10);
         assert!(f.is_done());
+    }
+
+    #[test]
+    fn counts_what_it_hands_out_for_the_consumed_metrics() {
+        let (a, b) = (batch(0, 5, -1, false), batch(5, 5, -1, false));
+        let total = (a.len() + b.len()) as u64;
+        let mut f = fetch(
+            cat(&[a.clone(), b]),
+            3,
+            vec![],
+            IsolationLevel::ReadUncommitted,
+        )
+        .in_response(9);
+        assert_eq!(f.consumed(), (9, 0, 0));
+        let mut out = Vec::new();
+        f.drain(1, &mut out).unwrap();
+        // Only the first batch has been read so far.
+        assert_eq!(f.consumed(), (9, a.len() as u64, 1));
+        f.drain(100, &mut out).unwrap();
+        // Records before the fetch offset are read but not handed out.
+        assert_eq!(f.consumed(), (9, total, 7));
     }
 
     #[test]

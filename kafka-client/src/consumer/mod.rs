@@ -18,6 +18,7 @@ pub mod fetch_session;
 pub mod fetcher;
 pub mod group;
 pub mod listener;
+mod metrics;
 mod types;
 pub mod validation;
 

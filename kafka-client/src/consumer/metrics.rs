@@ -1,0 +1,657 @@
+//! The consumer's metrics under the names, descriptions and recording rules of Java's
+//! `FetchMetricsRegistry`/`FetchMetricsManager`/`FetchMetricsAggregator` (group
+//! `consumer-fetch-manager-metrics`: client, topic and partition level), `KafkaConsumerMetrics`
+//! (`consumer-metrics`) and the commit and rebalance-callback part of `ConsumerCoordinator`'s
+//! (`consumer-coordinator-metrics`), all tagged `client-id`.
+//!
+//! As in Java, what a fetch brought is recorded once every partition of that fetch response has
+//! been drained or dropped: bytes and records per response feed the `fetch-size-*` and
+//! `records-per-request-avg` averages, and their sums the `*-consumed-*` meters. Lag and lead are
+//! recorded per partition each time records are drained from it.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use super::TopicPartition;
+use crate::metrics::{Kind, MetricName, Metrics, RecordingLevel, Sensor, meter};
+
+/// Java's `FetchMetricsRegistry` group for the consumer.
+pub(crate) const FETCH_GROUP: &str = "consumer-fetch-manager-metrics";
+/// Java's `KafkaConsumerMetrics` group.
+pub(crate) const CONSUMER_GROUP: &str = "consumer-metrics";
+/// Java's `ConsumerCoordinator` group.
+pub(crate) const COORDINATOR_GROUP: &str = "consumer-coordinator-metrics";
+
+/// Java tags a topic with dots replaced, so JMX names stay parseable.
+fn topic_tag(topic: &str) -> String {
+    topic.replace('.', "_")
+}
+
+/// What one fetch response brought, until each of its partitions has been drained or dropped.
+#[derive(Debug, Default)]
+struct Pending {
+    unrecorded: usize,
+    bytes: u64,
+    records: u64,
+    per_topic: HashMap<Arc<str>, (u64, u64)>,
+}
+
+struct TopicSensors {
+    bytes: Sensor,
+    records: Sensor,
+}
+
+struct PartitionSensors {
+    lag: Sensor,
+    lead: Sensor,
+}
+
+/// Which rebalance callback a duration belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Callback {
+    Revoked,
+    Assigned,
+    Lost,
+}
+
+/// The sensors of one consumer; owned by the consumer, which uses it from one task.
+pub(crate) struct ConsumerMetrics {
+    registry: Metrics,
+    client_id: String,
+    bytes_fetched: Sensor,
+    records_fetched: Sensor,
+    fetch_latency: Sensor,
+    records_lag: Sensor,
+    records_lead: Sensor,
+    throttle: Sensor,
+    topics: HashMap<Arc<str>, TopicSensors>,
+    partitions: HashMap<TopicPartition, PartitionSensors>,
+    pending: HashMap<u64, Pending>,
+    next_response: u64,
+    time_between_poll: Sensor,
+    poll_idle: Sensor,
+    commit_sync: Sensor,
+    committed: Sensor,
+    /// Nanoseconds from `epoch` to the last poll start, plus one; 0 before any poll.
+    last_poll: Arc<AtomicI64>,
+    poll_start: Option<Instant>,
+    since_last_poll: Duration,
+    commit_latency: Sensor,
+    revoked_latency: Sensor,
+    assigned_latency: Sensor,
+    lost_latency: Sensor,
+    assigned: Arc<AtomicUsize>,
+    epoch: Instant,
+}
+
+impl std::fmt::Debug for ConsumerMetrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConsumerMetrics")
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
+    }
+}
+
+fn millis(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+impl ConsumerMetrics {
+    /// Registers the client-level metrics of consumer `client_id` in `registry`.
+    pub(crate) fn new(registry: Metrics, client_id: &str) -> ConsumerMetrics {
+        let tags = [("client-id", client_id)];
+        let f = |name: &str| MetricName::new(name, FETCH_GROUP, &tags);
+        let c = |name: &str| MetricName::new(name, CONSUMER_GROUP, &tags);
+        let k = |name: &str| MetricName::new(name, COORDINATOR_GROUP, &tags);
+        let s = |stats: Vec<(MetricName, &'static str, Kind)>| {
+            registry.sensor(RecordingLevel::Info, stats)
+        };
+        let avg_max = |avg: MetricName, avg_d, max: MetricName, max_d| {
+            vec![(avg, avg_d, Kind::Avg), (max, max_d, Kind::Max)]
+        };
+        let with = |mut v: Vec<(MetricName, &'static str, Kind)>, more: [_; 2]| {
+            v.extend(more);
+            v
+        };
+        let last_poll = Arc::new(AtomicI64::new(0));
+        let epoch = Instant::now();
+        {
+            let last = last_poll.clone();
+            registry.gauge(
+                c("last-poll-seconds-ago"),
+                "The number of seconds since the last poll() invocation.",
+                // Whole seconds, as Java's TimeUnit conversion truncates.
+                move || match last.load(Ordering::Relaxed) {
+                    0 => -1.0,
+                    at => ((epoch.elapsed().as_nanos() as i64 - (at - 1)) / 1_000_000_000) as f64,
+                },
+            );
+        }
+        let assigned = Arc::new(AtomicUsize::new(0));
+        {
+            let n = assigned.clone();
+            registry.gauge(
+                k("assigned-partitions"),
+                "The number of partitions currently assigned to this consumer",
+                move || n.load(Ordering::Relaxed) as f64,
+            );
+        }
+        let callback = |what: &str| {
+            s(avg_max(
+                k(&format!("partition-{what}-latency-avg")),
+                match what {
+                    "revoked" => {
+                        "The average time taken for a partition-revoked rebalance listener callback"
+                    }
+                    "assigned" => {
+                        "The average time taken for a partition-assigned rebalance listener callback"
+                    }
+                    _ => "The average time taken for a partition-lost rebalance listener callback",
+                },
+                k(&format!("partition-{what}-latency-max")),
+                match what {
+                    "revoked" => {
+                        "The max time taken for a partition-revoked rebalance listener callback"
+                    }
+                    "assigned" => {
+                        "The max time taken for a partition-assigned rebalance listener callback"
+                    }
+                    _ => "The max time taken for a partition-lost rebalance listener callback",
+                },
+            ))
+        };
+        ConsumerMetrics {
+            bytes_fetched: s(with(
+                avg_max(
+                    f("fetch-size-avg"),
+                    "The average number of bytes fetched per request",
+                    f("fetch-size-max"),
+                    "The maximum number of bytes fetched per request",
+                ),
+                meter(
+                    f("bytes-consumed-rate"),
+                    "The average number of bytes consumed per second",
+                    f("bytes-consumed-total"),
+                    "The total number of bytes consumed",
+                ),
+            )),
+            records_fetched: s(with(
+                vec![(
+                    f("records-per-request-avg"),
+                    "The average number of records in each request",
+                    Kind::Avg,
+                )],
+                meter(
+                    f("records-consumed-rate"),
+                    "The average number of records consumed per second",
+                    f("records-consumed-total"),
+                    "The total number of records consumed",
+                ),
+            )),
+            fetch_latency: s(with(
+                avg_max(
+                    f("fetch-latency-avg"),
+                    "The average time taken for a fetch request.",
+                    f("fetch-latency-max"),
+                    "The max time taken for any fetch request.",
+                ),
+                [
+                    (
+                        f("fetch-rate"),
+                        "The number of fetch requests per second.",
+                        Kind::CountRate,
+                    ),
+                    (
+                        f("fetch-total"),
+                        "The total number of fetch requests.",
+                        Kind::Count,
+                    ),
+                ],
+            )),
+            records_lag: s(vec![(
+                f("records-lag-max"),
+                "The maximum lag in terms of number of records for any partition in this window. \
+                 NOTE: This is based on current offset and not committed offset",
+                Kind::Max,
+            )]),
+            records_lead: s(vec![(
+                f("records-lead-min"),
+                "The minimum lead in terms of number of records for any partition in this window",
+                Kind::Min,
+            )]),
+            throttle: s(avg_max(
+                f("fetch-throttle-time-avg"),
+                "The average throttle time in ms",
+                f("fetch-throttle-time-max"),
+                "The maximum throttle time in ms",
+            )),
+            time_between_poll: s(avg_max(
+                c("time-between-poll-avg"),
+                "The average delay between invocations of poll() in milliseconds.",
+                c("time-between-poll-max"),
+                "The max delay between invocations of poll() in milliseconds.",
+            )),
+            poll_idle: s(vec![(
+                c("poll-idle-ratio-avg"),
+                "The average fraction of time the consumer's poll() is idle as opposed to \
+                 waiting for the user code to process records.",
+                Kind::Avg,
+            )]),
+            commit_sync: s(vec![(
+                c("commit-sync-time-ns-total"),
+                "The total time the consumer has spent in commitSync in nanoseconds",
+                Kind::Total,
+            )]),
+            committed: s(vec![(
+                c("committed-time-ns-total"),
+                "The total time the consumer has spent in committed in nanoseconds",
+                Kind::Total,
+            )]),
+            commit_latency: s(with(
+                avg_max(
+                    k("commit-latency-avg"),
+                    "The average time taken for a commit request",
+                    k("commit-latency-max"),
+                    "The max time taken for a commit request",
+                ),
+                [
+                    (
+                        k("commit-rate"),
+                        "The number of commit calls per second",
+                        Kind::CountRate,
+                    ),
+                    (
+                        k("commit-total"),
+                        "The total number of commit calls",
+                        Kind::Count,
+                    ),
+                ],
+            )),
+            revoked_latency: callback("revoked"),
+            assigned_latency: callback("assigned"),
+            lost_latency: callback("lost"),
+            topics: HashMap::new(),
+            partitions: HashMap::new(),
+            pending: HashMap::new(),
+            next_response: 0,
+            last_poll,
+            poll_start: None,
+            since_last_poll: Duration::ZERO,
+            assigned,
+            epoch,
+            client_id: client_id.to_owned(),
+            registry,
+        }
+    }
+
+    /// A fetch response arrived after `latency`, throttled for `throttle_ms`; returns the id its
+    /// partitions' data is recorded under, with `partitions` of them to wait for (none: the
+    /// response is recorded as empty now).
+    pub(crate) fn fetch_response(
+        &mut self,
+        latency: Duration,
+        throttle_ms: i32,
+        partitions: usize,
+    ) -> u64 {
+        self.fetch_latency.record(millis(latency));
+        self.throttle.record(f64::from(throttle_ms.max(0)));
+        let id = self.next_response;
+        self.next_response += 1;
+        if partitions == 0 {
+            self.emit(Pending::default());
+        } else {
+            self.pending.insert(
+                id,
+                Pending {
+                    unrecorded: partitions,
+                    ..Pending::default()
+                },
+            );
+        }
+        id
+    }
+
+    /// One partition of response `id` is finished with (drained, or dropped after a seek or a
+    /// revocation), having given `bytes` of batches and `records` records to the application.
+    pub(crate) fn partition_done(&mut self, id: u64, topic: &Arc<str>, bytes: u64, records: u64) {
+        let Some(p) = self.pending.get_mut(&id) else {
+            return;
+        };
+        p.bytes += bytes;
+        p.records += records;
+        let t = p.per_topic.entry(topic.clone()).or_default();
+        t.0 += bytes;
+        t.1 += records;
+        p.unrecorded = p.unrecorded.saturating_sub(1);
+        if p.unrecorded == 0
+            && let Some(done) = self.pending.remove(&id)
+        {
+            self.emit(done);
+        }
+    }
+
+    fn emit(&mut self, p: Pending) {
+        self.bytes_fetched.record(p.bytes as f64);
+        self.records_fetched.record(p.records as f64);
+        for (topic, (bytes, records)) in p.per_topic {
+            let s = self.topic(&topic);
+            s.bytes.record(bytes as f64);
+            s.records.record(records as f64);
+        }
+    }
+
+    fn topic(&mut self, topic: &Arc<str>) -> &TopicSensors {
+        let registry = &self.registry;
+        let client_id = &self.client_id;
+        self.topics.entry(topic.clone()).or_insert_with(|| {
+            let tag = topic_tag(topic);
+            let n = |name: &str| {
+                MetricName::new(
+                    name,
+                    FETCH_GROUP,
+                    &[("client-id", client_id), ("topic", &tag)],
+                )
+            };
+            let mut bytes = vec![
+                (
+                    n("fetch-size-avg"),
+                    "The average number of bytes fetched per request for a topic",
+                    Kind::Avg,
+                ),
+                (
+                    n("fetch-size-max"),
+                    "The maximum number of bytes fetched per request for a topic",
+                    Kind::Max,
+                ),
+            ];
+            bytes.extend(meter(
+                n("bytes-consumed-rate"),
+                "The average number of bytes consumed per second for a topic",
+                n("bytes-consumed-total"),
+                "The total number of bytes consumed for a topic",
+            ));
+            let mut records = vec![(
+                n("records-per-request-avg"),
+                "The average number of records in each request for a topic",
+                Kind::Avg,
+            )];
+            records.extend(meter(
+                n("records-consumed-rate"),
+                "The average number of records consumed per second for a topic",
+                n("records-consumed-total"),
+                "The total number of records consumed for a topic",
+            ));
+            TopicSensors {
+                bytes: registry.sensor(RecordingLevel::Info, bytes),
+                records: registry.sensor(RecordingLevel::Info, records),
+            }
+        })
+    }
+
+    /// Records `tp`'s lag (records between the position and the high watermark, or the last
+    /// stable offset under `read_committed`) and lead (records between the log start and the
+    /// position, when known), after records were drained from it.
+    pub(crate) fn partition_position(&mut self, tp: &TopicPartition, lag: i64, lead: Option<i64>) {
+        self.records_lag.record(lag as f64);
+        if let Some(lead) = lead {
+            self.records_lead.record(lead as f64);
+        }
+        let registry = &self.registry;
+        let client_id = &self.client_id;
+        let s = self.partitions.entry(tp.clone()).or_insert_with(|| {
+            let topic = topic_tag(&tp.topic);
+            let partition = tp.partition.to_string();
+            let n = |name: &str| {
+                MetricName::new(
+                    name,
+                    FETCH_GROUP,
+                    &[
+                        ("client-id", client_id),
+                        ("topic", &topic),
+                        ("partition", &partition),
+                    ],
+                )
+            };
+            PartitionSensors {
+                lag: registry.sensor(
+                    RecordingLevel::Info,
+                    vec![
+                        (
+                            n("records-lag"),
+                            "The latest lag of the partition",
+                            Kind::Value,
+                        ),
+                        (
+                            n("records-lag-max"),
+                            "The max lag of the partition",
+                            Kind::Max,
+                        ),
+                        (
+                            n("records-lag-avg"),
+                            "The average lag of the partition",
+                            Kind::Avg,
+                        ),
+                    ],
+                ),
+                lead: registry.sensor(
+                    RecordingLevel::Info,
+                    vec![
+                        (
+                            n("records-lead"),
+                            "The latest lead of the partition",
+                            Kind::Value,
+                        ),
+                        (
+                            n("records-lead-min"),
+                            "The min lead of the partition",
+                            Kind::Min,
+                        ),
+                        (
+                            n("records-lead-avg"),
+                            "The average lead of the partition",
+                            Kind::Avg,
+                        ),
+                    ],
+                ),
+            }
+        });
+        s.lag.record(lag as f64);
+        if let Some(lead) = lead {
+            s.lead.record(lead as f64);
+        }
+    }
+
+    /// The assignment is now `assigned`: per-partition metrics of partitions no longer in it go,
+    /// as Java's `maybeUpdateAssignment` removes them.
+    pub(crate) fn assignment(&mut self, assigned: &BTreeSet<TopicPartition>) {
+        self.assigned.store(assigned.len(), Ordering::Relaxed);
+        let gone: Vec<TopicPartition> = self
+            .partitions
+            .keys()
+            .filter(|tp| !assigned.contains(*tp))
+            .cloned()
+            .collect();
+        for tp in gone {
+            self.partitions.remove(&tp);
+            let topic = topic_tag(&tp.topic);
+            let partition = tp.partition.to_string();
+            self.registry.remove(|n| {
+                n.group == FETCH_GROUP
+                    && n.tags.get("topic") == Some(&topic)
+                    && n.tags.get("partition") == Some(&partition)
+            });
+        }
+    }
+
+    /// `poll()` began.
+    pub(crate) fn poll_start(&mut self, now: Instant) {
+        let now_ns = now.saturating_duration_since(self.epoch).as_nanos() as i64;
+        let last = self.last_poll.swap(now_ns + 1, Ordering::Relaxed);
+        self.since_last_poll = if last == 0 {
+            Duration::ZERO
+        } else {
+            Duration::from_nanos((now_ns - (last - 1)).max(0) as u64)
+        };
+        self.time_between_poll.record(millis(self.since_last_poll));
+        self.poll_start = Some(now);
+    }
+
+    /// `poll()` returned.
+    pub(crate) fn poll_end(&mut self, now: Instant) {
+        let Some(start) = self.poll_start.take() else {
+            return;
+        };
+        let in_poll = now.saturating_duration_since(start);
+        let whole = in_poll + self.since_last_poll;
+        if !whole.is_zero() {
+            self.poll_idle
+                .record(in_poll.as_secs_f64() / whole.as_secs_f64());
+        }
+    }
+
+    /// A `commit_sync` call took `d`.
+    pub(crate) fn commit_sync(&self, d: Duration) {
+        self.commit_sync.record(d.as_nanos() as f64);
+    }
+
+    /// A `committed` call took `d`.
+    pub(crate) fn committed(&self, d: Duration) {
+        self.committed.record(d.as_nanos() as f64);
+    }
+
+    /// An OffsetCommit request got its answer after `d`.
+    pub(crate) fn commit_latency(&self, d: Duration) {
+        self.commit_latency.record(millis(d));
+    }
+
+    /// A rebalance callback ran for `d`.
+    pub(crate) fn callback(&self, which: Callback, d: Duration) {
+        match which {
+            Callback::Revoked => &self.revoked_latency,
+            Callback::Assigned => &self.assigned_latency,
+            Callback::Lost => &self.lost_latency,
+        }
+        .record(millis(d));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::MetricsConfig;
+
+    fn consumer() -> (Metrics, ConsumerMetrics) {
+        let m = Metrics::new(MetricsConfig::default());
+        let c = ConsumerMetrics::new(m.clone(), "c-1");
+        (m, c)
+    }
+
+    fn value(m: &Metrics, name: &str, tags: &[(&str, &str)]) -> f64 {
+        m.value(FETCH_GROUP, name, tags)
+            .unwrap_or_else(|| panic!("{name} {tags:?} missing"))
+    }
+
+    #[test]
+    fn a_response_is_recorded_once_all_its_partitions_are_done() {
+        let (m, mut c) = consumer();
+        let a: Arc<str> = Arc::from("orders.eu");
+        let b: Arc<str> = Arc::from("audit");
+        let id = c.fetch_response(Duration::from_millis(12), 0, 3);
+        c.partition_done(id, &a, 100, 4);
+        c.partition_done(id, &b, 50, 1);
+        // One partition still buffered: nothing consumed yet.
+        assert_eq!(value(&m, "records-consumed-total", &[]), 0.0);
+        assert!(value(&m, "fetch-size-avg", &[]).is_nan());
+        c.partition_done(id, &a, 30, 2);
+        assert_eq!(value(&m, "records-consumed-total", &[]), 7.0);
+        assert_eq!(value(&m, "bytes-consumed-total", &[]), 180.0);
+        assert_eq!(value(&m, "fetch-size-avg", &[]), 180.0);
+        assert_eq!(value(&m, "records-per-request-avg", &[]), 7.0);
+        // Per topic, with Java's dots-to-underscores tag.
+        let eu = [("topic", "orders_eu")];
+        assert_eq!(value(&m, "records-consumed-total", &eu), 6.0);
+        assert_eq!(value(&m, "fetch-size-max", &eu), 130.0);
+        assert_eq!(value(&m, "fetch-total", &[]), 1.0);
+        assert_eq!(value(&m, "fetch-latency-max", &[]), 12.0);
+        // A second, empty response counts as a request of 0 bytes.
+        c.fetch_response(Duration::from_millis(500), 0, 0);
+        assert_eq!(value(&m, "fetch-size-avg", &[]), 90.0);
+        assert_eq!(value(&m, "fetch-total", &[]), 2.0);
+    }
+
+    #[test]
+    fn partition_lag_metrics_follow_the_assignment() {
+        let (m, mut c) = consumer();
+        let p0 = TopicPartition::new("t", 0);
+        let p1 = TopicPartition::new("t", 1);
+        c.partition_position(&p0, 40, Some(10));
+        c.partition_position(&p1, 5, None);
+        c.partition_position(&p0, 20, Some(30));
+        let t0 = [("topic", "t"), ("partition", "0")];
+        assert_eq!(value(&m, "records-lag", &t0), 20.0);
+        assert_eq!(value(&m, "records-lag-max", &t0), 40.0);
+        assert_eq!(value(&m, "records-lag-avg", &t0), 30.0);
+        assert_eq!(value(&m, "records-lead-min", &t0), 10.0);
+        assert_eq!(value(&m, "records-lag-max", &[("client-id", "c-1")]), 40.0);
+        c.assignment(&BTreeSet::from([p1.clone()]));
+        assert_eq!(m.value(FETCH_GROUP, "records-lag", &t0), None);
+        let t1 = [("topic", "t"), ("partition", "1")];
+        assert_eq!(value(&m, "records-lag", &t1), 5.0);
+        assert_eq!(
+            m.value(COORDINATOR_GROUP, "assigned-partitions", &[]),
+            Some(1.0)
+        );
+    }
+
+    #[test]
+    fn poll_timing_is_java_s() {
+        let (m, mut c) = consumer();
+        assert_eq!(
+            m.value(CONSUMER_GROUP, "last-poll-seconds-ago", &[]),
+            Some(-1.0)
+        );
+        let t = Instant::now();
+        c.poll_start(t);
+        c.poll_end(t + Duration::from_millis(10));
+        // 90 ms of application work, then a poll that waits 30 ms.
+        c.poll_start(t + Duration::from_millis(100));
+        c.poll_end(t + Duration::from_millis(130));
+        let between = m
+            .value(CONSUMER_GROUP, "time-between-poll-max", &[])
+            .unwrap();
+        assert!((between - 100.0).abs() < 1.0, "{between}");
+        // First poll: idle 10/10 = 1; second: 30 / (30 + 100).
+        let idle = m.value(CONSUMER_GROUP, "poll-idle-ratio-avg", &[]).unwrap();
+        let want = (1.0 + 30.0 / 130.0) / 2.0;
+        assert!((idle - want).abs() < 0.01, "{idle} vs {want}");
+    }
+
+    #[test]
+    fn commits_and_callbacks() {
+        let (m, c) = consumer();
+        c.commit_latency(Duration::from_millis(4));
+        c.commit_latency(Duration::from_millis(8));
+        c.commit_sync(Duration::from_micros(3));
+        c.callback(Callback::Revoked, Duration::from_millis(2));
+        assert_eq!(m.value(COORDINATOR_GROUP, "commit-total", &[]), Some(2.0));
+        assert_eq!(
+            m.value(COORDINATOR_GROUP, "commit-latency-avg", &[]),
+            Some(6.0)
+        );
+        assert_eq!(
+            m.value(CONSUMER_GROUP, "commit-sync-time-ns-total", &[]),
+            Some(3_000.0)
+        );
+        assert_eq!(
+            m.value(COORDINATOR_GROUP, "partition-revoked-latency-max", &[]),
+            Some(2.0)
+        );
+        assert!(
+            m.value(COORDINATOR_GROUP, "partition-lost-latency-max", &[])
+                .unwrap()
+                .is_nan()
+        );
+    }
+}
