@@ -1728,7 +1728,12 @@ impl Consumer {
                 .await;
             }
             attempts += 1;
-            if shared.lost.swap(false, Ordering::SeqCst) {
+            // A forgotten generation or member id (an error answer to JoinGroup or SyncGroup, as
+            // well as the heartbeat errors that raise `lost`) means the coordinator may have
+            // given our partitions away already: they go as lost, not revoked (no commit, no
+            // claim on them in the JoinGroup), as in Java's onJoinPrepare.
+            let membership_lost = lock().membership_lost();
+            if shared.lost.swap(false, Ordering::SeqCst) || membership_lost {
                 let owned: Vec<TopicPartition> = self.parts.keys().cloned().collect();
                 self.revoke(owned, true).await?;
             }
@@ -1757,7 +1762,7 @@ impl Consumer {
                 Ok(r) => r,
                 Err(e) => {
                     tracing::debug!(error = %e, "JoinGroup failed");
-                    lock().reset(false);
+                    lock().join_failed();
                     continue;
                 }
             };
@@ -1779,7 +1784,7 @@ impl Consumer {
                         Err(e) => {
                             // As in Java: the error reaches the caller, and the next poll
                             // joins again.
-                            lock().reset(false);
+                            lock().join_failed();
                             return Err(e);
                         }
                     }
@@ -1790,7 +1795,7 @@ impl Consumer {
                 Ok(r) => r,
                 Err(e) => {
                     tracing::debug!(error = %e, "SyncGroup failed");
-                    lock().reset(false);
+                    lock().join_failed();
                     continue;
                 }
             };

@@ -6,9 +6,15 @@
 //! what the driver must do next. Time is an input (`now`), so tests drive it without sockets or
 //! clocks. Error handling follows Java's `AbstractCoordinator`: a first join answered with
 //! `MEMBER_ID_REQUIRED` rejoins at once with the given id; `UNKNOWN_MEMBER_ID` forgets the
-//! member id; `ILLEGAL_GENERATION` forgets the generation; `REBALANCE_IN_PROGRESS` on a
-//! heartbeat asks for a rejoin while keeping the partitions (cooperative) or after revoking them
-//! (eager); coordinator errors send the driver back to FindCoordinator.
+//! member id; `ILLEGAL_GENERATION` forgets the generation; `REBALANCE_IN_PROGRESS` (on a
+//! heartbeat, JoinGroup or SyncGroup) asks for a rejoin in the same generation, keeping the
+//! partitions (cooperative) or after revoking them (eager); coordinator errors send the driver
+//! back to FindCoordinator.
+//!
+//! A forgotten generation or member id means the coordinator no longer counts this member in
+//! the generation its partitions came from: they may already be someone else's.
+//! [`ClassicGroup::membership_lost`] tells the driver so, and the driver gives them up as lost
+//! before it joins again (Java's `onJoinPrepare`).
 
 use std::time::Duration;
 
@@ -190,6 +196,26 @@ impl ClassicGroup {
         self.rejoin_needed = true;
     }
 
+    /// Whether the generation or the member id was forgotten (fenced, expelled, session
+    /// expired, left): partitions owned from an earlier generation are lost, as another member
+    /// may own them already, and must be given up before the next JoinGroup.
+    pub fn membership_lost(&self) -> bool {
+        self.generation == NO_GENERATION || self.member_id.is_empty()
+    }
+
+    /// A join or sync round ended without an answer (connection lost, request timed out, the
+    /// leader's assignor failed): join again in the same generation, as Java does. If the
+    /// coordinator has dropped us meanwhile, its answer to the next JoinGroup says so.
+    pub fn join_failed(&mut self) {
+        self.rejoin_in_generation();
+    }
+
+    fn rejoin_in_generation(&mut self) {
+        self.state = MemberState::Unjoined;
+        self.rejoin_needed = true;
+        self.heartbeat_in_flight = false;
+    }
+
     /// Forgets the generation (and with `member_id` the member id too).
     pub fn reset(&mut self, member_id: bool) {
         self.generation = NO_GENERATION;
@@ -266,8 +292,14 @@ impl ClassicGroup {
                 self.reset(true);
                 JoinOutcome::Rejoin
             }
-            ILLEGAL_GENERATION | REBALANCE_IN_PROGRESS => {
+            ILLEGAL_GENERATION => {
                 self.reset(false);
+                JoinOutcome::Rejoin
+            }
+            REBALANCE_IN_PROGRESS => {
+                // Not a verdict on our membership (the coordinator may be slow to persist the
+                // group); Java retries in the same generation.
+                self.rejoin_in_generation();
                 JoinOutcome::Rejoin
             }
             c if is_coordinator_error(c) => {
@@ -318,8 +350,14 @@ impl ClassicGroup {
                 self.reset(true);
                 SyncOutcome::Rejoin
             }
-            ILLEGAL_GENERATION | REBALANCE_IN_PROGRESS => {
+            ILLEGAL_GENERATION => {
                 self.reset(false);
+                SyncOutcome::Rejoin
+            }
+            REBALANCE_IN_PROGRESS => {
+                // Another member joined before this round finished: we are still a member and
+                // still own what the last completed round gave us (Java keeps the generation).
+                self.rejoin_in_generation();
                 SyncOutcome::Rejoin
             }
             c if is_coordinator_error(c) => {
@@ -608,6 +646,57 @@ mod tests {
             s.leave_request("bye").is_none(),
             "static members do not leave"
         );
+    }
+
+    /// Which answers forget the membership (the driver then reports the partitions lost before
+    /// joining again) and which only ask for another round in the same generation.
+    #[tokio::test(start_paused = true)]
+    async fn only_fencing_errors_lose_the_membership() {
+        let sync_error = |code: i16| {
+            let mut g = group();
+            joined(&mut g, 4, false);
+            g.handle_sync_response(
+                Instant::now(),
+                &SyncGroupResponse {
+                    error_code: code,
+                    ..Default::default()
+                },
+            );
+            g
+        };
+        let g = sync_error(REBALANCE_IN_PROGRESS);
+        assert!(g.rejoin_needed());
+        assert!(!g.membership_lost(), "another member joined: still ours");
+        assert_eq!((g.generation(), g.member_id()), (4, "m-1"));
+        let g = sync_error(ILLEGAL_GENERATION);
+        assert!(g.membership_lost());
+        assert_eq!(g.member_id(), "m-1", "the member id may still be valid");
+        assert!(sync_error(UNKNOWN_MEMBER_ID).membership_lost());
+
+        let mut g = group();
+        joined(&mut g, 4, false);
+        g.handle_sync_response(Instant::now(), &SyncGroupResponse::default());
+        g.join_request(vec![], "rebalance");
+        let out = g.handle_join_response(&JoinGroupResponse {
+            error_code: REBALANCE_IN_PROGRESS,
+            ..Default::default()
+        });
+        assert_eq!(out, JoinOutcome::Rejoin);
+        assert!(!g.membership_lost());
+        assert_eq!(g.generation(), 4);
+        g.join_request(vec![], "again");
+        g.join_failed();
+        assert!(
+            g.rejoin_needed() && !g.membership_lost(),
+            "no answer, no verdict"
+        );
+        g.join_request(vec![], "again");
+        g.handle_join_response(&JoinGroupResponse {
+            error_code: UNKNOWN_MEMBER_ID,
+            ..Default::default()
+        });
+        assert!(g.membership_lost());
+        assert!(group().membership_lost(), "never joined: nothing to keep");
     }
 
     #[test]
