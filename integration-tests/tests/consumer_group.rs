@@ -4,8 +4,9 @@
 //!
 //! A shared ledger records who owns which partition (from the rebalance callbacks) and who
 //! processed which record. It fails the test when a partition is assigned to a member while
-//! another still owns it, or when a record is processed by a member that does not own its
-//! partition.
+//! another still owns it, unless that other member then reports the partition lost (it was
+//! expelled from the group, see [`Ledger`]); or when a record is processed by a member that does
+//! not own its partition.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{BufRead, BufReader, Write};
@@ -21,9 +22,22 @@ use kafka_client::config::{
 use kafka_client::consumer::{Consumer, RebalanceContext, RebalanceListener, TopicPartition};
 use kafka_client::producer::{Producer, ProducerRecord};
 
+/// Partition ownership as the rebalance callbacks tell it, with Java's rules.
+///
+/// The cooperative protocol never gives a partition to a member while another member of the
+/// group still owns it. But a member can be expelled from the group (session timeout under
+/// load, rebalance timeout, poll timeout) while it believes it owns partitions: the group moves
+/// on without it, and it learns so only on its next heartbeat or poll, when its partitions are
+/// reported lost (`on_partitions_lost`: "another member may own them already"). So a partition
+/// given to a member while another still owns it is a hand-over that the old owner must
+/// settle with "lost". Its "revoked" (it was still a member, and the partition was owned twice)
+/// is a violation, and so is a hand-over never settled. Until it learns, the old owner may
+/// still process records of the partition (fetched before it knew), as a Java member does.
 #[derive(Default)]
 struct Ledger {
     owners: HashMap<i32, String>,
+    /// (partition, old owner) -> new owner, for partitions given away while owned.
+    handed_over: HashMap<(i32, String), String>,
     /// (partition, offset) -> [(member, generation)]
     processed: HashMap<(i32, i64), Vec<(String, i32)>>,
     violations: Vec<String>,
@@ -38,9 +52,7 @@ impl Ledger {
             if let Some(other) = self.owners.get(p)
                 && other != me
             {
-                self.violations.push(format!(
-                    "{me} got partition {p} while {other} still owns it"
-                ));
+                self.handed_over.insert((*p, other.clone()), me.to_owned());
             }
             self.owners.insert(*p, me.to_owned());
             self.assignments
@@ -51,7 +63,29 @@ impl Ledger {
         *self.callbacks.entry(me.to_owned()).or_default() += 1;
     }
 
+    /// `on_partitions_revoked`: the member gives up partitions it still owned as a member.
     fn revoke(&mut self, me: &str, partitions: &[i32]) {
+        for p in partitions {
+            if let Some(new) = self.handed_over.remove(&(*p, me.to_owned())) {
+                self.violations.push(format!(
+                    "{new} got partition {p} while {me} still owned it ({me} revoked it later, \
+                     so it was still a member)"
+                ));
+            }
+        }
+        self.give_up(me, partitions);
+    }
+
+    /// `on_partitions_lost`: the member was no longer in the group; a hand-over of these
+    /// partitions is settled.
+    fn lost(&mut self, me: &str, partitions: &[i32]) {
+        for p in partitions {
+            self.handed_over.remove(&(*p, me.to_owned()));
+        }
+        self.give_up(me, partitions);
+    }
+
+    fn give_up(&mut self, me: &str, partitions: &[i32]) {
         for p in partitions {
             if self.owners.get(p).map(String::as_str) == Some(me) {
                 self.owners.remove(p);
@@ -64,7 +98,9 @@ impl Ledger {
     }
 
     fn record(&mut self, me: &str, generation: i32, partition: i32, offset: i64) {
-        if self.owners.get(&partition).map(String::as_str) != Some(me) {
+        let owner = self.owners.get(&partition).map(String::as_str) == Some(me);
+        let expelled_not_told = self.handed_over.contains_key(&(partition, me.to_owned()));
+        if !owner && !expelled_not_told {
             self.violations.push(format!(
                 "{me} processed {partition}@{offset} without owning the partition (owner {:?})",
                 self.owners.get(&partition)
@@ -74,6 +110,17 @@ impl Ledger {
             .entry((partition, offset))
             .or_default()
             .push((me.to_owned(), generation));
+    }
+
+    /// The violations, with every hand-over its old owner never settled.
+    fn all_violations(&self) -> Vec<String> {
+        let mut all = self.violations.clone();
+        all.extend(self.handed_over.iter().map(|((p, old), new)| {
+            format!(
+                "{new} got partition {p} while {old} still owned it, and {old} never gave it up"
+            )
+        }));
+        all
     }
 }
 
@@ -113,7 +160,7 @@ impl RebalanceListener for LedgerListener {
         self.ledger
             .lock()
             .unwrap()
-            .revoke(&self.me, &numbers(partitions));
+            .lost(&self.me, &numbers(partitions));
     }
 }
 
@@ -258,7 +305,7 @@ fn dump(ledger: &Shared) -> String {
         per_partition,
         l.assignments,
         l.errors,
-        &l.violations[..l.violations.len().min(5)]
+        &l.all_violations()[..l.all_violations().len().min(5)]
     )
 }
 
@@ -384,9 +431,9 @@ async fn three_members(protocol: GroupProtocol) {
     }
     let l = ledger.lock().unwrap();
     assert!(
-        l.violations.is_empty(),
+        l.all_violations().is_empty(),
         "{:#?}",
-        &l.violations[..l.violations.len().min(10)]
+        &l.all_violations()[..l.all_violations().len().min(10)]
     );
     assert!(l.errors.is_empty(), "{:#?}", l.errors);
     assert_eq!(l.processed.len(), RECORDS);
@@ -462,9 +509,9 @@ async fn join_and_leave(protocol: GroupProtocol) {
     {
         let l = ledger.lock().unwrap();
         assert!(
-            l.violations.is_empty(),
+            l.all_violations().is_empty(),
             "{:#?}",
-            &l.violations[..l.violations.len().min(10)]
+            &l.all_violations()[..l.all_violations().len().min(10)]
         );
         assert!(l.errors.is_empty(), "{:#?}", l.errors);
     }
@@ -537,11 +584,11 @@ fn spawn_java_member(
             let mut l = ledger.lock().unwrap();
             match f.as_slice() {
                 ["ASSIGNED", name, _, parts] => l.assign(name, &split(parts)),
-                ["REVOKED", name, _, parts] | ["LOST", name, _, parts] => {
-                    l.revoke(name, &split(parts))
-                }
+                ["REVOKED", name, _, parts] => l.revoke(name, &split(parts)),
+                ["LOST", name, _, parts] => l.lost(name, &split(parts)),
                 ["ASSIGNED", name, _] => l.assign(name, &[]),
-                ["REVOKED", name, _] | ["LOST", name, _] => l.revoke(name, &[]),
+                ["REVOKED", name, _] => l.revoke(name, &[]),
+                ["LOST", name, _] => l.lost(name, &[]),
                 ["RECORD", name, g, p, o] => l.record(
                     name,
                     g.parse().unwrap(),
@@ -641,9 +688,9 @@ async fn mixed_group(java_first: bool, protocol: GroupProtocol) {
         assert!(by_side("java") > 0, "Java members consumed nothing");
         assert!(by_side("rust") > 0, "our members consumed nothing");
         assert!(
-            l.violations.is_empty(),
+            l.all_violations().is_empty(),
             "{:#?}",
-            &l.violations[..l.violations.len().min(10)]
+            &l.all_violations()[..l.all_violations().len().min(10)]
         );
         assert!(l.errors.is_empty(), "{:#?}", l.errors);
     }
@@ -743,7 +790,7 @@ async fn static_restart(protocol: GroupProtocol) {
             "the restarted member gets its partitions back"
         );
         assert_eq!(l.callbacks["s2"], s2_callbacks, "s2 saw no rebalance");
-        assert!(l.violations.is_empty(), "{:#?}", l.violations);
+        assert!(l.all_violations().is_empty(), "{:#?}", l.all_violations());
         assert!(l.errors.is_empty(), "{:#?}", l.errors);
     }
     stop_again.store(true, Ordering::SeqCst);
@@ -832,7 +879,7 @@ async fn added_partitions_are_assigned_after_the_leader_notices() {
         m.await.expect("member").close().await.expect("close");
     }
     let l = ledger.lock().unwrap();
-    assert!(l.violations.is_empty(), "{:#?}", l.violations);
+    assert!(l.all_violations().is_empty(), "{:#?}", l.all_violations());
     assert!(l.errors.is_empty(), "{:#?}", l.errors);
 }
 
@@ -1011,7 +1058,7 @@ async fn eager_range_group_shares_every_record_once_per_generation() {
     }
     {
         let l = ledger.lock().unwrap();
-        assert!(l.violations.is_empty(), "{:#?}", l.violations);
+        assert!(l.all_violations().is_empty(), "{:#?}", l.all_violations());
         assert!(l.errors.is_empty(), "{:#?}", l.errors);
     }
     assert_eq!(same_generation_duplicates(&ledger), 0);
@@ -1020,4 +1067,39 @@ async fn eager_range_group_shares_every_record_once_per_generation() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn mixed_group_kip848() {
     mixed_group(false, GroupProtocol::Consumer).await;
+}
+
+/// The ledger's rules on their own (no broker): a hand-over settled by the old owner's "lost"
+/// passes, and its records until then are tolerated; a partition the old owner revokes after
+/// it was handed over, a hand-over never settled, and records processed after "lost" fail.
+#[test]
+fn the_ledger_tells_an_expelled_owner_from_a_partition_owned_twice() {
+    let mut l = Ledger::default();
+    l.assign("m1", &[0]);
+    l.assign("m2", &[1]);
+    l.assign("m1", &[1]);
+    l.record("m2", 1, 1, 10);
+    assert_eq!(l.all_violations().len(), 1, "not settled yet");
+    l.lost("m2", &[1]);
+    assert_eq!(l.all_violations(), Vec::<String>::new());
+    l.record("m2", 1, 1, 11);
+    assert_eq!(l.all_violations().len(), 1, "{:?}", l.all_violations());
+
+    let mut l = Ledger::default();
+    l.assign("m2", &[1]);
+    l.assign("m1", &[1]);
+    l.revoke("m2", &[1]);
+    let v = l.all_violations();
+    assert!(v.len() == 1 && v[0].contains("still a member"), "{v:?}");
+
+    let mut l = Ledger::default();
+    l.assign("m2", &[1]);
+    l.revoke("m2", &[1]);
+    l.assign("m1", &[1]);
+    l.record("m1", 2, 1, 0);
+    assert_eq!(
+        l.all_violations(),
+        Vec::<String>::new(),
+        "a cooperative move"
+    );
 }
