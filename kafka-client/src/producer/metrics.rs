@@ -612,6 +612,52 @@ mod tests {
         assert!(acc.queued(&tp) >= 2);
     }
 
+    #[tokio::test]
+    async fn a_refused_send_is_one_error_and_the_buffer_gauges_read_the_producer() {
+        use super::super::{Producer, ProducerRecord};
+        use crate::config::ProducerConfig;
+        // Nothing listens there; a record over max.request.size is refused before any IO.
+        let cfg = ProducerConfig::builder()
+            .bootstrap_servers(["127.0.0.1:1"])
+            .client_id("p-1")
+            .set("max.request.size", "1000")
+            .and_then(|b| b.set("buffer.memory", "65536"))
+            .and_then(|b| b.build())
+            .expect("config");
+        let p = Producer::new(cfg).expect("producer");
+        let m = p.metrics_registry().clone();
+        let get = |name: &str| {
+            m.value(GROUP, name, &[("client-id", "p-1")])
+                .unwrap_or_else(|| panic!("{name} is not registered"))
+        };
+        assert!(
+            p.send(ProducerRecord::new("t", vec![0u8; 2000]))
+                .await
+                .is_err()
+        );
+        assert_eq!(get("record-error-total"), 1.0);
+        assert_eq!(get("buffer-total-bytes"), 65536.0);
+        assert_eq!(get("buffer-available-bytes"), 65536.0);
+        assert_eq!(get("waiting-threads"), 0.0);
+        assert_eq!(get("requests-in-flight"), 0.0);
+        p.close(Duration::ZERO).await;
+        // A closed producer's refusal is not a record error (Java's `doSend` lets
+        // IllegalStateException through uncounted).
+        assert!(p.send(ProducerRecord::new("t", "v")).await.is_err());
+        assert_eq!(get("record-error-total"), 1.0);
+        assert_eq!(p.metrics().len(), m.snapshot().len());
+        drop(p);
+        // The gauges hold the producer weakly: once its tasks are done with it, it is freed
+        // and they read 0 (a strong reference would keep it alive for ever).
+        let freed = tokio::time::timeout(Duration::from_secs(10), async {
+            while get("buffer-available-bytes") != 0.0 {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        })
+        .await;
+        assert!(freed.is_ok(), "the producer was never freed");
+    }
+
     #[test]
     fn every_client_level_metric_is_registered_up_front() {
         let m = ProducerMetrics::new(Metrics::new(MetricsConfig::default()), "p-1");
