@@ -53,12 +53,14 @@ use super::group::classic::{
 use super::group::consumer_protocol::{Assignment, CONSUMER_PROTOCOL_VERSION, Subscription};
 use super::group::kip848::{IdAssignment, Kip848Group, Kip848Outcome, Kip848Settings};
 use super::listener::{NoopListener, RebalanceContext, RebalanceListener};
+use super::metrics::{Callback, ConsumerMetrics};
 use super::validation::{self, EpochEnd, FetchPosition, LeaderUpdate, Validated};
 use super::{ConsumerError, ConsumerRecord, OffsetAndMetadata, TopicPartition};
 use crate::cluster::Cluster;
 use crate::config::{AutoOffsetReset, ConsumerConfig, GroupProtocol};
 use crate::connection::{ConnectOptions, Connection};
 use crate::error::{Error, KafkaCode};
+use crate::metrics::{Metric, Metrics, Sensor};
 use crate::offset_fetch::{self, GroupOffsets};
 
 type Result<T, E = ConsumerError> = std::result::Result<T, E>;
@@ -283,6 +285,8 @@ struct FetchDone {
     node: i32,
     sent: SessionRequest,
     result: Result<FetchResponse, Error>,
+    /// How long the request took, for `fetch-latency`.
+    latency: Duration,
 }
 
 /// An Apache Kafka consumer with the Java consumer's semantics and configuration.
@@ -316,6 +320,7 @@ pub struct Consumer {
     assignment_snapshot: Option<PartitionsPerTopic>,
     /// Completion signal of the last commit issued: the next one waits for it.
     last_commit: Option<tokio::sync::oneshot::Receiver<()>>,
+    metrics: ConsumerMetrics,
 }
 
 impl std::fmt::Debug for Consumer {
@@ -351,7 +356,12 @@ impl Consumer {
             ));
         }
         let cluster = Cluster::new(config.common.clone(), false)?;
+        let metrics = ConsumerMetrics::new(
+            Metrics::new(config.common.metrics),
+            &config.common.client_id,
+        );
         Ok(Consumer {
+            metrics,
             config,
             cluster,
             subscription: Vec::new(),
@@ -373,6 +383,29 @@ impl Consumer {
             assignment_snapshot: None,
             last_commit: None,
         })
+    }
+
+    /// Every metric's value now, named as Java's consumer names them
+    /// (`consumer-fetch-manager-metrics`, `consumer-metrics`, `consumer-coordinator-metrics`;
+    /// see [`crate::metrics`]), like Java's `KafkaConsumer.metrics()`.
+    ///
+    /// ```no_run
+    /// # async fn f(consumer: kafka_client::consumer::Consumer) {
+    /// for m in consumer.metrics() {
+    ///     if m.name.name == "records-lag-max" && m.name.tags.len() == 1 {
+    ///         println!("{} = {}", m.name, m.value);
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn metrics(&self) -> Vec<Metric> {
+        self.metrics.registry().snapshot()
+    }
+
+    /// The registry behind [`Self::metrics`], for reading single values
+    /// ([`Metrics::value`]) or sharing with an exporter.
+    pub fn metrics_registry(&self) -> &Metrics {
+        self.metrics.registry()
     }
 
     /// The configuration.
@@ -496,7 +529,15 @@ impl Consumer {
             self.cluster.add_interest([tp.topic.as_str()]);
             self.parts.entry(tp).or_insert_with(PartState::new);
         }
-        self.buffered.retain(|f| self.parts.contains_key(&f.tp));
+        let (parts, metrics) = (&self.parts, &mut self.metrics);
+        self.buffered.retain(|f| {
+            let keep = parts.contains_key(&f.tp);
+            if !keep {
+                retire(metrics, f);
+            }
+            keep
+        });
+        self.assignment_changed();
         self.metadata_stale = true;
         Ok(())
     }
@@ -529,6 +570,13 @@ impl Consumer {
     /// Fetches records, waiting up to `timeout` for some. Rebalances, listener callbacks,
     /// auto-commits and offset resets happen here.
     pub async fn poll(&mut self, timeout: Duration) -> Result<Vec<ConsumerRecord>> {
+        self.metrics.poll_start(std::time::Instant::now());
+        let r = self.poll_records(timeout).await;
+        self.metrics.poll_end(std::time::Instant::now());
+        r
+    }
+
+    async fn poll_records(&mut self, timeout: Duration) -> Result<Vec<ConsumerRecord>> {
         let deadline = Instant::now() + timeout;
         if let Some(g) = &self.group {
             *g.shared.last_poll.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
@@ -661,6 +709,7 @@ impl Consumer {
             );
             self.in_flight_nodes.insert(node);
             let handle = self.in_flight.spawn(async move {
+                let started = Instant::now();
                 let result = async {
                     let conn = cluster.broker(node).await?;
                     let v = version(&conn, FETCH_KEY, 18, "Fetch")?;
@@ -681,7 +730,12 @@ impl Consumer {
                     Ok(resp)
                 }
                 .await;
-                FetchDone { node, sent, result }
+                FetchDone {
+                    node,
+                    sent,
+                    result,
+                    latency: started.elapsed(),
+                }
             });
             self.in_flight_ids.insert(handle.id(), node);
         }
@@ -706,7 +760,10 @@ impl Consumer {
             }
         };
         let wanted = done.sent.next.clone();
+        let mut fetched = Vec::new();
+        let (latency, throttle_ms) = (done.latency, resp.throttle_time_ms);
         if !session.handle_response(done.sent, resp.error_code, resp.session_id) {
+            self.metrics.fetch_response(latency, throttle_ms, 0);
             tracing::debug!(node = done.node, code = ?KafkaCode(resp.error_code), "fetch session reset");
             return;
         }
@@ -742,17 +799,20 @@ impl Consumer {
                             .unwrap_or_default()
                             .into_iter()
                             .map(|a| (a.producer_id, a.first_offset));
-                        self.buffered.push_back(CompletedFetch::new(
-                            tp,
-                            topic.clone(),
-                            fetched_at,
-                            records,
-                            p.high_watermark,
-                            p.last_stable_offset,
-                            aborted,
-                            self.config.isolation_level,
-                            self.config.check_crcs,
-                        ));
+                        fetched.push(
+                            CompletedFetch::new(
+                                tp,
+                                topic.clone(),
+                                fetched_at,
+                                records,
+                                p.high_watermark,
+                                p.last_stable_offset,
+                                aborted,
+                                self.config.isolation_level,
+                                self.config.check_crcs,
+                            )
+                            .with_log_start_offset(p.log_start_offset),
+                        );
                     }
                     KafkaCode(1) if from_replica => {
                         // A follower may not have the offset yet: ask the leader instead.
@@ -785,6 +845,11 @@ impl Consumer {
                 }
             }
         }
+        let id = self
+            .metrics
+            .fetch_response(latency, throttle_ms, fetched.len());
+        self.buffered
+            .extend(fetched.into_iter().map(|f| f.in_response(id)));
     }
 
     /// Returns up to `max.poll.records` buffered records, advancing positions.
@@ -794,9 +859,11 @@ impl Consumer {
         let mut keep = VecDeque::new();
         while let Some(mut f) = self.buffered.pop_front() {
             let Some(st) = self.parts.get_mut(&f.tp) else {
+                retire(&mut self.metrics, &f);
                 continue;
             };
             if st.position != Some(f.position()) || st.reset.is_some() || st.awaiting_validation {
+                retire(&mut self.metrics, &f);
                 continue;
             }
             if st.paused || out.len() >= max {
@@ -809,7 +876,10 @@ impl Consumer {
             if let Some(last) = out[before..].last() {
                 st.epoch = last.leader_epoch;
             }
+            let (lag, lead) = f.lag_and_lead(self.config.isolation_level);
+            self.metrics.partition_position(&f.tp, lag, lead);
             if let Err(source) = r {
+                retire(&mut self.metrics, &f);
                 let tp = f.tp.clone();
                 self.buffered.extend(keep);
                 if out.is_empty() {
@@ -818,12 +888,20 @@ impl Consumer {
                 self.pending_error = Some(ConsumerError::Records { tp, source });
                 return Ok(out);
             }
-            if !f.is_done() {
+            if f.is_done() {
+                retire(&mut self.metrics, &f);
+            } else {
                 keep.push_back(f);
             }
         }
         self.buffered = keep;
         Ok(out)
+    }
+
+    /// Tells the metrics the assignment changed (per-partition lag metrics follow it).
+    fn assignment_changed(&mut self) {
+        let now: BTreeSet<TopicPartition> = self.parts.keys().cloned().collect();
+        self.metrics.assignment(&now);
     }
 
     // ---------------------------------------------------------------- positions and offsets
@@ -1343,6 +1421,16 @@ impl Consumer {
         &self,
         partitions: &[TopicPartition],
     ) -> Result<BTreeMap<TopicPartition, OffsetAndMetadata>> {
+        let started = Instant::now();
+        let r = self.fetch_committed(partitions).await;
+        self.metrics.committed(started.elapsed());
+        r
+    }
+
+    async fn fetch_committed(
+        &self,
+        partitions: &[TopicPartition],
+    ) -> Result<BTreeMap<TopicPartition, OffsetAndMetadata>> {
         let group_id = self.config.group_id.clone().ok_or(ConsumerError::NoGroup)?;
         let shared = self.group_shared_or_temp()?;
         let deadline = Instant::now() + self.config.default_api_timeout;
@@ -1457,15 +1545,18 @@ impl Consumer {
         let req = self.commit_request(offsets)?;
         let shared = self.group_shared_or_temp()?;
         let (previous, done) = self.commit_turn();
+        let started = Instant::now();
         let _ = previous.await;
         let r = commit(
             shared,
             req,
             self.config.default_api_timeout,
             self.config.common.retry_backoff,
+            self.metrics.commit_sensor(),
         )
         .await;
         drop(done);
+        self.metrics.commit_sync(started.elapsed());
         r
     }
 
@@ -1497,10 +1588,11 @@ impl Consumer {
         let timeout = self.config.default_api_timeout;
         let backoff = self.config.common.retry_backoff;
         let (previous, done) = self.commit_turn();
+        let latency = self.metrics.commit_sensor();
         Ok(tokio::spawn(async move {
             // An earlier commit that was dropped or failed also releases its turn.
             let _ = previous.await;
-            let r = commit(shared, req, timeout, backoff).await;
+            let r = commit(shared, req, timeout, backoff, latency).await;
             callback(&r);
             drop(done);
             r
@@ -1646,6 +1738,7 @@ impl Consumer {
             self.auto_commit_sync(Some(&partitions)).await;
         }
         let mut ctx = self.context();
+        let started = Instant::now();
         if lost {
             self.listener_mut()
                 .on_partitions_lost(&mut ctx, &partitions);
@@ -1653,6 +1746,12 @@ impl Consumer {
             self.listener_mut()
                 .on_partitions_revoked(&mut ctx, &partitions);
         }
+        let which = if lost {
+            Callback::Lost
+        } else {
+            Callback::Revoked
+        };
+        self.metrics.callback(which, started.elapsed());
         let r = if lost {
             Ok(())
         } else {
@@ -1661,7 +1760,15 @@ impl Consumer {
         for tp in &partitions {
             self.parts.remove(tp);
         }
-        self.buffered.retain(|f| !partitions.contains(&f.tp));
+        let metrics = &mut self.metrics;
+        self.buffered.retain(|f| {
+            let keep = !partitions.contains(&f.tp);
+            if !keep {
+                retire(metrics, f);
+            }
+            keep
+        });
+        self.assignment_changed();
         r
     }
 
@@ -1670,9 +1777,12 @@ impl Consumer {
             self.parts.entry(tp.clone()).or_insert_with(PartState::new);
         }
         self.metadata_stale = true;
+        self.assignment_changed();
         let mut ctx = self.context();
+        let started = Instant::now();
         self.listener_mut()
             .on_partitions_assigned(&mut ctx, &partitions);
+        self.metrics.callback(Callback::Assigned, started.elapsed());
         self.apply_context(ctx).await
     }
 
@@ -1981,7 +2091,10 @@ impl Consumer {
         self.group = None;
         self.subscription.clear();
         self.parts.clear();
-        self.buffered.clear();
+        for f in std::mem::take(&mut self.buffered) {
+            retire(&mut self.metrics, &f);
+        }
+        self.assignment_changed();
         Ok(())
     }
 
@@ -2128,18 +2241,31 @@ fn set_topic_ids(req: &mut FetchRequest, cluster: &Cluster) -> Result<(), Error>
     Ok(())
 }
 
+/// A partition's fetched data is finished with (drained, or dropped): what it gave the
+/// application counts towards its fetch response's consumed metrics.
+fn retire(metrics: &mut ConsumerMetrics, f: &CompletedFetch) {
+    let (response, bytes, records) = f.consumed();
+    metrics.partition_done(response, f.topic(), bytes, records);
+}
+
 async fn commit(
     shared: Arc<GroupShared>,
     req: OffsetCommitRequest,
     timeout: Duration,
     backoff: Duration,
+    latency: Sensor,
 ) -> Result<()> {
     if req.topics.is_empty() {
         return Ok(());
     }
     let deadline = Instant::now() + timeout;
     loop {
+        let sent = Instant::now();
         let r: Result<OffsetCommitResponse, Error> = shared.send(&req, OFFSET_COMMIT_KEY, 9).await;
+        if r.is_ok() {
+            // Java's commit sensor: every answered OffsetCommit, in milliseconds.
+            latency.record(sent.elapsed().as_secs_f64() * 1000.0);
+        }
         let retry = match r {
             Ok(resp) => {
                 let mut retry = false;

@@ -16,7 +16,7 @@ use kafka_protocol::messages::fetch_request::{
     FetchPartition, FetchRequest, FetchTopic, ForgottenTopic,
 };
 use kafka_protocol::record::{
-    Batch, BatchRecords, Batches, ControlRecord, ControlRecordType, RecordError, RecordSet,
+    Batch, BatchRecords, Batches, ControlRecord, ControlRecordType, Record, RecordError, RecordSet,
 };
 
 use super::fetch_session::SessionRequest;
@@ -114,12 +114,17 @@ pub struct CompletedFetch {
     read_committed: bool,
     batches: Batches,
     current: Option<(BatchRecords, i32)>,
+    /// The current batch's base offset and base timestamp, for the records' encoded sizes.
+    current_base: (i64, i64),
     aborted: BinaryHeap<Aborted>,
     aborted_producers: HashSet<i64>,
     done: bool,
     /// The fetch response this came in, for metrics aggregated per response.
     response: u64,
-    /// Bytes of the batches read so far and records handed out, for the consumed metrics.
+    /// The log start offset the broker reported, or -1.
+    log_start_offset: i64,
+    /// The encoded size of the records handed out (as Java's `bytesRead`, uncompressed record
+    /// bytes without batch headers) and their number, for the consumed metrics.
     bytes_read: u64,
     records_read: u64,
 }
@@ -148,6 +153,7 @@ impl CompletedFetch {
             read_committed: isolation == IsolationLevel::ReadCommitted,
             batches: RecordSet::new(records).verify_crc(check_crcs).batches(),
             current: None,
+            current_base: (0, 0),
             aborted: aborted
                 .into_iter()
                 .map(|(producer_id, first_offset)| Aborted {
@@ -158,6 +164,7 @@ impl CompletedFetch {
             aborted_producers: HashSet::new(),
             done: false,
             response: 0,
+            log_start_offset: -1,
             bytes_read: 0,
             records_read: 0,
         }
@@ -169,10 +176,30 @@ impl CompletedFetch {
         self
     }
 
-    /// The response id, the bytes of the batches read so far and the records handed out: what
-    /// the consumed metrics record when this partition's data is finished with.
+    /// The response id, the encoded bytes of the records handed out and their number: what the
+    /// consumed metrics record when this partition's data is finished with.
     pub(crate) fn consumed(&self) -> (u64, u64, u64) {
         (self.response, self.bytes_read, self.records_read)
+    }
+
+    /// Sets the log start offset the broker reported (-1: unknown), for the lead metrics.
+    pub(crate) fn with_log_start_offset(mut self, offset: i64) -> Self {
+        self.log_start_offset = offset;
+        self
+    }
+
+    /// The partition's lag behind the high watermark (the last stable offset under
+    /// `read_committed`, as Java's `partitionLag`) and its lead over the log start, if known,
+    /// at the current position.
+    pub(crate) fn lag_and_lead(&self, isolation: IsolationLevel) -> (i64, Option<i64>) {
+        let position = self.position();
+        let end = if isolation == IsolationLevel::ReadCommitted && self.last_stable_offset >= 0 {
+            self.last_stable_offset
+        } else {
+            self.high_watermark
+        };
+        let lead = (self.log_start_offset >= 0).then(|| position - self.log_start_offset);
+        (end - position, lead)
     }
 
     /// The topic name, shared with the records.
@@ -201,6 +228,7 @@ impl CompletedFetch {
                             continue; // compressed batches may start before the fetch offset
                         }
                         self.next_offset = r.offset + 1;
+                        self.bytes_read += record_size(&r, self.current_base);
                         out.push(ConsumerRecord {
                             topic: self.topic.clone(),
                             partition: self.tp.partition,
@@ -231,10 +259,7 @@ impl CompletedFetch {
                     self.done = true;
                     return Err(e);
                 }
-                Some(Ok(batch)) => {
-                    self.bytes_read += batch.size_in_bytes() as u64;
-                    self.enter(batch)?
-                }
+                Some(Ok(batch)) => self.enter(batch)?,
             }
         }
         Ok(n)
@@ -280,6 +305,7 @@ impl CompletedFetch {
             return Ok(());
         }
         let epoch = b.partition_leader_epoch();
+        self.current_base = (b.base_offset(), b.base_timestamp());
         self.current = Some((batch.records()?, epoch));
         // Compaction can leave gaps; once the batch is read the position is past it.
         Ok(())
@@ -291,10 +317,34 @@ impl CompletedFetch {
     }
 }
 
+/// Bytes of a zigzag varint.
+fn varint_len(v: i64) -> u64 {
+    let z = ((v << 1) ^ (v >> 63)) as u64;
+    u64::from((64 - z.leading_zeros()).max(1).div_ceil(7))
+}
+
+/// The record's size in a v2 batch, as Java's `DefaultRecord.sizeInBytes` counts it for the
+/// `bytes-consumed` metrics: length prefix, attributes, deltas, key, value and headers. In a
+/// log-append-time batch the producer's timestamp delta is gone; the one to the broker's time
+/// is used, which can differ from Java's count by a byte or two.
+fn record_size(r: &Record, (base_offset, base_timestamp): (i64, i64)) -> u64 {
+    let bytes = |b: Option<&[u8]>| b.map_or(1, |b| varint_len(b.len() as i64) + b.len() as u64);
+    let mut body = 1
+        + varint_len(r.timestamp.wrapping_sub(base_timestamp))
+        + varint_len(r.offset.wrapping_sub(base_offset))
+        + bytes(r.key.as_deref())
+        + bytes(r.value.as_deref())
+        + varint_len(r.headers.len() as i64);
+    for h in r.headers.iter() {
+        body += bytes(Some(&h.key[..])) + bytes(h.value.as_deref());
+    }
+    varint_len(body as i64) + body
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kafka_protocol::record::{BatchBuilder, BatchOptions, Compression};
+    use kafka_protocol::record::{BatchBuilder, BatchOptions, Compression, HeaderRef};
 
     fn batch(base: i64, n: usize, producer: i64, txn: bool) -> Bytes {
         let mut b = BatchBuilder::new(BatchOptions {
@@ -398,25 +448,67 @@ mod tests {
         assert!(f.is_done());
     }
 
+    /// Every record of `n` with a key, a value, a header (one with a null value) and growing
+    /// timestamps, uncompressed.
+    fn keyed_batch(base: i64, n: usize) -> Bytes {
+        let mut b = BatchBuilder::new(BatchOptions {
+            base_offset: base,
+            compression: Compression::None,
+            ..Default::default()
+        });
+        for i in 0..n {
+            let (k, v) = (format!("key-{i}"), "x".repeat(i * 40));
+            let headers = [
+                HeaderRef {
+                    key: "seq",
+                    value: Some(k.as_bytes()),
+                },
+                HeaderRef {
+                    key: "none",
+                    value: None,
+                },
+            ];
+            b.append(
+                1_000 * i as i64,
+                Some(k.as_bytes()),
+                Some(v.as_bytes()),
+                &headers,
+            )
+            .unwrap();
+        }
+        b.build().unwrap()
+    }
+
+    /// A v2 batch's header before its records.
+    const BATCH_HEADER: usize = 61;
+
     #[test]
-    fn counts_what_it_hands_out_for_the_consumed_metrics() {
-        let (a, b) = (batch(0, 5, -1, false), batch(5, 5, -1, false));
-        let total = (a.len() + b.len()) as u64;
+    fn counts_record_bytes_as_java_does_for_the_consumed_metrics() {
+        let (a, b) = (keyed_batch(0, 5), batch(5, 5, -1, false));
         let mut f = fetch(
-            cat(&[a.clone(), b]),
-            3,
+            cat(&[a.clone(), b.clone()]),
+            0,
             vec![],
             IsolationLevel::ReadUncommitted,
         )
         .in_response(9);
         assert_eq!(f.consumed(), (9, 0, 0));
         let mut out = Vec::new();
-        f.drain(1, &mut out).unwrap();
-        // Only the first batch has been read so far.
-        assert_eq!(f.consumed(), (9, a.len() as u64, 1));
+        f.drain(5, &mut out).unwrap();
+        // All of the first batch: its records' encoded sizes are the batch minus its header.
+        assert_eq!(f.consumed(), (9, (a.len() - BATCH_HEADER) as u64, 5));
         f.drain(100, &mut out).unwrap();
-        // Records before the fetch offset are read but not handed out.
-        assert_eq!(f.consumed(), (9, total, 7));
+        let all = (a.len() + b.len() - 2 * BATCH_HEADER) as u64;
+        assert_eq!(f.consumed(), (9, all, 10));
+        // Records before the fetch offset are not handed out, so not counted.
+        let mut g = fetch(
+            cat(&[a, b.clone()]),
+            5,
+            vec![],
+            IsolationLevel::ReadUncommitted,
+        );
+        g.drain(100, &mut Vec::new()).unwrap();
+        assert_eq!(g.consumed().1, (b.len() - BATCH_HEADER) as u64);
     }
 
     #[test]

@@ -286,6 +286,16 @@ impl ConsumerMetrics {
         }
     }
 
+    /// The registry the metrics live in.
+    pub(crate) fn registry(&self) -> &Metrics {
+        &self.registry
+    }
+
+    /// The commit-latency sensor, for commits completed in their own task.
+    pub(crate) fn commit_sensor(&self) -> Sensor {
+        self.commit_latency.clone()
+    }
+
     /// A fetch response arrived after `latency`, throttled for `throttle_ms`; returns the id its
     /// partitions' data is recorded under, with `partitions` of them to wait for (none: the
     /// response is recorded as empty now).
@@ -521,11 +531,6 @@ impl ConsumerMetrics {
         self.committed.record(d.as_nanos() as f64);
     }
 
-    /// An OffsetCommit request got its answer after `d`.
-    pub(crate) fn commit_latency(&self, d: Duration) {
-        self.commit_latency.record(millis(d));
-    }
-
     /// A rebalance callback ran for `d`.
     pub(crate) fn callback(&self, which: Callback, d: Duration) {
         match which {
@@ -631,8 +636,9 @@ mod tests {
     #[test]
     fn commits_and_callbacks() {
         let (m, c) = consumer();
-        c.commit_latency(Duration::from_millis(4));
-        c.commit_latency(Duration::from_millis(8));
+        // What the commit task records: each answered OffsetCommit's latency in ms.
+        c.commit_sensor().record(4.0);
+        c.commit_sensor().record(8.0);
         c.commit_sync(Duration::from_micros(3));
         c.callback(Callback::Revoked, Duration::from_millis(2));
         assert_eq!(m.value(COORDINATOR_GROUP, "commit-total", &[]), Some(2.0));
