@@ -24,9 +24,28 @@ pub(crate) const CONSUMER_GROUP: &str = "consumer-metrics";
 /// Java's `ConsumerCoordinator` group.
 pub(crate) const COORDINATOR_GROUP: &str = "consumer-coordinator-metrics";
 
-/// Java tags a topic with dots replaced, so JMX names stay parseable.
-fn topic_tag(topic: &str) -> String {
-    topic.replace('.', "_")
+/// A topic or partition metric's description as Kafka 4.4 gives it (KIP-1109): the metric is
+/// tagged with the topic's name, and a topic name with periods gets a deprecated twin tagged
+/// with them replaced by underscores.
+macro_rules! topic_description {
+    ($d:literal) => {
+        concat!(
+            $d,
+            " Note: For topic names with periods (.), an additional metric with underscores is \
+             emitted. However, the periods replaced metric is deprecated. Please use the metric \
+             with actual topic name instead."
+        )
+    };
+}
+
+/// The `topic` tag values a topic's metrics are registered under: its name, and for a name with
+/// periods also the deprecated underscored form Java still emits.
+fn topic_tags(topic: &str) -> Vec<String> {
+    let mut tags = vec![topic.to_owned()];
+    if topic.contains('.') {
+        tags.push(topic.replace('.', "_"));
+    }
+    tags
 }
 
 /// What one fetch response brought, until each of its partitions has been drained or dropped.
@@ -356,43 +375,56 @@ impl ConsumerMetrics {
         let registry = &self.registry;
         let client_id = &self.client_id;
         self.topics.entry(topic.clone()).or_insert_with(|| {
-            let tag = topic_tag(topic);
-            let n = |name: &str| {
-                MetricName::new(
-                    name,
-                    FETCH_GROUP,
-                    &[("client-id", client_id), ("topic", &tag)],
-                )
-            };
-            let mut bytes = vec![
-                (
-                    n("fetch-size-avg"),
-                    "The average number of bytes fetched per request for a topic",
+            let mut bytes = Vec::new();
+            let mut records = Vec::new();
+            for tag in topic_tags(topic) {
+                let n = |name: &str| {
+                    MetricName::new(
+                        name,
+                        FETCH_GROUP,
+                        &[("client-id", client_id), ("topic", &tag)],
+                    )
+                };
+                bytes.extend([
+                    (
+                        n("fetch-size-avg"),
+                        topic_description!(
+                            "The average number of bytes fetched per request for a topic."
+                        ),
+                        Kind::Avg,
+                    ),
+                    (
+                        n("fetch-size-max"),
+                        topic_description!(
+                            "The maximum number of bytes fetched per request for a topic."
+                        ),
+                        Kind::Max,
+                    ),
+                ]);
+                bytes.extend(meter(
+                    n("bytes-consumed-rate"),
+                    topic_description!(
+                        "The average number of bytes consumed per second for a topic."
+                    ),
+                    n("bytes-consumed-total"),
+                    topic_description!("The total number of bytes consumed for a topic."),
+                ));
+                records.push((
+                    n("records-per-request-avg"),
+                    topic_description!(
+                        "The average number of records in each request for a topic."
+                    ),
                     Kind::Avg,
-                ),
-                (
-                    n("fetch-size-max"),
-                    "The maximum number of bytes fetched per request for a topic",
-                    Kind::Max,
-                ),
-            ];
-            bytes.extend(meter(
-                n("bytes-consumed-rate"),
-                "The average number of bytes consumed per second for a topic",
-                n("bytes-consumed-total"),
-                "The total number of bytes consumed for a topic",
-            ));
-            let mut records = vec![(
-                n("records-per-request-avg"),
-                "The average number of records in each request for a topic",
-                Kind::Avg,
-            )];
-            records.extend(meter(
-                n("records-consumed-rate"),
-                "The average number of records consumed per second for a topic",
-                n("records-consumed-total"),
-                "The total number of records consumed for a topic",
-            ));
+                ));
+                records.extend(meter(
+                    n("records-consumed-rate"),
+                    topic_description!(
+                        "The average number of records consumed per second for a topic."
+                    ),
+                    n("records-consumed-total"),
+                    topic_description!("The total number of records consumed for a topic."),
+                ));
+            }
             TopicSensors {
                 bytes: registry.sensor(RecordingLevel::Info, bytes),
                 records: registry.sensor(RecordingLevel::Info, records),
@@ -411,60 +443,59 @@ impl ConsumerMetrics {
         let registry = &self.registry;
         let client_id = &self.client_id;
         let s = self.partitions.entry(tp.clone()).or_insert_with(|| {
-            let topic = topic_tag(&tp.topic);
             let partition = tp.partition.to_string();
-            let n = |name: &str| {
-                MetricName::new(
-                    name,
-                    FETCH_GROUP,
-                    &[
-                        ("client-id", client_id),
-                        ("topic", &topic),
-                        ("partition", &partition),
-                    ],
-                )
-            };
+            let mut lag = Vec::new();
+            let mut lead = Vec::new();
+            for topic in topic_tags(&tp.topic) {
+                let n = |name: &str| {
+                    MetricName::new(
+                        name,
+                        FETCH_GROUP,
+                        &[
+                            ("client-id", client_id),
+                            ("topic", &topic),
+                            ("partition", &partition),
+                        ],
+                    )
+                };
+                lag.extend([
+                    (
+                        n("records-lag"),
+                        topic_description!("The latest lag of the partition."),
+                        Kind::Value,
+                    ),
+                    (
+                        n("records-lag-max"),
+                        topic_description!("The max lag of the partition."),
+                        Kind::Max,
+                    ),
+                    (
+                        n("records-lag-avg"),
+                        topic_description!("The average lag of the partition."),
+                        Kind::Avg,
+                    ),
+                ]);
+                lead.extend([
+                    (
+                        n("records-lead"),
+                        topic_description!("The latest lead of the partition."),
+                        Kind::Value,
+                    ),
+                    (
+                        n("records-lead-min"),
+                        topic_description!("The min lead of the partition."),
+                        Kind::Min,
+                    ),
+                    (
+                        n("records-lead-avg"),
+                        topic_description!("The average lead of the partition."),
+                        Kind::Avg,
+                    ),
+                ]);
+            }
             PartitionSensors {
-                lag: registry.sensor(
-                    RecordingLevel::Info,
-                    vec![
-                        (
-                            n("records-lag"),
-                            "The latest lag of the partition",
-                            Kind::Value,
-                        ),
-                        (
-                            n("records-lag-max"),
-                            "The max lag of the partition",
-                            Kind::Max,
-                        ),
-                        (
-                            n("records-lag-avg"),
-                            "The average lag of the partition",
-                            Kind::Avg,
-                        ),
-                    ],
-                ),
-                lead: registry.sensor(
-                    RecordingLevel::Info,
-                    vec![
-                        (
-                            n("records-lead"),
-                            "The latest lead of the partition",
-                            Kind::Value,
-                        ),
-                        (
-                            n("records-lead-min"),
-                            "The min lead of the partition",
-                            Kind::Min,
-                        ),
-                        (
-                            n("records-lead-avg"),
-                            "The average lead of the partition",
-                            Kind::Avg,
-                        ),
-                    ],
-                ),
+                lag: registry.sensor(RecordingLevel::Info, lag),
+                lead: registry.sensor(RecordingLevel::Info, lead),
             }
         });
         s.lag.record(lag as f64);
@@ -485,11 +516,11 @@ impl ConsumerMetrics {
             .collect();
         for tp in gone {
             self.partitions.remove(&tp);
-            let topic = topic_tag(&tp.topic);
+            let topics = topic_tags(&tp.topic);
             let partition = tp.partition.to_string();
             self.registry.remove(|n| {
                 n.group == FETCH_GROUP
-                    && n.tags.get("topic") == Some(&topic)
+                    && n.tags.get("topic").is_some_and(|t| topics.contains(t))
                     && n.tags.get("partition") == Some(&partition)
             });
         }
@@ -574,10 +605,31 @@ mod tests {
         assert_eq!(value(&m, "bytes-consumed-total", &[]), 180.0);
         assert_eq!(value(&m, "fetch-size-avg", &[]), 180.0);
         assert_eq!(value(&m, "records-per-request-avg", &[]), 7.0);
-        // Per topic, with Java's dots-to-underscores tag.
-        let eu = [("topic", "orders_eu")];
-        assert_eq!(value(&m, "records-consumed-total", &eu), 6.0);
-        assert_eq!(value(&m, "fetch-size-max", &eu), 130.0);
+        // Per topic, under its name and, as Kafka 4.4 still does for a name with periods, the
+        // deprecated underscored twin.
+        for eu in [[("topic", "orders.eu")], [("topic", "orders_eu")]] {
+            assert_eq!(value(&m, "records-consumed-total", &eu), 6.0);
+            assert_eq!(value(&m, "fetch-size-max", &eu), 130.0);
+        }
+        assert_eq!(
+            m.value(FETCH_GROUP, "records-consumed-total", &[("topic", "audit")]),
+            Some(1.0)
+        );
+        let per_topic = |t: &str| {
+            m.snapshot()
+                .iter()
+                .filter(|x| x.name.tags.get("topic").is_some_and(|y| y == t))
+                .count()
+        };
+        // Seven per topic tag; a name without periods has no twin.
+        assert_eq!(
+            (
+                per_topic("audit"),
+                per_topic("orders.eu"),
+                per_topic("orders_eu")
+            ),
+            (7, 7, 7)
+        );
         assert_eq!(value(&m, "fetch-total", &[]), 1.0);
         assert_eq!(value(&m, "fetch-latency-max", &[]), 12.0);
         // A second, empty response counts as a request of 0 bytes.

@@ -1,0 +1,250 @@
+//! The consumer's metrics against a real broker and against Kafka's own Java consumer reading the
+//! same records: every metric we register must exist in Java's `metrics()` under the same
+//! group, tag keys and description, and what depends only on the data read (records and bytes
+//! consumed, in total and per topic, and the lag left) must agree.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use integration_tests::{JavaPeer, kafka, runtime, unique_topic};
+use kafka_client::admin::{Admin, NewTopic};
+use kafka_client::config::{AdminConfig, ConsumerConfig, ProducerConfig};
+use kafka_client::consumer::Consumer;
+use kafka_client::producer::{Producer, ProducerRecord};
+
+const N: usize = 700;
+const PARTITIONS: i32 = 3;
+
+/// One metric: `(group, name, tags)` → `(value, description)`.
+type Table = BTreeMap<(String, String, BTreeMap<String, String>), (f64, String)>;
+
+fn servers(bootstrap: &str) -> Vec<String> {
+    bootstrap.split(',').map(str::to_owned).collect()
+}
+
+fn java_table(out: &str) -> Table {
+    let tags_of = |s: &str| -> BTreeMap<String, String> {
+        s.split(',')
+            .filter_map(|t| t.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
+    };
+    out.lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.splitn(5, '\t').collect();
+            let [group, name, tags, value, description] = f[..] else {
+                return None;
+            };
+            Some((
+                (group.to_owned(), name.to_owned(), tags_of(tags)),
+                (value.parse().unwrap_or(f64::NAN), description.to_owned()),
+            ))
+        })
+        .collect()
+}
+
+/// The value of `group:name` whose tags include `tags`.
+fn get(t: &Table, group: &str, name: &str, tags: &[(&str, &str)]) -> f64 {
+    let matching: Vec<f64> = t
+        .iter()
+        .filter(|((g, n, have), _)| {
+            g == group
+                && n == name
+                && have.len() == tags.len() + 1
+                && tags
+                    .iter()
+                    .all(|(k, v)| have.get(*k).is_some_and(|x| x == v))
+        })
+        .map(|(_, (v, _))| *v)
+        .collect();
+    match matching[..] {
+        [v] => v,
+        _ => panic!("{group}:{name} {tags:?}: {matching:?}"),
+    }
+}
+
+const FETCH: &str = "consumer-fetch-manager-metrics";
+
+#[test]
+fn consumer_metrics_are_named_and_counted_as_javas() {
+    let bootstrap = kafka().bootstrap();
+    let peer = JavaPeer::new().expect("Java peer");
+    let rt = runtime();
+    // A period in the name: Kafka 4.4 tags the topic's metrics with its name and also, deprecated,
+    // with the period replaced by '_'.
+    let topic = unique_topic("metrics.consumed");
+    let twin = topic.replace('.', "_");
+    let admin = Admin::new(
+        AdminConfig::builder()
+            .bootstrap_servers(servers(&bootstrap))
+            .build()
+            .expect("admin config"),
+    )
+    .expect("admin");
+    rt.block_on(admin.create_topics(&[NewTopic::new(&topic, PARTITIONS)]))
+        .expect("create topic");
+
+    // The records: keyed, with a header, some large enough for several batches.
+    let producer = {
+        let _rt = rt.enter();
+        Producer::new(
+            ProducerConfig::builder()
+                .bootstrap_servers(servers(&bootstrap))
+                .set("linger.ms", "5")
+                .and_then(|b| b.set("batch.size", "4096"))
+                .expect("producer properties")
+                .build()
+                .expect("producer config"),
+        )
+        .expect("producer")
+    };
+    rt.block_on(async {
+        let mut acks = Vec::new();
+        for i in 0..N {
+            let r = ProducerRecord::new(&topic, "v".repeat(i % 50))
+                .key(format!("key-{i}"))
+                .header("seq", Some(Bytes::from(i.to_string())));
+            acks.push(producer.send(r).await.expect("queued"));
+        }
+        for a in acks {
+            a.await.expect("acknowledged");
+        }
+        producer.close(Duration::from_secs(10)).await;
+    });
+
+    // Ours: subscribe, read everything, commit, poll once more at the end.
+    let group = unique_topic("metrics-ours");
+    let mut consumer = {
+        let _rt = rt.enter();
+        Consumer::new(
+            ConsumerConfig::from_properties([
+                ("bootstrap.servers", bootstrap.as_str()),
+                ("group.id", group.as_str()),
+                ("client.id", "metrics-test"),
+                ("auto.offset.reset", "earliest"),
+                ("enable.auto.commit", "false"),
+            ])
+            .expect("consumer config"),
+        )
+        .expect("consumer")
+    };
+    let ours: Table = rt.block_on(async {
+        consumer
+            .subscribe([topic.as_str()], None)
+            .expect("subscribe");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut got = 0;
+        while got < N {
+            assert!(Instant::now() < deadline, "only {got} of {N} records");
+            got += consumer
+                .poll(Duration::from_millis(200))
+                .await
+                .expect("poll")
+                .len();
+        }
+        assert_eq!(got, N);
+        consumer.commit_sync(None).await.expect("commit");
+        consumer
+            .poll(Duration::from_millis(200))
+            .await
+            .expect("last poll");
+        let table = consumer
+            .metrics()
+            .into_iter()
+            .map(|m| {
+                (
+                    (m.name.group, m.name.name, m.name.tags),
+                    (m.value, m.description.to_owned()),
+                )
+            })
+            .collect();
+        consumer.close().await.expect("close");
+        table
+    });
+
+    // Java's, reading the same topic in its own group.
+    let java = java_table(
+        &peer
+            .run_class(
+                "ConsumerMetricsPeer",
+                &[
+                    bootstrap.clone(),
+                    unique_topic("metrics-java"),
+                    topic.clone(),
+                    N.to_string(),
+                    "client.id=metrics-test".into(),
+                ],
+            )
+            .expect("ConsumerMetricsPeer"),
+    );
+    assert!(java.len() > 40, "Java printed {} metrics", java.len());
+
+    // Every metric of ours exists in Java's, with the same tag keys and description.
+    let java_names: BTreeMap<(&str, &str, BTreeSet<&str>), &str> = java
+        .iter()
+        .map(|((g, n, t), (_, d))| {
+            (
+                (
+                    g.as_str(),
+                    n.as_str(),
+                    t.keys().map(String::as_str).collect(),
+                ),
+                d.as_str(),
+            )
+        })
+        .collect();
+    let mut checked = 0;
+    for ((g, n, t), (_, d)) in &ours {
+        let key = (
+            g.as_str(),
+            n.as_str(),
+            t.keys().map(String::as_str).collect::<BTreeSet<_>>(),
+        );
+        let java_description = java_names
+            .get(&key)
+            .unwrap_or_else(|| panic!("{g}:{n} {t:?} is not one of Java's metrics"));
+        assert_eq!(d, java_description, "{g}:{n}");
+        checked += 1;
+    }
+    assert!(checked > 40, "only {checked} of our metrics");
+
+    // What depends only on the data read agrees, in total and per topic (under both tags).
+    let by_name = [("topic", topic.as_str())];
+    let by_twin = [("topic", twin.as_str())];
+    for (name, tags) in [
+        ("records-consumed-total", &[][..]),
+        ("records-consumed-total", &by_name[..]),
+        ("records-consumed-total", &by_twin[..]),
+        ("bytes-consumed-total", &[][..]),
+        ("bytes-consumed-total", &by_name[..]),
+        ("bytes-consumed-total", &by_twin[..]),
+    ] {
+        let (o, j) = (get(&ours, FETCH, name, tags), get(&java, FETCH, name, tags));
+        assert_eq!(o, j, "{name} {tags:?}: ours {o}, Java's {j}");
+    }
+    assert_eq!(get(&ours, FETCH, "records-consumed-total", &[]), N as f64);
+    // Everything was read: no lag left on any partition, in either client.
+    for p in 0..PARTITIONS {
+        let p = p.to_string();
+        let tags = [("topic", topic.as_str()), ("partition", p.as_str())];
+        assert_eq!(get(&ours, FETCH, "records-lag", &tags), 0.0, "ours, {p}");
+        assert_eq!(get(&java, FETCH, "records-lag", &tags), 0.0, "Java's, {p}");
+        assert_eq!(
+            get(&ours, FETCH, "records-lead", &tags),
+            get(&java, FETCH, "records-lead", &tags)
+        );
+    }
+    // Timings are real numbers where something was timed.
+    let coordinator = "consumer-coordinator-metrics";
+    assert!(get(&ours, coordinator, "commit-total", &[]) >= 1.0);
+    assert!(get(&ours, coordinator, "commit-latency-avg", &[]) > 0.0);
+    assert_eq!(
+        get(&ours, coordinator, "assigned-partitions", &[]),
+        f64::from(PARTITIONS)
+    );
+    assert!(get(&ours, FETCH, "fetch-total", &[]) >= 1.0);
+    assert!(get(&ours, FETCH, "fetch-latency-max", &[]) > 0.0);
+    assert!(get(&ours, "consumer-metrics", "commit-sync-time-ns-total", &[]) > 0.0);
+    assert!(get(&ours, "consumer-metrics", "last-poll-seconds-ago", &[]) >= 0.0);
+}
