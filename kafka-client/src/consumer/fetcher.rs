@@ -222,13 +222,19 @@ impl CompletedFetch {
         let mut n = 0;
         while n < max && !self.done {
             if let Some((records, epoch)) = &mut self.current {
+                let before = records.bytes_read();
                 match records.next() {
                     Some(Ok(r)) => {
                         if r.offset < self.next_offset {
                             continue; // compressed batches may start before the fetch offset
                         }
                         self.next_offset = r.offset + 1;
-                        self.bytes_read += record_size(&r, self.current_base);
+                        // The record's encoded size, as Java's bytesRead counts it: what the
+                        // iterator just read, or for a legacy message the v2 size it would have.
+                        self.bytes_read += match (before, records.bytes_read()) {
+                            (Some(a), Some(b)) => (b - a) as u64,
+                            _ => record_size(&r, self.current_base),
+                        };
                         out.push(ConsumerRecord {
                             topic: self.topic.clone(),
                             partition: self.tp.partition,
@@ -323,10 +329,9 @@ fn varint_len(v: i64) -> u64 {
     u64::from((64 - z.leading_zeros()).max(1).div_ceil(7))
 }
 
-/// The record's size in a v2 batch, as Java's `DefaultRecord.sizeInBytes` counts it for the
-/// `bytes-consumed` metrics: length prefix, attributes, deltas, key, value and headers. In a
-/// log-append-time batch the producer's timestamp delta is gone; the one to the broker's time
-/// is used, which can differ from Java's count by a byte or two.
+/// A legacy message's size as a v2 record would encode it (Java's `DefaultRecord.sizeInBytes`):
+/// length prefix, attributes, deltas, key, value and headers. Only for magic 0/1 data, which
+/// Kafka 4 brokers no longer write; v2 records are measured by what the decoder read.
 fn record_size(r: &Record, (base_offset, base_timestamp): (i64, i64)) -> u64 {
     let bytes = |b: Option<&[u8]>| b.map_or(1, |b| varint_len(b.len() as i64) + b.len() as u64);
     let mut body = 1

@@ -386,6 +386,12 @@ impl Records {
         &self.data
     }
 
+    /// Bytes of [`Self::data`] read so far: a record's encoded size (as Java's
+    /// `DefaultRecord.sizeInBytes`) is the difference across its `next`.
+    pub fn bytes_read(&self) -> usize {
+        self.pos
+    }
+
     /// Records not yet yielded, per the batch header.
     pub fn remaining(&self) -> usize {
         (self.declared - self.yielded).max(0) as usize

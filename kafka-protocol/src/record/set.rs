@@ -261,6 +261,16 @@ pub enum BatchRecords {
     Legacy(std::vec::IntoIter<Record>),
 }
 
+impl BatchRecords {
+    /// Bytes of a v2 batch's (decompressed) records read so far; `None` for legacy messages.
+    pub fn bytes_read(&self) -> Option<usize> {
+        match self {
+            BatchRecords::V2(r) => Some(r.bytes_read()),
+            BatchRecords::Legacy(_) => None,
+        }
+    }
+}
+
 impl Iterator for BatchRecords {
     type Item = Result<Record, RecordError>;
 
