@@ -1876,7 +1876,23 @@ impl Consumer {
                     continue;
                 }
             };
-            let outcome = lock().handle_join_response(&resp);
+            let outcome = {
+                let mut m = lock();
+                let outcome = m.handle_join_response(Instant::now(), &resp);
+                if matches!(
+                    outcome,
+                    JoinOutcome::Leader { .. } | JoinOutcome::Follower { .. }
+                ) {
+                    // The poll timer restarts with the heartbeats, as Java's
+                    // `Heartbeat.resetTimeouts` does on the JoinGroup answer: time spent waiting
+                    // for the other members to join is not time the application failed to poll,
+                    // and must not bring a poll-timeout LeaveGroup right after the round
+                    // completes. Under the machine's lock, so the heartbeat task never sees the
+                    // new state with the old timer.
+                    *shared.last_poll.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
+                }
+                outcome
+            };
             let assignments = match outcome {
                 JoinOutcome::Rejoin => continue,
                 JoinOutcome::FindCoordinator => {
@@ -2319,10 +2335,18 @@ fn classic_step(
     shared: &GroupShared,
     m: &Mutex<ClassicGroup>,
     now: Instant,
-    poll_overdue: bool,
 ) -> Step<HeartbeatRequest, LeaveGroupRequest> {
     let mut g = m.lock().unwrap_or_else(|e| e.into_inner());
-    if g.state() == super::group::classic::MemberState::Stable && poll_overdue {
+    // Read under the machine's lock: the JoinGroup answer restarts the timer under it too.
+    let last_poll = *shared.last_poll.lock().unwrap_or_else(|e| e.into_inner());
+    let poll_overdue = now.duration_since(last_poll) > shared.max_poll_interval;
+    // Java's heartbeat thread checks the poll timer whenever it heartbeats: in STABLE and in
+    // COMPLETING_REBALANCE (after the JoinGroup answer, which restarted the timer).
+    if matches!(
+        g.state(),
+        super::group::classic::MemberState::Stable | super::group::classic::MemberState::Syncing
+    ) && poll_overdue
+    {
         // The application stopped polling: leave so the group can move on.
         return Step::Leave(g.leave_request("consumer poll timeout has expired"));
     }
@@ -2331,7 +2355,6 @@ fn classic_step(
         return Step::Expired;
     }
     let generation = g.generation();
-    let _ = shared;
     match g.poll_heartbeat(now) {
         Some(req) => Step::Send(req, generation),
         None => Step::Idle,
@@ -2373,7 +2396,7 @@ async fn heartbeat_loop(shared: Arc<GroupShared>) {
         let last_poll = *shared.last_poll.lock().unwrap_or_else(|e| e.into_inner());
         let poll_overdue = now.duration_since(last_poll) > shared.max_poll_interval;
         match &shared.membership {
-            Membership::Classic(m) => match classic_step(&shared, m, now, poll_overdue) {
+            Membership::Classic(m) => match classic_step(&shared, m, now) {
                 Step::Idle => {}
                 Step::Leave(leave) => {
                     shared.lost.store(true, Ordering::SeqCst);

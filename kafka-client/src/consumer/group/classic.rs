@@ -50,7 +50,8 @@ pub enum MemberState {
     Unjoined,
     /// JoinGroup sent.
     Joining,
-    /// SyncGroup to send or sent.
+    /// JoinGroup answered, SyncGroup to send or sent (Java's COMPLETING_REBALANCE): heartbeats
+    /// already run, in the new generation.
     Syncing,
     /// In a generation, heartbeating.
     Stable,
@@ -255,8 +256,12 @@ impl ClassicGroup {
         }
     }
 
-    /// Handles the JoinGroup response.
-    pub fn handle_join_response(&mut self, resp: &JoinGroupResponse) -> JoinOutcome {
+    /// Handles the JoinGroup response received at `now`. On success heartbeats start (the
+    /// first one interval after `now`) and the session timer restarts, as Java's
+    /// `HeartbeatThread.enable` does on entering COMPLETING_REBALANCE: the coordinator expects
+    /// them from here on, and a leader whose assignment takes longer than the session timeout
+    /// would otherwise be expelled before its SyncGroup.
+    pub fn handle_join_response(&mut self, now: Instant, resp: &JoinGroupResponse) -> JoinOutcome {
         match resp.error_code {
             0 => {
                 self.member_id = resp.member_id.clone();
@@ -264,6 +269,8 @@ impl ClassicGroup {
                 let protocol = resp.protocol_name.clone().unwrap_or_default();
                 self.protocol = Some(protocol.clone());
                 self.state = MemberState::Syncing;
+                self.last_heartbeat_sent = Some(now);
+                self.last_heartbeat_ok = Some(now);
                 if resp.leader == resp.member_id && !resp.skip_assignment {
                     JoinOutcome::Leader {
                         protocol,
@@ -336,9 +343,16 @@ impl ClassicGroup {
         }
     }
 
-    /// Handles the SyncGroup response; on success the member is stable and heartbeats start.
+    /// Handles the SyncGroup response; on success the member is stable.
     pub fn handle_sync_response(&mut self, now: Instant, resp: &SyncGroupResponse) -> SyncOutcome {
         match resp.error_code {
+            0 if self.state != MemberState::Syncing => {
+                // A heartbeat error or the poll timeout reset the membership while SyncGroup was
+                // out: the assignment belongs to a generation we no longer hold. Java fails the
+                // round and joins again.
+                self.rejoin_needed = true;
+                SyncOutcome::Rejoin
+            }
             0 => {
                 self.state = MemberState::Stable;
                 self.last_heartbeat_ok = Some(now);
@@ -372,15 +386,20 @@ impl ClassicGroup {
         }
     }
 
-    /// When the next heartbeat is due (None while not stable or one is in flight).
+    /// When the next heartbeat is due: None before a JoinGroup answer (Java's heartbeat thread
+    /// is disabled while UNJOINED or PREPARING_REBALANCE) or while one is in flight.
     pub fn next_heartbeat(&self) -> Option<Instant> {
-        if self.state != MemberState::Stable || self.heartbeat_in_flight {
+        if !self.heartbeating() || self.heartbeat_in_flight {
             return None;
         }
         Some(
             self.last_heartbeat_sent
                 .map_or_else(Instant::now, |t| t + self.settings.heartbeat_interval),
         )
+    }
+
+    fn heartbeating(&self) -> bool {
+        matches!(self.state, MemberState::Syncing | MemberState::Stable)
     }
 
     /// A heartbeat if one is due at `now`.
@@ -408,11 +427,17 @@ impl ClassicGroup {
         resp: &HeartbeatResponse,
     ) -> HeartbeatOutcome {
         self.heartbeat_in_flight = false;
-        if generation != self.generation || self.state != MemberState::Stable {
+        if generation != self.generation || !self.heartbeating() {
             return HeartbeatOutcome::Stale;
         }
         match resp.error_code {
             0 => {
+                self.last_heartbeat_ok = Some(now);
+                HeartbeatOutcome::Ok
+            }
+            REBALANCE_IN_PROGRESS if self.state == MemberState::Syncing => {
+                // The rebalance it reports is the one this member is completing; Java ignores
+                // it outside STABLE and counts the answer as a heartbeat.
                 self.last_heartbeat_ok = Some(now);
                 HeartbeatOutcome::Ok
             }
@@ -511,18 +536,21 @@ mod tests {
 
     fn joined(g: &mut ClassicGroup, generation: i32, leader: bool) -> JoinOutcome {
         g.join_request(vec![("range".into(), Bytes::new())], "test");
-        g.handle_join_response(&JoinGroupResponse {
-            generation_id: generation,
-            protocol_name: Some("range".into()),
-            leader: if leader { "m-1".into() } else { "other".into() },
-            member_id: "m-1".into(),
-            members: vec![JoinGroupResponseMember {
+        g.handle_join_response(
+            Instant::now(),
+            &JoinGroupResponse {
+                generation_id: generation,
+                protocol_name: Some("range".into()),
+                leader: if leader { "m-1".into() } else { "other".into() },
                 member_id: "m-1".into(),
-                metadata: Bytes::from_static(b"sub"),
+                members: vec![JoinGroupResponseMember {
+                    member_id: "m-1".into(),
+                    metadata: Bytes::from_static(b"sub"),
+                    ..Default::default()
+                }],
                 ..Default::default()
-            }],
-            ..Default::default()
-        })
+            },
+        )
     }
 
     #[tokio::test(start_paused = true)]
@@ -532,11 +560,14 @@ mod tests {
         let req = g.join_request(vec![("range".into(), Bytes::new())], "first");
         assert_eq!(req.member_id, "");
         assert_eq!(req.rebalance_timeout_ms, 30_000);
-        let out = g.handle_join_response(&JoinGroupResponse {
-            error_code: MEMBER_ID_REQUIRED,
-            member_id: "m-1".into(),
-            ..Default::default()
-        });
+        let out = g.handle_join_response(
+            Instant::now(),
+            &JoinGroupResponse {
+                error_code: MEMBER_ID_REQUIRED,
+                member_id: "m-1".into(),
+                ..Default::default()
+            },
+        );
         assert_eq!(out, JoinOutcome::Rejoin);
         assert_eq!(g.join_request(vec![], "again").member_id, "m-1");
         let out = joined(&mut g, 5, true);
@@ -601,6 +632,53 @@ mod tests {
         );
         assert_eq!(g.member_id(), "");
         assert_eq!(g.generation(), NO_GENERATION);
+    }
+
+    /// Java's heartbeat thread runs from the JoinGroup answer (COMPLETING_REBALANCE), in the
+    /// new generation, so a leader with a slow assignment keeps its session.
+    #[tokio::test(start_paused = true)]
+    async fn heartbeats_run_between_join_and_sync() {
+        let mut g = group();
+        g.join_request(vec![], "first");
+        assert!(g.next_heartbeat().is_none(), "none while JoinGroup is out");
+        let joined_at = Instant::now();
+        g.handle_join_response(
+            joined_at,
+            &JoinGroupResponse {
+                generation_id: 7,
+                leader: "m-1".into(),
+                member_id: "m-1".into(),
+                ..Default::default()
+            },
+        );
+        assert_eq!(g.state(), MemberState::Syncing);
+        assert_eq!(g.next_heartbeat(), Some(joined_at + Duration::from_secs(3)));
+        let t = joined_at + Duration::from_secs(3);
+        let hb = g.poll_heartbeat(t).expect("due while syncing");
+        assert_eq!((hb.generation_id, hb.member_id.as_str()), (7, "m-1"));
+        // The coordinator may still report the rebalance this member is completing.
+        let rebalance = HeartbeatResponse {
+            error_code: REBALANCE_IN_PROGRESS,
+            ..Default::default()
+        };
+        assert_eq!(
+            g.handle_heartbeat_response(t, 7, &rebalance),
+            HeartbeatOutcome::Ok
+        );
+        assert!(!g.rejoin_needed());
+        // Fenced while syncing: the SyncGroup answer that follows is for a lost generation.
+        g.poll_heartbeat(t + Duration::from_secs(3)).expect("due");
+        let unknown = HeartbeatResponse {
+            error_code: UNKNOWN_MEMBER_ID,
+            ..Default::default()
+        };
+        assert_eq!(
+            g.handle_heartbeat_response(t, 7, &unknown),
+            HeartbeatOutcome::Lost
+        );
+        let out = g.handle_sync_response(t, &SyncGroupResponse::default());
+        assert_eq!(out, SyncOutcome::Rejoin);
+        assert!(g.rejoin_needed() && g.membership_lost());
     }
 
     /// The close path sends the state machine's LeaveGroup at the negotiated version; it must
@@ -677,10 +755,13 @@ mod tests {
         joined(&mut g, 4, false);
         g.handle_sync_response(Instant::now(), &SyncGroupResponse::default());
         g.join_request(vec![], "rebalance");
-        let out = g.handle_join_response(&JoinGroupResponse {
-            error_code: REBALANCE_IN_PROGRESS,
-            ..Default::default()
-        });
+        let out = g.handle_join_response(
+            Instant::now(),
+            &JoinGroupResponse {
+                error_code: REBALANCE_IN_PROGRESS,
+                ..Default::default()
+            },
+        );
         assert_eq!(out, JoinOutcome::Rejoin);
         assert!(!g.membership_lost());
         assert_eq!(g.generation(), 4);
@@ -691,10 +772,13 @@ mod tests {
             "no answer, no verdict"
         );
         g.join_request(vec![], "again");
-        g.handle_join_response(&JoinGroupResponse {
-            error_code: UNKNOWN_MEMBER_ID,
-            ..Default::default()
-        });
+        g.handle_join_response(
+            Instant::now(),
+            &JoinGroupResponse {
+                error_code: UNKNOWN_MEMBER_ID,
+                ..Default::default()
+            },
+        );
         assert!(g.membership_lost());
         assert!(group().membership_lost(), "never joined: nothing to keep");
     }
@@ -703,16 +787,22 @@ mod tests {
     fn coordinator_and_fatal_errors() {
         let mut g = group();
         g.join_request(vec![], "x");
-        let out = g.handle_join_response(&JoinGroupResponse {
-            error_code: NOT_COORDINATOR,
-            ..Default::default()
-        });
+        let out = g.handle_join_response(
+            Instant::now(),
+            &JoinGroupResponse {
+                error_code: NOT_COORDINATOR,
+                ..Default::default()
+            },
+        );
         assert_eq!(out, JoinOutcome::FindCoordinator);
         g.join_request(vec![], "x");
-        let out = g.handle_join_response(&JoinGroupResponse {
-            error_code: 23, // INCONSISTENT_GROUP_PROTOCOL
-            ..Default::default()
-        });
+        let out = g.handle_join_response(
+            Instant::now(),
+            &JoinGroupResponse {
+                error_code: 23, // INCONSISTENT_GROUP_PROTOCOL
+                ..Default::default()
+            },
+        );
         assert_eq!(out, JoinOutcome::Fatal(KafkaCode(23)));
     }
 }
