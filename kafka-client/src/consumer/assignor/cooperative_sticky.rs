@@ -8,7 +8,10 @@
 //!
 //! Ownership comes from the subscription's owned partitions and generation (v1/v2), falling back
 //! to the 4-byte generation Java's cooperative-sticky assignor writes as user data. When two
-//! members claim one partition the higher generation wins; a tie leaves it unowned.
+//! members claim one partition the higher generation wins; a tie leaves it unowned, and in
+//! cooperative mode it is withheld for a round like a partition changing owner (Java's
+//! `partitionsWithMultiplePreviousOwners`): each claimant may still be consuming it, so it goes
+//! out only once both have seen it revoked and rejoined without it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicI32, Ordering};
@@ -63,12 +66,21 @@ fn member_generation(m: &GroupMember) -> i32 {
     }
 }
 
-/// The valid previous owner of each partition (see the module docs).
+/// Who owned the partitions before this round.
+struct PreviousOwners<'a> {
+    /// The valid previous owner of each partition (see the module docs).
+    owners: HashMap<TopicPartition, &'a str>,
+    /// Partitions claimed by several members of the same, highest, generation, with those
+    /// members: owned by none of them for the assignment.
+    contested: HashMap<TopicPartition, Vec<&'a str>>,
+}
+
 fn previous_owners<'a>(
     members: &'a [GroupMember],
     exists: impl Fn(&TopicPartition) -> bool,
-) -> HashMap<TopicPartition, &'a str> {
-    let mut best: HashMap<TopicPartition, (i32, Option<&'a str>)> = HashMap::new();
+) -> PreviousOwners<'a> {
+    // Per partition: the highest generation claiming it and its claimants in that generation.
+    let mut best: HashMap<TopicPartition, (i32, Vec<&'a str>)> = HashMap::new();
     for m in members {
         let generation = member_generation(m);
         for tp in &m.subscription.owned_partitions {
@@ -77,17 +89,44 @@ fn previous_owners<'a>(
             }
             match best.get_mut(tp) {
                 None => {
-                    best.insert(tp.clone(), (generation, Some(&m.member_id)));
+                    best.insert(tp.clone(), (generation, vec![m.member_id.as_str()]));
                 }
-                Some(entry) if generation > entry.0 => *entry = (generation, Some(&m.member_id)),
-                Some(entry) if generation == entry.0 => entry.1 = None,
+                Some(entry) if generation > entry.0 => {
+                    *entry = (generation, vec![m.member_id.as_str()]);
+                }
+                Some(entry) if generation == entry.0 => {
+                    if !entry.1.contains(&m.member_id.as_str()) {
+                        entry.1.push(&m.member_id);
+                    }
+                }
                 Some(_) => {}
             }
         }
     }
-    best.into_iter()
-        .filter_map(|(tp, (_, owner))| owner.map(|o| (tp, o)))
-        .collect()
+    let mut owners = HashMap::new();
+    let mut contested = HashMap::new();
+    for (tp, (_, claimants)) in best {
+        match claimants.as_slice() {
+            [owner] => {
+                owners.insert(tp, *owner);
+            }
+            _ => {
+                contested.insert(tp, claimants);
+            }
+        }
+    }
+    PreviousOwners { owners, contested }
+}
+
+/// Whether every member subscribes to the same topics (Java's `allSubscriptionsEqual`, which
+/// picks its constrained assignment builder).
+fn all_subscriptions_equal(members: &[GroupMember]) -> bool {
+    fn topics(m: &GroupMember) -> BTreeSet<&String> {
+        m.subscription.topics.iter().collect()
+    }
+    members
+        .split_first()
+        .is_none_or(|(first, rest)| rest.iter().all(|m| topics(m) == topics(first)))
 }
 
 /// Computes a balanced, sticky assignment (before cooperative withholding).
@@ -200,16 +239,28 @@ impl PartitionAssignor for CooperativeStickyAssignor {
                 .get(&tp.topic)
                 .is_some_and(|&n| tp.partition >= 0 && tp.partition < n)
         };
-        let owners = previous_owners(members, exists);
+        let PreviousOwners { owners, contested } = previous_owners(members, exists);
         let target = sticky_assign(partitions_per_topic, members, &owners);
+        // Java withholds a contested partition whoever gets it when all subscriptions are equal
+        // (its constrained builder records it as transferring ownership); otherwise it compares
+        // the owned lists, so a claimant that gets it keeps it and only a new owner waits.
+        let equal = all_subscriptions_equal(members);
         let mut out = empty_assignments(members);
         for (member, set) in target {
             let a = out.get_mut(&member).expect("member");
             a.partitions = set
                 .into_iter()
                 .filter(|tp| {
-                    // Cooperative: a partition still owned by someone else waits a round.
-                    !self.cooperative || owners.get(tp).is_none_or(|o| *o == member)
+                    if !self.cooperative {
+                        return true;
+                    }
+                    // A partition still owned by someone else waits a round.
+                    if owners.get(tp).is_some_and(|o| *o != member) {
+                        return false;
+                    }
+                    contested
+                        .get(tp)
+                        .is_none_or(|claimants| !equal && claimants.contains(&member.as_str()))
                 })
                 .collect();
         }
@@ -320,6 +371,30 @@ mod tests {
             .unwrap();
         assert_valid(&t, &members, &out);
         assert!(out["new"].partitions.contains(&TopicPartition::new("t", 0)));
+    }
+
+    #[test]
+    fn a_tie_is_withheld_for_a_round() {
+        let t = topics(&[("t", 3)]);
+        let members = [
+            owning(member("a", &["t"]), 2, &[("t", 0), ("t", 1)]),
+            owning(member("b", &["t"]), 2, &[("t", 1), ("t", 2)]),
+            member("c", &["t"]),
+        ];
+        let out = CooperativeStickyAssignor::new()
+            .assign(&t, &members)
+            .unwrap();
+        assert_valid(&t, &members, &out);
+        let contested = TopicPartition::new("t", 1);
+        assert!(
+            out.values().all(|a| !a.partitions.contains(&contested)),
+            "both claimants revoke it before anyone gets it: {out:?}"
+        );
+        // Eager members give everything up before the round: nothing to withhold.
+        let eager = CooperativeStickyAssignor::eager()
+            .assign(&t, &members)
+            .unwrap();
+        assert!(eager.values().any(|a| a.partitions.contains(&contested)));
     }
 
     #[test]
