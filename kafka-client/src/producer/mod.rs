@@ -798,6 +798,10 @@ fn finish(
     let metadata = inner.cluster.metadata();
     let mut refresh = false;
     let mut fatal = false;
+    // The request is answered: it stops counting as in flight before its batches complete, as
+    // Java's network client drops it from its in-flight requests before running the callbacks.
+    // Whoever sees a record acknowledged then never sees its request still in flight.
+    release_node(inner, node);
     {
         let mut acc = inner.acc.lock().unwrap_or_else(|e| e.into_inner());
         match result {
@@ -846,7 +850,6 @@ fn finish(
             Error::FatalProducer("producer fenced or its epoch is invalid".into()),
         );
     }
-    release_node(inner, node);
     inner.progress.notify_waiters();
     inner.wake.notify_one();
 }
