@@ -26,6 +26,7 @@ mod error;
 mod fixture;
 mod jars;
 mod java_peer;
+mod metrics_table;
 mod ports;
 mod probe;
 
@@ -35,4 +36,5 @@ pub use error::FixtureError;
 pub use fixture::{SharedKafka, kafka, runtime, unique_topic};
 pub use jars::{DEFAULT_KAFKA_VERSION, kafka_libs, kafka_version};
 pub use java_peer::{JavaPeer, PeerAck, PeerRecord};
+pub use metrics_table::{MetricsTable, parse_metrics_table};
 pub use probe::{ApiVersionsAnswer, api_versions};

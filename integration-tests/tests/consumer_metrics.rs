@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use integration_tests::{JavaPeer, kafka, runtime, unique_topic};
+use integration_tests::{
+    JavaPeer, MetricsTable, kafka, parse_metrics_table, runtime, unique_topic,
+};
 use kafka_client::admin::{Admin, NewTopic};
 use kafka_client::config::{AdminConfig, ConsumerConfig, ProducerConfig};
 use kafka_client::consumer::Consumer;
@@ -16,32 +18,10 @@ use kafka_client::producer::{Producer, ProducerRecord};
 const N: usize = 700;
 const PARTITIONS: i32 = 3;
 
-/// One metric: `(group, name, tags)` → `(value, description)`.
-type Table = BTreeMap<(String, String, BTreeMap<String, String>), (f64, String)>;
+type Table = MetricsTable;
 
 fn servers(bootstrap: &str) -> Vec<String> {
     bootstrap.split(',').map(str::to_owned).collect()
-}
-
-fn java_table(out: &str) -> Table {
-    let tags_of = |s: &str| -> BTreeMap<String, String> {
-        s.split(',')
-            .filter_map(|t| t.split_once('='))
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect()
-    };
-    out.lines()
-        .filter_map(|l| {
-            let f: Vec<&str> = l.splitn(5, '\t').collect();
-            let [group, name, tags, value, description] = f[..] else {
-                return None;
-            };
-            Some((
-                (group.to_owned(), name.to_owned(), tags_of(tags)),
-                (value.parse().unwrap_or(f64::NAN), description.to_owned()),
-            ))
-        })
-        .collect()
 }
 
 /// The value of `group:name` whose tags include `tags`.
@@ -164,7 +144,7 @@ fn consumer_metrics_are_named_and_counted_as_javas() {
     });
 
     // Java's, reading the same topic in its own group.
-    let java = java_table(
+    let java = parse_metrics_table(
         &peer
             .run_class(
                 "ConsumerMetricsPeer",

@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use integration_tests::{JavaPeer, kafka, runtime, unique_topic};
+use integration_tests::{
+    JavaPeer, MetricsTable, kafka, parse_metrics_table, runtime, unique_topic,
+};
 use kafka_client::admin::{Admin, NewTopic};
 use kafka_client::cluster::Cluster;
 use kafka_client::config::{AdminConfig, ProducerConfig};
@@ -42,31 +44,7 @@ fn record(topic: &str, i: usize) -> ProducerRecord {
         .header("seq", Some(Bytes::from(i.to_string())))
 }
 
-/// One metric: `(group, name, tags)` → `(value, description)`.
-type Table = BTreeMap<(String, String, BTreeMap<String, String>), (f64, String)>;
-
-fn tags_of(s: &str) -> BTreeMap<String, String> {
-    s.split(',')
-        .filter(|t| !t.is_empty())
-        .filter_map(|t| t.split_once('='))
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect()
-}
-
-fn java_table(out: &str) -> Table {
-    out.lines()
-        .filter_map(|l| {
-            let f: Vec<&str> = l.splitn(5, '\t').collect();
-            let [group, name, tags, value, description] = f[..] else {
-                return None;
-            };
-            Some((
-                (group.to_owned(), name.to_owned(), tags_of(tags)),
-                (value.parse().unwrap_or(f64::NAN), description.to_owned()),
-            ))
-        })
-        .collect()
-}
+type Table = MetricsTable;
 
 fn get(t: &Table, group: &str, name: &str, topic: Option<&str>) -> f64 {
     t.iter()
@@ -166,7 +144,7 @@ fn producer_metrics_are_named_and_counted_as_javas() {
         N_B.to_string(),
     ];
     args.extend(PROPS.iter().map(|(k, v)| format!("{k}={v}")));
-    let java = java_table(&peer.run_class("MetricsPeer", &args).expect("MetricsPeer"));
+    let java = parse_metrics_table(&peer.run_class("MetricsPeer", &args).expect("MetricsPeer"));
     assert!(
         java.len() > 40,
         "Java printed too few metrics: {}",
