@@ -227,4 +227,10 @@ fn consumer_metrics_are_named_and_counted_as_javas() {
     assert!(get(&ours, FETCH, "fetch-latency-max", &[]) > 0.0);
     assert!(get(&ours, "consumer-metrics", "commit-sync-time-ns-total", &[]) > 0.0);
     assert!(get(&ours, "consumer-metrics", "last-poll-seconds-ago", &[]) >= 0.0);
+    // The group was joined: one rebalance at least, timed from its JoinGroup to its SyncGroup.
+    for name in ["rebalance-total", "join-total", "sync-total"] {
+        assert!(get(&ours, coordinator, name, &[]) >= 1.0, "{name}");
+    }
+    assert!(get(&ours, coordinator, "rebalance-latency-max", &[]) > 0.0);
+    assert!(get(&ours, coordinator, "last-rebalance-seconds-ago", &[]) >= 0.0);
 }

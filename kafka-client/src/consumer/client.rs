@@ -53,7 +53,7 @@ use super::group::classic::{
 use super::group::consumer_protocol::{Assignment, CONSUMER_PROTOCOL_VERSION, Subscription};
 use super::group::kip848::{IdAssignment, Kip848Group, Kip848Outcome, Kip848Settings};
 use super::listener::{NoopListener, RebalanceContext, RebalanceListener};
-use super::metrics::{Callback, ConsumerMetrics};
+use super::metrics::{Callback, ConsumerMetrics, GroupSensors};
 use super::validation::{self, EpochEnd, FetchPosition, LeaderUpdate, Validated};
 use super::{ConsumerError, ConsumerRecord, OffsetAndMetadata, TopicPartition};
 use crate::cluster::Cluster;
@@ -149,6 +149,8 @@ struct GroupShared {
     max_poll_interval: Duration,
     notify: Notify,
     cluster: Arc<Cluster>,
+    /// Heartbeat, join and rebalance metrics.
+    sensors: GroupSensors,
 }
 
 impl GroupShared {
@@ -498,6 +500,7 @@ impl Consumer {
             max_poll_interval: self.config.max_poll_interval,
             notify: Notify::new(),
             cluster: self.cluster.clone(),
+            sensors: self.metrics.group_sensors(),
         });
         let task = tokio::spawn(heartbeat_loop(shared.clone())).abort_handle();
         let cooperative = self.assignors.iter().all(|a| {
@@ -1511,6 +1514,7 @@ impl Consumer {
             max_poll_interval: self.config.max_poll_interval,
             notify: Notify::new(),
             cluster: self.cluster.clone(),
+            sensors: self.metrics.group_sensors(),
         });
         *cached = Some(shared.clone());
         Ok(shared)
@@ -1868,14 +1872,18 @@ impl Consumer {
                 let protocols = self.subscriptions(generation, owned);
                 lock().join_request(protocols, "joining or rebalancing")
             };
+            self.metrics.rebalance_joining();
+            let sent = Instant::now();
             let resp: JoinGroupResponse = match shared.send(&join, 11, 9).await {
                 Ok(r) => r,
                 Err(e) => {
                     tracing::debug!(error = %e, "JoinGroup failed");
                     lock().join_failed();
+                    self.metrics.rebalance_failed();
                     continue;
                 }
             };
+            let join_latency = sent.elapsed();
             let outcome = {
                 let mut m = lock();
                 let outcome = m.handle_join_response(Instant::now(), &resp);
@@ -1893,6 +1901,15 @@ impl Consumer {
                 }
                 outcome
             };
+            match outcome {
+                JoinOutcome::Leader { .. } | JoinOutcome::Follower { .. } => {
+                    self.metrics.joined(join_latency)
+                }
+                // MEMBER_ID_REQUIRED is the broker handing out the id to join with, not a
+                // failure (Java raises it without recording one).
+                _ if resp.error_code == 79 => {}
+                _ => self.metrics.rebalance_failed(),
+            }
             let assignments = match outcome {
                 JoinOutcome::Rejoin => continue,
                 JoinOutcome::FindCoordinator => {
@@ -1917,15 +1934,21 @@ impl Consumer {
                 }
             };
             let sync: SyncGroupRequest = lock().sync_request(assignments);
+            let sent = Instant::now();
             let resp: SyncGroupResponse = match shared.send(&sync, 14, 5).await {
                 Ok(r) => r,
                 Err(e) => {
                     tracing::debug!(error = %e, "SyncGroup failed");
                     lock().join_failed();
+                    self.metrics.rebalance_failed();
                     continue;
                 }
             };
             let outcome = lock().handle_sync_response(Instant::now(), &resp);
+            match outcome {
+                SyncOutcome::Assigned(_) => self.metrics.synced(sent.elapsed()),
+                _ => self.metrics.rebalance_failed(),
+            }
             match outcome {
                 SyncOutcome::Rejoin => continue,
                 SyncOutcome::FindCoordinator => {
@@ -2413,7 +2436,11 @@ async fn heartbeat_loop(shared: Arc<GroupShared>) {
                     shared.notify.notify_one();
                 }
                 Step::Send(req, generation) => {
+                    let sent = Instant::now();
                     let r: Result<HeartbeatResponse, Error> = shared.send(&req, 12, 4).await;
+                    if r.is_ok() {
+                        shared.sensors.heartbeat(sent.elapsed());
+                    }
                     let outcome = {
                         let mut g = m.lock().unwrap_or_else(|e| e.into_inner());
                         match r {
@@ -2452,8 +2479,12 @@ async fn heartbeat_loop(shared: Arc<GroupShared>) {
                     shared.notify.notify_one();
                 }
                 Step::Send(req, _) => {
+                    let sent = Instant::now();
                     let r: Result<ConsumerGroupHeartbeatResponse, Error> =
                         shared.send(&req, 68, 1).await;
+                    if r.is_ok() {
+                        shared.sensors.heartbeat(sent.elapsed());
+                    }
                     let outcome = {
                         let mut g = m.lock().unwrap_or_else(|e| e.into_inner());
                         match r {

@@ -75,6 +75,48 @@ pub(crate) enum Callback {
     Lost,
 }
 
+/// Nanoseconds from `epoch` to `at`, plus one, so 0 can mean "never".
+fn stamp(epoch: Instant, at: Instant) -> i64 {
+    at.saturating_duration_since(epoch).as_nanos() as i64 + 1
+}
+
+/// Whole seconds since a [`stamp`], or -1 for never, as Java's `*-seconds-ago` gauges read.
+fn seconds_since(epoch: Instant, stamp: &AtomicI64) -> f64 {
+    match stamp.load(Ordering::Relaxed) {
+        0 => -1.0,
+        at => ((epoch.elapsed().as_nanos() as i64 - (at - 1)) / 1_000_000_000) as f64,
+    }
+}
+
+/// The group-membership sensors of Java's `GroupCoordinatorMetrics`, shared with the heartbeat
+/// task.
+#[derive(Clone)]
+pub(crate) struct GroupSensors {
+    heartbeat: Sensor,
+    last_heartbeat: Arc<AtomicI64>,
+    join: Sensor,
+    sync: Sensor,
+    rebalance: Sensor,
+    failed_rebalance: Sensor,
+    last_rebalance: Arc<AtomicI64>,
+    epoch: Instant,
+}
+
+impl std::fmt::Debug for GroupSensors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GroupSensors").finish_non_exhaustive()
+    }
+}
+
+impl GroupSensors {
+    /// A heartbeat was answered after `latency`.
+    pub(crate) fn heartbeat(&self, latency: Duration) {
+        self.heartbeat.record(millis(latency));
+        self.last_heartbeat
+            .store(stamp(self.epoch, Instant::now()), Ordering::Relaxed);
+    }
+}
+
 /// The sensors of one consumer; owned by the consumer, which uses it from one task.
 pub(crate) struct ConsumerMetrics {
     registry: Metrics,
@@ -103,6 +145,9 @@ pub(crate) struct ConsumerMetrics {
     lost_latency: Sensor,
     assigned: Arc<AtomicUsize>,
     epoch: Instant,
+    group: GroupSensors,
+    /// When the rebalance in progress began (Java's `lastRebalanceStartMs`).
+    rebalance_started: Option<Instant>,
 }
 
 impl std::fmt::Debug for ConsumerMetrics {
@@ -142,10 +187,7 @@ impl ConsumerMetrics {
                 c("last-poll-seconds-ago"),
                 "The number of seconds since the last poll() invocation.",
                 // Whole seconds, as Java's TimeUnit conversion truncates.
-                move || match last.load(Ordering::Relaxed) {
-                    0 => -1.0,
-                    at => ((epoch.elapsed().as_nanos() as i64 - (at - 1)) / 1_000_000_000) as f64,
-                },
+                move || seconds_since(epoch, &last),
             );
         }
         let assigned = Arc::new(AtomicUsize::new(0));
@@ -157,6 +199,111 @@ impl ConsumerMetrics {
                 move || n.load(Ordering::Relaxed) as f64,
             );
         }
+        let last_heartbeat = Arc::new(AtomicI64::new(0));
+        let last_rebalance = Arc::new(AtomicI64::new(0));
+        for (name, description, at) in [
+            (
+                "last-heartbeat-seconds-ago",
+                "The number of seconds since the last coordinator heartbeat was sent",
+                &last_heartbeat,
+            ),
+            (
+                "last-rebalance-seconds-ago",
+                "The number of seconds since the last successful rebalance event",
+                &last_rebalance,
+            ),
+        ] {
+            let at = at.clone();
+            registry.gauge(k(name), description, move || seconds_since(epoch, &at));
+        }
+        let timed = |what: &str, avg_d, max_d, rate_d, total_d| {
+            s(vec![
+                (k(&format!("{what}-time-avg")), avg_d, Kind::Avg),
+                (k(&format!("{what}-time-max")), max_d, Kind::Max),
+                (k(&format!("{what}-rate")), rate_d, Kind::CountRate),
+                (k(&format!("{what}-total")), total_d, Kind::Count),
+            ])
+        };
+        let group = GroupSensors {
+            heartbeat: s(vec![
+                (
+                    k("heartbeat-response-time-max"),
+                    "The max time taken to receive a response to a heartbeat request",
+                    Kind::Max,
+                ),
+                (
+                    k("heartbeat-rate"),
+                    "The number of heartbeats per second",
+                    Kind::CountRate,
+                ),
+                (
+                    k("heartbeat-total"),
+                    "The total number of heartbeats",
+                    Kind::Count,
+                ),
+            ]),
+            last_heartbeat,
+            join: timed(
+                "join",
+                "The average time taken for a group rejoin",
+                "The max time taken for a group rejoin",
+                "The number of group joins per second",
+                "The total number of group joins",
+            ),
+            sync: timed(
+                "sync",
+                "The average time taken for a group sync",
+                "The max time taken for a group sync",
+                "The number of group syncs per second",
+                "The total number of group syncs",
+            ),
+            rebalance: s(vec![
+                (
+                    k("rebalance-latency-avg"),
+                    "The average time taken for a group to complete a successful rebalance, \
+                     which may be composed of several failed re-trials until it succeeded",
+                    Kind::Avg,
+                ),
+                (
+                    k("rebalance-latency-max"),
+                    "The max time taken for a group to complete a successful rebalance, which \
+                     may be composed of several failed re-trials until it succeeded",
+                    Kind::Max,
+                ),
+                (
+                    k("rebalance-latency-total"),
+                    "The total number of milliseconds this consumer has spent in successful \
+                     rebalances since creation",
+                    Kind::Total,
+                ),
+                (
+                    k("rebalance-total"),
+                    "The total number of successful rebalance events, each event is composed of \
+                     several failed re-trials until it succeeded",
+                    Kind::Count,
+                ),
+                (
+                    k("rebalance-rate-per-hour"),
+                    "The number of successful rebalance events per hour, each event is composed \
+                     of several failed re-trials until it succeeded",
+                    Kind::CountRatePerHour,
+                ),
+            ]),
+            failed_rebalance: s(vec![
+                (
+                    k("failed-rebalance-total"),
+                    "The total number of failed rebalance events",
+                    Kind::Count,
+                ),
+                (
+                    k("failed-rebalance-rate-per-hour"),
+                    "The number of failed rebalance events per hour",
+                    Kind::CountRatePerHour,
+                ),
+            ]),
+            last_rebalance,
+            epoch,
+        };
         let callback = |what: &str| {
             s(avg_max(
                 k(&format!("partition-{what}-latency-avg")),
@@ -300,9 +447,45 @@ impl ConsumerMetrics {
             since_last_poll: Duration::ZERO,
             assigned,
             epoch,
+            group,
+            rebalance_started: None,
             client_id: client_id.to_owned(),
             registry,
         }
+    }
+
+    /// The group sensors, for the heartbeat task.
+    pub(crate) fn group_sensors(&self) -> GroupSensors {
+        self.group.clone()
+    }
+
+    /// A JoinGroup is about to be sent: a rebalance begins unless one is already under way.
+    pub(crate) fn rebalance_joining(&mut self) {
+        self.rebalance_started.get_or_insert_with(Instant::now);
+    }
+
+    /// A JoinGroup was answered without error after `latency`.
+    pub(crate) fn joined(&self, latency: Duration) {
+        self.group.join.record(millis(latency));
+    }
+
+    /// A SyncGroup was answered with an assignment after `latency`: the rebalance is complete.
+    pub(crate) fn synced(&mut self, latency: Duration) {
+        self.group.sync.record(millis(latency));
+        let now = Instant::now();
+        if let Some(start) = self.rebalance_started.take() {
+            self.group
+                .rebalance
+                .record(millis(now.saturating_duration_since(start)));
+        }
+        self.group
+            .last_rebalance
+            .store(stamp(self.epoch, now), Ordering::Relaxed);
+    }
+
+    /// A JoinGroup or SyncGroup round failed; the rebalance goes on with another.
+    pub(crate) fn rebalance_failed(&self) {
+        self.group.failed_rebalance.record(1.0);
     }
 
     /// The registry the metrics live in.
@@ -683,6 +866,36 @@ mod tests {
         let idle = m.value(CONSUMER_GROUP, "poll-idle-ratio-avg", &[]).unwrap();
         let want = (1.0 + 30.0 / 130.0) / 2.0;
         assert!((idle - want).abs() < 0.01, "{idle} vs {want}");
+    }
+
+    #[test]
+    fn a_rebalance_is_timed_from_its_first_join_to_its_sync() {
+        let (m, mut c) = consumer();
+        let k = |n: &str| m.value(COORDINATOR_GROUP, n, &[]).unwrap();
+        assert_eq!(k("last-rebalance-seconds-ago"), -1.0);
+        assert_eq!(k("last-heartbeat-seconds-ago"), -1.0);
+        c.rebalance_joining();
+        c.rebalance_failed();
+        std::thread::sleep(Duration::from_millis(20));
+        c.rebalance_joining(); // the retry belongs to the same rebalance
+        c.joined(Duration::from_millis(3));
+        c.synced(Duration::from_millis(2));
+        assert_eq!(k("rebalance-total"), 1.0);
+        assert_eq!(k("failed-rebalance-total"), 1.0);
+        assert!(
+            k("rebalance-latency-max") >= 20.0,
+            "{}",
+            k("rebalance-latency-max")
+        );
+        assert_eq!(k("join-total"), 1.0);
+        assert_eq!(k("sync-time-max"), 2.0);
+        assert_eq!(k("last-rebalance-seconds-ago"), 0.0);
+        // Counted per hour over the minimum window (one 30 s sample counts as elapsed).
+        assert!((k("rebalance-rate-per-hour") - 3600.0 / 30.0).abs() < 5.0);
+        c.group_sensors().heartbeat(Duration::from_millis(7));
+        assert_eq!(k("heartbeat-total"), 1.0);
+        assert_eq!(k("heartbeat-response-time-max"), 7.0);
+        assert_eq!(k("last-heartbeat-seconds-ago"), 0.0);
     }
 
     #[test]

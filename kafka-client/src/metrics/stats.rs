@@ -29,6 +29,8 @@ pub(crate) enum Kind {
     Rate,
     /// Per second, of the events recorded whatever their value (`Rate` over a `WindowedCount`).
     CountRate,
+    /// Per hour, of the events recorded (`Rate(TimeUnit.HOURS, new WindowedCount())`).
+    CountRatePerHour,
     /// Windowed mean of the values; NaN with none.
     Avg,
     /// Windowed maximum; NaN with none.
@@ -113,7 +115,7 @@ impl Stat {
         s.value = match kind {
             Kind::Max => s.value.max(value),
             Kind::Min => s.value.min(value),
-            Kind::CountRate => s.value + 1.0,
+            Kind::CountRate | Kind::CountRatePerHour => s.value + 1.0,
             _ => s.value + value,
         };
         s.events += 1;
@@ -146,6 +148,10 @@ impl Stat {
             Kind::Rate | Kind::CountRate => {
                 let (_, total) = windowed(self);
                 total / (self.window_size_ms(now_ms, w) as f64 / 1000.0)
+            }
+            Kind::CountRatePerHour => {
+                let (_, total) = windowed(self);
+                total / (self.window_size_ms(now_ms, w) as f64 / 3_600_000.0)
             }
             Kind::Avg => match windowed(self) {
                 (0, _) => f64::NAN,
@@ -221,6 +227,8 @@ mod tests {
     fn count_rate_counts_events_not_values() {
         let mut r = stat(Kind::CountRate, &[(7.0, 0), (9.0, 10)]);
         assert_eq!(r.measure(30_000, W), 2.0 / 30.0);
+        let mut h = stat(Kind::CountRatePerHour, &[(7.0, 0), (9.0, 10)]);
+        assert_eq!(h.measure(30_000, W), 2.0 * 3600.0 / 30.0);
     }
 
     #[test]
