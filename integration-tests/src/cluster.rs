@@ -477,7 +477,18 @@ fn kill_recorded_jvms(dir: &Path, signal: &str) -> usize {
 }
 
 /// A KRaft cluster id: 16 random bytes in URL-safe base64 without padding, as Kafka's Uuid prints.
+/// Like Kafka's `Uuid.randomUuid`, never one that starts with '-': the storage tool's argument
+/// parser would take `-t -xyz...` for a missing value and another option (1 start in 64 did).
 fn random_cluster_id() -> String {
+    loop {
+        let id = random_uuid_text();
+        if !id.starts_with('-') {
+            return id;
+        }
+    }
+}
+
+fn random_uuid_text() -> String {
     let mut bytes = [0u8; 16];
     if let Ok(mut f) = fs::File::open("/dev/urandom") {
         let _ = f.read_exact(&mut bytes);
@@ -537,6 +548,15 @@ mod tests {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         );
         assert_ne!(id, random_cluster_id());
+    }
+
+    #[test]
+    fn cluster_ids_never_start_with_a_dash() {
+        // One random id in 64 would; 2,000 draws all but certainly meet one without the rule.
+        for _ in 0..2_000 {
+            let id = random_cluster_id();
+            assert!(!id.starts_with('-'), "{id}");
+        }
     }
 
     #[test]
