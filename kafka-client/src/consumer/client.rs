@@ -361,6 +361,7 @@ impl Consumer {
         let metrics = ConsumerMetrics::new(
             Metrics::new(config.common.metrics),
             &config.common.client_id,
+            config.group_id.as_ref().map(|_| config.group_protocol),
         );
         Ok(Consumer {
             metrics,
@@ -2072,6 +2073,7 @@ impl Consumer {
         else {
             return Ok(());
         };
+        let started = std::time::Instant::now();
         // Name the topics; unknown ids need fresh metadata.
         let mut md = self.cluster.metadata();
         if target.iter().any(|(id, _)| md.topic_by_id(*id).is_none()) {
@@ -2098,16 +2100,31 @@ impl Consumer {
         let owned: BTreeSet<TopicPartition> = self.parts.keys().cloned().collect();
         let revoked: Vec<TopicPartition> = owned.difference(&new).cloned().collect();
         let added: Vec<TopicPartition> = new.difference(&owned).cloned().collect();
-        // As in Java, an unchanged assignment (a new epoch only) runs no callbacks.
-        if !revoked.is_empty() || !added.is_empty() || !self.kip848_reconciled_once {
+        // As in Java, an unchanged assignment (a new epoch only) runs no callbacks, and is no
+        // rebalance for the metrics.
+        let changed = !revoked.is_empty() || !added.is_empty() || !self.kip848_reconciled_once;
+        if changed {
             self.kip848_reconciled_once = true;
-            self.revoke(revoked, false).await?;
-            self.add_partitions(added).await?;
+            let r = match self.revoke(revoked, false).await {
+                Ok(()) => self.add_partitions(added).await,
+                e => e,
+            };
+            if let Err(e) = r {
+                self.metrics.rebalance_failed();
+                return Err(e);
+            }
         }
         let current = machine
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .reconciled(resolved);
+        if changed {
+            if current {
+                self.metrics.reconciled(started);
+            } else {
+                self.metrics.rebalance_failed();
+            }
+        }
         if !current {
             // The membership ended (left on poll timeout, fenced) while we reconciled: what
             // was just taken is not ours; the next poll reports it lost and rejoins.

@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use super::TopicPartition;
+use crate::config::GroupProtocol;
 use crate::metrics::{Kind, MetricName, Metrics, RecordingLevel, Sensor, meter};
 
 /// Java's `FetchMetricsRegistry` group for the consumer.
@@ -163,14 +164,34 @@ fn millis(d: Duration) -> f64 {
 }
 
 impl ConsumerMetrics {
-    /// Registers the client-level metrics of consumer `client_id` in `registry`.
-    pub(crate) fn new(registry: Metrics, client_id: &str) -> ConsumerMetrics {
+    /// Registers the client-level metrics of consumer `client_id` in `registry`. The
+    /// coordinator metrics exist only for a consumer with a group (`group`: its protocol), as
+    /// Java creates a coordinator only with `group.id`; join and sync times only for the classic
+    /// protocol, whose rebalance metrics Java also describes differently from KIP-848's.
+    pub(crate) fn new(
+        registry: Metrics,
+        client_id: &str,
+        group: Option<GroupProtocol>,
+    ) -> ConsumerMetrics {
+        // Sensors that Java would not have for this consumer record into a registry nobody
+        // reads, so the recording code stays the same.
+        let unseen = || Metrics::new(registry.config());
+        let coord = if group.is_some() {
+            registry.clone()
+        } else {
+            unseen()
+        };
+        let classic = group == Some(GroupProtocol::Classic);
+        let joins = if classic { coord.clone() } else { unseen() };
         let tags = [("client-id", client_id)];
         let f = |name: &str| MetricName::new(name, FETCH_GROUP, &tags);
         let c = |name: &str| MetricName::new(name, CONSUMER_GROUP, &tags);
         let k = |name: &str| MetricName::new(name, COORDINATOR_GROUP, &tags);
         let s = |stats: Vec<(MetricName, &'static str, Kind)>| {
             registry.sensor(RecordingLevel::Info, stats)
+        };
+        let sk = |stats: Vec<(MetricName, &'static str, Kind)>| {
+            coord.sensor(RecordingLevel::Info, stats)
         };
         let avg_max = |avg: MetricName, avg_d, max: MetricName, max_d| {
             vec![(avg, avg_d, Kind::Avg), (max, max_d, Kind::Max)]
@@ -193,7 +214,7 @@ impl ConsumerMetrics {
         let assigned = Arc::new(AtomicUsize::new(0));
         {
             let n = assigned.clone();
-            registry.gauge(
+            coord.gauge(
                 k("assigned-partitions"),
                 "The number of partitions currently assigned to this consumer",
                 move || n.load(Ordering::Relaxed) as f64,
@@ -209,23 +230,30 @@ impl ConsumerMetrics {
             ),
             (
                 "last-rebalance-seconds-ago",
-                "The number of seconds since the last successful rebalance event",
+                if classic {
+                    "The number of seconds since the last successful rebalance event"
+                } else {
+                    "The number of seconds since the last rebalance event"
+                },
                 &last_rebalance,
             ),
         ] {
             let at = at.clone();
-            registry.gauge(k(name), description, move || seconds_since(epoch, &at));
+            coord.gauge(k(name), description, move || seconds_since(epoch, &at));
         }
         let timed = |what: &str, avg_d, max_d, rate_d, total_d| {
-            s(vec![
-                (k(&format!("{what}-time-avg")), avg_d, Kind::Avg),
-                (k(&format!("{what}-time-max")), max_d, Kind::Max),
-                (k(&format!("{what}-rate")), rate_d, Kind::CountRate),
-                (k(&format!("{what}-total")), total_d, Kind::Count),
-            ])
+            joins.sensor(
+                RecordingLevel::Info,
+                vec![
+                    (k(&format!("{what}-time-avg")), avg_d, Kind::Avg),
+                    (k(&format!("{what}-time-max")), max_d, Kind::Max),
+                    (k(&format!("{what}-rate")), rate_d, Kind::CountRate),
+                    (k(&format!("{what}-total")), total_d, Kind::Count),
+                ],
+            )
         };
         let group = GroupSensors {
-            heartbeat: s(vec![
+            heartbeat: sk(vec![
                 (
                     k("heartbeat-response-time-max"),
                     "The max time taken to receive a response to a heartbeat request",
@@ -257,39 +285,70 @@ impl ConsumerMetrics {
                 "The number of group syncs per second",
                 "The total number of group syncs",
             ),
-            rebalance: s(vec![
-                (
-                    k("rebalance-latency-avg"),
-                    "The average time taken for a group to complete a successful rebalance, \
-                     which may be composed of several failed re-trials until it succeeded",
-                    Kind::Avg,
-                ),
-                (
-                    k("rebalance-latency-max"),
-                    "The max time taken for a group to complete a successful rebalance, which \
-                     may be composed of several failed re-trials until it succeeded",
-                    Kind::Max,
-                ),
-                (
-                    k("rebalance-latency-total"),
-                    "The total number of milliseconds this consumer has spent in successful \
-                     rebalances since creation",
-                    Kind::Total,
-                ),
-                (
-                    k("rebalance-total"),
-                    "The total number of successful rebalance events, each event is composed of \
-                     several failed re-trials until it succeeded",
-                    Kind::Count,
-                ),
-                (
-                    k("rebalance-rate-per-hour"),
-                    "The number of successful rebalance events per hour, each event is composed \
-                     of several failed re-trials until it succeeded",
-                    Kind::CountRatePerHour,
-                ),
-            ]),
-            failed_rebalance: s(vec![
+            rebalance: sk(if classic {
+                vec![
+                    (
+                        k("rebalance-latency-avg"),
+                        "The average time taken for a group to complete a successful rebalance, \
+                         which may be composed of several failed re-trials until it succeeded",
+                        Kind::Avg,
+                    ),
+                    (
+                        k("rebalance-latency-max"),
+                        "The max time taken for a group to complete a successful rebalance, \
+                         which may be composed of several failed re-trials until it succeeded",
+                        Kind::Max,
+                    ),
+                    (
+                        k("rebalance-latency-total"),
+                        "The total number of milliseconds this consumer has spent in successful \
+                         rebalances since creation",
+                        Kind::Total,
+                    ),
+                    (
+                        k("rebalance-total"),
+                        "The total number of successful rebalance events, each event is \
+                         composed of several failed re-trials until it succeeded",
+                        Kind::Count,
+                    ),
+                    (
+                        k("rebalance-rate-per-hour"),
+                        "The number of successful rebalance events per hour, each event is \
+                         composed of several failed re-trials until it succeeded",
+                        Kind::CountRatePerHour,
+                    ),
+                ]
+            } else {
+                // KIP-848: a rebalance is the reconciliation of a new target assignment.
+                vec![
+                    (
+                        k("rebalance-latency-avg"),
+                        "The average time in ms taken for a group to complete a rebalance",
+                        Kind::Avg,
+                    ),
+                    (
+                        k("rebalance-latency-max"),
+                        "The max time in ms taken for a group to complete a rebalance",
+                        Kind::Max,
+                    ),
+                    (
+                        k("rebalance-latency-total"),
+                        "The total number of milliseconds spent in rebalances",
+                        Kind::Total,
+                    ),
+                    (
+                        k("rebalance-total"),
+                        "The total number of rebalance events",
+                        Kind::Count,
+                    ),
+                    (
+                        k("rebalance-rate-per-hour"),
+                        "The number of rebalance events per hour",
+                        Kind::CountRatePerHour,
+                    ),
+                ]
+            }),
+            failed_rebalance: sk(vec![
                 (
                     k("failed-rebalance-total"),
                     "The total number of failed rebalance events",
@@ -305,7 +364,7 @@ impl ConsumerMetrics {
             epoch,
         };
         let callback = |what: &str| {
-            s(avg_max(
+            sk(avg_max(
                 k(&format!("partition-{what}-latency-avg")),
                 match what {
                     "revoked" => {
@@ -415,7 +474,7 @@ impl ConsumerMetrics {
                 "The total time the consumer has spent in committed in nanoseconds",
                 Kind::Total,
             )]),
-            commit_latency: s(with(
+            commit_latency: sk(with(
                 avg_max(
                     k("commit-latency-avg"),
                     "The average time taken for a commit request",
@@ -478,6 +537,18 @@ impl ConsumerMetrics {
                 .rebalance
                 .record(millis(now.saturating_duration_since(start)));
         }
+        self.group
+            .last_rebalance
+            .store(stamp(self.epoch, now), Ordering::Relaxed);
+    }
+
+    /// A KIP-848 target assignment that changed ours was reconciled, having started at
+    /// `started` (Java's `ConsumerRebalanceMetricsManager`: from RECONCILING to done).
+    pub(crate) fn reconciled(&mut self, started: Instant) {
+        let now = Instant::now();
+        self.group
+            .rebalance
+            .record(millis(now.saturating_duration_since(started)));
         self.group
             .last_rebalance
             .store(stamp(self.epoch, now), Ordering::Relaxed);
@@ -763,7 +834,7 @@ mod tests {
 
     fn consumer() -> (Metrics, ConsumerMetrics) {
         let m = Metrics::new(MetricsConfig::default());
-        let c = ConsumerMetrics::new(m.clone(), "c-1");
+        let c = ConsumerMetrics::new(m.clone(), "c-1", Some(GroupProtocol::Classic));
         (m, c)
     }
 
@@ -896,6 +967,37 @@ mod tests {
         assert_eq!(k("heartbeat-total"), 1.0);
         assert_eq!(k("heartbeat-response-time-max"), 7.0);
         assert_eq!(k("last-heartbeat-seconds-ago"), 0.0);
+    }
+
+    #[test]
+    fn coordinator_metrics_follow_the_group_protocol_as_in_java() {
+        let names = |group| {
+            let m = Metrics::new(MetricsConfig::default());
+            let _c = ConsumerMetrics::new(m.clone(), "c", group);
+            m.snapshot()
+                .into_iter()
+                .filter(|x| x.name.group == COORDINATOR_GROUP)
+                .map(|x| x.name.name)
+                .collect::<BTreeSet<_>>()
+        };
+        // No group.id: no coordinator, no coordinator metrics.
+        assert!(names(None).is_empty());
+        let classic = names(Some(GroupProtocol::Classic));
+        let kip848 = names(Some(GroupProtocol::Consumer));
+        assert!(classic.contains("join-time-avg") && classic.contains("sync-total"));
+        assert!(
+            !kip848
+                .iter()
+                .any(|n| n.starts_with("join-") || n.starts_with("sync-"))
+        );
+        for both in [
+            "rebalance-total",
+            "heartbeat-total",
+            "commit-total",
+            "assigned-partitions",
+        ] {
+            assert!(classic.contains(both) && kip848.contains(both), "{both}");
+        }
     }
 
     #[test]
