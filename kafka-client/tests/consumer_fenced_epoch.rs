@@ -14,9 +14,6 @@ use kafka_client::config::ConsumerConfig;
 use kafka_client::consumer::{Consumer, TopicPartition};
 use kafka_protocol::Message;
 use kafka_protocol::messages::fetch_response::{FetchableTopicResponse, PartitionData};
-use kafka_protocol::messages::metadata_response::{
-    MetadataResponseBroker, MetadataResponsePartition, MetadataResponseTopic,
-};
 use kafka_protocol::messages::offset_for_leader_epoch_response::{
     EpochEndOffset, OffsetForLeaderTopicResult,
 };
@@ -73,29 +70,7 @@ fn metadata(port: u16, seen: &Mutex<Seen>) -> MetadataResponse {
             LEADER_EPOCH
         }
     };
-    MetadataResponse {
-        brokers: vec![MetadataResponseBroker {
-            node_id: 1,
-            host: "127.0.0.1".into(),
-            port: i32::from(port),
-            ..Default::default()
-        }],
-        cluster_id: Some("scripted".into()),
-        controller_id: 1,
-        topics: vec![MetadataResponseTopic {
-            name: Some(TOPIC.into()),
-            partitions: vec![MetadataResponsePartition {
-                partition_index: 0,
-                leader_id: 1,
-                leader_epoch: epoch,
-                replica_nodes: vec![1],
-                isr_nodes: vec![1],
-                ..Default::default()
-            }],
-            ..Default::default()
-        }],
-        ..Default::default()
-    }
+    scripted::one_broker_metadata(port, TOPIC, 1, epoch)
 }
 
 /// The answer to a fetch, and whether it carries no records (so it waits first).

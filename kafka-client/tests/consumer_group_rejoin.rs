@@ -25,9 +25,6 @@ use kafka_client::consumer::{Consumer, RebalanceContext, RebalanceListener, Topi
 use kafka_protocol::Message;
 use kafka_protocol::messages::fetch_response::{FetchableTopicResponse, PartitionData};
 use kafka_protocol::messages::join_group_response::JoinGroupResponse;
-use kafka_protocol::messages::metadata_response::{
-    MetadataResponseBroker, MetadataResponsePartition, MetadataResponseTopic,
-};
 use kafka_protocol::messages::offset_commit_response::{
     OffsetCommitResponsePartition, OffsetCommitResponseTopic,
 };
@@ -142,31 +139,7 @@ fn joined(generation: i32, member: &str) -> JoinGroupResponse {
 }
 
 fn metadata(port: u16) -> MetadataResponse {
-    MetadataResponse {
-        brokers: vec![MetadataResponseBroker {
-            node_id: 1,
-            host: "127.0.0.1".into(),
-            port: i32::from(port),
-            ..Default::default()
-        }],
-        cluster_id: Some("scripted".into()),
-        controller_id: 1,
-        topics: vec![MetadataResponseTopic {
-            name: Some(TOPIC.into()),
-            partitions: (0..2)
-                .map(|p| MetadataResponsePartition {
-                    partition_index: p,
-                    leader_id: 1,
-                    leader_epoch: 0,
-                    replica_nodes: vec![1],
-                    isr_nodes: vec![1],
-                    ..Default::default()
-                })
-                .collect(),
-            ..Default::default()
-        }],
-        ..Default::default()
-    }
+    scripted::one_broker_metadata(port, TOPIC, 2, 0)
 }
 
 fn join_group(req: &JoinGroupRequest, variant: Variant, s: &mut Script) -> JoinGroupResponse {

@@ -13,7 +13,11 @@ use bytes::{Buf, BufMut, Bytes, BytesMut};
 use kafka_protocol::Message;
 use kafka_protocol::header::{RequestHeader, ResponseHeader, header_versions};
 use kafka_protocol::messages::ApiVersionsResponse;
+use kafka_protocol::messages::MetadataResponse;
 use kafka_protocol::messages::api_versions_response::ApiVersion;
+use kafka_protocol::messages::metadata_response::{
+    MetadataResponseBroker, MetadataResponsePartition, MetadataResponseTopic,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -61,6 +65,41 @@ pub(crate) fn api_versions(version: i16, apis: &[(i16, i16)]) -> Reply {
     .encode(&mut body, version.min(ApiVersionsResponse::MAX_VERSION))
     .unwrap();
     Reply::Body(body)
+}
+
+/// The metadata answer of a one-broker cluster (node 1, this scripted broker on `port`) with
+/// `topic` in `partitions` partitions, each led by node 1 at `leader_epoch`.
+pub(crate) fn one_broker_metadata(
+    port: u16,
+    topic: &str,
+    partitions: i32,
+    leader_epoch: i32,
+) -> MetadataResponse {
+    MetadataResponse {
+        brokers: vec![MetadataResponseBroker {
+            node_id: 1,
+            host: "127.0.0.1".into(),
+            port: i32::from(port),
+            ..Default::default()
+        }],
+        cluster_id: Some("scripted".into()),
+        controller_id: 1,
+        topics: vec![MetadataResponseTopic {
+            name: Some(topic.into()),
+            partitions: (0..partitions)
+                .map(|p| MetadataResponsePartition {
+                    partition_index: p,
+                    leader_id: 1,
+                    leader_epoch,
+                    replica_nodes: vec![1],
+                    isr_nodes: vec![1],
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    }
 }
 
 /// Encodes `message` at `version` as a reply.
