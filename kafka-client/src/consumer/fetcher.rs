@@ -114,8 +114,6 @@ pub struct CompletedFetch {
     read_committed: bool,
     batches: Batches,
     current: Option<(BatchRecords, i32)>,
-    /// The current batch's base offset and base timestamp, for the records' encoded sizes.
-    current_base: (i64, i64),
     aborted: BinaryHeap<Aborted>,
     aborted_producers: HashSet<i64>,
     done: bool,
@@ -153,7 +151,6 @@ impl CompletedFetch {
             read_committed: isolation == IsolationLevel::ReadCommitted,
             batches: RecordSet::new(records).verify_crc(check_crcs).batches(),
             current: None,
-            current_base: (0, 0),
             aborted: aborted
                 .into_iter()
                 .map(|(producer_id, first_offset)| Aborted {
@@ -233,7 +230,7 @@ impl CompletedFetch {
                         // iterator just read, or for a legacy message the v2 size it would have.
                         self.bytes_read += match (before, records.bytes_read()) {
                             (Some(a), Some(b)) => (b - a) as u64,
-                            _ => record_size(&r, self.current_base),
+                            _ => legacy_record_size(&r),
                         };
                         out.push(ConsumerRecord {
                             topic: self.topic.clone(),
@@ -311,7 +308,6 @@ impl CompletedFetch {
             return Ok(());
         }
         let epoch = b.partition_leader_epoch();
-        self.current_base = (b.base_offset(), b.base_timestamp());
         self.current = Some((batch.records()?, epoch));
         // Compaction can leave gaps; once the batch is read the position is past it.
         Ok(())
@@ -329,14 +325,13 @@ fn varint_len(v: i64) -> u64 {
     u64::from((64 - z.leading_zeros()).max(1).div_ceil(7))
 }
 
-/// A legacy message's size as a v2 record would encode it (Java's `DefaultRecord.sizeInBytes`):
-/// length prefix, attributes, deltas, key, value and headers. Only for magic 0/1 data, which
-/// Kafka 4 brokers no longer write; v2 records are measured by what the decoder read.
-fn record_size(r: &Record, (base_offset, base_timestamp): (i64, i64)) -> u64 {
+/// A legacy (magic 0/1) message's size as a v2 record would encode it, with zero deltas
+/// (Java's `DefaultRecord.sizeInBytes`): an estimate for the `bytes-consumed` metrics, as Kafka 4
+/// brokers no longer write such messages; v2 records are measured by what the decoder read.
+fn legacy_record_size(r: &Record) -> u64 {
     let bytes = |b: Option<&[u8]>| b.map_or(1, |b| varint_len(b.len() as i64) + b.len() as u64);
-    let mut body = 1
-        + varint_len(r.timestamp.wrapping_sub(base_timestamp))
-        + varint_len(r.offset.wrapping_sub(base_offset))
+    // Attributes, then a one-byte zero timestamp delta and offset delta.
+    let mut body = 3
         + bytes(r.key.as_deref())
         + bytes(r.value.as_deref())
         + varint_len(r.headers.len() as i64);

@@ -694,67 +694,77 @@ impl ConsumerMetrics {
         if let Some(lead) = lead {
             self.records_lead.record(lead as f64);
         }
-        let registry = &self.registry;
-        let client_id = &self.client_id;
-        let s = self.partitions.entry(tp.clone()).or_insert_with(|| {
-            let partition = tp.partition.to_string();
-            let mut lag = Vec::new();
-            let mut lead = Vec::new();
-            for topic in topic_tags(&tp.topic) {
-                let n = |name: &str| {
-                    MetricName::new(
-                        name,
-                        FETCH_GROUP,
-                        &[
-                            ("client-id", client_id),
-                            ("topic", &topic),
-                            ("partition", &partition),
-                        ],
-                    )
-                };
-                lag.extend([
-                    (
-                        n("records-lag"),
-                        topic_description!("The latest lag of the partition."),
-                        Kind::Value,
-                    ),
-                    (
-                        n("records-lag-max"),
-                        topic_description!("The max lag of the partition."),
-                        Kind::Max,
-                    ),
-                    (
-                        n("records-lag-avg"),
-                        topic_description!("The average lag of the partition."),
-                        Kind::Avg,
-                    ),
-                ]);
-                lead.extend([
-                    (
-                        n("records-lead"),
-                        topic_description!("The latest lead of the partition."),
-                        Kind::Value,
-                    ),
-                    (
-                        n("records-lead-min"),
-                        topic_description!("The min lead of the partition."),
-                        Kind::Min,
-                    ),
-                    (
-                        n("records-lead-avg"),
-                        topic_description!("The average lead of the partition."),
-                        Kind::Avg,
-                    ),
-                ]);
-            }
-            PartitionSensors {
-                lag: registry.sensor(RecordingLevel::Info, lag),
-                lead: registry.sensor(RecordingLevel::Info, lead),
-            }
-        });
+        // Looked up by reference: the key is cloned only for a partition's first drain.
+        if !self.partitions.contains_key(tp) {
+            let sensors = self.partition_sensors(tp);
+            self.partitions.insert(tp.clone(), sensors);
+        }
+        let Some(s) = self.partitions.get(tp) else {
+            return;
+        };
         s.lag.record(lag as f64);
         if let Some(lead) = lead {
             s.lead.record(lead as f64);
+        }
+    }
+
+    /// The per-partition lag and lead sensors of `tp`, registered under its topic tags.
+    fn partition_sensors(&self, tp: &TopicPartition) -> PartitionSensors {
+        let registry = &self.registry;
+        let client_id = &self.client_id;
+        let partition = tp.partition.to_string();
+        let mut lag = Vec::new();
+        let mut lead = Vec::new();
+        for topic in topic_tags(&tp.topic) {
+            let n = |name: &str| {
+                MetricName::new(
+                    name,
+                    FETCH_GROUP,
+                    &[
+                        ("client-id", client_id),
+                        ("topic", &topic),
+                        ("partition", &partition),
+                    ],
+                )
+            };
+            lag.extend([
+                (
+                    n("records-lag"),
+                    topic_description!("The latest lag of the partition."),
+                    Kind::Value,
+                ),
+                (
+                    n("records-lag-max"),
+                    topic_description!("The max lag of the partition."),
+                    Kind::Max,
+                ),
+                (
+                    n("records-lag-avg"),
+                    topic_description!("The average lag of the partition."),
+                    Kind::Avg,
+                ),
+            ]);
+            lead.extend([
+                (
+                    n("records-lead"),
+                    topic_description!("The latest lead of the partition."),
+                    Kind::Value,
+                ),
+                (
+                    n("records-lead-min"),
+                    topic_description!("The min lead of the partition."),
+                    Kind::Min,
+                ),
+                (
+                    n("records-lead-avg"),
+                    topic_description!("The average lead of the partition."),
+                    Kind::Avg,
+                ),
+            ]);
+        }
+        PartitionSensors {
+            lag: registry.sensor(RecordingLevel::Info, lag),
+            lead: registry.sensor(RecordingLevel::Info, lead),
         }
     }
 
