@@ -15,6 +15,7 @@ use bytes::Bytes;
 use kafka_protocol::messages::fetch_request::{
     FetchPartition, FetchRequest, FetchTopic, ForgottenTopic,
 };
+use kafka_protocol::primitives::varlong_len;
 use kafka_protocol::record::{
     Batch, BatchRecords, Batches, ControlRecord, ControlRecordType, Record, RecordError, RecordSet,
 };
@@ -319,26 +320,23 @@ impl CompletedFetch {
     }
 }
 
-/// Bytes of a zigzag varint.
-fn varint_len(v: i64) -> u64 {
-    let z = ((v << 1) ^ (v >> 63)) as u64;
-    u64::from((64 - z.leading_zeros()).max(1).div_ceil(7))
+/// Bytes of a zigzag varint of `n` (a length or a count).
+fn varint_bytes(n: usize) -> u64 {
+    varlong_len(n as i64) as u64
 }
 
 /// A legacy (magic 0/1) message's size as a v2 record would encode it, with zero deltas
 /// (Java's `DefaultRecord.sizeInBytes`): an estimate for the `bytes-consumed` metrics, as Kafka 4
 /// brokers no longer write such messages; v2 records are measured by what the decoder read.
 fn legacy_record_size(r: &Record) -> u64 {
-    let bytes = |b: Option<&[u8]>| b.map_or(1, |b| varint_len(b.len() as i64) + b.len() as u64);
+    let bytes = |b: Option<&[u8]>| b.map_or(1, |b| varint_bytes(b.len()) + b.len() as u64);
     // Attributes, then a one-byte zero timestamp delta and offset delta.
-    let mut body = 3
-        + bytes(r.key.as_deref())
-        + bytes(r.value.as_deref())
-        + varint_len(r.headers.len() as i64);
+    let mut body =
+        3 + bytes(r.key.as_deref()) + bytes(r.value.as_deref()) + varint_bytes(r.headers.len());
     for h in r.headers.iter() {
         body += bytes(Some(&h.key[..])) + bytes(h.value.as_deref());
     }
-    varint_len(body as i64) + body
+    varint_bytes(body as usize) + body
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
+use kafka_protocol::primitives::varlong_len;
 use kafka_protocol::record::{
     BatchBuilder, BatchOptions, Compression, HeaderRef, Record, RecordBatch,
 };
@@ -116,16 +117,8 @@ pub(crate) fn java_record_size_upper_bound(
 ) -> usize {
     /// `DefaultRecord.MAX_RECORD_OVERHEAD`: size, attributes, timestamp and offset deltas.
     const MAX_RECORD_OVERHEAD: usize = 21;
-    fn varint_len(n: usize) -> usize {
-        // Zig-zag of a non-negative length n is 2n: seven payload bits per byte.
-        let mut v = (n as u64) << 1;
-        let mut len = 1;
-        while v >= 0x80 {
-            v >>= 7;
-            len += 1;
-        }
-        len
-    }
+    // A length or count as a zigzag varint.
+    let varint_len = |n: usize| varlong_len(n as i64);
     let field = |b: Option<&[u8]>| b.map_or(1, |b| varint_len(b.len()) + b.len());
     let mut size = HEADER_SIZE + MAX_RECORD_OVERHEAD + field(key) + field(value);
     size += varint_len(headers.len());
