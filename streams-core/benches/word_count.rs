@@ -7,52 +7,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput, criterion_group};
-use streams_core::processor::{Change, Processor, ProcessorContext, Record};
+use streams_core::StreamsConfig;
 use streams_core::serde::{Nullable, Serdes, StringSerde};
-use streams_core::state::{KeyValueStore, Stores};
 use streams_core::test_driver::TopologyTestDriver;
-use streams_core::topology::{Consumed, Produced, TopologyBuilder};
-use streams_core::{StreamsConfig, StreamsError};
 
-struct Count(Option<KeyValueStore<String, i64>>);
-
-impl Processor<Option<String>, String, String, Change<i64>> for Count {
-    fn init(
-        &mut self,
-        ctx: &mut ProcessorContext<'_, String, Change<i64>>,
-    ) -> Result<(), StreamsError> {
-        let s: KeyValueStore<String, i64> = ctx.state_store("counts")?;
-        ctx.forward_cache_flushes(&s)?;
-        self.0 = Some(s);
-        Ok(())
-    }
-    fn process(
-        &mut self,
-        _: &mut ProcessorContext<'_, String, Change<i64>>,
-        r: Record<Option<String>, String>,
-    ) -> Result<(), StreamsError> {
-        let s = self.0.as_ref().expect("init");
-        for w in r.value.split_whitespace() {
-            let w = w.to_owned();
-            let n = s.get(&w)?.unwrap_or(0) + 1;
-            s.put(&w, &n)?;
-        }
-        Ok(())
-    }
-}
-
-struct NewValue;
-
-impl Processor<String, Change<i64>, String, i64> for NewValue {
-    fn process(
-        &mut self,
-        ctx: &mut ProcessorContext<'_, String, i64>,
-        r: Record<String, Change<i64>>,
-    ) -> Result<(), StreamsError> {
-        let n = r.value.new.unwrap_or(0);
-        ctx.forward(r.with_value(n))
-    }
-}
+#[path = "support/word_count_topology.rs"]
+mod word_count_topology;
+use word_count_topology::{LINES, lines, topology};
 
 /// Times a run by wall clock, or by this thread's on-CPU time (Linux `schedstat`) when
 /// `STREAMS_BENCH_CPU_TIME` is set: on a loaded, shared machine CPU time is what "per core"
@@ -85,51 +46,8 @@ impl Timer {
     }
 }
 
-const LINES: usize = 20_000;
-
-fn lines() -> Vec<String> {
-    // Five words per line from a 2,000-word vocabulary.
-    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-    (0..LINES)
-        .map(|_| {
-            (0..5)
-                .map(|_| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
-                    format!("w{}", x % 2_000)
-                })
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
-}
-
 fn driver() -> TopologyTestDriver {
-    let mut b = TopologyBuilder::new();
-    b.add_source(
-        "lines",
-        Consumed::with(Arc::new(Nullable(StringSerde)), Serdes::string()),
-        "text",
-    )
-    .add_processor("count", || Count(None), &["lines"])
-    .add_processor("new", || NewValue, &["count"])
-    .add_state_store(
-        Stores::key_value_store_builder(
-            Stores::persistent_key_value_store("counts"),
-            Serdes::string(),
-            Serdes::long(),
-        )
-        .with_caching_enabled(),
-        &["count"],
-    )
-    .add_sink(
-        "out",
-        "counts",
-        Produced::with(Serdes::string(), Serdes::long()),
-        &["new"],
-    );
-    TopologyTestDriver::with_wall_clock(b.build().unwrap(), StreamsConfig::new("wc"), 0).unwrap()
+    TopologyTestDriver::with_wall_clock(topology().unwrap(), StreamsConfig::new("wc"), 0).unwrap()
 }
 
 /// Pipes every line once through a fresh driver (the measured part of one iteration).

@@ -33,17 +33,16 @@ use std::process::{Command, ExitCode};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use streams_core::processor::{Change, Processor, ProcessorContext, Record};
+use streams_core::StreamsConfig;
 use streams_core::serde::{BytesSerde, Nullable, Serdes, StringSerde};
-use streams_core::state::{KeyValueStore, Stores};
+use streams_core::state::KeyValueStore;
 use streams_core::test_driver::TopologyTestDriver;
-use streams_core::topology::{Consumed, Produced, TopologyBuilder};
-use streams_core::{StreamsConfig, StreamsError};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-const LINES: usize = 20_000;
-const WORDS_PER_LINE: usize = 5;
+#[path = "../../../streams-core/benches/support/word_count_topology.rs"]
+mod word_count_topology;
+use word_count_topology::{LINES, WORDS_PER_LINE, lines, topology};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -182,65 +181,7 @@ fn provenance() -> String {
     )
 }
 
-// ---- Our side: the topology of streams-core/benches/word_count.rs ----
-
-struct Count(Option<KeyValueStore<String, i64>>);
-
-impl Processor<Option<String>, String, String, Change<i64>> for Count {
-    fn init(
-        &mut self,
-        ctx: &mut ProcessorContext<'_, String, Change<i64>>,
-    ) -> Result<(), StreamsError> {
-        let s: KeyValueStore<String, i64> = ctx.state_store("counts")?;
-        ctx.forward_cache_flushes(&s)?;
-        self.0 = Some(s);
-        Ok(())
-    }
-    fn process(
-        &mut self,
-        _: &mut ProcessorContext<'_, String, Change<i64>>,
-        r: Record<Option<String>, String>,
-    ) -> Result<(), StreamsError> {
-        let s = self.0.as_ref().expect("init");
-        for w in r.value.split_whitespace() {
-            let w = w.to_owned();
-            let n = s.get(&w)?.unwrap_or(0) + 1;
-            s.put(&w, &n)?;
-        }
-        Ok(())
-    }
-}
-
-struct NewValue;
-
-impl Processor<String, Change<i64>, String, i64> for NewValue {
-    fn process(
-        &mut self,
-        ctx: &mut ProcessorContext<'_, String, i64>,
-        r: Record<String, Change<i64>>,
-    ) -> Result<(), StreamsError> {
-        let n = r.value.new.unwrap_or(0);
-        ctx.forward(r.with_value(n))
-    }
-}
-
-/// The bench's input: xorshift64 (13, 7, 17) from a fixed seed, words `w{x % 2000}`.
-fn lines() -> Vec<String> {
-    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-    (0..LINES)
-        .map(|_| {
-            (0..WORDS_PER_LINE)
-                .map(|_| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
-                    format!("w{}", x % 2_000)
-                })
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect()
-}
+// ---- Our side: the topology of streams-core/benches/word_count.rs (the same file) ----
 
 /// FNV-1a 64 over the lines, each followed by `\n` (the Java program computes the same).
 fn checksum(lines: &[String]) -> String {
@@ -255,31 +196,8 @@ fn checksum(lines: &[String]) -> String {
 }
 
 fn driver() -> Result<TopologyTestDriver, BoxError> {
-    let mut b = TopologyBuilder::new();
-    b.add_source(
-        "lines",
-        Consumed::with(Arc::new(Nullable(StringSerde)), Serdes::string()),
-        "text",
-    )
-    .add_processor("count", || Count(None), &["lines"])
-    .add_processor("new", || NewValue, &["count"])
-    .add_state_store(
-        Stores::key_value_store_builder(
-            Stores::persistent_key_value_store("counts"),
-            Serdes::string(),
-            Serdes::long(),
-        )
-        .with_caching_enabled(),
-        &["count"],
-    )
-    .add_sink(
-        "out",
-        "counts",
-        Produced::with(Serdes::string(), Serdes::long()),
-        &["new"],
-    );
     Ok(TopologyTestDriver::with_wall_clock(
-        b.build()?,
+        topology()?,
         StreamsConfig::new("wc"),
         0,
     )?)
