@@ -16,6 +16,7 @@ use kafka_protocol::messages::offset_fetch_request::{
 use kafka_protocol::messages::offset_fetch_response::OffsetFetchResponse;
 
 use crate::consumer::TopicPartition;
+use crate::error::KafkaCode;
 
 /// The newest version this module speaks: v10 names topics by id only, and both callers know
 /// topics by name.
@@ -25,6 +26,58 @@ pub(crate) const MAX_VERSION: i16 = 9;
 const GROUPS_VERSION: i16 = 8;
 /// The first version carrying `require_stable`.
 const STABLE_VERSION: i16 = 7;
+/// The first version carrying the member id and epoch (KIP-848).
+const MEMBER_VERSION: i16 = 9;
+
+const COORDINATOR_LOAD_IN_PROGRESS: i16 = 14;
+const COORDINATOR_NOT_AVAILABLE: i16 = 15;
+const NOT_COORDINATOR: i16 = 16;
+const UNKNOWN_MEMBER_ID: i16 = 25;
+const STALE_MEMBER_EPOCH: i16 = 113;
+
+/// The KIP-848 member an OffsetFetch speaks for: the coordinator of a `consumer` group checks
+/// that the id is a member's and the epoch its current one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Member<'a> {
+    /// The member id.
+    pub(crate) id: &'a str,
+    /// The member epoch the coordinator last gave the member.
+    pub(crate) epoch: i32,
+}
+
+/// What the consumer does after a group-level error in an OffsetFetch answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GroupErrorAction {
+    /// Send the fetch again after the backoff, naming the member as it is then.
+    Retry,
+    /// Find the coordinator again, then send the fetch again after the backoff.
+    RetryWithNewCoordinator,
+    /// The error is the outcome.
+    Fail,
+}
+
+/// The consumer's reaction to group-level error `code` of an OffsetFetch (Java's
+/// `CommitRequestManager`), where `still_member` says whether the consumer is a KIP-848 member
+/// with an epoch when the answer arrives.
+///
+/// `STALE_MEMBER_EPOCH` only means the coordinator moved the member to a newer epoch than the
+/// request named; a member that is still in the group learns the new epoch from its next
+/// heartbeat, so the fetch is retried and names it then. A consumer that has meanwhile left or
+/// been fenced has no epoch to retry with, and `UNKNOWN_MEMBER_ID` says the coordinator has
+/// dropped the member: both fail rather than read offsets on behalf of a membership that is
+/// gone. `COORDINATOR_LOAD_IN_PROGRESS` is retried at the same coordinator (it is the right one,
+/// still loading); only `NOT_COORDINATOR` and `COORDINATOR_NOT_AVAILABLE` send the consumer
+/// looking for another.
+pub(crate) fn consumer_group_error_action(code: i16, still_member: bool) -> GroupErrorAction {
+    match code {
+        STALE_MEMBER_EPOCH if still_member => GroupErrorAction::Retry,
+        STALE_MEMBER_EPOCH | UNKNOWN_MEMBER_ID => GroupErrorAction::Fail,
+        NOT_COORDINATOR | COORDINATOR_NOT_AVAILABLE => GroupErrorAction::RetryWithNewCoordinator,
+        COORDINATOR_LOAD_IN_PROGRESS => GroupErrorAction::Retry,
+        c if KafkaCode(c).is_retriable() => GroupErrorAction::Retry,
+        _ => GroupErrorAction::Fail,
+    }
+}
 
 /// What went wrong reading an OffsetFetch answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -70,11 +123,29 @@ pub(crate) struct GroupOffsets {
 ///
 /// `version` must be at most [`MAX_VERSION`] (callers cap the negotiation there): from v10 the
 /// topic names this fills in are not on the wire, and the encoder drops them without an error.
+///
+/// The request names no member (null id, epoch -1), which the coordinator takes as "no member
+/// check": what the admin client and the classic consumer send.
 pub(crate) fn request(
     version: i16,
     group_id: &str,
     partitions: Option<&[TopicPartition]>,
     require_stable: bool,
+) -> OffsetFetchRequest {
+    request_as(version, group_id, partitions, require_stable, None)
+}
+
+/// [`request`] on behalf of `member`, a KIP-848 member with an epoch, as Java's consumer sends it
+/// for `group.protocol=consumer`: from v9 the coordinator then answers `UNKNOWN_MEMBER_ID` or
+/// `STALE_MEMBER_EPOCH` instead of offsets when the membership is gone or has moved on. Before
+/// v9 there is nowhere to put the member and the fetch goes unchecked, as those versions always
+/// did.
+pub(crate) fn request_as(
+    version: i16,
+    group_id: &str,
+    partitions: Option<&[TopicPartition]>,
+    require_stable: bool,
+    member: Option<Member<'_>>,
 ) -> OffsetFetchRequest {
     let topics = partitions.map(by_topic);
     let require_stable = if require_stable && version < STABLE_VERSION {
@@ -93,8 +164,12 @@ pub(crate) fn request(
                 group_id: group_id.to_owned(),
                 // Null member and epoch -1 is the broker's "no member check" (the admin client's
                 // and the classic consumer's fetch), the same as the versions without them.
-                member_id: None,
-                member_epoch: -1,
+                member_id: member
+                    .filter(|_| version >= MEMBER_VERSION)
+                    .map(|m| m.id.to_owned()),
+                member_epoch: member
+                    .filter(|_| version >= MEMBER_VERSION)
+                    .map_or(-1, |m| m.epoch),
                 topics: topics.map(|ts| {
                     ts.into_iter()
                         .map(|(name, partition_indexes)| OffsetFetchRequestTopics {
@@ -277,6 +352,72 @@ mod tests {
                     .collect();
                 assert_eq!(got, [("audit", &[0][..]), ("orders", &[1, 0][..])], "v{v}");
             }
+        }
+    }
+
+    #[test]
+    fn a_kip848_member_is_named_from_v9_and_dropped_before() {
+        let member = Member {
+            id: "member-7",
+            epoch: 12,
+        };
+        for v in 0..=MAX_VERSION {
+            let wire = round_trip(
+                &request_as(v, "billing", Some(&tps()), v >= 7, Some(member)),
+                v,
+            );
+            if v < GROUPS_VERSION {
+                assert_eq!(wire.group_id, "billing", "v{v}");
+                continue;
+            }
+            let [g] = wire.groups.as_slice() else {
+                panic!("v{v}: {:?}", wire.groups)
+            };
+            if v >= MEMBER_VERSION {
+                assert_eq!(
+                    (g.member_id.as_deref(), g.member_epoch),
+                    (Some("member-7"), 12),
+                    "v{v}"
+                );
+            } else {
+                // v8 has no member fields: the fetch goes unchecked, as it always did there.
+                assert_eq!((g.member_id.as_deref(), g.member_epoch), (None, -1), "v{v}");
+            }
+        }
+    }
+
+    #[test]
+    fn group_errors_are_retried_or_final_as_in_javas_consumer() {
+        use GroupErrorAction::{Fail, Retry, RetryWithNewCoordinator};
+        let cases = [
+            // STALE_MEMBER_EPOCH: the member's next heartbeat brings the epoch to retry with;
+            // without a membership there is none.
+            (113, true, Retry),
+            (113, false, Fail),
+            // UNKNOWN_MEMBER_ID: the coordinator dropped the member.
+            (25, true, Fail),
+            (25, false, Fail),
+            // COORDINATOR_LOAD_IN_PROGRESS: the right coordinator, still loading.
+            (14, true, Retry),
+            (14, false, Retry),
+            // COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR: look for the coordinator again.
+            (15, false, RetryWithNewCoordinator),
+            (16, true, RetryWithNewCoordinator),
+            // Other retriable codes (REQUEST_TIMED_OUT) are retried where they were sent.
+            (7, false, Retry),
+            // GROUP_AUTHORIZATION_FAILED, GROUP_ID_NOT_FOUND, FENCED_MEMBER_EPOCH and unknown
+            // codes are final.
+            (30, true, Fail),
+            (69, false, Fail),
+            (110, true, Fail),
+            (-7, false, Fail),
+        ];
+        for (code, still_member, want) in cases {
+            assert_eq!(
+                consumer_group_error_action(code, still_member),
+                want,
+                "code {code}, still a member: {still_member}"
+            );
         }
     }
 

@@ -61,7 +61,7 @@ use crate::config::{AutoOffsetReset, ConsumerConfig, GroupProtocol};
 use crate::connection::{ConnectOptions, Connection};
 use crate::error::{Error, KafkaCode};
 use crate::metrics::{Metric, Metrics, Sensor};
-use crate::offset_fetch::{self, GroupOffsets};
+use crate::offset_fetch::{self, GroupErrorAction, GroupOffsets};
 
 type Result<T, E = ConsumerError> = std::result::Result<T, E>;
 
@@ -237,14 +237,29 @@ impl GroupShared {
         r
     }
 
+    /// The member id and epoch an OffsetFetch names: those of a KIP-848 member the coordinator
+    /// has given an epoch, as Java's consumer sends them. `None` (null id, epoch -1: no member
+    /// check) for the classic protocol, whose consumer names no member in OffsetFetch, for a
+    /// consumer without subscription, and for a KIP-848 consumer between memberships (joining,
+    /// left, fenced), which has no epoch the coordinator would accept.
+    fn offset_fetch_member(&self) -> Option<(String, i32)> {
+        match &self.membership {
+            Membership::Classic(_) => None,
+            Membership::Kip848(m) => {
+                let g = m.lock().unwrap_or_else(|e| e.into_inner());
+                g.is_member().then(|| (g.member_id().to_owned(), g.epoch()))
+            }
+        }
+    }
+
     /// The committed offsets of `partitions` for `group_id`, with an OffsetFetch shaped for the
     /// version the coordinator speaks.
     ///
     /// Up to v9 ([`offset_fetch::MAX_VERSION`]): v8 only moves the group into a `groups` array,
-    /// which `offset_fetch` shapes and reads; v9 only adds the member id and epoch, sent as
-    /// null/-1, which the broker takes as "no member check", as it does for every version
-    /// without them. (Java's KIP-848 consumer fills them in; ours does not yet.) v10 names topics
-    /// by id, which this consumer does not track.
+    /// which `offset_fetch` shapes and reads; v9 adds the member id and epoch, filled in from
+    /// the membership as it is when the request is built ([`Self::offset_fetch_member`]), so a
+    /// retry names the epoch the last heartbeat brought. v10 names topics by id, which this
+    /// consumer does not track.
     async fn fetch_offsets(
         &self,
         group_id: &str,
@@ -257,9 +272,18 @@ impl GroupShared {
             offset_fetch::MAX_VERSION,
             <OffsetFetchRequest as kafka_protocol::Message>::NAME,
         )?;
+        let member = self.offset_fetch_member();
         // Stable offsets only: a partition with a pending transactional commit answers
         // UNSTABLE_OFFSET_COMMIT, which `committed` waits out, as Java's consumer does.
-        let req = offset_fetch::request(v, group_id, Some(partitions), true);
+        let req = offset_fetch::request_as(
+            v,
+            group_id,
+            Some(partitions),
+            true,
+            member
+                .as_ref()
+                .map(|(id, epoch)| offset_fetch::Member { id, epoch: *epoch }),
+        );
         let r = conn.send_version(&req, v).await;
         if r.is_err() {
             self.forget_coordinator().await;
@@ -1467,10 +1491,23 @@ impl Consumer {
                 }
                 Ok(group) => {
                     let code = KafkaCode(group.error_code);
-                    if !code.is_retriable() {
-                        return Err(Error::kafka(code).into());
+                    // Whether the consumer is a member now, not when it sent: a member whose
+                    // epoch moved on retries with the new one, one that left or was fenced meanwhile
+                    // cannot.
+                    let still_member = shared.offset_fetch_member().is_some();
+                    match offset_fetch::consumer_group_error_action(group.error_code, still_member)
+                    {
+                        GroupErrorAction::Fail => return Err(Error::kafka(code).into()),
+                        GroupErrorAction::RetryWithNewCoordinator => {
+                            shared.forget_coordinator().await;
+                        }
+                        GroupErrorAction::Retry => {}
                     }
-                    shared.forget_coordinator().await;
+                    tracing::debug!(
+                        group_id,
+                        error = %code,
+                        "OffsetFetch refused; retrying after the backoff"
+                    );
                     true
                 }
                 Err(e) if e.is_retriable() => true,
