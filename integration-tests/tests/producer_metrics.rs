@@ -224,6 +224,61 @@ fn producer_metrics_are_named_and_counted_as_javas() {
     assert_eq!(o("buffer-total-bytes", None), j("buffer-total-bytes", None));
     assert_eq!(o("requests-in-flight", None), 0.0);
 
+    // Seconds since the last metadata answer: a fresh one in both (not an epoch timestamp).
+    for (side, age) in [
+        ("ours", o("metadata-age", None)),
+        ("Java", j("metadata-age", None)),
+    ] {
+        assert!((0.0..120.0).contains(&age), "{side}: metadata-age {age}");
+    }
+
+    // The network layer's. Both clients read before closing, so connections are still open.
+    let created = o("connection-creation-total", None);
+    assert!(created >= 1.0, "ours opened {created} connections");
+    assert_eq!(
+        o("connection-count", None),
+        created - o("connection-close-total", None)
+    );
+    for (side, v) in [
+        ("ours", &o as &dyn Fn(&str, Option<&str>) -> f64),
+        ("Java", &j),
+    ] {
+        // A PLAINTEXT connection is ready as it connects: there was no authentication to
+        // count (tls_client checks the counts over TLS).
+        assert_eq!(v("successful-authentication-total", None), 0.0, "{side}");
+        assert_eq!(
+            v("successful-authentication-no-reauth-total", None),
+            0.0,
+            "{side}"
+        );
+        assert_eq!(v("failed-authentication-total", None), 0.0, "{side}");
+        assert!(v("connection-count", None) >= 1.0, "{side}");
+        // acks=all: each request sent before the read was answered.
+        assert_eq!(
+            v("request-total", None),
+            v("response-total", None),
+            "{side}"
+        );
+    }
+    // One network operation per frame moved.
+    assert_eq!(
+        o("network-io-total", None),
+        o("request-total", None) + o("response-total", None)
+    );
+    assert!(o("request-size-max", None) >= o("request-size-avg", None));
+    // The same records went out gzip-compressed from both clients: the bytes on the wire differ
+    // only by request framing and metadata traffic.
+    for name in ["outgoing-byte-total", "incoming-byte-total"] {
+        let ratio = o(name, None) / j(name, None);
+        assert!(
+            (0.5..=2.0).contains(&ratio),
+            "{name}: ours {} vs Java's {}",
+            o(name, None),
+            j(name, None)
+        );
+    }
+    assert!(o("outgoing-byte-total", None) >= byte_total);
+
     // Every metric of ours exists in Java's list: same group, same tag keys, same description.
     let java_names: BTreeMap<(String, String, BTreeSet<String>), String> = java
         .iter()

@@ -98,6 +98,17 @@ async fn ssl_round_trip_read_back_by_our_consumer_and_javas() {
         .expect("no hang")
         .expect("produced over SSL");
     assert_eq!(offsets, (0..n as i64).collect::<Vec<_>>());
+    // Each connection's TLS handshake counts as an authentication, as Java's selector counts it.
+    let net = |name: &str| {
+        p.metrics_registry()
+            .value("producer-metrics", name, &[])
+            .unwrap_or_else(|| panic!("{name} is registered"))
+    };
+    let created = net("connection-creation-total");
+    assert!(created >= 1.0);
+    assert_eq!(net("successful-authentication-total"), created);
+    assert_eq!(net("successful-authentication-no-reauth-total"), created);
+    assert_eq!(net("failed-authentication-total"), 0.0);
     p.close(Duration::from_secs(5)).await;
 
     // Our consumer, also over SSL, the CA given as PEM text this time.
@@ -281,6 +292,19 @@ async fn a_wrong_ca_is_a_typed_untrusted_certificate_error() {
         other => panic!("expected an untrusted certificate, got {other:?}"),
     }
     assert!(!err.is_retriable());
+    let net = |name: &str| {
+        p.metrics_registry()
+            .value("producer-metrics", name, &[])
+            .unwrap_or_else(|| panic!("{name} is registered"))
+    };
+    assert!(net("failed-authentication-total") >= 1.0);
+    assert_eq!(net("successful-authentication-total"), 0.0);
+    // The refused connection is closed: none stays open.
+    assert_eq!(net("connection-count"), 0.0);
+    assert_eq!(
+        net("connection-close-total"),
+        net("connection-creation-total")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

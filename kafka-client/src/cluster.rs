@@ -19,6 +19,7 @@ use crate::config::CommonConfig;
 use crate::connection::{ConnectOptions, Connection, ConnectionPool};
 use crate::error::{Error, KafkaCode, Result};
 use crate::metadata::{ClusterMetadata, TopicMetadata};
+use crate::metrics::network::NetworkMetrics;
 
 /// Connections plus metadata for one logical client.
 #[derive(Debug)]
@@ -31,6 +32,7 @@ pub struct Cluster {
     refresh_lock: tokio::sync::Mutex<()>,
     generation: AtomicU64,
     last_refresh: Mutex<Option<Instant>>,
+    created: Instant,
     allow_auto_topic_creation: bool,
 }
 
@@ -40,7 +42,17 @@ impl Cluster {
     /// `allow_auto_topic_creation` is what Metadata requests ask for: the producer asks for it
     /// (the broker's `auto.create.topics.enable` decides), admin and consumer do not.
     pub fn new(config: CommonConfig, allow_auto_topic_creation: bool) -> Result<Arc<Cluster>> {
-        let opts = ConnectOptions::from_config(&config)?;
+        Self::with_network_metrics(config, allow_auto_topic_creation, None)
+    }
+
+    /// [`Cluster::new`] whose connections record into a client's network metrics.
+    pub(crate) fn with_network_metrics(
+        config: CommonConfig,
+        allow_auto_topic_creation: bool,
+        metrics: Option<Arc<NetworkMetrics>>,
+    ) -> Result<Arc<Cluster>> {
+        let mut opts = ConnectOptions::from_config(&config)?;
+        opts.metrics = metrics;
         let pool = ConnectionPool::new(opts, config.reconnect_backoff_policy());
         Ok(Arc::new(Cluster {
             config,
@@ -50,6 +62,7 @@ impl Cluster {
             refresh_lock: tokio::sync::Mutex::new(()),
             generation: AtomicU64::new(0),
             last_refresh: Mutex::new(None),
+            created: Instant::now(),
             allow_auto_topic_creation,
         }))
     }
@@ -86,6 +99,13 @@ impl Cluster {
     pub fn is_stale(&self) -> bool {
         let last = *self.last_refresh.lock().unwrap_or_else(|e| e.into_inner());
         last.is_none_or(|t| t.elapsed() >= self.config.metadata_max_age)
+    }
+
+    /// How old the metadata snapshot is: since the last successful refresh, or since this
+    /// client started when there has been none (the producer's `metadata-age`).
+    pub(crate) fn metadata_age(&self) -> std::time::Duration {
+        let last = *self.last_refresh.lock().unwrap_or_else(|e| e.into_inner());
+        last.unwrap_or(self.created).elapsed()
     }
 
     /// Refreshes the metadata of the topics of interest (single-flight).

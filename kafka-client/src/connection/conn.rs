@@ -28,6 +28,7 @@ use super::tls::{self, TlsConnector};
 use super::versions::BrokerVersions;
 use crate::config::SaslConfig;
 use crate::error::{Error, KafkaCode, Result};
+use crate::metrics::network::NetworkMetrics;
 use crate::sasl::SaslClient;
 
 /// The software name sent in ApiVersions v3+ (the broker checks it against
@@ -47,6 +48,8 @@ pub struct ConnectOptions {
     pub sasl: Option<SaslConfig>,
     /// TLS, for `SSL` and `SASL_SSL`; SASL (if any) runs inside it.
     pub tls: Option<TlsConnector>,
+    /// Where connections record the client's network metrics, if the client keeps them.
+    pub(crate) metrics: Option<Arc<NetworkMetrics>>,
 }
 
 impl ConnectOptions {
@@ -69,6 +72,7 @@ impl ConnectOptions {
                 None
             },
             tls,
+            metrics: None,
         })
     }
 }
@@ -91,9 +95,21 @@ struct Shared {
     closed: AtomicBool,
     outstanding: AtomicUsize,
     tasks: Mutex<Vec<AbortHandle>>,
+    /// The client's network metrics; `counted` is whether this connection still counts as open
+    /// there, so its close is recorded once whichever way it ends.
+    metrics: Option<Arc<NetworkMetrics>>,
+    counted: AtomicBool,
 }
 
 impl Shared {
+    fn uncount(&self) {
+        if self.counted.swap(false, Ordering::SeqCst)
+            && let Some(m) = &self.metrics
+        {
+            m.disconnected();
+        }
+    }
+
     /// Marks the connection dead and fails everything outstanding.
     fn fail_all(&self) {
         self.closed.store(true, Ordering::SeqCst);
@@ -110,6 +126,7 @@ impl Shared {
 
     fn abort(&self) {
         self.fail_all();
+        self.uncount();
         for t in self
             .tasks
             .lock()
@@ -118,6 +135,13 @@ impl Shared {
         {
             t.abort();
         }
+    }
+}
+
+impl Drop for Shared {
+    /// Socket tasks dropped without an abort (their runtime shut down) still close the socket.
+    fn drop(&mut self) {
+        self.uncount();
     }
 }
 
@@ -155,20 +179,43 @@ impl Connection {
             source,
         };
         let mut stream = TcpStream::connect(addr).await.map_err(io)?;
-        stream.set_nodelay(true).map_err(io)?;
-        match &opts.tls {
-            None => {
-                let (versions, correlation) = Self::handshake(&mut stream, addr, opts).await?;
-                let (read, write) = stream.into_split();
-                Ok(Self::spawn(read, write, addr, opts, versions, correlation))
-            }
-            Some(tls) => {
-                let mut stream = tls.connect(stream, addr).await?;
-                let (versions, correlation) = Self::handshake(&mut stream, addr, opts).await?;
-                let (read, write) = tokio::io::split(stream);
-                Ok(Self::spawn(read, write, addr, opts, versions, correlation))
+        let metrics = opts.metrics.as_deref();
+        if let Some(m) = metrics {
+            m.connected();
+        }
+        let result = async {
+            stream.set_nodelay(true).map_err(io)?;
+            match &opts.tls {
+                None => {
+                    let (versions, correlation) = Self::handshake(&mut stream, addr, opts).await?;
+                    let (read, write) = stream.into_split();
+                    Ok(Self::spawn(read, write, addr, opts, versions, correlation))
+                }
+                Some(tls) => {
+                    let mut stream = tls.connect(stream, addr).await?;
+                    let (versions, correlation) = Self::handshake(&mut stream, addr, opts).await?;
+                    let (read, write) = tokio::io::split(stream);
+                    Ok(Self::spawn(read, write, addr, opts, versions, correlation))
+                }
             }
         }
+        .await;
+        if let Some(m) = metrics {
+            match &result {
+                // A PLAINTEXT channel is ready the moment it connects, and Java's selector
+                // counts only the authentications it had to wait for (TLS, SASL).
+                Ok(_) if opts.tls.is_some() || opts.sasl.is_some() => m.authenticated(),
+                Ok(_) => {}
+                Err(e) => {
+                    if matches!(e, Error::Authentication { .. } | Error::Tls(_)) {
+                        m.authentication_failed();
+                    }
+                    // The socket dies with this attempt (the connection itself is never made).
+                    m.disconnected();
+                }
+            }
+        }
+        result
     }
 
     /// ApiVersions and SASL; returns the versions and the next correlation id.
@@ -182,6 +229,7 @@ impl Connection {
             broker: addr,
             client_id: &opts.client_id,
             correlation: 0,
+            metrics: opts.metrics.as_deref(),
         };
         let versions = setup.api_versions().await?;
         if let Some(sasl) = &opts.sasl {
@@ -212,6 +260,8 @@ impl Connection {
             closed: AtomicBool::new(false),
             outstanding: AtomicUsize::new(0),
             tasks: Mutex::new(Vec::new()),
+            counted: AtomicBool::new(opts.metrics.is_some()),
+            metrics: opts.metrics.clone(),
         });
         // Bounded: a burst of requests waits here instead of growing an unbounded queue.
         let (tx, rx) = mpsc::channel(256);
@@ -394,6 +444,9 @@ async fn write_loop<W: AsyncWrite + Unpin>(
                 shared.abort();
                 return;
             }
+            if let Some(m) = &shared.metrics {
+                m.sent(msg.frame.len());
+            }
             next = rx.try_recv().ok();
         }
         if let Err(e) = out.flush().await {
@@ -414,6 +467,9 @@ async fn read_loop<R: AsyncRead + Unpin>(mut read: R, shared: Arc<Shared>) {
                 Ok(None) => return Ok(()),
                 Err(e) => return Err(e.to_string()),
             };
+            if let Some(m) = &shared.metrics {
+                m.received(FRAME_PREFIX + frame.len());
+            }
             let matched = shared
                 .in_flight
                 .lock()
@@ -433,6 +489,9 @@ async fn read_loop<R: AsyncRead + Unpin>(mut read: R, shared: Arc<Shared>) {
     }
     shared.abort();
 }
+
+/// The size prefix in front of every frame, which Java's byte and size metrics include.
+const FRAME_PREFIX: usize = 4;
 
 /// Reads one size-prefixed frame; `None` on a clean end of stream between frames. A size out
 /// of bounds is an `InvalidData` error.
@@ -464,6 +523,9 @@ struct Setup<'a, S> {
     broker: &'a str,
     client_id: &'a str,
     correlation: i32,
+    /// Counts the ApiVersions exchange as Java's selector does; the SASL exchanges, which
+    /// Java's authenticator makes beside the selector, are not counted.
+    metrics: Option<&'a NetworkMetrics>,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Setup<'_, S> {
@@ -472,6 +534,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Setup<'_, S> {
         self.correlation += 1;
         let mut buf = BytesMut::new();
         encode_request(&mut buf, req, version, correlation_id, self.client_id)?;
+        let metrics = self
+            .metrics
+            .filter(|_| R::API_KEY == ApiVersionsRequest::API_KEY);
         // Over TLS the broker's verdict on our certificate (TLS 1.3) arrives as an alert on
         // this first exchange: typed as a TLS error, not as a socket or protocol failure.
         let broker = self.broker;
@@ -485,6 +550,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Setup<'_, S> {
                     source: e,
                 },
             })?;
+        if let Some(m) = metrics {
+            m.sent(buf.len());
+        }
         let frame = read_frame(self.stream)
             .await
             .map_err(|e| match tls::failure(broker, &e) {
@@ -497,6 +565,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Setup<'_, S> {
             .ok_or_else(|| Error::Disconnected {
                 broker: self.broker.to_owned(),
             })?;
+        if let Some(m) = metrics {
+            m.received(FRAME_PREFIX + frame.len());
+        }
         let mut q = InFlight::default();
         q.push(Expect::of::<R>(version, correlation_id), ());
         q.handle_response(frame)
@@ -629,6 +700,7 @@ mod tests {
             setup_timeout: Duration::from_millis(500),
             sasl: None,
             tls: None,
+            metrics: None,
         }
     }
 

@@ -133,6 +133,7 @@ mod tests {
                 setup_timeout: Duration::from_secs(1),
                 sasl: None,
                 tls: None,
+                metrics: None,
             },
             ExponentialBackoff::new(Duration::from_millis(100), Duration::from_secs(1))
                 .with_jitter(0.0),

@@ -8,6 +8,7 @@
 //! `metrics.num.samples`): a rate is per second over the kept samples, an average or a maximum
 //! with nothing recorded in the window is NaN, a `*-total` never resets.
 
+pub(crate) mod network;
 mod stats;
 
 use std::collections::BTreeMap;

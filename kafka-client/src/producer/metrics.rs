@@ -84,6 +84,25 @@ fn millis(d: Duration) -> f64 {
 }
 
 impl ProducerMetrics {
+    /// Java's `metadata-age`: seconds since the metadata was last refreshed. Weak, because the
+    /// cluster's connections hold this registry: a strong reference would keep both alive after
+    /// the producer is dropped.
+    pub(crate) fn register_metadata_age(&self, cluster: std::sync::Weak<crate::cluster::Cluster>) {
+        self.registry.gauge(
+            MetricName::new(
+                "metadata-age",
+                GROUP,
+                &[("client-id", self.client_id.as_str())],
+            ),
+            "The age in seconds of the current producer metadata being used.",
+            move || {
+                cluster
+                    .upgrade()
+                    .map_or(f64::NAN, |c| c.metadata_age().as_secs_f64())
+            },
+        );
+    }
+
     /// Registers the client-level metrics of producer `client_id` in `registry`.
     pub(crate) fn new(registry: Metrics, client_id: &str) -> ProducerMetrics {
         let n = |name: &str| MetricName::new(name, GROUP, &[("client-id", client_id)]);

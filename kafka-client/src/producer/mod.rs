@@ -48,6 +48,7 @@ use metrics::ProducerMetrics;
 use crate::cluster::Cluster;
 use crate::config::{Acks, ProducerConfig};
 use crate::error::{Error, KafkaCode, Result};
+use crate::metrics::network::NetworkMetrics;
 use crate::metrics::{Metric, Metrics};
 
 /// Topics with at most this many partitions list their available partitions on the stack in
@@ -137,7 +138,9 @@ impl Producer {
     /// ([`Error::NoRuntime`] outside one).
     pub fn new(cfg: ProducerConfig) -> Result<Producer> {
         let runtime = tokio::runtime::Handle::try_current().map_err(|_| Error::NoRuntime)?;
-        let cluster = Cluster::new(cfg.common.clone(), true)?;
+        let registry = Metrics::new(cfg.common.metrics);
+        let network = NetworkMetrics::new(&registry, "producer", &cfg.common.client_id);
+        let cluster = Cluster::with_network_metrics(cfg.common.clone(), true, Some(network))?;
         let max_in_flight = cfg.max_in_flight_requests_per_connection.max(1) as usize;
         let mut acc = Accumulator::new(AccumulatorConfig {
             batch_size: (cfg.batch_size as usize).max(1),
@@ -157,10 +160,8 @@ impl Producer {
             },
         });
         acc.transactional = cfg.transactional_id.is_some();
-        let metrics = Arc::new(ProducerMetrics::new(
-            Metrics::new(cfg.common.metrics),
-            &cfg.common.client_id,
-        ));
+        let metrics = Arc::new(ProducerMetrics::new(registry, &cfg.common.client_id));
+        metrics.register_metadata_age(Arc::downgrade(&cluster));
         acc.metrics = Some(metrics.clone());
         let txn = cfg
             .transactional_id
