@@ -1,14 +1,11 @@
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
+import java.util.Set;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -37,14 +34,7 @@ public final class ConsumerMetricsPeer {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        for (int i = 4; i < args.length; i++) {
-            int eq = args[i].indexOf('=');
-            if (eq <= 0) {
-                System.err.println("not a key=value property: " + args[i]);
-                System.exit(2);
-            }
-            props.setProperty(args[i].substring(0, eq), args[i].substring(eq + 1));
-        }
+        PeerMetrics.setProperties(props, args, 4);
         int want = Integer.parseInt(args[3]);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             consumer.subscribe(List.of(args[2]));
@@ -60,25 +50,8 @@ public final class ConsumerMetricsPeer {
             }
             consumer.commitSync();
             consumer.poll(Duration.ofMillis(200));
-            StringBuilder out = new StringBuilder();
-            for (Map.Entry<MetricName, ? extends Metric> e : consumer.metrics().entrySet()) {
-                MetricName n = e.getKey();
-                String g = n.group();
-                if (!g.equals("consumer-fetch-manager-metrics") && !g.equals("consumer-metrics")
-                        && !g.equals("consumer-coordinator-metrics")) {
-                    continue;
-                }
-                StringBuilder tags = new StringBuilder();
-                for (Map.Entry<String, String> t : new TreeMap<>(n.tags()).entrySet()) {
-                    if (tags.length() > 0) {
-                        tags.append(',');
-                    }
-                    tags.append(t.getKey()).append('=').append(t.getValue());
-                }
-                out.append(g).append('\t').append(n.name()).append('\t').append(tags).append('\t')
-                        .append(e.getValue().metricValue()).append('\t').append(n.description()).append('\n');
-            }
-            System.out.print(out);
+            System.out.print(PeerMetrics.table(consumer.metrics(), Set.of(
+                    "consumer-fetch-manager-metrics", "consumer-metrics", "consumer-coordinator-metrics")));
         }
     }
 }

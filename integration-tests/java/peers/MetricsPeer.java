@@ -1,17 +1,14 @@
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.concurrent.Future;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -38,14 +35,7 @@ public final class MetricsPeer {
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        for (int i = 5; i < args.length; i++) {
-            int eq = args[i].indexOf('=');
-            if (eq <= 0) {
-                System.err.println("not a key=value property: " + args[i]);
-                System.exit(2);
-            }
-            props.setProperty(args[i].substring(0, eq), args[i].substring(eq + 1));
-        }
+        PeerMetrics.setProperties(props, args, 5);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             List<Future<RecordMetadata>> acks = new ArrayList<>();
             send(producer, args[1], Integer.parseInt(args[2]), acks);
@@ -54,23 +44,8 @@ public final class MetricsPeer {
                 ack.get();
             }
             producer.flush();
-            StringBuilder out = new StringBuilder();
-            for (Map.Entry<MetricName, ? extends Metric> e : producer.metrics().entrySet()) {
-                MetricName n = e.getKey();
-                if (!n.group().equals("producer-metrics") && !n.group().equals("producer-topic-metrics")) {
-                    continue;
-                }
-                StringBuilder tags = new StringBuilder();
-                for (Map.Entry<String, String> t : new TreeMap<>(n.tags()).entrySet()) {
-                    if (tags.length() > 0) {
-                        tags.append(',');
-                    }
-                    tags.append(t.getKey()).append('=').append(t.getValue());
-                }
-                out.append(n.group()).append('\t').append(n.name()).append('\t').append(tags).append('\t')
-                        .append(e.getValue().metricValue()).append('\t').append(n.description()).append('\n');
-            }
-            System.out.print(out);
+            System.out.print(PeerMetrics.table(producer.metrics(),
+                    Set.of("producer-metrics", "producer-topic-metrics")));
         }
     }
 

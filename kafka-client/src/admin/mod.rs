@@ -43,6 +43,8 @@ use crate::backoff::ExponentialBackoff;
 use crate::cluster::Cluster;
 use crate::config::AdminConfig;
 use crate::error::{Error, KafkaCode, Result};
+use crate::metrics::network::NetworkMetrics;
+use crate::metrics::{Metric, Metrics};
 
 pub use self::cluster::ClusterDescription;
 pub use self::configs::{
@@ -64,6 +66,7 @@ pub struct Admin {
     cluster: Arc<Cluster>,
     timeout: Duration,
     backoff: ExponentialBackoff,
+    metrics: Metrics,
 }
 
 impl Admin {
@@ -78,11 +81,35 @@ impl Admin {
     /// # drop(admin);
     /// ```
     pub fn new(cfg: AdminConfig) -> Result<Admin> {
+        let metrics = Metrics::new(cfg.common.metrics);
+        let network = NetworkMetrics::new(&metrics, "admin-client", &cfg.common.client_id);
         Ok(Admin {
             backoff: cfg.common.retry_backoff_policy(),
-            cluster: Cluster::new(cfg.common.clone(), false)?,
+            cluster: Cluster::with_network_metrics(cfg.common.clone(), false, Some(network))?,
             timeout: cfg.default_api_timeout,
+            metrics,
         })
+    }
+
+    /// The admin client's metrics now, as Java's `Admin.metrics()`: the network layer's, in
+    /// group `admin-client-metrics` tagged `client-id`.
+    ///
+    /// ```
+    /// use kafka_client::admin::Admin;
+    /// use kafka_client::config::AdminConfig;
+    ///
+    /// let cfg = AdminConfig::builder().bootstrap_servers(["localhost:9092"]).build().unwrap();
+    /// let admin = Admin::new(cfg).unwrap();
+    /// let count = admin.metrics().into_iter().find(|m| m.name.name == "connection-count");
+    /// assert_eq!(count.map(|m| m.value), Some(0.0));
+    /// ```
+    pub fn metrics(&self) -> Vec<Metric> {
+        self.metrics.snapshot()
+    }
+
+    /// The registry behind [`Admin::metrics`], for reading single values.
+    pub fn metrics_registry(&self) -> &Metrics {
+        &self.metrics
     }
 
     /// The shared cluster core.
