@@ -198,11 +198,26 @@ impl GroupShared {
         let addr = format!("{host}:{port}");
         let c = Connection::connect(&addr, &self.connect).await?;
         *slot = Some(c.clone());
+        if let Membership::Classic(m) = &self.membership {
+            m.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .coordinator_found(Instant::now());
+        }
         Ok(c)
     }
 
     async fn forget_coordinator(&self) {
         *self.coordinator.lock().await = None;
+    }
+
+    /// Forgets the coordinator and drops the connection to it, failing the requests waiting
+    /// on it (a SyncGroup, a heartbeat), as Java's `markCoordinatorUnknown` disconnects: they
+    /// are sent again to the coordinator found next.
+    async fn mark_coordinator_unknown(&self) {
+        let old = self.coordinator.lock().await.take();
+        if let Some(c) = old {
+            c.close(Duration::ZERO).await;
+        }
     }
 
     async fn send<R: Request>(
@@ -2414,6 +2429,12 @@ fn classic_step(
     now: Instant,
 ) -> Step<HeartbeatRequest, LeaveGroupRequest> {
     let mut g = m.lock().unwrap_or_else(|e| e.into_inner());
+    // Java's heartbeat thread checks the session before the poll timer, in STABLE and in
+    // COMPLETING_REBALANCE alike; an expired session sends the member looking for the
+    // coordinator, keeping its generation (see `ClassicGroup::session_expired`).
+    if g.session_expired(now) {
+        return Step::Expired;
+    }
     // Read under the machine's lock: the JoinGroup answer restarts the timer under it too.
     let last_poll = *shared.last_poll.lock().unwrap_or_else(|e| e.into_inner());
     let poll_overdue = now.duration_since(last_poll) > shared.max_poll_interval;
@@ -2426,10 +2447,6 @@ fn classic_step(
     {
         // The application stopped polling: leave so the group can move on.
         return Step::Leave(g.leave_request("consumer poll timeout has expired"));
-    }
-    if g.session_expired(now) {
-        g.reset(false);
-        return Step::Expired;
     }
     let generation = g.generation();
     match g.poll_heartbeat(now) {
@@ -2485,13 +2502,37 @@ async fn heartbeat_loop(shared: Arc<GroupShared>) {
                     shared.notify.notify_one();
                 }
                 Step::Expired => {
-                    shared.lost.store(true, Ordering::SeqCst);
-                    shared.forget_coordinator().await;
-                    shared.notify.notify_one();
+                    tracing::info!(
+                        group_id = %shared.group_id,
+                        "no heartbeat answered within session.timeout.ms; finding the \
+                         coordinator again"
+                    );
+                    shared.mark_coordinator_unknown().await;
+                    // Finding it restarts the session timer; until then the next round comes
+                    // back here.
+                    if let Err(e) = shared.coordinator().await {
+                        tracing::debug!(error = %e, "coordinator lookup failed");
+                    }
                 }
                 Step::Send(req, generation) => {
                     let sent = Instant::now();
-                    let r: Result<HeartbeatResponse, Error> = shared.send(&req, 12, 4).await;
+                    // An answer later than the session deadline is no answer: the loop has to
+                    // come round to the session check, as Java's heartbeat thread checks it
+                    // with a heartbeat in flight.
+                    let deadline = m
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .session_deadline();
+                    let send = shared.send(&req, 12, 4);
+                    let r: Result<HeartbeatResponse, Error> = match deadline {
+                        Some(d) => tokio::time::timeout_at(d, send).await.unwrap_or_else(|_| {
+                            Err(Error::Timeout {
+                                what: "heartbeat".into(),
+                                after: d.saturating_duration_since(sent),
+                            })
+                        }),
+                        None => send.await,
+                    };
                     if r.is_ok() {
                         shared.sensors.heartbeat(sent.elapsed());
                     }

@@ -197,8 +197,8 @@ impl ClassicGroup {
         self.rejoin_needed = true;
     }
 
-    /// Whether the generation or the member id was forgotten (fenced, expelled, session
-    /// expired, left): partitions owned from an earlier generation are lost, as another member
+    /// Whether the generation or the member id was forgotten (fenced, expelled, left):
+    /// partitions owned from an earlier generation are lost, as another member
     /// may own them already, and must be given up before the next JoinGroup.
     pub fn membership_lost(&self) -> bool {
         self.generation == NO_GENERATION || self.member_id.is_empty()
@@ -468,13 +468,35 @@ impl ClassicGroup {
         self.heartbeat_in_flight = false;
     }
 
-    /// Whether no heartbeat succeeded for a whole session timeout: the coordinator has most
-    /// likely expired us, so the partitions are to be treated as lost.
+    /// When the session runs out unless a heartbeat is answered first: a session timeout after
+    /// the last answered heartbeat (or the JoinGroup answer, or finding the coordinator). `None`
+    /// while the member has no session to keep (before a JoinGroup answer).
+    pub fn session_deadline(&self) -> Option<Instant> {
+        if !self.heartbeating() {
+            return None;
+        }
+        self.last_heartbeat_ok
+            .map(|t| t + self.settings.session_timeout)
+    }
+
+    /// Whether no heartbeat was answered for a whole session timeout, while completing a
+    /// rebalance (JoinGroup answered, SyncGroup not yet) or stable, as Java's heartbeat thread
+    /// checks in both.
+    ///
+    /// As there, this is a verdict on the coordinator, not on the membership: the driver drops
+    /// the coordinator and finds it again ([`Self::coordinator_found`]), keeping the generation
+    /// and the member id. Whether the coordinator has really expelled the member, its answer to
+    /// the next heartbeat, SyncGroup or JoinGroup says (`UNKNOWN_MEMBER_ID`,
+    /// `ILLEGAL_GENERATION`), and only then are the partitions lost.
     pub fn session_expired(&self, now: Instant) -> bool {
-        self.state == MemberState::Stable
-            && self
-                .last_heartbeat_ok
-                .is_some_and(|t| now.duration_since(t) >= self.settings.session_timeout)
+        self.session_deadline().is_some_and(|d| now >= d)
+    }
+
+    /// The coordinator was found (again) at `now`: the session timer restarts from here, as
+    /// Java's does on every FindCoordinator answer, so a member that has just reached the
+    /// coordinator gets a whole session timeout for its next heartbeat.
+    pub fn coordinator_found(&mut self, now: Instant) {
+        self.last_heartbeat_ok = Some(now);
     }
 
     /// The LeaveGroup request, or `None` for a static member (it keeps its place for a restart
@@ -702,6 +724,58 @@ mod tests {
                 assert_eq!(back.members[0].member_id, member, "v{version}");
             }
         }
+    }
+
+    /// Java's heartbeat thread checks the session timer whenever it runs, from the JoinGroup
+    /// answer on (COMPLETING_REBALANCE), not only once the member is stable.
+    #[tokio::test(start_paused = true)]
+    async fn session_expires_while_completing_a_rebalance() {
+        let mut g = group();
+        let joined_at = Instant::now();
+        joined(&mut g, 3, false);
+        assert_eq!(g.state(), MemberState::Syncing);
+        assert!(!g.session_expired(joined_at + Duration::from_secs(9)));
+        assert!(
+            g.session_expired(joined_at + Duration::from_secs(10)),
+            "no heartbeat answered for a session timeout since the JoinGroup answer"
+        );
+        // Being cut off from the coordinator is no verdict on the membership.
+        assert_eq!((g.generation(), g.member_id()), (3, "m-1"));
+        assert!(!g.membership_lost() && !g.rejoin_needed());
+    }
+
+    /// Java's `resetSessionTimeout` on a FindCoordinator answer: the session runs again from
+    /// the moment the coordinator is found, in the same generation.
+    #[tokio::test(start_paused = true)]
+    async fn finding_the_coordinator_restarts_the_session_timer() {
+        for stable in [false, true] {
+            let mut g = group();
+            let t0 = Instant::now();
+            joined(&mut g, 3, false);
+            if stable {
+                g.handle_sync_response(t0, &SyncGroupResponse::default());
+            }
+            let t = t0 + Duration::from_secs(10);
+            assert!(g.session_expired(t), "stable: {stable}");
+            assert_eq!(g.session_deadline(), Some(t), "stable: {stable}");
+            g.coordinator_found(t);
+            assert!(
+                !g.session_expired(t + Duration::from_secs(9)),
+                "stable: {stable}"
+            );
+            assert!(
+                g.session_expired(t + Duration::from_secs(10)),
+                "stable: {stable}"
+            );
+            assert_eq!((g.generation(), g.member_id()), (3, "m-1"));
+            assert!(!g.membership_lost());
+        }
+        // No session before a JoinGroup answer: nothing to expire.
+        let mut g = group();
+        g.join_request(vec![], "first");
+        g.coordinator_found(Instant::now());
+        assert_eq!(g.session_deadline(), None);
+        assert!(!g.session_expired(Instant::now() + Duration::from_secs(60)));
     }
 
     #[tokio::test(start_paused = true)]
