@@ -252,4 +252,30 @@ fn compare_with_java(protocol: &str) {
     }
     assert!(get(&ours, coordinator, "rebalance-latency-max", &[]) > 0.0);
     assert!(get(&ours, coordinator, "last-rebalance-seconds-ago", &[]) >= 0.0);
+
+    // The network layer's, read while both consumers are still connected (a fetch or heartbeat
+    // may be in flight, so responses may trail requests).
+    const NET: &str = "consumer-metrics";
+    for (side, t) in [("ours", &ours), ("Java", &java)] {
+        let created = get(t, NET, "connection-creation-total", &[]);
+        assert!(created >= 1.0, "{side}");
+        assert_eq!(
+            get(t, NET, "connection-count", &[]),
+            created - get(t, NET, "connection-close-total", &[]),
+            "{side}"
+        );
+        assert!(
+            get(t, NET, "request-total", &[]) >= get(t, NET, "response-total", &[]),
+            "{side}"
+        );
+        // The records' bytes came in inside fetch responses.
+        assert!(
+            get(t, NET, "incoming-byte-total", &[]) > get(t, FETCH, "bytes-consumed-total", &[]),
+            "{side}"
+        );
+    }
+    assert_eq!(
+        get(&ours, NET, "network-io-total", &[]),
+        get(&ours, NET, "request-total", &[]) + get(&ours, NET, "response-total", &[])
+    );
 }

@@ -60,6 +60,7 @@ use crate::cluster::Cluster;
 use crate::config::{AutoOffsetReset, ConsumerConfig, GroupProtocol};
 use crate::connection::{ConnectOptions, Connection};
 use crate::error::{Error, KafkaCode};
+use crate::metrics::network::NetworkMetrics;
 use crate::metrics::{Metric, Metrics, Sensor};
 use crate::offset_fetch::{self, GroupErrorAction, GroupOffsets};
 
@@ -396,9 +397,11 @@ impl Consumer {
                 "at least one assignor is needed",
             ));
         }
-        let cluster = Cluster::new(config.common.clone(), false)?;
+        let registry = Metrics::new(config.common.metrics);
+        let network = NetworkMetrics::new(&registry, "consumer", &config.common.client_id);
+        let cluster = Cluster::with_network_metrics(config.common.clone(), false, Some(network))?;
         let metrics = ConsumerMetrics::new(
-            Metrics::new(config.common.metrics),
+            registry,
             &config.common.client_id,
             config.group_id.as_ref().map(|_| config.group_protocol),
         );
@@ -497,7 +500,8 @@ impl Consumer {
     }
 
     fn start_group(&self, group_id: String) -> Result<Group> {
-        let mut connect = ConnectOptions::from_config(&self.config.common)?;
+        // The cluster's options: the TLS stores already read, the network metrics shared.
+        let mut connect = self.cluster.pool().options().clone();
         // JoinGroup may wait a whole rebalance timeout for the other members (Java allows the
         // rebalance timeout plus five seconds).
         connect.request_timeout = connect
@@ -1560,7 +1564,7 @@ impl Consumer {
                 heartbeat_interval: self.config.heartbeat_interval,
             }))),
             coordinator: tokio::sync::Mutex::new(None),
-            connect: ConnectOptions::from_config(&self.config.common)?,
+            connect: self.cluster.pool().options().clone(),
             lost: AtomicBool::new(false),
             fatal: Mutex::new(None),
             last_poll: Mutex::new(Instant::now()),
