@@ -93,7 +93,7 @@ pub struct StreamsConfig {
     pub client_properties: Vec<(String, String)>,
     /// Other Kafka Streams settings (`acceptable.recovery.lag`, `task.timeout.ms`, ...), checked
     /// as Java checks them, for the runtime over Kafka; the test driver ignores them, as Java's
-    /// does.
+    /// does, except the `metrics.*` ones (see [`Self::metrics_config`]).
     pub runtime_properties: BTreeMap<String, String>,
 }
 
@@ -184,6 +184,49 @@ impl StreamsConfig {
     /// Sets `max.task.idle.ms`.
     pub fn with_max_task_idle_ms(mut self, ms: i64) -> Self {
         self.max_task_idle_ms = ms;
+        self
+    }
+    /// The metrics settings: `metrics.recording.level` (`INFO`), `metrics.sample.window.ms`
+    /// (30 s) and `metrics.num.samples` (2), as set (they are checked when set) or Java's
+    /// defaults.
+    ///
+    /// ```
+    /// use streams_core::StreamsConfig;
+    /// use streams_core::metrics::RecordingLevel;
+    ///
+    /// let c = StreamsConfig::new("app").with_metrics_recording_level(RecordingLevel::Debug);
+    /// assert_eq!(c.metrics_config().recording_level, RecordingLevel::Debug);
+    /// assert_eq!(c.metrics_config().num_samples, 2);
+    /// ```
+    pub fn metrics_config(&self) -> kafka_client::metrics::MetricsConfig {
+        use kafka_client::metrics::{MetricsConfig, RecordingLevel};
+        let mut m = MetricsConfig::default();
+        let get = |k: &str| self.runtime_properties.get(k).map(|v| v.trim());
+        m.recording_level = match get("metrics.recording.level") {
+            Some("DEBUG") => RecordingLevel::Debug,
+            Some("TRACE") => RecordingLevel::Trace,
+            _ => RecordingLevel::Info,
+        };
+        if let Some(ms) = get("metrics.sample.window.ms").and_then(|v| v.parse::<u64>().ok()) {
+            m.sample_window = Duration::from_millis(ms);
+        }
+        if let Some(n) = get("metrics.num.samples").and_then(|v| v.parse::<u32>().ok()) {
+            m.num_samples = n;
+        }
+        m
+    }
+    /// Sets `metrics.recording.level`.
+    pub fn with_metrics_recording_level(
+        mut self,
+        level: kafka_client::metrics::RecordingLevel,
+    ) -> Self {
+        let name = match level {
+            kafka_client::metrics::RecordingLevel::Info => "INFO",
+            kafka_client::metrics::RecordingLevel::Debug => "DEBUG",
+            kafka_client::metrics::RecordingLevel::Trace => "TRACE",
+        };
+        self.runtime_properties
+            .insert("metrics.recording.level".to_owned(), name.to_owned());
         self
     }
     /// Sets the store commit policy.

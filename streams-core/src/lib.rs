@@ -81,6 +81,7 @@ pub mod clock;
 pub mod config;
 mod error;
 mod key_hash;
+pub mod metrics;
 mod name_hash;
 pub mod processor;
 pub mod serde;

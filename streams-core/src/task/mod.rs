@@ -24,6 +24,7 @@ pub(crate) use punctuation::{PunctuationQueue, PunctuationSchedule};
 use crate::clock::SharedClock;
 use crate::config::StreamsConfig;
 use crate::error::StreamsError;
+use crate::metrics::{GroupCounts, StreamsMetrics, TaskCounters, TaskMetrics};
 use crate::processor::{ConsumedRecord, Record, RecordMetadata};
 use crate::state::{ChangelogRecord, StoreContext, StoreControl, StoreHandle};
 use crate::topology::{NodeEnv, NodeKind, SourceTopics, Topology};
@@ -240,6 +241,12 @@ pub struct Task {
     patterns: Vec<(SourceTopics, SourceBinding)>,
     partition: i32,
     global: bool,
+    /// Source nodes by task node index and name, for their metrics.
+    sources: Vec<(usize, String)>,
+    /// Registered by [`Task::enable_metrics`]; `None` keeps the task metric-free.
+    metrics: Option<TaskMetrics>,
+    /// Counted on the hot path, folded into `metrics` by [`Task::fold_metrics`].
+    counters: TaskCounters,
 }
 
 impl Task {
@@ -330,11 +337,13 @@ impl Task {
             config.deserialization_handler.clone(),
         );
         let mut patterns = Vec::new();
+        let mut sources = Vec::new();
         for (l, &g) in members.iter().enumerate() {
             let spec = &topology.nodes[g];
             let NodeKind::Source(topics) = &spec.kind else {
                 continue;
             };
+            sources.push((l, spec.name.clone()));
             let binding = SourceBinding {
                 node: l,
                 deserializer: spec
@@ -381,6 +390,9 @@ impl Task {
             patterns,
             partition: setup.id.partition,
             global,
+            sources,
+            metrics: None,
+            counters: TaskCounters::default(),
         };
         for idx in 0..task.state.nodes.len() {
             let mut node = task.state.nodes[idx].take().expect("node present at init");
@@ -478,18 +490,45 @@ impl Task {
         if !self.group.ready_to_process(wall_clock_ms)? {
             return Ok(false);
         }
+        let stream_time_before = self.group.stream_time();
         let Some(mut rec) = self.group.next_record()? else {
             return Ok(false);
         };
         self.state.stream_time = self.group.stream_time();
         self.state.record_meta = Some(rec.meta);
         self.state.set_record_timestamp(rec.timestamp);
-        run_node(
+        if !self.counters.debug {
+            run_node(
+                &self.graph,
+                &mut self.state,
+                rec.source,
+                rec.record.as_mut(),
+            )?;
+            return Ok(true);
+        }
+        // DEBUG level: Java's PartitionGroup.nextRecord lateness, the source node's count and
+        // StreamTask's process latency (in ns, at the clock's millisecond resolution).
+        let lateness = if rec.timestamp > stream_time_before {
+            0
+        } else {
+            stream_time_before - rec.timestamp
+        };
+        self.counters.lateness.add(lateness as f64);
+        if let Some(n) = self.counters.source_processed.get_mut(rec.source) {
+            *n += 1;
+        }
+        let start = self.state.clock.now_ms();
+        let result = run_node(
             &self.graph,
             &mut self.state,
             rec.source,
             rec.record.as_mut(),
-        )?;
+        );
+        let elapsed = self.state.clock.now_ms().saturating_sub(start);
+        self.counters
+            .process_latency
+            .add(elapsed.saturating_mul(1_000_000) as f64);
+        result?;
         Ok(true)
     }
 
@@ -537,6 +576,7 @@ impl Task {
             fired = true;
             self.state.record_meta = None;
             let previous = self.state.set_record_timestamp(now);
+            let start = self.counters.debug.then(|| self.state.clock.now_ms());
             let result = sched.punctuator.punctuate(
                 NodeCtx {
                     graph: &self.graph,
@@ -545,6 +585,12 @@ impl Task {
                 },
                 now,
             );
+            if let Some(start) = start {
+                let elapsed = self.state.clock.now_ms().saturating_sub(start);
+                self.counters
+                    .punctuate
+                    .add(elapsed.saturating_mul(1_000_000) as f64);
+            }
             let forwarded = self.state.forward_cache_flushes(&self.graph, sched.node);
             self.state.set_record_timestamp(previous);
             if !sched.is_cancelled() {
@@ -625,7 +671,8 @@ impl Task {
             .collect()
     }
 
-    /// Closes processors, commits and makes every store durable, and closes the stores.
+    /// Closes processors, commits and makes every store durable, and closes the stores. The
+    /// task's metrics are removed (the thread-level `task-closed-total` counts it), as in Java.
     pub fn close(&mut self) -> Result<(), StreamsError> {
         for node in self.state.nodes.iter_mut().flatten() {
             node.close();
@@ -635,7 +682,49 @@ impl Task {
         for slot in &mut self.state.stores.0 {
             slot.control.close()?;
         }
+        if self.metrics.is_some() {
+            self.counters.closed += 1;
+            self.fold_metrics();
+            if let Some(m) = self.metrics.take() {
+                m.remove();
+            }
+        }
         Ok(())
+    }
+
+    /// Registers the task's metrics in `registry`, tagged with `thread_id` (Java's names: see
+    /// [`crate::metrics`]). Until this is called the task counts nothing beyond
+    /// [`Self::dropped_records`].
+    pub fn enable_metrics(&mut self, registry: &StreamsMetrics, thread_id: &str) {
+        let sources: Vec<(usize, &str)> =
+            self.sources.iter().map(|(i, n)| (*i, n.as_str())).collect();
+        let (metrics, counters) = TaskMetrics::register(
+            registry,
+            thread_id,
+            &self.state.task_id.to_string(),
+            &sources,
+        );
+        self.metrics = Some(metrics);
+        self.counters = counters;
+    }
+
+    /// Records what the task counted since the last fold into its sensors, at the registry's
+    /// time now. The runtime folds at each commit; the driver before its clock moves and when
+    /// metrics are read, so its rates match Java's exactly.
+    pub fn fold_metrics(&mut self) {
+        if let Some(m) = self.metrics.as_mut() {
+            self.counters
+                .lateness
+                .merge(std::mem::take(&mut self.group.corrupted_lateness));
+            let d = self.group.dropped;
+            m.fold(
+                &mut self.counters,
+                GroupCounts {
+                    dropped: d.deserialization + d.negative_timestamp,
+                    enforced: self.group.enforced_processing,
+                },
+            );
+        }
     }
 
     /// The largest timestamp seen on an input partition, or -1; `None` if not an input.

@@ -63,6 +63,12 @@ pub(crate) struct PartitionGroup {
     max_task_idle_ms: i64,
     handler: SharedDeserializationHandler,
     pub(crate) dropped: DroppedRecords,
+    /// Times the task was let process although a partition was empty, once `max.task.idle.ms`
+    /// had passed for it (Java's enforced processing).
+    pub(crate) enforced_processing: u64,
+    /// Lateness of the records dropped as undeserializable: Java 4.x takes such a record through
+    /// `nextRecord` with timestamp -1 before dropping it, so its lateness counts.
+    pub(crate) corrupted_lateness: crate::metrics::Pending,
     /// Offset of the last record taken per partition, for the consumer commit.
     consumed: NameMap<(Arc<str>, i32), i64>,
 }
@@ -76,6 +82,8 @@ impl PartitionGroup {
             max_task_idle_ms,
             handler,
             dropped: DroppedRecords::default(),
+            enforced_processing: 0,
+            corrupted_lateness: crate::metrics::Pending::default(),
             consumed: NameMap::default(),
         }
     }
@@ -167,6 +175,8 @@ impl PartitionGroup {
                 Err(e) => match self.handler.handle(&raw, &e) {
                     DeserializationResponse::Continue => {
                         self.dropped.deserialization += 1;
+                        let lateness = (self.stream_time - UNKNOWN_TIME).max(0);
+                        self.corrupted_lateness.add(lateness as f64);
                         continue;
                     }
                     DeserializationResponse::Fail => {
@@ -220,6 +230,7 @@ impl PartitionGroup {
         if self.max_task_idle_ms < 0 {
             return Ok(true);
         }
+        let mut enforced = false;
         for q in &mut self.queues {
             if q.head.is_some() {
                 q.idle_deadline = None;
@@ -238,8 +249,12 @@ impl PartitionGroup {
                     if wall_clock_ms < deadline {
                         return Ok(false);
                     }
+                    enforced = true;
                 }
             }
+        }
+        if enforced {
+            self.enforced_processing += 1;
         }
         Ok(true)
     }

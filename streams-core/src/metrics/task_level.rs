@@ -1,0 +1,249 @@
+//! Task-level metrics (`stream-task-metrics`) and the source nodes' `process-rate`/`-total`
+//! (`stream-processor-node-metrics`), as Java's `StreamTask` registers them, and the plain counters
+//! the task keeps on its hot path until they are folded in.
+
+use super::{
+    Batch, PROCESSOR_NODE_ID_TAG, PROCESSOR_NODE_LEVEL_GROUP, Pending, Sensor, StatKind,
+    StreamsMetrics, TASK_ID_TAG, TASK_LEVEL_GROUP, THREAD_ID_TAG, avg_and_max, metric_name,
+    rate_and_count, rate_and_sum, thread::task_closed_sensor,
+};
+use kafka_client::metrics::RecordingLevel;
+
+/// What a task counts between folds. Only plain arithmetic happens per record; the clock is read
+/// only for DEBUG-level latencies, and only when DEBUG metrics record (as Java measures latency
+/// only for a recording sensor).
+#[derive(Debug, Default)]
+pub(crate) struct TaskCounters {
+    /// Whether DEBUG-level task metrics record: gates the per-record clock reads and counts.
+    pub(crate) debug: bool,
+    /// Latency of each record's trip through the graph (DEBUG).
+    pub(crate) process_latency: Pending,
+    /// Latency of each punctuator call (DEBUG).
+    pub(crate) punctuate: Pending,
+    /// Lateness of each record taken against stream time (DEBUG).
+    pub(crate) lateness: Pending,
+    /// Records processed per source node, by the task's node index (DEBUG).
+    pub(crate) source_processed: Vec<u64>,
+    /// Tasks closed (the thread-level `task-closed` pair).
+    pub(crate) closed: u64,
+}
+
+/// The sensors of one task, fed from [`TaskCounters`] and the partition group's counts.
+pub(crate) struct TaskMetrics {
+    registry: StreamsMetrics,
+    thread_id: String,
+    task_id: String,
+    dropped: Sensor,
+    dropped_folded: u64,
+    enforced: Sensor,
+    enforced_folded: u64,
+    process_latency: Sensor,
+    punctuate: Sensor,
+    lateness: Sensor,
+    task_process: Sensor,
+    /// Source nodes by task node index, with their node-level sensor.
+    sources: Vec<(usize, Sensor)>,
+    task_closed: Sensor,
+}
+
+impl std::fmt::Debug for TaskMetrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TaskMetrics")
+            .field("thread_id", &self.thread_id)
+            .field("task_id", &self.task_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The partition group's counts at a fold.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct GroupCounts {
+    pub(crate) dropped: u64,
+    pub(crate) enforced: u64,
+}
+
+impl TaskMetrics {
+    /// Registers the task-level metrics Java's `StreamTask` registers, and `process-rate`/`-total`
+    /// for each source node (`sources`: task node index and name).
+    pub(crate) fn register(
+        registry: &StreamsMetrics,
+        thread_id: &str,
+        task_id: &str,
+        sources: &[(usize, &str)],
+    ) -> (TaskMetrics, TaskCounters) {
+        let tags = [(THREAD_ID_TAG, thread_id), (TASK_ID_TAG, task_id)];
+        let g = TASK_LEVEL_GROUP;
+        let debug = |stats| registry.sensor(RecordingLevel::Debug, stats);
+        let info = |stats| registry.sensor(RecordingLevel::Info, stats);
+        let value = |level, name: &str, d: &'static str| {
+            registry.sensor(
+                level,
+                vec![(metric_name(name, g, &tags), d, StatKind::Value)],
+            )
+        };
+        // Registered for the names Java shows; fed only by a runtime (the driver has no thread
+        // loop, restoration or process-ratio accounting, and neither has Java's).
+        value(
+            RecordingLevel::Debug,
+            "active-buffer-count",
+            "The count of buffered records that are polled from consumer and not yet processed \
+             for this active task",
+        );
+        value(
+            RecordingLevel::Info,
+            "active-process-ratio",
+            "The fraction of time the thread spent on processing this task among all assigned \
+             active tasks",
+        );
+        debug(rate_and_sum(
+            g,
+            &tags,
+            "restore",
+            "The average number of records restored per second",
+            "The total number of records restored",
+        ));
+        info(vec![(
+            metric_name("restore-remaining-records-total", g, &tags),
+            "The total number of records remaining to be restored",
+            StatKind::Sum,
+        )]);
+
+        let mut punctuate = rate_and_count(
+            g,
+            &tags,
+            "punctuate",
+            "The average number of calls to punctuate per second",
+            "The total number of calls to punctuate",
+        );
+        punctuate.extend(avg_and_max(
+            g,
+            &tags,
+            "punctuate-latency",
+            "The average latency of calls to punctuate",
+            "The maximum latency of calls to punctuate",
+        ));
+        let process_description = (
+            "The average number of calls to process per second",
+            "The total number of calls to process",
+        );
+        let task_process = debug(rate_and_count(
+            g,
+            &tags,
+            "process",
+            process_description.0,
+            process_description.1,
+        ));
+        let source_slots = sources.iter().map(|(i, _)| i + 1).max().unwrap_or(0);
+        let sources = sources
+            .iter()
+            .map(|&(idx, name)| {
+                let node_tags = [
+                    (THREAD_ID_TAG, thread_id),
+                    (TASK_ID_TAG, task_id),
+                    (PROCESSOR_NODE_ID_TAG, name),
+                ];
+                let s = debug(rate_and_count(
+                    PROCESSOR_NODE_LEVEL_GROUP,
+                    &node_tags,
+                    "process",
+                    process_description.0,
+                    process_description.1,
+                ));
+                (idx, s)
+            })
+            .collect();
+        let metrics = TaskMetrics {
+            registry: registry.clone(),
+            thread_id: thread_id.to_owned(),
+            task_id: task_id.to_owned(),
+            dropped: info(rate_and_sum(
+                g,
+                &tags,
+                "dropped-records",
+                "The average number of dropped records per second",
+                "The total number of dropped records",
+            )),
+            dropped_folded: 0,
+            enforced: debug(rate_and_count(
+                g,
+                &tags,
+                "enforced-processing",
+                "The average number of occurrences of enforced-processing operations per second",
+                "The total number of occurrences of enforced-processing operations",
+            )),
+            enforced_folded: 0,
+            process_latency: debug(avg_and_max(
+                g,
+                &tags,
+                "process-latency",
+                "The average latency of calls to process",
+                "The maximum latency of calls to process",
+            )),
+            punctuate: debug(punctuate),
+            lateness: debug(avg_and_max(
+                g,
+                &tags,
+                "record-lateness",
+                "The observed average lateness of records in milliseconds, measured by comparing \
+                 the record timestamp with the current stream time",
+                "The observed maximum lateness of records in milliseconds, measured by comparing \
+                 the record timestamp with the current stream time",
+            )),
+            task_process,
+            sources,
+            task_closed: task_closed_sensor(registry, thread_id),
+        };
+        let counters = TaskCounters {
+            debug: registry.records(RecordingLevel::Debug),
+            source_processed: vec![0; source_slots],
+            ..TaskCounters::default()
+        };
+        (metrics, counters)
+    }
+
+    /// Records what was counted since the last fold, at the registry's time now.
+    pub(crate) fn fold(&mut self, c: &mut TaskCounters, group: GroupCounts) {
+        if group.dropped > self.dropped_folded {
+            let n = group.dropped - self.dropped_folded;
+            self.dropped.record_batch(Batch::ones(n));
+            self.dropped_folded = group.dropped;
+        }
+        if group.enforced > self.enforced_folded {
+            let n = group.enforced - self.enforced_folded;
+            self.enforced.record_batch(Batch::ones(n));
+            self.enforced_folded = group.enforced;
+        }
+        if let Some(b) = c.process_latency.take() {
+            self.process_latency.record_batch(b);
+        }
+        if let Some(b) = c.punctuate.take() {
+            self.punctuate.record_batch(b);
+        }
+        if let Some(b) = c.lateness.take() {
+            self.lateness.record_batch(b);
+        }
+        for (idx, sensor) in &self.sources {
+            let n = std::mem::take(&mut c.source_processed[*idx]);
+            if n > 0 {
+                sensor.record_batch(Batch::ones(n));
+                // Java's source-node sensor has the task-level one as its parent.
+                self.task_process.record_batch(Batch::ones(n));
+            }
+        }
+        if c.closed > 0 {
+            self.task_closed
+                .record_batch(Batch::ones(std::mem::take(&mut c.closed)));
+        }
+    }
+
+    /// Drops the task's task- and node-level metrics, as Java does when a task closes; the
+    /// thread-level `task-closed` pair stays.
+    pub(crate) fn remove(&self) {
+        self.registry.remove(|n| {
+            (n.group == TASK_LEVEL_GROUP || n.group == PROCESSOR_NODE_LEVEL_GROUP)
+                && n.tags.get(THREAD_ID_TAG) == Some(&self.thread_id)
+                && n.tags.get(TASK_ID_TAG) == Some(&self.task_id)
+        });
+        tracing::debug!(task = %self.task_id, thread = %self.thread_id, "task metrics removed");
+    }
+}

@@ -1,0 +1,304 @@
+//! Streams metrics through the TopologyTestDriver: what Java's driver registers, what each
+//! recording level records, and the values Java's driver gives on the same input (taken from
+//! Kafka 4.4.0's `TopologyTestDriver.metrics()` on this topology; the live comparison is
+//! `integration-tests/tests/streams_metrics.rs`).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use streams_core::metrics::{Metric, RecordingLevel};
+use streams_core::processor::{
+    LogAndContinue, Processor, ProcessorContext, PunctuationType, Record,
+};
+use streams_core::serde::Serdes;
+use streams_core::test_driver::TopologyTestDriver;
+use streams_core::topology::{Consumed, Produced, TopologyBuilder};
+use streams_core::{StreamsConfig, StreamsError};
+
+/// Forwards every record; punctuates every 10 ms of stream time and every second of wall time.
+struct Forward;
+
+impl Processor<String, i64, String, i64> for Forward {
+    fn init(&mut self, ctx: &mut ProcessorContext<'_, String, i64>) -> Result<(), StreamsError> {
+        ctx.schedule(
+            Duration::from_millis(10),
+            PunctuationType::StreamTime,
+            |_, _| Ok(()),
+        )?;
+        ctx.schedule(
+            Duration::from_millis(1000),
+            PunctuationType::WallClockTime,
+            |_, _| Ok(()),
+        )?;
+        Ok(())
+    }
+    fn process(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, String, i64>,
+        r: Record<String, i64>,
+    ) -> Result<(), StreamsError> {
+        ctx.forward(r)
+    }
+}
+
+fn driver(level: RecordingLevel) -> TopologyTestDriver {
+    let mut b = TopologyBuilder::new();
+    b.add_source(
+        "src",
+        Consumed::with(Serdes::string(), Serdes::long()),
+        "in",
+    )
+    .add_processor("proc", || Forward, &["src"])
+    .add_sink(
+        "sink",
+        "out",
+        Produced::with(Serdes::string(), Serdes::long()),
+        &["proc"],
+    );
+    let config = StreamsConfig::new("app")
+        .with_deserialization_handler(Arc::new(LogAndContinue))
+        .with_metrics_recording_level(level);
+    TopologyTestDriver::with_wall_clock(b.build().expect("valid topology"), config, 0)
+        .expect("driver")
+}
+
+/// Five records at 0, 7, ..., 28 ms, one that does not deserialize at 50 ms, then 2.5 s of wall
+/// clock.
+fn run(d: &TopologyTestDriver) {
+    let mut input = d.create_input_topic("in", Serdes::string(), Serdes::long());
+    for i in 0..5 {
+        input
+            .pipe_input_at(format!("k{i}"), i, i * 7)
+            .expect("pipe");
+    }
+    input
+        .pipe_raw(
+            Some(Bytes::from_static(b"x")),
+            Some(Bytes::from_static(b"abc")),
+            50,
+        )
+        .expect("a bad record is dropped, not an error");
+    d.advance_wall_clock_time(Duration::from_millis(2_500))
+        .expect("advance");
+}
+
+type Table = BTreeMap<(String, String, Vec<(String, String)>), (f64, &'static str)>;
+
+fn table(metrics: Vec<Metric>) -> Table {
+    metrics
+        .into_iter()
+        .map(|m| {
+            let tags = m.name.tags.into_iter().collect();
+            ((m.name.group, m.name.name, tags), (m.value, m.description))
+        })
+        .collect()
+}
+
+fn value(t: &Table, group: &str, name: &str, node: Option<&str>) -> f64 {
+    t.iter()
+        .find(|((g, n, tags), _)| {
+            g == group
+                && n == name
+                && tags
+                    .iter()
+                    .find(|(k, _)| k == "processor-node-id")
+                    .map(|(_, v)| v.as_str())
+                    == node
+        })
+        .map(|(_, (v, _))| *v)
+        .unwrap_or_else(|| panic!("{group} {name} {node:?} not registered"))
+}
+
+#[test]
+fn debug_level_counts_processing_punctuation_and_drops_as_java_does() {
+    let d = driver(RecordingLevel::Debug);
+    run(&d);
+    let t = table(d.metrics());
+    let task = "stream-task-metrics";
+    // Java 4.4.0's driver on the same input: 5 processed, 4 punctuations (stream time 0, 10, 20
+    // and one wall-clock), 1 dropped; rates over 2.5 s plus one 30 s window.
+    assert_eq!(value(&t, task, "process-total", None), 5.0);
+    assert_eq!(value(&t, task, "process-rate", None), 5.0 / 32.5);
+    assert_eq!(
+        value(
+            &t,
+            "stream-processor-node-metrics",
+            "process-total",
+            Some("src")
+        ),
+        5.0
+    );
+    assert_eq!(value(&t, task, "punctuate-total", None), 4.0);
+    assert_eq!(value(&t, task, "punctuate-rate", None), 4.0 / 32.5);
+    assert_eq!(value(&t, task, "dropped-records-total", None), 1.0);
+    assert_eq!(value(&t, task, "dropped-records-rate", None), 1.0 / 32.5);
+    // The mock clock does not move while a record is processed: latency 0, as in Java's driver.
+    assert_eq!(value(&t, task, "process-latency-avg", None), 0.0);
+    assert_eq!(value(&t, task, "punctuate-latency-max", None), 0.0);
+    // Records arrive in order (lateness 0) but Java 4.x takes the undeserializable one through
+    // the partition group with timestamp -1 before dropping it: 28 - (-1) late.
+    assert_eq!(value(&t, task, "record-lateness-max", None), 29.0);
+    assert_eq!(value(&t, task, "record-lateness-avg", None), 29.0 / 6.0);
+    assert_eq!(value(&t, task, "enforced-processing-total", None), 0.0);
+    assert_eq!(d.dropped_records().deserialization, 1);
+}
+
+#[test]
+fn info_level_registers_the_same_metrics_but_records_only_info_ones() {
+    let info = driver(RecordingLevel::Info);
+    let debug = driver(RecordingLevel::Debug);
+    run(&info);
+    run(&debug);
+    let (i, d) = (table(info.metrics()), table(debug.metrics()));
+    let names = |t: &Table| {
+        t.iter()
+            .map(|(k, (_, desc))| (k.clone(), *desc))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(&i),
+        names(&d),
+        "Java registers DEBUG metrics at INFO too"
+    );
+    let task = "stream-task-metrics";
+    assert_eq!(value(&i, task, "dropped-records-total", None), 1.0, "INFO");
+    assert_eq!(value(&i, task, "process-total", None), 0.0, "DEBUG");
+    assert_eq!(value(&i, task, "punctuate-total", None), 0.0, "DEBUG");
+    assert!(value(&i, task, "process-latency-avg", None).is_nan());
+    assert_eq!(value(&d, task, "process-total", None), 5.0);
+}
+
+#[test]
+fn the_driver_shows_javas_metric_names_tags_and_descriptions() {
+    let d = driver(RecordingLevel::Info);
+    let t = table(d.metrics());
+    let thread = std::thread::current()
+        .name()
+        .expect("test threads are named")
+        .to_owned();
+    let got: Vec<(String, String)> = t
+        .keys()
+        .map(|(g, n, tags)| {
+            let keys: Vec<&str> = tags.iter().map(|(k, _)| k.as_str()).collect();
+            (format!("{g}:{n}"), keys.join(","))
+        })
+        .collect();
+    let task_tags = "task-id,thread-id";
+    let mut want: Vec<(String, String)> = [
+        "active-buffer-count",
+        "active-process-ratio",
+        "dropped-records-rate",
+        "dropped-records-total",
+        "enforced-processing-rate",
+        "enforced-processing-total",
+        "process-latency-avg",
+        "process-latency-max",
+        "process-rate",
+        "process-total",
+        "punctuate-latency-avg",
+        "punctuate-latency-max",
+        "punctuate-rate",
+        "punctuate-total",
+        "record-lateness-avg",
+        "record-lateness-max",
+        "restore-rate",
+        "restore-remaining-records-total",
+        "restore-total",
+    ]
+    .iter()
+    .map(|n| (format!("stream-task-metrics:{n}"), task_tags.to_owned()))
+    .collect();
+    for n in ["process-rate", "process-total"] {
+        want.push((
+            format!("stream-processor-node-metrics:{n}"),
+            "processor-node-id,task-id,thread-id".to_owned(),
+        ));
+    }
+    for n in ["task-closed-rate", "task-closed-total"] {
+        want.push((format!("stream-thread-metrics:{n}"), "thread-id".to_owned()));
+    }
+    want.sort();
+    assert_eq!(got, want);
+    for ((_, name, tags), (_, description)) in &t {
+        let tag = |k: &str| tags.iter().find(|(x, _)| x == k).map(|(_, v)| v.as_str());
+        assert_eq!(tag("thread-id"), Some(thread.as_str()), "{name}");
+        if tag("task-id").is_some() {
+            assert_eq!(tag("task-id"), Some("0_0"));
+        }
+        assert!(!description.is_empty(), "{name}");
+    }
+    let desc = |name: &str| {
+        t.iter()
+            .find(|((g, n, _), _)| g == "stream-task-metrics" && n == name)
+            .map(|(_, (_, d))| *d)
+    };
+    assert_eq!(
+        desc("dropped-records-total"),
+        Some("The total number of dropped records")
+    );
+    assert_eq!(
+        desc("process-latency-max"),
+        Some("The maximum latency of calls to process")
+    );
+}
+
+#[test]
+fn enforced_processing_counts_when_an_empty_partition_has_idled_out() {
+    let mut b = TopologyBuilder::new();
+    b.add_source(
+        "a",
+        Consumed::with(Serdes::string(), Serdes::long()),
+        "left",
+    )
+    .add_source(
+        "b",
+        Consumed::with(Serdes::string(), Serdes::long()),
+        "right",
+    )
+    .add_sink(
+        "sink",
+        "out",
+        Produced::with(Serdes::string(), Serdes::long()),
+        &["a", "b"],
+    );
+    let config = StreamsConfig::new("app")
+        .with_max_task_idle_ms(100)
+        .with_metrics_recording_level(RecordingLevel::Debug);
+    let d =
+        TopologyTestDriver::with_wall_clock(b.build().expect("valid"), config, 0).expect("driver");
+    let mut left = d.create_input_topic("left", Serdes::string(), Serdes::long());
+    left.pipe_input_at("k".into(), 1, 5).expect("pipe");
+    let v = |name: &str| {
+        d.metrics_registry()
+            .value("stream-task-metrics", name, &[("task-id", "0_0")])
+    };
+    d.metrics();
+    assert_eq!(v("enforced-processing-total"), Some(0.0), "still idling");
+    d.advance_wall_clock_time(Duration::from_millis(100))
+        .expect("advance");
+    d.metrics();
+    let enforced = v("enforced-processing-total").expect("registered");
+    assert!(enforced >= 1.0, "{enforced}");
+    assert_eq!(v("process-total"), Some(1.0));
+}
+
+#[test]
+fn closing_the_driver_counts_a_closed_task_and_removes_the_task_metrics() {
+    let d = driver(RecordingLevel::Info);
+    let registry = d.metrics_registry();
+    d.close().expect("close");
+    let left: Vec<String> = registry
+        .snapshot()
+        .into_iter()
+        .map(|m| format!("{}:{}={}", m.name.group, m.name.name, m.value))
+        .collect();
+    assert_eq!(
+        left,
+        [
+            "stream-thread-metrics:task-closed-rate=0.03333333333333333",
+            "stream-thread-metrics:task-closed-total=1"
+        ]
+    );
+}
