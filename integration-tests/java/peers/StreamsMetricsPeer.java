@@ -1,0 +1,86 @@
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.Set;
+
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Kafka Streams' TopologyTestDriver metrics, for comparison with ours (streams_metrics test).
+ *
+ * <pre>
+ * StreamsMetricsPeer LEVEL [key=value streams properties...]
+ *   runs source "src" (String keys, Long values, topic "in") -> processor "proc" (forwards; punctuates
+ *   every 10 ms of stream time and every 1000 ms of wall-clock time) -> sink "sink" (topic "out")
+ *   with metrics.recording.level=LEVEL, LogAndContinueExceptionHandler and the mock clock at 0:
+ *   pipes k0..k4 with values 0..4 at 0, 7, 14, 21, 28 ms, then key "x" with value bytes "abc" (not a
+ *   Long: dropped) at 50 ms, advances the wall clock by 2500 ms, and prints every metric of the
+ *   stream-* groups (PeerMetrics.table), then the line "closed" and the stream-thread-metrics
+ *   group again after closing the driver.
+ * </pre>
+ * Exit status 0 on success; 2 on bad arguments.
+ */
+public final class StreamsMetricsPeer {
+    private static final Set<String> GROUPS = Set.of(
+            "stream-thread-metrics", "stream-task-metrics", "stream-processor-node-metrics",
+            "stream-topic-metrics", "stream-state-metrics", "stream-record-cache-metrics");
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            System.err.println("usage: StreamsMetricsPeer LEVEL [k=v...]");
+            System.exit(2);
+        }
+        Topology t = new Topology();
+        t.addSource("src", Serdes.String().deserializer(), Serdes.Long().deserializer(), "in");
+        t.addProcessor("proc", Forward::new, "src");
+        t.addSink("sink", "out", Serdes.String().serializer(), Serdes.Long().serializer(), "proc");
+        Properties props = new Properties();
+        props.put("application.id", "app");
+        props.put("metrics.recording.level", args[0]);
+        props.put("deserialization.exception.handler", LogAndContinueExceptionHandler.class.getName());
+        PeerMetrics.setProperties(props, args, 1);
+        TopologyTestDriver d = new TopologyTestDriver(t, props, Instant.ofEpochMilli(0));
+        TestInputTopic<String, Long> in =
+                d.createInputTopic("in", Serdes.String().serializer(), Serdes.Long().serializer());
+        for (long i = 0; i < 5; i++) {
+            in.pipeInput("k" + i, i, Instant.ofEpochMilli(i * 7));
+        }
+        TestInputTopic<byte[], byte[]> raw =
+                d.createInputTopic("in", new ByteArraySerializer(), new ByteArraySerializer());
+        raw.pipeInput("x".getBytes(StandardCharsets.UTF_8), "abc".getBytes(StandardCharsets.UTF_8),
+                Instant.ofEpochMilli(50));
+        d.advanceWallClockTime(Duration.ofMillis(2500));
+        StringBuilder out = new StringBuilder(PeerMetrics.table(d.metrics(), GROUPS));
+        java.util.Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> live =
+                d.metrics();
+        d.close();
+        out.append("closed\n").append(PeerMetrics.table(live, Set.of("stream-thread-metrics")));
+        System.out.print(out);
+    }
+
+    private static final class Forward implements Processor<String, Long, String, Long> {
+        private ProcessorContext<String, Long> ctx;
+
+        @Override
+        public void init(ProcessorContext<String, Long> context) {
+            ctx = context;
+            context.schedule(Duration.ofMillis(10), PunctuationType.STREAM_TIME, ts -> { });
+            context.schedule(Duration.ofMillis(1000), PunctuationType.WALL_CLOCK_TIME, ts -> { });
+        }
+
+        @Override
+        public void process(Record<String, Long> r) {
+            ctx.forward(r);
+        }
+    }
+}
