@@ -1,5 +1,7 @@
 //! Our TopologyTestDriver's metrics against Kafka's own Java `TopologyTestDriver.metrics()` on the
-//! same topology and input (`StreamsMetricsPeer`), at INFO and at DEBUG: every metric of ours must
+//! same topology and input (`StreamsMetricsPeer`), at INFO and at DEBUG, for a forwarding topology
+//! with punctuators and a dropped record, and for enforced processing under `max.task.idle.ms`:
+//! every metric of ours must
 //! be one of Java's (group, name, tags with their values, description), the counters and rates must
 //! agree, and Java's metrics we do not have yet must be exactly the known list below. Needs a JDK
 //! (java, javac) and the Kafka jars from Maven Central (`scripts/kafka-fetch`); without them the
@@ -110,7 +112,10 @@ fn ours(level: RecordingLevel) -> (MetricsTable, MetricsTable) {
 
 fn java(peer: &JavaPeer, level: &str) -> (MetricsTable, MetricsTable) {
     let out = peer
-        .run_class("StreamsMetricsPeer", &[level.to_owned()])
+        .run_class(
+            "StreamsMetricsPeer",
+            &[level.to_owned(), "forward".to_owned()],
+        )
         .unwrap_or_else(|e| panic!("{e}"));
     let (open, closed) = out
         .split_once("closed\n")
@@ -136,6 +141,51 @@ const NOT_YET: [&str; 10] = [
     "stream-topic-metrics:records-consumed-total{processor-node-id=src,task-id=0_0,thread-id=main,topic=in}",
     "stream-topic-metrics:records-produced-total{processor-node-id=sink,task-id=0_0,thread-id=main,topic=out}",
 ];
+
+/// Our side of the peer's `idle` run: two sources, `max.task.idle.ms` 100, one record on one of
+/// them, then the wall clock past the idle time (enforced processing).
+fn ours_idle(level: RecordingLevel) -> MetricsTable {
+    let mut b = TopologyBuilder::new();
+    b.add_source(
+        "a",
+        Consumed::with(Serdes::string(), Serdes::long()),
+        "left",
+    )
+    .add_source(
+        "b",
+        Consumed::with(Serdes::string(), Serdes::long()),
+        "right",
+    )
+    .add_sink(
+        "sink",
+        "out",
+        Produced::with(Serdes::string(), Serdes::long()),
+        &["a", "b"],
+    );
+    let topology = b.build().expect("valid topology");
+    let config = StreamsConfig::new("app")
+        .with_max_task_idle_ms(100)
+        .with_metrics_recording_level(level);
+    std::thread::Builder::new()
+        .name("main".into())
+        .spawn(move || {
+            let d = TopologyTestDriver::with_wall_clock(topology, config, 0).expect("driver");
+            d.create_input_topic("left", Serdes::string(), Serdes::long())
+                .pipe_input_at("k".into(), 1, 5)
+                .expect("pipe");
+            d.advance_wall_clock_time(Duration::from_millis(100))
+                .expect("advance");
+            table(d.metrics())
+        })
+        .expect("spawn")
+        .join()
+        .expect("our driver ran")
+}
+
+/// Whether Java's metric is one we do not have yet.
+fn not_yet(k: &(String, String, BTreeMap<String, String>)) -> bool {
+    k.0 == "stream-topic-metrics" || k.1.starts_with("record-e2e-latency-")
+}
 
 fn compare(level: &str, ours: &MetricsTable, java: &MetricsTable, not_yet: &[&str]) {
     for (k, (v, description)) in ours {
@@ -193,5 +243,29 @@ fn driver_metrics_match_javas_topology_test_driver() {
             .find(|(k, _)| k.1 == "task-closed-total")
             .map(|(_, (v, _))| *v);
         assert_eq!(closed, Some(1.0));
+
+        let out = peer
+            .run_class("StreamsMetricsPeer", &[level.to_owned(), "idle".to_owned()])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let java_idle = parse_metrics_table(&out);
+        let ours_idle = ours_idle(ours_level);
+        let lacking: Vec<String> = java_idle
+            .keys()
+            .filter(|k| !ours_idle.contains_key(*k) && not_yet(k))
+            .map(key_string)
+            .collect();
+        compare(
+            &format!("{level} idle"),
+            &ours_idle,
+            &java_idle,
+            &lacking.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        let enforced = |t: &MetricsTable| {
+            t.iter()
+                .find(|(k, _)| k.1 == "enforced-processing-total")
+                .map(|(_, (v, _))| *v)
+        };
+        let want = if level == "DEBUG" { 2.0 } else { 0.0 };
+        assert_eq!(enforced(&ours_idle), Some(want), "{level}: as Java's");
     }
 }

@@ -19,7 +19,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * Kafka Streams' TopologyTestDriver metrics, for comparison with ours (streams_metrics test).
  *
  * <pre>
- * StreamsMetricsPeer LEVEL [key=value streams properties...]
+ * StreamsMetricsPeer LEVEL forward [key=value streams properties...]
  *   runs source "src" (String keys, Long values, topic "in") -> processor "proc" (forwards; punctuates
  *   every 10 ms of stream time and every 1000 ms of wall-clock time) -> sink "sink" (topic "out")
  *   with metrics.recording.level=LEVEL, LogAndContinueExceptionHandler and the mock clock at 0:
@@ -27,6 +27,10 @@ import org.apache.kafka.streams.processor.api.Record;
  *   Long: dropped) at 50 ms, advances the wall clock by 2500 ms, and prints every metric of the
  *   stream-* groups (PeerMetrics.table), then the line "closed" and the stream-thread-metrics
  *   group again after closing the driver.
+ * StreamsMetricsPeer LEVEL idle [key=value streams properties...]
+ *   runs sources "a" (topic "left") and "b" (topic "right") -> sink "sink" (topic "out") with
+ *   max.task.idle.ms=100: pipes one record to "left" at 5 ms, advances the wall clock by 100 ms,
+ *   and prints the metrics as above (no "closed" part).
  * </pre>
  * Exit status 0 on success; 2 on bad arguments.
  */
@@ -36,9 +40,13 @@ public final class StreamsMetricsPeer {
             "stream-topic-metrics", "stream-state-metrics", "stream-record-cache-metrics");
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 1) {
-            System.err.println("usage: StreamsMetricsPeer LEVEL [k=v...]");
+        if (args.length < 2 || !(args[1].equals("forward") || args[1].equals("idle"))) {
+            System.err.println("usage: StreamsMetricsPeer LEVEL forward|idle [k=v...]");
             System.exit(2);
+        }
+        if (args[1].equals("idle")) {
+            idle(args);
+            return;
         }
         Topology t = new Topology();
         t.addSource("src", Serdes.String().deserializer(), Serdes.Long().deserializer(), "in");
@@ -48,7 +56,7 @@ public final class StreamsMetricsPeer {
         props.put("application.id", "app");
         props.put("metrics.recording.level", args[0]);
         props.put("deserialization.exception.handler", LogAndContinueExceptionHandler.class.getName());
-        PeerMetrics.setProperties(props, args, 1);
+        PeerMetrics.setProperties(props, args, 2);
         TopologyTestDriver d = new TopologyTestDriver(t, props, Instant.ofEpochMilli(0));
         TestInputTopic<String, Long> in =
                 d.createInputTopic("in", Serdes.String().serializer(), Serdes.Long().serializer());
@@ -66,6 +74,24 @@ public final class StreamsMetricsPeer {
         d.close();
         out.append("closed\n").append(PeerMetrics.table(live, Set.of("stream-thread-metrics")));
         System.out.print(out);
+    }
+
+    private static void idle(String[] args) {
+        Topology t = new Topology();
+        t.addSource("a", Serdes.String().deserializer(), Serdes.Long().deserializer(), "left");
+        t.addSource("b", Serdes.String().deserializer(), Serdes.Long().deserializer(), "right");
+        t.addSink("sink", "out", Serdes.String().serializer(), Serdes.Long().serializer(), "a", "b");
+        Properties props = new Properties();
+        props.put("application.id", "app");
+        props.put("metrics.recording.level", args[0]);
+        props.put("max.task.idle.ms", "100");
+        PeerMetrics.setProperties(props, args, 2);
+        try (TopologyTestDriver d = new TopologyTestDriver(t, props, Instant.ofEpochMilli(0))) {
+            d.createInputTopic("left", Serdes.String().serializer(), Serdes.Long().serializer())
+                    .pipeInput("k", 1L, Instant.ofEpochMilli(5));
+            d.advanceWallClockTime(Duration.ofMillis(100));
+            System.out.print(PeerMetrics.table(d.metrics(), GROUPS));
+        }
     }
 
     private static final class Forward implements Processor<String, Long, String, Long> {
