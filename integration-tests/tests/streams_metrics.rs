@@ -1,11 +1,10 @@
 //! Our TopologyTestDriver's metrics against Kafka's own Java `TopologyTestDriver.metrics()` on the
 //! same topology and input (`StreamsMetricsPeer`), at INFO and at DEBUG, for a forwarding topology
 //! with punctuators and a dropped record, and for enforced processing under `max.task.idle.ms`:
-//! every metric of ours must
-//! be one of Java's (group, name, tags with their values, description), the counters and rates must
-//! agree, and Java's metrics we do not have yet must be exactly the known list below. Needs a JDK
-//! (java, javac) and the Kafka jars from Maven Central (`scripts/kafka-fetch`); without them the
-//! test fails and says how to get them.
+//! every metric of ours must be one of Java's (group, name, tags with their values, description)
+//! with Java's value, and the Java metrics we do not have yet must be exactly the known ones.
+//! Needs a JDK (java, javac) and the Kafka jars from Maven Central (`scripts/kafka-fetch`); without
+//! them the test fails and says how to get them.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
