@@ -143,6 +143,23 @@ fn debug_level_counts_processing_punctuation_and_drops_as_java_does() {
     assert_eq!(value(&t, task, "record-lateness-avg", None), 29.0 / 6.0);
     assert_eq!(value(&t, task, "enforced-processing-total", None), 0.0);
     assert_eq!(d.dropped_records().deserialization, 1);
+    // End-to-end latency: the mock wall clock (0) minus each processed record's timestamp (0, 7,
+    // ..., 28), at the source and at the terminal sink; the dropped record is not processed.
+    for node in ["src", "sink"] {
+        let e2e = |stat: &str| {
+            value(
+                &t,
+                "stream-processor-node-metrics",
+                &format!("record-e2e-latency-{stat}"),
+                Some(node),
+            )
+        };
+        assert_eq!(
+            (e2e("avg"), e2e("min"), e2e("max")),
+            (-14.0, -28.0, 0.0),
+            "{node}"
+        );
+    }
 }
 
 #[test]
@@ -164,6 +181,13 @@ fn info_level_registers_the_same_metrics_but_records_only_info_ones() {
     );
     let task = "stream-task-metrics";
     assert_eq!(value(&i, task, "dropped-records-total", None), 1.0, "INFO");
+    let node = "stream-processor-node-metrics";
+    assert_eq!(
+        value(&i, node, "record-e2e-latency-max", Some("sink")),
+        0.0,
+        "INFO"
+    );
+    assert_eq!(value(&i, node, "process-total", Some("src")), 0.0, "DEBUG");
     assert_eq!(value(&i, task, "process-total", None), 0.0, "DEBUG");
     assert_eq!(value(&i, task, "punctuate-total", None), 0.0, "DEBUG");
     assert!(value(&i, task, "process-latency-avg", None).is_nan());
@@ -210,11 +234,21 @@ fn the_driver_shows_javas_metric_names_tags_and_descriptions() {
     .iter()
     .map(|n| (format!("stream-task-metrics:{n}"), task_tags.to_owned()))
     .collect();
-    for n in ["process-rate", "process-total"] {
-        want.push((
-            format!("stream-processor-node-metrics:{n}"),
-            "processor-node-id,task-id,thread-id".to_owned(),
-        ));
+    // Per node: process-rate/-total of the source, record-e2e-latency of the source and of the
+    // terminal sink (tags sort with the node's id, so each name appears once per node).
+    for (n, nodes) in [
+        ("process-rate", 1),
+        ("process-total", 1),
+        ("record-e2e-latency-avg", 2),
+        ("record-e2e-latency-max", 2),
+        ("record-e2e-latency-min", 2),
+    ] {
+        for _ in 0..nodes {
+            want.push((
+                format!("stream-processor-node-metrics:{n}"),
+                "processor-node-id,task-id,thread-id".to_owned(),
+            ));
+        }
     }
     for n in ["task-closed-rate", "task-closed-total"] {
         want.push((format!("stream-thread-metrics:{n}"), "thread-id".to_owned()));

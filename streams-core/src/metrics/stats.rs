@@ -1,5 +1,5 @@
 //! The statistics a sensor keeps, with the window rules of Java's `SampledStat` family (`Rate`,
-//! `WindowedSum`, `WindowedCount`, `Avg`, `Max`) and the cumulative ones (`CumulativeSum`,
+//! `WindowedSum`, `WindowedCount`, `Avg`, `Max`, `Min`) and the cumulative ones (`CumulativeSum`,
 //! `CumulativeCount`, `Value`).
 //!
 //! kafka-client keeps the same rules for the clients, but crate-private and on its own `Instant`
@@ -24,6 +24,8 @@ pub(crate) enum StatKind {
     Avg,
     /// Windowed maximum; NaN with none.
     Max,
+    /// Windowed minimum; NaN with none.
+    Min,
     /// Sum of every value ever recorded.
     Sum,
     /// Number of events ever recorded.
@@ -32,13 +34,14 @@ pub(crate) enum StatKind {
     Value,
 }
 
-/// Events recorded together: `events` values summing to `sum`, with the largest and the last of
-/// them. Recording a batch gives every statistic the value recording its events one by one at
+/// Events recorded together: `events` values summing to `sum`, with their extremes and the last
+/// of them. Recording a batch gives every statistic the value recording its events one by one at
 /// the same time would.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Batch {
     pub(crate) events: u64,
     pub(crate) sum: f64,
+    pub(crate) min: f64,
     pub(crate) max: f64,
     pub(crate) last: f64,
 }
@@ -49,6 +52,7 @@ impl Batch {
         Batch {
             events: 1,
             sum: value,
+            min: value,
             max: value,
             last: value,
         }
@@ -59,6 +63,7 @@ impl Batch {
         Batch {
             events: n,
             sum: n as f64,
+            min: 1.0,
             max: 1.0,
             last: 1.0,
         }
@@ -71,6 +76,7 @@ impl Batch {
 pub(crate) struct Pending {
     pub(crate) events: u64,
     pub(crate) sum: f64,
+    pub(crate) min: f64,
     pub(crate) max: f64,
     pub(crate) last: f64,
 }
@@ -80,6 +86,7 @@ impl Default for Pending {
         Pending {
             events: 0,
             sum: 0.0,
+            min: f64::INFINITY,
             max: f64::NEG_INFINITY,
             last: 0.0,
         }
@@ -91,6 +98,7 @@ impl Pending {
     pub(crate) fn add(&mut self, value: f64) {
         self.events += 1;
         self.sum += value;
+        self.min = self.min.min(value);
         self.max = self.max.max(value);
         self.last = value;
     }
@@ -100,6 +108,7 @@ impl Pending {
         if other.events > 0 {
             self.events += other.events;
             self.sum += other.sum;
+            self.min = self.min.min(other.min);
             self.max = self.max.max(other.max);
             self.last = other.last;
         }
@@ -111,6 +120,7 @@ impl Pending {
         (p.events > 0).then_some(Batch {
             events: p.events,
             sum: p.sum,
+            min: p.min,
             max: p.max,
             last: p.last,
         })
@@ -119,7 +129,7 @@ impl Pending {
 
 #[derive(Debug, Clone, Copy)]
 struct Sample {
-    /// Sum, count or max of the values recorded in it (by the stat's kind).
+    /// Sum, count, max or min of the values recorded in it (by the stat's kind).
     value: f64,
     events: u64,
     /// When the sample's window started (Java's `lastWindowMs`).
@@ -148,6 +158,7 @@ impl Stat {
     fn initial(&self) -> f64 {
         match self.kind {
             StatKind::Max => f64::NEG_INFINITY,
+            StatKind::Min => f64::INFINITY,
             _ => 0.0,
         }
     }
@@ -184,6 +195,7 @@ impl Stat {
         let s = &mut self.samples[self.current];
         s.value = match kind {
             StatKind::Max => s.value.max(b.max),
+            StatKind::Min => s.value.min(b.min),
             StatKind::RateOfCount => s.value + b.events as f64,
             _ => s.value + b.sum,
         };
@@ -220,8 +232,9 @@ impl Stat {
             }
             StatKind::Avg if events == 0 => f64::NAN,
             StatKind::Avg => values.sum::<f64>() / events as f64,
-            StatKind::Max if events == 0 => f64::NAN,
-            _ => values.fold(f64::NEG_INFINITY, f64::max),
+            StatKind::Max | StatKind::Min if events == 0 => f64::NAN,
+            StatKind::Max => values.fold(f64::NEG_INFINITY, f64::max),
+            _ => values.fold(f64::INFINITY, f64::min),
         }
     }
 
@@ -264,6 +277,7 @@ mod tests {
             StatKind::RateOfCount,
             StatKind::Avg,
             StatKind::Max,
+            StatKind::Min,
             StatKind::Sum,
             StatKind::Count,
             StatKind::Value,

@@ -1,6 +1,7 @@
-//! Task-level metrics (`stream-task-metrics`) and the source nodes' `process-rate`/`-total`
-//! (`stream-processor-node-metrics`), as Java's `StreamTask` registers them, and the plain counters
-//! the task keeps on its hot path until they are folded in.
+//! Task-level metrics (`stream-task-metrics`), the source nodes' `process-rate`/`-total` and the
+//! source and terminal nodes' `record-e2e-latency-*` (`stream-processor-node-metrics`), as Java's
+//! `StreamTask` registers them, and the plain counters the task keeps on its hot path until they
+//! are folded in.
 
 use super::{
     Batch, PROCESSOR_NODE_ID_TAG, PROCESSOR_NODE_LEVEL_GROUP, Pending, Sensor, StatKind,
@@ -43,6 +44,8 @@ pub(crate) struct TaskMetrics {
     task_process: Sensor,
     /// Source nodes by task node index, with their node-level sensor.
     sources: Vec<(usize, Sensor)>,
+    /// Source and terminal nodes by task node index, with their `record-e2e-latency` sensor.
+    e2e: Vec<(usize, Sensor)>,
     task_closed: Sensor,
 }
 
@@ -55,6 +58,16 @@ impl std::fmt::Debug for TaskMetrics {
     }
 }
 
+const E2E_AVG: &str = "The average end-to-end latency of a record, measuring by comparing the \
+                       record timestamp with the system time when it has been fully processed by \
+                       the node";
+const E2E_MIN: &str = "The minimum end-to-end latency of a record, measuring by comparing the \
+                       record timestamp with the system time when it has been fully processed by \
+                       the node";
+const E2E_MAX: &str = "The maximum end-to-end latency of a record, measuring by comparing the \
+                       record timestamp with the system time when it has been fully processed by \
+                       the node";
+
 /// The partition group's counts at a fold.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct GroupCounts {
@@ -65,11 +78,13 @@ pub(crate) struct GroupCounts {
 impl TaskMetrics {
     /// Registers the task-level metrics Java's `StreamTask` registers, and `process-rate`/`-total`
     /// for each source node (`sources`: task node index and name).
+    /// `e2e_nodes` are the source and terminal nodes (Java's `record-e2e-latency` is theirs).
     pub(crate) fn register(
         registry: &StreamsMetrics,
         thread_id: &str,
         task_id: &str,
         sources: &[(usize, &str)],
+        e2e_nodes: &[(usize, &str)],
     ) -> (TaskMetrics, TaskCounters) {
         let tags = [(THREAD_ID_TAG, thread_id), (TASK_ID_TAG, task_id)];
         let g = TASK_LEVEL_GROUP;
@@ -152,6 +167,29 @@ impl TaskMetrics {
                 (idx, s)
             })
             .collect();
+        let e2e = e2e_nodes
+            .iter()
+            .map(|&(idx, name)| {
+                let node_tags = [
+                    (THREAD_ID_TAG, thread_id),
+                    (TASK_ID_TAG, task_id),
+                    (PROCESSOR_NODE_ID_TAG, name),
+                ];
+                let n = |stat: &str| {
+                    metric_name(
+                        &format!("record-e2e-latency-{stat}"),
+                        PROCESSOR_NODE_LEVEL_GROUP,
+                        &node_tags,
+                    )
+                };
+                let s = info(vec![
+                    (n("avg"), E2E_AVG, StatKind::Avg),
+                    (n("min"), E2E_MIN, StatKind::Min),
+                    (n("max"), E2E_MAX, StatKind::Max),
+                ]);
+                (idx, s)
+            })
+            .collect();
         let metrics = TaskMetrics {
             registry: registry.clone(),
             thread_id: thread_id.to_owned(),
@@ -191,6 +229,7 @@ impl TaskMetrics {
             )),
             task_process,
             sources,
+            e2e,
             task_closed: task_closed_sensor(registry, thread_id),
         };
         let counters = TaskCounters {
@@ -201,8 +240,14 @@ impl TaskMetrics {
         (metrics, counters)
     }
 
-    /// Records what was counted since the last fold, at the registry's time now.
-    pub(crate) fn fold(&mut self, c: &mut TaskCounters, group: GroupCounts) {
+    /// Records what was counted since the last fold, at the registry's time now; `e2e` are the
+    /// task's per-node end-to-end latency accumulators.
+    pub(crate) fn fold(&mut self, c: &mut TaskCounters, group: GroupCounts, e2e: &mut [Pending]) {
+        for (idx, sensor) in &self.e2e {
+            if let Some(b) = e2e.get_mut(*idx).and_then(Pending::take) {
+                sensor.record_batch(b);
+            }
+        }
         if group.dropped > self.dropped_folded {
             let n = group.dropped - self.dropped_folded;
             self.dropped.record_batch(Batch::ones(n));

@@ -24,7 +24,7 @@ pub(crate) use punctuation::{PunctuationQueue, PunctuationSchedule};
 use crate::clock::SharedClock;
 use crate::config::StreamsConfig;
 use crate::error::StreamsError;
-use crate::metrics::{GroupCounts, StreamsMetrics, TaskCounters, TaskMetrics};
+use crate::metrics::{GroupCounts, Pending, StreamsMetrics, TaskCounters, TaskMetrics};
 use crate::processor::{ConsumedRecord, Record, RecordMetadata};
 use crate::state::{ChangelogRecord, StoreContext, StoreControl, StoreHandle};
 use crate::topology::{NodeEnv, NodeKind, SourceTopics, Topology};
@@ -104,6 +104,12 @@ pub(crate) struct TaskState {
     pub(crate) wall_punctuations: PunctuationQueue,
     pub(crate) commit_requested: bool,
     pub(crate) cache_forwarders: Vec<(usize, Box<dyn CacheForwarder>)>,
+    /// The processing context's wall-clock time (Java's `currentSystemTimeMs`): set when a record
+    /// is processed or a punctuator fires, not read from the clock per forward.
+    pub(crate) now_ms: i64,
+    /// End-to-end latency accumulated per node index for source and terminal nodes, folded into
+    /// their metrics; empty while the task has no metrics.
+    pub(crate) e2e: Vec<Pending>,
 }
 
 impl TaskState {
@@ -208,12 +214,27 @@ pub(crate) fn dispatch<K: Clone + 'static, V: Clone + 'static>(
     let Some((&last, rest)) = children.split_last() else {
         return Ok(());
     };
+    let timestamp = record.timestamp;
     for &c in rest {
         let mut slot = Some(record.clone());
         run_node(graph, state, c, &mut slot)?;
+        record_terminal_e2e(graph, state, c, timestamp);
     }
     let mut slot = Some(record);
-    run_node(graph, state, last, &mut slot)
+    run_node(graph, state, last, &mut slot)?;
+    record_terminal_e2e(graph, state, last, timestamp);
+    Ok(())
+}
+
+/// Java's `ProcessorContextImpl.forwardInternal`: a record fully processed by a node without
+/// children counts towards that node's `record-e2e-latency`.
+#[inline]
+fn record_terminal_e2e(graph: &Graph, state: &mut TaskState, node: usize, timestamp: i64) {
+    if graph.children[node].is_empty()
+        && let Some(p) = state.e2e.get_mut(node)
+    {
+        p.add(state.now_ms.saturating_sub(timestamp) as f64);
+    }
 }
 
 /// What makes a task beyond the topology: where it runs and what it writes to.
@@ -385,6 +406,8 @@ impl Task {
                 wall_punctuations: PunctuationQueue::default(),
                 commit_requested: false,
                 cache_forwarders: Vec::new(),
+                now_ms: UNKNOWN_TIME,
+                e2e: Vec::new(),
             },
             group,
             patterns,
@@ -497,6 +520,10 @@ impl Task {
         self.state.stream_time = self.group.stream_time();
         self.state.record_meta = Some(rec.meta);
         self.state.set_record_timestamp(rec.timestamp);
+        self.state.now_ms = wall_clock_ms;
+        if let Some(p) = self.state.e2e.get_mut(rec.source) {
+            p.add(wall_clock_ms.saturating_sub(rec.timestamp) as f64);
+        }
         if !self.counters.debug {
             run_node(
                 &self.graph,
@@ -575,6 +602,7 @@ impl Task {
             };
             fired = true;
             self.state.record_meta = None;
+            self.state.now_ms = self.state.clock.now_ms();
             let previous = self.state.set_record_timestamp(now);
             let start = self.counters.debug.then(|| self.state.clock.now_ms());
             let result = sched.punctuator.punctuate(
@@ -698,14 +726,21 @@ impl Task {
     pub fn enable_metrics(&mut self, registry: &StreamsMetrics, thread_id: &str) {
         let sources: Vec<(usize, &str)> =
             self.sources.iter().map(|(i, n)| (*i, n.as_str())).collect();
+        // Java's `record-e2e-latency` nodes: sources and nodes without children.
+        let e2e_nodes: Vec<(usize, &str)> = (0..self.graph.names.len())
+            .filter(|&i| self.graph.children[i].is_empty() || sources.iter().any(|s| s.0 == i))
+            .map(|i| (i, self.graph.names[i].as_str()))
+            .collect();
         let (metrics, counters) = TaskMetrics::register(
             registry,
             thread_id,
             &self.state.task_id.to_string(),
             &sources,
+            &e2e_nodes,
         );
         self.metrics = Some(metrics);
         self.counters = counters;
+        self.state.e2e = vec![Pending::default(); self.graph.names.len()];
     }
 
     /// Records what the task counted since the last fold into its sensors, at the registry's
@@ -723,6 +758,7 @@ impl Task {
                     dropped: d.deserialization + d.negative_timestamp,
                     enforced: self.group.enforced_processing,
                 },
+                &mut self.state.e2e,
             );
         }
     }

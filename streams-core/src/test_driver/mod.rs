@@ -361,8 +361,9 @@ impl TopologyTestDriver {
     }
 
     /// Every metric, as Java's `TopologyTestDriver.metrics()` shows them: the task's
-    /// (`stream-task-metrics`), its source nodes' `process-rate`/`-total`
-    /// (`stream-processor-node-metrics`) and the thread-level `task-closed` pair, with Java's
+    /// (`stream-task-metrics`), its source nodes' `process-rate`/`-total` and its source and
+    /// terminal nodes' `record-e2e-latency-avg/min/max` (`stream-processor-node-metrics`, the
+    /// latency against the mock wall clock) and the thread-level `task-closed` pair, with Java's
     /// names, tags and descriptions. DEBUG-level ones are present at INFO too, as in Java, but
     /// record only under `metrics.recording.level=DEBUG`.
     ///
