@@ -336,3 +336,93 @@ fn closing_the_driver_counts_a_closed_task_and_removes_the_task_metrics() {
         ]
     );
 }
+
+/// A task driven directly (as the runtime will): a queue of [bad, good, bad] records.
+#[test]
+fn an_undeserializable_record_counts_as_late_only_when_nothing_valid_follows_it() {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    use streams_core::clock::MockClock;
+    use streams_core::metrics::StreamsMetrics;
+    use streams_core::processor::{ConsumedRecord, Headers};
+    use streams_core::task::{
+        CollectorError, ProducerRecord, RecordCollector, Task, TaskId, TaskSetup,
+    };
+
+    struct Discard;
+    impl RecordCollector for Discard {
+        fn send(&mut self, _: ProducerRecord) -> Result<(), CollectorError> {
+            Ok(())
+        }
+        fn flush(&mut self) -> Result<(), CollectorError> {
+            Ok(())
+        }
+        fn offset(&self, _: &str, _: i32) -> Option<i64> {
+            None
+        }
+    }
+
+    let mut b = TopologyBuilder::new();
+    b.add_source(
+        "src",
+        Consumed::with(Serdes::string(), Serdes::long()),
+        "in",
+    )
+    .add_sink(
+        "sink",
+        "out",
+        Produced::with(Serdes::string(), Serdes::long()),
+        &["src"],
+    );
+    let clock = Arc::new(MockClock::new(0));
+    let config = StreamsConfig::new("app")
+        .with_deserialization_handler(Arc::new(LogAndContinue))
+        .with_metrics_recording_level(RecordingLevel::Debug);
+    let mut task = Task::new(
+        &b.build().expect("valid"),
+        &config,
+        TaskSetup {
+            id: TaskId {
+                subtopology: 0,
+                partition: 0,
+            },
+            subtopologies: vec![0],
+            collector: Arc::new(Mutex::new(Discard)),
+            clock: clock.clone(),
+            global_stores: HashMap::new(),
+            state_dir: None,
+        },
+    )
+    .expect("task");
+    let registry = StreamsMetrics::new(config.metrics_config(), clock);
+    task.enable_metrics(&registry, "t");
+    let rec = |offset: i64, ts: i64, value: &'static [u8]| ConsumedRecord {
+        topic: Arc::from("in"),
+        partition: 0,
+        offset,
+        timestamp: ts,
+        key: Some(Bytes::from_static(b"k")),
+        value: Some(Bytes::from_static(value)),
+        headers: Headers::new(),
+    };
+    task.add_records(
+        "in",
+        0,
+        [
+            rec(0, 10, b"bad"),
+            rec(1, 20, &[0, 0, 0, 0, 0, 0, 0, 7]),
+            rec(2, 30, b"bad"),
+        ],
+    )
+    .expect("add");
+    task.mark_caught_up();
+    while task.process(0).expect("process") {}
+    task.fold_metrics();
+    let v = |name: &str| registry.value("stream-task-metrics", name, &[]);
+    assert_eq!(v("process-total"), Some(1.0));
+    assert_eq!(v("dropped-records-total"), Some(2.0));
+    // The good record is on time (0); the first bad one is skipped for it; the last bad one is
+    // Java's CorruptedRecord head: stream time 20 minus its timestamp -1.
+    assert_eq!(v("record-lateness-max"), Some(21.0));
+    assert_eq!(v("record-lateness-avg"), Some(10.5));
+}

@@ -66,8 +66,9 @@ pub(crate) struct PartitionGroup {
     /// Times the task was let process although a partition was empty, once `max.task.idle.ms`
     /// had passed for it (Java's enforced processing).
     pub(crate) enforced_processing: u64,
-    /// Lateness of the records dropped as undeserializable: Java 4.x takes such a record through
-    /// `nextRecord` with timestamp -1 before dropping it, so its lateness counts.
+    /// Lateness of undeserializable records Java would take through `nextRecord`: when a queue
+    /// holds nothing valid after its last undeserializable record, Java makes that one the head
+    /// (a `CorruptedRecord`, timestamp -1, for the offset commit), so its lateness counts.
     pub(crate) corrupted_lateness: crate::metrics::Pending,
     /// Offset of the last record taken per partition, for the consumer commit.
     consumed: NameMap<(Arc<str>, i32), i64>,
@@ -166,8 +167,13 @@ impl PartitionGroup {
 
     fn update_head(&mut self, idx: usize) -> Result<(), StreamsError> {
         let q = &mut self.queues[idx];
+        let mut corrupted_tail = false;
         while q.head.is_none() {
             let Some(mut raw) = q.raw.pop_front() else {
+                if corrupted_tail {
+                    let lateness = (self.stream_time - UNKNOWN_TIME).max(0);
+                    self.corrupted_lateness.add(lateness as f64);
+                }
                 return Ok(());
             };
             let record = match q.source.deserializer.deserialize(&mut raw) {
@@ -175,8 +181,7 @@ impl PartitionGroup {
                 Err(e) => match self.handler.handle(&raw, &e) {
                     DeserializationResponse::Continue => {
                         self.dropped.deserialization += 1;
-                        let lateness = (self.stream_time - UNKNOWN_TIME).max(0);
-                        self.corrupted_lateness.add(lateness as f64);
+                        corrupted_tail = true;
                         continue;
                     }
                     DeserializationResponse::Fail => {
