@@ -278,4 +278,21 @@ fn compare_with_java(protocol: &str) {
         get(&ours, NET, "network-io-total", &[]),
         get(&ours, NET, "request-total", &[]) + get(&ours, NET, "response-total", &[])
     );
+    // No connection churn: a coordinator still loading the new group is retried after a
+    // backoff on the same connection (a KIP-848 member opened one per lookup, up to 98 in a
+    // run, and read 3.5 times Java's bytes).
+    let (ours_conns, java_conns) = (
+        get(&ours, NET, "connection-creation-total", &[]),
+        get(&java, NET, "connection-creation-total", &[]),
+    );
+    assert!(
+        ours_conns <= java_conns + 2.0,
+        "{protocol}: ours opened {ours_conns} connections, Java's {java_conns}"
+    );
+    let ratio =
+        get(&ours, NET, "incoming-byte-total", &[]) / get(&java, NET, "incoming-byte-total", &[]);
+    assert!(
+        (0.5..=2.0).contains(&ratio),
+        "{protocol}: incoming bytes ours/Java {ratio}"
+    );
 }

@@ -56,6 +56,7 @@ use super::listener::{NoopListener, RebalanceContext, RebalanceListener};
 use super::metrics::{Callback, ConsumerMetrics, GroupSensors};
 use super::validation::{self, EpochEnd, FetchPosition, LeaderUpdate, Validated};
 use super::{ConsumerError, ConsumerRecord, OffsetAndMetadata, TopicPartition};
+use crate::backoff::ExponentialBackoff;
 use crate::cluster::Cluster;
 use crate::config::{AutoOffsetReset, ConsumerConfig, GroupProtocol};
 use crate::connection::{ConnectOptions, Connection};
@@ -143,6 +144,17 @@ struct GroupShared {
     group_id: String,
     membership: Membership,
     coordinator: tokio::sync::Mutex<Option<Connection>>,
+    /// A KIP-848 member's coordinator connection kept after the coordinator was forgotten:
+    /// Java's new consumer never disconnects on losing the coordinator, so when the broker at
+    /// the same address is found again (NOT_COORDINATOR while a partition moves back, or
+    /// COORDINATOR_NOT_AVAILABLE while `__consumer_offsets` is created), its connection serves
+    /// again instead of a new one being opened per lookup.
+    retired: Mutex<Option<Connection>>,
+    /// When the last FindCoordinator was sent: lookups are `retry.backoff.ms` apart at least, as
+    /// Java spaces its FindCoordinator requests.
+    last_lookup: Mutex<Option<Instant>>,
+    /// `retry.backoff.ms` growing to `retry.backoff.max.ms`, for retried group requests.
+    backoff: ExponentialBackoff,
     connect: ConnectOptions,
     lost: AtomicBool,
     fatal: Mutex<Option<KafkaCode>>,
@@ -168,7 +180,19 @@ impl GroupShared {
         {
             return Ok(c.clone());
         }
-        *slot = None;
+        if let Some(c) = slot.take() {
+            self.retire(c);
+        }
+        let since_last = self
+            .last_lookup
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .map(|t| t.elapsed());
+        let spacing = self.backoff.backoff(0, &mut rand::rng());
+        if let Some(wait) = since_last.and_then(|e| spacing.checked_sub(e)) {
+            tokio::time::sleep(wait).await;
+        }
+        *self.last_lookup.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
         let conn = self.cluster.any_broker().await?;
         let v = version(&conn, FIND_COORDINATOR_KEY, 6, "FindCoordinator")?;
         let req = FindCoordinatorRequest {
@@ -197,7 +221,16 @@ impl GroupShared {
         };
         KafkaCode(code).ok()?;
         let addr = format!("{host}:{port}");
-        let c = Connection::connect(&addr, &self.connect).await?;
+        let kept = self
+            .retired
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+            .filter(|c| !c.is_closed() && c.broker() == addr);
+        let c = match kept {
+            Some(c) => c,
+            None => Connection::connect(&addr, &self.connect).await?,
+        };
         *slot = Some(c.clone());
         if let Membership::Classic(m) = &self.membership {
             m.lock()
@@ -208,7 +241,17 @@ impl GroupShared {
     }
 
     async fn forget_coordinator(&self) {
-        *self.coordinator.lock().await = None;
+        if let Some(c) = self.coordinator.lock().await.take() {
+            self.retire(c);
+        }
+    }
+
+    /// Keeps a forgotten coordinator's connection for reuse (KIP-848 only: the classic
+    /// consumer drops it, as Java's `AbstractCoordinator` disconnects).
+    fn retire(&self, conn: Connection) {
+        if matches!(self.membership, Membership::Kip848(_)) && !conn.is_closed() {
+            *self.retired.lock().unwrap_or_else(|e| e.into_inner()) = Some(conn);
+        }
     }
 
     /// Forgets the coordinator and drops the connection to it, failing the requests waiting
@@ -537,6 +580,9 @@ impl Consumer {
             group_id,
             membership,
             coordinator: tokio::sync::Mutex::new(None),
+            retired: Mutex::new(None),
+            last_lookup: Mutex::new(None),
+            backoff: self.config.common.retry_backoff_policy(),
             connect,
             lost: AtomicBool::new(false),
             fatal: Mutex::new(None),
@@ -1564,6 +1610,9 @@ impl Consumer {
                 heartbeat_interval: self.config.heartbeat_interval,
             }))),
             coordinator: tokio::sync::Mutex::new(None),
+            retired: Mutex::new(None),
+            last_lookup: Mutex::new(None),
+            backoff: self.config.common.retry_backoff_policy(),
             connect: self.cluster.pool().options().clone(),
             lost: AtomicBool::new(false),
             fatal: Mutex::new(None),
@@ -1873,7 +1922,7 @@ impl Consumer {
             .group
             .as_ref()
             .map_or(RebalanceProtocol::Eager, |g| g.protocol);
-        let backoff = self.config.common.retry_backoff;
+        let backoff = self.config.common.retry_backoff_policy();
         // The leader watches the subscribed topics' partition counts (refreshed every
         // metadata.max.age.ms) and rebalances when they change, as Java's leader does.
         if self.assignment_snapshot.is_some() && self.cluster.is_stale() {
@@ -1893,10 +1942,9 @@ impl Consumer {
         let mut attempts = 0u32;
         while lock().rejoin_needed() {
             if attempts > 0 {
-                tokio::time::sleep(
-                    backoff.min(Duration::from_millis(50 * u64::from(attempts.min(20)))),
-                )
-                .await;
+                // Java's `joinGroupIfNeeded` sleeps `retry.backoff.ms`, growing to
+                // `retry.backoff.max.ms`, between failed rounds.
+                tokio::time::sleep(backoff.backoff(attempts - 1, &mut rand::rng())).await;
             }
             attempts += 1;
             // A forgotten generation or member id (an error answer to JoinGroup or SyncGroup, as
@@ -2480,6 +2528,9 @@ fn kip848_step(
 /// The background membership task: heartbeats (classic) or the whole KIP-848 heartbeat
 /// exchange, plus the `max.poll.interval.ms` check.
 async fn heartbeat_loop(shared: Arc<GroupShared>) {
+    // KIP-848 heartbeats failed in a row: the next waits `retry.backoff.ms` grown by each, as
+    // Java's heartbeat request state backs off.
+    let mut failed_heartbeats = 0u32;
     loop {
         let now = Instant::now();
         let next = match &shared.membership {
@@ -2595,14 +2646,21 @@ async fn heartbeat_loop(shared: Arc<GroupShared>) {
                             Ok(resp) => Some(g.handle_response(&resp)),
                         }
                     };
+                    let backoff = shared.backoff.backoff(failed_heartbeats, &mut rand::rng());
+                    failed_heartbeats = match outcome {
+                        None | Some(Kip848Outcome::Retry) => failed_heartbeats.saturating_add(1),
+                        _ => 0,
+                    };
                     match outcome {
-                        None => tokio::time::sleep(Duration::from_millis(200)).await,
+                        None => tokio::time::sleep(backoff).await,
                         Some(Kip848Outcome::Ok) => {}
                         Some(Kip848Outcome::Assignment) => shared.notify.notify_one(),
                         Some(Kip848Outcome::Lost) => {
                             shared.lost.store(true, Ordering::SeqCst);
                             shared.notify.notify_one();
                         }
+                        // Straight on to the coordinator found next (Java skips the heartbeat
+                        // backoff here); the lookup itself is spaced.
                         Some(Kip848Outcome::FindCoordinator) => {
                             shared.forget_coordinator().await;
                             m.lock()
@@ -2610,7 +2668,7 @@ async fn heartbeat_loop(shared: Arc<GroupShared>) {
                                 .heartbeat_failed();
                         }
                         Some(Kip848Outcome::Retry) => {
-                            tokio::time::sleep(Duration::from_millis(200)).await;
+                            tokio::time::sleep(backoff).await;
                             m.lock()
                                 .unwrap_or_else(|e| e.into_inner())
                                 .heartbeat_failed();

@@ -89,7 +89,7 @@ pub enum JoinOutcome {
     },
     /// Send JoinGroup again now (member id given or reset, rebalance still going on).
     Rejoin,
-    /// The coordinator moved or is loading: find it again, then rejoin.
+    /// The coordinator moved or is unavailable: find it again, then rejoin.
     FindCoordinator,
     /// Fatal for this consumer.
     Fatal(KafkaCode),
@@ -307,6 +307,13 @@ impl ClassicGroup {
                 // Not a verdict on our membership (the coordinator may be slow to persist the
                 // group); Java retries in the same generation.
                 self.rejoin_in_generation();
+                JoinOutcome::Rejoin
+            }
+            // Java's JoinGroup handler retries a loading coordinator after the backoff and
+            // looks for another only when this one is not (or no longer) the coordinator.
+            COORDINATOR_LOAD_IN_PROGRESS => {
+                self.state = MemberState::Unjoined;
+                self.rejoin_needed = true;
                 JoinOutcome::Rejoin
             }
             c if is_coordinator_error(c) => {
@@ -869,6 +876,18 @@ mod tests {
             },
         );
         assert_eq!(out, JoinOutcome::FindCoordinator);
+        // A loading coordinator is the right one: join it again after the backoff, as Java's
+        // JoinGroup handler does, rather than look for another (and reconnect).
+        g.join_request(vec![], "x");
+        let out = g.handle_join_response(
+            Instant::now(),
+            &JoinGroupResponse {
+                error_code: COORDINATOR_LOAD_IN_PROGRESS,
+                ..Default::default()
+            },
+        );
+        assert_eq!(out, JoinOutcome::Rejoin);
+        assert!(g.rejoin_needed());
         g.join_request(vec![], "x");
         let out = g.handle_join_response(
             Instant::now(),

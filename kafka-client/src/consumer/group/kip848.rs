@@ -230,10 +230,10 @@ impl Kip848Group {
                 self.send_now = true;
                 Kip848Outcome::Lost
             }
-            UNRELEASED_INSTANCE_ID => Kip848Outcome::Retry,
-            COORDINATOR_LOAD_IN_PROGRESS | COORDINATOR_NOT_AVAILABLE | NOT_COORDINATOR => {
-                Kip848Outcome::FindCoordinator
-            }
+            // The coordinator is right but still loading the group: Java backs off and retries
+            // it without looking for another.
+            UNRELEASED_INSTANCE_ID | COORDINATOR_LOAD_IN_PROGRESS => Kip848Outcome::Retry,
+            COORDINATOR_NOT_AVAILABLE | NOT_COORDINATOR => Kip848Outcome::FindCoordinator,
             c => Kip848Outcome::Fatal(KafkaCode(c)),
         }
     }
@@ -367,6 +367,24 @@ mod tests {
         let req = g.poll_heartbeat(Instant::now()).unwrap();
         assert_eq!(req.member_epoch, 0);
         assert_eq!(req.topic_partitions, Some(vec![]));
+    }
+
+    /// A loading coordinator is retried after a backoff; only an unavailable or wrong one is
+    /// looked up again (Java's heartbeat request manager).
+    #[test]
+    fn a_loading_coordinator_is_retried_and_a_moved_one_looked_up() {
+        for (code, want) in [
+            (14, Kip848Outcome::Retry),
+            (15, Kip848Outcome::FindCoordinator),
+            (16, Kip848Outcome::FindCoordinator),
+        ] {
+            let mut d = member(None);
+            let out = d.handle_response(&ConsumerGroupHeartbeatResponse {
+                error_code: code,
+                ..Default::default()
+            });
+            assert_eq!(out, want, "error {code}");
+        }
     }
 
     #[test]
