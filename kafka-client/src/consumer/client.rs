@@ -1944,7 +1944,9 @@ impl Consumer {
             if attempts > 0 {
                 // Java's `joinGroupIfNeeded` sleeps `retry.backoff.ms`, growing to
                 // `retry.backoff.max.ms`, between failed rounds.
-                tokio::time::sleep(backoff.backoff(attempts - 1, &mut rand::rng())).await;
+                // Computed apart: the thread's RNG must not be held across the await.
+                let wait = backoff.backoff(attempts - 1, &mut rand::rng());
+                tokio::time::sleep(wait).await;
             }
             attempts += 1;
             // A forgotten generation or member id (an error answer to JoinGroup or SyncGroup, as
