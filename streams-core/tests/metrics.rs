@@ -143,6 +143,14 @@ fn debug_level_counts_processing_punctuation_and_drops_as_java_does() {
     assert_eq!(value(&t, task, "record-lateness-avg", None), 29.0 / 6.0);
     assert_eq!(value(&t, task, "enforced-processing-total", None), 0.0);
     assert_eq!(d.dropped_records().deserialization, 1);
+    // Java's record sizes: key + value + topic + 20 (timestamp, offset, partition): "k0" + 8 +
+    // "in" + 20 = 32 consumed, 33 produced to "out". The undeserializable record is consumed
+    // (Java takes it as a head of size 0) but adds no bytes.
+    let topic = |name: &str, node: &str| value(&t, "stream-topic-metrics", name, Some(node));
+    assert_eq!(topic("records-consumed-total", "src"), 6.0);
+    assert_eq!(topic("bytes-consumed-total", "src"), 160.0);
+    assert_eq!(topic("records-produced-total", "sink"), 5.0);
+    assert_eq!(topic("bytes-produced-total", "sink"), 165.0);
     // End-to-end latency: the mock wall clock (0) minus each processed record's timestamp (0, 7,
     // ..., 28), at the source and at the terminal sink; the dropped record is not processed.
     for node in ["src", "sink"] {
@@ -197,6 +205,8 @@ fn info_level_registers_the_same_metrics_but_records_only_info_ones() {
 #[test]
 fn the_driver_shows_javas_metric_names_tags_and_descriptions() {
     let d = driver(RecordingLevel::Info);
+    // After records went through: a sink's topic metrics appear at its first send.
+    run(&d);
     let t = table(d.metrics());
     let thread = std::thread::current()
         .name()
@@ -252,6 +262,17 @@ fn the_driver_shows_javas_metric_names_tags_and_descriptions() {
     }
     for n in ["task-closed-rate", "task-closed-total"] {
         want.push((format!("stream-thread-metrics:{n}"), "thread-id".to_owned()));
+    }
+    for n in [
+        "bytes-consumed-total",
+        "records-consumed-total",
+        "bytes-produced-total",
+        "records-produced-total",
+    ] {
+        want.push((
+            format!("stream-topic-metrics:{n}"),
+            "processor-node-id,task-id,thread-id,topic".to_owned(),
+        ));
     }
     want.sort();
     assert_eq!(got, want);

@@ -25,8 +25,8 @@ import org.apache.kafka.streams.processor.api.Record;
  *   with metrics.recording.level=LEVEL, LogAndContinueExceptionHandler and the mock clock at 0:
  *   pipes k0..k4 with values 0..4 at 0, 7, 14, 21, 28 ms, then key "x" with value bytes "abc" (not a
  *   Long: dropped) at 50 ms, advances the wall clock by 2500 ms, and prints every metric of the
- *   stream-* groups (PeerMetrics.table), then the line "closed" and the stream-thread-metrics
- *   group again after closing the driver.
+ *   stream-* groups (PeerMetrics.table), then the line "closed" and those groups again after
+ *   closing the driver.
  * StreamsMetricsPeer LEVEL idle [key=value streams properties...]
  *   runs sources "a" (topic "left") and "b" (topic "right") -> sink "sink" (topic "out") with
  *   max.task.idle.ms=100: pipes one record to "left" at 5 ms, advances the wall clock by 100 ms,
@@ -72,7 +72,7 @@ public final class StreamsMetricsPeer {
         java.util.Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> live =
                 d.metrics();
         d.close();
-        out.append("closed\n").append(PeerMetrics.table(live, Set.of("stream-thread-metrics")));
+        out.append("closed\n").append(PeerMetrics.table(live, GROUPS));
         System.out.print(out);
     }
 

@@ -2,7 +2,8 @@
 //! them (`built.in.metrics.version=latest`, Kafka 4.x), so dashboards built on Java's metrics
 //! carry over: thread level (`stream-thread-metrics`, tag `thread-id`), task level
 //! (`stream-task-metrics`, tags `thread-id` and `task-id`) and processor-node level
-//! (`stream-processor-node-metrics`, plus `processor-node-id`).
+//! (`stream-processor-node-metrics`, plus `processor-node-id`) and topic level
+//! (`stream-topic-metrics`, plus `topic`).
 //!
 //! A [`StreamsMetrics`] registry holds them; [`TopologyTestDriver::metrics`] returns its snapshot
 //! as Java's `TopologyTestDriver.metrics()` does, and the runtime's stream threads register
@@ -42,6 +43,10 @@ pub const THREAD_LEVEL_GROUP: &str = "stream-thread-metrics";
 pub const TASK_LEVEL_GROUP: &str = "stream-task-metrics";
 /// Group of processor-node-level metrics.
 pub const PROCESSOR_NODE_LEVEL_GROUP: &str = "stream-processor-node-metrics";
+/// Group of topic-level metrics (records and bytes per source or sink node and topic).
+pub const TOPIC_LEVEL_GROUP: &str = "stream-topic-metrics";
+/// Tag naming the topic of a topic-level metric.
+pub const TOPIC_TAG: &str = "topic";
 /// Tag naming the stream thread.
 pub const THREAD_ID_TAG: &str = "thread-id";
 /// Tag naming the task (`0_1`).

@@ -5,8 +5,8 @@
 
 use super::{
     Batch, PROCESSOR_NODE_ID_TAG, PROCESSOR_NODE_LEVEL_GROUP, Pending, Sensor, StatKind,
-    StreamsMetrics, TASK_ID_TAG, TASK_LEVEL_GROUP, THREAD_ID_TAG, avg_and_max, metric_name,
-    rate_and_count, rate_and_sum, thread::task_closed_sensor,
+    StreamsMetrics, TASK_ID_TAG, TASK_LEVEL_GROUP, THREAD_ID_TAG, TOPIC_LEVEL_GROUP, TOPIC_TAG,
+    avg_and_max, metric_name, rate_and_count, rate_and_sum, thread::task_closed_sensor,
 };
 use kafka_client::metrics::RecordingLevel;
 
@@ -46,6 +46,9 @@ pub(crate) struct TaskMetrics {
     sources: Vec<(usize, Sensor)>,
     /// Source and terminal nodes by task node index, with their `record-e2e-latency` sensor.
     e2e: Vec<(usize, Sensor)>,
+    /// `stream-topic-metrics` by node index, topic and direction (produced: true).
+    topics: Vec<(usize, String, bool, Sensor)>,
+    node_names: Vec<String>,
     task_closed: Sensor,
 }
 
@@ -85,6 +88,7 @@ impl TaskMetrics {
         task_id: &str,
         sources: &[(usize, &str)],
         e2e_nodes: &[(usize, &str)],
+        node_names: &[String],
     ) -> (TaskMetrics, TaskCounters) {
         let tags = [(THREAD_ID_TAG, thread_id), (TASK_ID_TAG, task_id)];
         let g = TASK_LEVEL_GROUP;
@@ -230,6 +234,8 @@ impl TaskMetrics {
             task_process,
             sources,
             e2e,
+            topics: Vec::new(),
+            node_names: node_names.to_vec(),
             task_closed: task_closed_sensor(registry, thread_id),
         };
         let counters = TaskCounters {
@@ -240,9 +246,87 @@ impl TaskMetrics {
         (metrics, counters)
     }
 
-    /// Records what was counted since the last fold, at the registry's time now; `e2e` are the
-    /// task's per-node end-to-end latency accumulators.
-    pub(crate) fn fold(&mut self, c: &mut TaskCounters, group: GroupCounts, e2e: &mut [Pending]) {
+    /// The `stream-topic-metrics` sensor of `node` and `topic`, registered on first use (Java's
+    /// `TopicMetrics.consumedSensor` / `producedSensor`).
+    fn topic_sensor(&mut self, node: usize, topic: &str, produced: bool) -> &Sensor {
+        let i = match self
+            .topics
+            .iter()
+            .position(|(n, t, p, _)| *n == node && t == topic && *p == produced)
+        {
+            Some(i) => i,
+            None => {
+                let name = self.node_names.get(node).map_or("", String::as_str);
+                let tags = [
+                    (THREAD_ID_TAG, self.thread_id.as_str()),
+                    (TASK_ID_TAG, self.task_id.as_str()),
+                    (PROCESSOR_NODE_ID_TAG, name),
+                    (TOPIC_TAG, topic),
+                ];
+                let g = TOPIC_LEVEL_GROUP;
+                let stats = if produced {
+                    vec![
+                        (
+                            metric_name("records-produced-total", g, &tags),
+                            "The total number of records produced to this topic",
+                            StatKind::Count,
+                        ),
+                        (
+                            metric_name("bytes-produced-total", g, &tags),
+                            "The total number of bytes produced to this topic",
+                            StatKind::Sum,
+                        ),
+                    ]
+                } else {
+                    vec![
+                        (
+                            metric_name("records-consumed-total", g, &tags),
+                            "The total number of records consumed from this topic",
+                            StatKind::Count,
+                        ),
+                        (
+                            metric_name("bytes-consumed-total", g, &tags),
+                            "The total number of bytes consumed from this topic",
+                            StatKind::Sum,
+                        ),
+                    ]
+                };
+                let s = self.registry.sensor(RecordingLevel::Info, stats);
+                self.topics.push((node, topic.to_owned(), produced, s));
+                self.topics.len() - 1
+            }
+        };
+        &self.topics[i].3
+    }
+
+    /// Records what was counted since the last fold, at the registry's time now: `e2e` are the
+    /// task's per-node end-to-end latency accumulators, `consumed` and `produced` the records
+    /// and bytes per (node index, topic) since the last fold (a topic seen for the first time gets
+    /// its metrics even with nothing to record).
+    pub(crate) fn fold<'a>(
+        &mut self,
+        c: &mut TaskCounters,
+        group: GroupCounts,
+        e2e: &mut [Pending],
+        consumed: impl Iterator<Item = (usize, &'a str, u64, i64)>,
+        produced: impl Iterator<Item = (usize, &'a str, u64, i64)>,
+    ) {
+        let directions = consumed
+            .map(|x| (x, false))
+            .chain(produced.map(|x| (x, true)));
+        for ((node, topic, records, bytes), is_produced) in directions {
+            let s = self.topic_sensor(node, topic, is_produced);
+            if records > 0 {
+                s.record_batch(Batch {
+                    events: records,
+                    sum: bytes as f64,
+                    // Count and Sum read only events and sum.
+                    min: 0.0,
+                    max: 0.0,
+                    last: 0.0,
+                });
+            }
+        }
         for (idx, sensor) in &self.e2e {
             if let Some(b) = e2e.get_mut(*idx).and_then(Pending::take) {
                 sensor.record_batch(b);
@@ -285,7 +369,9 @@ impl TaskMetrics {
     /// thread-level `task-closed` pair stays.
     pub(crate) fn remove(&self) {
         self.registry.remove(|n| {
-            (n.group == TASK_LEVEL_GROUP || n.group == PROCESSOR_NODE_LEVEL_GROUP)
+            (n.group == TASK_LEVEL_GROUP
+                || n.group == PROCESSOR_NODE_LEVEL_GROUP
+                || n.group == TOPIC_LEVEL_GROUP)
                 && n.tags.get(THREAD_ID_TAG) == Some(&self.thread_id)
                 && n.tags.get(TASK_ID_TAG) == Some(&self.task_id)
         });

@@ -110,6 +110,25 @@ pub(crate) struct TaskState {
     /// End-to-end latency accumulated per node index for source and terminal nodes, folded into
     /// their metrics; empty while the task has no metrics.
     pub(crate) e2e: Vec<Pending>,
+    /// Records and bytes sent per topic by sinks, for `stream-topic-metrics`; counted only once
+    /// the task has metrics.
+    pub(crate) produced: Vec<ProducedTopic>,
+    pub(crate) count_produced: bool,
+    /// A topic sent to for the first time: the next terminal node to finish is the sink that sent
+    /// it, and the topic's metrics are named after it.
+    pub(crate) unattributed: Option<usize>,
+}
+
+/// What sinks sent to one topic since the last fold.
+#[derive(Debug)]
+pub(crate) struct ProducedTopic {
+    pub(crate) topic: Arc<str>,
+    /// The sink the topic's metrics are tagged with, once known.
+    pub(crate) node: Option<usize>,
+    /// Java leaves `-changelog` topics out of its produced metrics.
+    pub(crate) counted: bool,
+    pub(crate) records: u64,
+    pub(crate) bytes: i64,
 }
 
 impl TaskState {
@@ -129,8 +148,46 @@ impl TaskState {
             }
             .into());
         }
+        if self.count_produced {
+            self.count_sent(&record);
+        }
         let mut c = self.collector.lock().map_err(|_| CollectorError::Closed)?;
         Ok(c.send(record)?)
+    }
+
+    /// Java's `producerRecordSizeInBytes` (null key or value: 0) into the topic's counts. A sink
+    /// sends every record with the same `Arc`, so the topic is found by address first.
+    fn count_sent(&mut self, record: &ProducerRecord) {
+        let i = match self
+            .produced
+            .iter()
+            .position(|p| Arc::ptr_eq(&p.topic, &record.topic))
+            .or_else(|| self.produced.iter().position(|p| p.topic == record.topic))
+        {
+            Some(i) => i,
+            None => {
+                self.produced.push(ProducedTopic {
+                    topic: record.topic.clone(),
+                    node: None,
+                    counted: !record.topic.ends_with("-changelog"),
+                    records: 0,
+                    bytes: 0,
+                });
+                self.unattributed = Some(self.produced.len() - 1);
+                self.produced.len() - 1
+            }
+        };
+        let len = |b: &Option<bytes::Bytes>| b.as_ref().map_or(0, |b| b.len() as i64);
+        let p = &mut self.produced[i];
+        if !p.counted {
+            return;
+        }
+        p.records += 1;
+        p.bytes += len(&record.key)
+            + len(&record.value)
+            + record.topic.len() as i64
+            + 20
+            + partition_group::headers_size(&record.headers);
     }
 
     /// Forwards entries flushed from caches of stores registered for forwarding by `node`
@@ -230,10 +287,13 @@ pub(crate) fn dispatch<K: Clone + 'static, V: Clone + 'static>(
 /// children counts towards that node's `record-e2e-latency`.
 #[inline]
 fn record_terminal_e2e(graph: &Graph, state: &mut TaskState, node: usize, timestamp: i64) {
-    if graph.children[node].is_empty()
-        && let Some(p) = state.e2e.get_mut(node)
-    {
-        p.add(state.now_ms.saturating_sub(timestamp) as f64);
+    if graph.children[node].is_empty() {
+        if let Some(p) = state.e2e.get_mut(node) {
+            p.add(state.now_ms.saturating_sub(timestamp) as f64);
+        }
+        if let Some(t) = state.unattributed.take() {
+            state.produced[t].node.get_or_insert(node);
+        }
     }
 }
 
@@ -408,6 +468,9 @@ impl Task {
                 cache_forwarders: Vec::new(),
                 now_ms: UNKNOWN_TIME,
                 e2e: Vec::new(),
+                produced: Vec::new(),
+                count_produced: false,
+                unattributed: None,
             },
             group,
             patterns,
@@ -737,10 +800,15 @@ impl Task {
             &self.state.task_id.to_string(),
             &sources,
             &e2e_nodes,
+            &self.graph.names,
         );
         self.metrics = Some(metrics);
         self.counters = counters;
         self.state.e2e = vec![Pending::default(); self.graph.names.len()];
+        // A sink's topic is learnt at its first send (Java knows fixed sink topics up front and
+        // shows their metrics before any record; the topology does not expose them to tasks).
+        self.state.count_produced = true;
+        self.fold_metrics();
     }
 
     /// Records what the task counted since the last fold into its sensors, at the registry's
@@ -752,13 +820,26 @@ impl Task {
                 .lateness
                 .merge(std::mem::take(&mut self.group.corrupted_lateness));
             let d = self.group.dropped;
+            let enforced = self.group.enforced_processing;
+            let consumed = self
+                .group
+                .take_consumed()
+                .map(|(node, topic, c)| (node, &**topic, c.records, c.bytes));
+            let produced = self.state.produced.iter_mut().filter_map(|p| {
+                let node = p.node.filter(|_| p.counted)?;
+                let (records, bytes) =
+                    (std::mem::take(&mut p.records), std::mem::take(&mut p.bytes));
+                Some((node, &*p.topic, records, bytes))
+            });
             m.fold(
                 &mut self.counters,
                 GroupCounts {
                     dropped: d.deserialization + d.negative_timestamp,
-                    enforced: self.group.enforced_processing,
+                    enforced,
                 },
                 &mut self.state.e2e,
+                consumed,
+                produced,
             );
         }
     }

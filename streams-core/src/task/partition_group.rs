@@ -23,6 +23,33 @@ pub(crate) struct StampedRecord {
     /// `Option<Record<K, V>>` for the source node's types.
     pub(crate) record: Box<dyn Any + Send>,
     pub(crate) source: usize,
+    /// Java's consumed size of the raw record (`stream-topic-metrics`).
+    pub(crate) size: i64,
+}
+
+/// Java's `ClientUtils.consumerRecordSizeInBytes`: key and value sizes (-1 for null, Java's
+/// `ConsumerRecord.NULL_SIZE`, so a null counts as -1 byte there too), topic, headers, and 20 for
+/// timestamp, offset and partition.
+fn consumed_size(r: &ConsumedRecord) -> i64 {
+    let len = |b: &Option<bytes::Bytes>| b.as_ref().map_or(-1, |b| b.len() as i64);
+    len(&r.key) + len(&r.value) + r.topic.len() as i64 + 20 + headers_size(&r.headers)
+}
+
+/// Header keys and values, as Java counts them in record sizes.
+pub(crate) fn headers_size(h: &crate::processor::Headers) -> i64 {
+    if h.is_empty() {
+        return 0;
+    }
+    h.iter()
+        .map(|h| (h.key.len() + h.value.as_ref().map_or(0, |v| v.len())) as i64)
+        .sum()
+}
+
+/// Records and bytes taken from one input partition since the last fold.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Consumed {
+    pub(crate) records: u64,
+    pub(crate) bytes: i64,
 }
 
 /// How a partition's source turns bytes into records.
@@ -43,6 +70,7 @@ struct RecordQueue {
     /// Lag to the end of the partition as last fetched; `None` while unknown.
     fetched_lag: Option<i64>,
     idle_deadline: Option<i64>,
+    consumed: Consumed,
 }
 
 /// Counters kept by the partition group.
@@ -107,6 +135,7 @@ impl PartitionGroup {
             source,
             fetched_lag: None,
             idle_deadline: None,
+            consumed: Consumed::default(),
         });
     }
 
@@ -171,11 +200,14 @@ impl PartitionGroup {
         while q.head.is_none() {
             let Some(mut raw) = q.raw.pop_front() else {
                 if corrupted_tail {
+                    // Java takes it as a head of size 0: consumed, and late against stream time.
                     let lateness = (self.stream_time - UNKNOWN_TIME).max(0);
                     self.corrupted_lateness.add(lateness as f64);
+                    q.consumed.records += 1;
                 }
                 return Ok(());
             };
+            let size = consumed_size(&raw);
             let record = match q.source.deserializer.deserialize(&mut raw) {
                 Ok(r) => r,
                 Err(e) => match self.handler.handle(&raw, &e) {
@@ -217,6 +249,7 @@ impl PartitionGroup {
                 },
                 record,
                 source: q.source.node,
+                size,
             });
         }
         Ok(())
@@ -281,12 +314,22 @@ impl PartitionGroup {
         };
         let rec = self.queues[idx].head.take();
         if let Some(r) = &rec {
+            let c = &mut self.queues[idx].consumed;
+            c.records += 1;
+            c.bytes += r.size;
             self.stream_time = self.stream_time.max(r.timestamp);
             self.consumed
                 .insert((r.meta.topic.clone(), r.meta.partition), r.meta.offset);
         }
         self.update_head(idx)?;
         Ok(rec)
+    }
+
+    /// Each input partition's source node, topic and what was taken from it since the last call.
+    pub(crate) fn take_consumed(&mut self) -> impl Iterator<Item = (usize, &Arc<str>, Consumed)> {
+        self.queues
+            .iter_mut()
+            .map(|q| (q.source.node, &q.topic, std::mem::take(&mut q.consumed)))
     }
 
     /// The largest timestamp seen on a partition, or -1.
