@@ -1,4 +1,5 @@
-//! The admin client against a real broker: topics and partitions, the cluster, configs
+//! The admin client against a real broker: topics (listed as Kafka's own `kafka-topics --list`
+//! lists them) and partitions, the cluster, configs
 //! (describe with sources and synonyms, incremental SET/DELETE/APPEND/SUBTRACT), offsets
 //! (earliest, latest, by timestamp, max timestamp) and DeleteRecords — and the typed,
 //! resource-naming errors of each.
@@ -6,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use integration_tests::{kafka, runtime, unique_topic};
+use integration_tests::{JavaPeer, kafka, runtime, unique_topic};
 use kafka_client::Error;
 use kafka_client::KafkaCode;
 use kafka_client::admin::{
@@ -63,6 +64,107 @@ async fn topic_configs_when(
         configs = topic_configs(admin, topic).await;
     }
     configs
+}
+
+/// The topic names Kafka's own `kafka-topics --list` prints (`--exclude-internal` without the
+/// internal ones).
+fn java_topic_list(peer: &JavaPeer, exclude_internal: bool) -> Vec<String> {
+    let mut args = vec![
+        "--bootstrap-server".to_owned(),
+        kafka().bootstrap(),
+        "--list".into(),
+    ];
+    if exclude_internal {
+        args.push("--exclude-internal".into());
+    }
+    let out = peer
+        .run_class("org.apache.kafka.tools.TopicCommand", &args)
+        .expect("kafka-topics --list");
+    out.lines()
+        .map(str::to_owned)
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+#[test]
+fn list_topics_agrees_with_kafka_topics_list() {
+    let peer = JavaPeer::new().expect("Java peer");
+    let rt = runtime();
+    let admin = admin();
+    let (a, b, gone) = (
+        unique_topic("admin-list-a"),
+        unique_topic("admin-list-b"),
+        unique_topic("admin-list-gone"),
+    );
+    rt.block_on(async {
+        admin
+            .create_topics(&[
+                NewTopic::new(&a, 1),
+                NewTopic::new(&b, 2),
+                NewTopic::new(&gone, 1),
+            ])
+            .await
+            .expect("create");
+        admin
+            .wait_for_topics(&[(&a, 1), (&b, 2), (&gone, 1)], WAIT)
+            .await
+            .expect("propagated");
+        admin.delete_topics(&[&gone]).await.expect("delete");
+        // Looking up a group's coordinator makes the broker create __consumer_offsets, an
+        // internal topic to list or leave out.
+        admin
+            .list_group_offsets("admin-list-group", None)
+            .await
+            .expect("group offsets");
+    });
+    // Other tests of this binary create and delete topics meanwhile: compare what this test
+    // controls, and the internal topics.
+    let (ours_all, ours_external) = rt.block_on(async {
+        (
+            admin.list_topics(true).await.expect("list all"),
+            admin.list_topics(false).await.expect("list"),
+        )
+    });
+    let (java_all, java_external) = (java_topic_list(&peer, false), java_topic_list(&peer, true));
+    let names = |l: &[kafka_client::admin::TopicListing]| -> Vec<String> {
+        l.iter().map(|t| t.name.clone()).collect()
+    };
+    let (ours_all_names, ours_external_names) = (names(&ours_all), names(&ours_external));
+    for t in [&a, &b] {
+        for (side, list) in [
+            ("ours, all", &ours_all_names),
+            ("ours, external", &ours_external_names),
+            ("Java, all", &java_all),
+            ("Java, external", &java_external),
+        ] {
+            assert!(list.contains(t), "{side} lists {t}: {list:?}");
+        }
+    }
+    for (side, list) in [("ours", &ours_all_names), ("Java", &java_all)] {
+        assert!(!list.contains(&gone), "{side} lists the deleted {gone}");
+    }
+    let internal: Vec<&str> = ours_all
+        .iter()
+        .filter(|t| t.is_internal)
+        .map(|t| t.name.as_str())
+        .collect();
+    assert!(internal.contains(&"__consumer_offsets"), "{internal:?}");
+    for t in &internal {
+        assert!(java_all.iter().any(|j| j == t), "Java lists {t}");
+        assert!(!java_external.iter().any(|j| j == t), "Java leaves {t} out");
+        assert!(
+            !ours_external_names.iter().any(|o| o == t),
+            "ours leaves {t} out"
+        );
+    }
+    assert!(
+        ours_all_names.windows(2).all(|w| w[0] < w[1]),
+        "sorted by name"
+    );
+    let listed_a = ours_all.iter().find(|t| t.name == a).expect("a");
+    let described = rt.block_on(admin.describe_topics(&[&a])).expect("describe");
+    assert_eq!(listed_a.topic_id, described[0].topic_id);
+    assert!(!listed_a.is_internal);
 }
 
 #[test]

@@ -55,7 +55,7 @@ pub use self::groups::{
     GroupDescription, GroupListing, GroupType, MemberDescription, MemberToRemove,
 };
 pub use self::records::{ListedOffset, OffsetSpec};
-pub use self::topics::{NewPartitions, NewTopic};
+pub use self::topics::{NewPartitions, NewTopic, TopicListing};
 pub use crate::consumer::{OffsetAndMetadata, TopicPartition};
 
 /// An admin client.

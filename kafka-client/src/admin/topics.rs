@@ -1,4 +1,5 @@
-//! Topics: create, delete, describe, add partitions, and wait for metadata to reach every broker.
+//! Topics: list, create, delete, describe, add partitions, and wait for metadata to reach every
+//! broker.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -22,6 +23,17 @@ use crate::metadata::TopicMetadata;
 
 fn topic_resource(name: &str) -> String {
     format!("topic {name:?}")
+}
+
+/// A topic as [`Admin::list_topics`] reports it (Java's `TopicListing`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicListing {
+    /// The name.
+    pub name: String,
+    /// The topic id (zero from brokers before 2.8).
+    pub topic_id: Uuid,
+    /// Whether it is an internal topic (`__consumer_offsets`, `__transaction_state`).
+    pub is_internal: bool,
 }
 
 /// A topic to create.
@@ -211,6 +223,36 @@ impl Admin {
             out.insert((*n).to_owned(), r);
         }
         Ok(out)
+    }
+
+    /// The topics of the cluster, by name, from fresh metadata (Java's `listTopics`); internal
+    /// topics only when `list_internal`.
+    ///
+    /// As in Java, a topic whose metadata carries an error (one still being created or deleted)
+    /// is not listed.
+    ///
+    /// ```no_run
+    /// # async fn demo(admin: kafka_client::admin::Admin) -> kafka_client::error::Result<()> {
+    /// for t in admin.list_topics(false).await? {
+    ///     println!("{} ({})", t.name, t.topic_id);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn list_topics(&self, list_internal: bool) -> Result<Vec<TopicListing>> {
+        let snapshot = self.cluster.fetch_metadata(None).await?;
+        let mut topics: Vec<TopicListing> = snapshot
+            .topics
+            .values()
+            .filter(|t| t.error.is_ok() && (list_internal || !t.is_internal))
+            .map(|t| TopicListing {
+                name: t.name.clone(),
+                topic_id: t.topic_id,
+                is_internal: t.is_internal,
+            })
+            .collect();
+        topics.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(topics)
     }
 
     /// Describes topics (partitions, leaders, replicas, ids) from fresh metadata.
