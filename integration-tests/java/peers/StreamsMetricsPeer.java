@@ -36,7 +36,7 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 public final class StreamsMetricsPeer {
     private static final Set<String> GROUPS = Set.of(
-            "stream-thread-metrics", "stream-task-metrics", "stream-processor-node-metrics",
+            "kafka-metrics-count", "stream-thread-metrics", "stream-task-metrics", "stream-processor-node-metrics",
             "stream-topic-metrics", "stream-state-metrics", "stream-record-cache-metrics");
 
     public static void main(String[] args) throws Exception {

@@ -129,7 +129,8 @@ impl StreamsMetrics {
         level <= self.inner.config.recording_level
     }
 
-    /// Every metric's value now, ordered by group, name and tags.
+    /// Every metric's value now, ordered by group, name and tags, with the registry's own
+    /// `kafka-metrics-count` as Java's `Metrics` has it (the number of metrics, itself included).
     pub fn snapshot(&self) -> Vec<Metric> {
         let now = self.inner.clock.now_ms();
         let entries = lock(&self.inner.entries);
@@ -142,6 +143,11 @@ impl StreamsMetrics {
             })
             .collect();
         drop(entries);
+        out.push(Metric {
+            name: MetricName::new("count", "kafka-metrics-count", &[]),
+            description: "total number of registered metrics",
+            value: (out.len() + 1) as f64,
+        });
         out.sort_by(|a, b| a.name.cmp(&b.name));
         out
     }
@@ -332,7 +338,11 @@ mod tests {
             s.record(5.0);
             s.record(5.0);
             assert_eq!(registry.value("g", "op-total", &[("t", "1")]), Some(want));
-            assert_eq!(registry.snapshot().len(), 2);
+            assert_eq!(registry.snapshot().len(), 3, "rate, total and the count");
+            assert_eq!(
+                registry.value("kafka-metrics-count", "count", &[]),
+                Some(3.0)
+            );
         }
     }
 
@@ -348,6 +358,7 @@ mod tests {
         clock.advance(2_500);
         assert_eq!(m.value("g", "dropped-rate", &[]), Some(1.0 / 32.5));
         m.remove(|n| n.name.starts_with("dropped"));
-        assert!(m.snapshot().is_empty());
+        assert_eq!(m.value("kafka-metrics-count", "count", &[]), Some(1.0));
+        assert_eq!(m.snapshot().len(), 1);
     }
 }
