@@ -226,12 +226,13 @@ impl Stat {
         let events: u64 = self.samples.iter().map(|s| s.events).sum();
         let values = self.samples.iter().map(|s| s.value);
         match self.kind {
+            // Folded from 0.0: `Sum` for floats starts at -0.0, and an empty rate must read 0.
             StatKind::RateOfSum | StatKind::RateOfCount => {
-                let total: f64 = values.sum();
+                let total = values.fold(0.0, |a, b| a + b);
                 total / (self.window_size_ms(now_ms, w) as f64 / 1000.0)
             }
             StatKind::Avg if events == 0 => f64::NAN,
-            StatKind::Avg => values.sum::<f64>() / events as f64,
+            StatKind::Avg => values.fold(0.0, |a, b| a + b) / events as f64,
             StatKind::Max | StatKind::Min if events == 0 => f64::NAN,
             StatKind::Max => values.fold(f64::NEG_INFINITY, f64::max),
             _ => values.fold(f64::INFINITY, f64::min),
@@ -305,8 +306,9 @@ mod tests {
         let mut r = Stat::new(StatKind::RateOfSum);
         r.record(Batch::one(1.0), 0, W);
         assert_eq!(r.measure(2_500, W), 1.0 / 32.5);
-        // Nothing recorded: 0 per second, not NaN.
-        assert_eq!(Stat::new(StatKind::RateOfCount).measure(10, W), 0.0);
+        // Nothing recorded: 0 per second (not NaN, not -0).
+        let empty = Stat::new(StatKind::RateOfCount).measure(10, W);
+        assert!(empty == 0.0 && empty.is_sign_positive(), "{empty}");
     }
 
     #[test]
