@@ -1,6 +1,7 @@
 //! Our TopologyTestDriver's metrics against Kafka's own Java `TopologyTestDriver.metrics()` on the
 //! same topology and input (`StreamsMetricsPeer`), at INFO and at DEBUG, for a forwarding topology
-//! with punctuators and a dropped record, and for enforced processing under `max.task.idle.ms`:
+//! with punctuators and a dropped record, for enforced processing under `max.task.idle.ms`, and
+//! for a topology with a global store (Java's DEBUG-level store metrics, which we lack, aside):
 //! every metric of ours must be one of Java's (group, name, tags with their values, description)
 //! with Java's value, and Java must have none we lack.
 //! Needs a JDK (java, javac) and the Kafka jars from Maven Central (`scripts/kafka-fetch`); without
@@ -17,6 +18,7 @@ use streams_core::processor::{
     LogAndContinue, Processor, ProcessorContext, PunctuationType, Record,
 };
 use streams_core::serde::Serdes;
+use streams_core::state::{KeyValueStore, Stores};
 use streams_core::test_driver::TopologyTestDriver;
 use streams_core::topology::{Consumed, Produced, TopologyBuilder};
 use streams_core::{StreamsConfig, StreamsError};
@@ -167,6 +169,84 @@ fn ours_idle(level: RecordingLevel) -> MetricsTable {
         .expect("our driver ran")
 }
 
+/// As the peer's `GlobalPut`: puts every record into the global store.
+struct GlobalPut(Option<KeyValueStore<String, i64>>);
+
+impl Processor<String, i64, (), ()> for GlobalPut {
+    fn init(&mut self, ctx: &mut ProcessorContext<'_, (), ()>) -> Result<(), StreamsError> {
+        self.0 = Some(ctx.state_store("g")?);
+        Ok(())
+    }
+    fn process(
+        &mut self,
+        _: &mut ProcessorContext<'_, (), ()>,
+        r: Record<String, i64>,
+    ) -> Result<(), StreamsError> {
+        self.0.as_ref().expect("init").put(&r.key, &r.value)?;
+        Ok(())
+    }
+}
+
+/// Our side of the peer's `global` run: a global in-memory store beside a source-to-sink
+/// sub-topology, one record to each.
+fn ours_global(level: RecordingLevel) -> MetricsTable {
+    let mut b = TopologyBuilder::new();
+    b.add_global_store(
+        Stores::key_value_store_builder(
+            Stores::in_memory_key_value_store("g"),
+            Serdes::string(),
+            Serdes::long(),
+        )
+        .with_logging_disabled(),
+        "gsrc",
+        Consumed::with(Serdes::string(), Serdes::long()),
+        "gtopic",
+        "gproc",
+        || GlobalPut(None),
+    )
+    .add_source(
+        "src",
+        Consumed::with(Serdes::string(), Serdes::long()),
+        "in",
+    )
+    .add_sink(
+        "sink",
+        "out",
+        Produced::with(Serdes::string(), Serdes::long()),
+        &["src"],
+    );
+    let topology = b.build().expect("valid topology");
+    let config = StreamsConfig::new("app").with_metrics_recording_level(level);
+    std::thread::Builder::new()
+        .name("main".into())
+        .spawn(move || {
+            let d = TopologyTestDriver::with_wall_clock(topology, config, 0).expect("driver");
+            for topic in ["gtopic", "in"] {
+                d.create_input_topic(topic, Serdes::string(), Serdes::long())
+                    .pipe_input_at("k".into(), 1, 3)
+                    .expect("pipe");
+            }
+            table(d.metrics())
+        })
+        .expect("spawn")
+        .join()
+        .expect("our driver ran")
+}
+
+/// Java's table without its state-store metrics (DEBUG-level store metrics we do not have), its
+/// `kafka-metrics-count` lowered by as many.
+fn without_store_metrics(mut java: MetricsTable) -> MetricsTable {
+    let before = java.len();
+    java.retain(|k, _| k.0 != "stream-state-metrics");
+    let dropped = (before - java.len()) as f64;
+    for (k, (v, _)) in java.iter_mut() {
+        if k.0 == "kafka-metrics-count" {
+            *v -= dropped;
+        }
+    }
+    java
+}
+
 fn compare(level: &str, ours: &MetricsTable, java: &MetricsTable) {
     for (k, (v, description)) in ours {
         let Some((jv, jd)) = java.get(k) else {
@@ -240,5 +320,23 @@ fn driver_metrics_match_javas_topology_test_driver() {
         };
         let want = if level == "DEBUG" { 2.0 } else { 0.0 };
         assert_eq!(enforced(&ours_idle), Some(want), "{level}: as Java's");
+
+        // A global store: Java's global task (`-1_-1`) has dropped-records and its source's
+        // process-rate/-total, and no other task, node or topic metrics.
+        let out = peer
+            .run_class(
+                "StreamsMetricsPeer",
+                &[level.to_owned(), "global".to_owned()],
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        let java_global = without_store_metrics(parse_metrics_table(&out));
+        let ours_global = ours_global(ours_level);
+        compare(&format!("{level} global"), &ours_global, &java_global);
+        assert!(
+            ours_global
+                .keys()
+                .any(|k| k.2.get("task-id").is_some_and(|t| t == "-1_-1")),
+            "{level}: the global task's metrics"
+        );
     }
 }

@@ -453,3 +453,64 @@ fn an_undeserializable_record_counts_as_late_only_when_nothing_valid_follows_it(
     assert_eq!(v("record-lateness-max"), Some(21.0));
     assert_eq!(v("record-lateness-avg"), Some(10.5));
 }
+
+/// Java's global task shows as task `-1_-1` with only dropped-records and its source's
+/// process-rate/-total.
+#[test]
+fn the_global_task_has_javas_few_metrics_under_task_minus_one() {
+    use streams_core::state::{KeyValueStore, Stores};
+
+    struct Put(Option<KeyValueStore<String, i64>>);
+    impl Processor<String, i64, (), ()> for Put {
+        fn init(&mut self, ctx: &mut ProcessorContext<'_, (), ()>) -> Result<(), StreamsError> {
+            self.0 = Some(ctx.state_store("g")?);
+            Ok(())
+        }
+        fn process(
+            &mut self,
+            _: &mut ProcessorContext<'_, (), ()>,
+            r: Record<String, i64>,
+        ) -> Result<(), StreamsError> {
+            self.0.as_ref().expect("init").put(&r.key, &r.value)?;
+            Ok(())
+        }
+    }
+    let mut b = TopologyBuilder::new();
+    b.add_global_store(
+        Stores::key_value_store_builder(
+            Stores::in_memory_key_value_store("g"),
+            Serdes::string(),
+            Serdes::long(),
+        )
+        .with_logging_disabled(),
+        "gsrc",
+        Consumed::with(Serdes::string(), Serdes::long()),
+        "gtopic",
+        "gproc",
+        || Put(None),
+    );
+    let config = StreamsConfig::new("app").with_metrics_recording_level(RecordingLevel::Debug);
+    let d =
+        TopologyTestDriver::with_wall_clock(b.build().expect("valid"), config, 0).expect("driver");
+    d.create_input_topic("gtopic", Serdes::string(), Serdes::long())
+        .pipe_input_at("k".into(), 1, 3)
+        .expect("pipe");
+    let mut global: Vec<String> = d
+        .metrics()
+        .into_iter()
+        .filter(|m| m.name.tags.get("task-id").is_some_and(|t| t == "-1_-1"))
+        .map(|m| format!("{}:{}={}", m.name.group, m.name.name, m.value))
+        .collect();
+    global.sort();
+    assert_eq!(
+        global,
+        [
+            "stream-processor-node-metrics:process-rate=0.03333333333333333",
+            "stream-processor-node-metrics:process-total=1",
+            "stream-task-metrics:dropped-records-rate=0",
+            "stream-task-metrics:dropped-records-total=0",
+            "stream-task-metrics:process-rate=0.03333333333333333",
+            "stream-task-metrics:process-total=1",
+        ]
+    );
+}

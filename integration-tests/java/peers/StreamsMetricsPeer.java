@@ -14,6 +14,8 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * Kafka Streams' TopologyTestDriver metrics, for comparison with ours (streams_metrics test).
@@ -31,6 +33,10 @@ import org.apache.kafka.streams.processor.api.Record;
  *   runs sources "a" (topic "left") and "b" (topic "right") -> sink "sink" (topic "out") with
  *   max.task.idle.ms=100: pipes one record to "left" at 5 ms, advances the wall clock by 100 ms,
  *   and prints the metrics as above (no "closed" part).
+ * StreamsMetricsPeer LEVEL global [key=value streams properties...]
+ *   adds to source "src" (topic "in") -> sink "sink" (topic "out") a global in-memory store "g"
+ *   (logging disabled) fed from topic "gtopic" by source "gsrc" and processor "gproc"; pipes key
+ *   "k", value 1 at 3 ms to "gtopic" and then to "in", and prints the metrics as above.
  * </pre>
  * Exit status 0 on success; 2 on bad arguments.
  */
@@ -40,12 +46,16 @@ public final class StreamsMetricsPeer {
             "stream-topic-metrics", "stream-state-metrics", "stream-record-cache-metrics");
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 2 || !(args[1].equals("forward") || args[1].equals("idle"))) {
-            System.err.println("usage: StreamsMetricsPeer LEVEL forward|idle [k=v...]");
+        if (args.length < 2 || !Set.of("forward", "idle", "global").contains(args[1])) {
+            System.err.println("usage: StreamsMetricsPeer LEVEL forward|idle|global [k=v...]");
             System.exit(2);
         }
         if (args[1].equals("idle")) {
             idle(args);
+            return;
+        }
+        if (args[1].equals("global")) {
+            global(args);
             return;
         }
         Topology t = new Topology();
@@ -91,6 +101,42 @@ public final class StreamsMetricsPeer {
                     .pipeInput("k", 1L, Instant.ofEpochMilli(5));
             d.advanceWallClockTime(Duration.ofMillis(100));
             System.out.print(PeerMetrics.table(d.metrics(), GROUPS));
+        }
+    }
+
+    private static void global(String[] args) {
+        Topology t = new Topology();
+        t.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("g"), Serdes.String(), Serdes.Long())
+                        .withLoggingDisabled(),
+                "gsrc", Serdes.String().deserializer(), Serdes.Long().deserializer(), "gtopic", "gproc",
+                GlobalPut::new);
+        t.addSource("src", Serdes.String().deserializer(), Serdes.Long().deserializer(), "in");
+        t.addSink("sink", "out", Serdes.String().serializer(), Serdes.Long().serializer(), "src");
+        Properties props = new Properties();
+        props.put("application.id", "app");
+        props.put("metrics.recording.level", args[0]);
+        PeerMetrics.setProperties(props, args, 2);
+        try (TopologyTestDriver d = new TopologyTestDriver(t, props, Instant.ofEpochMilli(0))) {
+            d.createInputTopic("gtopic", Serdes.String().serializer(), Serdes.Long().serializer())
+                    .pipeInput("k", 1L, Instant.ofEpochMilli(3));
+            d.createInputTopic("in", Serdes.String().serializer(), Serdes.Long().serializer())
+                    .pipeInput("k", 1L, Instant.ofEpochMilli(3));
+            System.out.print(PeerMetrics.table(d.metrics(), GROUPS));
+        }
+    }
+
+    private static final class GlobalPut implements Processor<String, Long, Void, Void> {
+        private KeyValueStore<String, Long> store;
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            store = context.getStateStore("g");
+        }
+
+        @Override
+        public void process(Record<String, Long> r) {
+            store.put(r.key(), r.value());
         }
     }
 

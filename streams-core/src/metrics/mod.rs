@@ -193,6 +193,30 @@ impl StreamsMetrics {
         }
     }
 
+    /// The sensor already feeding the metric named like `stats`' first, or a new one (Java's
+    /// get-or-create `threadLevelSensor`): every task of a thread records into the one
+    /// `task-closed` pair, where registering it again would restart its counts.
+    pub(crate) fn shared_sensor(
+        &self,
+        level: RecordingLevel,
+        stats: Vec<(MetricName, &'static str, StatKind)>,
+    ) -> Sensor {
+        let existing = stats.first().and_then(|(first, _, _)| {
+            lock(&self.inner.entries)
+                .iter()
+                .find(|e| e.name == *first && e.index == 0)
+                .map(|e| e.stats.clone())
+        });
+        match existing {
+            Some(stats) => Sensor {
+                stats,
+                registry: self.inner.clone(),
+                recording: self.records(level),
+            },
+            None => self.sensor(level, stats),
+        }
+    }
+
     /// Drops the metrics `drop` selects (a closed task's).
     pub(crate) fn remove(&self, drop: impl Fn(&MetricName) -> bool) {
         lock(&self.inner.entries).retain(|e| !drop(&e.name));
@@ -357,6 +381,16 @@ mod tests {
         s.record(1.0);
         clock.advance(2_500);
         assert_eq!(m.value("g", "dropped-rate", &[]), Some(1.0 / 32.5));
+        let again = m.shared_sensor(
+            RecordingLevel::Info,
+            rate_and_sum("g", &[], "dropped", "r", "t"),
+        );
+        again.record(2.0);
+        assert_eq!(
+            m.value("g", "dropped-total", &[]),
+            Some(3.0),
+            "one sensor, not two"
+        );
         m.remove(|n| n.name.starts_with("dropped"));
         assert_eq!(m.value("kafka-metrics-count", "count", &[]), Some(1.0));
         assert_eq!(m.snapshot().len(), 1);

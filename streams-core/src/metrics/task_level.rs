@@ -48,6 +48,8 @@ pub(crate) struct TaskMetrics {
     e2e: Vec<(usize, Sensor)>,
     /// `stream-topic-metrics` by node index, topic and direction (produced: true).
     topics: Vec<(usize, String, bool, Sensor)>,
+    /// A global task has no topic metrics.
+    global: bool,
     node_names: Vec<String>,
     task_closed: Sensor,
 }
@@ -82,6 +84,8 @@ impl TaskMetrics {
     /// Registers the task-level metrics Java's `StreamTask` registers, and `process-rate`/`-total`
     /// for each source node (`sources`: task node index and name).
     /// `e2e_nodes` are the source and terminal nodes (Java's `record-e2e-latency` is theirs).
+    /// A `global` task (Java's `GlobalStateUpdateTask`, task id `-1_-1`) has only
+    /// `dropped-records` and its sources' `process-rate`/`-total`, as in Java.
     pub(crate) fn register(
         registry: &StreamsMetrics,
         thread_id: &str,
@@ -89,13 +93,17 @@ impl TaskMetrics {
         sources: &[(usize, &str)],
         e2e_nodes: &[(usize, &str)],
         node_names: &[String],
+        global: bool,
     ) -> (TaskMetrics, TaskCounters) {
         let tags = [(THREAD_ID_TAG, thread_id), (TASK_ID_TAG, task_id)];
         let g = TASK_LEVEL_GROUP;
-        let debug = |stats| registry.sensor(RecordingLevel::Debug, stats);
-        let info = |stats| registry.sensor(RecordingLevel::Info, stats);
+        // The metrics only a StreamTask has: a global task's sensors for them feed no metric.
+        let task_only =
+            |level, stats| registry.sensor(level, if global { Vec::new() } else { stats });
+        let debug = |stats| task_only(RecordingLevel::Debug, stats);
+        let info = |stats| task_only(RecordingLevel::Info, stats);
         let value = |level, name: &str, d: &'static str| {
-            registry.sensor(
+            task_only(
                 level,
                 vec![(metric_name(name, g, &tags), d, StatKind::Value)],
             )
@@ -145,13 +153,16 @@ impl TaskMetrics {
             "The average number of calls to process per second",
             "The total number of calls to process",
         );
-        let task_process = debug(rate_and_count(
-            g,
-            &tags,
-            "process",
-            process_description.0,
-            process_description.1,
-        ));
+        let task_process = registry.sensor(
+            RecordingLevel::Debug,
+            rate_and_count(
+                g,
+                &tags,
+                "process",
+                process_description.0,
+                process_description.1,
+            ),
+        );
         let source_slots = sources.iter().map(|(i, _)| i + 1).max().unwrap_or(0);
         let sources = sources
             .iter()
@@ -161,13 +172,16 @@ impl TaskMetrics {
                     (TASK_ID_TAG, task_id),
                     (PROCESSOR_NODE_ID_TAG, name),
                 ];
-                let s = debug(rate_and_count(
-                    PROCESSOR_NODE_LEVEL_GROUP,
-                    &node_tags,
-                    "process",
-                    process_description.0,
-                    process_description.1,
-                ));
+                let s = registry.sensor(
+                    RecordingLevel::Debug,
+                    rate_and_count(
+                        PROCESSOR_NODE_LEVEL_GROUP,
+                        &node_tags,
+                        "process",
+                        process_description.0,
+                        process_description.1,
+                    ),
+                );
                 (idx, s)
             })
             .collect();
@@ -198,13 +212,16 @@ impl TaskMetrics {
             registry: registry.clone(),
             thread_id: thread_id.to_owned(),
             task_id: task_id.to_owned(),
-            dropped: info(rate_and_sum(
-                g,
-                &tags,
-                "dropped-records",
-                "The average number of dropped records per second",
-                "The total number of dropped records",
-            )),
+            dropped: registry.sensor(
+                RecordingLevel::Info,
+                rate_and_sum(
+                    g,
+                    &tags,
+                    "dropped-records",
+                    "The average number of dropped records per second",
+                    "The total number of dropped records",
+                ),
+            ),
             dropped_folded: 0,
             enforced: debug(rate_and_count(
                 g,
@@ -235,6 +252,7 @@ impl TaskMetrics {
             sources,
             e2e,
             topics: Vec::new(),
+            global,
             node_names: node_names.to_vec(),
             task_closed: task_closed_sensor(registry, thread_id),
         };
@@ -315,6 +333,9 @@ impl TaskMetrics {
             .map(|x| (x, false))
             .chain(produced.map(|x| (x, true)));
         for ((node, topic, records, bytes), is_produced) in directions {
+            if self.global {
+                continue;
+            }
             let s = self.topic_sensor(node, topic, is_produced);
             if records > 0 {
                 s.record_batch(Batch {

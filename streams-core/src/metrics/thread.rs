@@ -72,7 +72,7 @@ fn ratio(registry: &StreamsMetrics, tags: &[(&str, &str)], name: &str, d: &'stat
 /// The `task-closed-rate`/`-total` pair, the one thread-level sensor a task registers itself
 /// (Java's driver shows it too).
 pub(crate) fn task_closed_sensor(registry: &StreamsMetrics, thread_id: &str) -> Sensor {
-    registry.sensor(
+    registry.shared_sensor(
         RecordingLevel::Info,
         rate_and_count(
             THREAD_LEVEL_GROUP,

@@ -774,7 +774,10 @@ impl Task {
             slot.control.close()?;
         }
         if self.metrics.is_some() {
-            self.counters.closed += 1;
+            // Java's global task is no StreamTask: its close counts in no task-closed.
+            if !self.global {
+                self.counters.closed += 1;
+            }
             self.fold_metrics();
             if let Some(m) = self.metrics.take() {
                 m.remove();
@@ -789,25 +792,36 @@ impl Task {
     pub fn enable_metrics(&mut self, registry: &StreamsMetrics, thread_id: &str) {
         let sources: Vec<(usize, &str)> =
             self.sources.iter().map(|(i, n)| (*i, n.as_str())).collect();
-        // Java's `record-e2e-latency` nodes: sources and nodes without children.
+        // Java's `record-e2e-latency` nodes: sources and nodes without children (none for the
+        // global task).
         let e2e_nodes: Vec<(usize, &str)> = (0..self.graph.names.len())
             .filter(|&i| self.graph.children[i].is_empty() || sources.iter().any(|s| s.0 == i))
+            .filter(|_| !self.global)
             .map(|i| (i, self.graph.names[i].as_str()))
             .collect();
+        // Java's global task is `-1_-1` whatever its sub-topology.
+        let task_id = if self.global {
+            "-1_-1".to_owned()
+        } else {
+            self.state.task_id.to_string()
+        };
         let (metrics, counters) = TaskMetrics::register(
             registry,
             thread_id,
-            &self.state.task_id.to_string(),
+            &task_id,
             &sources,
             &e2e_nodes,
             &self.graph.names,
+            self.global,
         );
         self.metrics = Some(metrics);
         self.counters = counters;
-        self.state.e2e = vec![Pending::default(); self.graph.names.len()];
-        // A sink's topic is learnt at its first send (Java knows fixed sink topics up front and
-        // shows their metrics before any record; the topology does not expose them to tasks).
-        self.state.count_produced = true;
+        if !self.global {
+            self.state.e2e = vec![Pending::default(); self.graph.names.len()];
+            // A sink's topic is learnt at its first send (Java knows fixed sink topics up front
+            // and shows their metrics before any record; the topology does not expose them).
+            self.state.count_produced = true;
+        }
         self.fold_metrics();
     }
 

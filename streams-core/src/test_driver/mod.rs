@@ -220,7 +220,7 @@ impl TopologyTestDriver {
             .map(|s| s.id)
             .collect();
         let mut global_topics = Vec::new();
-        let global = if global_ids.is_empty() {
+        let mut global = if global_ids.is_empty() {
             None
         } else {
             for st in topology.subtopologies.iter().filter(|s| s.global) {
@@ -273,6 +273,9 @@ impl TopologyTestDriver {
         };
         if let Some(t) = task.as_mut() {
             t.enable_metrics(&metrics, &thread_id);
+        }
+        if let Some(g) = global.as_mut() {
+            g.enable_metrics(&metrics, &thread_id);
         }
         Ok(TopologyTestDriver {
             inner: Rc::new(RefCell::new(Inner {
@@ -346,9 +349,7 @@ impl TopologyTestDriver {
     pub fn advance_wall_clock_time(&self, by: Duration) -> Result<(), DriverError> {
         let mut inner = self.inner.borrow_mut();
         // Counts so far are recorded at the time they happened, as Java records them.
-        if let Some(task) = inner.task.as_mut() {
-            task.fold_metrics();
-        }
+        inner.fold_metrics();
         inner
             .clock
             .advance(i64::try_from(by.as_millis()).unwrap_or(i64::MAX));
@@ -390,9 +391,7 @@ impl TopologyTestDriver {
     /// ```
     pub fn metrics(&self) -> Vec<Metric> {
         let mut inner = self.inner.borrow_mut();
-        if let Some(task) = inner.task.as_mut() {
-            task.fold_metrics();
-        }
+        inner.fold_metrics();
         inner.metrics.snapshot()
     }
 
@@ -465,6 +464,15 @@ impl Drop for Inner {
 }
 
 impl Inner {
+    fn fold_metrics(&mut self) {
+        for t in [self.task.as_mut(), self.global.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            t.fold_metrics();
+        }
+    }
+
     fn close(&mut self) -> Result<(), DriverError> {
         if self.closed {
             return Ok(());
