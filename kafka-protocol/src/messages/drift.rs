@@ -248,4 +248,12 @@ pub const DEVIATIONS: &[Deviation] = &[
         jar: None,
         why: NEW_API,
     },
+    Deviation {
+        kafka_version: "3.9.1",
+        api: "StreamsGroupTopologyDescriptionUpdate",
+        aspect: Aspect::Missing,
+        ours: None,
+        jar: None,
+        why: NEW_API,
+    },
 ];

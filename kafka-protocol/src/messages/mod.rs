@@ -77,6 +77,8 @@ pub mod streams_group_describe_request;
 pub mod streams_group_describe_response;
 pub mod streams_group_heartbeat_request;
 pub mod streams_group_heartbeat_response;
+pub mod streams_group_topology_description_update_request;
+pub mod streams_group_topology_description_update_response;
 pub mod sync_group_request;
 pub mod sync_group_response;
 pub mod txn_offset_commit_request;
@@ -154,6 +156,8 @@ pub use streams_group_describe_request::StreamsGroupDescribeRequest;
 pub use streams_group_describe_response::StreamsGroupDescribeResponse;
 pub use streams_group_heartbeat_request::StreamsGroupHeartbeatRequest;
 pub use streams_group_heartbeat_response::StreamsGroupHeartbeatResponse;
+pub use streams_group_topology_description_update_request::StreamsGroupTopologyDescriptionUpdateRequest;
+pub use streams_group_topology_description_update_response::StreamsGroupTopologyDescriptionUpdateResponse;
 pub use sync_group_request::SyncGroupRequest;
 pub use sync_group_response::SyncGroupResponse;
 pub use txn_offset_commit_request::TxnOffsetCommitRequest;
@@ -442,6 +446,13 @@ pub const API_VERSIONS: &[ApiInfo] = &[
         max_version: 1,
         flexible_min: Some(0),
     },
+    ApiInfo {
+        api_key: 93,
+        name: "StreamsGroupTopologyDescriptionUpdate",
+        min_version: 0,
+        max_version: 0,
+        flexible_min: Some(0),
+    },
 ];
 
 /// The entry for `api_key`, if this crate implements it.
@@ -643,6 +654,11 @@ macro_rules! for_each_api {
             89,
             $crate::messages::StreamsGroupDescribeRequest,
             $crate::messages::StreamsGroupDescribeResponse
+        );
+        $m!(
+            93,
+            $crate::messages::StreamsGroupTopologyDescriptionUpdateRequest,
+            $crate::messages::StreamsGroupTopologyDescriptionUpdateResponse
         );
     };
 }

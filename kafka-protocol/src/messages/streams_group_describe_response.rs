@@ -18,7 +18,7 @@ kafka_struct! {
     pub struct DescribedGroup {
         /// Error code from describing this group; 0 means success.
         pub error_code: i16 = versions(0..),
-        /// Error message for the response as a whole; null on success.
+        /// Error message from describing this group; null on success.
         pub error_message: Option<String> = versions(0..) nullable(0..) default(None),
         /// ID of the group.
         pub group_id: String = versions(0..),

@@ -97,7 +97,15 @@ kafka_struct! {
 kafka_struct! {
     /// Zero or more status entries for the group.
     pub struct Status {
-        /// Code signalling that a given status currently applies to the group membership.
+        /// Which condition currently holds for the membership. The codes Kafka 4.4 defines: 0
+        /// STALE_TOPOLOGY (the member's topology epoch is behind the group's), 1
+        /// MISSING_SOURCE_TOPICS (a source topic is absent or a source regex matches nothing), 2
+        /// INCORRECTLY_PARTITIONED_TOPICS (co-partitioned topics or changelogs disagree in
+        /// partition count), 3 MISSING_INTERNAL_TOPICS (internal topics absent; the coordinator
+        /// tries to create them and reports failures in the detail), 4 SHUTDOWN_APPLICATION (some
+        /// client asked the whole application to stop), 5 ASSIGNMENT_DELAYED (the assignment is
+        /// not computed yet), 6 MISSING_CLIENT_TAGS (client tags needed by rack-aware standby
+        /// placement are absent; only sent to v1+ clients).
         pub status_code: i8 = versions(0..),
         /// Human-readable form of the status.
         pub status_detail: String = versions(0..),
