@@ -311,6 +311,25 @@ impl GroupShared {
         }
     }
 
+    /// The generation (classic) or member epoch (KIP-848) and the member id an OffsetCommit
+    /// names, read for each attempt as Java rebuilds the request for each: a retry names the
+    /// membership as it is then, so a KIP-848 member whose epoch moved on while a commit waited
+    /// sends the epoch its heartbeat brought. A KIP-848 consumer without an epoch (joining,
+    /// left, fenced) sends -1 with its id, as Java's new consumer does.
+    fn commit_member(&self) -> (i32, String) {
+        match &self.membership {
+            Membership::Classic(m) => {
+                let g = m.lock().unwrap_or_else(|e| e.into_inner());
+                (g.generation(), g.member_id().to_owned())
+            }
+            Membership::Kip848(m) => {
+                let g = m.lock().unwrap_or_else(|e| e.into_inner());
+                let epoch = if g.is_member() { g.epoch() } else { -1 };
+                (epoch, g.member_id().to_owned())
+            }
+        }
+    }
+
     /// The committed offsets of `partitions` for `group_id`, with an OffsetFetch shaped for the
     /// version the coordinator speaks.
     ///
@@ -394,6 +413,8 @@ pub struct Consumer {
     assignors: Vec<Arc<dyn PartitionAssignor>>,
     group: Option<Group>,
     last_auto_commit: Instant,
+    /// When an interval auto-commit last failed on a retriable error (set by its task).
+    auto_commit_failed: Arc<Mutex<Option<Instant>>>,
     metadata_stale: bool,
     /// Whether a KIP-848 assignment was reconciled yet (the first always runs the callback).
     kip848_reconciled_once: bool,
@@ -465,6 +486,7 @@ impl Consumer {
             assignors,
             group: None,
             last_auto_commit: Instant::now(),
+            auto_commit_failed: Arc::new(Mutex::new(None)),
             metadata_stale: true,
             kip848_reconciled_once: false,
             standalone: Mutex::new(None),
@@ -1527,6 +1549,7 @@ impl Consumer {
         let group_id = self.config.group_id.clone().ok_or(ConsumerError::NoGroup)?;
         let shared = self.group_shared_or_temp()?;
         let deadline = Instant::now() + self.config.default_api_timeout;
+        let mut attempts = 0u32;
         loop {
             let retry = match shared.fetch_offsets(&group_id, partitions).await {
                 Ok(group) if group.error_code == 0 => {
@@ -1578,14 +1601,18 @@ impl Consumer {
                 Err(e) if e.is_retriable() => true,
                 Err(e) => return Err(e.into()),
             };
-            if retry && Instant::now() >= deadline {
+            // Java's consumers (both protocols) wait `retry.backoff.ms` grown by each failed
+            // attempt up to `retry.backoff.max.ms`, never past the deadline, and give up once it
+            // has passed: a partition whose transaction stays pending (UNSTABLE_OFFSET_COMMIT)
+            // makes the whole call time out, with no partial answer, as in Java 4.4.
+            if retry && !backoff_before_retry(&shared.backoff, attempts, deadline).await {
                 return Err(Error::Timeout {
                     what: "committed offsets".into(),
                     after: self.config.default_api_timeout,
                 }
                 .into());
             }
-            tokio::time::sleep(self.config.common.retry_backoff).await;
+            attempts += 1;
         }
     }
 
@@ -1660,8 +1687,8 @@ impl Consumer {
         let r = commit(
             shared,
             req,
+            CommitKind::Sync,
             self.config.default_api_timeout,
-            self.config.common.retry_backoff,
             self.metrics.commit_sensor(),
         )
         .await;
@@ -1675,6 +1702,11 @@ impl Consumer {
     /// Commits complete in the order they were issued, as in Java: each waits for the one
     /// before it, so a commit's completion means every earlier commit has completed too, and
     /// the group never sees an older offset overwrite a newer one.
+    ///
+    /// Unlike Java's, which reports a retriable error (a loading or moved coordinator) to the
+    /// callback at once, an asynchronous commit retries as [`commit_sync`](Self::commit_sync)
+    /// does: applications written against this client (and its tests) rely on commits issued
+    /// right after a group's offsets partition was created landing.
     pub fn commit_async(
         &mut self,
         offsets: Option<BTreeMap<TopicPartition, OffsetAndMetadata>>,
@@ -1696,13 +1728,12 @@ impl Consumer {
         let req = self.commit_request(offsets)?;
         let shared = self.group_shared_or_temp()?;
         let timeout = self.config.default_api_timeout;
-        let backoff = self.config.common.retry_backoff;
         let (previous, done) = self.commit_turn();
         let latency = self.metrics.commit_sensor();
         Ok(tokio::spawn(async move {
             // An earlier commit that was dropped or failed also releases its turn.
             let _ = previous.await;
-            let r = commit(shared, req, timeout, backoff, latency).await;
+            let r = commit(shared, req, CommitKind::Sync, timeout, latency).await;
             callback(&r);
             drop(done);
             r
@@ -1734,7 +1765,6 @@ impl Consumer {
         offsets: BTreeMap<TopicPartition, OffsetAndMetadata>,
     ) -> Result<OffsetCommitRequest> {
         let group_id = self.config.group_id.clone().ok_or(ConsumerError::NoGroup)?;
-        let (generation, member_id) = self.group_metadata().unwrap_or((-1, String::new()));
         let mut topics: BTreeMap<String, Vec<OffsetCommitRequestPartition>> = BTreeMap::new();
         for (tp, o) in offsets {
             topics
@@ -1748,10 +1778,11 @@ impl Consumer {
                     ..Default::default()
                 });
         }
+        // The generation or epoch and the member id are filled in for each attempt
+        // (`GroupShared::commit_member`).
         Ok(OffsetCommitRequest {
             group_id,
-            generation_id_or_member_epoch: generation,
-            member_id,
+            generation_id_or_member_epoch: -1,
             group_instance_id: self.config.group_instance_id.clone(),
             topics: topics
                 .into_iter()
@@ -1769,21 +1800,41 @@ impl Consumer {
         if !self.config.enable_auto_commit || self.group.is_none() {
             return;
         }
-        if self.last_auto_commit.elapsed() < self.config.auto_commit_interval {
+        // An auto-commit that failed on a retriable error is sent again `retry.backoff.ms`
+        // after its failure rather than a whole interval after it was sent, as Java resets its
+        // auto-commit timer.
+        let failed_at = *self
+            .auto_commit_failed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let due = match failed_at {
+            Some(t) if t >= self.last_auto_commit => t + self.config.common.retry_backoff,
+            _ => self.last_auto_commit + self.config.auto_commit_interval,
+        };
+        if Instant::now() < due {
             return;
         }
         self.last_auto_commit = Instant::now();
         if self.parts.is_empty() {
             return;
         }
-        if let Err(e) = self.commit_async(None) {
+        let failed = self.auto_commit_failed.clone();
+        let r = self.commit_async_with(None, move |r| {
+            if let Err(e) = r {
+                tracing::debug!(error = %e, "auto-commit failed");
+                if e_retriable(e) {
+                    *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
+                }
+            }
+        });
+        if let Err(e) = r {
             tracing::debug!(error = %e, "auto-commit not sent");
         }
     }
 
-    /// Commits consumed positions synchronously if auto-commit is on (before a rebalance or
-    /// close); failures are logged, as Java does.
-    async fn auto_commit_sync(&mut self, partitions: Option<&[TopicPartition]>) {
+    /// Commits consumed positions synchronously if auto-commit is on (`kind`: before a
+    /// rebalance, or before leaving); failures are logged, as Java does.
+    async fn auto_commit_sync(&mut self, partitions: Option<&[TopicPartition]>, kind: CommitKind) {
         if !self.config.enable_auto_commit {
             return;
         }
@@ -1794,9 +1845,41 @@ impl Consumer {
         if offsets.is_empty() {
             return;
         }
-        if let Err(e) = self.commit_sync(Some(offsets)).await {
-            tracing::debug!(error = %e, "auto-commit before rebalance failed");
+        let r = match kind {
+            CommitKind::BeforeRebalance => self.commit_before_rebalance(offsets).await,
+            CommitKind::Sync => self.commit_sync(Some(offsets)).await,
+        };
+        if let Err(e) = r {
+            tracing::debug!(error = %e, "auto-commit before rebalance or leaving failed");
         }
+    }
+
+    /// The auto-commit before a rebalance takes partitions away: [`Self::commit_sync`] that
+    /// also waits out a KIP-848 epoch that moved on ([`CommitKind::BeforeRebalance`]). A
+    /// KIP-848 member has the rebalance timeout (`max.poll.interval.ms`) for it, as Java's
+    /// reconciliation gives it; the classic member `default.api.timeout.ms`.
+    async fn commit_before_rebalance(
+        &mut self,
+        offsets: BTreeMap<TopicPartition, OffsetAndMetadata>,
+    ) -> Result<()> {
+        let req = self.commit_request(offsets)?;
+        let shared = self.group_shared_or_temp()?;
+        let timeout = match &shared.membership {
+            Membership::Kip848(_) => self.config.max_poll_interval,
+            Membership::Classic(_) => self.config.default_api_timeout,
+        };
+        let (previous, done) = self.commit_turn();
+        let _ = previous.await;
+        let r = commit(
+            shared,
+            req,
+            CommitKind::BeforeRebalance,
+            timeout,
+            self.metrics.commit_sensor(),
+        )
+        .await;
+        drop(done);
+        r
     }
 
     // ---------------------------------------------------------------- group membership
@@ -1845,7 +1928,8 @@ impl Consumer {
             return Ok(());
         }
         if !lost {
-            self.auto_commit_sync(Some(&partitions)).await;
+            self.auto_commit_sync(Some(&partitions), CommitKind::BeforeRebalance)
+                .await;
         }
         let mut ctx = self.context();
         let started = Instant::now();
@@ -1966,7 +2050,8 @@ impl Consumer {
                 continue;
             }
             // Before joining: commit, and under eager rebalancing give everything up.
-            self.auto_commit_sync(None).await;
+            self.auto_commit_sync(None, CommitKind::BeforeRebalance)
+                .await;
             if protocol == RebalanceProtocol::Eager {
                 let owned: Vec<TopicPartition> = self.parts.keys().cloned().collect();
                 self.revoke(owned, false).await?;
@@ -2266,7 +2351,8 @@ impl Consumer {
         let task = g.task.clone();
         let owned: Vec<TopicPartition> = self.parts.keys().cloned().collect();
         let is_static = self.config.group_instance_id.is_some();
-        self.auto_commit_sync(None).await;
+        // Java commits on close and unsubscribe as a commitSync.
+        self.auto_commit_sync(None, CommitKind::Sync).await;
         if !is_static && let Err(e) = self.revoke(owned, false).await {
             tracing::debug!(error = %e, "revocation on leave failed");
         }
@@ -2410,18 +2496,106 @@ fn retire(metrics: &mut ConsumerMetrics, f: &CompletedFetch) {
     metrics.partition_done(response, f.topic(), bytes, records);
 }
 
+/// Which of Java's commit paths a commit takes: they differ in what they retry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CommitKind {
+    /// `commit_sync`, `commit_async` (see there), and the auto-commit on close or unsubscribe:
+    /// the retried errors are retried until the deadline.
+    Sync,
+    /// The auto-commit before a rebalance gives partitions up: as `Sync`, and
+    /// `STALE_MEMBER_EPOCH` is retried while the consumer is a KIP-848 member (the epoch it
+    /// named was overtaken by one its next heartbeat brings), as Java's new consumer retries
+    /// this commit only. A deleted topic (`UNKNOWN_TOPIC_OR_PARTITION`) is not waited for.
+    BeforeRebalance,
+}
+
+/// What a commit does after a partition's error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CommitErrorAction {
+    /// Send it again after the backoff, naming the membership as it is then.
+    Retry,
+    /// Forget the coordinator, then as `Retry`.
+    RetryWithNewCoordinator,
+    /// The membership the commit was made for is gone: `ConsumerError::CommitFailed`.
+    CommitFailed,
+    /// The error itself is the outcome.
+    Fail,
+}
+
+const UNKNOWN_TOPIC_OR_PARTITION: i16 = 3;
+const REQUEST_TIMED_OUT: i16 = 7;
+const COORDINATOR_LOAD_IN_PROGRESS: i16 = 14;
+const COORDINATOR_NOT_AVAILABLE: i16 = 15;
+const NOT_COORDINATOR: i16 = 16;
+const ILLEGAL_GENERATION: i16 = 22;
+const UNKNOWN_MEMBER_ID: i16 = 25;
+const REBALANCE_IN_PROGRESS: i16 = 27;
+const FENCED_INSTANCE_ID: i16 = 82;
+const UNKNOWN_TOPIC_ID: i16 = 100;
+const FENCED_MEMBER_EPOCH: i16 = 110;
+const STALE_MEMBER_EPOCH: i16 = 113;
+
+/// The reaction to OffsetCommit partition error `code` for a commit of `kind`, where
+/// `still_member` says whether the consumer is a KIP-848 member with an epoch when the answer
+/// arrives (Java 4.4's `ConsumerCoordinator` and `CommitRequestManager` agree on the rest).
+///
+/// Only the coordinator's own troubles and a topic the broker does not know yet are retried:
+/// every other code, retriable or not, ends the commit. A coordinator that moved, is missing,
+/// or timed the request out is looked up again; a loading one is the right one and is asked
+/// again.
+fn commit_error_action(code: i16, kind: CommitKind, still_member: bool) -> CommitErrorAction {
+    use CommitErrorAction::{CommitFailed, Fail, Retry, RetryWithNewCoordinator};
+    match code {
+        COORDINATOR_NOT_AVAILABLE | NOT_COORDINATOR | REQUEST_TIMED_OUT => RetryWithNewCoordinator,
+        COORDINATOR_LOAD_IN_PROGRESS => Retry,
+        UNKNOWN_TOPIC_OR_PARTITION | UNKNOWN_TOPIC_ID if kind == CommitKind::BeforeRebalance => {
+            Fail
+        }
+        UNKNOWN_TOPIC_OR_PARTITION | UNKNOWN_TOPIC_ID => Retry,
+        STALE_MEMBER_EPOCH if kind == CommitKind::BeforeRebalance && still_member => Retry,
+        UNKNOWN_MEMBER_ID
+        | ILLEGAL_GENERATION
+        | REBALANCE_IN_PROGRESS
+        | FENCED_INSTANCE_ID
+        | STALE_MEMBER_EPOCH
+        | FENCED_MEMBER_EPOCH => CommitFailed,
+        _ => Fail,
+    }
+}
+
+/// Waits before retry number `attempts` (0 for the first): `retry.backoff.ms` grown by each
+/// failed attempt up to `retry.backoff.max.ms`, jittered, and never past `deadline`. False when
+/// the deadline has passed, so there is no time for another attempt (Java's `Timer.sleep`
+/// followed by its expiry check).
+async fn backoff_before_retry(
+    backoff: &ExponentialBackoff,
+    attempts: u32,
+    deadline: Instant,
+) -> bool {
+    // Drawn apart from the await: the thread's RNG is not `Send`.
+    let wait = backoff.backoff(attempts, &mut rand::rng());
+    let now = Instant::now();
+    if now >= deadline {
+        return false;
+    }
+    tokio::time::sleep(wait.min(deadline - now)).await;
+    Instant::now() < deadline
+}
+
 async fn commit(
     shared: Arc<GroupShared>,
-    req: OffsetCommitRequest,
+    mut req: OffsetCommitRequest,
+    kind: CommitKind,
     timeout: Duration,
-    backoff: Duration,
     latency: Sensor,
 ) -> Result<()> {
     if req.topics.is_empty() {
         return Ok(());
     }
     let deadline = Instant::now() + timeout;
+    let mut attempts = 0u32;
     loop {
+        (req.generation_id_or_member_epoch, req.member_id) = shared.commit_member();
         let sent = Instant::now();
         let r: Result<OffsetCommitResponse, Error> = shared.send(&req, OFFSET_COMMIT_KEY, 9).await;
         if r.is_ok() {
@@ -2430,25 +2604,37 @@ async fn commit(
         }
         let retry = match r {
             Ok(resp) => {
+                // Whether the consumer is a member now, not when it sent: an epoch that moved
+                // on is retried with the new one, a membership that ended cannot be.
+                let still_member = shared.offset_fetch_member().is_some();
                 let mut retry = false;
-                for t in &resp.topics {
-                    for p in &t.partitions {
-                        match p.error_code {
-                            0 => {}
-                            // UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION, REBALANCE_IN_PROGRESS,
-                            // FENCED_INSTANCE_ID, STALE_MEMBER_EPOCH, FENCED_MEMBER_EPOCH
-                            c @ (25 | 22 | 27 | 82 | 113 | 110) => {
-                                return Err(ConsumerError::CommitFailed(KafkaCode(c)));
-                            }
-                            c if KafkaCode(c).is_retriable() => {
-                                if matches!(c, 14..=16) {
-                                    shared.forget_coordinator().await;
-                                }
-                                retry = true;
-                            }
-                            c => return Err(Error::kafka(KafkaCode(c)).into()),
-                        }
+                let mut forget = false;
+                for p in resp.topics.iter().flat_map(|t| &t.partitions) {
+                    if p.error_code == 0 {
+                        continue;
                     }
+                    let code = KafkaCode(p.error_code);
+                    match commit_error_action(p.error_code, kind, still_member) {
+                        CommitErrorAction::Retry => retry = true,
+                        CommitErrorAction::RetryWithNewCoordinator => {
+                            retry = true;
+                            forget = true;
+                        }
+                        CommitErrorAction::CommitFailed => {
+                            return Err(ConsumerError::CommitFailed(code));
+                        }
+                        CommitErrorAction::Fail => return Err(Error::kafka(code).into()),
+                    }
+                }
+                if forget {
+                    shared.forget_coordinator().await;
+                }
+                if retry {
+                    tracing::debug!(
+                        group_id = %shared.group_id,
+                        ?kind,
+                        "OffsetCommit refused; retrying after the backoff"
+                    );
                 }
                 retry
             }
@@ -2458,14 +2644,14 @@ async fn commit(
         if !retry {
             return Ok(());
         }
-        if Instant::now() >= deadline {
+        if !backoff_before_retry(&shared.backoff, attempts, deadline).await {
             return Err(Error::Timeout {
                 what: "offset commit".into(),
                 after: timeout,
             }
             .into());
         }
-        tokio::time::sleep(backoff).await;
+        attempts += 1;
     }
 }
 
@@ -2687,6 +2873,53 @@ async fn heartbeat_loop(shared: Arc<GroupShared>) {
 mod tests {
     use super::*;
     use crate::metadata::{BrokerInfo, ClusterMetadata, PartitionMetadata};
+
+    #[test]
+    fn commit_errors_are_retried_or_final_per_commit_kind_as_in_java() {
+        use CommitErrorAction::{CommitFailed, Fail, Retry, RetryWithNewCoordinator};
+        use CommitKind::{BeforeRebalance, Sync};
+        let cases = [
+            // The coordinator moved, is missing, or timed out: look it up again.
+            (NOT_COORDINATOR, Sync, false, RetryWithNewCoordinator),
+            (
+                COORDINATOR_NOT_AVAILABLE,
+                BeforeRebalance,
+                true,
+                RetryWithNewCoordinator,
+            ),
+            (REQUEST_TIMED_OUT, Sync, true, RetryWithNewCoordinator),
+            // A loading coordinator is the right one.
+            (COORDINATOR_LOAD_IN_PROGRESS, Sync, false, Retry),
+            (COORDINATOR_LOAD_IN_PROGRESS, BeforeRebalance, true, Retry),
+            // A topic the coordinator does not know yet; before a rebalance, a deleted one.
+            (UNKNOWN_TOPIC_OR_PARTITION, Sync, false, Retry),
+            (UNKNOWN_TOPIC_ID, Sync, true, Retry),
+            (UNKNOWN_TOPIC_OR_PARTITION, BeforeRebalance, true, Fail),
+            // STALE_MEMBER_EPOCH is waited out only before a rebalance, by a member.
+            (STALE_MEMBER_EPOCH, BeforeRebalance, true, Retry),
+            (STALE_MEMBER_EPOCH, BeforeRebalance, false, CommitFailed),
+            (STALE_MEMBER_EPOCH, Sync, true, CommitFailed),
+            // The membership is gone.
+            (UNKNOWN_MEMBER_ID, BeforeRebalance, true, CommitFailed),
+            (FENCED_MEMBER_EPOCH, Sync, true, CommitFailed),
+            (ILLEGAL_GENERATION, Sync, false, CommitFailed),
+            (REBALANCE_IN_PROGRESS, BeforeRebalance, false, CommitFailed),
+            (FENCED_INSTANCE_ID, Sync, false, CommitFailed),
+            // Anything else ends the commit, retriable or not: NOT_ENOUGH_REPLICAS,
+            // OFFSET_METADATA_TOO_LARGE, GROUP_AUTHORIZATION_FAILED, an unknown code.
+            (19, Sync, false, Fail),
+            (12, Sync, false, Fail),
+            (30, BeforeRebalance, true, Fail),
+            (-7, Sync, false, Fail),
+        ];
+        for (code, kind, still_member, want) in cases {
+            assert_eq!(
+                commit_error_action(code, kind, still_member),
+                want,
+                "code {code}, {kind:?}, still a member: {still_member}"
+            );
+        }
+    }
 
     fn cluster(brokers: &[i32]) -> ClusterMetadata {
         ClusterMetadata {

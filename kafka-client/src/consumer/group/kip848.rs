@@ -77,8 +77,10 @@ pub struct Kip848Group {
     interval: Duration,
     owned: IdAssignment,
     target: Option<IdAssignment>,
-    /// The member epoch a target was taken at; a reconciliation that finishes after the
-    /// membership moved on (fenced, left) must not report partitions.
+    /// The member epoch a target was taken at, cleared when the membership ends (fenced,
+    /// left): a reconciliation that outlives its membership must not report partitions. A new
+    /// epoch of the same membership does not void it, as Java interrupts a reconciliation
+    /// only when the member left its reconciling state or rejoined.
     reconciling_at: Option<i32>,
     in_flight: bool,
     last_sent: Option<Instant>,
@@ -258,7 +260,7 @@ impl Kip848Group {
     /// member (epoch 0) must report no partitions, and the partitions count as lost.
     pub fn reconciled(&mut self, mut owned: IdAssignment) -> bool {
         let at = self.reconciling_at.take();
-        if at != Some(self.epoch) || self.epoch <= 0 {
+        if at.is_none() || self.epoch <= 0 {
             return false;
         }
         owned.sort();
@@ -451,5 +453,43 @@ mod tests {
         assert!(!g.reconciled(target));
         let req = g.poll_heartbeat(Instant::now()).unwrap();
         assert_eq!((req.member_epoch, req.topic_partitions), (0, Some(vec![])));
+    }
+
+    /// A heartbeat that brings a newer epoch while the member reconciles (say, while the
+    /// auto-commit before a revocation waits for it) leaves the membership as it was: the
+    /// reconciliation completes and is reported at the new epoch.
+    #[tokio::test(start_paused = true)]
+    async fn a_new_epoch_during_reconciliation_does_not_void_it() {
+        let id = Uuid::from_halves(7, 7);
+        let mut g = member(None);
+        g.subscribe(vec!["t".into()]);
+        g.poll_heartbeat(Instant::now()).unwrap();
+        g.handle_response(&ConsumerGroupHeartbeatResponse {
+            member_epoch: 5,
+            assignment: Some(Assignment {
+                topic_partitions: vec![RespTopicPartitions {
+                    topic_id: id,
+                    partitions: vec![2, 3],
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+        let target = g.take_target().unwrap();
+        g.poll_heartbeat(Instant::now() + Duration::from_secs(10))
+            .unwrap();
+        g.handle_response(&ConsumerGroupHeartbeatResponse {
+            member_epoch: 6,
+            ..Default::default()
+        });
+        assert!(g.reconciled(target));
+        let req = g.poll_heartbeat(Instant::now()).unwrap();
+        assert_eq!(req.member_epoch, 6);
+        assert_eq!(
+            req.topic_partitions.map(|t| t.len()),
+            Some(1),
+            "the reconciled partitions are reported"
+        );
     }
 }
