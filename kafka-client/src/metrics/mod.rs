@@ -9,7 +9,7 @@
 //! with nothing recorded in the window is NaN, a `*-total` never resets.
 
 pub(crate) mod network;
-mod stats;
+pub mod stats;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 pub(crate) use stats::Kind;
-use stats::{Stat, Window};
+use stats::{Batch, Stat, Window};
 
 /// A metric's identity, as Java's `MetricName`: name, group and tags (the description is not
 /// part of it).
@@ -156,7 +156,9 @@ impl Metrics {
             inner: Arc::new(Registry {
                 config,
                 window: Window {
-                    window_ms: (config.sample_window.as_millis() as u64).max(1),
+                    window_ms: i64::try_from(config.sample_window.as_millis())
+                        .unwrap_or(i64::MAX)
+                        .max(1),
                     samples: (config.num_samples as usize).max(1),
                 },
                 epoch: Instant::now(),
@@ -170,8 +172,8 @@ impl Metrics {
         self.inner.config
     }
 
-    fn now_ms(&self) -> u64 {
-        self.inner.epoch.elapsed().as_millis() as u64
+    fn now_ms(&self) -> i64 {
+        self.inner.epoch.elapsed().as_millis() as i64
     }
 
     /// Every metric's value now, ordered by group, name and tags.
@@ -179,7 +181,7 @@ impl Metrics {
         self.snapshot_at(self.now_ms())
     }
 
-    fn snapshot_at(&self, now_ms: u64) -> Vec<Metric> {
+    fn snapshot_at(&self, now_ms: i64) -> Vec<Metric> {
         let entries = lock(&self.inner.entries);
         let mut out: Vec<Metric> = entries
             .iter()
@@ -306,15 +308,15 @@ impl Sensor {
     /// Records one event of `value`.
     pub(crate) fn record(&self, value: f64) {
         if self.recording {
-            let now = self.registry.epoch.elapsed().as_millis() as u64;
+            let now = self.registry.epoch.elapsed().as_millis() as i64;
             self.record_at(value, now);
         }
     }
 
-    fn record_at(&self, value: f64, now_ms: u64) {
+    fn record_at(&self, value: f64, now_ms: i64) {
         let w = self.registry.window;
         for s in lock(&self.stats).iter_mut() {
-            s.record(value, now_ms, w);
+            s.record(Batch::one(value), now_ms, w);
         }
     }
 }

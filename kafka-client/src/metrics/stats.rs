@@ -1,16 +1,131 @@
 //! The statistics a sensor keeps, with the window rules of Java's `SampledStat`, `Rate`, `Avg`,
-//! `Max`, `CumulativeSum` and `CumulativeCount`, so a dashboard reads the same numbers from either
-//! client.
+//! `Max`, `Min`, `CumulativeSum`, `CumulativeCount` and `Value`, so a dashboard reads the same
+//! numbers from either client.
 //!
 //! A windowed statistic keeps `num_samples` samples of `sample_window` each. Recording goes to
 //! the current sample, moving to the next (oldest) one when the current is a full window old; a
 //! sample older than `num_samples` windows is forgotten when measured.
+//!
+//! Public for registries that keep their own clock: Kafka Streams measures on the task's clock
+//! (its test driver's is a mock one) and folds counts in batches rather than per record, so
+//! `streams-core` keeps its sensors itself on these statistics.
+//!
+//! ```
+//! use kafka_client::metrics::stats::{Batch, Kind, Stat, Window};
+//!
+//! let w = Window { window_ms: 30_000, samples: 2 };
+//! let mut rate = Stat::new(Kind::Rate);
+//! rate.record(Batch::one(300.0), 0, w);
+//! // A young rate is spread over at least one full window, as in Java.
+//! assert_eq!(rate.measure(1_000, w), 300.0 / 31.0);
+//! ```
 
 /// Window settings: Java's `metrics.sample.window.ms` and `metrics.num.samples`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Window {
-    pub(crate) window_ms: u64,
-    pub(crate) samples: usize,
+pub struct Window {
+    /// The length of one sample, in milliseconds.
+    pub window_ms: i64,
+    /// How many samples are kept.
+    pub samples: usize,
+}
+
+/// Events recorded together: `events` values summing to `sum`, with their extremes and the last
+/// of them. Recording a batch gives every statistic what recording its events one by one at the
+/// same moment would.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Batch {
+    /// How many values.
+    pub events: u64,
+    /// Their sum.
+    pub sum: f64,
+    /// The smallest.
+    pub min: f64,
+    /// The largest.
+    pub max: f64,
+    /// The last one.
+    pub last: f64,
+}
+
+impl Batch {
+    /// One event of `value`.
+    pub fn one(value: f64) -> Batch {
+        Batch {
+            events: 1,
+            sum: value,
+            min: value,
+            max: value,
+            last: value,
+        }
+    }
+
+    /// `n` events of 1 each (an invocation counter folded in).
+    pub fn ones(n: u64) -> Batch {
+        Batch {
+            events: n,
+            sum: n as f64,
+            min: 1.0,
+            max: 1.0,
+            last: 1.0,
+        }
+    }
+}
+
+/// Values accumulated on a hot path until they are recorded as one [`Batch`]: plain arithmetic,
+/// no clock, lock or allocation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pending {
+    events: u64,
+    sum: f64,
+    min: f64,
+    max: f64,
+    last: f64,
+}
+
+impl Default for Pending {
+    fn default() -> Self {
+        Pending {
+            events: 0,
+            sum: 0.0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+            last: 0.0,
+        }
+    }
+}
+
+impl Pending {
+    /// Adds one event of `value`.
+    #[inline]
+    pub fn add(&mut self, value: f64) {
+        self.events += 1;
+        self.sum += value;
+        self.min = self.min.min(value);
+        self.max = self.max.max(value);
+        self.last = value;
+    }
+
+    /// Adds `other`'s events to these (`other`'s last value becomes the last).
+    pub fn merge(&mut self, other: Pending) {
+        if other.events > 0 {
+            self.events += other.events;
+            self.sum += other.sum;
+            self.min = self.min.min(other.min);
+            self.max = self.max.max(other.max);
+            self.last = other.last;
+        }
+    }
+
+    /// The accumulated events as a batch, if any, leaving this empty.
+    pub fn take(&mut self) -> Option<Batch> {
+        let p = std::mem::take(self);
+        (p.events > 0).then_some(Batch {
+            events: p.events,
+            sum: p.sum,
+            min: p.min,
+            max: p.max,
+            last: p.last,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -18,13 +133,13 @@ struct Sample {
     /// Sum, or max/min, of the values recorded in it (by the stat's kind).
     value: f64,
     events: u64,
-    /// When the sample's window started.
-    start_ms: u64,
+    /// When the sample's window started (Java's `lastWindowMs`).
+    start_ms: i64,
 }
 
 /// One kind of statistic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
+pub enum Kind {
     /// Per second, of the values recorded (`Rate` over a `SampledTotal`).
     Rate,
     /// Per second, of the events recorded whatever their value (`Rate` over a `WindowedCount`).
@@ -47,7 +162,7 @@ pub(crate) enum Kind {
 
 /// The state of one statistic.
 #[derive(Debug, Clone)]
-pub(crate) struct Stat {
+pub struct Stat {
     kind: Kind,
     samples: Vec<Sample>,
     current: usize,
@@ -56,7 +171,8 @@ pub(crate) struct Stat {
 }
 
 impl Stat {
-    pub(crate) fn new(kind: Kind) -> Stat {
+    /// A statistic of `kind` with nothing recorded.
+    pub fn new(kind: Kind) -> Stat {
         Stat {
             kind,
             samples: Vec::new(),
@@ -73,7 +189,7 @@ impl Stat {
         }
     }
 
-    fn new_sample(&self, now_ms: u64) -> Sample {
+    fn new_sample(&self, now_ms: i64) -> Sample {
         Sample {
             value: self.initial(),
             events: 0,
@@ -81,18 +197,19 @@ impl Stat {
         }
     }
 
-    pub(crate) fn record(&mut self, value: f64, now_ms: u64, w: Window) {
+    /// Records `b`'s events at `now_ms` (milliseconds on the registry's clock).
+    pub fn record(&mut self, b: Batch, now_ms: i64, w: Window) {
         match self.kind {
             Kind::Total => {
-                self.cumulative += value;
+                self.cumulative += b.sum;
                 return;
             }
             Kind::Count => {
-                self.cumulative += 1.0;
+                self.cumulative += b.events as f64;
                 return;
             }
             Kind::Value => {
-                self.cumulative = value;
+                self.cumulative = b.last;
                 return;
             }
             _ => {}
@@ -113,17 +230,17 @@ impl Stat {
         let kind = self.kind;
         let s = &mut self.samples[self.current];
         s.value = match kind {
-            Kind::Max => s.value.max(value),
-            Kind::Min => s.value.min(value),
-            Kind::CountRate | Kind::CountRatePerHour => s.value + 1.0,
-            _ => s.value + value,
+            Kind::Max => s.value.max(b.max),
+            Kind::Min => s.value.min(b.min),
+            Kind::CountRate | Kind::CountRatePerHour => s.value + b.events as f64,
+            _ => s.value + b.sum,
         };
-        s.events += 1;
+        s.events += b.events;
     }
 
     /// Forgets samples older than the whole window, as Java's `purgeObsoleteSamples` does.
-    fn purge(&mut self, now_ms: u64, w: Window) {
-        let expire = w.window_ms.saturating_mul(w.samples as u64);
+    fn purge(&mut self, now_ms: i64, w: Window) {
+        let expire = w.window_ms.saturating_mul(w.samples as i64);
         let initial = self.initial();
         for s in &mut self.samples {
             if now_ms.saturating_sub(s.start_ms) >= expire {
@@ -136,11 +253,14 @@ impl Stat {
         }
     }
 
-    pub(crate) fn measure(&mut self, now_ms: u64, w: Window) -> f64 {
+    /// The statistic's value at `now_ms`: NaN for an average, maximum or minimum with nothing
+    /// recorded in the window, 0 for an empty rate.
+    pub fn measure(&mut self, now_ms: i64, w: Window) -> f64 {
         let windowed = |s: &mut Stat| {
             s.purge(now_ms, w);
             let events: u64 = s.samples.iter().map(|x| x.events).sum();
-            let sum: f64 = s.samples.iter().map(|x| x.value).sum();
+            // Folded from 0.0: a float `sum()` starts at -0.0, and an empty rate reads 0.
+            let sum = s.samples.iter().fold(0.0, |a, x| a + x.value);
             (events, sum)
         };
         match self.kind {
@@ -171,7 +291,7 @@ impl Stat {
 
     /// Java's `Rate.windowSize`: the time since the oldest sample started, but at least
     /// `samples - 1` full windows (a young rate is not inflated) and at least 1 ms.
-    fn window_size_ms(&self, now_ms: u64, w: Window) -> u64 {
+    fn window_size_ms(&self, now_ms: i64, w: Window) -> i64 {
         let oldest = self
             .samples
             .iter()
@@ -180,7 +300,7 @@ impl Stat {
             .unwrap_or(now_ms);
         let mut elapsed = now_ms.saturating_sub(oldest);
         let full = elapsed / w.window_ms.max(1);
-        let min_full = w.samples.saturating_sub(1) as u64;
+        let min_full = w.samples.saturating_sub(1) as i64;
         if full < min_full {
             elapsed += (min_full - full) * w.window_ms;
         }
@@ -197,12 +317,48 @@ mod tests {
         samples: 2,
     };
 
-    fn stat(kind: Kind, events: &[(f64, u64)]) -> Stat {
+    fn stat(kind: Kind, events: &[(f64, i64)]) -> Stat {
         let mut s = Stat::new(kind);
         for &(v, t) in events {
-            s.record(v, t, W);
+            s.record(Batch::one(v), t, W);
         }
         s
+    }
+
+    #[test]
+    fn a_batch_gives_what_its_events_one_by_one_give() {
+        for kind in [
+            Kind::Rate,
+            Kind::CountRate,
+            Kind::CountRatePerHour,
+            Kind::Avg,
+            Kind::Max,
+            Kind::Min,
+            Kind::Total,
+            Kind::Count,
+            Kind::Value,
+        ] {
+            let mut single = Stat::new(kind);
+            let mut pending = Pending::default();
+            for v in [3.0, 9.0, 1.0, 4.0] {
+                single.record(Batch::one(v), 1_000, W);
+                pending.add(v);
+            }
+            let mut batched = Stat::new(kind);
+            batched.record(pending.take().expect("events"), 1_000, W);
+            assert_eq!(
+                single.measure(5_000, W),
+                batched.measure(5_000, W),
+                "{kind:?}"
+            );
+            assert_eq!(pending.take(), None, "take empties");
+        }
+    }
+
+    #[test]
+    fn an_empty_rate_reads_zero_not_minus_zero() {
+        let empty = Stat::new(Kind::CountRate).measure(10, W);
+        assert!(empty == 0.0 && empty.is_sign_positive(), "{empty}");
     }
 
     #[test]

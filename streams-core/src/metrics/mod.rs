@@ -21,7 +21,6 @@
 //!
 //! [`TopologyTestDriver::metrics`]: crate::test_driver::TopologyTestDriver::metrics
 
-mod stats;
 mod task_level;
 mod thread;
 
@@ -30,8 +29,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use kafka_client::metrics::{Metric, MetricName, MetricsConfig, RecordingLevel};
 
-pub(crate) use stats::{Batch, Pending, StatKind};
-use stats::{Stat, Window};
+// The statistics and their window rules are kafka-client's (one implementation of Java's
+// `SampledStat` family); this registry keeps them on the task's clock and feeds them batches.
+pub(crate) use kafka_client::metrics::stats::{Batch, Kind as StatKind, Pending};
+use kafka_client::metrics::stats::{Stat, Window};
 pub(crate) use task_level::{GroupCounts, TaskCounters, TaskMetrics};
 pub use thread::ThreadMetrics;
 
@@ -276,7 +277,7 @@ pub(crate) fn rate_and_count(
         (
             metric_name(&format!("{op}-rate"), group, tags),
             rate,
-            StatKind::RateOfCount,
+            StatKind::CountRate,
         ),
         (
             metric_name(&format!("{op}-total"), group, tags),
@@ -299,12 +300,12 @@ pub(crate) fn rate_and_sum(
         (
             metric_name(&format!("{op}-rate"), group, tags),
             rate,
-            StatKind::RateOfSum,
+            StatKind::Rate,
         ),
         (
             metric_name(&format!("{op}-total"), group, tags),
             total,
-            StatKind::Sum,
+            StatKind::Total,
         ),
     ]
 }

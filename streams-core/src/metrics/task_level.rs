@@ -132,7 +132,7 @@ impl TaskMetrics {
         info(vec![(
             metric_name("restore-remaining-records-total", g, &tags),
             "The total number of records remaining to be restored",
-            StatKind::Sum,
+            StatKind::Total,
         )]);
 
         let mut punctuate = rate_and_count(
@@ -292,7 +292,7 @@ impl TaskMetrics {
                         (
                             metric_name("bytes-produced-total", g, &tags),
                             "The total number of bytes produced to this topic",
-                            StatKind::Sum,
+                            StatKind::Total,
                         ),
                     ]
                 } else {
@@ -305,7 +305,7 @@ impl TaskMetrics {
                         (
                             metric_name("bytes-consumed-total", g, &tags),
                             "The total number of bytes consumed from this topic",
-                            StatKind::Sum,
+                            StatKind::Total,
                         ),
                     ]
                 };
