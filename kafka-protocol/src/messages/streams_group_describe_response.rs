@@ -219,8 +219,9 @@ kafka_struct! {
     pub struct TopicInfo {
         /// Name of the topic.
         pub name: String = versions(0..),
-        /// Partition count of the topic; 0 when no particular count is required, and always 0 for
-        /// changelog topics.
+        /// Partition count of the topic. Here the coordinator reports the count it configured, so a
+        /// changelog shows its subtopology's source partition count (a 4.4 broker does, although
+        /// the schema text, shared with the heartbeat, says changelogs carry 0).
         pub partitions: i32 = versions(0..),
         /// Replication factor of the topic; 0 means use the default.
         pub replication_factor: i16 = versions(0..),

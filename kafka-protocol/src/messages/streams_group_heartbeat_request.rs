@@ -141,8 +141,8 @@ kafka_struct! {
     pub struct TopicInfo {
         /// Name of the topic.
         pub name: String = versions(0..),
-        /// Partition count of the topic; 0 when no particular count is required, and always 0 for
-        /// changelog topics.
+        /// Partition count of the topic; 0 when no particular count is required, which is what
+        /// changelog topics always carry.
         pub partitions: i32 = versions(0..),
         /// Replication factor of the topic; 0 means use the default.
         pub replication_factor: i16 = versions(0..),
