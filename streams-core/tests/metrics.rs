@@ -514,3 +514,24 @@ fn the_global_task_has_javas_few_metrics_under_task_minus_one() {
         ]
     );
 }
+
+/// Java registers a sink's fixed topic in `stream-topic-metrics` when the task starts, so the
+/// driver shows it, at zero, before any record is piped.
+#[test]
+fn a_fixed_sink_topic_is_shown_before_its_first_record() {
+    let d = driver(RecordingLevel::Info);
+    let t = table(d.metrics());
+    for name in ["records-produced-total", "bytes-produced-total"] {
+        assert_eq!(
+            value(&t, "stream-topic-metrics", name, Some("sink")),
+            0.0,
+            "{name}"
+        );
+    }
+    run(&d);
+    let t = table(d.metrics());
+    assert_eq!(
+        value(&t, "stream-topic-metrics", "records-produced-total", Some("sink")),
+        5.0
+    );
+}

@@ -53,6 +53,11 @@ pub(crate) trait Node: Send {
     /// `record` is an `Option<Record<K, V>>` of the node's input types.
     fn process(&mut self, ctx: NodeCtx<'_>, record: &mut dyn Any) -> Result<(), StreamsError>;
     fn close(&mut self) {}
+    /// The topic a sink always writes to (none for other nodes, or a sink choosing its topic
+    /// per record).
+    fn fixed_topic(&self) -> Option<Arc<str>> {
+        None
+    }
 }
 
 /// The fixed shape of a task's graph, apart from the mutable state so both can be borrowed at once.
@@ -818,8 +823,22 @@ impl Task {
         self.counters = counters;
         if !self.global {
             self.state.e2e = vec![Pending::default(); self.graph.names.len()];
-            // A sink's topic is learnt at its first send (Java knows fixed sink topics up front
-            // and shows their metrics before any record; the topology does not expose them).
+            // Java registers a sink's fixed topic when the task starts; one chosen per record is
+            // learnt at its first send.
+            for (idx, node) in self.state.nodes.iter().enumerate() {
+                let Some(topic) = node.as_ref().and_then(|n| n.fixed_topic()) else {
+                    continue;
+                };
+                if !self.state.produced.iter().any(|p| p.topic == topic) {
+                    self.state.produced.push(ProducedTopic {
+                        counted: !topic.ends_with("-changelog"),
+                        topic,
+                        node: Some(idx),
+                        records: 0,
+                        bytes: 0,
+                    });
+                }
+            }
             self.state.count_produced = true;
         }
         self.fold_metrics();

@@ -164,6 +164,14 @@ pub(crate) struct SinkNode<K, V> {
 }
 
 impl<K: 'static, V: 'static> Node for SinkNode<K, V> {
+    fn fixed_topic(&self) -> Option<Arc<str>> {
+        match (&self.topic, &self.target) {
+            (Some(t), _) => Some(t.clone()),
+            (None, SinkTarget::Topic(t)) => Some(Arc::from(t.as_str())),
+            (None, SinkTarget::Extractor(..)) => None,
+        }
+    }
+
     fn process(&mut self, ctx: NodeCtx<'_>, record: &mut dyn Any) -> Result<(), StreamsError> {
         let record = take_record::<K, V>(record, &ctx)?;
         let topic: Arc<str> = match (&self.topic, &self.target) {
