@@ -531,7 +531,12 @@ fn a_fixed_sink_topic_is_shown_before_its_first_record() {
     run(&d);
     let t = table(d.metrics());
     assert_eq!(
-        value(&t, "stream-topic-metrics", "records-produced-total", Some("sink")),
+        value(
+            &t,
+            "stream-topic-metrics",
+            "records-produced-total",
+            Some("sink")
+        ),
         5.0
     );
 }
