@@ -8,6 +8,9 @@
 //! * A partition whose offset stays unstable (a pending transactional commit,
 //!   UNSTABLE_OFFSET_COMMIT) until `default.api.timeout.ms` passes makes `committed()` time
 //!   out, with no partial answer for the other partitions, as Java 4.4's consumers do.
+//! * A partition of a topic the coordinator does not know (UNKNOWN_TOPIC_OR_PARTITION) fails
+//!   `committed()` of the classic consumer at once; Java 4.4's `consumer`-protocol client asks
+//!   again while there is time for another attempt, then answers for the other partitions.
 
 mod scripted;
 
@@ -15,7 +18,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use kafka_client::config::ConsumerConfig;
+use kafka_client::config::{ConsumerConfig, GroupProtocol};
 use kafka_client::consumer::{Consumer, ConsumerError, OffsetAndMetadata, TopicPartition};
 use kafka_client::error::Error;
 use kafka_protocol::Message;
@@ -36,6 +39,7 @@ const OFFSET_COMMIT: i16 = 8;
 const OFFSET_FETCH: i16 = 9;
 const FIND_COORDINATOR: i16 = 10;
 
+const UNKNOWN_TOPIC_OR_PARTITION: i16 = 3;
 const COORDINATOR_LOAD_IN_PROGRESS: i16 = 14;
 const UNSTABLE_OFFSET_COMMIT: i16 = 88;
 
@@ -53,6 +57,8 @@ enum Variant {
     Loading,
     /// Partition 0's offset is unstable for good; partition 1's is [`OFFSET`].
     Unstable,
+    /// Partition 0's topic is unknown for good; partition 1's offset is [`OFFSET`].
+    UnknownTopic,
 }
 
 #[derive(Default)]
@@ -91,12 +97,16 @@ fn offset_fetch(req: &OffsetFetchRequest, version: i16, variant: Variant, s: &mu
                             .partition_indexes
                             .iter()
                             .map(|&p| {
-                                let unstable = variant == Variant::Unstable && p == 0;
+                                let error_code = match variant {
+                                    Variant::Unstable if p == 0 => UNSTABLE_OFFSET_COMMIT,
+                                    Variant::UnknownTopic if p == 0 => UNKNOWN_TOPIC_OR_PARTITION,
+                                    _ => 0,
+                                };
                                 OffsetFetchResponsePartitions {
                                     partition_index: p,
-                                    committed_offset: if unstable { -1 } else { OFFSET },
+                                    committed_offset: if error_code == 0 { OFFSET } else { -1 },
                                     committed_leader_epoch: -1,
-                                    error_code: if unstable { UNSTABLE_OFFSET_COMMIT } else { 0 },
+                                    error_code,
                                     ..Default::default()
                                 }
                             })
@@ -199,6 +209,14 @@ fn answer(req: Request, variant: Variant, script: &Shared) -> Reply {
 }
 
 async fn consumer(variant: Variant, api_timeout_ms: u64) -> (Consumer, Shared) {
+    consumer_with(variant, api_timeout_ms, GroupProtocol::Classic).await
+}
+
+async fn consumer_with(
+    variant: Variant,
+    api_timeout_ms: u64,
+    protocol: GroupProtocol,
+) -> (Consumer, Shared) {
     let script: Shared = Arc::default();
     let shared = script.clone();
     let addr = scripted::start(move |req| {
@@ -209,6 +227,7 @@ async fn consumer(variant: Variant, api_timeout_ms: u64) -> (Consumer, Shared) {
     let config = ConsumerConfig::builder()
         .bootstrap_servers([addr])
         .group_id(GROUP)
+        .group_protocol(protocol)
         .enable_auto_commit(false)
         .set("retry.backoff.ms", &BACKOFF_MS.to_string())
         .unwrap()
@@ -292,6 +311,46 @@ async fn committed_times_out_while_an_offset_stays_unstable() {
     assert!(
         s.fetches.len() >= 2,
         "the unstable offset was asked for again: {} fetches",
+        s.fetches.len()
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_topic_fails_committed_of_the_classic_consumer() {
+    let (consumer, script) = consumer(Variant::UnknownTopic, 1_000).await;
+    let committed = consumer.committed(&partitions()).await;
+    drop(consumer);
+    let s = finish(&script);
+    match committed {
+        Err(ConsumerError::Client(e)) => {
+            assert_eq!(
+                e.code().map(|c| c.0),
+                Some(UNKNOWN_TOPIC_OR_PARTITION),
+                "{e}"
+            );
+        }
+        other => panic!("expected UNKNOWN_TOPIC_OR_PARTITION, got {other:?}"),
+    }
+    assert_eq!(s.fetches.len(), 1);
+}
+
+#[tokio::test]
+async fn the_consumer_protocol_waits_for_an_unknown_topic_then_answers_for_the_rest() {
+    let (consumer, script) =
+        consumer_with(Variant::UnknownTopic, 1_000, GroupProtocol::Consumer).await;
+    let committed = consumer.committed(&partitions()).await;
+    drop(consumer);
+    let s = finish(&script);
+    let committed = committed.expect("a partial answer");
+    assert_eq!(
+        committed.keys().collect::<Vec<_>>(),
+        [&TopicPartition::new(TOPIC, 1)],
+        "{committed:?}"
+    );
+    assert_eq!(committed[&TopicPartition::new(TOPIC, 1)].offset, OFFSET);
+    assert!(
+        s.fetches.len() >= 2,
+        "the unknown topic was asked for again: {} fetches",
         s.fetches.len()
     );
 }

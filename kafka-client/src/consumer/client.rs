@@ -1549,12 +1549,17 @@ impl Consumer {
         let group_id = self.config.group_id.clone().ok_or(ConsumerError::NoGroup)?;
         let shared = self.group_shared_or_temp()?;
         let deadline = Instant::now() + self.config.default_api_timeout;
+        // Java's new consumer (the `consumer` protocol's client) waits for a topic the
+        // coordinator does not know yet while there is time for another attempt, then answers
+        // for the other partitions; its classic consumer fails at once.
+        let wait_for_unknown_topics = self.config.group_protocol == GroupProtocol::Consumer;
         let mut attempts = 0u32;
         loop {
             let retry = match shared.fetch_offsets(&group_id, partitions).await {
                 Ok(group) if group.error_code == 0 => {
                     let mut out = BTreeMap::new();
                     let mut unstable = false;
+                    let mut unknown_topic = false;
                     for p in group.partitions {
                         match p.error_code {
                             0 if p.offset >= 0 => {
@@ -1569,10 +1574,18 @@ impl Consumer {
                             }
                             0 => {}
                             88 => unstable = true, // UNSTABLE_OFFSET_COMMIT: a transaction is pending
+                            // UNKNOWN_TOPIC_OR_PARTITION, UNKNOWN_TOPIC_ID
+                            3 | 100 if wait_for_unknown_topics => unknown_topic = true,
                             c => return Err(Error::kafka(KafkaCode(c)).into()),
                         }
                     }
-                    if !unstable {
+                    // An unstable offset fails the whole attempt, unknown topics or not; an
+                    // unknown topic is waited for only while another attempt fits in the time
+                    // left, then left out, as a partition without a commit.
+                    let wait_again = unknown_topic
+                        && deadline.saturating_duration_since(Instant::now())
+                            > shared.backoff.backoff_with_factor(attempts, 1.0);
+                    if !unstable && !wait_again {
                         return Ok(out);
                     }
                     true
