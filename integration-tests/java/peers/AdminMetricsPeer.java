@@ -25,7 +25,8 @@ public final class AdminMetricsPeer {
         PeerMetrics.setProperties(props, args, 1);
         try (Admin admin = Admin.create(props)) {
             admin.describeCluster().nodes().get();
-            System.out.print(PeerMetrics.table(admin.metrics(), Set.of("admin-client-metrics")));
+            System.out.print(PeerMetrics.table(admin.metrics(),
+                    Set.of("admin-client-metrics", "kafka-metrics-count")));
         }
     }
 }

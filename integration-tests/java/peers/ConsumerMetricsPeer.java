@@ -51,7 +51,8 @@ public final class ConsumerMetricsPeer {
             consumer.commitSync();
             consumer.poll(Duration.ofMillis(200));
             System.out.print(PeerMetrics.table(consumer.metrics(), Set.of(
-                    "consumer-fetch-manager-metrics", "consumer-metrics", "consumer-coordinator-metrics")));
+                    "consumer-fetch-manager-metrics", "consumer-metrics", "consumer-coordinator-metrics",
+                    "kafka-metrics-count")));
         }
     }
 }

@@ -45,7 +45,7 @@ public final class MetricsPeer {
             }
             producer.flush();
             System.out.print(PeerMetrics.table(producer.metrics(),
-                    Set.of("producer-metrics", "producer-topic-metrics")));
+                    Set.of("producer-metrics", "producer-topic-metrics", "kafka-metrics-count")));
         }
     }
 

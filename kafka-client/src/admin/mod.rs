@@ -81,7 +81,10 @@ impl Admin {
     /// # drop(admin);
     /// ```
     pub fn new(cfg: AdminConfig) -> Result<Admin> {
-        let metrics = Metrics::new(cfg.common.metrics);
+        let metrics = Metrics::with_default_tags(
+            cfg.common.metrics,
+            &[("client-id", cfg.common.client_id.as_str())],
+        );
         let network = NetworkMetrics::new(&metrics, "admin-client", &cfg.common.client_id);
         Ok(Admin {
             backoff: cfg.common.retry_backoff_policy(),

@@ -461,7 +461,10 @@ impl Consumer {
                 "at least one assignor is needed",
             ));
         }
-        let registry = Metrics::new(config.common.metrics);
+        let registry = Metrics::with_default_tags(
+            config.common.metrics,
+            &[("client-id", config.common.client_id.as_str())],
+        );
         let network = NetworkMetrics::new(&registry, "consumer", &config.common.client_id);
         let cluster = Cluster::with_network_metrics(config.common.clone(), false, Some(network))?;
         let metrics = ConsumerMetrics::new(

@@ -16,7 +16,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-pub(crate) use stats::Kind;
+pub use stats::Kind;
 use stats::{Batch, Stat, Window};
 
 /// A metric's identity, as Java's `MetricName`: name, group and tags (the description is not
@@ -126,8 +126,30 @@ impl fmt::Debug for Metrics {
 struct Registry {
     config: MetricsConfig,
     window: Window,
-    epoch: Instant,
+    clock: Clock,
+    /// Java's `MetricConfig.tags`: what the registry's own metrics are tagged with (a client's
+    /// `client-id`).
+    default_tags: Vec<(String, String)>,
     entries: Mutex<Vec<Entry>>,
+}
+
+/// Where a registry reads the time its windows are measured in.
+enum Clock {
+    /// Milliseconds since the registry was made (the clients).
+    Monotonic(Instant),
+    /// Milliseconds as the owner keeps them (a Streams task's clock, a test driver's mock one).
+    External(Box<dyn Fn() -> i64 + Send + Sync>),
+}
+
+impl Clock {
+    fn now_ms(&self) -> i64 {
+        match self {
+            Clock::Monotonic(epoch) => {
+                i64::try_from(epoch.elapsed().as_millis()).unwrap_or(i64::MAX)
+            }
+            Clock::External(f) => f(),
+        }
+    }
 }
 
 struct Entry {
@@ -150,8 +172,45 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Metrics {
-    /// An empty registry.
+    /// An empty registry, measuring time since now.
     pub fn new(config: MetricsConfig) -> Metrics {
+        Self::with(config, Clock::Monotonic(Instant::now()), &[])
+    }
+
+    /// An empty registry whose own metrics (`kafka-metrics-count`) carry `tags`, as a Java
+    /// client's registry tags them with its `client-id`.
+    pub fn with_default_tags(config: MetricsConfig, tags: &[(&str, &str)]) -> Metrics {
+        Self::with(config, Clock::Monotonic(Instant::now()), tags)
+    }
+
+    /// An empty registry measuring time in milliseconds as `now_ms` reads it: Kafka Streams
+    /// measures on its task's clock (a test driver's mock clock moves only when told).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use std::sync::atomic::{AtomicI64, Ordering};
+    /// use kafka_client::metrics::{Kind, MetricName, Metrics, MetricsConfig, RecordingLevel};
+    ///
+    /// let clock = Arc::new(AtomicI64::new(0));
+    /// let c = clock.clone();
+    /// let m = Metrics::with_clock(MetricsConfig::default(), move || c.load(Ordering::Relaxed));
+    /// let s = m.sensor(
+    ///     RecordingLevel::Info,
+    ///     vec![(MetricName::new("done-rate", "g", &[]), "per second", Kind::CountRate)],
+    /// );
+    /// s.record(1.0);
+    /// clock.store(2_500, Ordering::Relaxed);
+    /// // One event over 2.5 s plus the minimum full window (30 s), as Java's `Rate` measures.
+    /// assert_eq!(m.value("g", "done-rate", &[]), Some(1.0 / 32.5));
+    /// ```
+    pub fn with_clock(
+        config: MetricsConfig,
+        now_ms: impl Fn() -> i64 + Send + Sync + 'static,
+    ) -> Metrics {
+        Self::with(config, Clock::External(Box::new(now_ms)), &[])
+    }
+
+    fn with(config: MetricsConfig, clock: Clock, tags: &[(&str, &str)]) -> Metrics {
         Metrics {
             inner: Arc::new(Registry {
                 config,
@@ -161,10 +220,19 @@ impl Metrics {
                         .max(1),
                     samples: (config.num_samples as usize).max(1),
                 },
-                epoch: Instant::now(),
+                clock,
+                default_tags: tags
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                    .collect(),
                 entries: Mutex::new(Vec::new()),
             }),
         }
+    }
+
+    /// Whether sensors of `level` record under this registry's `metrics.recording.level`.
+    pub fn records(&self, level: RecordingLevel) -> bool {
+        level <= self.inner.config.recording_level
     }
 
     /// The registry's settings.
@@ -173,10 +241,11 @@ impl Metrics {
     }
 
     fn now_ms(&self) -> i64 {
-        self.inner.epoch.elapsed().as_millis() as i64
+        self.inner.clock.now_ms()
     }
 
-    /// Every metric's value now, ordered by group, name and tags.
+    /// Every metric's value now, ordered by group, name and tags, with the registry's own
+    /// `kafka-metrics-count` as Java's `Metrics` has it (the number of metrics, itself included).
     pub fn snapshot(&self) -> Vec<Metric> {
         self.snapshot_at(self.now_ms())
     }
@@ -197,6 +266,17 @@ impl Metrics {
             })
             .collect();
         drop(entries);
+        let tags: Vec<(&str, &str)> = self
+            .inner
+            .default_tags
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        out.push(Metric {
+            name: MetricName::new("count", "kafka-metrics-count", &tags),
+            description: "total number of registered metrics",
+            value: (out.len() + 1) as f64,
+        });
         out.sort_by(|a, b| a.name.cmp(&b.name));
         out
     }
@@ -222,9 +302,10 @@ impl Metrics {
             .map(|m| m.value)
     }
 
-    /// A sensor feeding `stats`, each registered under its name; it records only when `level` is
-    /// at or below the configured recording level.
-    pub(crate) fn sensor(
+    /// A sensor feeding `stats`, each registered under its name (replacing a metric of that
+    /// name); it records only when `level` is at or below the configured recording level. At
+    /// any level the metrics exist, as Java registers them.
+    pub fn sensor(
         &self,
         level: RecordingLevel,
         stats: Vec<(MetricName, &'static str, Kind)>,
@@ -251,8 +332,33 @@ impl Metrics {
         }
     }
 
+    /// The sensor already feeding the metric named like `stats`' first, or a new one (Java's
+    /// get-or-create sensors): a second registration must not restart the counts.
+    pub fn shared_sensor(
+        &self,
+        level: RecordingLevel,
+        stats: Vec<(MetricName, &'static str, Kind)>,
+    ) -> Sensor {
+        let existing = stats.first().and_then(|(first, _, _)| {
+            lock(&self.inner.entries)
+                .iter()
+                .find_map(|e| match &e.source {
+                    Source::Stat { stats, index: 0 } if e.name == *first => Some(stats.clone()),
+                    _ => None,
+                })
+        });
+        match existing {
+            Some(stats) => Sensor {
+                stats,
+                registry: self.inner.clone(),
+                recording: self.records(level),
+            },
+            None => self.sensor(level, stats),
+        }
+    }
+
     /// A metric whose value `f` gives when read (Java's `Gauge`).
-    pub(crate) fn gauge(
+    pub fn gauge(
         &self,
         name: MetricName,
         description: &'static str,
@@ -267,8 +373,9 @@ impl Metrics {
         });
     }
 
-    /// Drops the metrics `drop` selects (a partition's when it is no longer assigned).
-    pub(crate) fn remove(&self, drop: impl Fn(&MetricName) -> bool) {
+    /// Drops the metrics `drop` selects (a partition's when it is no longer assigned, a closed
+    /// task's).
+    pub fn remove(&self, drop: impl Fn(&MetricName) -> bool) {
         lock(&self.inner.entries).retain(|e| !drop(&e.name));
     }
 }
@@ -288,9 +395,10 @@ pub(crate) fn meter(
     ]
 }
 
-/// Records values into one or more statistics, as Java's `Sensor`.
+/// Records values into one or more statistics, as Java's `Sensor`; made by
+/// [`Metrics::sensor`].
 #[derive(Clone)]
-pub(crate) struct Sensor {
+pub struct Sensor {
     stats: Arc<Mutex<Vec<Stat>>>,
     registry: Arc<Registry>,
     recording: bool,
@@ -305,19 +413,34 @@ impl fmt::Debug for Sensor {
 }
 
 impl Sensor {
-    /// Records one event of `value`.
-    pub(crate) fn record(&self, value: f64) {
+    /// Records one event of `value` now.
+    pub fn record(&self, value: f64) {
+        self.record_batch(Batch::one(value));
+    }
+
+    /// Records a batch of events now, as recording each of them now would.
+    pub fn record_batch(&self, batch: Batch) {
         if self.recording {
-            let now = self.registry.epoch.elapsed().as_millis() as i64;
-            self.record_at(value, now);
+            let now = self.registry.clock.now_ms();
+            self.record_batch_at(batch, now);
         }
     }
 
-    fn record_at(&self, value: f64, now_ms: i64) {
+    /// Whether this sensor records (its level is within the registry's recording level).
+    pub fn recording(&self) -> bool {
+        self.recording
+    }
+
+    fn record_batch_at(&self, batch: Batch, now_ms: i64) {
         let w = self.registry.window;
         for s in lock(&self.stats).iter_mut() {
-            s.record(Batch::one(value), now_ms, w);
+            s.record(batch, now_ms, w);
         }
+    }
+
+    #[cfg(test)]
+    fn record_at(&self, value: f64, now_ms: i64) {
+        self.record_batch_at(Batch::one(value), now_ms);
     }
 }
 
@@ -346,6 +469,7 @@ mod tests {
         let got: Vec<(String, f64)> = m
             .snapshot_at(20)
             .into_iter()
+            .filter(|x| x.name.group != "kafka-metrics-count")
             .map(|x| (x.name.name, x.value))
             .collect();
         assert_eq!(
@@ -412,7 +536,13 @@ mod tests {
             Some(9.0)
         );
         m.remove(|n| n.name == "buffer-available-bytes");
-        assert!(m.snapshot().is_empty());
+        // Only the registry's own count is left, counting itself.
+        let left = m.snapshot();
+        assert_eq!(left.len(), 1);
+        assert_eq!(
+            (left[0].name.to_string(), left[0].value),
+            ("kafka-metrics-count:count{}".to_owned(), 1.0)
+        );
     }
 
     #[test]
@@ -451,7 +581,8 @@ mod tests {
         m.gauge(name("g"), "old", || 1.0);
         m.gauge(name("g"), "new", || 2.0);
         let all = m.snapshot();
-        assert_eq!(all.len(), 1);
-        assert_eq!((all[0].description, all[0].value), ("new", 2.0));
+        assert_eq!(all.len(), 2, "the gauge and kafka-metrics-count");
+        assert_eq!((all[1].description, all[1].value), ("new", 2.0));
+        assert_eq!(m.value("kafka-metrics-count", "count", &[]), Some(2.0));
     }
 }

@@ -138,7 +138,10 @@ impl Producer {
     /// ([`Error::NoRuntime`] outside one).
     pub fn new(cfg: ProducerConfig) -> Result<Producer> {
         let runtime = tokio::runtime::Handle::try_current().map_err(|_| Error::NoRuntime)?;
-        let registry = Metrics::new(cfg.common.metrics);
+        let registry = Metrics::with_default_tags(
+            cfg.common.metrics,
+            &[("client-id", cfg.common.client_id.as_str())],
+        );
         let network = NetworkMetrics::new(&registry, "producer", &cfg.common.client_id);
         let cluster = Cluster::with_network_metrics(cfg.common.clone(), true, Some(network))?;
         let max_in_flight = cfg.max_in_flight_requests_per_connection.max(1) as usize;

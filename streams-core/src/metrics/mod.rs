@@ -24,15 +24,13 @@
 mod task_level;
 mod thread;
 
-use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard};
-
 pub use kafka_client::metrics::{Metric, MetricName, MetricsConfig, RecordingLevel};
 
 // The statistics and their window rules are kafka-client's (one implementation of Java's
 // `SampledStat` family); this registry keeps them on the task's clock and feeds them batches.
+use kafka_client::metrics::Metrics;
+pub(crate) use kafka_client::metrics::Sensor;
 pub(crate) use kafka_client::metrics::stats::{Batch, Kind as StatKind, Pending};
-use kafka_client::metrics::stats::{Stat, Window};
 pub(crate) use task_level::{GroupCounts, TaskCounters, TaskMetrics};
 pub use thread::ThreadMetrics;
 
@@ -70,101 +68,40 @@ pub const PROCESSOR_NODE_ID_TAG: &str = "processor-node-id";
 ///     Some(1.0)
 /// );
 /// ```
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct StreamsMetrics {
-    inner: Arc<Registry>,
-}
-
-impl fmt::Debug for StreamsMetrics {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StreamsMetrics")
-            .field("config", &self.inner.config)
-            .finish_non_exhaustive()
-    }
-}
-
-struct Registry {
-    config: MetricsConfig,
-    window: Window,
-    clock: SharedClock,
-    entries: Mutex<Vec<Entry>>,
-}
-
-struct Entry {
-    name: MetricName,
-    description: &'static str,
-    stats: Arc<Mutex<Vec<Stat>>>,
-    index: usize,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic while holding a metrics lock leaves plain numbers behind: still readable.
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    /// kafka-client's registry, on the task's clock: one implementation of Java's registry and
+    /// window rules for the clients and Streams.
+    inner: Metrics,
 }
 
 impl StreamsMetrics {
     /// An empty registry measuring time on `clock`.
     pub fn new(config: MetricsConfig, clock: SharedClock) -> StreamsMetrics {
         StreamsMetrics {
-            inner: Arc::new(Registry {
-                config,
-                window: Window {
-                    window_ms: i64::try_from(config.sample_window.as_millis())
-                        .unwrap_or(i64::MAX)
-                        .max(1),
-                    samples: (config.num_samples as usize).max(1),
-                },
-                clock,
-                entries: Mutex::new(Vec::new()),
-            }),
+            inner: Metrics::with_clock(config, move || clock.now_ms()),
         }
     }
 
     /// The registry's settings.
     pub fn config(&self) -> MetricsConfig {
-        self.inner.config
+        self.inner.config()
     }
 
     /// Whether sensors of `level` record under this registry's `metrics.recording.level`.
     pub fn records(&self, level: RecordingLevel) -> bool {
-        level <= self.inner.config.recording_level
+        self.inner.records(level)
     }
 
     /// Every metric's value now, ordered by group, name and tags, with the registry's own
     /// `kafka-metrics-count` as Java's `Metrics` has it (the number of metrics, itself included).
     pub fn snapshot(&self) -> Vec<Metric> {
-        let now = self.inner.clock.now_ms();
-        let entries = lock(&self.inner.entries);
-        let mut out: Vec<Metric> = entries
-            .iter()
-            .map(|e| Metric {
-                name: e.name.clone(),
-                description: e.description,
-                value: lock(&e.stats)[e.index].measure(now, self.inner.window),
-            })
-            .collect();
-        drop(entries);
-        out.push(Metric {
-            name: MetricName::new("count", "kafka-metrics-count", &[]),
-            description: "total number of registered metrics",
-            value: (out.len() + 1) as f64,
-        });
-        out.sort_by(|a, b| a.name.cmp(&b.name));
-        out
+        self.inner.snapshot()
     }
 
     /// The value of the metric `name` in `group` whose tags include `tags`, if there is one.
     pub fn value(&self, group: &str, name: &str, tags: &[(&str, &str)]) -> Option<f64> {
-        self.snapshot()
-            .into_iter()
-            .find(|m| {
-                m.name.group == group
-                    && m.name.name == name
-                    && tags
-                        .iter()
-                        .all(|(k, v)| m.name.tags.get(*k).is_some_and(|t| t == v))
-            })
-            .map(|m| m.value)
+        self.inner.value(group, name, tags)
     }
 
     /// A sensor feeding `stats`, each registered under its name (replacing a metric of the same
@@ -174,24 +111,7 @@ impl StreamsMetrics {
         level: RecordingLevel,
         stats: Vec<(MetricName, &'static str, StatKind)>,
     ) -> Sensor {
-        let shared = Arc::new(Mutex::new(
-            stats.iter().map(|(_, _, k)| Stat::new(*k)).collect(),
-        ));
-        let mut entries = lock(&self.inner.entries);
-        for (index, (name, description, _)) in stats.into_iter().enumerate() {
-            entries.retain(|e| e.name != name);
-            entries.push(Entry {
-                name,
-                description,
-                stats: shared.clone(),
-                index,
-            });
-        }
-        Sensor {
-            stats: shared,
-            registry: self.inner.clone(),
-            recording: self.records(level),
-        }
+        self.inner.sensor(level, stats)
     }
 
     /// The sensor already feeding the metric named like `stats`' first, or a new one (Java's
@@ -202,60 +122,12 @@ impl StreamsMetrics {
         level: RecordingLevel,
         stats: Vec<(MetricName, &'static str, StatKind)>,
     ) -> Sensor {
-        let existing = stats.first().and_then(|(first, _, _)| {
-            lock(&self.inner.entries)
-                .iter()
-                .find(|e| e.name == *first && e.index == 0)
-                .map(|e| e.stats.clone())
-        });
-        match existing {
-            Some(stats) => Sensor {
-                stats,
-                registry: self.inner.clone(),
-                recording: self.records(level),
-            },
-            None => self.sensor(level, stats),
-        }
+        self.inner.shared_sensor(level, stats)
     }
 
     /// Drops the metrics `drop` selects (a closed task's).
     pub(crate) fn remove(&self, drop: impl Fn(&MetricName) -> bool) {
-        lock(&self.inner.entries).retain(|e| !drop(&e.name));
-    }
-}
-
-/// Records into one or more statistics, as Java's `Sensor`.
-#[derive(Clone)]
-pub(crate) struct Sensor {
-    stats: Arc<Mutex<Vec<Stat>>>,
-    registry: Arc<Registry>,
-    recording: bool,
-}
-
-impl fmt::Debug for Sensor {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sensor")
-            .field("recording", &self.recording)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Sensor {
-    /// Records one event of `value` now.
-    pub(crate) fn record(&self, value: f64) {
-        self.record_batch(Batch::one(value));
-    }
-
-    /// Records a batch of events now.
-    pub(crate) fn record_batch(&self, batch: Batch) {
-        if !self.recording {
-            return;
-        }
-        let now = self.registry.clock.now_ms();
-        let w = self.registry.window;
-        for s in lock(&self.stats).iter_mut() {
-            s.record(batch, now, w);
-        }
+        self.inner.remove(drop)
     }
 }
 
@@ -341,6 +213,8 @@ pub(crate) fn current_thread_id() -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
     use crate::clock::MockClock;
 
