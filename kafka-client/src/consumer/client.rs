@@ -1577,8 +1577,11 @@ impl Consumer {
                             }
                             0 => {}
                             88 => unstable = true, // UNSTABLE_OFFSET_COMMIT: a transaction is pending
-                            // UNKNOWN_TOPIC_OR_PARTITION, UNKNOWN_TOPIC_ID
-                            3 | 100 if wait_for_unknown_topics => unknown_topic = true,
+                            UNKNOWN_TOPIC_OR_PARTITION | UNKNOWN_TOPIC_ID
+                                if wait_for_unknown_topics =>
+                            {
+                                unknown_topic = true;
+                            }
                             c => return Err(Error::kafka(KafkaCode(c)).into()),
                         }
                     }
