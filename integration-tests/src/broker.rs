@@ -202,6 +202,8 @@ impl Node {
         set("share.coordinator.state.topic.min.isr", &isr);
         // Tests create many short-lived groups; the default 3 s delay would only slow them down.
         set("group.initial.rebalance.delay.ms", "0");
+        // The same for KIP-1071 streams groups (3 s by default; older brokers ignore the key).
+        set("group.streams.initial.rebalance.delay.ms", "0");
         // Test records carry fixed timestamps from 2023; with time retention the broker would
         // delete them mid-test. Tests that exercise retention set it per topic.
         set("log.retention.ms", "-1");
