@@ -1851,16 +1851,13 @@ impl Consumer {
         }
     }
 
-    /// Commits consumed positions synchronously if auto-commit is on (`kind`: before a
+    /// Commits every consumed position synchronously if auto-commit is on (`kind`: before a
     /// rebalance, or before leaving); failures are logged, as Java does.
-    async fn auto_commit_sync(&mut self, partitions: Option<&[TopicPartition]>, kind: CommitKind) {
+    async fn auto_commit_sync(&mut self, kind: CommitKind) {
         if !self.config.enable_auto_commit {
             return;
         }
-        let mut offsets = self.consumed_offsets();
-        if let Some(ps) = partitions {
-            offsets.retain(|tp, _| ps.contains(tp));
-        }
+        let offsets = self.consumed_offsets();
         if offsets.is_empty() {
             return;
         }
@@ -1942,13 +1939,12 @@ impl Consumer {
         Ok(())
     }
 
+    /// Gives `partitions` up: the revoked (or lost) callback, then their state goes. It commits
+    /// nothing itself: the callers commit everything consumed beforehand where Java does (before
+    /// a classic JoinGroup, before a KIP-848 revocation, before leaving), and once.
     async fn revoke(&mut self, partitions: Vec<TopicPartition>, lost: bool) -> Result<()> {
         if partitions.is_empty() {
             return Ok(());
-        }
-        if !lost {
-            self.auto_commit_sync(Some(&partitions), CommitKind::BeforeRebalance)
-                .await;
         }
         let mut ctx = self.context();
         let started = Instant::now();
@@ -2069,8 +2065,7 @@ impl Consumer {
                 continue;
             }
             // Before joining: commit, and under eager rebalancing give everything up.
-            self.auto_commit_sync(None, CommitKind::BeforeRebalance)
-                .await;
+            self.auto_commit_sync(CommitKind::BeforeRebalance).await;
             if protocol == RebalanceProtocol::Eager {
                 let owned: Vec<TopicPartition> = self.parts.keys().cloned().collect();
                 self.revoke(owned, false).await?;
@@ -2315,6 +2310,11 @@ impl Consumer {
         let changed = !revoked.is_empty() || !added.is_empty() || !self.kip848_reconciled_once;
         if changed {
             self.kip848_reconciled_once = true;
+            if !revoked.is_empty() {
+                // Java's `autoCommitSyncBeforeRevocation`: everything consumed, not only what is
+                // given up.
+                self.auto_commit_sync(CommitKind::BeforeRebalance).await;
+            }
             let r = match self.revoke(revoked, false).await {
                 Ok(()) => self.add_partitions(added).await,
                 e => e,
@@ -2371,7 +2371,7 @@ impl Consumer {
         let owned: Vec<TopicPartition> = self.parts.keys().cloned().collect();
         let is_static = self.config.group_instance_id.is_some();
         // Java commits on close and unsubscribe as a commitSync.
-        self.auto_commit_sync(None, CommitKind::Sync).await;
+        self.auto_commit_sync(CommitKind::Sync).await;
         if !is_static && let Err(e) = self.revoke(owned, false).await {
             tracing::debug!(error = %e, "revocation on leave failed");
         }
