@@ -77,6 +77,18 @@ async fn consumer_reads_from_the_follower_in_its_rack_then_from_the_leader() {
         Some(follower),
         "the leader sent us to the follower in our rack"
     );
+    let gauge = |c: &Consumer| {
+        c.metrics_registry().value(
+            "consumer-fetch-manager-metrics",
+            "preferred-read-replica",
+            &[("topic", tp.topic.as_str()), ("partition", "0")],
+        )
+    };
+    assert_eq!(
+        gauge(&c),
+        Some(f64::from(follower)),
+        "preferred-read-replica"
+    );
 
     // The follower goes away: back to the leader, nothing lost or repeated.
     cluster.stop(follower as u32);
@@ -94,6 +106,11 @@ async fn consumer_reads_from_the_follower_in_its_rack_then_from_the_leader() {
         c.read_replica(&tp),
         Some(follower),
         "not the stopped follower"
+    );
+    assert_ne!(
+        gauge(&c),
+        Some(f64::from(follower)),
+        "preferred-read-replica"
     );
 
     let offsets: Vec<i64> = got.iter().map(|r| r.offset).collect();

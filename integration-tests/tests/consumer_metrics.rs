@@ -227,6 +227,14 @@ fn compare_with_java(protocol: &str) {
             get(&ours, FETCH, "records-lead", &tags),
             get(&java, FETCH, "records-lead", &tags)
         );
+        // One broker: every partition is read from its leader.
+        for (side, t) in [("ours", &ours), ("Java's", &java)] {
+            assert_eq!(
+                get(t, FETCH, "preferred-read-replica", &tags),
+                -1.0,
+                "{side}, {p}"
+            );
+        }
     }
     // Timings are real numbers where something was timed.
     let coordinator = "consumer-coordinator-metrics";

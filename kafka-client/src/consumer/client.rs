@@ -690,6 +690,11 @@ impl Consumer {
     pub async fn poll(&mut self, timeout: Duration) -> Result<Vec<ConsumerRecord>> {
         self.metrics.poll_start(std::time::Instant::now());
         let r = self.poll_records(timeout).await;
+        self.metrics.read_replicas(
+            self.parts
+                .iter()
+                .map(|(tp, st)| (tp, st.read_replica.map(|(r, _)| r))),
+        );
         self.metrics.poll_end(std::time::Instant::now());
         r
     }

@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicI64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use super::TopicPartition;
@@ -130,6 +130,9 @@ pub(crate) struct ConsumerMetrics {
     throttle: Sensor,
     topics: HashMap<Arc<str>, TopicSensors>,
     partitions: HashMap<TopicPartition, PartitionSensors>,
+    /// Each assigned partition's `preferred-read-replica` (-1: the leader), kept in step by the
+    /// consumer after every poll ([`Self::read_replicas`]).
+    replicas: HashMap<TopicPartition, Arc<AtomicI32>>,
     pending: HashMap<u64, Pending>,
     next_response: u64,
     time_between_poll: Sensor,
@@ -499,6 +502,7 @@ impl ConsumerMetrics {
             lost_latency: callback("lost"),
             topics: HashMap::new(),
             partitions: HashMap::new(),
+            replicas: HashMap::new(),
             pending: HashMap::new(),
             next_response: 0,
             last_poll,
@@ -770,16 +774,49 @@ impl ConsumerMetrics {
 
     /// The assignment is now `assigned`: per-partition metrics of partitions no longer in it go,
     /// as Java's `maybeUpdateAssignment` removes them.
+    ///
+    /// A newly assigned partition gets its `preferred-read-replica` gauge at once (-1 until a
+    /// leader names a replica), as Java registers it with the assignment.
     pub(crate) fn assignment(&mut self, assigned: &BTreeSet<TopicPartition>) {
         self.assigned.store(assigned.len(), Ordering::Relaxed);
+        for tp in assigned {
+            if !self.replicas.contains_key(tp) {
+                let replica = Arc::new(AtomicI32::new(-1));
+                let partition = tp.partition.to_string();
+                for topic in topic_tags(&tp.topic) {
+                    let read = replica.clone();
+                    self.registry.gauge(
+                        MetricName::new(
+                            "preferred-read-replica",
+                            FETCH_GROUP,
+                            &[
+                                ("client-id", &self.client_id),
+                                ("topic", &topic),
+                                ("partition", &partition),
+                            ],
+                        ),
+                        topic_description!(
+                            "The current read replica for the partition, or -1 if reading from \
+                             leader."
+                        ),
+                        move || f64::from(read.load(Ordering::Relaxed)),
+                    );
+                }
+                self.replicas.insert(tp.clone(), replica);
+            }
+        }
         let gone: Vec<TopicPartition> = self
             .partitions
             .keys()
+            .chain(self.replicas.keys())
             .filter(|tp| !assigned.contains(*tp))
             .cloned()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
             .collect();
         for tp in gone {
             self.partitions.remove(&tp);
+            self.replicas.remove(&tp);
             let topics = topic_tags(&tp.topic);
             let partition = tp.partition.to_string();
             self.registry.remove(|n| {
@@ -787,6 +824,19 @@ impl ConsumerMetrics {
                     && n.tags.get("topic").is_some_and(|t| topics.contains(t))
                     && n.tags.get("partition") == Some(&partition)
             });
+        }
+    }
+
+    /// The replica each assigned partition is read from (`None`: its leader), for the
+    /// `preferred-read-replica` gauges.
+    pub(crate) fn read_replicas<'a>(
+        &self,
+        parts: impl Iterator<Item = (&'a TopicPartition, Option<i32>)>,
+    ) {
+        for (tp, replica) in parts {
+            if let Some(g) = self.replicas.get(tp) {
+                g.store(replica.unwrap_or(-1), Ordering::Relaxed);
+            }
         }
     }
 
@@ -1036,5 +1086,27 @@ mod tests {
                 .unwrap()
                 .is_nan()
         );
+    }
+
+    /// Java registers a partition's `preferred-read-replica` with the assignment, at -1 (the
+    /// leader) until a leader names a replica, and drops it with the partition.
+    #[test]
+    fn preferred_read_replica_follows_the_assignment_and_the_replica_read() {
+        let m = Metrics::new(MetricsConfig::default());
+        let mut c = ConsumerMetrics::new(m.clone(), "c-1", None);
+        let (t0, t1) = (TopicPartition::new("t", 0), TopicPartition::new("t", 1));
+        let replica = |p: &str| {
+            m.value(
+                FETCH_GROUP,
+                "preferred-read-replica",
+                &[("topic", "t"), ("partition", p)],
+            )
+        };
+        c.assignment(&BTreeSet::from([t0.clone(), t1.clone()]));
+        assert_eq!((replica("0"), replica("1")), (Some(-1.0), Some(-1.0)));
+        c.read_replicas([(&t0, Some(3)), (&t1, None)].into_iter());
+        assert_eq!((replica("0"), replica("1")), (Some(3.0), Some(-1.0)));
+        c.assignment(&BTreeSet::from([t1.clone()]));
+        assert_eq!((replica("0"), replica("1")), (None, Some(-1.0)));
     }
 }
