@@ -11,44 +11,19 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
 use integration_tests::{JavaPeer, MetricsTable, parse_metrics_table};
 use streams_core::metrics::{Metric, RecordingLevel};
-use streams_core::processor::{
-    LogAndContinue, Processor, ProcessorContext, PunctuationType, Record,
-};
+use streams_core::processor::{LogAndContinue, Processor, ProcessorContext, Record};
 use streams_core::serde::Serdes;
 use streams_core::state::{KeyValueStore, Stores};
 use streams_core::test_driver::TopologyTestDriver;
 use streams_core::topology::{Consumed, Produced, TopologyBuilder};
 use streams_core::{StreamsConfig, StreamsError};
 
-/// As the peer's `Forward`: forwards, punctuates every 10 ms of stream time and every second of
-/// wall-clock time.
-struct Forward;
-
-impl Processor<String, i64, String, i64> for Forward {
-    fn init(&mut self, ctx: &mut ProcessorContext<'_, String, i64>) -> Result<(), StreamsError> {
-        ctx.schedule(
-            Duration::from_millis(10),
-            PunctuationType::StreamTime,
-            |_, _| Ok(()),
-        )?;
-        ctx.schedule(
-            Duration::from_millis(1000),
-            PunctuationType::WallClockTime,
-            |_, _| Ok(()),
-        )?;
-        Ok(())
-    }
-    fn process(
-        &mut self,
-        ctx: &mut ProcessorContext<'_, String, i64>,
-        r: Record<String, i64>,
-    ) -> Result<(), StreamsError> {
-        ctx.forward(r)
-    }
-}
+// The same topology and input as the peer's `forward` mode, shared with streams-core's own
+// metrics test.
+#[path = "../../streams-core/tests/support/forward_topology.rs"]
+mod forward_topology;
 
 fn table(metrics: Vec<Metric>) -> MetricsTable {
     metrics
@@ -64,20 +39,7 @@ fn table(metrics: Vec<Metric>) -> MetricsTable {
 
 /// Our side of the peer's run: the open driver's metrics, then the registry's after close.
 fn ours(level: RecordingLevel) -> (MetricsTable, MetricsTable) {
-    let mut b = TopologyBuilder::new();
-    b.add_source(
-        "src",
-        Consumed::with(Serdes::string(), Serdes::long()),
-        "in",
-    )
-    .add_processor("proc", || Forward, &["src"])
-    .add_sink(
-        "sink",
-        "out",
-        Produced::with(Serdes::string(), Serdes::long()),
-        &["proc"],
-    );
-    let topology = b.build().expect("valid topology");
+    let topology = forward_topology::topology();
     let config = StreamsConfig::new("app")
         .with_deserialization_handler(Arc::new(LogAndContinue))
         .with_metrics_recording_level(level);
@@ -86,21 +48,7 @@ fn ours(level: RecordingLevel) -> (MetricsTable, MetricsTable) {
         .name("main".into())
         .spawn(move || {
             let d = TopologyTestDriver::with_wall_clock(topology, config, 0).expect("driver");
-            let mut input = d.create_input_topic("in", Serdes::string(), Serdes::long());
-            for i in 0..5 {
-                input
-                    .pipe_input_at(format!("k{i}"), i, i * 7)
-                    .expect("pipe");
-            }
-            input
-                .pipe_raw(
-                    Some(Bytes::from_static(b"x")),
-                    Some(Bytes::from_static(b"abc")),
-                    50,
-                )
-                .expect("dropped, not an error");
-            d.advance_wall_clock_time(Duration::from_millis(2_500))
-                .expect("advance");
+            forward_topology::pipe(&d);
             let open = table(d.metrics());
             let registry = d.metrics_registry();
             d.close().expect("close");

@@ -9,79 +9,21 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use streams_core::metrics::{Metric, RecordingLevel};
-use streams_core::processor::{
-    LogAndContinue, Processor, ProcessorContext, PunctuationType, Record,
-};
+use streams_core::processor::{LogAndContinue, Processor, ProcessorContext, Record};
 use streams_core::serde::Serdes;
 use streams_core::test_driver::TopologyTestDriver;
 use streams_core::topology::{Consumed, Produced, TopologyBuilder};
 use streams_core::{StreamsConfig, StreamsError};
 
-/// Forwards every record; punctuates every 10 ms of stream time and every second of wall time.
-struct Forward;
-
-impl Processor<String, i64, String, i64> for Forward {
-    fn init(&mut self, ctx: &mut ProcessorContext<'_, String, i64>) -> Result<(), StreamsError> {
-        ctx.schedule(
-            Duration::from_millis(10),
-            PunctuationType::StreamTime,
-            |_, _| Ok(()),
-        )?;
-        ctx.schedule(
-            Duration::from_millis(1000),
-            PunctuationType::WallClockTime,
-            |_, _| Ok(()),
-        )?;
-        Ok(())
-    }
-    fn process(
-        &mut self,
-        ctx: &mut ProcessorContext<'_, String, i64>,
-        r: Record<String, i64>,
-    ) -> Result<(), StreamsError> {
-        ctx.forward(r)
-    }
-}
+#[path = "support/forward_topology.rs"]
+mod forward_topology;
+use forward_topology::pipe as run;
 
 fn driver(level: RecordingLevel) -> TopologyTestDriver {
-    let mut b = TopologyBuilder::new();
-    b.add_source(
-        "src",
-        Consumed::with(Serdes::string(), Serdes::long()),
-        "in",
-    )
-    .add_processor("proc", || Forward, &["src"])
-    .add_sink(
-        "sink",
-        "out",
-        Produced::with(Serdes::string(), Serdes::long()),
-        &["proc"],
-    );
     let config = StreamsConfig::new("app")
         .with_deserialization_handler(Arc::new(LogAndContinue))
         .with_metrics_recording_level(level);
-    TopologyTestDriver::with_wall_clock(b.build().expect("valid topology"), config, 0)
-        .expect("driver")
-}
-
-/// Five records at 0, 7, ..., 28 ms, one that does not deserialize at 50 ms, then 2.5 s of wall
-/// clock.
-fn run(d: &TopologyTestDriver) {
-    let mut input = d.create_input_topic("in", Serdes::string(), Serdes::long());
-    for i in 0..5 {
-        input
-            .pipe_input_at(format!("k{i}"), i, i * 7)
-            .expect("pipe");
-    }
-    input
-        .pipe_raw(
-            Some(Bytes::from_static(b"x")),
-            Some(Bytes::from_static(b"abc")),
-            50,
-        )
-        .expect("a bad record is dropped, not an error");
-    d.advance_wall_clock_time(Duration::from_millis(2_500))
-        .expect("advance");
+    TopologyTestDriver::with_wall_clock(forward_topology::topology(), config, 0).expect("driver")
 }
 
 type Table = BTreeMap<(String, String, Vec<(String, String)>), (f64, &'static str)>;
