@@ -136,6 +136,28 @@ pub(crate) fn metric_name(name: &str, group: &str, tags: &[(&str, &str)]) -> Met
     MetricName::new(name, group, tags)
 }
 
+/// Two statistics of one sensor, `<base>-<suffix>` each, as Java's `StreamsMetricsImpl.add*`
+/// helpers register them.
+fn pair(
+    group: &str,
+    tags: &[(&str, &str)],
+    base: &str,
+    [(a, a_description, a_kind), (b, b_description, b_kind)]: [(&str, &'static str, StatKind); 2],
+) -> Vec<(MetricName, &'static str, StatKind)> {
+    vec![
+        (
+            metric_name(&format!("{base}-{a}"), group, tags),
+            a_description,
+            a_kind,
+        ),
+        (
+            metric_name(&format!("{base}-{b}"), group, tags),
+            b_description,
+            b_kind,
+        ),
+    ]
+}
+
 /// Java's `addInvocationRateAndCountToSensor`: `<op>-rate` (events per second) and `<op>-total`
 /// (events ever).
 pub(crate) fn rate_and_count(
@@ -145,18 +167,15 @@ pub(crate) fn rate_and_count(
     rate: &'static str,
     total: &'static str,
 ) -> Vec<(MetricName, &'static str, StatKind)> {
-    vec![
-        (
-            metric_name(&format!("{op}-rate"), group, tags),
-            rate,
-            StatKind::CountRate,
-        ),
-        (
-            metric_name(&format!("{op}-total"), group, tags),
-            total,
-            StatKind::Count,
-        ),
-    ]
+    pair(
+        group,
+        tags,
+        op,
+        [
+            ("rate", rate, StatKind::CountRate),
+            ("total", total, StatKind::Count),
+        ],
+    )
 }
 
 /// Java's `addRateOfSumAndSumMetricsToSensor`: `<op>-rate` (values per second) and `<op>-total`
@@ -168,18 +187,15 @@ pub(crate) fn rate_and_sum(
     rate: &'static str,
     total: &'static str,
 ) -> Vec<(MetricName, &'static str, StatKind)> {
-    vec![
-        (
-            metric_name(&format!("{op}-rate"), group, tags),
-            rate,
-            StatKind::Rate,
-        ),
-        (
-            metric_name(&format!("{op}-total"), group, tags),
-            total,
-            StatKind::Total,
-        ),
-    ]
+    pair(
+        group,
+        tags,
+        op,
+        [
+            ("rate", rate, StatKind::Rate),
+            ("total", total, StatKind::Total),
+        ],
+    )
 }
 
 /// Java's `addAvgAndMaxToSensor`: `<prefix>-avg` and `<prefix>-max`.
@@ -190,18 +206,12 @@ pub(crate) fn avg_and_max(
     avg: &'static str,
     max: &'static str,
 ) -> Vec<(MetricName, &'static str, StatKind)> {
-    vec![
-        (
-            metric_name(&format!("{prefix}-avg"), group, tags),
-            avg,
-            StatKind::Avg,
-        ),
-        (
-            metric_name(&format!("{prefix}-max"), group, tags),
-            max,
-            StatKind::Max,
-        ),
-    ]
+    pair(
+        group,
+        tags,
+        prefix,
+        [("avg", avg, StatKind::Avg), ("max", max, StatKind::Max)],
+    )
 }
 
 /// The name Java's driver tags its metrics with: the creating thread's name.

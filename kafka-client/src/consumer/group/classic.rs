@@ -780,9 +780,10 @@ mod tests {
         // No session before a JoinGroup answer: nothing to expire.
         let mut g = group();
         g.join_request(vec![], "first");
-        g.coordinator_found(Instant::now());
+        let found = Instant::now();
+        g.coordinator_found(found);
         assert_eq!(g.session_deadline(), None);
-        assert!(!g.session_expired(Instant::now() + Duration::from_secs(60)));
+        assert!(!g.session_expired(found + Duration::from_secs(60)));
     }
 
     #[tokio::test(start_paused = true)]
