@@ -17,10 +17,7 @@ use kafka_protocol::messages::find_coordinator_response::Coordinator;
 use kafka_protocol::messages::{
     DeleteGroupsRequest, DeleteGroupsResponse, FindCoordinatorRequest, FindCoordinatorResponse,
 };
-use scripted::{API_VERSIONS, Reply, Request, reply};
-
-const FIND_COORDINATOR: i16 = 10;
-const DELETE_GROUPS: i16 = 42;
+use scripted::{API_VERSIONS, DELETE_GROUPS, FIND_COORDINATOR, Reply, Request, reply};
 
 /// What the fake broker saw, and the DeleteGroups error codes it answers with, in order (the
 /// last one repeats).

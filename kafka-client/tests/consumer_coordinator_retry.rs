@@ -21,14 +21,10 @@ use kafka_protocol::messages::consumer_group_heartbeat_response::Assignment;
 use kafka_protocol::messages::{
     ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, FindCoordinatorResponse,
 };
-use scripted::{API_VERSIONS, Reply, Request, reply};
-
-const METADATA: i16 = 3;
-const FIND_COORDINATOR: i16 = 10;
-const CONSUMER_GROUP_HEARTBEAT: i16 = 68;
-
-const COORDINATOR_LOAD_IN_PROGRESS: i16 = 14;
-const COORDINATOR_NOT_AVAILABLE: i16 = 15;
+use scripted::{
+    API_VERSIONS, CONSUMER_GROUP_HEARTBEAT, COORDINATOR_LOAD_IN_PROGRESS,
+    COORDINATOR_NOT_AVAILABLE, FIND_COORDINATOR, METADATA, Reply, Request, reply,
+};
 
 const TOPIC: &str = "coordinator-retry";
 const GROUP: &str = "coordinator-retry-g";

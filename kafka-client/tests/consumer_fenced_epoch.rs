@@ -22,11 +22,7 @@ use kafka_protocol::messages::{
     OffsetForLeaderEpochResponse,
 };
 use kafka_protocol::record::{BatchBuilder, BatchOptions};
-use scripted::{API_VERSIONS, Reply, Request, reply};
-
-const FETCH: i16 = 1;
-const METADATA: i16 = 3;
-const OFFSET_FOR_LEADER_EPOCH: i16 = 23;
+use scripted::{API_VERSIONS, FETCH, METADATA, OFFSET_FOR_LEADER_EPOCH, Reply, Request, reply};
 
 const TOPIC: &str = "fenced";
 /// The leader's epoch; the first metadata answer says one less.

@@ -36,20 +36,11 @@ use kafka_protocol::messages::{
     FetchRequest, FetchResponse, FindCoordinatorResponse, HeartbeatResponse, JoinGroupRequest,
     LeaveGroupResponse, OffsetFetchRequest, OffsetFetchResponse, SyncGroupResponse,
 };
-use scripted::{API_VERSIONS, Reply, Request, reply};
-
-const FETCH: i16 = 1;
-const LIST_OFFSETS: i16 = 2;
-const METADATA: i16 = 3;
-const OFFSET_COMMIT: i16 = 8;
-const OFFSET_FETCH: i16 = 9;
-const FIND_COORDINATOR: i16 = 10;
-const JOIN_GROUP: i16 = 11;
-const HEARTBEAT: i16 = 12;
-const LEAVE_GROUP: i16 = 13;
-const SYNC_GROUP: i16 = 14;
-
-const REBALANCE_IN_PROGRESS: i16 = 27;
+use scripted::{
+    API_VERSIONS, FETCH, FIND_COORDINATOR, HEARTBEAT, JOIN_GROUP, LEAVE_GROUP, LIST_OFFSETS,
+    METADATA, OFFSET_COMMIT, OFFSET_FETCH, REBALANCE_IN_PROGRESS, Reply, Request, SYNC_GROUP,
+    reply,
+};
 
 const TOPIC: &str = "session";
 const PROTOCOL: &str = "cooperative-sticky";

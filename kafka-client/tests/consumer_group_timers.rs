@@ -29,20 +29,10 @@ use kafka_protocol::messages::{
     JoinGroupRequest, LeaveGroupResponse, MetadataResponse, OffsetFetchRequest,
     OffsetFetchResponse, SyncGroupResponse,
 };
-use scripted::{API_VERSIONS, Reply, Request, reply};
-
-const FETCH: i16 = 1;
-const LIST_OFFSETS: i16 = 2;
-const METADATA: i16 = 3;
-const OFFSET_COMMIT: i16 = 8;
-const OFFSET_FETCH: i16 = 9;
-const FIND_COORDINATOR: i16 = 10;
-const JOIN_GROUP: i16 = 11;
-const HEARTBEAT: i16 = 12;
-const LEAVE_GROUP: i16 = 13;
-const SYNC_GROUP: i16 = 14;
-
-const UNKNOWN_MEMBER_ID: i16 = 25;
+use scripted::{
+    API_VERSIONS, FETCH, FIND_COORDINATOR, HEARTBEAT, JOIN_GROUP, LEAVE_GROUP, LIST_OFFSETS,
+    METADATA, OFFSET_COMMIT, OFFSET_FETCH, Reply, Request, SYNC_GROUP, UNKNOWN_MEMBER_ID, reply,
+};
 
 const TOPIC: &str = "timers";
 const PROTOCOL: &str = "cooperative-sticky";

@@ -36,18 +36,11 @@ use kafka_protocol::messages::{
     FindCoordinatorResponse, OffsetCommitRequest, OffsetCommitResponse, OffsetFetchRequest,
     OffsetFetchResponse,
 };
-use scripted::{API_VERSIONS, Reply, Request, reply};
-
-const FETCH: i16 = 1;
-const METADATA: i16 = 3;
-const OFFSET_COMMIT: i16 = 8;
-const OFFSET_FETCH: i16 = 9;
-const FIND_COORDINATOR: i16 = 10;
-const CONSUMER_GROUP_HEARTBEAT: i16 = 68;
-
-const COORDINATOR_LOAD_IN_PROGRESS: i16 = 14;
-const UNKNOWN_MEMBER_ID: i16 = 25;
-const STALE_MEMBER_EPOCH: i16 = 113;
+use scripted::{
+    API_VERSIONS, CONSUMER_GROUP_HEARTBEAT, COORDINATOR_LOAD_IN_PROGRESS, FETCH, FIND_COORDINATOR,
+    METADATA, OFFSET_COMMIT, OFFSET_FETCH, Reply, Request, STALE_MEMBER_EPOCH, UNKNOWN_MEMBER_ID,
+    reply,
+};
 
 const TOPIC: &str = "kip848-commit";
 const GROUP: &str = "kip848-commit-g";

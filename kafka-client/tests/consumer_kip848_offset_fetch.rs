@@ -24,15 +24,10 @@ use kafka_protocol::messages::{
     ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, FindCoordinatorResponse,
     OffsetFetchRequest, OffsetFetchResponse,
 };
-use scripted::{API_VERSIONS, Reply, Request, reply};
-
-const METADATA: i16 = 3;
-const OFFSET_FETCH: i16 = 9;
-const FIND_COORDINATOR: i16 = 10;
-const CONSUMER_GROUP_HEARTBEAT: i16 = 68;
-
-const UNKNOWN_MEMBER_ID: i16 = 25;
-const STALE_MEMBER_EPOCH: i16 = 113;
+use scripted::{
+    API_VERSIONS, CONSUMER_GROUP_HEARTBEAT, FIND_COORDINATOR, METADATA, OFFSET_FETCH, Reply,
+    Request, STALE_MEMBER_EPOCH, UNKNOWN_MEMBER_ID, reply,
+};
 
 const TOPIC: &str = "kip848-committed";
 const GROUP: &str = "kip848-committed-g";

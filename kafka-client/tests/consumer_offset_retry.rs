@@ -32,16 +32,10 @@ use kafka_protocol::messages::{
     FindCoordinatorResponse, OffsetCommitRequest, OffsetCommitResponse, OffsetFetchRequest,
     OffsetFetchResponse,
 };
-use scripted::{API_VERSIONS, Reply, Request, reply};
-
-const METADATA: i16 = 3;
-const OFFSET_COMMIT: i16 = 8;
-const OFFSET_FETCH: i16 = 9;
-const FIND_COORDINATOR: i16 = 10;
-
-const UNKNOWN_TOPIC_OR_PARTITION: i16 = 3;
-const COORDINATOR_LOAD_IN_PROGRESS: i16 = 14;
-const UNSTABLE_OFFSET_COMMIT: i16 = 88;
+use scripted::{
+    API_VERSIONS, COORDINATOR_LOAD_IN_PROGRESS, FIND_COORDINATOR, METADATA, OFFSET_COMMIT,
+    OFFSET_FETCH, Reply, Request, UNKNOWN_TOPIC_OR_PARTITION, UNSTABLE_OFFSET_COMMIT, reply,
+};
 
 const TOPIC: &str = "offset-retry";
 const GROUP: &str = "offset-retry-g";

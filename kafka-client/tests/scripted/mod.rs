@@ -10,7 +10,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
-use kafka_protocol::Message;
 use kafka_protocol::header::{RequestHeader, ResponseHeader, header_versions};
 use kafka_protocol::messages::ApiVersionsResponse;
 use kafka_protocol::messages::MetadataResponse;
@@ -18,11 +17,58 @@ use kafka_protocol::messages::api_versions_response::ApiVersion;
 use kafka_protocol::messages::metadata_response::{
     MetadataResponseBroker, MetadataResponsePartition, MetadataResponseTopic,
 };
+use kafka_protocol::{Message, messages};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 /// ApiVersions.
 pub(crate) const API_VERSIONS: i16 = 18;
+
+// The API keys the scripted tests answer, from the protocol crate's message types.
+/// Metadata.
+pub(crate) const METADATA: i16 = <messages::MetadataRequest as Message>::API_KEY;
+/// FindCoordinator.
+pub(crate) const FIND_COORDINATOR: i16 = <messages::FindCoordinatorRequest as Message>::API_KEY;
+/// OffsetFetch.
+pub(crate) const OFFSET_FETCH: i16 = <messages::OffsetFetchRequest as Message>::API_KEY;
+/// OffsetCommit.
+pub(crate) const OFFSET_COMMIT: i16 = <messages::OffsetCommitRequest as Message>::API_KEY;
+/// Fetch.
+pub(crate) const FETCH: i16 = <messages::FetchRequest as Message>::API_KEY;
+/// SyncGroup.
+pub(crate) const SYNC_GROUP: i16 = <messages::SyncGroupRequest as Message>::API_KEY;
+/// ListOffsets.
+pub(crate) const LIST_OFFSETS: i16 = <messages::ListOffsetsRequest as Message>::API_KEY;
+/// LeaveGroup.
+pub(crate) const LEAVE_GROUP: i16 = <messages::LeaveGroupRequest as Message>::API_KEY;
+/// JoinGroup.
+pub(crate) const JOIN_GROUP: i16 = <messages::JoinGroupRequest as Message>::API_KEY;
+/// Heartbeat.
+pub(crate) const HEARTBEAT: i16 = <messages::HeartbeatRequest as Message>::API_KEY;
+/// ConsumerGroupHeartbeat.
+pub(crate) const CONSUMER_GROUP_HEARTBEAT: i16 =
+    <messages::ConsumerGroupHeartbeatRequest as Message>::API_KEY;
+/// OffsetForLeaderEpoch.
+pub(crate) const OFFSET_FOR_LEADER_EPOCH: i16 =
+    <messages::OffsetForLeaderEpochRequest as Message>::API_KEY;
+/// DeleteGroups.
+pub(crate) const DELETE_GROUPS: i16 = <messages::DeleteGroupsRequest as Message>::API_KEY;
+
+// The error codes the scripted brokers answer with.
+/// UNKNOWN_TOPIC_OR_PARTITION.
+pub(crate) const UNKNOWN_TOPIC_OR_PARTITION: i16 = 3;
+/// COORDINATOR_LOAD_IN_PROGRESS.
+pub(crate) const COORDINATOR_LOAD_IN_PROGRESS: i16 = 14;
+/// COORDINATOR_NOT_AVAILABLE.
+pub(crate) const COORDINATOR_NOT_AVAILABLE: i16 = 15;
+/// UNKNOWN_MEMBER_ID.
+pub(crate) const UNKNOWN_MEMBER_ID: i16 = 25;
+/// REBALANCE_IN_PROGRESS.
+pub(crate) const REBALANCE_IN_PROGRESS: i16 = 27;
+/// UNSTABLE_OFFSET_COMMIT.
+pub(crate) const UNSTABLE_OFFSET_COMMIT: i16 = 88;
+/// STALE_MEMBER_EPOCH.
+pub(crate) const STALE_MEMBER_EPOCH: i16 = 113;
 
 /// One request as the handler sees it.
 pub(crate) struct Request {
