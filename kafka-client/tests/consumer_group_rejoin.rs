@@ -23,18 +23,14 @@ use kafka_client::consumer::group::consumer_protocol::{
 };
 use kafka_client::consumer::{Consumer, RebalanceContext, RebalanceListener, TopicPartition};
 use kafka_protocol::Message;
-use kafka_protocol::messages::fetch_response::{FetchableTopicResponse, PartitionData};
 use kafka_protocol::messages::join_group_response::JoinGroupResponse;
 use kafka_protocol::messages::offset_commit_response::{
     OffsetCommitResponsePartition, OffsetCommitResponseTopic,
 };
-use kafka_protocol::messages::offset_fetch_response::{
-    OffsetFetchResponsePartition, OffsetFetchResponseTopic,
-};
 use kafka_protocol::messages::{
-    FetchRequest, FetchResponse, FindCoordinatorResponse, HeartbeatResponse, JoinGroupRequest,
-    LeaveGroupResponse, MetadataResponse, OffsetCommitRequest, OffsetCommitResponse,
-    OffsetFetchRequest, OffsetFetchResponse, SyncGroupResponse,
+    FetchRequest, FindCoordinatorResponse, HeartbeatResponse, JoinGroupRequest, LeaveGroupResponse,
+    MetadataResponse, OffsetCommitRequest, OffsetCommitResponse, OffsetFetchRequest,
+    SyncGroupResponse,
 };
 use scripted::{
     API_VERSIONS, FETCH, FIND_COORDINATOR, HEARTBEAT, JOIN_GROUP, LEAVE_GROUP, LIST_OFFSETS,
@@ -183,32 +179,6 @@ fn sync_group(variant: Variant, s: &mut Script) -> SyncGroupResponse {
     }
 }
 
-fn fetch(req: &FetchRequest) -> FetchResponse {
-    FetchResponse {
-        responses: req
-            .topics
-            .iter()
-            .map(|t| FetchableTopicResponse {
-                topic: t.topic.clone(),
-                partitions: t
-                    .partitions
-                    .iter()
-                    .map(|p| PartitionData {
-                        partition_index: p.partition,
-                        high_watermark: 0,
-                        last_stable_offset: 0,
-                        log_start_offset: 0,
-                        records: Some(bytes::Bytes::new()),
-                        ..Default::default()
-                    })
-                    .collect(),
-                ..Default::default()
-            })
-            .collect(),
-        ..Default::default()
-    }
-}
-
 fn answer(req: Request, variant: Variant, script: &Shared) -> Reply {
     let (version, mut buf) = (req.version, req.body);
     let mut s = script.lock().unwrap();
@@ -268,30 +238,7 @@ fn answer(req: Request, variant: Variant, script: &Shared) -> Reply {
             )
         }
         OFFSET_FETCH => match OffsetFetchRequest::decode(&mut buf, version) {
-            Ok(r) => reply(
-                &OffsetFetchResponse {
-                    topics: r
-                        .topics
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|t| OffsetFetchResponseTopic {
-                            name: t.name.clone(),
-                            partitions: t
-                                .partition_indexes
-                                .iter()
-                                .map(|&p| OffsetFetchResponsePartition {
-                                    partition_index: p,
-                                    committed_offset: 0,
-                                    ..Default::default()
-                                })
-                                .collect(),
-                            ..Default::default()
-                        })
-                        .collect(),
-                    ..Default::default()
-                },
-                version,
-            ),
+            Ok(r) => reply(&scripted::committed_offsets(&r, 0), version),
             Err(e) => {
                 s.unexpected.push(format!("OffsetFetch: {e}"));
                 Reply::Hangup
@@ -335,7 +282,7 @@ fn answer(req: Request, variant: Variant, script: &Shared) -> Reply {
         },
         FETCH => match FetchRequest::decode(&mut buf, version) {
             // Nothing to give: wait a little, as a broker waits up to max_wait_ms.
-            Ok(f) => match reply(&fetch(&f), version) {
+            Ok(f) => match reply(&scripted::empty_fetch(&f), version) {
                 Reply::Body(b) => Reply::After(Duration::from_millis(50), b),
                 other => other,
             },

@@ -27,14 +27,10 @@ use kafka_client::consumer::group::consumer_protocol::{
 };
 use kafka_client::consumer::{Consumer, RebalanceContext, RebalanceListener, TopicPartition};
 use kafka_protocol::Message;
-use kafka_protocol::messages::fetch_response::{FetchableTopicResponse, PartitionData};
 use kafka_protocol::messages::join_group_response::JoinGroupResponse;
-use kafka_protocol::messages::offset_fetch_response::{
-    OffsetFetchResponsePartition, OffsetFetchResponseTopic,
-};
 use kafka_protocol::messages::{
-    FetchRequest, FetchResponse, FindCoordinatorResponse, HeartbeatResponse, JoinGroupRequest,
-    LeaveGroupResponse, OffsetFetchRequest, OffsetFetchResponse, SyncGroupResponse,
+    FetchRequest, FindCoordinatorResponse, HeartbeatResponse, JoinGroupRequest, LeaveGroupResponse,
+    OffsetFetchRequest, SyncGroupResponse,
 };
 use scripted::{
     API_VERSIONS, FETCH, FIND_COORDINATOR, HEARTBEAT, JOIN_GROUP, LEAVE_GROUP, LIST_OFFSETS,
@@ -133,53 +129,6 @@ fn assigned() -> SyncGroupResponse {
     }
 }
 
-fn fetch(req: &FetchRequest) -> FetchResponse {
-    FetchResponse {
-        responses: req
-            .topics
-            .iter()
-            .map(|t| FetchableTopicResponse {
-                topic: t.topic.clone(),
-                partitions: t
-                    .partitions
-                    .iter()
-                    .map(|p| PartitionData {
-                        partition_index: p.partition,
-                        records: Some(bytes::Bytes::new()),
-                        ..Default::default()
-                    })
-                    .collect(),
-                ..Default::default()
-            })
-            .collect(),
-        ..Default::default()
-    }
-}
-
-fn offset_fetch(r: &OffsetFetchRequest) -> OffsetFetchResponse {
-    OffsetFetchResponse {
-        topics: r
-            .topics
-            .iter()
-            .flatten()
-            .map(|t| OffsetFetchResponseTopic {
-                name: t.name.clone(),
-                partitions: t
-                    .partition_indexes
-                    .iter()
-                    .map(|&p| OffsetFetchResponsePartition {
-                        partition_index: p,
-                        committed_offset: 0,
-                        ..Default::default()
-                    })
-                    .collect(),
-                ..Default::default()
-            })
-            .collect(),
-        ..Default::default()
-    }
-}
-
 /// The answer to `req`; round 2's SyncGroup answer comes after [`HOLD`].
 async fn answer(req: Request, script: Shared) -> Reply {
     // Decided under the lock, which is not held while the answer waits.
@@ -267,7 +216,7 @@ fn decide(req: Request, script: &Shared) -> (Reply, bool) {
             )
         }
         OFFSET_FETCH => match OffsetFetchRequest::decode(&mut buf, version) {
-            Ok(r) => reply(&offset_fetch(&r), version),
+            Ok(r) => reply(&scripted::committed_offsets(&r, 0), version),
             Err(e) => {
                 s.unexpected.push(format!("OffsetFetch: {e}"));
                 Reply::Hangup
@@ -275,7 +224,7 @@ fn decide(req: Request, script: &Shared) -> (Reply, bool) {
         },
         FETCH => match FetchRequest::decode(&mut buf, version) {
             // Nothing to give: wait a little, as a broker waits up to max_wait_ms.
-            Ok(f) => match reply(&fetch(&f), version) {
+            Ok(f) => match reply(&scripted::empty_fetch(&f), version) {
                 Reply::Body(b) => Reply::After(Duration::from_millis(50), b),
                 other => other,
             },

@@ -70,6 +70,64 @@ pub(crate) const UNSTABLE_OFFSET_COMMIT: i16 = 88;
 /// STALE_MEMBER_EPOCH.
 pub(crate) const STALE_MEMBER_EPOCH: i16 = 113;
 
+/// A Fetch answer with no records for every partition asked for (an empty log: offsets 0).
+pub(crate) fn empty_fetch(req: &messages::FetchRequest) -> messages::FetchResponse {
+    use messages::fetch_response::{FetchableTopicResponse, PartitionData};
+    messages::FetchResponse {
+        responses: req
+            .topics
+            .iter()
+            .map(|t| FetchableTopicResponse {
+                topic: t.topic.clone(),
+                partitions: t
+                    .partitions
+                    .iter()
+                    .map(|p| PartitionData {
+                        partition_index: p.partition,
+                        high_watermark: 0,
+                        last_stable_offset: 0,
+                        log_start_offset: 0,
+                        records: Some(Bytes::new()),
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
+/// An OffsetFetch answer in the pre-v8 shape (topics at the top level) giving every partition
+/// asked for the committed `offset`.
+pub(crate) fn committed_offsets(
+    req: &messages::OffsetFetchRequest,
+    offset: i64,
+) -> messages::OffsetFetchResponse {
+    use messages::offset_fetch_response::{OffsetFetchResponsePartition, OffsetFetchResponseTopic};
+    messages::OffsetFetchResponse {
+        topics: req
+            .topics
+            .iter()
+            .flatten()
+            .map(|t| OffsetFetchResponseTopic {
+                name: t.name.clone(),
+                partitions: t
+                    .partition_indexes
+                    .iter()
+                    .map(|&p| OffsetFetchResponsePartition {
+                        partition_index: p,
+                        committed_offset: offset,
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
 /// One request as the handler sees it.
 pub(crate) struct Request {
     /// The API key.
