@@ -10,7 +10,7 @@
 //! heartbeat; it only sets flags the next poll acts on.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -100,8 +100,11 @@ struct PartState {
     paused: bool,
     /// A reset to apply before fetching (seek_to_beginning/end, out of range).
     reset: Option<AutoOffsetReset>,
-    /// The replica the leader told us to fetch from (KIP-392) and until when.
+    /// The replica the leader told us to fetch from (KIP-392) and until when; set through
+    /// [`PartState::set_read_replica`], which keeps the `preferred-read-replica` gauge in step.
     read_replica: Option<(i32, Instant)>,
+    /// The partition's `preferred-read-replica` gauge, once the metrics registered it.
+    replica_gauge: Option<Arc<AtomicI32>>,
 }
 
 impl PartState {
@@ -114,6 +117,15 @@ impl PartState {
             paused: false,
             reset: None,
             read_replica: None,
+            replica_gauge: None,
+        }
+    }
+
+    /// Reads from `replica` (`None`: the leader) from now on.
+    fn set_read_replica(&mut self, replica: Option<(i32, Instant)>) {
+        self.read_replica = replica;
+        if let Some(g) = &self.replica_gauge {
+            g.store(replica.map_or(-1, |(r, _)| r), Ordering::Relaxed);
         }
     }
 
@@ -690,11 +702,6 @@ impl Consumer {
     pub async fn poll(&mut self, timeout: Duration) -> Result<Vec<ConsumerRecord>> {
         self.metrics.poll_start(std::time::Instant::now());
         let r = self.poll_records(timeout).await;
-        self.metrics.read_replicas(
-            self.parts
-                .iter()
-                .map(|(tp, st)| (tp, st.read_replica.map(|(r, _)| r))),
-        );
         self.metrics.poll_end(std::time::Instant::now());
         r
     }
@@ -876,7 +883,7 @@ impl Consumer {
                 // Back to the leader for whatever this request read from a chosen replica.
                 for tp in done.sent.next.keys() {
                     if let Some(st) = self.parts.get_mut(tp) {
-                        st.read_replica = None;
+                        st.set_read_replica(None);
                     }
                 }
                 return;
@@ -907,10 +914,10 @@ impl Consumer {
                 if p.preferred_read_replica >= 0 {
                     // The leader names the replica to read from (KIP-392), for as long as
                     // metadata stays fresh, as Java does.
-                    st.read_replica = Some((
+                    st.set_read_replica(Some((
                         p.preferred_read_replica,
                         Instant::now() + self.config.common.metadata_max_age,
-                    ));
+                    )));
                 }
                 match KafkaCode(p.error_code) {
                     KafkaCode::NONE => {
@@ -940,7 +947,7 @@ impl Consumer {
                     KafkaCode(1) if from_replica => {
                         // A follower may not have the offset yet: ask the leader instead.
                         tracing::debug!(%tp, node = done.node, "offset out of range at a follower; back to the leader");
-                        st.read_replica = None;
+                        st.set_read_replica(None);
                     }
                     KafkaCode(1) => {
                         // OFFSET_OUT_OF_RANGE: reset by policy, or tell the application.
@@ -958,12 +965,12 @@ impl Consumer {
                     // NOT_LEADER_OR_FOLLOWER and the like: new metadata, and the leader again.
                     code if code.invalidates_metadata() || code == KafkaCode(75) => {
                         tracing::debug!(%tp, ?code, "fetch partition error; refreshing metadata");
-                        st.read_replica = None;
+                        st.set_read_replica(None);
                         self.metadata_stale = true;
                     }
                     code => {
                         tracing::debug!(%tp, ?code, "fetch partition error");
-                        st.read_replica = None;
+                        st.set_read_replica(None);
                     }
                 }
             }
@@ -1025,6 +1032,13 @@ impl Consumer {
     fn assignment_changed(&mut self) {
         let now: BTreeSet<TopicPartition> = self.parts.keys().cloned().collect();
         self.metrics.assignment(&now);
+        for (tp, st) in self.parts.iter_mut() {
+            if st.replica_gauge.is_none() {
+                st.replica_gauge = self.metrics.replica_gauge(tp);
+                let current = st.read_replica;
+                st.set_read_replica(current);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- positions and offsets
@@ -1134,13 +1148,13 @@ impl Consumer {
                 LeaderUpdate::Unchanged => {}
                 LeaderUpdate::Fetch(next) => {
                     st.leader_epoch = next.leader_epoch;
-                    st.read_replica = None;
+                    st.set_read_replica(None);
                 }
                 LeaderUpdate::Validate(next) => {
                     tracing::debug!(%tp, offset = next.offset, offset_epoch = next.offset_epoch,
                         leader_epoch = next.leader_epoch, "leader epoch changed; validating position");
                     st.leader_epoch = next.leader_epoch;
-                    st.read_replica = None;
+                    st.set_read_replica(None);
                     st.awaiting_validation = true;
                 }
             }

@@ -130,8 +130,8 @@ pub(crate) struct ConsumerMetrics {
     throttle: Sensor,
     topics: HashMap<Arc<str>, TopicSensors>,
     partitions: HashMap<TopicPartition, PartitionSensors>,
-    /// Each assigned partition's `preferred-read-replica` (-1: the leader), kept in step by the
-    /// consumer after every poll ([`Self::read_replicas`]).
+    /// Each assigned partition's `preferred-read-replica` (-1: the leader), set by the
+    /// partition's state whenever its read replica changes.
     replicas: HashMap<TopicPartition, Arc<AtomicI32>>,
     pending: HashMap<u64, Pending>,
     next_response: u64,
@@ -827,17 +827,9 @@ impl ConsumerMetrics {
         }
     }
 
-    /// The replica each assigned partition is read from (`None`: its leader), for the
-    /// `preferred-read-replica` gauges.
-    pub(crate) fn read_replicas<'a>(
-        &self,
-        parts: impl Iterator<Item = (&'a TopicPartition, Option<i32>)>,
-    ) {
-        for (tp, replica) in parts {
-            if let Some(g) = self.replicas.get(tp) {
-                g.store(replica.unwrap_or(-1), Ordering::Relaxed);
-            }
-        }
+    /// The `preferred-read-replica` gauge of assigned partition `tp`, for its state to set.
+    pub(crate) fn replica_gauge(&self, tp: &TopicPartition) -> Option<Arc<AtomicI32>> {
+        self.replicas.get(tp).cloned()
     }
 
     /// `poll()` began.
@@ -1104,7 +1096,9 @@ mod tests {
         };
         c.assignment(&BTreeSet::from([t0.clone(), t1.clone()]));
         assert_eq!((replica("0"), replica("1")), (Some(-1.0), Some(-1.0)));
-        c.read_replicas([(&t0, Some(3)), (&t1, None)].into_iter());
+        c.replica_gauge(&t0)
+            .expect("registered")
+            .store(3, Ordering::Relaxed);
         assert_eq!((replica("0"), replica("1")), (Some(3.0), Some(-1.0)));
         c.assignment(&BTreeSet::from([t1.clone()]));
         assert_eq!((replica("0"), replica("1")), (None, Some(-1.0)));
