@@ -9,7 +9,9 @@
 //!   goes on at that epoch;
 //! * `commit_sync` fails on STALE_MEMBER_EPOCH (`CommitFailed`), without retrying;
 //! * every attempt names the membership as it is when sent, so a `commit_sync` retried after a
-//!   loading coordinator names the epoch that arrived meanwhile.
+//!   loading coordinator names the epoch that arrived meanwhile;
+//! * an interval auto-commit is not sent while the previous one is unanswered
+//!   (`AutoCommitState`), and goes at the first poll after the answer.
 
 mod scripted;
 
@@ -64,6 +66,9 @@ enum Variant {
     /// No assignment. The first OffsetCommit finds the member moved to the next epoch, and
     /// every commit naming an older one is answered COORDINATOR_LOAD_IN_PROGRESS.
     Loading,
+    /// The member is assigned both partitions and keeps its epoch; every OffsetCommit is
+    /// answered only once the test opens `Script::gate`.
+    Held,
 }
 
 /// One OffsetCommit as the coordinator saw and answered it.
@@ -95,6 +100,8 @@ struct Script {
     fetches: usize,
     commits: Vec<SeenCommit>,
     heartbeats: Vec<SeenHeartbeat>,
+    /// For [`Variant::Held`]: OffsetCommit answers wait for a permit.
+    gate: Option<Arc<tokio::sync::Semaphore>>,
     unexpected: Vec<String>,
 }
 
@@ -131,7 +138,7 @@ fn heartbeat(req: &ConsumerGroupHeartbeatRequest, variant: Variant, s: &mut Scri
             s.member_id = Some(req.member_id.clone());
             s.epoch = JOIN_EPOCH;
             resp.assignment = match variant {
-                Variant::Revoke => assignment(vec![0, 1]),
+                Variant::Revoke | Variant::Held => assignment(vec![0, 1]),
                 _ => Some(Assignment::default()),
             };
         }
@@ -160,7 +167,7 @@ fn offset_commit(
     variant: Variant,
     s: &mut Script,
 ) -> Reply {
-    if s.commits.is_empty() {
+    if s.commits.is_empty() && variant != Variant::Held {
         s.epoch += 1;
     }
     let stale = req.generation_id_or_member_epoch != s.epoch;
@@ -353,21 +360,37 @@ async fn start(variant: Variant) -> (String, Shared) {
     let script: Shared = Arc::default();
     let shared = script.clone();
     let addr = scripted::start(move |req| {
+        let commit = req.api_key == OFFSET_COMMIT;
         let r = answer(req, variant, &shared);
-        async move { r }
+        let gate = if commit {
+            shared.lock().unwrap().gate.clone()
+        } else {
+            None
+        };
+        async move {
+            if let Some(gate) = gate {
+                // Closed only when the test drops the semaphore: then answer anyway.
+                let _ = gate.acquire().await;
+            }
+            r
+        }
     })
     .await;
     (addr, script)
 }
 
 fn config(addr: &str, auto_commit: bool) -> ConsumerConfig {
+    // Only the auto-commit before the revocation: no interval commit within the test.
+    config_with_interval(addr, auto_commit, "600000")
+}
+
+fn config_with_interval(addr: &str, auto_commit: bool, interval_ms: &str) -> ConsumerConfig {
     ConsumerConfig::builder()
         .bootstrap_servers([addr.to_owned()])
         .group_id(GROUP)
         .group_protocol(GroupProtocol::Consumer)
         .enable_auto_commit(auto_commit)
-        // Only the auto-commit before the revocation: no interval commit within the test.
-        .set("auto.commit.interval.ms", "600000")
+        .set("auto.commit.interval.ms", interval_ms)
         .unwrap()
         .set("retry.backoff.ms", "10")
         .unwrap()
@@ -534,4 +557,38 @@ async fn closing_commits_once() {
     let s = finish(&script);
     assert_eq!(s.commits.len(), 1, "{:?}", s.commits);
     assert_eq!(s.commits[0].offsets, [(0, OFFSET), (1, OFFSET)]);
+}
+
+/// Java's new consumer sends no interval auto-commit while the last one is unanswered
+/// (`AutoCommitState::shouldAutoCommit`), however many intervals pass; its timer stays expired,
+/// so the first poll after the answer sends the next.
+#[tokio::test]
+async fn an_interval_auto_commit_waits_for_the_unanswered_one() {
+    let (addr, script) = start(Variant::Held).await;
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    script.lock().unwrap().gate = Some(gate.clone());
+    let mut consumer = Consumer::new(config_with_interval(&addr, true, "10")).unwrap();
+    consumer.subscribe([TOPIC], None).unwrap();
+    poll_until(&mut consumer, &script, |s| !s.commits.is_empty()).await;
+    // Each fetch is answered after 50 ms: ten of them span many 10 ms intervals, all while the
+    // first auto-commit waits for its answer.
+    let fetched = script.lock().unwrap().fetches;
+    poll_until(&mut consumer, &script, |s| s.fetches >= fetched + 10).await;
+    gate.add_permits(tokio::sync::Semaphore::MAX_PERMITS / 2);
+    // Returns once every commit issued before it has been answered.
+    consumer
+        .commit_sync(Some(BTreeMap::new()))
+        .await
+        .expect("nothing to commit");
+    let sent = script.lock().unwrap().commits.len();
+    assert_eq!(sent, 1, "{:?}", script.lock().unwrap().commits);
+    // The interval has long passed: the next poll sends the next auto-commit.
+    poll_until(&mut consumer, &script, |s| s.commits.len() >= 2).await;
+    drop(consumer);
+    let s = finish(&script);
+    assert!(
+        s.commits.iter().all(|c| c.answered == 0 && c.epoch == JOIN_EPOCH),
+        "{:?}",
+        s.commits
+    );
 }

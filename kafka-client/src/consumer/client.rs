@@ -342,6 +342,49 @@ impl GroupShared {
         }
     }
 
+    /// What a commit's answer is read against (see [`CommitView`]): for `protocol=classic`,
+    /// whether the generation and member id are still `named`, the pair the commit was sent
+    /// with, and whether the member is joining; for `protocol=consumer`, whether the consumer
+    /// is a member with an epoch. A consumer without subscription always reads as unchanged
+    /// and not a member.
+    fn commit_view(&self, protocol: GroupProtocol, named: &(i32, String)) -> CommitView {
+        match (protocol, &self.membership) {
+            (GroupProtocol::Classic, Membership::Classic(m)) => {
+                let g = m.lock().unwrap_or_else(|e| e.into_inner());
+                CommitView::Classic {
+                    generation_unchanged: g.generation() == named.0 && g.member_id() == named.1,
+                    joining: g.state() == super::group::classic::MemberState::Joining,
+                }
+            }
+            (GroupProtocol::Classic, Membership::Kip848(_)) => CommitView::Classic {
+                generation_unchanged: true,
+                joining: false,
+            },
+            (GroupProtocol::Consumer, _) => CommitView::Consumer {
+                still_member: self.offset_fetch_member().is_some(),
+            },
+        }
+    }
+
+    /// What a classic member does when the coordinator refuses its commit with `code`, as
+    /// Java's `ConsumerCoordinator` does before raising the error: a group that is rebalancing
+    /// is rejoined; a member the coordinator no longer knows (`UNKNOWN_MEMBER_ID`) or whose
+    /// generation is over (`ILLEGAL_GENERATION`) forgets its generation (and for the former its
+    /// member id) and rejoins, its partitions lost. Nothing for the `consumer` protocol, whose
+    /// heartbeat alone decides the membership.
+    fn commit_refused(&self, protocol: GroupProtocol, code: KafkaCode) {
+        let (GroupProtocol::Classic, Membership::Classic(m)) = (protocol, &self.membership) else {
+            return;
+        };
+        let mut g = m.lock().unwrap_or_else(|e| e.into_inner());
+        match code.0 {
+            REBALANCE_IN_PROGRESS => g.request_rejoin(),
+            UNKNOWN_MEMBER_ID => g.reset(true),
+            ILLEGAL_GENERATION => g.reset(false),
+            _ => {}
+        }
+    }
+
     /// The committed offsets of `partitions` for `group_id`, with an OffsetFetch shaped for the
     /// version the coordinator speaks.
     ///
@@ -427,6 +470,9 @@ pub struct Consumer {
     last_auto_commit: Instant,
     /// When an interval auto-commit last failed on a retriable error (set by its task).
     auto_commit_failed: Arc<Mutex<Option<Instant>>>,
+    /// Whether an interval auto-commit is unanswered (cleared by its task): a
+    /// `group.protocol=consumer` consumer sends no other until it is answered.
+    auto_commit_in_flight: Arc<AtomicBool>,
     metadata_stale: bool,
     /// Whether a KIP-848 assignment was reconciled yet (the first always runs the callback).
     kip848_reconciled_once: bool,
@@ -502,6 +548,7 @@ impl Consumer {
             group: None,
             last_auto_commit: Instant::now(),
             auto_commit_failed: Arc::new(Mutex::new(None)),
+            auto_commit_in_flight: Arc::new(AtomicBool::new(false)),
             metadata_stale: true,
             kip848_reconciled_once: false,
             standalone: Mutex::new(None),
@@ -1712,6 +1759,15 @@ impl Consumer {
 
     /// Commits `offsets` (or, with `None`, the positions of everything consumed) and waits for
     /// the coordinator's answer. Asynchronous commits issued earlier finish first.
+    ///
+    /// A loading, moved or missing coordinator, a request timeout, a lost connection and a
+    /// topic the coordinator does not know yet are retried until `default.api.timeout.ms`
+    /// passes. A refusal ends the commit with the error Java 4.4 raises for it in the
+    /// consumer's `group.protocol`: see [`ConsumerError::CommitFailed`],
+    /// [`ConsumerError::RebalanceInProgress`] and [`ConsumerError::Group`]; any other code is
+    /// [`ConsumerError::Client`]. A classic member refused as `UNKNOWN_MEMBER_ID` or
+    /// `ILLEGAL_GENERATION` also forgets its generation and joins again at its next poll, its
+    /// partitions lost; one refused as `REBALANCE_IN_PROGRESS` joins again.
     pub async fn commit_sync(
         &mut self,
         offsets: Option<BTreeMap<TopicPartition, OffsetAndMetadata>>,
@@ -1726,6 +1782,7 @@ impl Consumer {
             shared,
             req,
             CommitKind::Sync,
+            self.config.group_protocol,
             self.config.default_api_timeout,
             self.metrics.commit_sensor(),
         )
@@ -1741,10 +1798,21 @@ impl Consumer {
     /// before it, so a commit's completion means every earlier commit has completed too, and
     /// the group never sees an older offset overwrite a newer one.
     ///
-    /// Unlike Java's, which reports a retriable error (a loading or moved coordinator) to the
-    /// callback at once, an asynchronous commit retries as [`commit_sync`](Self::commit_sync)
-    /// does: applications written against this client (and its tests) rely on commits issued
-    /// right after a group's offsets partition was created landing.
+    /// The OffsetCommit is sent once, as Java 4.4's `commitAsync` sends it in both protocols:
+    /// an error [`commit_sync`](Self::commit_sync) would retry (a loading, moved or missing
+    /// coordinator, a request timeout, a lost connection) ends it with
+    /// [`ConsumerError::RetriableCommitFailed`] instead, and a moved or missing coordinator is
+    /// forgotten so the next commit looks it up again. Before sending, the coordinator is
+    /// looked up if unknown: once with `group.protocol=classic` (a failed lookup is a
+    /// `RetriableCommitFailed` too), and with `group.protocol=consumer` until one is found or
+    /// `default.api.timeout.ms` has passed, as Java's new consumer holds the commit until its
+    /// background thread knows the coordinator. To make sure offsets land, use `commit_sync`,
+    /// or commit again later.
+    ///
+    /// Refusals map as for `commit_sync` (see [`ConsumerError::CommitFailed`]), except that a
+    /// `consumer`-protocol commit answered `STALE_MEMBER_EPOCH` fails with that code as
+    /// [`ConsumerError::Client`], as Java passes its `StaleMemberEpochException` through, and
+    /// that a classic member fenced by `FENCED_INSTANCE_ID` also fails its next poll.
     pub fn commit_async(
         &mut self,
         offsets: Option<BTreeMap<TopicPartition, OffsetAndMetadata>>,
@@ -1766,12 +1834,13 @@ impl Consumer {
         let req = self.commit_request(offsets)?;
         let shared = self.group_shared_or_temp()?;
         let timeout = self.config.default_api_timeout;
+        let protocol = self.config.group_protocol;
         let (previous, done) = self.commit_turn();
         let latency = self.metrics.commit_sensor();
         Ok(tokio::spawn(async move {
             // An earlier commit that was dropped or failed also releases its turn.
             let _ = previous.await;
-            let r = commit(shared, req, CommitKind::Sync, timeout, latency).await;
+            let r = commit(shared, req, CommitKind::Async, protocol, timeout, latency).await;
             callback(&r);
             drop(done);
             r
@@ -1852,20 +1921,34 @@ impl Consumer {
         if Instant::now() < due {
             return;
         }
+        // Java's new consumer (`CommitRequestManager`) holds an interval auto-commit back while
+        // the previous one is unanswered, leaving its timer expired so the first poll after the
+        // answer sends it; the classic one (`ConsumerCoordinator`) sends on every expiry, and
+        // its commits queue behind each other.
+        let in_flight = self.auto_commit_in_flight.clone();
+        if self.config.group_protocol == GroupProtocol::Consumer && in_flight.load(Ordering::SeqCst)
+        {
+            return;
+        }
         self.last_auto_commit = Instant::now();
         if self.parts.is_empty() {
             return;
         }
         let failed = self.auto_commit_failed.clone();
+        in_flight.store(true, Ordering::SeqCst);
+        let answered = in_flight.clone();
         let r = self.commit_async_with(None, move |r| {
+            answered.store(false, Ordering::SeqCst);
             if let Err(e) = r {
                 tracing::debug!(error = %e, "auto-commit failed");
-                if e_retriable(e) {
+                // Only a retriable failure brings the next one forward, as in Java.
+                if matches!(e, ConsumerError::RetriableCommitFailed(_)) {
                     *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
                 }
             }
         });
         if let Err(e) = r {
+            in_flight.store(false, Ordering::SeqCst);
             tracing::debug!(error = %e, "auto-commit not sent");
         }
     }
@@ -1880,9 +1963,10 @@ impl Consumer {
         if offsets.is_empty() {
             return;
         }
-        let r = match kind {
-            CommitKind::BeforeRebalance => self.commit_before_rebalance(offsets).await,
-            CommitKind::Sync => self.commit_sync(Some(offsets)).await,
+        let r = if kind == CommitKind::BeforeRebalance {
+            self.commit_before_rebalance(offsets).await
+        } else {
+            self.commit_sync(Some(offsets)).await
         };
         if let Err(e) = r {
             tracing::debug!(error = %e, "auto-commit before rebalance or leaving failed");
@@ -1909,6 +1993,7 @@ impl Consumer {
             shared,
             req,
             CommitKind::BeforeRebalance,
+            self.config.group_protocol,
             timeout,
             self.metrics.commit_sensor(),
         )
@@ -2537,26 +2622,50 @@ fn retire(metrics: &mut ConsumerMetrics, f: &CompletedFetch) {
 /// Which of Java's commit paths a commit takes: they differ in what they retry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CommitKind {
-    /// `commit_sync`, `commit_async` (see there), and the auto-commit on close or unsubscribe:
-    /// the retried errors are retried until the deadline.
+    /// `commit_sync` and the auto-commit on close or unsubscribe: the retried errors are
+    /// retried until the deadline.
     Sync,
     /// The auto-commit before a rebalance gives partitions up: as `Sync`, and
     /// `STALE_MEMBER_EPOCH` is retried while the consumer is a KIP-848 member (the epoch it
     /// named was overtaken by one its next heartbeat brings), as Java's new consumer retries
     /// this commit only. A deleted topic (`UNKNOWN_TOPIC_OR_PARTITION`) is not waited for.
     BeforeRebalance,
+    /// `commit_async` and the interval auto-commit: one OffsetCommit, whose retriable errors
+    /// end it as `ConsumerError::RetriableCommitFailed`.
+    Async,
+}
+
+/// What the consumer knows of its membership when a commit's answer arrives, for the codes
+/// whose meaning depends on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CommitView {
+    /// `group.protocol=classic`: whether the generation and member id are still those the
+    /// commit named, and whether the member is joining a newer generation (Java's
+    /// `PREPARING_REBALANCE`).
+    Classic {
+        generation_unchanged: bool,
+        joining: bool,
+    },
+    /// `group.protocol=consumer`: whether the consumer is a member with an epoch.
+    Consumer { still_member: bool },
 }
 
 /// What a commit does after a partition's error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CommitErrorAction {
-    /// Send it again after the backoff, naming the membership as it is then.
+    /// Send it again after the backoff, naming the membership as it is then (an asynchronous
+    /// commit is not sent again: `ConsumerError::RetriableCommitFailed`).
     Retry,
     /// Forget the coordinator, then as `Retry`.
     RetryWithNewCoordinator,
     /// The membership the commit was made for is gone: `ConsumerError::CommitFailed`.
     CommitFailed,
-    /// The error itself is the outcome.
+    /// The group is rebalancing: `ConsumerError::RebalanceInProgress`.
+    RebalanceInProgress,
+    /// The static member was fenced by another instance: `ConsumerError::Group`.
+    Fenced,
+    /// The error itself is the outcome (`ConsumerError::Client`, Java's generic
+    /// `KafkaException` for a code the commit does not expect).
     Fail,
 }
 
@@ -2570,34 +2679,63 @@ const UNKNOWN_MEMBER_ID: i16 = 25;
 const REBALANCE_IN_PROGRESS: i16 = 27;
 const FENCED_INSTANCE_ID: i16 = 82;
 const UNKNOWN_TOPIC_ID: i16 = 100;
+#[cfg(test)]
 const FENCED_MEMBER_EPOCH: i16 = 110;
 const STALE_MEMBER_EPOCH: i16 = 113;
 
-/// The reaction to OffsetCommit partition error `code` for a commit of `kind`, where
-/// `still_member` says whether the consumer is a KIP-848 member with an epoch when the answer
-/// arrives (Java 4.4's `ConsumerCoordinator` and `CommitRequestManager` agree on the rest).
+/// The reaction to OffsetCommit partition error `code` for a commit of `kind`, given what
+/// `view` says of the membership when the answer arrived: Java 4.4's `ConsumerCoordinator`
+/// (classic) and `CommitRequestManager` (consumer) agree on the retried codes and differ on
+/// the refusals.
 ///
 /// Only the coordinator's own troubles and a topic the broker does not know yet are retried:
 /// every other code, retriable or not, ends the commit. A coordinator that moved, is missing,
 /// or timed the request out is looked up again; a loading one is the right one and is asked
 /// again.
-fn commit_error_action(code: i16, kind: CommitKind, still_member: bool) -> CommitErrorAction {
-    use CommitErrorAction::{CommitFailed, Fail, Retry, RetryWithNewCoordinator};
+///
+/// A classic member's commit fails as `CommitFailed` on `UNKNOWN_MEMBER_ID` and
+/// `ILLEGAL_GENERATION` unless a newer generation is already joining (then
+/// `RebalanceInProgress`, as for `REBALANCE_IN_PROGRESS`); `FENCED_INSTANCE_ID` fences it when
+/// its generation is the one the commit named. A `consumer`-protocol commit fails as
+/// `CommitFailed` on `UNKNOWN_MEMBER_ID`, `FENCED_INSTANCE_ID`, and a synchronous commit's
+/// `STALE_MEMBER_EPOCH`. Every other code (`FENCED_MEMBER_EPOCH` in both protocols) is the
+/// outcome as it is.
+fn commit_error_action(code: i16, kind: CommitKind, view: CommitView) -> CommitErrorAction {
+    use CommitErrorAction::{
+        CommitFailed, Fail, Fenced, RebalanceInProgress, Retry, RetryWithNewCoordinator,
+    };
     match code {
-        COORDINATOR_NOT_AVAILABLE | NOT_COORDINATOR | REQUEST_TIMED_OUT => RetryWithNewCoordinator,
-        COORDINATOR_LOAD_IN_PROGRESS => Retry,
-        UNKNOWN_TOPIC_OR_PARTITION | UNKNOWN_TOPIC_ID if kind == CommitKind::BeforeRebalance => {
-            Fail
+        COORDINATOR_NOT_AVAILABLE | NOT_COORDINATOR | REQUEST_TIMED_OUT => {
+            return RetryWithNewCoordinator;
         }
-        UNKNOWN_TOPIC_OR_PARTITION | UNKNOWN_TOPIC_ID => Retry,
-        STALE_MEMBER_EPOCH if kind == CommitKind::BeforeRebalance && still_member => Retry,
-        UNKNOWN_MEMBER_ID
-        | ILLEGAL_GENERATION
-        | REBALANCE_IN_PROGRESS
-        | FENCED_INSTANCE_ID
-        | STALE_MEMBER_EPOCH
-        | FENCED_MEMBER_EPOCH => CommitFailed,
-        _ => Fail,
+        COORDINATOR_LOAD_IN_PROGRESS => return Retry,
+        UNKNOWN_TOPIC_OR_PARTITION | UNKNOWN_TOPIC_ID if kind == CommitKind::BeforeRebalance => {
+            return Fail;
+        }
+        UNKNOWN_TOPIC_OR_PARTITION | UNKNOWN_TOPIC_ID => return Retry,
+        _ => {}
+    }
+    match view {
+        CommitView::Classic {
+            generation_unchanged,
+            joining,
+        } => match code {
+            REBALANCE_IN_PROGRESS => RebalanceInProgress,
+            UNKNOWN_MEMBER_ID | ILLEGAL_GENERATION if !generation_unchanged && joining => {
+                RebalanceInProgress
+            }
+            UNKNOWN_MEMBER_ID | ILLEGAL_GENERATION => CommitFailed,
+            FENCED_INSTANCE_ID if generation_unchanged => Fenced,
+            FENCED_INSTANCE_ID if joining => RebalanceInProgress,
+            FENCED_INSTANCE_ID => CommitFailed,
+            _ => Fail,
+        },
+        CommitView::Consumer { still_member } => match code {
+            STALE_MEMBER_EPOCH if kind == CommitKind::BeforeRebalance && still_member => Retry,
+            STALE_MEMBER_EPOCH if kind == CommitKind::Sync => CommitFailed,
+            UNKNOWN_MEMBER_ID | FENCED_INSTANCE_ID => CommitFailed,
+            _ => Fail,
+        },
     }
 }
 
@@ -2620,10 +2758,40 @@ async fn backoff_before_retry(
     Instant::now() < deadline
 }
 
+/// Looks the coordinator up for an asynchronous commit, as Java's `commitAsync` does before its
+/// single attempt: a classic consumer asks once, a `consumer`-protocol one until a coordinator
+/// is found or `deadline` passes. A failure the commit cannot get past is its outcome.
+async fn coordinator_for_async_commit(
+    shared: &GroupShared,
+    protocol: GroupProtocol,
+    deadline: Instant,
+) -> Result<()> {
+    let mut attempts = 0u32;
+    loop {
+        let e = match shared.coordinator().await {
+            Ok(_) => return Ok(()),
+            Err(e) => e,
+        };
+        // Java's classic consumer reports any failed lookup as retriable: the next commit
+        // looks again.
+        if protocol == GroupProtocol::Classic {
+            return Err(ConsumerError::RetriableCommitFailed(e));
+        }
+        if !e.is_retriable() {
+            return Err(e.into());
+        }
+        if !backoff_before_retry(&shared.backoff, attempts, deadline).await {
+            return Err(ConsumerError::RetriableCommitFailed(e));
+        }
+        attempts += 1;
+    }
+}
+
 async fn commit(
     shared: Arc<GroupShared>,
     mut req: OffsetCommitRequest,
     kind: CommitKind,
+    protocol: GroupProtocol,
     timeout: Duration,
     latency: Sensor,
 ) -> Result<()> {
@@ -2631,35 +2799,56 @@ async fn commit(
         return Ok(());
     }
     let deadline = Instant::now() + timeout;
+    if kind == CommitKind::Async {
+        coordinator_for_async_commit(&shared, protocol, deadline).await?;
+    }
     let mut attempts = 0u32;
     loop {
-        (req.generation_id_or_member_epoch, req.member_id) = shared.commit_member();
+        let named = shared.commit_member();
+        (req.generation_id_or_member_epoch, req.member_id) = named.clone();
         let sent = Instant::now();
         let r: Result<OffsetCommitResponse, Error> = shared.send(&req, OFFSET_COMMIT_KEY, 9).await;
         if r.is_ok() {
             // Java's commit sensor: every answered OffsetCommit, in milliseconds.
             latency.record(sent.elapsed().as_secs_f64() * 1000.0);
         }
-        let retry = match r {
+        let retriable = match r {
             Ok(resp) => {
-                // Whether the consumer is a member now, not when it sent: an epoch that moved
-                // on is retried with the new one, a membership that ended cannot be.
-                let still_member = shared.offset_fetch_member().is_some();
-                let mut retry = false;
+                // The membership now, not when the commit was sent: an epoch that moved on is
+                // retried with the new one, a membership that ended cannot be.
+                let view = shared.commit_view(protocol, &named);
+                let mut retry = None;
                 let mut forget = false;
                 for p in resp.topics.iter().flat_map(|t| &t.partitions) {
                     if p.error_code == 0 {
                         continue;
                     }
                     let code = KafkaCode(p.error_code);
-                    match commit_error_action(p.error_code, kind, still_member) {
-                        CommitErrorAction::Retry => retry = true,
+                    match commit_error_action(p.error_code, kind, view) {
+                        CommitErrorAction::Retry => retry = Some(code),
                         CommitErrorAction::RetryWithNewCoordinator => {
-                            retry = true;
+                            retry = Some(code);
                             forget = true;
                         }
                         CommitErrorAction::CommitFailed => {
+                            shared.commit_refused(protocol, code);
                             return Err(ConsumerError::CommitFailed(code));
+                        }
+                        CommitErrorAction::RebalanceInProgress => {
+                            // A refusal of an older generation while a newer one joins leaves
+                            // the newer one alone.
+                            if code.0 == REBALANCE_IN_PROGRESS {
+                                shared.commit_refused(protocol, code);
+                            }
+                            return Err(ConsumerError::RebalanceInProgress(code));
+                        }
+                        CommitErrorAction::Fenced => {
+                            // Java's classic consumer remembers a fenced asynchronous commit
+                            // and fails the next poll with it; a synchronous one only throws.
+                            if kind == CommitKind::Async {
+                                shared.set_fatal(code);
+                            }
+                            return Err(ConsumerError::Group(code));
                         }
                         CommitErrorAction::Fail => return Err(Error::kafka(code).into()),
                     }
@@ -2667,21 +2856,24 @@ async fn commit(
                 if forget {
                     shared.forget_coordinator().await;
                 }
-                if retry {
-                    tracing::debug!(
-                        group_id = %shared.group_id,
-                        ?kind,
-                        "OffsetCommit refused; retrying after the backoff"
-                    );
+                match retry {
+                    None => return Ok(()),
+                    Some(code) => Error::kafka(code),
                 }
-                retry
             }
-            Err(e) if e.is_retriable() => true,
+            // `send` has already forgotten the coordinator whose connection failed.
+            Err(e) if e.is_retriable() => e,
             Err(e) => return Err(e.into()),
         };
-        if !retry {
-            return Ok(());
+        if kind == CommitKind::Async {
+            return Err(ConsumerError::RetriableCommitFailed(retriable));
         }
+        tracing::debug!(
+            group_id = %shared.group_id,
+            ?kind,
+            error = %retriable,
+            "OffsetCommit failed; retrying after the backoff"
+        );
         if !backoff_before_retry(&shared.backoff, attempts, deadline).await {
             return Err(Error::Timeout {
                 what: "offset commit".into(),
@@ -2913,48 +3105,79 @@ mod tests {
     use crate::metadata::{BrokerInfo, ClusterMetadata, PartitionMetadata};
 
     #[test]
-    fn commit_errors_are_retried_or_final_per_commit_kind_as_in_java() {
-        use CommitErrorAction::{CommitFailed, Fail, Retry, RetryWithNewCoordinator};
-        use CommitKind::{BeforeRebalance, Sync};
+    fn commit_errors_are_retried_or_final_per_commit_kind_and_protocol_as_in_java() {
+        use CommitErrorAction::{
+            CommitFailed, Fail, Fenced, RebalanceInProgress, Retry, RetryWithNewCoordinator,
+        };
+        use CommitKind::{Async, BeforeRebalance, Sync};
+        const ILLEGAL: i16 = ILLEGAL_GENERATION;
+        // A classic member whose generation is the one the commit named, and one whose
+        // generation moved on and is joining a newer one.
+        let same = CommitView::Classic {
+            generation_unchanged: true,
+            joining: false,
+        };
+        let moved_joining = CommitView::Classic {
+            generation_unchanged: false,
+            joining: true,
+        };
+        let moved_stable = CommitView::Classic {
+            generation_unchanged: false,
+            joining: false,
+        };
+        let member = CommitView::Consumer { still_member: true };
+        let gone = CommitView::Consumer {
+            still_member: false,
+        };
         let cases = [
             // The coordinator moved, is missing, or timed out: look it up again.
-            (NOT_COORDINATOR, Sync, false, RetryWithNewCoordinator),
-            (
-                COORDINATOR_NOT_AVAILABLE,
-                BeforeRebalance,
-                true,
-                RetryWithNewCoordinator,
-            ),
-            (REQUEST_TIMED_OUT, Sync, true, RetryWithNewCoordinator),
+            (NOT_COORDINATOR, Sync, same, RetryWithNewCoordinator),
+            (COORDINATOR_NOT_AVAILABLE, BeforeRebalance, member, RetryWithNewCoordinator),
+            (REQUEST_TIMED_OUT, Async, gone, RetryWithNewCoordinator),
             // A loading coordinator is the right one.
-            (COORDINATOR_LOAD_IN_PROGRESS, Sync, false, Retry),
-            (COORDINATOR_LOAD_IN_PROGRESS, BeforeRebalance, true, Retry),
+            (COORDINATOR_LOAD_IN_PROGRESS, Sync, same, Retry),
+            (COORDINATOR_LOAD_IN_PROGRESS, Async, member, Retry),
             // A topic the coordinator does not know yet; before a rebalance, a deleted one.
-            (UNKNOWN_TOPIC_OR_PARTITION, Sync, false, Retry),
-            (UNKNOWN_TOPIC_ID, Sync, true, Retry),
-            (UNKNOWN_TOPIC_OR_PARTITION, BeforeRebalance, true, Fail),
-            // STALE_MEMBER_EPOCH is waited out only before a rebalance, by a member.
-            (STALE_MEMBER_EPOCH, BeforeRebalance, true, Retry),
-            (STALE_MEMBER_EPOCH, BeforeRebalance, false, CommitFailed),
-            (STALE_MEMBER_EPOCH, Sync, true, CommitFailed),
-            // The membership is gone.
-            (UNKNOWN_MEMBER_ID, BeforeRebalance, true, CommitFailed),
-            (FENCED_MEMBER_EPOCH, Sync, true, CommitFailed),
-            (ILLEGAL_GENERATION, Sync, false, CommitFailed),
-            (REBALANCE_IN_PROGRESS, BeforeRebalance, false, CommitFailed),
-            (FENCED_INSTANCE_ID, Sync, false, CommitFailed),
+            (UNKNOWN_TOPIC_OR_PARTITION, Sync, same, Retry),
+            (UNKNOWN_TOPIC_ID, Sync, member, Retry),
+            (UNKNOWN_TOPIC_OR_PARTITION, BeforeRebalance, member, Fail),
+            // Classic (`ConsumerCoordinator`): the generation is gone, unless a newer one is
+            // joining; a rebalance under way; a static member fenced in its own generation.
+            (UNKNOWN_MEMBER_ID, Sync, same, CommitFailed),
+            (ILLEGAL, Async, moved_stable, CommitFailed),
+            (ILLEGAL, Sync, moved_joining, RebalanceInProgress),
+            (UNKNOWN_MEMBER_ID, BeforeRebalance, moved_joining, RebalanceInProgress),
+            (REBALANCE_IN_PROGRESS, Sync, same, RebalanceInProgress),
+            (FENCED_INSTANCE_ID, Async, same, Fenced),
+            (FENCED_INSTANCE_ID, Sync, moved_joining, RebalanceInProgress),
+            (FENCED_INSTANCE_ID, Sync, moved_stable, CommitFailed),
+            // Codes the classic commit does not expect: Java's generic `KafkaException`.
+            (FENCED_MEMBER_EPOCH, Sync, same, Fail),
+            (STALE_MEMBER_EPOCH, BeforeRebalance, same, Fail),
+            // Consumer protocol (`CommitRequestManager`): STALE_MEMBER_EPOCH is waited out
+            // only before a rebalance, by a member; `commit_sync` reports it as a failed
+            // commit, `commit_async` as it is.
+            (STALE_MEMBER_EPOCH, BeforeRebalance, member, Retry),
+            (STALE_MEMBER_EPOCH, BeforeRebalance, gone, Fail),
+            (STALE_MEMBER_EPOCH, Sync, member, CommitFailed),
+            (STALE_MEMBER_EPOCH, Async, member, Fail),
+            (UNKNOWN_MEMBER_ID, Async, member, CommitFailed),
+            (FENCED_INSTANCE_ID, Sync, member, CommitFailed),
+            (FENCED_MEMBER_EPOCH, Sync, member, Fail),
+            (ILLEGAL, Sync, member, Fail),
+            (REBALANCE_IN_PROGRESS, Async, gone, Fail),
             // Anything else ends the commit, retriable or not: NOT_ENOUGH_REPLICAS,
             // OFFSET_METADATA_TOO_LARGE, GROUP_AUTHORIZATION_FAILED, an unknown code.
-            (19, Sync, false, Fail),
-            (12, Sync, false, Fail),
-            (30, BeforeRebalance, true, Fail),
-            (-7, Sync, false, Fail),
+            (19, Sync, same, Fail),
+            (12, Async, member, Fail),
+            (30, BeforeRebalance, member, Fail),
+            (-7, Sync, same, Fail),
         ];
-        for (code, kind, still_member, want) in cases {
+        for (code, kind, view, want) in cases {
             assert_eq!(
-                commit_error_action(code, kind, still_member),
+                commit_error_action(code, kind, view),
                 want,
-                "code {code}, {kind:?}, still a member: {still_member}"
+                "code {code}, {kind:?}, {view:?}"
             );
         }
     }

@@ -57,16 +57,26 @@ pub(crate) const DELETE_GROUPS: i16 = <messages::DeleteGroupsRequest as Message>
 // The error codes the scripted brokers answer with.
 /// UNKNOWN_TOPIC_OR_PARTITION.
 pub(crate) const UNKNOWN_TOPIC_OR_PARTITION: i16 = 3;
+/// REQUEST_TIMED_OUT.
+pub(crate) const REQUEST_TIMED_OUT: i16 = 7;
 /// COORDINATOR_LOAD_IN_PROGRESS.
 pub(crate) const COORDINATOR_LOAD_IN_PROGRESS: i16 = 14;
 /// COORDINATOR_NOT_AVAILABLE.
 pub(crate) const COORDINATOR_NOT_AVAILABLE: i16 = 15;
+/// NOT_COORDINATOR.
+pub(crate) const NOT_COORDINATOR: i16 = 16;
+/// ILLEGAL_GENERATION.
+pub(crate) const ILLEGAL_GENERATION: i16 = 22;
 /// UNKNOWN_MEMBER_ID.
 pub(crate) const UNKNOWN_MEMBER_ID: i16 = 25;
 /// REBALANCE_IN_PROGRESS.
 pub(crate) const REBALANCE_IN_PROGRESS: i16 = 27;
+/// FENCED_INSTANCE_ID.
+pub(crate) const FENCED_INSTANCE_ID: i16 = 82;
 /// UNSTABLE_OFFSET_COMMIT.
 pub(crate) const UNSTABLE_OFFSET_COMMIT: i16 = 88;
+/// FENCED_MEMBER_EPOCH.
+pub(crate) const FENCED_MEMBER_EPOCH: i16 = 110;
 /// STALE_MEMBER_EPOCH.
 pub(crate) const STALE_MEMBER_EPOCH: i16 = 113;
 
