@@ -141,8 +141,13 @@
 //! - `topology.optimization=all` is not implemented (see [`StreamsBuilder`]).
 //! - Suppression: [`KTable::suppress_until_time_limit`] (Java's `untilTimeLimit`) bounds its
 //!   buffer by record count only ([`BufferConfig::max_records`]); Java's byte bound depends on
-//!   its own in-memory size estimates and is not offered. Suppression buffers' changelog
-//!   records use this crate's layout, not Java's, so they cannot be restored across languages.
+//!   its own in-memory size estimates and is not offered. Suppression buffers log Java's
+//!   changelog records byte for byte (its "V3" layout), so a buffer restores from either
+//!   language's changelog; older Java layouts (before Kafka 2.4) are rejected with an error. An
+//!   emitted update carries the timestamp and headers of the update it held back, as in Java,
+//!   but processors downstream see the metadata (topic, partition, offset) of the record being
+//!   processed when it is emitted, not of the held one; the buffer's size metrics are not
+//!   reported.
 //! - Versioned key-value stores (KIP-889) are not implemented.
 //! - Windowed tables and foreign-key join results cannot be looked up by key, so joining them
 //!   again is a build error ([`DslError::NotReadable`]).
@@ -162,6 +167,7 @@ pub mod serdes;
 mod sliding;
 mod stream_join;
 mod suppress;
+mod suppress_buffer;
 pub mod windowed;
 
 pub use builder::{DslError, StreamsBuilder};

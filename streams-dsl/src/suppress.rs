@@ -3,19 +3,17 @@
 //! time of the key's first held update by the limit, then its latest update is emitted once.
 //! A buffer bounded by a record count emits its oldest keys early, or fails, when it overflows.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use streams_core::StreamsError;
 use streams_core::processor::{Change, Headers, Processor, ProcessorContext, Record};
 use streams_core::serde::{SerdeError, SharedSerde};
-use streams_core::state::{KeyValueStore, Stores};
 
 use crate::ktable::KTable;
 use crate::serdes::Data;
-
-const NO_HEADERS: Headers = Headers::new();
+use crate::suppress_buffer::{BufferContext, SuppressBuffer, SuppressBufferBuilder};
 
 /// What a bounded suppression buffer does when it holds more keys than allowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,50 +71,51 @@ pub struct SuppressBufferFull {
     pub max_records: usize,
 }
 
-/// One held update: the latest record of its key, and the value before the first held update.
-struct Held<V> {
-    timestamp: i64,
-    new: Option<V>,
-    prior: Option<V>,
+/// Java's `KTableSuppressProcessor`: buffers each update under its key at a buffer time (the
+/// record's timestamp, or a window's end), then emits held keys, oldest buffer time first, once
+/// stream time passes that time by the suppression's limit, and the oldest ones early (or fails)
+/// when a bounded buffer overflows.
+pub(crate) struct SuppressProc<K, V> {
+    pub(crate) name: String,
+    pub(crate) store_name: String,
+    /// How far stream time must pass a buffer time to emit it.
+    pub(crate) limit: i64,
+    pub(crate) buffer: BufferConfig,
+    /// A key's buffer time from its record's timestamp.
+    pub(crate) buffer_time: fn(&K, i64) -> i64,
+    /// Final results drop deletes, which have nothing to emit (Java's `safeToDropTombstones`).
+    pub(crate) drop_tombstones: bool,
+    pub(crate) key: SharedSerde<K>,
+    pub(crate) value: SharedSerde<V>,
+    pub(crate) store: Option<SuppressBuffer>,
+    pub(crate) observed: i64,
 }
 
-struct TimeLimitProc<K, V> {
-    name: String,
-    store_name: String,
-    limit: i64,
-    buffer: BufferConfig,
-    key: SharedSerde<K>,
-    value: SharedSerde<V>,
-    store: Option<KeyValueStore<Bytes, Bytes>>,
-    /// Each held key's buffer time (its first held update's timestamp), by key bytes.
-    index: HashMap<Bytes, i64>,
-    observed: i64,
-}
-
-fn put_opt(out: &mut Vec<u8>, b: Option<&Bytes>) {
-    match b {
-        Some(b) => {
-            out.extend_from_slice(&u32::try_from(b.len()).unwrap_or(u32::MAX).to_be_bytes());
-            out.extend_from_slice(b);
+impl<K: Data, V: Data> SuppressProc<K, V> {
+    /// A suppression with no node or store yet (`suppress` and `suppress_until_time_limit` fill
+    /// them in).
+    pub(crate) fn new(
+        (name, store_name): (String, String),
+        limit: i64,
+        buffer: BufferConfig,
+        buffer_time: fn(&K, i64) -> i64,
+        drop_tombstones: bool,
+        (key, value): (SharedSerde<K>, SharedSerde<V>),
+    ) -> Self {
+        SuppressProc {
+            name,
+            store_name,
+            limit,
+            buffer,
+            buffer_time,
+            drop_tombstones,
+            key,
+            value,
+            store: None,
+            observed: -1,
         }
-        None => out.extend_from_slice(&u32::MAX.to_be_bytes()),
     }
-}
 
-fn take_opt(data: &Bytes, at: &mut usize) -> Option<Option<Bytes>> {
-    let len = u32::from_be_bytes(data.get(*at..*at + 4)?.try_into().ok()?);
-    *at += 4;
-    if len == u32::MAX {
-        return Some(None);
-    }
-    let end = at.checked_add(len as usize)?;
-    let b = data.get(*at..end)?;
-    let out = data.slice(*at..*at + b.len());
-    *at = end;
-    Some(Some(out))
-}
-
-impl<K: Data, V: Data> TimeLimitProc<K, V> {
     fn err(&self, source: SerdeError) -> StreamsError {
         StreamsError::Serialization {
             topic: self.store_name.clone(),
@@ -124,110 +123,55 @@ impl<K: Data, V: Data> TimeLimitProc<K, V> {
         }
     }
 
-    fn ser_value(&self, v: Option<&V>) -> Result<Option<Bytes>, StreamsError> {
+    fn ser_value(&self, v: Option<&V>, headers: &Headers) -> Result<Option<Bytes>, StreamsError> {
         v.map(|v| {
             self.value
-                .serialize(&self.store_name, &NO_HEADERS, v)
+                .serialize(&self.store_name, headers, v)
                 .map(Option::unwrap_or_default)
                 .map_err(|e| self.err(e))
         })
         .transpose()
     }
 
-    fn de_value(&self, b: Option<Bytes>) -> Result<Option<V>, StreamsError> {
+    fn de_value(&self, b: Option<Bytes>, headers: &Headers) -> Result<Option<V>, StreamsError> {
         b.map(|b| {
             self.value
-                .deserialize(&self.store_name, &NO_HEADERS, Some(&b))
+                .deserialize(&self.store_name, headers, Some(&b))
                 .map_err(|e| self.err(e))
         })
         .transpose()
     }
 
-    /// `{timestamp}{new?}{prior?}`, each optional value as a 4-byte length (all ones for none)
-    /// and its bytes.
-    fn encode(&self, held: &Held<V>) -> Result<Bytes, StreamsError> {
-        let mut out = held.timestamp.to_be_bytes().to_vec();
-        put_opt(&mut out, self.ser_value(held.new.as_ref())?.as_ref());
-        put_opt(&mut out, self.ser_value(held.prior.as_ref())?.as_ref());
-        Ok(Bytes::from(out))
-    }
-
-    fn decode(&self, data: &Bytes) -> Result<Held<V>, StreamsError> {
-        let bad = || {
-            self.err(SerdeError::InvalidLength {
-                type_name: "suppression buffer entry",
-                expected: 16,
-                actual: data.len(),
-            })
-        };
-        let ts = i64::from_be_bytes(
-            data.get(..8)
-                .ok_or_else(bad)?
-                .try_into()
-                .map_err(|_| bad())?,
-        );
-        let mut at = 8;
-        let new = take_opt(data, &mut at).ok_or_else(bad)?;
-        let prior = take_opt(data, &mut at).ok_or_else(bad)?;
-        Ok(Held {
-            timestamp: ts,
-            new: self.de_value(new)?,
-            prior: self.de_value(prior)?,
-        })
-    }
-
-    fn buffer_key(time: i64, key: &[u8]) -> Bytes {
-        let mut k = time.to_be_bytes().to_vec();
-        k.extend_from_slice(key);
-        Bytes::from(k)
-    }
-
-    /// Emits held keys, oldest buffer time first, while `more` says so.
+    /// Emits held keys while `more(buffer time, keys held)` says so, each as its latest update
+    /// with that update's timestamp and headers.
     fn evict_while(
-        &mut self,
+        &self,
         ctx: &mut ProcessorContext<'_, K, Change<V>>,
-        store: &KeyValueStore<Bytes, Bytes>,
-        more: impl Fn(&Self, i64) -> bool,
+        store: &SuppressBuffer,
+        more: impl Fn(i64, usize) -> bool,
     ) -> Result<(), StreamsError> {
-        for (k, v) in store.all()? {
-            let Some(time) = k.get(..8).and_then(|t| t.try_into().ok()) else {
+        while let Some(e) = store.evict_next(&more)? {
+            let c = e.value.context;
+            if e.value.new.is_none() && self.drop_tombstones {
                 continue;
-            };
-            if !more(self, i64::from_be_bytes(time)) {
-                break;
             }
-            store.delete(&k)?;
-            let key_bytes = k.slice(8..);
-            self.index.remove(&key_bytes);
-            let held = self.decode(&v)?;
             let key = self
                 .key
-                .deserialize(&self.store_name, &NO_HEADERS, Some(&key_bytes))
-                .map_err(|e| self.err(e))?;
-            // Not a final result, so deletes are passed on too.
-            ctx.forward(Record::new(
-                key,
-                Change {
-                    new: held.new,
-                    old: held.prior,
-                },
-                held.timestamp,
-            ))?;
+                .deserialize(&self.store_name, &c.headers, Some(&e.key))
+                .map_err(|err| self.err(err))?;
+            let change = Change {
+                new: self.de_value(e.value.new, &c.headers)?,
+                old: self.de_value(e.value.old, &c.headers)?,
+            };
+            ctx.forward(Record::new(key, change, c.timestamp).with_headers(c.headers))?;
         }
         Ok(())
     }
 }
 
-impl<K: Data, V: Data> Processor<K, Change<V>, K, Change<V>> for TimeLimitProc<K, V> {
+impl<K: Data, V: Data> Processor<K, Change<V>, K, Change<V>> for SuppressProc<K, V> {
     fn init(&mut self, ctx: &mut ProcessorContext<'_, K, Change<V>>) -> Result<(), StreamsError> {
-        let store: KeyValueStore<Bytes, Bytes> = ctx.state_store(&self.store_name)?;
-        // A restored buffer rebuilds its key index.
-        for (k, _) in store.all()? {
-            if let Some(time) = k.get(..8).and_then(|t| t.try_into().ok()) {
-                self.index.insert(k.slice(8..), i64::from_be_bytes(time));
-            }
-        }
-        self.store = Some(store);
+        self.store = Some(ctx.state_store(&self.store_name)?);
         Ok(())
     }
 
@@ -240,46 +184,39 @@ impl<K: Data, V: Data> Processor<K, Change<V>, K, Change<V>> for TimeLimitProc<K
             return Ok(());
         };
         self.observed = self.observed.max(r.timestamp);
-        let kb = self
+        let key = self
             .key
-            .serialize(&self.store_name, &NO_HEADERS, &r.key)
+            .serialize(&self.store_name, &r.headers, &r.key)
             .map_err(|e| self.err(e))?
             .unwrap_or_default();
-        // A key keeps the buffer time and prior value of its first held update.
-        let (time, prior) = match self.index.get(&kb) {
-            Some(&time) => {
-                let prior = match store.get(&Self::buffer_key(time, &kb))? {
-                    Some(v) => self.decode(&v)?.prior,
-                    None => None,
-                };
-                (time, prior)
-            }
-            None => {
-                self.index.insert(kb.clone(), r.timestamp);
-                (r.timestamp, r.value.old.clone())
-            }
-        };
-        let held = Held {
+        // Old before new, as Java serializes them: a serde may write into the headers.
+        let old = self.ser_value(r.value.old.as_ref(), &r.headers)?;
+        let new = self.ser_value(r.value.new.as_ref(), &r.headers)?;
+        let meta = ctx.record_metadata();
+        let context = BufferContext {
             timestamp: r.timestamp,
-            new: r.value.new,
-            prior,
+            offset: meta.as_ref().map_or(-1, |m| m.offset),
+            topic: meta.as_ref().map_or_else(|| Arc::from(""), |m| m.topic.clone()),
+            partition: meta.as_ref().map_or(-1, |m| m.partition),
+            headers: r.headers.clone(),
         };
-        store.put(&Self::buffer_key(time, &kb), &self.encode(&held)?)?;
+        let time = (self.buffer_time)(&r.key, r.timestamp);
+        store.put(time, key, old, new, context)?;
 
         let expiry = self.observed.saturating_sub(self.limit);
-        self.evict_while(ctx, &store, |_, time| time <= expiry)?;
+        self.evict_while(ctx, &store, |time, _| time <= expiry)?;
         if let Some(max) = self.buffer.max_records
-            && self.index.len() > max
+            && store.len()? > max
         {
             match self.buffer.when_full {
                 WhenFull::EmitEarly => {
-                    self.evict_while(ctx, &store, |p, _| p.index.len() > max)?;
+                    self.evict_while(ctx, &store, |_, held| held > max)?;
                 }
                 WhenFull::ShutDown => {
                     return Err(StreamsError::Processor {
                         node: self.name.clone(),
                         source: Box::new(SuppressBufferFull {
-                            store: self.store_name.clone(),
+                            store: store.name().to_owned(),
                             max_records: max,
                         }),
                     });
@@ -294,8 +231,8 @@ impl<K: Data, V: Data> KTable<K, V> {
     /// Holds back each key's updates until stream time is `limit` past the key's first held
     /// update, then emits its latest (Java's `suppress(Suppressed.untilTimeLimit(limit,
     /// buffer))`); deletes are held and emitted like updates. The buffer is a store named like
-    /// Java's (`KTABLE-SUPPRESS-STATE-STORE-<n>`) with a changelog, whose record layout is this
-    /// crate's, not Java's.
+    /// Java's (`KTABLE-SUPPRESS-STATE-STORE-<n>`) whose changelog records have Java's layout, so
+    /// a buffer restores from what Java Kafka Streams logged and the other way round.
     pub fn suppress_until_time_limit(&self, limit: Duration, buffer: BufferConfig) -> KTable<K, V> {
         let b = &self.b;
         let name = self.op_name("KTABLE-SUPPRESS-");
@@ -306,29 +243,26 @@ impl<K: Data, V: Data> KTable<K, V> {
         self.enable_send_old_values();
         match (self.key_serde.clone(), self.value_serde.clone()) {
             (Some(key), Some(value)) => {
-                let (proc_name, store_name) = (name.clone(), store.clone());
+                let names = (name.clone(), store.clone());
                 b.with_topology(|t| {
                     t.add_processor(
                         &name,
-                        move || TimeLimitProc {
-                            name: proc_name.clone(),
-                            store_name: store_name.clone(),
-                            limit,
-                            buffer,
-                            key: key.clone(),
-                            value: value.clone(),
-                            store: None,
-                            index: HashMap::new(),
-                            observed: -1,
+                        move || {
+                            SuppressProc::new(
+                                names.clone(),
+                                limit,
+                                buffer,
+                                |_, timestamp| timestamp,
+                                false,
+                                (key.clone(), value.clone()),
+                            )
                         },
                         &[&self.node],
                     );
                     t.add_state_store(
-                        Stores::key_value_store_builder(
-                            Stores::in_memory_key_value_store(&store),
-                            streams_core::serde::Serdes::bytes(),
-                            streams_core::serde::Serdes::bytes(),
-                        ),
+                        SuppressBufferBuilder {
+                            name: store.clone(),
+                        },
                         &[&name],
                     );
                 });

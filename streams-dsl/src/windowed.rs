@@ -6,12 +6,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use bytes::Bytes;
 use streams_core::StreamsError;
-use streams_core::processor::{Change, Headers, Processor, ProcessorContext, Record};
+use streams_core::processor::{Change, Processor, ProcessorContext, Record};
 use streams_core::serde::{SharedSerde, ValueAndTimestamp};
 use streams_core::state::{
-    KeyValueStore, SessionStore, Stores, TimestampedWindowStore, Window, Windowed,
+    SessionStore, Stores, TimestampedWindowStore, Window, Windowed,
 };
 
 use crate::builder::DslError;
@@ -19,6 +18,8 @@ use crate::grouped::{AggFn, KGroupedStream};
 use crate::ktable::KTable;
 use crate::options::Materialized;
 use crate::serdes::{Data, SessionWindowedSerde, TimeWindowedSerde, pick};
+use crate::suppress::{BufferConfig, SuppressProc};
+use crate::suppress_buffer::SuppressBufferBuilder;
 
 fn ms(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
@@ -667,131 +668,6 @@ impl Suppressed {
     }
 }
 
-const NO_HEADERS: Headers = Headers::new();
-
-/// Buffers each window's latest result in a store keyed by window end then key bytes, and
-/// emits entries whose window has closed, in that order (Java's `KTableSuppressProcessor` with
-/// an unbounded buffer).
-struct SuppressProc<K, V> {
-    store_name: String,
-    grace: i64,
-    key: SharedSerde<Windowed<K>>,
-    value: SharedSerde<V>,
-    store: Option<KeyValueStore<Bytes, Bytes>>,
-    observed: i64,
-}
-
-impl<K: Data, V: Data> SuppressProc<K, V> {
-    fn encode(&self, r: &Record<Windowed<K>, Change<V>>) -> Result<(Bytes, Bytes), StreamsError> {
-        let ser = |e| StreamsError::Serialization {
-            topic: self.store_name.clone(),
-            source: e,
-        };
-        let k = self
-            .key
-            .serialize(&self.store_name, &NO_HEADERS, &r.key)
-            .map_err(ser)?
-            .unwrap_or_default();
-        let mut key = Vec::with_capacity(8 + k.len());
-        key.extend_from_slice(&r.key.window.end.to_be_bytes());
-        key.extend_from_slice(&k);
-        let mut value = Vec::new();
-        value.extend_from_slice(&r.timestamp.to_be_bytes());
-        if let Some(v) = &r.value.new {
-            value.push(1);
-            let b = self
-                .value
-                .serialize(&self.store_name, &NO_HEADERS, v)
-                .map_err(ser)?
-                .unwrap_or_default();
-            value.extend_from_slice(&b);
-        } else {
-            value.push(0);
-        }
-        Ok((Bytes::from(key), Bytes::from(value)))
-    }
-
-    fn decode(
-        &self,
-        key: &Bytes,
-        value: &Bytes,
-    ) -> Result<Record<Windowed<K>, Change<V>>, StreamsError> {
-        let de = |e| StreamsError::Serialization {
-            topic: self.store_name.clone(),
-            source: e,
-        };
-        let bad = || {
-            de(streams_core::serde::SerdeError::InvalidLength {
-                type_name: "suppression buffer entry",
-                expected: 9,
-                actual: value.len(),
-            })
-        };
-        if key.len() < 8 || value.len() < 9 {
-            return Err(bad());
-        }
-        let k = self
-            .key
-            .deserialize(&self.store_name, &NO_HEADERS, Some(&key.slice(8..)))
-            .map_err(de)?;
-        let mut ts = [0u8; 8];
-        ts.copy_from_slice(&value[..8]);
-        let new = if value[8] == 1 {
-            Some(
-                self.value
-                    .deserialize(&self.store_name, &NO_HEADERS, Some(&value.slice(9..)))
-                    .map_err(de)?,
-            )
-        } else {
-            None
-        };
-        Ok(Record::new(
-            k,
-            Change { new, old: None },
-            i64::from_be_bytes(ts),
-        ))
-    }
-}
-
-impl<K: Data, V: Data> Processor<Windowed<K>, Change<V>, Windowed<K>, Change<V>>
-    for SuppressProc<K, V>
-{
-    fn init(
-        &mut self,
-        ctx: &mut ProcessorContext<'_, Windowed<K>, Change<V>>,
-    ) -> Result<(), StreamsError> {
-        self.store = Some(ctx.state_store(&self.store_name)?);
-        Ok(())
-    }
-    fn process(
-        &mut self,
-        ctx: &mut ProcessorContext<'_, Windowed<K>, Change<V>>,
-        r: Record<Windowed<K>, Change<V>>,
-    ) -> Result<(), StreamsError> {
-        let Some(store) = self.store.clone() else {
-            return Ok(());
-        };
-        self.observed = self.observed.max(r.timestamp);
-        let (k, v) = self.encode(&r)?;
-        store.put(&k, &v)?;
-        let expiry = self.observed.saturating_sub(self.grace);
-        for (k, v) in store.all()? {
-            if k.len() < 8 {
-                continue;
-            }
-            let mut end = [0u8; 8];
-            end.copy_from_slice(&k[..8]);
-            if i64::from_be_bytes(end) > expiry {
-                break;
-            }
-            store.delete(&k)?;
-            let record = self.decode(&k, &v)?;
-            ctx.forward(record)?;
-        }
-        Ok(())
-    }
-}
-
 impl<K: Data, V: Data> KTable<Windowed<K>, V> {
     /// Holds back updates per [`Suppressed`]: with [`Suppressed::UntilWindowCloses`], each
     /// window's final result is emitted once, when stream time passes the window end plus grace.
@@ -800,30 +676,31 @@ impl<K: Data, V: Data> KTable<Windowed<K>, V> {
         let name = self.op_name("KTABLE-SUPPRESS-");
         let store = b.new_name("KTABLE-SUPPRESS-STATE-STORE-");
         let grace = self.grace;
+        // As Java's, the buffer logs each update's old value too.
+        self.enable_send_old_values();
         match (self.key_serde.clone(), self.value_serde.clone()) {
             (Some(key), Some(value)) => {
-                let store_name = store.clone();
+                let names = (name.clone(), store.clone());
                 b.with_topology(|t| {
                     t.add_processor(
                         &name,
-                        move || SuppressProc {
-                            store_name: store_name.clone(),
-                            grace,
-                            key: key.clone(),
-                            value: value.clone(),
-                            store: None,
-                            observed: -1,
+                        move || {
+                            SuppressProc::new(
+                                names.clone(),
+                                grace,
+                                BufferConfig::unbounded(),
+                                |k: &Windowed<K>, _| k.window.end,
+                                true,
+                                (key.clone(), value.clone()),
+                            )
                         },
                         &[&self.node],
                     );
-                    // The buffer is rebuilt from its changelog, as Java's in-memory buffer is.
-                    let supplier = Stores::in_memory_key_value_store(&store);
+                    // Rebuilt from its changelog, as Java's in-memory buffer is.
                     t.add_state_store(
-                        Stores::key_value_store_builder(
-                            supplier,
-                            streams_core::serde::Serdes::bytes(),
-                            streams_core::serde::Serdes::bytes(),
-                        ),
+                        SuppressBufferBuilder {
+                            name: store.clone(),
+                        },
                         &[&name],
                     );
                 });

@@ -313,6 +313,22 @@ fn session_count() {
 }
 
 #[test]
+fn suppress_regroup() {
+    let b = StreamsBuilder::new();
+    b.table::<String, String>("tin")
+        .suppress_until_time_limit(Duration::from_millis(5), BufferConfig::unbounded())
+        .group_by(|k, v| (v.clone(), k.clone()))
+        .count_with(Materialized::with(Serdes::string(), Serdes::long()))
+        .to_stream()
+        .to("out");
+    check(
+        "suppress_regroup",
+        b.build().unwrap(),
+        vec![out("out", Serdes::string(), nullable_long())],
+    );
+}
+
+#[test]
 fn suppress_final() {
     let b = StreamsBuilder::new();
     b.stream::<String, String>("in")

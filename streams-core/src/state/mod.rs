@@ -139,6 +139,12 @@ pub trait StoreControl: Send {
     fn checkpoint(&self) -> Option<i64>;
     /// See [`KeyValueBytesStore::restore`].
     fn restore(&mut self, batch: &[ChangelogRecord]) -> Result<(), StoreError>;
+    /// Sends what the store logs once per commit, after every cache has flushed and forwarded
+    /// (Java's suppression buffer logs each key changed since the last commit then); by default
+    /// nothing.
+    fn log_changes(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
     /// Closes the store.
     fn close(&mut self) -> Result<(), StoreError>;
 }

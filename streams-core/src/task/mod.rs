@@ -717,6 +717,9 @@ impl Task {
             slot.control.flush()?;
         }
         self.state.forward_cache_flushes(&self.graph, None)?;
+        for slot in &mut self.state.stores.0 {
+            slot.control.log_changes()?;
+        }
         self.commit_stores(false)?;
         self.state.commit_requested = false;
         Ok(())

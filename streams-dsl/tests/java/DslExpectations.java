@@ -14,7 +14,7 @@
 //   #probe                           (only scenarios with a probe: store reads after the input)
 //   <line>
 //   #raw <internal topic>            (only topics named by Scenario.raw, sorted by name)
-//   <hex key>|<hex value>|<timestamp>
+//   <hex key>|<hex value>|<timestamp>|<header key>=<hex value>,...
 //   #end
 // Values print with toString(); null prints as "null"; windowed keys print as [key@start/end].
 
@@ -347,6 +347,17 @@ public class DslExpectations {
                 .to("out-table");
         }).out("out", S.deserializer(), L.deserializer()).out("out-table"));
 
+        // What a suppressed table emits as each key's old value: its latest held update's, which
+        // a regrouping downstream subtracts.
+        SCENARIOS.put("suppress_regroup", new Scenario(b -> {
+            b.<String, String>table("tin")
+                .suppress(Suppressed.untilTimeLimit(Duration.ofMillis(5), Suppressed.BufferConfig.unbounded()))
+                .groupBy((k, v) -> KeyValue.pair(v, k))
+                .count(Materialized.with(S, L))
+                .toStream()
+                .to("out", Produced.with(S, L));
+        }).out("out", S.deserializer(), L.deserializer()));
+
         SCENARIOS.put("suppress_final", new Scenario(b -> {
             b.<String, String>stream("in")
                 .groupByKey()
@@ -605,6 +616,18 @@ public class DslExpectations {
         return out;
     }
 
+    /** Headers as key=hex pairs joined by commas; empty when there are none. */
+    static String headers(org.apache.kafka.common.header.Headers hs) {
+        StringBuilder s = new StringBuilder();
+        for (org.apache.kafka.common.header.Header h : hs) {
+            if (s.length() > 0) {
+                s.append(',');
+            }
+            s.append(h.key()).append('=').append(hex(h.value()));
+        }
+        return s.toString();
+    }
+
     static String hex(byte[] b) {
         if (b == null) {
             return "null";
@@ -685,7 +708,7 @@ public class DslExpectations {
                     out.append("#raw ").append(t).append('\n');
                     for (var rec : topic.readRecordsToList()) {
                         out.append(hex(rec.key())).append('|').append(hex(rec.value())).append('|')
-                            .append(rec.timestamp()).append('\n');
+                            .append(rec.timestamp()).append('|').append(headers(rec.headers())).append('\n');
                     }
                 }
             }
