@@ -2,7 +2,9 @@
 //!
 //! * Asynchronous commits complete in the order they were issued, as Java's do: callbacks run
 //!   in issue order, a later commit's completion implies every earlier one completed, and the
-//!   last offset issued is the one the group keeps.
+//!   last offset issued is the one the group keeps. Each is sent once, as Java's
+//!   `commitAsync` is, so the test first waits for the group's coordinator to be ready, as an
+//!   application that needs every asynchronous commit to land must.
 //! * A member that stops polling for longer than `max.poll.interval.ms` leaves the group on
 //!   its own: the other member gets its partitions, its partitions are reported lost, and its
 //!   next poll joins again.
@@ -36,6 +38,12 @@ async fn async_commits_complete_in_issue_order() {
     )
     .unwrap();
     c.assign([tp.clone()]).unwrap();
+    // On a fresh broker `__consumer_offsets` is created by the first group lookup: the group's
+    // coordinator is missing (COORDINATOR_NOT_AVAILABLE), then not yet the partition's leader
+    // (NOT_COORDINATOR). An asynchronous commit meeting that reports a retriable failure
+    // without trying again, as Java's does; `committed` waits it out.
+    let before = c.committed(std::slice::from_ref(&tp)).await.unwrap();
+    assert!(before.get(&tp).is_none(), "a new group has no offsets: {before:?}");
 
     let order: Arc<Mutex<Vec<i64>>> = Arc::default();
     let mut handles = Vec::new();
