@@ -139,11 +139,9 @@
 //!   interactive range query (or a late record that would merge with a session just past
 //!   retention) can see less here than in Java until Java's cache evicts the entry.
 //! - `topology.optimization=all` is not implemented (see [`StreamsBuilder`]).
-//! - Suppression: [`KTable::suppress_until_time_limit`] (Java's `untilTimeLimit`) bounds its
-//!   buffer by record count only ([`BufferConfig::max_records`]); Java's byte bound depends on
-//!   its own in-memory size estimates and is not offered. Suppression buffers log Java's
-//!   changelog records byte for byte (its "V3" layout), so a buffer restores from either
-//!   language's changelog; older Java layouts (before Kafka 2.4) are rejected with an error. An
+//! - Suppression buffers log Java's changelog records byte for byte (its "V3" layout), so a
+//!   buffer restores from either language's changelog; older Java layouts (before Kafka 2.4)
+//!   are rejected with an error. [`BufferConfig::max_bytes`] counts bytes as Java does. An
 //!   emitted update carries the timestamp and headers of the update it held back, as in Java,
 //!   but processors downstream see the metadata (topic, partition, offset) of the record being
 //!   processed when it is emitted, not of the held one; the buffer's size metrics are not

@@ -22,11 +22,17 @@ enum WhenFull {
     ShutDown,
 }
 
-/// How many keys a suppression buffer may hold (Java's `Suppressed.BufferConfig`, by record
-/// count; Java's byte bound, computed from its own in-memory sizes, is not offered).
+/// How much a suppression buffer may hold (Java's `Suppressed.BufferConfig`): a number of keys,
+/// a number of bytes, or both, and what happens beyond them.
+///
+/// Bytes are counted as Java counts them, so the same bound emits at the same points: per held
+/// key, 8 plus the key's bytes, the value bytes (prior, old unless it is the prior, new), and its
+/// record context (16, the topic's UTF-16 length, 4, and each header's key UTF-16 length and
+/// value bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BufferConfig {
     max_records: Option<usize>,
+    max_bytes: Option<u64>,
     when_full: WhenFull,
 }
 
@@ -35,6 +41,7 @@ impl BufferConfig {
     pub fn unbounded() -> Self {
         BufferConfig {
             max_records: None,
+            max_bytes: None,
             when_full: WhenFull::ShutDown,
         }
     }
@@ -44,8 +51,31 @@ impl BufferConfig {
     pub fn max_records(n: usize) -> Self {
         BufferConfig {
             max_records: Some(n),
+            max_bytes: None,
             when_full: WhenFull::EmitEarly,
         }
+    }
+
+    /// At most `n` bytes (counted as Java counts them, see [`BufferConfig`]); beyond that the
+    /// oldest keys are emitted early (Java's `BufferConfig.maxBytes(n)`).
+    pub fn max_bytes(n: u64) -> Self {
+        BufferConfig {
+            max_records: None,
+            max_bytes: Some(n),
+            when_full: WhenFull::EmitEarly,
+        }
+    }
+
+    /// Also bounds the number of keys (Java's `withMaxRecords`).
+    pub fn with_max_records(mut self, n: usize) -> Self {
+        self.max_records = Some(n);
+        self
+    }
+
+    /// Also bounds the bytes (Java's `withMaxBytes`).
+    pub fn with_max_bytes(mut self, n: u64) -> Self {
+        self.max_bytes = Some(n);
+        self
     }
 
     /// Emits the oldest keys early when full (the default for a bounded buffer).
@@ -59,16 +89,31 @@ impl BufferConfig {
         self.when_full = WhenFull::ShutDown;
         self
     }
+
+    /// Whether `records` keys taking `bytes` exceed the bounds.
+    fn over(&self, records: usize, bytes: u64) -> bool {
+        self.max_records.is_some_and(|max| records > max)
+            || self.max_bytes.is_some_and(|max| bytes > max)
+    }
 }
 
 /// A suppression buffer configured with [`BufferConfig::shut_down_when_full`] overflowed.
 #[derive(Debug, thiserror::Error)]
-#[error("suppression buffer {store} is full ({max_records} records)")]
+#[error(
+    "suppression buffer {store} is full: {records} records of {bytes} bytes, bounds \
+     {max_records:?} records and {max_bytes:?} bytes"
+)]
 pub struct SuppressBufferFull {
     /// The buffer's store.
     pub store: String,
-    /// Its bound.
-    pub max_records: usize,
+    /// Its bound on keys, if any.
+    pub max_records: Option<usize>,
+    /// Its bound on bytes, if any.
+    pub max_bytes: Option<u64>,
+    /// Keys held when it overflowed.
+    pub records: usize,
+    /// Bytes held when it overflowed.
+    pub bytes: u64,
 }
 
 /// Java's `KTableSuppressProcessor`: buffers each update under its key at a buffer time (the
@@ -142,13 +187,13 @@ impl<K: Data, V: Data> SuppressProc<K, V> {
         .transpose()
     }
 
-    /// Emits held keys while `more(buffer time, keys held)` says so, each as its latest update
-    /// with that update's timestamp and headers.
+    /// Emits held keys while `more(buffer time, keys held, bytes held)` says so, each as its
+    /// latest update with that update's timestamp and headers.
     fn evict_while(
         &self,
         ctx: &mut ProcessorContext<'_, K, Change<V>>,
         store: &SuppressBuffer,
-        more: impl Fn(i64, usize) -> bool,
+        more: impl Fn(i64, usize, u64) -> bool,
     ) -> Result<(), StreamsError> {
         while let Some(e) = store.evict_next(&more)? {
             let c = e.value.context;
@@ -204,20 +249,25 @@ impl<K: Data, V: Data> Processor<K, Change<V>, K, Change<V>> for SuppressProc<K,
         store.put(time, key, old, new, context)?;
 
         let expiry = self.observed.saturating_sub(self.limit);
-        self.evict_while(ctx, &store, |time, _| time <= expiry)?;
-        if let Some(max) = self.buffer.max_records
-            && store.len()? > max
-        {
+        self.evict_while(ctx, &store, |time, _, _| time <= expiry)?;
+        let (records, bytes) = store.occupancy()?;
+        if self.buffer.over(records, bytes) {
             match self.buffer.when_full {
                 WhenFull::EmitEarly => {
-                    self.evict_while(ctx, &store, |_, held| held > max)?;
+                    let bounds = self.buffer;
+                    self.evict_while(ctx, &store, |_, records, bytes| {
+                        bounds.over(records, bytes)
+                    })?;
                 }
                 WhenFull::ShutDown => {
                     return Err(StreamsError::Processor {
                         node: self.name.clone(),
                         source: Box::new(SuppressBufferFull {
                             store: store.name().to_owned(),
-                            max_records: max,
+                            max_records: self.buffer.max_records,
+                            max_bytes: self.buffer.max_bytes,
+                            records,
+                            bytes,
                         }),
                     });
                 }

@@ -62,6 +62,34 @@ pub(crate) struct BufferValue {
     pub(crate) context: BufferContext,
 }
 
+/// Java's count of a string's characters (UTF-16 code units).
+fn java_chars(s: &str) -> u64 {
+    s.encode_utf16().count() as u64
+}
+
+fn len(b: &Option<Bytes>) -> u64 {
+    b.as_ref().map_or(0, |b| b.len() as u64)
+}
+
+impl BufferContext {
+    /// Java's `ProcessorRecordContext.residentMemorySizeEstimate`.
+    fn size(&self) -> u64 {
+        let headers: u64 = self
+            .headers
+            .iter()
+            .map(|h| java_chars(&h.key) + len(&h.value))
+            .sum();
+        8 + 8 + java_chars(&self.topic) + 4 + headers
+    }
+}
+
+/// What one held key counts against a byte bound (Java's `computeRecordSize`): its buffer time,
+/// key, values (the old one only when it is not the prior itself) and context.
+fn record_size(key: &Bytes, v: &BufferValue) -> u64 {
+    let old = if v.old_is_prior { 0 } else { len(&v.old) };
+    8 + key.len() as u64 + len(&v.prior) + old + len(&v.new) + v.context.size()
+}
+
 fn put_i32(out: &mut Vec<u8>, n: i32) {
     out.extend_from_slice(&n.to_be_bytes());
 }
@@ -269,6 +297,8 @@ struct Buffer {
     /// Held keys by buffer time, then key bytes (Java's `BufferKey` order).
     sorted: BTreeMap<(i64, Bytes), BufferValue>,
     dirty: DirtyKeys,
+    /// The held keys' sizes as Java counts them (see [`record_size`]).
+    bytes: u64,
     /// Changelog topic and partition, when logging.
     changelog: Option<(Arc<str>, i32)>,
     collector: SharedCollector,
@@ -279,12 +309,18 @@ impl Buffer {
     fn clean_put(&mut self, time: i64, key: Bytes, value: BufferValue) {
         // A key keeps its place: the buffer time of its first held update.
         let time = *self.index.entry(key.clone()).or_insert(time);
-        self.sorted.insert((time, key), value);
+        self.bytes += record_size(&key, &value);
+        let k = key.clone();
+        if let Some(replaced) = self.sorted.insert((time, key), value) {
+            self.bytes = self.bytes.saturating_sub(record_size(&k, &replaced));
+        }
     }
 
     fn remove(&mut self, key: &Bytes) {
-        if let Some(time) = self.index.remove(key) {
-            self.sorted.remove(&(time, key.clone()));
+        if let Some(time) = self.index.remove(key)
+            && let Some(v) = self.sorted.remove(&(time, key.clone()))
+        {
+            self.bytes = self.bytes.saturating_sub(record_size(key, &v));
         }
     }
 
@@ -381,29 +417,31 @@ impl SuppressBuffer {
         Ok(())
     }
 
-    /// How many keys are held.
-    pub(crate) fn len(&self) -> Result<usize, StoreError> {
-        Ok(self.lock()?.index.len())
+    /// How many keys are held, and their bytes as Java counts them.
+    pub(crate) fn occupancy(&self) -> Result<(usize, u64), StoreError> {
+        let b = self.lock()?;
+        Ok((b.index.len(), b.bytes))
     }
 
-    /// Removes and returns the held key with the smallest buffer time if `evict(time, held)`
-    /// says so, `held` being how many keys are held (Java's `evictWhile`, one step at a time so
-    /// the caller can forward in between).
+    /// Removes and returns the held key with the smallest buffer time if `evict(time, keys,
+    /// bytes)` says so for what is held (Java's `evictWhile`, one step at a time so the caller
+    /// can forward in between).
     pub(crate) fn evict_next(
         &self,
-        evict: impl FnOnce(i64, usize) -> bool,
+        evict: impl FnOnce(i64, usize, u64) -> bool,
     ) -> Result<Option<Eviction>, StoreError> {
         let mut b = self.lock()?;
         let Some(((time, _), _)) = b.sorted.first_key_value() else {
             return Ok(None);
         };
-        if !evict(*time, b.index.len()) {
+        if !evict(*time, b.index.len(), b.bytes) {
             return Ok(None);
         }
         let Some(((_, key), value)) = b.sorted.pop_first() else {
             return Ok(None);
         };
         b.index.remove(&key);
+        b.bytes = b.bytes.saturating_sub(record_size(&key, &value));
         b.dirty.add(&key);
         Ok(Some(Eviction { key, value }))
     }
@@ -448,6 +486,7 @@ impl StoreControl for BufferControl {
         let mut b = self.0.lock()?;
         b.index.clear();
         b.sorted.clear();
+        b.bytes = 0;
         b.dirty.drain();
         Ok(())
     }
@@ -472,6 +511,7 @@ impl StoreBuilder for SuppressBufferBuilder {
                 index: HashMap::new(),
                 sorted: BTreeMap::new(),
                 dirty: DirtyKeys::default(),
+                bytes: 0,
                 changelog: ctx.changelog.clone(),
                 collector: ctx.collector.clone(),
                 clock: ctx.clock.clone(),
@@ -610,6 +650,7 @@ mod tests {
                 index: HashMap::new(),
                 sorted: BTreeMap::new(),
                 dirty: DirtyKeys::default(),
+                bytes: 0,
                 changelog: Some((Arc::from("app-buf-changelog"), 0)),
                 collector: kept.clone(),
                 clock: Arc::new(At(99)),
@@ -628,9 +669,9 @@ mod tests {
         buf.put(3, b("b"), None, Some(b("x")), c.clone()).unwrap();
         buf.put(7, b("c"), None, Some(b("y")), c.clone()).unwrap();
         // "b" (buffer time 3) leaves first.
-        let e = buf.evict_next(|t, _| t <= 4).unwrap().expect("b is due");
+        let e = buf.evict_next(|t, _, _| t <= 4).unwrap().expect("b is due");
         assert_eq!(e.key, b("b"));
-        assert!(buf.evict_next(|t, _| t <= 4).unwrap().is_none());
+        assert!(buf.evict_next(|t, _, _| t <= 4).unwrap().is_none());
         control.log_changes().unwrap();
         let logged = std::mem::take(&mut kept.lock().unwrap().0);
         // One record per changed key: "a" once, with its first buffer time; "b" a tombstone.
@@ -659,10 +700,12 @@ mod tests {
             })
             .collect();
         BufferControl(fresh.clone()).restore(&batch).unwrap();
-        assert_eq!(fresh.len().unwrap(), 2);
-        let first = fresh.evict_next(|_, _| true).unwrap().unwrap();
+        let (keys, bytes) = fresh.occupancy().unwrap();
+        assert_eq!(keys, 2);
+        assert_eq!(bytes, buf.occupancy().unwrap().1, "restored sizes count as written ones");
+        let first = fresh.evict_next(|_, _, _| true).unwrap().unwrap();
         assert_eq!((first.key, first.value.new), (b("a"), Some(b("2"))));
-        let second = fresh.evict_next(|_, _| true).unwrap().unwrap();
+        let second = fresh.evict_next(|_, _, _| true).unwrap().unwrap();
         assert_eq!(second.key, b("c"));
 
         // A value that is not Java's layout fails the restore, naming the store.

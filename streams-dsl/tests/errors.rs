@@ -86,7 +86,7 @@ fn full_suppression_buffer_set_to_shut_down_fails_processing_typed() {
             let full = source
                 .downcast_ref::<SuppressBufferFull>()
                 .expect("a SuppressBufferFull");
-            assert_eq!(full.max_records, 1);
+            assert_eq!((full.max_records, full.records), (Some(1), 2));
             assert_eq!(full.store, "KTABLE-SUPPRESS-STATE-STORE-0000000004");
         }
         other => panic!("expected a full buffer, got {other:?}"),

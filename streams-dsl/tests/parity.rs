@@ -329,6 +329,20 @@ fn suppress_regroup() {
 }
 
 #[test]
+fn suppress_max_bytes() {
+    let b = StreamsBuilder::new();
+    b.table::<String, String>("tin")
+        .suppress_until_time_limit(Duration::from_millis(100), BufferConfig::max_bytes(106))
+        .to_stream()
+        .to("out");
+    check(
+        "suppress_max_bytes",
+        b.build().unwrap(),
+        vec![out_str("out")],
+    );
+}
+
+#[test]
 fn suppress_final() {
     let b = StreamsBuilder::new();
     b.stream::<String, String>("in")
