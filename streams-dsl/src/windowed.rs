@@ -659,6 +659,9 @@ impl<K: Data, V: Data> SessionWindowedKStream<K, V> {
 pub enum Suppressed {
     /// Only each window's final result, once stream time passes its end plus grace.
     UntilWindowCloses,
+    /// The same with a bounded buffer, which fails processing with
+    /// [`crate::SuppressBufferFull`] when full: a final result cannot be emitted early.
+    UntilWindowClosesBounded(BufferConfig),
 }
 
 impl Suppressed {
@@ -666,12 +669,24 @@ impl Suppressed {
     pub fn until_window_closes() -> Self {
         Suppressed::UntilWindowCloses
     }
+
+    /// Java's `Suppressed.untilWindowCloses(buffer.shutDownWhenFull())`: `buffer`'s bounds (e.g.
+    /// [`BufferConfig::max_records`]), always shutting down when full, as Java's strict buffer
+    /// configurations do.
+    pub fn until_window_closes_bounded(buffer: BufferConfig) -> Self {
+        Suppressed::UntilWindowClosesBounded(buffer.shut_down_when_full())
+    }
 }
 
 impl<K: Data, V: Data> KTable<Windowed<K>, V> {
-    /// Holds back updates per [`Suppressed`]: with [`Suppressed::UntilWindowCloses`], each
-    /// window's final result is emitted once, when stream time passes the window end plus grace.
-    pub fn suppress(&self, _mode: Suppressed) -> KTable<Windowed<K>, V> {
+    /// Holds back updates per [`Suppressed`]: each window's final result is emitted once, when
+    /// stream time passes the window end plus grace.
+    pub fn suppress(&self, mode: Suppressed) -> KTable<Windowed<K>, V> {
+        let buffer = match mode {
+            Suppressed::UntilWindowCloses => BufferConfig::unbounded(),
+            // Built by the constructor or by hand: either way final results never leave early.
+            Suppressed::UntilWindowClosesBounded(b) => b.shut_down_when_full(),
+        };
         let b = &self.b;
         let name = self.op_name("KTABLE-SUPPRESS-");
         let store = b.new_name("KTABLE-SUPPRESS-STATE-STORE-");
@@ -688,7 +703,7 @@ impl<K: Data, V: Data> KTable<Windowed<K>, V> {
                             SuppressProc::new(
                                 names.clone(),
                                 grace,
-                                BufferConfig::unbounded(),
+                                buffer,
                                 |k: &Windowed<K>, _| k.window.end,
                                 true,
                                 (key.clone(), value.clone()),

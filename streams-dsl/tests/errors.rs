@@ -7,7 +7,9 @@ use streams_core::serde::Serdes;
 use streams_core::test_driver::{DriverError, TopologyTestDriver};
 use streams_core::topology::TopologyError;
 use streams_core::{StreamsConfig, StreamsError};
-use streams_dsl::{BufferConfig, DslError, StreamsBuilder, SuppressBufferFull, TimeWindows};
+use streams_dsl::{
+    BufferConfig, DslError, StreamsBuilder, SuppressBufferFull, Suppressed, TimeWindows,
+};
 
 /// A type with no built-in serde.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,6 +90,35 @@ fn full_suppression_buffer_set_to_shut_down_fails_processing_typed() {
                 .expect("a SuppressBufferFull");
             assert_eq!((full.max_records, full.records), (Some(1), 2));
             assert_eq!(full.store, "KTABLE-SUPPRESS-STATE-STORE-0000000004");
+        }
+        other => panic!("expected a full buffer, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_full_bounded_final_results_buffer_fails_processing_instead_of_emitting_early() {
+    let b = StreamsBuilder::new();
+    b.stream::<String, String>("in")
+        .group_by_key()
+        .windowed_by(TimeWindows::of_size_with_no_grace(Duration::from_millis(10)))
+        .count()
+        .suppress(Suppressed::until_window_closes_bounded(
+            // Asked to emit early, which final results cannot do.
+            BufferConfig::max_records(1).emit_early_when_full(),
+        ))
+        .to_stream()
+        .to("out");
+    let driver =
+        TopologyTestDriver::with_wall_clock(b.build().unwrap(), StreamsConfig::new("w"), 0)
+            .unwrap();
+    let mut input = driver.create_input_topic("in", Serdes::string(), Serdes::string());
+    input.pipe_input_at("a".into(), "x".into(), 1).unwrap();
+    match input.pipe_input_at("b".into(), "y".into(), 2) {
+        Err(DriverError::Streams(StreamsError::Processor { source, .. })) => {
+            let full = source
+                .downcast_ref::<SuppressBufferFull>()
+                .expect("a SuppressBufferFull");
+            assert_eq!((full.max_records, full.records), (Some(1), 2));
         }
         other => panic!("expected a full buffer, got {other:?}"),
     }
