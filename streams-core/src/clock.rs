@@ -8,6 +8,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub trait Clock: Send + Sync + 'static {
     /// Now, in milliseconds since the epoch.
     fn now_ms(&self) -> i64;
+
+    /// Now, in nanoseconds, for latencies: the milliseconds scaled unless the clock knows
+    /// better, so a mock clock that does not move measures 0.
+    fn now_ns(&self) -> i64 {
+        self.now_ms().saturating_mul(1_000_000)
+    }
 }
 
 /// Shared, type-erased clock.
@@ -22,6 +28,13 @@ impl Clock for SystemClock {
         SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_millis() as i64)
+            .unwrap_or(0)
+    }
+
+    fn now_ns(&self) -> i64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
             .unwrap_or(0)
     }
 }

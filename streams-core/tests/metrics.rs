@@ -218,6 +218,52 @@ fn the_driver_shows_javas_metric_names_tags_and_descriptions() {
             "processor-node-id,task-id,thread-id,topic".to_owned(),
         ));
     }
+    // The processor's cached in-memory store: Java's MeteredKeyValueStore metrics, its cache's
+    // hit ratio and the task's cache size.
+    let state_tags = "in-memory-state-id,task-id,thread-id";
+    for op in [
+        "put",
+        "put-if-absent",
+        "put-all",
+        "get",
+        "delete",
+        "range",
+        "prefix-scan",
+        "all",
+        "flush",
+        "commit",
+        "restore",
+    ] {
+        for stat in ["rate", "latency-avg", "latency-max"] {
+            want.push((
+                format!("stream-state-metrics:{op}-{stat}"),
+                state_tags.to_owned(),
+            ));
+        }
+    }
+    for n in [
+        "record-e2e-latency-avg",
+        "record-e2e-latency-min",
+        "record-e2e-latency-max",
+        "iterator-duration-avg",
+        "iterator-duration-max",
+        "num-open-iterators",
+        "oldest-iterator-open-since-ms",
+        "uncommitted-bytes",
+        "num-keys",
+    ] {
+        want.push((format!("stream-state-metrics:{n}"), state_tags.to_owned()));
+    }
+    for n in ["hit-ratio-avg", "hit-ratio-min", "hit-ratio-max"] {
+        want.push((
+            format!("stream-record-cache-metrics:{n}"),
+            "record-cache-id,task-id,thread-id".to_owned(),
+        ));
+    }
+    want.push((
+        "stream-task-metrics:cache-size-bytes-total".to_owned(),
+        task_tags.to_owned(),
+    ));
     want.sort();
     assert_eq!(got, want);
     for ((group, name, tags), (_, description)) in &t {
@@ -437,10 +483,12 @@ fn the_global_task_has_javas_few_metrics_under_task_minus_one() {
     d.create_input_topic("gtopic", Serdes::string(), Serdes::long())
         .pipe_input_at("k".into(), 1, 3)
         .expect("pipe");
+    // The global store's own metrics (stream-state-metrics) are the store tests' subject.
     let mut global: Vec<String> = d
         .metrics()
         .into_iter()
         .filter(|m| m.name.tags.get("task-id").is_some_and(|t| t == "-1_-1"))
+        .filter(|m| m.name.group != "stream-state-metrics")
         .map(|m| format!("{}:{}={}", m.name.group, m.name.name, m.value))
         .collect();
     global.sort();

@@ -14,6 +14,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
@@ -22,8 +23,9 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * StreamsMetricsPeer LEVEL forward [key=value streams properties...]
- *   runs source "src" (String keys, Long values, topic "in") -> processor "proc" (forwards; punctuates
- *   every 10 ms of stream time and every 1000 ms of wall-clock time) -> sink "sink" (topic "out")
+ *   runs source "src" (String keys, Long values, topic "in") -> processor "proc" (gets, puts and
+ *   reads all of the cached in-memory store "seen", then forwards; punctuates every 10 ms of stream
+ *   time and every 1000 ms of wall-clock time) -> sink "sink" (topic "out")
  *   with metrics.recording.level=LEVEL, LogAndContinueExceptionHandler and the mock clock at 0:
  *   pipes k0..k4 with values 0..4 at 0, 7, 14, 21, 28 ms, then key "x" with value bytes "abc" (not a
  *   Long: dropped) at 50 ms, advances the wall clock by 2500 ms, and prints every metric of the
@@ -61,6 +63,10 @@ public final class StreamsMetricsPeer {
         Topology t = new Topology();
         t.addSource("src", Serdes.String().deserializer(), Serdes.Long().deserializer(), "in");
         t.addProcessor("proc", Forward::new, "src");
+        t.addStateStore(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("seen"), Serdes.String(), Serdes.Long())
+                        .withCachingEnabled(),
+                "proc");
         t.addSink("sink", "out", Serdes.String().serializer(), Serdes.Long().serializer(), "proc");
         Properties props = new Properties();
         props.put("application.id", "app");
@@ -142,16 +148,25 @@ public final class StreamsMetricsPeer {
 
     private static final class Forward implements Processor<String, Long, String, Long> {
         private ProcessorContext<String, Long> ctx;
+        private KeyValueStore<String, Long> seen;
 
         @Override
         public void init(ProcessorContext<String, Long> context) {
             ctx = context;
+            seen = context.getStateStore("seen");
             context.schedule(Duration.ofMillis(10), PunctuationType.STREAM_TIME, ts -> { });
             context.schedule(Duration.ofMillis(1000), PunctuationType.WALL_CLOCK_TIME, ts -> { });
         }
 
         @Override
         public void process(Record<String, Long> r) {
+            seen.get(r.key());
+            seen.put(r.key(), r.value());
+            try (KeyValueIterator<String, Long> all = seen.all()) {
+                while (all.hasNext()) {
+                    all.next();
+                }
+            }
             ctx.forward(r);
         }
     }

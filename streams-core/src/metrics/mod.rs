@@ -3,7 +3,9 @@
 //! carry over: thread level (`stream-thread-metrics`, tag `thread-id`), task level
 //! (`stream-task-metrics`, tags `thread-id` and `task-id`) and processor-node level
 //! (`stream-processor-node-metrics`, plus `processor-node-id`) and topic level
-//! (`stream-topic-metrics`, plus `topic`).
+//! (`stream-topic-metrics`, plus `topic`); state-store level (`stream-state-metrics`, plus
+//! `<scope>-state-id`) and record-cache level (`stream-record-cache-metrics`, plus
+//! `record-cache-id`), registered by the stores' metered layer.
 //!
 //! A [`StreamsMetrics`] registry holds them; [`TopologyTestDriver::metrics`] returns its snapshot
 //! as Java's `TopologyTestDriver.metrics()` does, and the runtime's stream threads register
@@ -31,7 +33,7 @@ pub use kafka_client::metrics::{Metric, MetricName, MetricsConfig, RecordingLeve
 use kafka_client::metrics::Metrics;
 pub(crate) use kafka_client::metrics::Sensor;
 pub(crate) use kafka_client::metrics::stats::{Batch, Kind as StatKind, Pending};
-pub(crate) use task_level::{GroupCounts, TaskCounters, TaskMetrics};
+pub(crate) use task_level::{E2E_AVG, E2E_MAX, E2E_MIN, GroupCounts, TaskCounters, TaskMetrics};
 pub use thread::ThreadMetrics;
 
 use crate::clock::SharedClock;
@@ -44,6 +46,13 @@ pub const TASK_LEVEL_GROUP: &str = "stream-task-metrics";
 pub const PROCESSOR_NODE_LEVEL_GROUP: &str = "stream-processor-node-metrics";
 /// Group of topic-level metrics (records and bytes per source or sink node and topic).
 pub const TOPIC_LEVEL_GROUP: &str = "stream-topic-metrics";
+/// Group of state-store metrics (Java's `Metered*Store` layer); see [`crate::state`]'s metered
+/// layer for the names, the `<scope>-state-id` tag and what our redb stores report.
+pub const STATE_LEVEL_GROUP: &str = "stream-state-metrics";
+/// Group of record-cache metrics (a caching store's `hit-ratio-avg` / `-min` / `-max`, DEBUG).
+pub const CACHE_LEVEL_GROUP: &str = "stream-record-cache-metrics";
+/// Tag naming a record cache: the name of the store it fronts.
+pub const RECORD_CACHE_ID_TAG: &str = "record-cache-id";
 /// Tag naming the topic of a topic-level metric.
 pub const TOPIC_TAG: &str = "topic";
 /// Tag naming the stream thread.
@@ -123,6 +132,16 @@ impl StreamsMetrics {
         stats: Vec<(MetricName, &'static str, StatKind)>,
     ) -> Sensor {
         self.inner.shared_sensor(level, stats)
+    }
+
+    /// A metric whose value `f` gives when read (Java's `Gauge`).
+    pub(crate) fn gauge(
+        &self,
+        name: MetricName,
+        description: &'static str,
+        f: impl Fn() -> f64 + Send + Sync + 'static,
+    ) {
+        self.inner.gauge(name, description, f)
     }
 
     /// Drops the metrics `drop` selects (a closed task's).

@@ -63,13 +63,13 @@ impl std::fmt::Debug for TaskMetrics {
     }
 }
 
-const E2E_AVG: &str = "The average end-to-end latency of a record, measuring by comparing the \
+pub(crate) const E2E_AVG: &str = "The average end-to-end latency of a record, measuring by comparing the \
                        record timestamp with the system time when it has been fully processed by \
                        the node";
-const E2E_MIN: &str = "The minimum end-to-end latency of a record, measuring by comparing the \
+pub(crate) const E2E_MIN: &str = "The minimum end-to-end latency of a record, measuring by comparing the \
                        record timestamp with the system time when it has been fully processed by \
                        the node";
-const E2E_MAX: &str = "The maximum end-to-end latency of a record, measuring by comparing the \
+pub(crate) const E2E_MAX: &str = "The maximum end-to-end latency of a record, measuring by comparing the \
                        record timestamp with the system time when it has been fully processed by \
                        the node";
 

@@ -8,6 +8,7 @@ use std::sync::{Arc, MutexGuard};
 use bytes::Bytes;
 
 use super::kv::serde_err;
+use super::metered::{Op, StoreMeter};
 use super::{KeyValueBytesStore, SharedBytesStore, StoreError};
 use crate::processor::Headers;
 use crate::serde::{SerdeError, SharedSerde};
@@ -25,6 +26,8 @@ pub(crate) struct StoreAccess<K, V> {
     pub(crate) value: SharedSerde<V>,
     /// The timestamp of the record being processed, which writes are logged with.
     pub(crate) timestamp: Arc<AtomicI64>,
+    /// The store's metrics, timing each operation when DEBUG metrics record.
+    pub(crate) meter: Arc<StoreMeter>,
 }
 
 impl<K, V> Clone for StoreAccess<K, V> {
@@ -36,6 +39,7 @@ impl<K, V> Clone for StoreAccess<K, V> {
             key: self.key.clone(),
             value: self.value.clone(),
             timestamp: self.timestamp.clone(),
+            meter: self.meter.clone(),
         }
     }
 }
@@ -113,5 +117,23 @@ impl<K: 'static, V: 'static> StoreAccess<K, V> {
     #[inline]
     pub(crate) fn now(&self) -> i64 {
         self.timestamp.load(Ordering::Relaxed)
+    }
+
+    /// Runs `f` as the store operation `op` (see [`StoreMeter::measure`]).
+    #[inline]
+    pub(crate) fn measure<R>(&self, op: Op, f: impl FnOnce() -> R) -> R {
+        self.meter.measure(op, f)
+    }
+
+    /// Runs `f` as a read Java serves through an iterator.
+    #[inline]
+    pub(crate) fn measure_iterator<R>(&self, op: Op, f: impl FnOnce() -> R) -> R {
+        self.meter.measure_iterator(op, f)
+    }
+
+    /// Runs `f` as a write of the record being processed.
+    #[inline]
+    pub(crate) fn measure_put<R>(&self, op: Op, f: impl FnOnce() -> R) -> R {
+        self.meter.measure_put(op, self.now(), f)
     }
 }

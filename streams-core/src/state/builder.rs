@@ -1,4 +1,11 @@
 //! Store suppliers and builders (Java's `Stores` factory, `StoreSupplier`s and `StoreBuilder`s).
+//!
+//! Every store built here is metered: its typed handle and its control share a `StoreMeter`
+//! that registers Java's `stream-state-metrics` (and, with caching, the cache's
+//! `stream-record-cache-metrics`) when the task enables metrics. In-memory stores are scoped
+//! `in-memory`, `in-memory-window` and `in-memory-session` as in Java; persistent (redb) stores
+//! `redb`, `redb-window` and `redb-session` where Java's RocksDB ones say `rocksdb*`, and they
+//! have none of Java's RocksDB-property metrics.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -9,13 +16,14 @@ use super::key_schema::KeySchema;
 use super::kv::KeyValueStore;
 use super::logging::LoggingStore;
 use super::memory::InMemoryBytesStore;
+use super::metered::{CacheMeter, Flavour, MeteredControl, StoreMeter};
 use super::redb_store::RedbBytesStore;
 use super::segmented::SegmentedBytesStore;
 use super::session::SessionStore;
 use super::window::WindowStore;
 use super::{
     BuiltStore, KeyValueBytesStore, SharedBytesStore, SharedControl, StoreBuilder, StoreContext,
-    StoreError,
+    StoreControl, StoreError,
 };
 use crate::serde::{SharedSerde, ValueAndTimestamp, ValueAndTimestampSerde};
 
@@ -208,8 +216,43 @@ impl Common {
         }
     }
 
+    /// The metrics of the store this builds for a task, attached when the task enables them.
+    fn meter(&self, ctx: &StoreContext) -> Arc<StoreMeter> {
+        let flavour = match self.supplier.layout {
+            Layout::KeyValue => Flavour::KeyValue,
+            Layout::Window { .. } => Flavour::Window,
+            Layout::Session { .. } => Flavour::Session,
+        };
+        Arc::new(StoreMeter::new(
+            &self.supplier.name,
+            flavour,
+            self.supplier.kind == StoreKind::InMemory,
+            self.caching,
+            ctx.clock.clone(),
+        ))
+    }
+
+    /// Builds raw > (segmented) > logging > caching for a task, and the metered control over
+    /// it; the typed handle over it is the metered layer's other half.
+    fn build(
+        &self,
+        ctx: &StoreContext,
+    ) -> Result<(SharedBytesStore, Arc<StoreMeter>, Box<dyn StoreControl>), StoreError> {
+        let meter = self.meter(ctx);
+        let inner = self.stack(ctx, &meter)?;
+        let control = Box::new(MeteredControl {
+            inner: SharedControl(inner.clone()),
+            meter: meter.clone(),
+        });
+        Ok((inner, meter, control))
+    }
+
     /// Builds raw > (segmented) > logging > caching for a task.
-    fn stack(&self, ctx: &StoreContext) -> Result<SharedBytesStore, StoreError> {
+    fn stack(
+        &self,
+        ctx: &StoreContext,
+        meter: &StoreMeter,
+    ) -> Result<SharedBytesStore, StoreError> {
         let raw: Box<dyn KeyValueBytesStore> = match self.supplier.kind {
             StoreKind::InMemory => Box::new(InMemoryBytesStore::new()),
             StoreKind::Persistent => {
@@ -260,7 +303,10 @@ impl Common {
             _ => raw,
         };
         let cached: Box<dyn KeyValueBytesStore> = if self.caching {
-            Box::new(CachingStore::new(logged, ctx.cache_budget.clone()))
+            Box::new(
+                CachingStore::new(logged, ctx.cache_budget.clone())
+                    .with_meter(CacheMeter::new(meter.cache.clone())),
+            )
         } else {
             logged
         };
@@ -279,6 +325,7 @@ impl Common {
         &self,
         ctx: &StoreContext,
         inner: &SharedBytesStore,
+        meter: &Arc<StoreMeter>,
         key: SharedSerde<K>,
         value: SharedSerde<V>,
     ) -> StoreAccess<K, V> {
@@ -289,6 +336,7 @@ impl Common {
             key,
             value,
             timestamp: ctx.record_timestamp.clone(),
+            meter: meter.clone(),
         }
     }
 }
@@ -328,16 +376,17 @@ impl<K: Send + Sync + 'static, V: Send + Sync + 'static> StoreBuilder
         self.common.logging
     }
     fn build(&self, ctx: &StoreContext) -> Result<BuiltStore, StoreError> {
-        let inner = self.common.stack(ctx)?;
+        let (inner, meter, control) = self.common.build(ctx)?;
         let handle = KeyValueStore::new(self.common.access(
             ctx,
             &inner,
+            &meter,
             self.key.clone(),
             self.value.clone(),
         ));
         Ok(BuiltStore {
             handle: Arc::new(handle),
-            control: Box::new(SharedControl(inner)),
+            control,
         })
     }
 }
@@ -367,10 +416,10 @@ impl<K: Send + Sync + 'static, V: Send + Sync + 'static> StoreBuilder for Window
         else {
             return Err(StoreError::UnknownStore(self.common.supplier.name.clone()));
         };
-        let inner = self.common.stack(ctx)?;
+        let (inner, meter, control) = self.common.build(ctx)?;
         let handle = WindowStore::new(
             self.common
-                .access(ctx, &inner, self.key.clone(), self.value.clone()),
+                .access(ctx, &inner, &meter, self.key.clone(), self.value.clone()),
             window_size,
             retain_duplicates,
         )
@@ -381,7 +430,7 @@ impl<K: Send + Sync + 'static, V: Send + Sync + 'static> StoreBuilder for Window
         });
         Ok(BuiltStore {
             handle: Arc::new(handle),
-            control: Box::new(SharedControl(inner)),
+            control,
         })
     }
 }
@@ -404,16 +453,17 @@ impl<K: Send + Sync + 'static, V: Send + Sync + 'static> StoreBuilder
         self.common.logging
     }
     fn build(&self, ctx: &StoreContext) -> Result<BuiltStore, StoreError> {
-        let inner = self.common.stack(ctx)?;
+        let (inner, meter, control) = self.common.build(ctx)?;
         let handle = SessionStore::new(self.common.access(
             ctx,
             &inner,
+            &meter,
             self.key.clone(),
             self.value.clone(),
         ));
         Ok(BuiltStore {
             handle: Arc::new(handle),
-            control: Box::new(SharedControl(inner)),
+            control,
         })
     }
 }

@@ -9,11 +9,12 @@
 use std::ops::Bound;
 use std::ops::RangeBounds;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
 use bytes::Bytes;
 
 use super::bytes::{empty_range, merge_sorted, shared_copy};
+use super::metered::CacheMeter;
 use super::{ChangelogRecord, FlushedEntry, KeyValueBytesStore, StoreError};
 use crate::key_hash::KeyMap;
 
@@ -26,6 +27,9 @@ const ENTRY_OVERHEAD: usize = 64;
 pub struct CacheBudget {
     max: usize,
     used: AtomicUsize,
+    /// Characters of the topic of the record being processed, which Java's cache counts in
+    /// each entry's size; set by the task only while DEBUG metrics record.
+    record_topic_chars: AtomicU32,
 }
 
 impl CacheBudget {
@@ -34,7 +38,17 @@ impl CacheBudget {
         CacheBudget {
             max,
             used: AtomicUsize::new(0),
+            record_topic_chars: AtomicU32::new(0),
         }
+    }
+    /// Sets the length in characters of the topic of the record being processed (0 in a
+    /// punctuator), for the caches' `cache-size-bytes-total`.
+    pub(crate) fn set_record_topic(&self, topic: &str) {
+        let chars = u32::try_from(topic.encode_utf16().count()).unwrap_or(u32::MAX);
+        self.record_topic_chars.store(chars, Ordering::Relaxed);
+    }
+    fn record_topic_chars(&self) -> u32 {
+        self.record_topic_chars.load(Ordering::Relaxed)
     }
     /// Bytes in use across the task's caches.
     pub fn used(&self) -> usize {
@@ -61,6 +75,8 @@ struct Slot {
     /// Neighbours in access order (`prev` is older); `NIL` at the ends.
     prev: usize,
     next: usize,
+    /// The topic characters Java's estimate charged the entry (see [`CacheMeter`]).
+    context: u32,
 }
 
 fn entry_size(key: &[u8], value: &Option<Bytes>) -> usize {
@@ -89,6 +105,8 @@ pub struct CachingStore<S> {
     flushed: Vec<FlushedEntry>,
     /// Entries evicted so far.
     pub evictions: u64,
+    /// Read hits and misses and Java's size estimate, for the cache's metrics.
+    meter: CacheMeter,
 }
 
 impl<S: KeyValueBytesStore> CachingStore<S> {
@@ -107,7 +125,15 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
             forward: false,
             flushed: Vec::new(),
             evictions: 0,
+            meter: CacheMeter::default(),
         }
+    }
+
+    /// Counts reads and sizes into `meter` (the store's `stream-record-cache-metrics` and its
+    /// task's `cache-size-bytes-total`).
+    pub(crate) fn with_meter(mut self, meter: CacheMeter) -> Self {
+        self.meter = meter;
+        self
     }
 
     fn unlink(&mut self, i: usize) {
@@ -157,9 +183,15 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
         let value = slot.value.take();
         slot.below = None;
         slot.dirty = false;
+        let context = slot.context;
         self.map.remove(&key);
         self.free.push(i);
         self.charge(0, entry_size(&key, &value));
+        if self.meter.recording() {
+            let len = value.as_ref().map_or(0, Bytes::len);
+            let size = CacheMeter::java_entry_size(key.len(), len, context);
+            self.meter.resized(0, size);
+        }
     }
 
     fn insert(&mut self, key: Bytes, value: Option<Bytes>, timestamp: i64, dirty: bool) {
@@ -177,10 +209,32 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
         dirty: bool,
     ) {
         let size = entry_size(key, &value);
+        // Java charges a written entry the topic of the record being processed; an entry read
+        // in from below has no record context.
+        let (context, java) = if self.meter.recording() {
+            let context = if dirty {
+                self.budget.record_topic_chars()
+            } else {
+                0
+            };
+            let len = value.as_ref().map_or(0, Bytes::len);
+            (
+                context,
+                CacheMeter::java_entry_size(key.len(), len, context),
+            )
+        } else {
+            (0, 0)
+        };
+        let mut java_old = 0;
         let (i, old_size, was_dirty) = match self.map.get(key) {
             Some(&i) => {
                 let e = &mut self.slots[i];
                 let old_size = entry_size(&e.key, &e.value);
+                if java != 0 {
+                    let len = e.value.as_ref().map_or(0, Bytes::len);
+                    java_old = CacheMeter::java_entry_size(e.key.len(), len, e.context);
+                }
+                e.context = context;
                 let was_dirty = e.dirty;
                 let old_value = std::mem::replace(&mut e.value, value);
                 if !dirty {
@@ -205,6 +259,7 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
                     below,
                     prev: NIL,
                     next: NIL,
+                    context,
                 };
                 let i = match self.free.pop() {
                     Some(i) => {
@@ -222,13 +277,17 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
             }
         };
         self.charge(size, old_size);
+        if java != 0 {
+            self.meter.resized(java, java_old);
+        }
         if dirty && !was_dirty {
             self.dirty.push(i);
         }
     }
 
     /// Writes every dirty entry below, oldest-dirtied first; deleted entries leave the cache.
-    fn flush_dirty(&mut self) -> Result<(), StoreError> {
+    /// `evicting` is the slot whose eviction forces the flush.
+    fn flush_dirty(&mut self, evicting: Option<usize>) -> Result<(), StoreError> {
         // Drain into a local buffer and hand it back afterwards to keep its capacity; writing
         // below never dirties this cache again.
         let mut dirty = std::mem::take(&mut self.dirty);
@@ -238,6 +297,12 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
                 continue;
             }
             e.dirty = false;
+            // Java's cache reads each dirty entry back to flush it, a hit each, except the one
+            // being evicted, which has already left it.
+            if evicting != Some(i) {
+                self.meter.hits(1);
+            }
+            let e = &mut self.slots[i];
             let (key, value, timestamp) = (e.key.clone(), e.value.clone(), e.timestamp);
             let below = e.below.take();
             let old = match (self.forward, below) {
@@ -281,7 +346,7 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
             if self.slots[i].dirty {
                 // The flush leaves the access order alone but removes flushed deletes, so look
                 // at the eldest again.
-                self.flush_dirty()?;
+                self.flush_dirty(Some(i))?;
                 continue;
             }
             self.remove_slot(i);
@@ -294,9 +359,11 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
 impl<S: KeyValueBytesStore> KeyValueBytesStore for CachingStore<S> {
     fn get(&mut self, key: &[u8]) -> Result<Option<Bytes>, StoreError> {
         if let Some(&i) = self.map.get(key) {
+            self.meter.hits(1);
             self.touch(i);
             return Ok(self.slots[i].value.clone());
         }
+        self.meter.miss();
         let v = self.inner.get(key)?;
         if let Some(v) = &v {
             self.insert_with(key, || shared_copy(key), Some(v.clone()), -1, false);
@@ -330,9 +397,18 @@ impl<S: KeyValueBytesStore> KeyValueBytesStore for CachingStore<S> {
             return Ok(Vec::new());
         }
         let base = self.inner.range(from, to, reverse)?;
+        let bounds = (from, to);
+        if self.meter.recording() {
+            // Java's cache iterator reads every cached key in the range, a hit each.
+            let cached = self
+                .map
+                .keys()
+                .filter(|k| RangeBounds::<[u8]>::contains(&bounds, &k[..]))
+                .count();
+            self.meter.hits(cached as u64);
+        }
         // Only dirty entries can differ from the store below; there are few between commits, so
         // they are filtered and sorted here rather than kept in an ordered index on every put.
-        let bounds = (from, to);
         let mut cached: Vec<(Bytes, Option<Bytes>)> = self
             .dirty
             .iter()
@@ -353,7 +429,7 @@ impl<S: KeyValueBytesStore> KeyValueBytesStore for CachingStore<S> {
     }
 
     fn flush(&mut self) -> Result<(), StoreError> {
-        self.flush_dirty()?;
+        self.flush_dirty(None)?;
         self.inner.flush()
     }
 
@@ -378,7 +454,7 @@ impl<S: KeyValueBytesStore> KeyValueBytesStore for CachingStore<S> {
     }
 
     fn close(&mut self) -> Result<(), StoreError> {
-        self.flush_dirty()?;
+        self.flush_dirty(None)?;
         while self.eldest != NIL {
             self.remove_slot(self.eldest);
         }

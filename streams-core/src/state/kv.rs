@@ -7,6 +7,7 @@ use bytes::Bytes;
 use super::access::{NO_HEADERS, StoreAccess};
 use super::bytes::{prefix_successor, shared_copy, with_scratch};
 use super::flush_forward::{FlushDecoder, read_opt, register, timestamped_change};
+use super::metered::Op;
 use super::{FlushedEntry, KeyValueBytesStore, StoreError};
 use crate::error::StreamsError;
 use crate::processor::{Change, ProcessorContext, Record};
@@ -62,15 +63,22 @@ impl<K: 'static, V: 'static> KeyValueStore<K, V> {
 
     /// The value of `key`.
     pub fn get(&self, key: &K) -> Result<Option<V>, StoreError> {
-        let v = with_scratch(|k| {
-            self.access.write_key(key, k)?;
-            self.access.lock()?.get(k)
-        })?;
-        v.map(|v| self.access.read_value(&v)).transpose()
+        self.access.measure(Op::Get, || {
+            let v = with_scratch(|k| {
+                self.access.write_key(key, k)?;
+                self.access.lock()?.get(k)
+            })?;
+            v.map(|v| self.access.read_value(&v)).transpose()
+        })
     }
 
     /// Writes `value` under `key`; a value serializing to null deletes, as in Java.
     pub fn put(&self, key: &K, value: &V) -> Result<(), StoreError> {
+        self.access
+            .measure_put(Op::Put, || self.put_unmetered(key, value))
+    }
+
+    fn put_unmetered(&self, key: &K, value: &V) -> Result<(), StoreError> {
         let v = self.value_bytes(value)?;
         with_scratch(|k| {
             self.access.write_key(key, k)?;
@@ -80,6 +88,11 @@ impl<K: 'static, V: 'static> KeyValueStore<K, V> {
 
     /// Writes `value` only if `key` has none; returns the existing value otherwise.
     pub fn put_if_absent(&self, key: &K, value: &V) -> Result<Option<V>, StoreError> {
+        self.access
+            .measure_put(Op::PutIfAbsent, || self.put_if_absent_unmetered(key, value))
+    }
+
+    fn put_if_absent_unmetered(&self, key: &K, value: &V) -> Result<Option<V>, StoreError> {
         let k = self.access.key_bytes(key)?;
         let mut s = self.access.lock()?;
         if let Some(old) = s.get(&k)? {
@@ -93,32 +106,40 @@ impl<K: 'static, V: 'static> KeyValueStore<K, V> {
 
     /// Writes all entries.
     pub fn put_all(&self, entries: &[(K, V)]) -> Result<(), StoreError> {
-        for (k, v) in entries {
-            self.put(k, v)?;
-        }
-        Ok(())
+        self.access.measure(Op::PutAll, || {
+            for (k, v) in entries {
+                self.put_unmetered(k, v)?;
+            }
+            Ok(())
+        })
     }
 
     /// Deletes `key`, returning its old value.
     pub fn delete(&self, key: &K) -> Result<Option<V>, StoreError> {
-        let k = self.access.key_bytes(key)?;
-        let mut s = self.access.lock()?;
-        let old = s.get(&k)?;
-        s.put(k, None, self.access.now())?;
-        drop(s);
-        old.map(|v| self.access.read_value(&v)).transpose()
+        self.access.measure(Op::Delete, || {
+            let k = self.access.key_bytes(key)?;
+            let mut s = self.access.lock()?;
+            let old = s.get(&k)?;
+            s.put(k, None, self.access.now())?;
+            drop(s);
+            old.map(|v| self.access.read_value(&v)).transpose()
+        })
     }
 
+    /// A range read, metered as `op` (Java serves it through an iterator).
     fn scan(
         &self,
+        op: Op,
         from: Bound<&[u8]>,
         to: Bound<&[u8]>,
         reverse: bool,
     ) -> Result<Vec<(K, V)>, StoreError> {
-        let raw = self.access.lock()?.range(from, to, reverse)?;
-        raw.iter()
-            .map(|(k, v)| Ok((self.access.read_key(k)?, self.access.read_value(v)?)))
-            .collect()
+        self.access.measure_iterator(op, || {
+            let raw = self.access.lock()?.range(from, to, reverse)?;
+            raw.iter()
+                .map(|(k, v)| Ok((self.access.read_key(k)?, self.access.read_value(v)?)))
+                .collect()
+        })
     }
 
     fn bounds(
@@ -136,7 +157,7 @@ impl<K: 'static, V: 'static> KeyValueStore<K, V> {
     /// `from` above `to` gives nothing, as in Java.
     pub fn range(&self, from: Option<&K>, to: Option<&K>) -> Result<Vec<(K, V)>, StoreError> {
         let (f, t) = self.bounds(from, to)?;
-        self.scan(incl(&f), incl(&t), false)
+        self.scan(Op::Range, incl(&f), incl(&t), false)
     }
 
     /// Like [`Self::range`], descending.
@@ -146,17 +167,17 @@ impl<K: 'static, V: 'static> KeyValueStore<K, V> {
         to: Option<&K>,
     ) -> Result<Vec<(K, V)>, StoreError> {
         let (f, t) = self.bounds(from, to)?;
-        self.scan(incl(&f), incl(&t), true)
+        self.scan(Op::Range, incl(&f), incl(&t), true)
     }
 
     /// Every entry, ascending.
     pub fn all(&self) -> Result<Vec<(K, V)>, StoreError> {
-        self.scan(Bound::Unbounded, Bound::Unbounded, false)
+        self.scan(Op::All, Bound::Unbounded, Bound::Unbounded, false)
     }
 
     /// Every entry, descending.
     pub fn reverse_all(&self) -> Result<Vec<(K, V)>, StoreError> {
-        self.scan(Bound::Unbounded, Bound::Unbounded, true)
+        self.scan(Op::All, Bound::Unbounded, Bound::Unbounded, true)
     }
 
     /// Entries whose serialized key starts with the serialized `prefix`.
@@ -174,7 +195,7 @@ impl<K: 'static, V: 'static> KeyValueStore<K, V> {
             Some(u) => Bound::Excluded(&u[..]),
             None => Bound::Unbounded,
         };
-        self.scan(Bound::Included(&p[..]), to, false)
+        self.scan(Op::PrefixScan, Bound::Included(&p[..]), to, false)
     }
 
     /// An estimate of the number of entries.

@@ -16,6 +16,7 @@ pub mod key_schema;
 mod kv;
 mod logging;
 mod memory;
+mod metered;
 mod redb_store;
 mod segmented;
 mod session;
@@ -42,6 +43,7 @@ pub use window::{TimestampedWindowStore, Window, WindowStore, Windowed};
 
 use crate::clock::SharedClock;
 use crate::config::StoreCommitPolicy;
+use crate::metrics::StreamsMetrics;
 use crate::serde::SerdeError;
 use crate::task::{SharedCollector, TaskId};
 
@@ -147,6 +149,12 @@ pub trait StoreControl: Send {
     }
     /// Closes the store.
     fn close(&mut self) -> Result<(), StoreError>;
+    /// Registers the store's metrics (`stream-state-metrics`, and `stream-record-cache-metrics`
+    /// for a caching store) for the task `task_id` on thread `thread_id`, as Java's metered
+    /// stores do at initialisation; a control without metrics ignores it.
+    fn enable_metrics(&mut self, registry: &StreamsMetrics, thread_id: &str, task_id: &str) {
+        let _ = (registry, thread_id, task_id);
+    }
 }
 
 /// A store made for a task: the typed handle and its control.

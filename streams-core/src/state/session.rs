@@ -7,6 +7,7 @@ use bytes::Bytes;
 use super::access::StoreAccess;
 use super::flush_forward::{FlushDecoder, read_opt, register};
 use super::key_schema::{session_key, split_session_key};
+use super::metered::Op;
 use super::window::{Window, Windowed};
 use super::{FlushedEntry, KeyValueBytesStore, StoreError};
 use crate::error::StreamsError;
@@ -53,25 +54,41 @@ impl<K: 'static, V: 'static> SessionStore<K, V> {
 
     /// Writes a session's aggregate.
     pub fn put(&self, session: &Windowed<K>, value: &V) -> Result<(), StoreError> {
-        let v = self.access.value_bytes(value)?;
-        self.write(session, v)
+        self.access.measure_put(Op::Put, || {
+            let v = self.access.value_bytes(value)?;
+            self.write(session, v)
+        })
     }
 
     /// Removes a session (after merging it into a larger one).
     pub fn remove(&self, session: &Windowed<K>) -> Result<(), StoreError> {
-        self.write(session, None)
+        self.access
+            .measure(Op::Remove, || self.write(session, None))
     }
 
     /// The aggregate of the session of `key` spanning exactly `[start, end]`.
     pub fn fetch_session(&self, key: &K, start: i64, end: i64) -> Result<Option<V>, StoreError> {
-        let k = session_key(&self.access.key_bytes(key)?, start, end);
-        let v = self.access.lock()?.get(&k)?;
-        v.map(|v| self.access.read_value(&v)).transpose()
+        self.access.measure(Op::Fetch, || {
+            let k = session_key(&self.access.key_bytes(key)?, start, end);
+            let v = self.access.lock()?.get(&k)?;
+            v.map(|v| self.access.read_value(&v)).transpose()
+        })
     }
 
     /// Sessions of `key` that end at or after `earliest_end` and start at or before
     /// `latest_start`: the sessions a record at a time could merge with. Ordered by end, then start.
     pub fn find_sessions(
+        &self,
+        key: &K,
+        earliest_end: i64,
+        latest_start: i64,
+    ) -> Result<Vec<(Windowed<K>, V)>, StoreError> {
+        self.access.measure_iterator(Op::Fetch, || {
+            self.find_sessions_unmetered(key, earliest_end, latest_start)
+        })
+    }
+
+    fn find_sessions_unmetered(
         &self,
         key: &K,
         earliest_end: i64,

@@ -9,6 +9,7 @@ use bytes::Bytes;
 use super::access::StoreAccess;
 use super::flush_forward::{FlushDecoder, read_opt, register, timestamped_change};
 use super::key_schema::{split_window_key, window_key};
+use super::metered::Op;
 use super::{FlushedEntry, KeyValueBytesStore, StoreError};
 use crate::error::StreamsError;
 use crate::processor::{Change, ProcessorContext, Record};
@@ -111,6 +112,16 @@ impl<K: 'static, V: 'static> WindowStore<K, V> {
     /// Writes `value` for the window starting at `window_start`; `None` deletes (ignored when
     /// duplicates are retained, as in Java). Writes to expired windows are dropped.
     pub fn put(&self, key: &K, value: Option<&V>, window_start: i64) -> Result<(), StoreError> {
+        self.access
+            .measure_put(Op::Put, || self.put_unmetered(key, value, window_start))
+    }
+
+    fn put_unmetered(
+        &self,
+        key: &K,
+        value: Option<&V>,
+        window_start: i64,
+    ) -> Result<(), StoreError> {
         if value.is_none() && self.retain_duplicates {
             return Ok(());
         }
@@ -135,9 +146,11 @@ impl<K: 'static, V: 'static> WindowStore<K, V> {
 
     /// The value for `key` in the window starting at `window_start`.
     pub fn fetch(&self, key: &K, window_start: i64) -> Result<Option<V>, StoreError> {
-        let k = window_key(&self.access.key_bytes(key)?, window_start, 0);
-        let v = self.access.lock()?.get(&k)?;
-        v.map(|v| self.access.read_value(&v)).transpose()
+        self.access.measure(Op::Fetch, || {
+            let k = window_key(&self.access.key_bytes(key)?, window_start, 0);
+            let v = self.access.lock()?.get(&k)?;
+            v.map(|v| self.access.read_value(&v)).transpose()
+        })
     }
 
     fn fetch_raw(
@@ -168,7 +181,8 @@ impl<K: 'static, V: 'static> WindowStore<K, V> {
 
     /// `(window start, value)` for `key` with window starts in `[from, to]`, by start time.
     pub fn fetch_range(&self, key: &K, from: i64, to: i64) -> Result<Vec<(i64, V)>, StoreError> {
-        self.fetch_raw(key, from, to, false)
+        self.access
+            .measure_iterator(Op::Fetch, || self.fetch_raw(key, from, to, false))
     }
 
     /// Like [`Self::fetch_range`], latest first.
@@ -178,7 +192,8 @@ impl<K: 'static, V: 'static> WindowStore<K, V> {
         from: i64,
         to: i64,
     ) -> Result<Vec<(i64, V)>, StoreError> {
-        self.fetch_raw(key, from, to, true)
+        self.access
+            .measure_iterator(Op::Fetch, || self.fetch_raw(key, from, to, true))
     }
 
     fn decode_all(
@@ -206,6 +221,11 @@ impl<K: 'static, V: 'static> WindowStore<K, V> {
     /// Every entry with a window start in `[from, to]`, in Java's order: segment by segment
     /// (by window start for in-memory stores), then by key bytes and start.
     pub fn fetch_all(&self, from: i64, to: i64) -> Result<Vec<(Windowed<K>, V)>, StoreError> {
+        self.access
+            .measure_iterator(Op::Fetch, || self.fetch_all_unmetered(from, to))
+    }
+
+    fn fetch_all_unmetered(&self, from: i64, to: i64) -> Result<Vec<(Windowed<K>, V)>, StoreError> {
         let mut raw = self
             .access
             .lock()?

@@ -333,6 +333,8 @@ pub struct Task {
     metrics: Option<TaskMetrics>,
     /// Counted on the hot path, folded into `metrics` by [`Task::fold_metrics`].
     counters: TaskCounters,
+    /// The task's caches' budget, told the record's topic at DEBUG (`cache-size-bytes-total`).
+    cache_budget: Arc<crate::state::CacheBudget>,
 }
 
 impl Task {
@@ -484,6 +486,7 @@ impl Task {
             sources,
             metrics: None,
             counters: TaskCounters::default(),
+            cache_budget,
         };
         for idx in 0..task.state.nodes.len() {
             let mut node = task.state.nodes[idx].take().expect("node present at init");
@@ -612,6 +615,9 @@ impl Task {
         if let Some(n) = self.counters.source_processed.get_mut(rec.source) {
             *n += 1;
         }
+        if let Some(meta) = &self.state.record_meta {
+            self.cache_budget.set_record_topic(&meta.topic);
+        }
         let start = self.state.clock.now_ms();
         let result = run_node(
             &self.graph,
@@ -672,7 +678,10 @@ impl Task {
             self.state.record_meta = None;
             self.state.now_ms = self.state.clock.now_ms();
             let previous = self.state.set_record_timestamp(now);
-            let start = self.counters.debug.then(|| self.state.clock.now_ms());
+            let start = self.counters.debug.then(|| {
+                self.cache_budget.set_record_topic("");
+                self.state.clock.now_ms()
+            });
             let result = sched.punctuator.punctuate(
                 NodeCtx {
                     graph: &self.graph,
@@ -824,6 +833,9 @@ impl Task {
         );
         self.metrics = Some(metrics);
         self.counters = counters;
+        for slot in &mut self.state.stores.0 {
+            slot.control.enable_metrics(registry, thread_id, &task_id);
+        }
         if !self.global {
             self.state.e2e = vec![Pending::default(); self.graph.names.len()];
             // Java registers a sink's fixed topic when the task starts; one chosen per record is

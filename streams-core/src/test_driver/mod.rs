@@ -561,7 +561,14 @@ impl Inner {
                 return Ok(());
             };
             task.mark_caught_up();
-            if !(task.has_records_queued() && task.is_processable(now)?) {
+            let queued = task.has_records_queued();
+            if !(queued && task.is_processable(now)?) {
+                if queued && !task.has_records_queued() {
+                    // The queue held only records that do not deserialize, now dropped: Java
+                    // holds such a record as the queue's head, processes (drops) it and
+                    // commits, which its stores' `commit-rate` shows.
+                    task.commit()?;
+                }
                 return Ok(());
             }
             task.process(now)?;

@@ -9,14 +9,18 @@ use bytes::Bytes;
 use streams_core::StreamsError;
 use streams_core::processor::{Processor, ProcessorContext, PunctuationType, Record};
 use streams_core::serde::Serdes;
+use streams_core::state::{KeyValueStore, StoreError, Stores};
 use streams_core::test_driver::TopologyTestDriver;
 use streams_core::topology::{Consumed, Produced, Topology, TopologyBuilder};
 
-/// Forwards every record; punctuates every 10 ms of stream time and every second of wall time.
-struct Forward;
+/// Forwards every record after reading and writing it in the cached in-memory store "seen"
+/// (a get, a put and a read of every entry); punctuates every 10 ms of stream time and every
+/// second of wall time.
+struct Forward(Option<KeyValueStore<String, i64>>);
 
 impl Processor<String, i64, String, i64> for Forward {
     fn init(&mut self, ctx: &mut ProcessorContext<'_, String, i64>) -> Result<(), StreamsError> {
+        self.0 = Some(ctx.state_store("seen")?);
         ctx.schedule(
             Duration::from_millis(10),
             PunctuationType::StreamTime,
@@ -34,11 +38,19 @@ impl Processor<String, i64, String, i64> for Forward {
         ctx: &mut ProcessorContext<'_, String, i64>,
         r: Record<String, i64>,
     ) -> Result<(), StreamsError> {
+        let seen = self
+            .0
+            .as_ref()
+            .ok_or_else(|| StoreError::UnknownStore("seen".into()))?;
+        seen.get(&r.key)?;
+        seen.put(&r.key, &r.value)?;
+        seen.all()?;
         ctx.forward(r)
     }
 }
 
-/// Source "src" (topic "in", String/Long) → "proc" (`Forward`) → sink "sink" (topic "out").
+/// Source "src" (topic "in", String/Long) → "proc" (`Forward`, with the cached in-memory store
+/// "seen") → sink "sink" (topic "out").
 pub(crate) fn topology() -> Topology {
     let mut b = TopologyBuilder::new();
     b.add_source(
@@ -46,7 +58,16 @@ pub(crate) fn topology() -> Topology {
         Consumed::with(Serdes::string(), Serdes::long()),
         "in",
     )
-    .add_processor("proc", || Forward, &["src"])
+    .add_processor("proc", || Forward(None), &["src"])
+    .add_state_store(
+        Stores::key_value_store_builder(
+            Stores::in_memory_key_value_store("seen"),
+            Serdes::string(),
+            Serdes::long(),
+        )
+        .with_caching_enabled(),
+        &["proc"],
+    )
     .add_sink(
         "sink",
         "out",
