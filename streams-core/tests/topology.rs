@@ -445,3 +445,69 @@ fn global_store_is_filled_from_its_topic_and_readable_everywhere() {
     assert_eq!(out.read_values_to_list().unwrap(), vec!["Some(4)", "None"]);
     let _ = Duration::ZERO;
 }
+
+/// Puts each record's value under its key.
+struct Put;
+
+impl Processor<String, String> for Put {
+    fn process(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, (), ()>,
+        r: Record<String, String>,
+    ) -> Result<(), StreamsError> {
+        let s: KeyValueStore<String, String> = ctx.state_store("s")?;
+        Ok(s.put(&r.key, &r.value)?)
+    }
+}
+
+fn put_topology(
+    reuse: Option<(&str, &str)>,
+) -> Result<streams_core::topology::Topology, TopologyError> {
+    let mut b = TopologyBuilder::new();
+    b.add_source("src", ss(), "t")
+        .add_processor("put", || Put, &["src"])
+        .add_state_store(
+            Stores::key_value_store_builder(
+                Stores::in_memory_key_value_store("s"),
+                Serdes::string(),
+                Serdes::string(),
+            ),
+            &["put"],
+        );
+    if let Some((store, topic)) = reuse {
+        b.reuse_source_topic_as_changelog(store, topic);
+    }
+    b.build()
+}
+
+#[test]
+fn a_store_reusing_its_source_topic_logs_nothing_and_names_that_topic_as_its_changelog() {
+    let own = put_topology(None).unwrap();
+    assert_eq!(
+        own.changelog_topic("s", "app").as_deref(),
+        Some("app-s-changelog")
+    );
+    assert_eq!(own.changelog_topic("nope", "app"), None);
+    let reused = put_topology(Some(("s", "t"))).unwrap();
+    assert_eq!(reused.changelog_topic("s", "app").as_deref(), Some("t"));
+
+    for (topology, logged) in [(own, true), (reused, false)] {
+        let d = TopologyTestDriver::new(topology, StreamsConfig::new("app")).unwrap();
+        let mut input = d.create_input_topic("t", Serdes::string(), Serdes::string());
+        input.pipe_input("k".into(), "v".into()).unwrap();
+        assert_eq!(
+            d.producer_topics().contains(&"app-s-changelog".to_owned()),
+            logged
+        );
+        let s: KeyValueStore<String, String> = d.state_store("s").unwrap();
+        assert_eq!(s.get(&"k".to_owned()).unwrap().as_deref(), Some("v"));
+    }
+
+    assert_eq!(
+        put_topology(Some(("ghost", "t"))).map(|_| ()).unwrap_err(),
+        TopologyError::UnknownStore {
+            processor: "(changelog source topic t)".into(),
+            store: "ghost".into(),
+        }
+    );
+}

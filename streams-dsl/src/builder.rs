@@ -36,6 +36,17 @@ pub enum DslError {
         /// The table's node.
         table: String,
     },
+    /// `topology.optimization` names an optimization this crate does not apply. Building
+    /// without it would give a topology other than Java's (other internal topics), which Java
+    /// instances of the same application could not share.
+    #[error(
+        "topology.optimization {optimization} is not supported (only \
+         reuse.ktable.source.topics is); build with the setting Java instances use without it"
+    )]
+    UnsupportedOptimization {
+        /// The optimization.
+        optimization: String,
+    },
     /// The processor topology underneath is invalid.
     #[error(transparent)]
     Topology(#[from] TopologyError),
@@ -45,6 +56,8 @@ pub(crate) struct Inner {
     pub(crate) topology: TopologyBuilder,
     counter: u32,
     pub(crate) errors: Vec<DslError>,
+    /// The stores of source tables (`table()`), with their topics, in the order added.
+    pub(crate) source_table_stores: Vec<(String, String)>,
 }
 
 /// Builds a topology with the typed DSL (Java's `StreamsBuilder`).
@@ -62,10 +75,11 @@ pub(crate) struct Inner {
 /// Repartition topics are shared where Java's default (`topology.optimization=none`) shares
 /// them: all aggregations of one named grouping ([`Grouped::as_`](crate::Grouped::as_)) read one
 /// topic, and unnamed stream-table joins of one key-changed stream read one topic; each
-/// aggregation of an unnamed grouping gets its own topic, named after its store. Java's
-/// `topology.optimization=all` (merging those into one topic and reusing source topics as
-/// changelogs) is not implemented, so an application sharing internal topics with Java instances
-/// must run those with optimization off.
+/// aggregation of an unnamed grouping gets its own topic, named after its store.
+/// [`StreamsBuilder::build_with`] applies `topology.optimization=reuse.ktable.source.topics` as
+/// Java does; merging repartition topics (`merge.repartition.topics`, part of `all`) is not
+/// implemented, so an application sharing internal topics with Java instances must run those
+/// without it.
 #[derive(Clone)]
 pub struct StreamsBuilder {
     pub(crate) inner: Rc<RefCell<Inner>>,
@@ -91,6 +105,7 @@ impl StreamsBuilder {
                 topology: TopologyBuilder::new(),
                 counter: 0,
                 errors: Vec::new(),
+                source_table_stores: Vec::new(),
             })),
         }
     }
@@ -203,6 +218,60 @@ impl StreamsBuilder {
     /// Checks the program and returns its topology; the first recorded DSL error (e.g. a missing
     /// serde) or topology error wins.
     pub fn build(self) -> Result<Topology, DslError> {
+        self.build_optimized(false)
+    }
+
+    /// [`StreamsBuilder::build`] with the optimizations `topology.optimization` names in
+    /// `config`, as Java's `StreamsBuilder.build(props)`.
+    ///
+    /// `reuse.ktable.source.topics` makes each source table's topic its store's changelog: the
+    /// store logs nothing of its own (no `<application.id>-<store>-changelog` topic) and is
+    /// restored from the source topic ([`Topology::changelog_topic`]). `merge.repartition.topics`
+    /// and `single.store.self.join` (and so `all`) are not supported and fail with
+    /// [`DslError::UnsupportedOptimization`] rather than give a topology Java instances would
+    /// not share.
+    ///
+    /// ```
+    /// use streams_core::StreamsConfig;
+    /// use streams_dsl::StreamsBuilder;
+    ///
+    /// let config = StreamsConfig::from_properties([
+    ///     ("application.id", "app"),
+    ///     ("topology.optimization", "reuse.ktable.source.topics"),
+    /// ])?;
+    /// let b = StreamsBuilder::new();
+    /// let table = b.table::<String, String>("users");
+    /// b.stream::<String, String>("clicks")
+    ///     .join_table(&table, |click, user| format!("{click}@{user}"))
+    ///     .to("out");
+    /// let topology = b.build_with(&config)?;
+    /// assert_eq!(
+    ///     topology.changelog_topic("users-STATE-STORE-0000000000", "app").as_deref(),
+    ///     Some("users")
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn build_with(self, config: &streams_core::StreamsConfig) -> Result<Topology, DslError> {
+        let setting = config
+            .runtime_properties
+            .get("topology.optimization")
+            .map_or("none", String::as_str);
+        let mut reuse = false;
+        for o in setting.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+            match o {
+                "none" => {}
+                "reuse.ktable.source.topics" => reuse = true,
+                other => {
+                    return Err(DslError::UnsupportedOptimization {
+                        optimization: other.to_owned(),
+                    });
+                }
+            }
+        }
+        self.build_optimized(reuse)
+    }
+
+    fn build_optimized(self, reuse_source_topics: bool) -> Result<Topology, DslError> {
         let inner = Rc::try_unwrap(self.inner)
             .map(RefCell::into_inner)
             .unwrap_or_else(|rc| {
@@ -211,11 +280,18 @@ impl StreamsBuilder {
                     topology: std::mem::take(&mut b.topology),
                     counter: b.counter,
                     errors: std::mem::take(&mut b.errors),
+                    source_table_stores: std::mem::take(&mut b.source_table_stores),
                 }
             });
         if let Some(e) = inner.errors.into_iter().next() {
             return Err(e);
         }
-        Ok(inner.topology.build()?)
+        let mut topology = inner.topology;
+        if reuse_source_topics {
+            for (store, topic) in &inner.source_table_stores {
+                topology.reuse_source_topic_as_changelog(store, topic);
+            }
+        }
+        Ok(topology.build()?)
     }
 }

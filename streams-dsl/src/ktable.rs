@@ -270,6 +270,7 @@ pub(crate) fn table_source<K: Data, V: Data>(
             materialized.clone().with_caching_disabled(),
         );
         let (store_name, proc_name) = (store.clone(), processor.clone());
+        let topic_name = topic.to_owned();
         Rc::new(LazyStore {
             b: b.clone(),
             name: store.clone(),
@@ -284,7 +285,13 @@ pub(crate) fn table_source<K: Data, V: Data>(
                     key.clone(),
                     value.clone(),
                     &[],
-                )
+                )?;
+                // Its topic can be its changelog (`topology.optimization`).
+                b.inner
+                    .borrow_mut()
+                    .source_table_stores
+                    .push((store_name.clone(), topic_name.clone()));
+                Ok(())
             }),
         })
     };

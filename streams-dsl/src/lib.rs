@@ -138,7 +138,9 @@
 //!   streams-dsl's cache serves them to single-window lookups only. So with caching on, an
 //!   interactive range query (or a late record that would merge with a session just past
 //!   retention) can see less here than in Java until Java's cache evicts the entry.
-//! - `topology.optimization=all` is not implemented (see [`StreamsBuilder`]).
+//! - Of `topology.optimization`, only `reuse.ktable.source.topics` is applied
+//!   ([`StreamsBuilder::build_with`]); `all`, `merge.repartition.topics` and
+//!   `single.store.self.join` fail the build.
 //! - Suppression buffers log Java's changelog records byte for byte (its "V3" layout), so a
 //!   buffer restores from either language's changelog; older Java layouts (before Kafka 2.4)
 //!   are rejected with an error. [`BufferConfig::max_bytes`] counts bytes as Java does. An

@@ -241,7 +241,9 @@ impl<K: Data, V: Data> Processor<K, Change<V>, K, Change<V>> for SuppressProc<K,
         let context = BufferContext {
             timestamp: r.timestamp,
             offset: meta.as_ref().map_or(-1, |m| m.offset),
-            topic: meta.as_ref().map_or_else(|| Arc::from(""), |m| m.topic.clone()),
+            topic: meta
+                .as_ref()
+                .map_or_else(|| Arc::from(""), |m| m.topic.clone()),
             partition: meta.as_ref().map_or(-1, |m| m.partition),
             headers: r.headers.clone(),
         };
@@ -255,9 +257,7 @@ impl<K: Data, V: Data> Processor<K, Change<V>, K, Change<V>> for SuppressProc<K,
             match self.buffer.when_full {
                 WhenFull::EmitEarly => {
                     let bounds = self.buffer;
-                    self.evict_while(ctx, &store, |_, records, bytes| {
-                        bounds.over(records, bytes)
-                    })?;
+                    self.evict_while(ctx, &store, |_, records, bytes| bounds.over(records, bytes))?;
                 }
                 WhenFull::ShutDown => {
                     return Err(StreamsError::Processor {

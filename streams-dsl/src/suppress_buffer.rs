@@ -215,18 +215,21 @@ impl Reader<'_> {
         Ok(b.try_into().unwrap_or([0; N]))
     }
     fn i64(&mut self) -> Result<i64, SerdeError> {
-        Ok(i64::from_be_bytes(
-            self.fixed("suppression buffer changelog value (an 8-byte field)")?,
-        ))
+        Ok(i64::from_be_bytes(self.fixed(
+            "suppression buffer changelog value (an 8-byte field)",
+        )?))
     }
     fn i32(&mut self) -> Result<i32, SerdeError> {
-        Ok(i32::from_be_bytes(
-            self.fixed("suppression buffer changelog value (a 4-byte field)")?,
-        ))
+        Ok(i32::from_be_bytes(self.fixed(
+            "suppression buffer changelog value (a 4-byte field)",
+        )?))
     }
     fn take(&mut self, len: i32, what: &'static str) -> Result<Bytes, SerdeError> {
         let len = usize::try_from(len).map_err(|_| self.short(what, 0))?;
-        let end = self.at.checked_add(len).ok_or_else(|| self.short(what, len))?;
+        let end = self
+            .at
+            .checked_add(len)
+            .ok_or_else(|| self.short(what, len))?;
         if end > self.data.len() {
             return Err(self.short(what, len));
         }
@@ -244,8 +247,9 @@ impl Reader<'_> {
 
 /// Java's `Arrays.hashCode(byte[])`, which its `Bytes` keys hash by.
 fn java_bytes_hash(b: &[u8]) -> i32 {
-    b.iter()
-        .fold(1i32, |h, &x| h.wrapping_mul(31).wrapping_add(i32::from(x as i8)))
+    b.iter().fold(1i32, |h, &x| {
+        h.wrapping_mul(31).wrapping_add(i32::from(x as i8))
+    })
 }
 
 /// Keys changed since the last commit, iterated as Java's `HashSet<Bytes>` iterates them: by
@@ -588,7 +592,10 @@ mod tests {
         assert_eq!(c[a.len()], 0);
         // -2 then the null new value, then the time.
         let tail = &a[a.len() - 16..];
-        assert_eq!(&tail[..8], &[0xff, 0xff, 0xff, 0xfe, 0xff, 0xff, 0xff, 0xff]);
+        assert_eq!(
+            &tail[..8],
+            &[0xff, 0xff, 0xff, 0xfe, 0xff, 0xff, 0xff, 0xff]
+        );
         let (back, _) = BufferValue::decode(&Bytes::from(c)).unwrap();
         assert_eq!(back.old, Some(b("p")));
         assert!(back.old_is_prior);
@@ -665,7 +672,8 @@ mod tests {
         let mut control = BufferControl(buf.clone());
         let c = ctx(Headers::new());
         buf.put(5, b("a"), None, Some(b("1")), c.clone()).unwrap();
-        buf.put(9, b("a"), Some(b("1")), Some(b("2")), c.clone()).unwrap();
+        buf.put(9, b("a"), Some(b("1")), Some(b("2")), c.clone())
+            .unwrap();
         buf.put(3, b("b"), None, Some(b("x")), c.clone()).unwrap();
         buf.put(7, b("c"), None, Some(b("y")), c.clone()).unwrap();
         // "b" (buffer time 3) leaves first.
@@ -679,8 +687,14 @@ mod tests {
         let a = logged.iter().find(|r| r.key == Some(b("a"))).unwrap();
         let (held, time) = BufferValue::decode(a.value.as_ref().unwrap()).unwrap();
         assert_eq!(time, 5);
-        assert_eq!((held.prior, held.old, held.new), (None, Some(b("1")), Some(b("2"))));
-        assert_eq!(a.headers.last("v").and_then(|h| h.value.clone()), Some(b("\x03")));
+        assert_eq!(
+            (held.prior, held.old, held.new),
+            (None, Some(b("1")), Some(b("2")))
+        );
+        assert_eq!(
+            a.headers.last("v").and_then(|h| h.value.clone()),
+            Some(b("\x03"))
+        );
         assert_eq!(a.timestamp, 99);
         let gone = logged.iter().find(|r| r.key == Some(b("b"))).unwrap();
         assert!(gone.value.is_none() && gone.headers.is_empty());
@@ -702,7 +716,11 @@ mod tests {
         BufferControl(fresh.clone()).restore(&batch).unwrap();
         let (keys, bytes) = fresh.occupancy().unwrap();
         assert_eq!(keys, 2);
-        assert_eq!(bytes, buf.occupancy().unwrap().1, "restored sizes count as written ones");
+        assert_eq!(
+            bytes,
+            buf.occupancy().unwrap().1,
+            "restored sizes count as written ones"
+        );
         let first = fresh.evict_next(|_, _, _| true).unwrap().unwrap();
         assert_eq!((first.key, first.value.new), (b("a"), Some(b("2"))));
         let second = fresh.evict_next(|_, _, _| true).unwrap().unwrap();

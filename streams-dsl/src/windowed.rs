@@ -9,9 +9,7 @@ use std::time::Duration;
 use streams_core::StreamsError;
 use streams_core::processor::{Change, Processor, ProcessorContext, Record};
 use streams_core::serde::{SharedSerde, ValueAndTimestamp};
-use streams_core::state::{
-    SessionStore, Stores, TimestampedWindowStore, Window, Windowed,
-};
+use streams_core::state::{SessionStore, Stores, TimestampedWindowStore, Window, Windowed};
 
 use crate::builder::DslError;
 use crate::grouped::{AggFn, KGroupedStream};

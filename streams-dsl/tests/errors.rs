@@ -100,7 +100,9 @@ fn a_full_bounded_final_results_buffer_fails_processing_instead_of_emitting_earl
     let b = StreamsBuilder::new();
     b.stream::<String, String>("in")
         .group_by_key()
-        .windowed_by(TimeWindows::of_size_with_no_grace(Duration::from_millis(10)))
+        .windowed_by(TimeWindows::of_size_with_no_grace(Duration::from_millis(
+            10,
+        )))
         .count()
         .suppress(Suppressed::until_window_closes_bounded(
             // Asked to emit early, which final results cannot do.
@@ -121,5 +123,31 @@ fn a_full_bounded_final_results_buffer_fails_processing_instead_of_emitting_earl
             assert_eq!((full.max_records, full.records), (Some(1), 2));
         }
         other => panic!("expected a full buffer, got {other:?}"),
+    }
+}
+
+#[test]
+fn an_optimization_this_crate_does_not_apply_fails_the_build_naming_it() {
+    for (setting, named) in [
+        ("all", "all"),
+        (
+            "reuse.ktable.source.topics,merge.repartition.topics",
+            "merge.repartition.topics",
+        ),
+        ("single.store.self.join", "single.store.self.join"),
+    ] {
+        let b = StreamsBuilder::new();
+        b.table::<String, String>("t").to_stream().to("out");
+        let config = StreamsConfig::from_properties([
+            ("application.id", "o"),
+            ("topology.optimization", setting),
+        ])
+        .unwrap();
+        match b.build_with(&config) {
+            Err(DslError::UnsupportedOptimization { optimization }) => {
+                assert_eq!(optimization, named)
+            }
+            other => panic!("{setting}: expected an unsupported optimization, got {other:?}"),
+        }
     }
 }

@@ -19,7 +19,7 @@ use streams_core::state::{SessionStore, WindowStore};
 use streams_core::test_driver::TopologyTestDriver;
 use streams_dsl::serdes::{SessionWindowedSerde, TimeWindowedSerde};
 use streams_dsl::{
-    Branched, BufferConfig, EmitStrategy, Grouped, JoinWindows, Materialized, Produced,
+    Branched, BufferConfig, Consumed, EmitStrategy, Grouped, JoinWindows, Materialized, Produced,
     Repartitioned, SessionWindows, SlidingWindows, StreamsBuilder, Suppressed, TimeWindows,
 };
 use support::{check, check_with_probe, check_with_raw, out, out_str};
@@ -339,6 +339,35 @@ fn suppress_max_bytes() {
         "suppress_max_bytes",
         b.build().unwrap(),
         vec![out_str("out")],
+    );
+}
+
+#[test]
+fn reuse_source_topics() {
+    let b = StreamsBuilder::new();
+    let t = b.table::<String, String>("tin");
+    let s = b.stream::<String, String>("in");
+    s.join_table(&t, |l, r| format!("{l}+{r}")).to("out");
+    b.table_with::<String, String>("tin2", Consumed::new(), Materialized::as_("named"))
+        .to_stream()
+        .to("out2");
+    s.group_by_key()
+        .count_with(Materialized::with(Serdes::string(), Serdes::long()))
+        .to_stream()
+        .to("out3");
+    let config = streams_core::StreamsConfig::from_properties([
+        ("application.id", "dsl-test"),
+        ("topology.optimization", "reuse.ktable.source.topics"),
+    ])
+    .unwrap();
+    check(
+        "reuse_source_topics",
+        b.build_with(&config).unwrap(),
+        vec![
+            out_str("out"),
+            out_str("out2"),
+            out("out3", Serdes::string(), nullable_long()),
+        ],
     );
 }
 

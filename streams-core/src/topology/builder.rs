@@ -1,13 +1,13 @@
 //! Building a topology and checking it.
 
 use std::any::TypeId;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::marker::PhantomData;
 use std::sync::Arc;
 
 use crate::processor::{Processor, RecordMetadata, SharedTimestampExtractor};
 use crate::serde::SharedSerde;
-use crate::state::StoreBuilder;
+use crate::state::{BuiltStore, StoreBuilder, StoreContext, StoreError};
 use crate::task::Node;
 
 use super::nodes::{
@@ -304,6 +304,25 @@ pub struct TopologyBuilder {
     stores: Vec<StoreSpec>,
     connections: Vec<(String, String)>,
     internal_topics: BTreeSet<String>,
+    /// Stores whose changelog is a source topic, by store name.
+    source_changelogs: BTreeMap<String, String>,
+}
+
+/// A store whose changelog is a source topic: it logs nothing of its own.
+struct SourceTopicChangelog(Arc<dyn StoreBuilder>);
+
+impl StoreBuilder for SourceTopicChangelog {
+    fn name(&self) -> &str {
+        self.0.name()
+    }
+    fn logging_enabled(&self) -> bool {
+        false
+    }
+    fn build(&self, ctx: &StoreContext) -> Result<BuiltStore, StoreError> {
+        let mut ctx = ctx.clone();
+        ctx.changelog = None;
+        self.0.build(&ctx)
+    }
 }
 
 impl TopologyBuilder {
@@ -458,6 +477,17 @@ impl TopologyBuilder {
         self
     }
 
+    /// Makes the source topic `topic` the changelog of `store` (Java's
+    /// `connectSourceStoreAndTopic`, which `topology.optimization=reuse.ktable.source.topics`
+    /// applies to source tables): the store logs nothing of its own, and a runtime restores it
+    /// from `topic` ([`Topology::changelog_topic`]). The store must be added by
+    /// [`TopologyBuilder::build`].
+    pub fn reuse_source_topic_as_changelog(&mut self, store: &str, topic: &str) -> &mut Self {
+        self.source_changelogs
+            .insert(store.to_owned(), topic.to_owned());
+        self
+    }
+
     /// Adds a global store, filled from `topic` by `processor` on every instance; the topic is its
     /// changelog, so the store must not log.
     #[allow(clippy::too_many_arguments)]
@@ -491,7 +521,7 @@ impl TopologyBuilder {
     }
 
     /// Checks the topology and groups it into sub-topologies.
-    pub fn build(self) -> Result<Topology, TopologyError> {
+    pub fn build(mut self) -> Result<Topology, TopologyError> {
         let mut index: HashMap<&str, usize> = HashMap::new();
         for (i, n) in self.nodes.iter().enumerate() {
             if index.insert(&n.name, i).is_some() {
@@ -502,6 +532,21 @@ impl TopologyBuilder {
         for s in &self.stores {
             if !store_names.insert(s.builder.name().to_owned()) {
                 return Err(TopologyError::DuplicateStore(s.builder.name().to_owned()));
+            }
+        }
+        if let Some((store, topic)) = self
+            .source_changelogs
+            .iter()
+            .find(|(store, _)| !store_names.contains(store.as_str()))
+        {
+            return Err(TopologyError::UnknownStore {
+                processor: format!("(changelog source topic {topic})"),
+                store: store.clone(),
+            });
+        }
+        for s in &mut self.stores {
+            if self.source_changelogs.contains_key(s.builder.name()) {
+                s.builder = Arc::new(SourceTopicChangelog(s.builder.clone()));
             }
         }
         if !self
@@ -598,6 +643,7 @@ impl TopologyBuilder {
             stores: self.stores,
             subtopologies,
             internal_topics: self.internal_topics,
+            source_changelogs: self.source_changelogs,
         })
     }
 }
@@ -687,6 +733,7 @@ pub struct Topology {
     pub(crate) stores: Vec<StoreSpec>,
     pub(crate) subtopologies: Vec<Subtopology>,
     pub(crate) internal_topics: BTreeSet<String>,
+    pub(crate) source_changelogs: BTreeMap<String, String>,
 }
 
 impl std::fmt::Debug for Topology {
@@ -696,6 +743,19 @@ impl std::fmt::Debug for Topology {
 }
 
 impl Topology {
+    /// The topic `store` is restored from: the source topic it reuses
+    /// ([`TopologyBuilder::reuse_source_topic_as_changelog`]), its own
+    /// `<application.id>-<store>-changelog` when it logs, or `None` (no such store, a store
+    /// that does not log, or a global store, which its source topic fills).
+    pub fn changelog_topic(&self, store: &str, application_id: &str) -> Option<String> {
+        if let Some(topic) = self.source_changelogs.get(store) {
+            return Some(topic.clone());
+        }
+        let spec = self.stores.iter().find(|s| s.builder.name() == store)?;
+        (!spec.global && spec.builder.logging_enabled())
+            .then(|| format!("{application_id}-{store}-changelog"))
+    }
+
     /// The number of sub-topologies that make tasks (global ones excluded).
     pub fn task_subtopology_count(&self) -> usize {
         self.subtopologies.iter().filter(|s| !s.global).count()

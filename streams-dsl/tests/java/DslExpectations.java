@@ -60,6 +60,8 @@ public class DslExpectations {
         final Map<String, Deserializer<?>[]> outputs = new LinkedHashMap<>();
         final List<String> raw = new ArrayList<>();
         java.util.function.Function<TopologyTestDriver, List<String>> probe;
+        /** Passed to StreamsBuilder.build(props) (e.g. topology.optimization). */
+        final Properties buildProps = new Properties();
 
         Scenario(Consumer<StreamsBuilder> build) {
             this.build = build;
@@ -80,6 +82,12 @@ public class DslExpectations {
         /** Also print what `p` reads from the driver's stores once the input is processed. */
         Scenario probe(java.util.function.Function<TopologyTestDriver, List<String>> p) {
             probe = p;
+            return this;
+        }
+
+        /** Builds the topology with this setting, as StreamsBuilder.build(props). */
+        Scenario buildProp(String key, String value) {
+            buildProps.put(key, value);
             return this;
         }
 
@@ -366,6 +374,17 @@ public class DslExpectations {
                 .toStream()
                 .to("out");
         }).out("out"));
+
+        // topology.optimization=reuse.ktable.source.topics: source tables' stores log nothing
+        // (their topics are their changelogs); other stores keep their changelogs.
+        SCENARIOS.put("reuse_source_topics", new Scenario(b -> {
+            KTable<String, String> t = b.table("tin");
+            KStream<String, String> s = b.stream("in");
+            s.join(t, (l, r) -> l + "+" + r).to("out");
+            b.<String, String>table("tin2", Materialized.as("named")).toStream().to("out2");
+            s.groupByKey().count(Materialized.with(S, L)).toStream().to("out3", Produced.with(S, L));
+        }).out("out").out("out2").out("out3", S.deserializer(), L.deserializer())
+          .buildProp(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS));
 
         SCENARIOS.put("suppress_final", new Scenario(b -> {
             b.<String, String>stream("in")
@@ -671,7 +690,7 @@ public class DslExpectations {
             }
             StreamsBuilder builder = new StreamsBuilder();
             sc.build.accept(builder);
-            Topology topology = builder.build();
+            Topology topology = builder.build(sc.buildProps);
             out.append("#scenario ").append(e.getKey()).append('\n');
             out.append("#describe\n").append(topology.describe().toString());
             if (out.charAt(out.length() - 1) != '\n') {
