@@ -143,11 +143,8 @@
 //!   `single.store.self.join` fail the build.
 //! - Suppression buffers log Java's changelog records byte for byte (its "V3" layout), so a
 //!   buffer restores from either language's changelog; older Java layouts (before Kafka 2.4)
-//!   are rejected with an error. [`BufferConfig::max_bytes`] counts bytes as Java does. An
-//!   emitted update carries the timestamp and headers of the update it held back, as in Java,
-//!   but processors downstream see the metadata (topic, partition, offset) of the record being
-//!   processed when it is emitted, not of the held one; the buffer's size metrics are not
-//!   reported.
+//!   are rejected with an error. [`BufferConfig::max_bytes`] counts bytes as Java does. The
+//!   buffer's size metrics are not reported.
 //! - Versioned key-value stores (KIP-889) are not implemented.
 //! - Windowed tables and foreign-key join results cannot be looked up by key, so joining them
 //!   again is a build error ([`DslError::NotReadable`]).

@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use streams_core::StreamsError;
-use streams_core::processor::{Change, Headers, Processor, ProcessorContext, Record};
+use streams_core::processor::{
+    Change, Headers, Processor, ProcessorContext, Record, RecordMetadata,
+};
 use streams_core::serde::{SerdeError, SharedSerde};
 
 use crate::ktable::KTable;
@@ -208,7 +210,14 @@ impl<K: Data, V: Data> SuppressProc<K, V> {
                 new: self.de_value(e.value.new, &c.headers)?,
                 old: self.de_value(e.value.old, &c.headers)?,
             };
-            ctx.forward(Record::new(key, change, c.timestamp).with_headers(c.headers))?;
+            // Children see the held record's metadata, as Java sets its record context.
+            let meta = (c.offset >= 0 || !c.topic.is_empty()).then(|| RecordMetadata {
+                topic: c.topic.clone(),
+                partition: c.partition,
+                offset: c.offset,
+            });
+            let record = Record::new(key, change, c.timestamp).with_headers(c.headers);
+            ctx.forward_with_metadata(record, meta)?;
         }
         Ok(())
     }

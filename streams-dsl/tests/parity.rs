@@ -371,6 +371,39 @@ fn reuse_source_topics() {
     );
 }
 
+/// Prefixes each value with the record's metadata as the processor sees it.
+struct Meta;
+
+impl Processor<String, Option<String>, String, String> for Meta {
+    fn process(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, String, String>,
+        r: Record<String, Option<String>>,
+    ) -> Result<(), StreamsError> {
+        let meta = ctx.record_metadata().map_or_else(
+            || "none".to_owned(),
+            |m| format!("{}@{}@{}", m.topic, m.partition, m.offset),
+        );
+        let value = format!("{meta}:{}", or_null(r.value.as_ref()));
+        ctx.forward(r.with_value(value))
+    }
+}
+
+#[test]
+fn suppress_metadata() {
+    let b = StreamsBuilder::new();
+    b.table::<String, String>("tin")
+        .suppress_until_time_limit(Duration::from_millis(5), BufferConfig::unbounded())
+        .to_stream()
+        .process(|| Meta, &[])
+        .to("out");
+    check(
+        "suppress_metadata",
+        b.build().unwrap(),
+        vec![out_str("out")],
+    );
+}
+
 #[test]
 fn suppress_final() {
     let b = StreamsBuilder::new();

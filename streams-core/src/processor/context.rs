@@ -149,6 +149,21 @@ where
         crate::task::dispatch(graph, self.inner.state, children, record)
     }
 
+    /// Forwards a record read earlier, with the metadata it was read with: the children see
+    /// `meta` from [`Self::record_metadata`] (and a sink's topic extractor gets it) until this
+    /// returns. For processors that hold records back and emit them later, as Java's
+    /// suppression sets the buffered record's context while it forwards it.
+    pub fn forward_with_metadata(
+        &mut self,
+        record: Record<K, V>,
+        meta: Option<RecordMetadata>,
+    ) -> Result<(), StreamsError> {
+        let current = std::mem::replace(&mut self.inner.state.record_meta, meta);
+        let result = self.forward(record);
+        self.inner.state.record_meta = current;
+        result
+    }
+
     /// Sends a record to the named child only.
     pub fn forward_to(&mut self, record: Record<K, V>, child: &str) -> Result<(), StreamsError> {
         let graph = self.inner.graph;

@@ -386,6 +386,30 @@ public class DslExpectations {
         }).out("out").out("out2").out("out3", S.deserializer(), L.deserializer())
           .buildProp(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS));
 
+        // What processors after a suppression see as the record's metadata: the held record's.
+        SCENARIOS.put("suppress_metadata", new Scenario(b -> {
+            b.<String, String>table("tin")
+                .suppress(Suppressed.untilTimeLimit(Duration.ofMillis(5), Suppressed.BufferConfig.unbounded()))
+                .toStream()
+                .process(() -> new Processor<String, String, String, String>() {
+                    ProcessorContext<String, String> ctx;
+
+                    @Override
+                    public void init(ProcessorContext<String, String> context) {
+                        ctx = context;
+                    }
+
+                    @Override
+                    public void process(Record<String, String> record) {
+                        String meta = ctx.recordMetadata()
+                            .map(m -> m.topic() + "@" + m.partition() + "@" + m.offset())
+                            .orElse("none");
+                        ctx.forward(record.withValue(meta + ":" + record.value()));
+                    }
+                })
+                .to("out");
+        }).out("out"));
+
         SCENARIOS.put("suppress_final", new Scenario(b -> {
             b.<String, String>stream("in")
                 .groupByKey()
