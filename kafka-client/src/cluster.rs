@@ -214,29 +214,37 @@ impl Cluster {
             .get(&node_id)
             .map(|b| b.address())
             .ok_or_else(|| Error::NoBroker(format!("broker {node_id} is not in the metadata")))?;
-        self.pool.get(&addr).await
+        self.pool.get(node_id, &addr).await
     }
 
     /// Some live broker: an open connection if there is one, else the first known broker (then
     /// bootstrap server) that accepts a connection.
+    ///
+    /// A bootstrap server is a node of its own (`-1 - index`, as Java numbers them) and is used
+    /// only while no known broker has its address: once metadata names the broker behind it,
+    /// that broker's own connection carries the traffic, as in Java's clients.
     pub async fn any_broker(&self) -> Result<Connection> {
         let snapshot = self.metadata();
-        let mut addrs: Vec<String> = snapshot.brokers.values().map(|b| b.address()).collect();
-        addrs.sort();
-        for b in &self.config.bootstrap_servers {
+        let mut nodes: Vec<(i32, String)> = snapshot
+            .brokers
+            .iter()
+            .map(|(id, b)| (*id, b.address()))
+            .collect();
+        nodes.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+        for (i, b) in self.config.bootstrap_servers.iter().enumerate() {
             let a = format!("{}:{}", b.host, b.port);
-            if !addrs.contains(&a) {
-                addrs.push(a);
+            if !nodes.iter().any(|(_, known)| *known == a) {
+                nodes.push((bootstrap_node_id(i), a));
             }
         }
-        if let Some(c) = addrs.iter().find_map(|a| self.pool.existing(a)) {
+        if let Some(c) = nodes.iter().find_map(|(id, a)| self.pool.existing(*id, a)) {
             return Ok(c);
         }
-        // Prefer addresses not in backoff, but try them all rather than fail early.
-        addrs.sort_by_key(|a| self.pool.is_backing_off(a));
+        // Prefer nodes not in backoff, but try them all rather than fail early.
+        nodes.sort_by_key(|(id, a)| self.pool.is_backing_off(*id, a));
         let mut last = None;
-        for a in &addrs {
-            match self.pool.get(a).await {
+        for (id, a) in &nodes {
+            match self.pool.get(*id, a).await {
                 Ok(c) => return Ok(c),
                 // Wrong credentials or an unusable broker will not get better on another
                 // address of the same cluster: report it as it is.
@@ -265,4 +273,10 @@ impl Cluster {
     pub async fn close(&self, timeout: Duration) {
         self.pool.close(timeout).await;
     }
+}
+
+/// The node id of the bootstrap server at `index` of `bootstrap.servers`: -1, -2, … as Java's
+/// clients number them, so they never collide with a broker's id.
+fn bootstrap_node_id(index: usize) -> i32 {
+    i32::try_from(index).map_or(i32::MIN, |i| -1 - i)
 }

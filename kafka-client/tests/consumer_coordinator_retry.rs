@@ -159,8 +159,12 @@ async fn a_loading_coordinator_is_retried_on_the_same_connection() {
     let (s, connections) = run(COORDINATOR_LOAD_IN_PROGRESS).await;
     assert_eq!(s.heartbeats, REFUSED + 1);
     assert_eq!(s.lookups.len(), 1, "the coordinator is looked up once");
-    // The bootstrap connection (metadata, FindCoordinator) and the coordinator's.
-    assert_eq!(connections, 2.0);
+    // The bootstrap server's connection and the coordinator's, plus the broker's own once
+    // metadata names it (Java's nodes -1, 1 and +1): none per refusal.
+    assert!(
+        (2.0..=3.0).contains(&connections),
+        "{connections} connections"
+    );
 }
 
 #[tokio::test]
@@ -172,8 +176,12 @@ async fn an_unavailable_coordinator_is_looked_up_again_spaced_over_the_open_conn
         REFUSED + 1,
         "one lookup per refusal, and the first"
     );
-    // The same broker was found each time: its connection stayed open and served again.
-    assert_eq!(connections, 2.0);
+    // The same broker was found each time: its connection stayed open and served again (as
+    // above: bootstrap, coordinator, and the broker's own once metadata names it).
+    assert!(
+        (2.0..=3.0).contains(&connections),
+        "{connections} connections"
+    );
     // Lookups at least `retry.backoff.ms` apart (less its 20 % jitter).
     let min_gap = Duration::from_millis(BACKOFF_MS * 8 / 10);
     for w in s.lookups.windows(2) {

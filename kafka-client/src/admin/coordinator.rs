@@ -74,7 +74,12 @@ impl Admin {
             )
         };
         super::resource_result(|| group_resource(group), code, message.as_deref())?;
-        let conn = self.cluster.pool().get(&format!("{host}:{port}")).await?;
+        // Java's admin client reaches a coordinator as the broker it is (its own node id).
+        let conn = self
+            .cluster
+            .pool()
+            .get(node_id, &format!("{host}:{port}"))
+            .await?;
         Ok(Coordinator { node_id, conn })
     }
 

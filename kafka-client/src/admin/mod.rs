@@ -43,7 +43,7 @@ use crate::backoff::ExponentialBackoff;
 use crate::cluster::Cluster;
 use crate::config::AdminConfig;
 use crate::error::{Error, KafkaCode, Result};
-use crate::metrics::network::NetworkMetrics;
+use crate::metrics::network::{NetworkMetrics, Timed};
 use crate::metrics::{Metric, Metrics};
 
 pub use self::cluster::ClusterDescription;
@@ -85,7 +85,8 @@ impl Admin {
             cfg.common.metrics,
             &[("client-id", cfg.common.client_id.as_str())],
         );
-        let network = NetworkMetrics::new(&metrics, "admin-client", &cfg.common.client_id);
+        let network =
+            NetworkMetrics::new(&metrics, "admin-client", &cfg.common.client_id, Timed::All);
         Ok(Admin {
             backoff: cfg.common.retry_backoff_policy(),
             cluster: Cluster::with_network_metrics(cfg.common.clone(), false, Some(network))?,

@@ -28,7 +28,7 @@ use super::tls::{self, TlsConnector};
 use super::versions::BrokerVersions;
 use crate::config::SaslConfig;
 use crate::error::{Error, KafkaCode, Result};
-use crate::metrics::network::NetworkMetrics;
+use crate::metrics::network::{NetworkMetrics, NodeMetrics};
 use crate::sasl::SaslClient;
 
 /// The software name sent in ApiVersions v3+ (the broker checks it against
@@ -99,6 +99,8 @@ struct Shared {
     /// there, so its close is recorded once whichever way it ends.
     metrics: Option<Arc<NetworkMetrics>>,
     counted: AtomicBool,
+    /// The sensors of the node this connection was opened to, when it was opened as one.
+    node: Option<Arc<NodeMetrics>>,
 }
 
 impl Shared {
@@ -162,9 +164,29 @@ impl std::fmt::Debug for Connection {
 }
 
 impl Connection {
-    /// Connects to `addr` (`host:port`), negotiates versions and authenticates.
+    /// Connects to `addr` (`host:port`), negotiates versions and authenticates. The connection
+    /// belongs to no node: it records no per-node metrics.
     pub async fn connect(addr: &str, opts: &ConnectOptions) -> Result<Connection> {
-        match tokio::time::timeout(opts.setup_timeout, Self::setup(addr, opts)).await {
+        Self::connect_with(addr, None, opts).await
+    }
+
+    /// [`connect`](Self::connect) to `addr` as node `node_id`, the connection id Java's clients
+    /// give it and tag its node's metrics with (`node-id=node-<node_id>`): a broker's id (`1`),
+    /// a bootstrap server's `-1 - index` (`-1`), a consumer's group coordinator `+<id>` (`+1`).
+    pub async fn connect_node(
+        addr: &str,
+        node_id: &str,
+        opts: &ConnectOptions,
+    ) -> Result<Connection> {
+        Self::connect_with(addr, Some(node_id), opts).await
+    }
+
+    async fn connect_with(
+        addr: &str,
+        node_id: Option<&str>,
+        opts: &ConnectOptions,
+    ) -> Result<Connection> {
+        match tokio::time::timeout(opts.setup_timeout, Self::setup(addr, node_id, opts)).await {
             Ok(r) => r,
             Err(_) => Err(Error::Timeout {
                 what: format!("connecting to {addr}"),
@@ -173,12 +195,25 @@ impl Connection {
         }
     }
 
-    async fn setup(addr: &str, opts: &ConnectOptions) -> Result<Connection> {
+    async fn setup(addr: &str, node_id: Option<&str>, opts: &ConnectOptions) -> Result<Connection> {
         let io = |source| Error::Io {
             broker: addr.to_owned(),
             source,
         };
-        let mut stream = TcpStream::connect(addr).await.map_err(io)?;
+        let connected = TcpStream::connect(addr).await;
+        // Java registers a node's sensors at its connection's first socket event, which a
+        // refused connect is too (a name that does not resolve never gets that far).
+        let reached = match &connected {
+            Ok(_) => true,
+            Err(e) => e.kind() == std::io::ErrorKind::ConnectionRefused,
+        };
+        let node = opts
+            .metrics
+            .as_deref()
+            .zip(node_id)
+            .filter(|_| reached)
+            .map(|(m, id)| m.node(id));
+        let mut stream = connected.map_err(io)?;
         let metrics = opts.metrics.as_deref();
         if let Some(m) = metrics {
             m.connected();
@@ -187,15 +222,33 @@ impl Connection {
             stream.set_nodelay(true).map_err(io)?;
             match &opts.tls {
                 None => {
-                    let (versions, correlation) = Self::handshake(&mut stream, addr, opts).await?;
+                    let (versions, correlation) =
+                        Self::handshake(&mut stream, addr, opts, node.as_deref()).await?;
                     let (read, write) = stream.into_split();
-                    Ok(Self::spawn(read, write, addr, opts, versions, correlation))
+                    Ok(Self::spawn(
+                        read,
+                        write,
+                        addr,
+                        opts,
+                        node,
+                        versions,
+                        correlation,
+                    ))
                 }
                 Some(tls) => {
                     let mut stream = tls.connect(stream, addr).await?;
-                    let (versions, correlation) = Self::handshake(&mut stream, addr, opts).await?;
+                    let (versions, correlation) =
+                        Self::handshake(&mut stream, addr, opts, node.as_deref()).await?;
                     let (read, write) = tokio::io::split(stream);
-                    Ok(Self::spawn(read, write, addr, opts, versions, correlation))
+                    Ok(Self::spawn(
+                        read,
+                        write,
+                        addr,
+                        opts,
+                        node,
+                        versions,
+                        correlation,
+                    ))
                 }
             }
         }
@@ -223,6 +276,7 @@ impl Connection {
         stream: &mut S,
         addr: &str,
         opts: &ConnectOptions,
+        node: Option<&NodeMetrics>,
     ) -> Result<(BrokerVersions, i32)> {
         let mut setup = Setup {
             stream,
@@ -230,6 +284,7 @@ impl Connection {
             client_id: &opts.client_id,
             correlation: 0,
             metrics: opts.metrics.as_deref(),
+            node,
         };
         let versions = setup.api_versions().await?;
         if let Some(sasl) = &opts.sasl {
@@ -243,6 +298,7 @@ impl Connection {
         write: W,
         addr: &str,
         opts: &ConnectOptions,
+        node: Option<Arc<NodeMetrics>>,
         versions: BrokerVersions,
         correlation: i32,
     ) -> Connection
@@ -262,6 +318,7 @@ impl Connection {
             tasks: Mutex::new(Vec::new()),
             counted: AtomicBool::new(opts.metrics.is_some()),
             metrics: opts.metrics.clone(),
+            node,
         });
         // Bounded: a burst of requests waits here instead of growing an unbounded queue.
         let (tx, rx) = mpsc::channel(256);
@@ -327,6 +384,13 @@ impl Connection {
         req: &R,
         version: i16,
     ) -> Result<impl std::future::Future<Output = Result<R::Response>> + Send + 'static> {
+        // Java times a request from its creation to its response's arrival.
+        let started = self
+            .shared
+            .node
+            .as_ref()
+            .is_some_and(|n| n.times(R::API_KEY))
+            .then(std::time::Instant::now);
         let (frame, correlation_id) = self.encode(req, version)?;
         let (tx, rx) = oneshot::channel();
         let expect = Expect::of::<R>(version, correlation_id);
@@ -358,10 +422,15 @@ impl Connection {
                     });
                 }
             };
-            R::Response::decode_exact(body, version).map_err(|source| Error::Decode {
-                broker: shared.broker.clone(),
-                source,
-            })
+            let response =
+                R::Response::decode_exact(body, version).map_err(|source| Error::Decode {
+                    broker: shared.broker.clone(),
+                    source,
+                })?;
+            if let (Some(started), Some(node)) = (started, &shared.node) {
+                node.latency(started.elapsed());
+            }
+            Ok(response)
         })
     }
 
@@ -447,6 +516,9 @@ async fn write_loop<W: AsyncWrite + Unpin>(
             if let Some(m) = &shared.metrics {
                 m.sent(msg.frame.len());
             }
+            if let Some(n) = &shared.node {
+                n.sent(msg.frame.len());
+            }
             next = rx.try_recv().ok();
         }
         if let Err(e) = out.flush().await {
@@ -469,6 +541,9 @@ async fn read_loop<R: AsyncRead + Unpin>(mut read: R, shared: Arc<Shared>) {
             };
             if let Some(m) = &shared.metrics {
                 m.received(FRAME_PREFIX + frame.len());
+            }
+            if let Some(n) = &shared.node {
+                n.received(FRAME_PREFIX + frame.len());
             }
             let matched = shared
                 .in_flight
@@ -526,6 +601,8 @@ struct Setup<'a, S> {
     /// Counts the ApiVersions exchange as Java's selector does; the SASL exchanges, which
     /// Java's authenticator makes beside the selector, are not counted.
     metrics: Option<&'a NetworkMetrics>,
+    /// The node's sensors count the same exchanges.
+    node: Option<&'a NodeMetrics>,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Setup<'_, S> {
@@ -534,9 +611,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Setup<'_, S> {
         self.correlation += 1;
         let mut buf = BytesMut::new();
         encode_request(&mut buf, req, version, correlation_id, self.client_id)?;
-        let metrics = self
-            .metrics
-            .filter(|_| R::API_KEY == ApiVersionsRequest::API_KEY);
+        let counted = R::API_KEY == ApiVersionsRequest::API_KEY;
+        let metrics = self.metrics.filter(|_| counted);
+        let node = self.node.filter(|_| counted);
         // Over TLS the broker's verdict on our certificate (TLS 1.3) arrives as an alert on
         // this first exchange: typed as a TLS error, not as a socket or protocol failure.
         let broker = self.broker;
@@ -553,6 +630,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Setup<'_, S> {
         if let Some(m) = metrics {
             m.sent(buf.len());
         }
+        if let Some(n) = node {
+            n.sent(buf.len());
+        }
         let frame = read_frame(self.stream)
             .await
             .map_err(|e| match tls::failure(broker, &e) {
@@ -567,6 +647,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Setup<'_, S> {
             })?;
         if let Some(m) = metrics {
             m.received(FRAME_PREFIX + frame.len());
+        }
+        if let Some(n) = node {
+            n.received(FRAME_PREFIX + frame.len());
         }
         let mut q = InFlight::default();
         q.push(Expect::of::<R>(version, correlation_id), ());

@@ -5,8 +5,8 @@
 //! * [`Connection`]: one socket to one broker, pipelined; cheap to clone.
 //! * [`TlsConnector`]: TLS for `SSL` and `SASL_SSL` (the `tls` cargo feature), with typed
 //!   [`TlsError`]s.
-//! * [`ConnectionPool`]: one connection per broker address, reconnecting with exponential
-//!   backoff and jitter (`reconnect.backoff.ms` .. `reconnect.backoff.max.ms`).
+//! * [`ConnectionPool`]: one connection per node (a broker, or a bootstrap server), reconnecting
+//!   with exponential backoff and jitter (`reconnect.backoff.ms` .. `reconnect.backoff.max.ms`).
 
 mod conn;
 mod frame;

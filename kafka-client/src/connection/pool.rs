@@ -1,4 +1,8 @@
-//! One connection per broker address, reopened on demand with exponential backoff.
+//! One connection per node, reopened on demand with exponential backoff.
+//!
+//! A node is what Java's clients key connections by: a broker's id, or a bootstrap server's
+//! negative index. So a bootstrap server that is also broker 1 gets two connections, as in Java,
+//! and each counts in its own node's metrics.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -17,7 +21,11 @@ struct Slot {
     next_attempt: Option<Instant>,
 }
 
-/// Connections by `host:port`.
+/// A node id and its `host:port`: what a connection is kept by.
+type NodeAddr = (i32, String);
+
+/// Connections by node id and `host:port` (a node that moves to another address gets a new
+/// connection).
 ///
 /// A failed connect is not retried before `reconnect.backoff.ms * 2^failures` (jittered, capped
 /// at `reconnect.backoff.max.ms`) has passed, as in the Java client; callers that need the
@@ -27,7 +35,7 @@ struct Slot {
 pub struct ConnectionPool {
     opts: ConnectOptions,
     backoff: ExponentialBackoff,
-    slots: Mutex<HashMap<String, Arc<tokio::sync::Mutex<Slot>>>>,
+    slots: Mutex<HashMap<NodeAddr, Arc<tokio::sync::Mutex<Slot>>>>,
 }
 
 impl ConnectionPool {
@@ -45,25 +53,26 @@ impl ConnectionPool {
         &self.opts
     }
 
-    fn slot(&self, addr: &str) -> Arc<tokio::sync::Mutex<Slot>> {
+    fn slot(&self, node_id: i32, addr: &str) -> Arc<tokio::sync::Mutex<Slot>> {
         self.slots
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .entry(addr.to_owned())
+            .entry((node_id, addr.to_owned()))
             .or_default()
             .clone()
     }
 
-    /// A live connection to `addr`, if one is open now (no connect attempt).
-    pub fn existing(&self, addr: &str) -> Option<Connection> {
-        let slot = self.slot(addr);
+    /// A live connection to node `node_id` at `addr`, if one is open now (no connect attempt).
+    pub fn existing(&self, node_id: i32, addr: &str) -> Option<Connection> {
+        let slot = self.slot(node_id, addr);
         let guard = slot.try_lock().ok()?;
         guard.conn.as_ref().filter(|c| !c.is_closed()).cloned()
     }
 
-    /// The connection to `addr`, connecting (after any backoff still due) if needed.
-    pub async fn get(&self, addr: &str) -> Result<Connection> {
-        let slot = self.slot(addr);
+    /// The connection to node `node_id` at `addr`, connecting (after any backoff still due) if
+    /// needed. `node_id` is a broker's id, or `-1 - index` for a bootstrap server.
+    pub async fn get(&self, node_id: i32, addr: &str) -> Result<Connection> {
+        let slot = self.slot(node_id, addr);
         let mut s = slot.lock().await;
         if let Some(c) = s.conn.as_ref().filter(|c| !c.is_closed()) {
             return Ok(c.clone());
@@ -72,7 +81,7 @@ impl ConnectionPool {
         if let Some(at) = s.next_attempt {
             tokio::time::sleep_until(at).await;
         }
-        match Connection::connect(addr, &self.opts).await {
+        match Connection::connect_node(addr, &node_id.to_string(), &self.opts).await {
             Ok(c) => {
                 s.failures = 0;
                 s.next_attempt = None;
@@ -83,15 +92,16 @@ impl ConnectionPool {
                 let wait = self.backoff.backoff(s.failures, &mut rand::rng());
                 s.failures = s.failures.saturating_add(1);
                 s.next_attempt = Some(Instant::now() + wait);
-                tracing::debug!(%addr, error = %e, ?wait, "connect failed");
+                tracing::debug!(%addr, node_id, error = %e, ?wait, "connect failed");
                 Err(e)
             }
         }
     }
 
-    /// Whether the last attempt to `addr` failed and its backoff has not yet passed.
-    pub fn is_backing_off(&self, addr: &str) -> bool {
-        let slot = self.slot(addr);
+    /// Whether the last attempt to node `node_id` at `addr` failed and its backoff has not yet
+    /// passed.
+    pub fn is_backing_off(&self, node_id: i32, addr: &str) -> bool {
+        let slot = self.slot(node_id, addr);
         let Ok(s) = slot.try_lock() else {
             return false;
         };
@@ -138,14 +148,14 @@ mod tests {
             ExponentialBackoff::new(Duration::from_millis(100), Duration::from_secs(1))
                 .with_jitter(0.0),
         );
-        assert!(pool.get(&addr).await.is_err());
-        assert!(pool.is_backing_off(&addr));
+        assert!(pool.get(1, &addr).await.is_err());
+        assert!(pool.is_backing_off(1, &addr));
         let start = Instant::now();
-        assert!(pool.get(&addr).await.is_err());
+        assert!(pool.get(1, &addr).await.is_err());
         // The second attempt waited the first backoff (100 ms) before connecting.
         assert!(start.elapsed() >= Duration::from_millis(100));
         let start = Instant::now();
-        assert!(pool.get(&addr).await.is_err());
+        assert!(pool.get(1, &addr).await.is_err());
         assert!(start.elapsed() >= Duration::from_millis(200));
     }
 }

@@ -15,7 +15,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use kafka_protocol::Request;
 use kafka_protocol::Uuid;
 use kafka_protocol::messages::fetch_response::FetchResponse;
 use kafka_protocol::messages::find_coordinator_request::FindCoordinatorRequest;
@@ -38,6 +37,7 @@ use kafka_protocol::messages::{
     HeartbeatResponse, JoinGroupResponse, LeaveGroupRequest, LeaveGroupResponse, SyncGroupRequest,
     SyncGroupResponse,
 };
+use kafka_protocol::{Message, Request};
 use tokio::sync::Notify;
 use tokio::task::{AbortHandle, JoinSet};
 use tokio::time::Instant;
@@ -61,7 +61,7 @@ use crate::cluster::Cluster;
 use crate::config::{AutoOffsetReset, ConsumerConfig, GroupProtocol};
 use crate::connection::{ConnectOptions, Connection};
 use crate::error::{Error, KafkaCode};
-use crate::metrics::network::NetworkMetrics;
+use crate::metrics::network::{NetworkMetrics, Timed};
 use crate::metrics::{Metric, Metrics, Sensor};
 use crate::offset_fetch::{self, GroupErrorAction, GroupOffsets};
 
@@ -222,14 +222,14 @@ impl GroupShared {
             ..Default::default()
         };
         let resp: FindCoordinatorResponse = conn.send_version(&req, v).await?;
-        let (code, host, port) = if v >= 4 {
+        let (code, node_id, host, port) = if v >= 4 {
             let c = resp.coordinators.first().ok_or_else(|| Error::Protocol {
                 broker: conn.broker().to_owned(),
                 reason: "FindCoordinator answered no coordinator".into(),
             })?;
-            (c.error_code, c.host.clone(), c.port)
+            (c.error_code, c.node_id, c.host.clone(), c.port)
         } else {
-            (resp.error_code, resp.host.clone(), resp.port)
+            (resp.error_code, resp.node_id, resp.host.clone(), resp.port)
         };
         KafkaCode(code).ok()?;
         let addr = format!("{host}:{port}");
@@ -241,7 +241,9 @@ impl GroupShared {
             .filter(|c| !c.is_closed() && c.broker() == addr);
         let c = match kept {
             Some(c) => c,
-            None => Connection::connect(&addr, &self.connect).await?,
+            // Java's consumer talks to its coordinator over a connection of its own, named
+            // `+<id>` (Kafka 4.4's GroupCoordinatorNode), and its node metrics carry that name.
+            None => Connection::connect_node(&addr, &format!("+{node_id}"), &self.connect).await?,
         };
         *slot = Some(c.clone());
         if let Membership::Classic(m) = &self.membership {
@@ -523,7 +525,12 @@ impl Consumer {
             config.common.metrics,
             &[("client-id", config.common.client_id.as_str())],
         );
-        let network = NetworkMetrics::new(&registry, "consumer", &config.common.client_id);
+        let network = NetworkMetrics::new(
+            &registry,
+            "consumer",
+            &config.common.client_id,
+            Timed::Api(FetchRequest::API_KEY),
+        );
         let cluster = Cluster::with_network_metrics(config.common.clone(), false, Some(network))?;
         let metrics = ConsumerMetrics::new(
             registry,

@@ -82,7 +82,8 @@ pub enum RecordingLevel {
     /// `INFO` (the default).
     #[default]
     Info,
-    /// `DEBUG`: adds per-topic and per-node metrics.
+    /// `DEBUG`: adds the sensors Java records only at `DEBUG` (Kafka Streams' task and processor
+    /// sensors; the clients' per-topic and per-node metrics record at `INFO`, as in Java).
     Debug,
     /// `TRACE`.
     Trace,

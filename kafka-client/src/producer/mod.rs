@@ -37,6 +37,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use kafka_protocol::Message;
 use kafka_protocol::messages::{InitProducerIdRequest, ProduceRequest};
 use kafka_protocol::record::{Compression, HeaderRef};
 use tokio::sync::{Notify, Semaphore, mpsc};
@@ -48,7 +49,7 @@ use metrics::ProducerMetrics;
 use crate::cluster::Cluster;
 use crate::config::{Acks, ProducerConfig};
 use crate::error::{Error, KafkaCode, Result};
-use crate::metrics::network::NetworkMetrics;
+use crate::metrics::network::{NetworkMetrics, Timed};
 use crate::metrics::{Metric, Metrics};
 
 /// Topics with at most this many partitions list their available partitions on the stack in
@@ -142,7 +143,12 @@ impl Producer {
             cfg.common.metrics,
             &[("client-id", cfg.common.client_id.as_str())],
         );
-        let network = NetworkMetrics::new(&registry, "producer", &cfg.common.client_id);
+        let network = NetworkMetrics::new(
+            &registry,
+            "producer",
+            &cfg.common.client_id,
+            Timed::Api(ProduceRequest::API_KEY),
+        );
         let cluster = Cluster::with_network_metrics(cfg.common.clone(), true, Some(network))?;
         let max_in_flight = cfg.max_in_flight_requests_per_connection.max(1) as usize;
         let mut acc = Accumulator::new(AccumulatorConfig {

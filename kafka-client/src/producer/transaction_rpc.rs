@@ -60,15 +60,17 @@ fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Cached coordinators by `(key type, key)`.
-pub(crate) type Coordinators = std::sync::Mutex<BTreeMap<(i8, String), String>>;
+/// Cached coordinators by `(key type, key)`: node id and address.
+pub(crate) type Coordinators = std::sync::Mutex<BTreeMap<(i8, String), (i32, String)>>;
 
 async fn coordinator(inner: &Inner, key_type: i8, key: &str) -> Result<Connection, Error> {
     let cached = lock(&inner.coordinators)
         .get(&(key_type, key.to_owned()))
         .cloned();
-    if let Some(addr) = cached {
-        return inner.cluster.pool().get(&addr).await;
+    // Java's producer reaches its coordinators as the brokers they are: one connection per
+    // node, shared with its produce traffic.
+    if let Some((node_id, addr)) = cached {
+        return inner.cluster.pool().get(node_id, &addr).await;
     }
     let conn = inner.cluster.any_broker().await?;
     let v = conn
@@ -89,19 +91,19 @@ async fn coordinator(inner: &Inner, key_type: i8, key: &str) -> Result<Connectio
         ..Default::default()
     };
     let resp = conn.send_version(&req, v).await?;
-    let (code, host, port) = if v >= 4 {
+    let (code, node_id, host, port) = if v >= 4 {
         let c = resp.coordinators.first().ok_or_else(|| Error::Protocol {
             broker: conn.broker().to_owned(),
             reason: "FindCoordinator answered no coordinator".into(),
         })?;
-        (c.error_code, c.host.clone(), c.port)
+        (c.error_code, c.node_id, c.host.clone(), c.port)
     } else {
-        (resp.error_code, resp.host.clone(), resp.port)
+        (resp.error_code, resp.node_id, resp.host.clone(), resp.port)
     };
     KafkaCode(code).ok()?;
     let addr = format!("{host}:{port}");
-    lock(&inner.coordinators).insert((key_type, key.to_owned()), addr.clone());
-    inner.cluster.pool().get(&addr).await
+    lock(&inner.coordinators).insert((key_type, key.to_owned()), (node_id, addr.clone()));
+    inner.cluster.pool().get(node_id, &addr).await
 }
 
 fn forget_coordinator(inner: &Inner, key_type: i8, key: &str) {
