@@ -36,5 +36,7 @@ pub use error::FixtureError;
 pub use fixture::{SharedKafka, kafka, runtime, unique_topic};
 pub use jars::{DEFAULT_KAFKA_VERSION, kafka_libs, kafka_version};
 pub use java_peer::{JavaPeer, PeerAck, PeerRecord};
-pub use metrics_table::{MetricsTable, parse_metrics_table};
+pub use metrics_table::{
+    MetricsTable, NodeTable, Totals, assert_node_metrics_as_javas, node_table, parse_metrics_table,
+};
 pub use probe::{ApiVersionsAnswer, api_versions};

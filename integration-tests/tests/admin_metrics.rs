@@ -4,7 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use integration_tests::{JavaPeer, MetricsTable, kafka, parse_metrics_table, runtime};
+use integration_tests::{
+    JavaPeer, MetricsTable, Totals, assert_node_metrics_as_javas, kafka, parse_metrics_table,
+    runtime,
+};
 use kafka_client::admin::Admin;
 use kafka_client::config::AdminConfig;
 
@@ -110,4 +113,24 @@ fn admin_metrics_are_named_as_javas_and_count_the_calls() {
         get(&ours, "network-io-total"),
         get(&ours, "request-total") + get(&ours, "response-total")
     );
+
+    // Per node (`admin-client-node-metrics`), both clients idle after their call.
+    let (o_nodes, j_nodes) =
+        assert_node_metrics_as_javas(&ours, &java, "admin-client", Totals::Exact);
+    println!("node metrics, ours: {o_nodes:?}\nJava's: {j_nodes:?}");
+    // Java's admin client fetches metadata from the bootstrap server before describing the
+    // cluster to a broker it names; ours sends DescribeCluster to the bootstrap server
+    // directly, so it may have fewer nodes, never others.
+    for node in o_nodes.keys() {
+        assert!(
+            j_nodes.contains_key(node),
+            "{node} is not one of Java's nodes"
+        );
+    }
+    // The admin client times every call it made.
+    for (node, m) in &o_nodes {
+        if m["request-total"].0 > 1.0 {
+            assert!(m["request-latency-avg"].0 > 0.0, "{node}");
+        }
+    }
 }

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use integration_tests::{
-    JavaPeer, MetricsTable, kafka, parse_metrics_table, runtime, unique_topic,
+    JavaPeer, MetricsTable, Totals, assert_node_metrics_as_javas, kafka, parse_metrics_table,
+    runtime, unique_topic,
 };
 use kafka_client::admin::{Admin, NewTopic};
 use kafka_client::config::{AdminConfig, ConsumerConfig, ProducerConfig};
@@ -106,6 +107,15 @@ fn compare_with_java(protocol: &str) {
 
     // Ours: subscribe, read everything, commit, poll once more at the end.
     let group = unique_topic("metrics-ours");
+    let java_group = unique_topic("metrics-java");
+    // Both groups' coordinators ready before either member starts: on a fresh broker the first
+    // lookup creates the offsets topic, and only the member meeting that would look its
+    // coordinator up again (a classic one reconnecting each time, as Java's does), which the
+    // connection counts below would then hold against it.
+    for g in [&group, &java_group] {
+        rt.block_on(admin.list_group_offsets(g, None))
+            .expect("the group's coordinator answers");
+    }
     let mut consumer = {
         let _rt = rt.enter();
         Consumer::new(
@@ -165,7 +175,7 @@ fn compare_with_java(protocol: &str) {
                 "ConsumerMetricsPeer",
                 &[
                     bootstrap.clone(),
-                    unique_topic("metrics-java"),
+                    java_group,
                     topic.clone(),
                     N.to_string(),
                     "client.id=metrics-test".into(),
@@ -291,7 +301,8 @@ fn compare_with_java(protocol: &str) {
     );
     // No connection churn: a coordinator still loading the new group is retried after a
     // backoff on the same connection (a KIP-848 member opened one per lookup, up to 98 in a
-    // run, and read 3.5 times Java's bytes).
+    // run, and read 3.5 times Java's bytes). Both open the same nodes' connections: bootstrap,
+    // leader, coordinator (see the node metrics below).
     let (ours_conns, java_conns) = (
         get(&ours, NET, "connection-creation-total", &[]),
         get(&java, NET, "connection-creation-total", &[]),
@@ -306,4 +317,38 @@ fn compare_with_java(protocol: &str) {
         (0.5..=2.0).contains(&ratio),
         "{protocol}: incoming bytes ours/Java {ratio}"
     );
+
+    // Per node (`consumer-node-metrics`), read while a heartbeat or fetch may be moving.
+    let (o_nodes, j_nodes) =
+        assert_node_metrics_as_javas(&ours, &java, "consumer", Totals::Settling);
+    println!("{protocol} node metrics, ours: {o_nodes:?}\nJava's: {j_nodes:?}");
+    // The bootstrap server, the partitions' leader and the group coordinator's connection of
+    // its own (node-+<id>), in both.
+    assert_eq!(
+        o_nodes.keys().collect::<Vec<_>>(),
+        j_nodes.keys().collect::<Vec<_>>(),
+        "{protocol}"
+    );
+    assert!(
+        o_nodes.keys().any(|n| n.starts_with("node-+")),
+        "{protocol}: no coordinator node"
+    );
+    // Fetches are the timed requests: a node that answered them sent both consumers the same
+    // records.
+    let mut fetched_from = 0;
+    for (node, m) in &o_nodes {
+        if m["request-latency-avg"].0.is_nan() {
+            continue;
+        }
+        fetched_from += 1;
+        let (ob, jb) = (
+            m["incoming-byte-total"].0,
+            j_nodes[node]["incoming-byte-total"].0,
+        );
+        assert!(
+            (0.5..=2.0).contains(&(ob / jb)),
+            "{protocol} {node}: incoming-byte-total ours {ob}, Java's {jb}"
+        );
+    }
+    assert!(fetched_from >= 1, "{protocol}: no node timed a Fetch");
 }

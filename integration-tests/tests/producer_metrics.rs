@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use integration_tests::{
-    JavaPeer, MetricsTable, kafka, parse_metrics_table, runtime, unique_topic,
+    JavaPeer, MetricsTable, Totals, assert_node_metrics_as_javas, kafka, parse_metrics_table,
+    runtime, unique_topic,
 };
 use kafka_client::admin::{Admin, NewTopic};
 use kafka_client::cluster::Cluster;
@@ -318,4 +319,33 @@ fn producer_metrics_are_named_and_counted_as_javas() {
         "{} of ours matched Java's; Java's we do not register: {missing:?}",
         ours_names.len()
     );
+
+    // Per node (`producer-node-metrics`), both producers idle after their flush.
+    let (o_nodes, j_nodes) = assert_node_metrics_as_javas(&ours, &java, "producer", Totals::Exact);
+    println!("node metrics, ours: {o_nodes:?}\nJava's: {j_nodes:?}");
+    // Both asked the bootstrap server (node--1) for the brokers, then produced to the leaders'
+    // own connections: the same node ids.
+    assert_eq!(
+        o_nodes.keys().collect::<Vec<_>>(),
+        j_nodes.keys().collect::<Vec<_>>()
+    );
+    assert!(o_nodes.contains_key("node--1"));
+    // Produce requests are the timed ones: a node that got any carried the same gzip-compressed
+    // records from both, so its bytes out differ only by framing and metadata traffic.
+    let mut produced_to = 0;
+    for (node, m) in &o_nodes {
+        if m["request-latency-avg"].0.is_nan() {
+            continue;
+        }
+        produced_to += 1;
+        let (ob, jb) = (
+            m["outgoing-byte-total"].0,
+            j_nodes[node]["outgoing-byte-total"].0,
+        );
+        assert!(
+            (0.5..=2.0).contains(&(ob / jb)),
+            "{node}: outgoing-byte-total ours {ob}, Java's {jb}"
+        );
+    }
+    assert!(produced_to >= 1, "no node timed a Produce request");
 }

@@ -9,8 +9,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  *
  * <pre>
  * AdminMetricsPeer BOOTSTRAP [key=value admin properties...]
- *   describes the cluster, then prints every metric of group
- *   admin-client-metrics in the format of PeerMetrics.table
+ *   describes the cluster, then prints every metric of groups admin-client-metrics and
+ *   admin-client-node-metrics in the format of PeerMetrics.table
  * </pre>
  * Exit status 0 on success; 2 on bad arguments.
  */
@@ -26,7 +26,7 @@ public final class AdminMetricsPeer {
         try (Admin admin = Admin.create(props)) {
             admin.describeCluster().nodes().get();
             System.out.print(PeerMetrics.table(admin.metrics(),
-                    Set.of("admin-client-metrics", "kafka-metrics-count")));
+                    Set.of("admin-client-metrics", "admin-client-node-metrics", "kafka-metrics-count")));
         }
     }
 }

@@ -15,8 +15,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * ConsumerMetricsPeer BOOTSTRAP GROUP TOPIC COUNT [key=value consumer properties...]
  *   subscribes GROUP to TOPIC from the earliest offset, polls until COUNT records arrived,
  *   commits them synchronously, polls once more (so lag is recorded at the end position), then
- *   prints every metric of groups consumer-fetch-manager-metrics, consumer-metrics and
- *   consumer-coordinator-metrics, one per line:
+ *   prints every metric of groups consumer-fetch-manager-metrics, consumer-metrics,
+ *   consumer-coordinator-metrics and consumer-node-metrics, one per line:
  *   group TAB name TAB tags (k=v sorted by key, joined by ",") TAB value TAB description
  * </pre>
  * Exit status 0 on success; 2 on bad arguments; 3 when COUNT records did not arrive in 60 s.
@@ -52,7 +52,7 @@ public final class ConsumerMetricsPeer {
             consumer.poll(Duration.ofMillis(200));
             System.out.print(PeerMetrics.table(consumer.metrics(), Set.of(
                     "consumer-fetch-manager-metrics", "consumer-metrics", "consumer-coordinator-metrics",
-                    "kafka-metrics-count")));
+                    "consumer-node-metrics", "kafka-metrics-count")));
         }
     }
 }

@@ -18,8 +18,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * MetricsPeer BOOTSTRAP TOPIC_A COUNT_A TOPIC_B COUNT_B [key=value producer properties...]
  *   sends COUNT_A records to TOPIC_A, then COUNT_B to TOPIC_B (record i: key "key-i", value
  *   "value-i", header "seq"="i", timestamp 1700000000000+i), waits for every acknowledgement,
- *   flushes, then prints every metric of groups producer-metrics and producer-topic-metrics, one
- *   per line: group TAB name TAB tags (k=v sorted by key, joined by ",") TAB value TAB description
+ *   flushes, then prints every metric of groups producer-metrics, producer-topic-metrics and
+ *   producer-node-metrics, one per line: group TAB name TAB tags (k=v sorted by key, joined
+ *   by ",") TAB value TAB description
  * </pre>
  * Exit status 0 on success; 2 on bad arguments.
  */
@@ -45,7 +46,8 @@ public final class MetricsPeer {
             }
             producer.flush();
             System.out.print(PeerMetrics.table(producer.metrics(),
-                    Set.of("producer-metrics", "producer-topic-metrics", "kafka-metrics-count")));
+                    Set.of("producer-metrics", "producer-topic-metrics", "producer-node-metrics",
+                            "kafka-metrics-count")));
         }
     }
 
