@@ -1,9 +1,10 @@
 //! Our TopologyTestDriver's metrics against Kafka's own Java `TopologyTestDriver.metrics()` on the
 //! same topology and input (`StreamsMetricsPeer`), at INFO and at DEBUG, for a forwarding topology
-//! with punctuators and a dropped record, for enforced processing under `max.task.idle.ms`, and
-//! for a topology with a global store, state-store and record-cache metrics included: every
-//! metric of ours must be one of Java's (group, name, tags with their values, description)
-//! with Java's value, and Java must have none we lack.
+//! with punctuators, a dropped record and a cached key-value store, for enforced processing under
+//! `max.task.idle.ms`, for a topology with a global store and for window and session stores:
+//! every metric of ours, state-store and record-cache ones included, must be one of Java's
+//! (group, name, tags with their values, description) with Java's value, and Java must have none
+//! we lack.
 //! Needs a JDK (java, javac) and the Kafka jars from Maven Central (`scripts/kafka-fetch`); without
 //! them the test fails and says how to get them.
 
@@ -15,7 +16,7 @@ use integration_tests::{JavaPeer, MetricsTable, parse_metrics_table};
 use streams_core::metrics::{Metric, RecordingLevel};
 use streams_core::processor::{LogAndContinue, Processor, ProcessorContext, Record};
 use streams_core::serde::Serdes;
-use streams_core::state::{KeyValueStore, Stores};
+use streams_core::state::{KeyValueStore, StoreKind, Stores};
 use streams_core::test_driver::TopologyTestDriver;
 use streams_core::topology::{Consumed, Produced, TopologyBuilder};
 use streams_core::{StreamsConfig, StreamsError};
@@ -24,6 +25,10 @@ use streams_core::{StreamsConfig, StreamsError};
 // metrics test.
 #[path = "../../streams-core/tests/support/forward_topology.rs"]
 mod forward_topology;
+// The window- and session-store topology and input of the peer's `stores` mode, shared with
+// streams-core's store metrics test.
+#[path = "../../streams-core/tests/support/store_topology.rs"]
+mod store_topology;
 
 fn table(metrics: Vec<Metric>) -> MetricsTable {
     metrics
@@ -182,6 +187,22 @@ fn ours_global(level: RecordingLevel) -> MetricsTable {
         .expect("our driver ran")
 }
 
+/// Our side of the peer's `stores` run: in-memory window and session stores.
+fn ours_stores(level: RecordingLevel) -> MetricsTable {
+    let topology = store_topology::topology(StoreKind::InMemory);
+    let config = StreamsConfig::new("app").with_metrics_recording_level(level);
+    std::thread::Builder::new()
+        .name("main".into())
+        .spawn(move || {
+            let d = TopologyTestDriver::with_wall_clock(topology, config, 0).expect("driver");
+            store_topology::pipe(&d);
+            table(d.metrics())
+        })
+        .expect("spawn")
+        .join()
+        .expect("our driver ran")
+}
+
 /// Whether `name` in `group` is a latency Java's driver measures on the system clock: its
 /// stores are timed by `Time.SYSTEM` (the store builders' clock), not the driver's mock clock,
 /// so at DEBUG they read real nanoseconds where ours, on the driver's mock clock, read 0.
@@ -292,5 +313,22 @@ fn driver_metrics_match_javas_topology_test_driver() {
                 .any(|k| k.2.get("task-id").is_some_and(|t| t == "-1_-1")),
             "{level}: the global task's metrics"
         );
+
+        // Window and session stores: Java's in-memory-window and in-memory-session scopes.
+        let out = peer
+            .run_class(
+                "StreamsMetricsPeer",
+                &[level.to_owned(), "stores".to_owned()],
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        let java_stores = parse_metrics_table(&out);
+        let ours_stores = ours_stores(ours_level);
+        compare(&format!("{level} stores"), &ours_stores, &java_stores);
+        for scope in ["in-memory-window-state-id", "in-memory-session-state-id"] {
+            assert!(
+                ours_stores.keys().any(|k| k.2.contains_key(scope)),
+                "{level}: {scope}"
+            );
+        }
     }
 }

@@ -14,9 +14,14 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.kstream.internals.SessionWindow;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.SessionStore;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Kafka Streams' TopologyTestDriver metrics, for comparison with ours (streams_metrics test).
@@ -40,6 +45,12 @@ import org.apache.kafka.streams.state.Stores;
  *   (logging disabled) fed from topic "gtopic" by source "gsrc" and processor "gproc"; pipes key
  *   "k", value 1 at 3 ms to "gtopic" and then to "in", and prints the metrics as above.
  * </pre>
+ * StreamsMetricsPeer LEVEL stores [key=value streams properties...]
+ *   runs source "src" (topic "in") -> processors "win" (in-memory window store "w": retention 1 min,
+ *   10 s windows; fetches the record's key at window 0, puts it there, fetches its windows 0..100)
+ *   and "ses" (in-memory session store "s": retention 1 min; finds the key's sessions ending from 0
+ *   to the record's time, puts a session of the record alone); pipes k0, k1, k0, k1 with values
+ *   0..3 at 0, 7, 14, 21 ms, advances the wall clock by 2500 ms and prints the metrics as above.
  * Exit status 0 on success; 2 on bad arguments.
  */
 public final class StreamsMetricsPeer {
@@ -48,8 +59,8 @@ public final class StreamsMetricsPeer {
             "stream-topic-metrics", "stream-state-metrics", "stream-record-cache-metrics");
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 2 || !Set.of("forward", "idle", "global").contains(args[1])) {
-            System.err.println("usage: StreamsMetricsPeer LEVEL forward|idle|global [k=v...]");
+        if (args.length < 2 || !Set.of("forward", "idle", "global", "stores").contains(args[1])) {
+            System.err.println("usage: StreamsMetricsPeer LEVEL forward|idle|global|stores [k=v...]");
             System.exit(2);
         }
         if (args[1].equals("idle")) {
@@ -58,6 +69,10 @@ public final class StreamsMetricsPeer {
         }
         if (args[1].equals("global")) {
             global(args);
+            return;
+        }
+        if (args[1].equals("stores")) {
+            stores(args);
             return;
         }
         Topology t = new Topology();
@@ -129,6 +144,71 @@ public final class StreamsMetricsPeer {
             d.createInputTopic("in", Serdes.String().serializer(), Serdes.Long().serializer())
                     .pipeInput("k", 1L, Instant.ofEpochMilli(3));
             System.out.print(PeerMetrics.table(d.metrics(), GROUPS));
+        }
+    }
+
+    private static void stores(String[] args) {
+        Topology t = new Topology();
+        t.addSource("src", Serdes.String().deserializer(), Serdes.Long().deserializer(), "in");
+        t.addProcessor("win", WindowOps::new, "src");
+        t.addProcessor("ses", SessionOps::new, "src");
+        t.addStateStore(Stores.windowStoreBuilder(
+                Stores.inMemoryWindowStore("w", Duration.ofMinutes(1), Duration.ofSeconds(10), false),
+                Serdes.String(), Serdes.Long()), "win");
+        t.addStateStore(Stores.sessionStoreBuilder(
+                Stores.inMemorySessionStore("s", Duration.ofMinutes(1)), Serdes.String(), Serdes.Long()), "ses");
+        Properties props = new Properties();
+        props.put("application.id", "app");
+        props.put("metrics.recording.level", args[0]);
+        PeerMetrics.setProperties(props, args, 2);
+        try (TopologyTestDriver d = new TopologyTestDriver(t, props, Instant.ofEpochMilli(0))) {
+            TestInputTopic<String, Long> in =
+                    d.createInputTopic("in", Serdes.String().serializer(), Serdes.Long().serializer());
+            for (long i = 0; i < 4; i++) {
+                in.pipeInput("k" + (i % 2), i, Instant.ofEpochMilli(i * 7));
+            }
+            d.advanceWallClockTime(Duration.ofMillis(2500));
+            System.out.print(PeerMetrics.table(d.metrics(), GROUPS));
+        }
+    }
+
+    private static final class WindowOps implements Processor<String, Long, Void, Void> {
+        private WindowStore<String, Long> store;
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            store = context.getStateStore("w");
+        }
+
+        @Override
+        public void process(Record<String, Long> r) {
+            store.fetch(r.key(), 0L);
+            store.put(r.key(), r.value(), 0L);
+            try (WindowStoreIterator<Long> it =
+                    store.fetch(r.key(), Instant.ofEpochMilli(0), Instant.ofEpochMilli(100))) {
+                while (it.hasNext()) {
+                    it.next();
+                }
+            }
+        }
+    }
+
+    private static final class SessionOps implements Processor<String, Long, Void, Void> {
+        private SessionStore<String, Long> store;
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            store = context.getStateStore("s");
+        }
+
+        @Override
+        public void process(Record<String, Long> r) {
+            try (KeyValueIterator<Windowed<String>, Long> it = store.findSessions(r.key(), 0, r.timestamp())) {
+                while (it.hasNext()) {
+                    it.next();
+                }
+            }
+            store.put(new Windowed<>(r.key(), new SessionWindow(r.timestamp(), r.timestamp())), r.value());
         }
     }
 

@@ -119,21 +119,34 @@ impl<K: 'static, V: 'static> StoreAccess<K, V> {
         self.timestamp.load(Ordering::Relaxed)
     }
 
-    /// Runs `f` as the store operation `op` (see [`StoreMeter::measure`]).
-    #[inline]
+    /// Runs `f` as the store operation `op` (see [`StoreMeter::measure`]); bare, inlined, below
+    /// DEBUG.
+    #[inline(always)]
     pub(crate) fn measure<R>(&self, op: Op, f: impl FnOnce() -> R) -> R {
-        self.meter.measure(op, f)
+        if self.meter.timed() {
+            self.meter.measure(op, f)
+        } else {
+            f()
+        }
     }
 
     /// Runs `f` as a read Java serves through an iterator.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn measure_iterator<R>(&self, op: Op, f: impl FnOnce() -> R) -> R {
-        self.meter.measure_iterator(op, f)
+        if self.meter.timed() {
+            self.meter.measure_iterator(op, f)
+        } else {
+            f()
+        }
     }
 
     /// Runs `f` as a write of the record being processed.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn measure_put<R>(&self, op: Op, f: impl FnOnce() -> R) -> R {
-        self.meter.measure_put(op, self.now(), f)
+        if self.meter.timed() {
+            self.meter.measure_put(op, &self.timestamp, f)
+        } else {
+            f()
+        }
     }
 }

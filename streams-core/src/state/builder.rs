@@ -197,6 +197,13 @@ impl Stores {
     }
 }
 
+/// A store's bytes stack, its metrics and its metered control, as a builder makes them.
+struct Built {
+    inner: SharedBytesStore,
+    meter: Arc<StoreMeter>,
+    control: Box<dyn StoreControl>,
+}
+
 #[derive(Debug, Clone)]
 struct Common {
     supplier: StoreSupplier,
@@ -234,17 +241,18 @@ impl Common {
 
     /// Builds raw > (segmented) > logging > caching for a task, and the metered control over
     /// it; the typed handle over it is the metered layer's other half.
-    fn build(
-        &self,
-        ctx: &StoreContext,
-    ) -> Result<(SharedBytesStore, Arc<StoreMeter>, Box<dyn StoreControl>), StoreError> {
+    fn build(&self, ctx: &StoreContext) -> Result<Built, StoreError> {
         let meter = self.meter(ctx);
         let inner = self.stack(ctx, &meter)?;
         let control = Box::new(MeteredControl {
             inner: SharedControl(inner.clone()),
             meter: meter.clone(),
         });
-        Ok((inner, meter, control))
+        Ok(Built {
+            inner,
+            meter,
+            control,
+        })
     }
 
     /// Builds raw > (segmented) > logging > caching for a task.
@@ -376,7 +384,11 @@ impl<K: Send + Sync + 'static, V: Send + Sync + 'static> StoreBuilder
         self.common.logging
     }
     fn build(&self, ctx: &StoreContext) -> Result<BuiltStore, StoreError> {
-        let (inner, meter, control) = self.common.build(ctx)?;
+        let Built {
+            inner,
+            meter,
+            control,
+        } = self.common.build(ctx)?;
         let handle = KeyValueStore::new(self.common.access(
             ctx,
             &inner,
@@ -416,7 +428,11 @@ impl<K: Send + Sync + 'static, V: Send + Sync + 'static> StoreBuilder for Window
         else {
             return Err(StoreError::UnknownStore(self.common.supplier.name.clone()));
         };
-        let (inner, meter, control) = self.common.build(ctx)?;
+        let Built {
+            inner,
+            meter,
+            control,
+        } = self.common.build(ctx)?;
         let handle = WindowStore::new(
             self.common
                 .access(ctx, &inner, &meter, self.key.clone(), self.value.clone()),
@@ -453,7 +469,11 @@ impl<K: Send + Sync + 'static, V: Send + Sync + 'static> StoreBuilder
         self.common.logging
     }
     fn build(&self, ctx: &StoreContext) -> Result<BuiltStore, StoreError> {
-        let (inner, meter, control) = self.common.build(ctx)?;
+        let Built {
+            inner,
+            meter,
+            control,
+        } = self.common.build(ctx)?;
         let handle = SessionStore::new(self.common.access(
             ctx,
             &inner,

@@ -75,8 +75,9 @@ struct Slot {
     /// Neighbours in access order (`prev` is older); `NIL` at the ends.
     prev: usize,
     next: usize,
-    /// The topic characters Java's estimate charged the entry (see [`CacheMeter`]).
-    context: u32,
+    /// Java's estimate of the entry's size, kept while the cache's metrics record (see
+    /// [`CacheMeter`]); 0 otherwise.
+    java_size: u32,
 }
 
 fn entry_size(key: &[u8], value: &Option<Bytes>) -> usize {
@@ -183,15 +184,30 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
         let value = slot.value.take();
         slot.below = None;
         slot.dirty = false;
-        let context = slot.context;
+        let java_size = std::mem::take(&mut slot.java_size);
         self.map.remove(&key);
         self.free.push(i);
         self.charge(0, entry_size(&key, &value));
         if self.meter.recording() {
-            let len = value.as_ref().map_or(0, Bytes::len);
-            let size = CacheMeter::java_entry_size(key.len(), len, context);
-            self.meter.resized(0, size);
+            self.meter.resized(0, i64::from(java_size));
         }
+    }
+
+    /// Charges slot `i`, just written, Java's size estimate (`java_old` was the entry's
+    /// before): a written entry carries the topic of the record being processed, an entry read
+    /// in from below no record context.
+    #[inline(never)]
+    fn recharge_java_size(&mut self, i: usize, dirty: bool, java_old: u32) {
+        let context = if dirty {
+            self.budget.record_topic_chars()
+        } else {
+            0
+        };
+        let e = &mut self.slots[i];
+        let len = e.value.as_ref().map_or(0, Bytes::len);
+        let size = CacheMeter::java_entry_size(e.key.len(), len, context);
+        e.java_size = u32::try_from(size).unwrap_or(u32::MAX);
+        self.meter.resized(size, i64::from(java_old));
     }
 
     fn insert(&mut self, key: Bytes, value: Option<Bytes>, timestamp: i64, dirty: bool) {
@@ -209,32 +225,12 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
         dirty: bool,
     ) {
         let size = entry_size(key, &value);
-        // Java charges a written entry the topic of the record being processed; an entry read
-        // in from below has no record context.
-        let (context, java) = if self.meter.recording() {
-            let context = if dirty {
-                self.budget.record_topic_chars()
-            } else {
-                0
-            };
-            let len = value.as_ref().map_or(0, Bytes::len);
-            (
-                context,
-                CacheMeter::java_entry_size(key.len(), len, context),
-            )
-        } else {
-            (0, 0)
-        };
         let mut java_old = 0;
         let (i, old_size, was_dirty) = match self.map.get(key) {
             Some(&i) => {
                 let e = &mut self.slots[i];
                 let old_size = entry_size(&e.key, &e.value);
-                if java != 0 {
-                    let len = e.value.as_ref().map_or(0, Bytes::len);
-                    java_old = CacheMeter::java_entry_size(e.key.len(), len, e.context);
-                }
-                e.context = context;
+                java_old = e.java_size;
                 let was_dirty = e.dirty;
                 let old_value = std::mem::replace(&mut e.value, value);
                 if !dirty {
@@ -259,7 +255,7 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
                     below,
                     prev: NIL,
                     next: NIL,
-                    context,
+                    java_size: 0,
                 };
                 let i = match self.free.pop() {
                     Some(i) => {
@@ -277,8 +273,8 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
             }
         };
         self.charge(size, old_size);
-        if java != 0 {
-            self.meter.resized(java, java_old);
+        if self.meter.recording() {
+            self.recharge_java_size(i, dirty, java_old);
         }
         if dirty && !was_dirty {
             self.dirty.push(i);
@@ -291,6 +287,7 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
         // Drain into a local buffer and hand it back afterwards to keep its capacity; writing
         // below never dirties this cache again.
         let mut dirty = std::mem::take(&mut self.dirty);
+        let mut hits = 0;
         for i in dirty.drain(..) {
             let e = &mut self.slots[i];
             if !e.dirty {
@@ -300,9 +297,8 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
             // Java's cache reads each dirty entry back to flush it, a hit each, except the one
             // being evicted, which has already left it.
             if evicting != Some(i) {
-                self.meter.hits(1);
+                hits += 1;
             }
-            let e = &mut self.slots[i];
             let (key, value, timestamp) = (e.key.clone(), e.value.clone(), e.timestamp);
             let below = e.below.take();
             let old = match (self.forward, below) {
@@ -332,6 +328,8 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
         if self.dirty.is_empty() {
             self.dirty = dirty;
         }
+        // No read misses while flushing, so the ratios come out as if recorded one by one.
+        self.meter.hits(hits);
         Ok(())
     }
 

@@ -45,6 +45,7 @@
 //! for every operation. Java's driver times its stores on the system clock, so its DEBUG store
 //! latencies are real nanoseconds where ours are 0.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use super::{ChangelogRecord, SharedBytesStore, SharedControl, StoreControl, StoreError};
@@ -177,8 +178,8 @@ pub(crate) struct StoreMeter {
     clock: SharedClock,
     recording: OnceLock<Recording>,
     registered: Mutex<Option<Registered>>,
-    /// The sensors of the store's cache, set when DEBUG metrics record.
-    pub(crate) cache: Arc<OnceLock<CacheSensors>>,
+    /// The sensors of the store's cache, set at registration (`None` below DEBUG).
+    pub(crate) cache: Arc<OnceLock<Option<CacheSensors>>>,
 }
 
 impl std::fmt::Debug for StoreMeter {
@@ -321,9 +322,9 @@ impl StoreMeter {
                     StatKind::Value,
                 )],
             );
-            if debug {
-                let _ = self.cache.set(CacheSensors { hit_ratio, size });
-            }
+            let _ = self
+                .cache
+                .set(debug.then_some(CacheSensors { hit_ratio, size }));
         }
         if debug {
             let recording = Recording {
@@ -364,64 +365,96 @@ impl StoreMeter {
         });
     }
 
-    /// Runs `f` as operation `op`, timing it when DEBUG metrics record.
+    /// Whether operations are timed: DEBUG metrics record. Callers check it and run the
+    /// operation bare when not, so below DEBUG an operation costs this one check of a
+    /// `OnceLock`; the `measure*` methods are the cold path.
     #[inline]
+    pub(crate) fn timed(&self) -> bool {
+        self.recording.get().is_some()
+    }
+
+    /// Runs `f` as operation `op`, timing it when DEBUG metrics record.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn measure<R>(&self, op: Op, f: impl FnOnce() -> R) -> R {
-        match self.recording.get() {
-            None => f(),
-            Some(r) => {
-                let start = self.clock.now_ns();
-                let out = f();
-                r.record(op, self.clock.now_ns().saturating_sub(start));
-                out
-            }
+        let started = self.start();
+        let out = f();
+        if let Some(started) = started {
+            self.finish(op, started, Kind::Plain);
         }
+        out
     }
 
     /// Like [`Self::measure`] for a read that Java serves through an iterator: also its
     /// `iterator-duration`.
-    #[inline]
+    #[cold]
+    #[inline(never)]
     pub(crate) fn measure_iterator<R>(&self, op: Op, f: impl FnOnce() -> R) -> R {
-        match self.recording.get() {
-            None => f(),
-            Some(r) => {
-                let start = self.clock.now_ns();
-                let out = f();
-                let took = self.clock.now_ns().saturating_sub(start);
-                r.record(op, took);
-                r.iterator.record(took as f64);
-                out
-            }
+        let started = self.start();
+        let out = f();
+        if let Some(started) = started {
+            self.finish(op, started, Kind::Iterator);
         }
+        out
     }
 
-    /// Like [`Self::measure`] for a write of the record stamped `record_timestamp`: also its
-    /// end-to-end latency when TRACE metrics record.
+    /// Like [`Self::measure`] for a write of the record whose timestamp `record_timestamp`
+    /// holds: also its end-to-end latency when TRACE metrics record.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn measure_put<R>(
+        &self,
+        op: Op,
+        record_timestamp: &AtomicI64,
+        f: impl FnOnce() -> R,
+    ) -> R {
+        let started = self.start();
+        let out = f();
+        if let Some(started) = started {
+            self.finish(op, started, Kind::Put(record_timestamp));
+        }
+        out
+    }
+
+    /// The start of a timed operation, when DEBUG metrics record.
     #[inline]
-    pub(crate) fn measure_put<R>(&self, op: Op, record_timestamp: i64, f: impl FnOnce() -> R) -> R {
-        match self.recording.get() {
-            None => f(),
-            Some(r) => {
-                let out = self.measure(op, f);
+    fn start(&self) -> Option<i64> {
+        self.recording.get()?;
+        Some(self.clock.now_ns())
+    }
+
+    #[inline]
+    fn finish(&self, op: Op, started: i64, kind: Kind<'_>) {
+        let Some(r) = self.recording.get() else {
+            return;
+        };
+        let took = self.clock.now_ns().saturating_sub(started);
+        if let Some(s) = &r.ops[op as usize] {
+            s.record(took as f64);
+        }
+        match kind {
+            Kind::Plain => {}
+            Kind::Iterator => r.iterator.record(took as f64),
+            Kind::Put(record_timestamp) => {
                 if let Some(e2e) = &r.e2e {
-                    let now = self.clock.now_ms();
-                    e2e.record(now.saturating_sub(record_timestamp) as f64);
+                    let ts = record_timestamp.load(Ordering::Relaxed);
+                    e2e.record(self.clock.now_ms().saturating_sub(ts) as f64);
                 }
-                out
             }
         }
     }
 }
 
-impl Recording {
-    fn record(&self, op: Op, took_ns: i64) {
-        if let Some(s) = &self.ops[op as usize] {
-            s.record(took_ns as f64);
-        }
-    }
+/// What a timed operation records besides its latency.
+enum Kind<'a> {
+    Plain,
+    Iterator,
+    /// A write: the end-to-end latency of the record whose timestamp this holds (TRACE).
+    Put(&'a AtomicI64),
 }
 
 /// The sensors of a caching store, set when DEBUG metrics record.
+#[derive(Clone)]
 pub(crate) struct CacheSensors {
     hit_ratio: Sensor,
     /// The task-level `cache-size-bytes-total`, shared by the task's caches.
@@ -442,20 +475,42 @@ pub(crate) struct CacheMeter {
     misses: u64,
     /// Java's estimate of the bytes this cache holds.
     java_bytes: i64,
-    sensors: Option<Arc<OnceLock<CacheSensors>>>,
+    state: CacheState,
+}
+
+/// Whether a cache's metrics record, learnt once from its store's registration so that each
+/// operation after it checks a local field only.
+#[derive(Default)]
+enum CacheState {
+    /// Not registered yet: the store's meter fills the cell (`None` below DEBUG).
+    Pending(Arc<OnceLock<Option<CacheSensors>>>),
+    /// Not recording (or a cache built without metrics).
+    #[default]
+    Off,
+    On(CacheSensors),
 }
 
 impl CacheMeter {
-    pub(crate) fn new(sensors: Arc<OnceLock<CacheSensors>>) -> CacheMeter {
+    pub(crate) fn new(sensors: Arc<OnceLock<Option<CacheSensors>>>) -> CacheMeter {
         CacheMeter {
-            sensors: Some(sensors),
+            state: CacheState::Pending(sensors),
             ..CacheMeter::default()
         }
     }
 
     #[inline]
-    fn sensors(&self) -> Option<&CacheSensors> {
-        self.sensors.as_ref().and_then(|s| s.get())
+    fn sensors(&mut self) -> Option<&CacheSensors> {
+        if let CacheState::Pending(cell) = &self.state {
+            self.state = match cell.get() {
+                None => return None,
+                Some(None) => CacheState::Off,
+                Some(Some(s)) => CacheState::On(s.clone()),
+            };
+        }
+        match &self.state {
+            CacheState::On(s) => Some(s),
+            _ => None,
+        }
     }
 
     /// A read of a key the cache did not hold.
@@ -468,14 +523,21 @@ impl CacheMeter {
     /// `NamedCache` does.
     #[inline]
     pub(crate) fn hits(&mut self, n: u64) {
-        match self.sensors.as_ref().and_then(|s| s.get()) {
-            None => self.hits += n,
-            Some(s) => {
-                for _ in 0..n {
-                    self.hits += 1;
-                    s.hit_ratio
-                        .record(self.hits as f64 / (self.hits + self.misses) as f64);
-                }
+        self.hits += n;
+        if !matches!(self.state, CacheState::Off) {
+            self.record_hits(n);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn record_hits(&mut self, n: u64) {
+        let misses = self.misses;
+        let mut hits = self.hits - n;
+        if let Some(s) = self.sensors() {
+            for _ in 0..n {
+                hits += 1;
+                s.hit_ratio.record(hits as f64 / (hits + misses) as f64);
             }
         }
     }
@@ -483,7 +545,13 @@ impl CacheMeter {
     /// Whether the cache's metrics record (DEBUG): range reads count their cached keys, and
     /// entries their Java size, only then.
     #[inline]
-    pub(crate) fn recording(&self) -> bool {
+    pub(crate) fn recording(&mut self) -> bool {
+        !matches!(self.state, CacheState::Off) && self.resolve()
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn resolve(&mut self) -> bool {
         self.sensors().is_some()
     }
 
@@ -498,9 +566,10 @@ impl CacheMeter {
     /// into the task's `cache-size-bytes-total` after each put, eviction and removal.
     #[inline]
     pub(crate) fn resized(&mut self, added: i64, removed: i64) {
-        if let Some(s) = self.sensors.as_ref().and_then(|s| s.get()) {
-            self.java_bytes += added - removed;
-            s.size.record(self.java_bytes as f64);
+        let bytes = self.java_bytes + added - removed;
+        if let Some(s) = self.sensors() {
+            s.size.record(bytes as f64);
+            self.java_bytes = bytes;
         }
     }
 }
@@ -517,6 +586,9 @@ impl StoreControl for MeteredControl {
         self.inner.flush()
     }
     fn commit(&mut self, offset: Option<i64>, force: bool) -> Result<(), StoreError> {
+        if !self.meter.timed() {
+            return self.inner.commit(offset, force);
+        }
         let inner = &mut self.inner;
         self.meter
             .measure(Op::Commit, || inner.commit(offset, force))

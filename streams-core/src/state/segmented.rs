@@ -172,8 +172,11 @@ impl<S: KeyValueBytesStore> KeyValueBytesStore for SegmentedBytesStore<S> {
         Ok(out)
     }
 
+    /// The entries of the live segments; the reserved stream-time entry is not one.
     fn approximate_num_entries(&mut self) -> Result<u64, StoreError> {
-        self.inner.approximate_num_entries()
+        let all = self.inner.approximate_num_entries()?;
+        let meta = u64::from(self.inner.get(&META_KEY)?.is_some());
+        Ok(all.saturating_sub(meta))
     }
 
     fn flush(&mut self) -> Result<(), StoreError> {
