@@ -170,6 +170,13 @@ struct GroupShared {
     connect: ConnectOptions,
     lost: AtomicBool,
     fatal: Mutex<Option<KafkaCode>>,
+    /// Whether this handle serves a subscription (group-managed partitions) rather than a
+    /// manual assignment: Java's classic consumer names its generation and instance in a
+    /// commit only then, and checks the generation is stable before sending.
+    subscribed: bool,
+    /// An asynchronous commit was answered `FENCED_INSTANCE_ID` (Java's `asyncCommitFenced`):
+    /// every later commit fails with it unsent, as poll does.
+    async_commit_fenced: AtomicBool,
     last_poll: Mutex<Instant>,
     max_poll_interval: Duration,
     notify: Notify,
@@ -387,6 +394,31 @@ impl GroupShared {
         }
     }
 
+    /// Why a subscribed classic member may not send a commit now, if it may not: Java's
+    /// `ConsumerCoordinator` commits only in a stable generation (`generationIfStable`) and
+    /// fails the commit unsent otherwise. A member joining or syncing, or one whose join round
+    /// failed in its generation (Java stays `PREPARING_REBALANCE` then), is rebalancing
+    /// (`RebalanceInProgress`); one without a generation or member id is out of the group
+    /// (`CommitFailed`). The codes are those the coordinator would answer such a commit with.
+    /// Nothing for manual assignment or the `consumer` protocol, which send regardless.
+    fn unstable_generation(&self, protocol: GroupProtocol) -> Option<ConsumerError> {
+        let (GroupProtocol::Classic, Membership::Classic(m), true) =
+            (protocol, &self.membership, self.subscribed)
+        else {
+            return None;
+        };
+        let g = m.lock().unwrap_or_else(|e| e.into_inner());
+        classic_commit_gate(g.state(), g.membership_lost())
+    }
+
+    /// The error every commit fails with after an asynchronous one was fenced.
+    fn fenced_by_async_commit(&self) -> Result<()> {
+        if self.async_commit_fenced.load(Ordering::SeqCst) {
+            return Err(ConsumerError::Group(KafkaCode(FENCED_INSTANCE_ID)));
+        }
+        Ok(())
+    }
+
     /// The committed offsets of `partitions` for `group_id`, with an OffsetFetch shaped for the
     /// version the coordinator speaks.
     ///
@@ -486,7 +518,20 @@ pub struct Consumer {
     assignment_snapshot: Option<PartitionsPerTopic>,
     /// Completion signal of the last commit issued: the next one waits for it.
     last_commit: Option<tokio::sync::oneshot::Receiver<()>>,
+    /// The classic auto-commit before a JoinGroup, while it is being retried.
+    join_prepare: Option<JoinPrepare>,
     metrics: ConsumerMetrics,
+}
+
+/// A classic member's auto-commit before it joins (Java's `onJoinPrepare`), retried across
+/// polls until it lands or the rebalance timeout passes.
+#[derive(Debug, Clone, Copy)]
+struct JoinPrepare {
+    /// When the member stops waiting for the commit and joins anyway: `max.poll.interval.ms`
+    /// after the first attempt (Java's `joinPrepareTimer`).
+    deadline: Instant,
+    /// When the next attempt may go, `retry.backoff.ms` after a failed one.
+    retry_at: Instant,
 }
 
 impl std::fmt::Debug for Consumer {
@@ -559,6 +604,7 @@ impl Consumer {
             metadata_stale: true,
             kip848_reconciled_once: false,
             standalone: Mutex::new(None),
+            join_prepare: None,
             assignment_snapshot: None,
             last_commit: None,
         })
@@ -677,6 +723,8 @@ impl Consumer {
             connect,
             lost: AtomicBool::new(false),
             fatal: Mutex::new(None),
+            subscribed: true,
+            async_commit_fenced: AtomicBool::new(false),
             last_poll: Mutex::new(Instant::now()),
             max_poll_interval: self.config.max_poll_interval,
             notify: Notify::new(),
@@ -700,12 +748,23 @@ impl Consumer {
     }
 
     /// Assigns `partitions` manually (no group membership), replacing any earlier assignment.
-    /// With a `group.id`, start positions come from committed offsets.
+    /// With a `group.id`, start positions come from committed offsets, and with
+    /// `enable.auto.commit` the consumed positions are committed to the group on the interval
+    /// (an interval that is due is honoured here first, before partitions are given up) and
+    /// on close, as Java 4.4's consumers do. Those commits name no generation and no member
+    /// (generation or epoch -1, empty member id); the classic protocol names no
+    /// `group.instance.id` either, the `consumer` protocol names the configured one.
     pub fn assign(&mut self, partitions: impl IntoIterator<Item = TopicPartition>) -> Result<()> {
         if self.group.is_some() {
             return Err(ConsumerError::IllegalState(
                 "assign() after subscribe(); unsubscribe first",
             ));
+        }
+        // Java's `assign` gives the interval auto-commit its turn first, so that partitions
+        // given up now are committed (no rebalance will commit them). Its commit is a task:
+        // outside a runtime there is none to run it.
+        if tokio::runtime::Handle::try_current().is_ok() {
+            self.maybe_auto_commit();
         }
         let wanted: BTreeSet<TopicPartition> = partitions.into_iter().collect();
         self.parts.retain(|tp, _| wanted.contains(tp));
@@ -765,7 +824,7 @@ impl Consumer {
         if let Some(g) = &self.group {
             *g.shared.last_poll.lock().unwrap_or_else(|e| e.into_inner()) = Instant::now();
         }
-        self.maybe_auto_commit().await;
+        self.maybe_auto_commit();
         loop {
             if let Some(e) = self.pending_error.take() {
                 return Err(e);
@@ -1735,6 +1794,8 @@ impl Consumer {
             connect: self.cluster.pool().options().clone(),
             lost: AtomicBool::new(false),
             fatal: Mutex::new(None),
+            subscribed: false,
+            async_commit_fenced: AtomicBool::new(false),
             last_poll: Mutex::new(Instant::now()),
             max_poll_interval: self.config.max_poll_interval,
             notify: Notify::new(),
@@ -1775,10 +1836,19 @@ impl Consumer {
     /// [`ConsumerError::Client`]. A classic member refused as `UNKNOWN_MEMBER_ID` or
     /// `ILLEGAL_GENERATION` also forgets its generation and joins again at its next poll, its
     /// partitions lost; one refused as `REBALANCE_IN_PROGRESS` joins again.
+    ///
+    /// With `group.protocol=classic`, a subscribed member commits only in a stable generation,
+    /// as Java's `ConsumerCoordinator` does: while it joins or syncs (or after a join round
+    /// failed) the commit fails unsent with [`ConsumerError::RebalanceInProgress`]
+    /// (`REBALANCE_IN_PROGRESS`), and without a generation (expelled, not joined yet) with
+    /// [`ConsumerError::CommitFailed`] (`UNKNOWN_MEMBER_ID`). After an asynchronous commit was
+    /// fenced (`FENCED_INSTANCE_ID`), every commit fails unsent with
+    /// [`ConsumerError::Group`], even one of no offsets.
     pub async fn commit_sync(
         &mut self,
         offsets: Option<BTreeMap<TopicPartition, OffsetAndMetadata>>,
     ) -> Result<()> {
+        self.fenced_by_async_commit()?;
         let offsets = offsets.unwrap_or_else(|| self.consumed_offsets());
         let req = self.commit_request(offsets)?;
         let shared = self.group_shared_or_temp()?;
@@ -1819,7 +1889,10 @@ impl Consumer {
     /// Refusals map as for `commit_sync` (see [`ConsumerError::CommitFailed`]), except that a
     /// `consumer`-protocol commit answered `STALE_MEMBER_EPOCH` fails with that code as
     /// [`ConsumerError::Client`], as Java passes its `StaleMemberEpochException` through, and
-    /// that a classic member fenced by `FENCED_INSTANCE_ID` also fails its next poll.
+    /// that a classic member fenced by `FENCED_INSTANCE_ID` also fails its polls and later
+    /// commits with [`ConsumerError::Group`]: a later `commit_async` returns that error rather
+    /// than a task, as Java's `commitAsync` throws it. The classic pre-send check of
+    /// [`commit_sync`](Self::commit_sync) applies too.
     pub fn commit_async(
         &mut self,
         offsets: Option<BTreeMap<TopicPartition, OffsetAndMetadata>>,
@@ -1837,6 +1910,7 @@ impl Consumer {
     where
         F: FnOnce(&Result<()>) + Send + 'static,
     {
+        self.fenced_by_async_commit()?;
         let offsets = offsets.unwrap_or_else(|| self.consumed_offsets());
         let req = self.commit_request(offsets)?;
         let shared = self.group_shared_or_temp()?;
@@ -1852,6 +1926,19 @@ impl Consumer {
             drop(done);
             r
         }))
+    }
+
+    /// Java's classic consumer fails every commit after an asynchronous one was fenced
+    /// (`FENCED_INSTANCE_ID`), before looking at the offsets or sending anything.
+    fn fenced_by_async_commit(&self) -> Result<()> {
+        if let Some(g) = &self.group {
+            g.shared.fenced_by_async_commit()?;
+        }
+        let standalone = self.standalone.lock().unwrap_or_else(|e| e.into_inner());
+        match standalone.as_ref() {
+            Some(s) => s.fenced_by_async_commit(),
+            None => Ok(()),
+        }
     }
 
     /// A place in the commit order: a future that resolves when the previous commit is done,
@@ -1892,12 +1979,20 @@ impl Consumer {
                     ..Default::default()
                 });
         }
+        // Java's classic consumer names its instance only for group-managed partitions; the new
+        // one always names the configured instance.
+        let names_instance =
+            self.group.is_some() || self.config.group_protocol == GroupProtocol::Consumer;
         // The generation or epoch and the member id are filled in for each attempt
         // (`GroupShared::commit_member`).
         Ok(OffsetCommitRequest {
             group_id,
             generation_id_or_member_epoch: -1,
-            group_instance_id: self.config.group_instance_id.clone(),
+            group_instance_id: if names_instance {
+                self.config.group_instance_id.clone()
+            } else {
+                None
+            },
             topics: topics
                 .into_iter()
                 .map(|(name, partitions)| OffsetCommitRequestTopic {
@@ -1910,8 +2005,10 @@ impl Consumer {
         })
     }
 
-    async fn maybe_auto_commit(&mut self) {
-        if !self.config.enable_auto_commit || self.group.is_none() {
+    /// The interval auto-commit, for subscribed and manually assigned partitions alike: Java's
+    /// consumers auto-commit whenever a `group.id` is set.
+    fn maybe_auto_commit(&mut self) {
+        if !self.config.enable_auto_commit || self.config.group_id.is_none() {
             return;
         }
         // An auto-commit that failed on a retriable error is sent again `retry.backoff.ms`
@@ -1980,20 +2077,17 @@ impl Consumer {
         }
     }
 
-    /// The auto-commit before a rebalance takes partitions away: [`Self::commit_sync`] that
-    /// also waits out a KIP-848 epoch that moved on ([`CommitKind::BeforeRebalance`]). A
-    /// KIP-848 member has the rebalance timeout (`max.poll.interval.ms`) for it, as Java's
-    /// reconciliation gives it; the classic member `default.api.timeout.ms`.
+    /// The auto-commit before a KIP-848 reconciliation takes partitions away:
+    /// [`Self::commit_sync`] that also waits out an epoch that moved on
+    /// ([`CommitKind::BeforeRebalance`]), with the rebalance timeout (`max.poll.interval.ms`)
+    /// for it, as Java's reconciliation gives it.
     async fn commit_before_rebalance(
         &mut self,
         offsets: BTreeMap<TopicPartition, OffsetAndMetadata>,
     ) -> Result<()> {
         let req = self.commit_request(offsets)?;
         let shared = self.group_shared_or_temp()?;
-        let timeout = match &shared.membership {
-            Membership::Kip848(_) => self.config.max_poll_interval,
-            Membership::Classic(_) => self.config.default_api_timeout,
-        };
+        let timeout = self.config.max_poll_interval;
         let (previous, done) = self.commit_turn();
         let _ = previous.await;
         let r = commit(
@@ -2002,6 +2096,72 @@ impl Consumer {
             CommitKind::BeforeRebalance,
             self.config.group_protocol,
             timeout,
+            self.metrics.commit_sensor(),
+        )
+        .await;
+        drop(done);
+        r
+    }
+
+    /// The auto-commit before a classic JoinGroup, as Java's `onJoinPrepare` makes it: one
+    /// asynchronous commit of everything consumed, awaited. A retriable failure (a moved or
+    /// loading coordinator, a topic the coordinator does not know, deleted or not yet known)
+    /// holds the join back and is tried again `retry.backoff.ms` later, at a later pass of
+    /// the poll, until `max.poll.interval.ms` after the first attempt; any other outcome lets
+    /// the join go ahead. False while the join must wait.
+    async fn join_prepare_commit(&mut self) -> bool {
+        if !self.config.enable_auto_commit {
+            return true;
+        }
+        let now = Instant::now();
+        let prep = *self.join_prepare.get_or_insert(JoinPrepare {
+            deadline: now + self.config.max_poll_interval,
+            retry_at: now,
+        });
+        if now < prep.retry_at {
+            return false;
+        }
+        let offsets = self.consumed_offsets();
+        let r = if offsets.is_empty() {
+            Ok(())
+        } else {
+            self.commit_once_before_join(offsets).await
+        };
+        match r {
+            Err(ConsumerError::RetriableCommitFailed(e)) if Instant::now() < prep.deadline => {
+                tracing::debug!(error = %e, "auto-commit before joining failed; retrying before the join");
+                self.join_prepare = Some(JoinPrepare {
+                    retry_at: Instant::now() + self.config.common.retry_backoff,
+                    ..prep
+                });
+                false
+            }
+            r => {
+                if let Err(e) = r {
+                    tracing::warn!(error = %e, "auto-commit before joining failed; joining anyway");
+                }
+                self.join_prepare = None;
+                true
+            }
+        }
+    }
+
+    /// One OffsetCommit of `offsets` in the commit order, awaited: an asynchronous commit, as
+    /// Java's `onJoinPrepare` sends one.
+    async fn commit_once_before_join(
+        &mut self,
+        offsets: BTreeMap<TopicPartition, OffsetAndMetadata>,
+    ) -> Result<()> {
+        let req = self.commit_request(offsets)?;
+        let shared = self.group_shared_or_temp()?;
+        let (previous, done) = self.commit_turn();
+        let _ = previous.await;
+        let r = commit(
+            shared,
+            req,
+            CommitKind::Async,
+            self.config.group_protocol,
+            self.config.default_api_timeout,
             self.metrics.commit_sensor(),
         )
         .await;
@@ -2175,8 +2335,12 @@ impl Consumer {
                 tracing::debug!(error = %e, "coordinator lookup failed");
                 continue;
             }
-            // Before joining: commit, and under eager rebalancing give everything up.
-            self.auto_commit_sync(CommitKind::BeforeRebalance).await;
+            // Before joining: commit, and under eager rebalancing give everything up. While the
+            // commit waits to be retried, the poll goes on with the partitions still owned, as
+            // Java's poll does not wait for the join.
+            if !self.join_prepare_commit().await {
+                return Ok(());
+            }
             if protocol == RebalanceProtocol::Eager {
                 let owned: Vec<TopicPartition> = self.parts.keys().cloned().collect();
                 self.revoke(owned, false).await?;
@@ -2512,7 +2676,8 @@ impl Consumer {
         }
     }
 
-    /// Commits (if auto-commit is on), waits for asynchronous commits still in flight (up to
+    /// Commits (if auto-commit is on and a `group.id` is set, subscribed or manually
+    /// assigned), waits for asynchronous commits still in flight (up to
     /// `default.api.timeout.ms`, as Java's close does), leaves the group (a static member stays,
     /// to come back within the session timeout) and closes the connections.
     pub async fn close(mut self) -> Result<()> {
@@ -2527,6 +2692,10 @@ impl Consumer {
         }
         if self.group.is_some() {
             self.leave_group().await;
+        } else if self.config.group_id.is_some() {
+            // Manually assigned partitions are committed on close too, as Java commits
+            // whatever was consumed whenever a `group.id` is set.
+            self.auto_commit_sync(CommitKind::Sync).await;
         }
         self.in_flight.abort_all();
         if let Some(g) = self.group.take()
@@ -2632,10 +2801,12 @@ enum CommitKind {
     /// `commit_sync` and the auto-commit on close or unsubscribe: the retried errors are
     /// retried until the deadline.
     Sync,
-    /// The auto-commit before a rebalance gives partitions up: as `Sync`, and
-    /// `STALE_MEMBER_EPOCH` is retried while the consumer is a KIP-848 member (the epoch it
-    /// named was overtaken by one its next heartbeat brings), as Java's new consumer retries
-    /// this commit only. A deleted topic (`UNKNOWN_TOPIC_OR_PARTITION`) is not waited for.
+    /// The auto-commit before a KIP-848 reconciliation gives partitions up: as `Sync`, and
+    /// `STALE_MEMBER_EPOCH` is retried while the consumer is a member (the epoch it named was
+    /// overtaken by one its next heartbeat brings), as Java's new consumer retries this commit
+    /// only. A deleted topic (`UNKNOWN_TOPIC_OR_PARTITION`) is not waited for, as Java's
+    /// `CommitRequestManager` gives this commit up on it. (The classic member's commit before
+    /// joining is an `Async` one, retried by the poll: `Consumer::join_prepare_commit`.)
     BeforeRebalance,
     /// `commit_async` and the interval auto-commit: one OffsetCommit, whose retriable errors
     /// end it as `ConsumerError::RetriableCommitFailed`.
@@ -2746,6 +2917,26 @@ fn commit_error_action(code: i16, kind: CommitKind, view: CommitView) -> CommitE
     }
 }
 
+/// [`GroupShared::unstable_generation`] for a classic member in `state`, `lost` when it has no
+/// generation or member id.
+fn classic_commit_gate(
+    state: super::group::classic::MemberState,
+    lost: bool,
+) -> Option<ConsumerError> {
+    use super::group::classic::MemberState;
+    let rebalancing = Some(ConsumerError::RebalanceInProgress(KafkaCode(
+        REBALANCE_IN_PROGRESS,
+    )));
+    match state {
+        MemberState::Stable => None,
+        MemberState::Joining | MemberState::Syncing => rebalancing,
+        MemberState::Unjoined if lost => {
+            Some(ConsumerError::CommitFailed(KafkaCode(UNKNOWN_MEMBER_ID)))
+        }
+        MemberState::Unjoined => rebalancing,
+    }
+}
+
 /// Waits before retry number `attempts` (0 for the first): `retry.backoff.ms` grown by each
 /// failed attempt up to `retry.backoff.max.ms`, jittered, and never past `deadline`. False when
 /// the deadline has passed, so there is no time for another attempt (Java's `Timer.sleep`
@@ -2811,6 +3002,9 @@ async fn commit(
     }
     let mut attempts = 0u32;
     loop {
+        if let Some(e) = shared.unstable_generation(protocol) {
+            return Err(e);
+        }
         let named = shared.commit_member();
         (req.generation_id_or_member_epoch, req.member_id) = named.clone();
         let sent = Instant::now();
@@ -2853,6 +3047,7 @@ async fn commit(
                             // Java's classic consumer remembers a fenced asynchronous commit
                             // and fails the next poll with it; a synchronous one only throws.
                             if kind == CommitKind::Async {
+                                shared.async_commit_fenced.store(true, Ordering::SeqCst);
                                 shared.set_fatal(code);
                             }
                             return Err(ConsumerError::Group(code));
@@ -3139,7 +3334,12 @@ mod tests {
         let cases = [
             // The coordinator moved, is missing, or timed out: look it up again.
             (NOT_COORDINATOR, Sync, same, RetryWithNewCoordinator),
-            (COORDINATOR_NOT_AVAILABLE, BeforeRebalance, member, RetryWithNewCoordinator),
+            (
+                COORDINATOR_NOT_AVAILABLE,
+                BeforeRebalance,
+                member,
+                RetryWithNewCoordinator,
+            ),
             (REQUEST_TIMED_OUT, Async, gone, RetryWithNewCoordinator),
             // A loading coordinator is the right one.
             (COORDINATOR_LOAD_IN_PROGRESS, Sync, same, Retry),
@@ -3153,7 +3353,12 @@ mod tests {
             (UNKNOWN_MEMBER_ID, Sync, same, CommitFailed),
             (ILLEGAL, Async, moved_stable, CommitFailed),
             (ILLEGAL, Sync, moved_joining, RebalanceInProgress),
-            (UNKNOWN_MEMBER_ID, BeforeRebalance, moved_joining, RebalanceInProgress),
+            (
+                UNKNOWN_MEMBER_ID,
+                BeforeRebalance,
+                moved_joining,
+                RebalanceInProgress,
+            ),
             (REBALANCE_IN_PROGRESS, Sync, same, RebalanceInProgress),
             (FENCED_INSTANCE_ID, Async, same, Fenced),
             (FENCED_INSTANCE_ID, Sync, moved_joining, RebalanceInProgress),
@@ -3187,6 +3392,28 @@ mod tests {
                 "code {code}, {kind:?}, {view:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_classic_member_commits_only_in_a_stable_generation_as_in_java() {
+        use super::super::group::classic::MemberState::{Joining, Stable, Syncing, Unjoined};
+        let outcome = |state, lost| match classic_commit_gate(state, lost) {
+            None => "send",
+            Some(ConsumerError::RebalanceInProgress(c)) if c.0 == REBALANCE_IN_PROGRESS => {
+                "rebalancing"
+            }
+            Some(ConsumerError::CommitFailed(c)) if c.0 == UNKNOWN_MEMBER_ID => "not a member",
+            Some(_) => "other",
+        };
+        // Java's STABLE sends, PREPARING_REBALANCE and COMPLETING_REBALANCE are a rebalance
+        // in progress (a failed join round keeps its generation and stays PREPARING), and
+        // UNJOINED without a generation is out of the group.
+        assert_eq!(outcome(Stable, false), "send");
+        assert_eq!(outcome(Joining, false), "rebalancing");
+        assert_eq!(outcome(Joining, true), "rebalancing");
+        assert_eq!(outcome(Syncing, false), "rebalancing");
+        assert_eq!(outcome(Unjoined, false), "rebalancing");
+        assert_eq!(outcome(Unjoined, true), "not a member");
     }
 
     fn cluster(brokers: &[i32]) -> ClusterMetadata {
