@@ -187,9 +187,10 @@ fn ours_global(level: RecordingLevel) -> MetricsTable {
         .expect("our driver ran")
 }
 
-/// Our side of the peer's `stores` run: in-memory window and session stores.
-fn ours_stores(level: RecordingLevel) -> MetricsTable {
-    let topology = store_topology::topology(StoreKind::InMemory);
+/// Our side of the peer's `stores` (or, `cached`, `cachedstores`) run: in-memory window and
+/// session stores.
+fn ours_stores(level: RecordingLevel, cached: bool) -> MetricsTable {
+    let topology = store_topology::topology(StoreKind::InMemory, cached);
     let config = StreamsConfig::new("app").with_metrics_recording_level(level);
     std::thread::Builder::new()
         .name("main".into())
@@ -314,21 +315,21 @@ fn driver_metrics_match_javas_topology_test_driver() {
             "{level}: the global task's metrics"
         );
 
-        // Window and session stores: Java's in-memory-window and in-memory-session scopes.
-        let out = peer
-            .run_class(
-                "StreamsMetricsPeer",
-                &[level.to_owned(), "stores".to_owned()],
-            )
-            .unwrap_or_else(|e| panic!("{e}"));
-        let java_stores = parse_metrics_table(&out);
-        let ours_stores = ours_stores(ours_level);
-        compare(&format!("{level} stores"), &ours_stores, &java_stores);
-        for scope in ["in-memory-window-state-id", "in-memory-session-state-id"] {
-            assert!(
-                ours_stores.keys().any(|k| k.2.contains_key(scope)),
-                "{level}: {scope}"
-            );
+        // Window and session stores: Java's in-memory-window and in-memory-session scopes; then
+        // the same with caches in front.
+        for (mode, cached) in [("stores", false), ("cachedstores", true)] {
+            let out = peer
+                .run_class("StreamsMetricsPeer", &[level.to_owned(), mode.to_owned()])
+                .unwrap_or_else(|e| panic!("{e}"));
+            let java_stores = parse_metrics_table(&out);
+            let ours_stores = ours_stores(ours_level, cached);
+            compare(&format!("{level} {mode}"), &ours_stores, &java_stores);
+            for scope in ["in-memory-window-state-id", "in-memory-session-state-id"] {
+                assert!(
+                    ours_stores.keys().any(|k| k.2.contains_key(scope)),
+                    "{level} {mode}: {scope}"
+                );
+            }
         }
     }
 }

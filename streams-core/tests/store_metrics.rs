@@ -76,9 +76,17 @@ fn store_names(ops: &[&str], extra: &[&str]) -> BTreeSet<String> {
 }
 
 fn stores_driver(kind: StoreKind, level: RecordingLevel) -> TopologyTestDriver {
+    cached_stores_driver(kind, level, false)
+}
+
+fn cached_stores_driver(
+    kind: StoreKind,
+    level: RecordingLevel,
+    cached: bool,
+) -> TopologyTestDriver {
     let config = StreamsConfig::new("app").with_metrics_recording_level(level);
-    let d = TopologyTestDriver::with_wall_clock(store_topology::topology(kind), config, 0)
-        .expect("driver");
+    let topology = store_topology::topology(kind, cached);
+    let d = TopologyTestDriver::with_wall_clock(topology, config, 0).expect("driver");
     store_topology::pipe(&d);
     d
 }
@@ -171,6 +179,36 @@ fn persistent_stores_are_scoped_redb_and_have_no_in_memory_or_rocksdb_metrics() 
     // The operations count as on an in-memory store.
     assert_eq!(get(&w, STATE, "fetch-rate", "w"), 8.0 / WINDOW_S);
     assert_eq!(get(&s, STATE, "put-rate", "s"), 4.0 / WINDOW_S);
+}
+
+#[test]
+fn cached_window_and_session_stores_count_hits_in_javas_cache_key_order() {
+    let d = cached_stores_driver(StoreKind::InMemory, RecordingLevel::Debug, true);
+    let metrics = d.metrics();
+    let cache = values(&metrics, "record-cache-id");
+    let task = values(&metrics, "task-id");
+    // Java 4.4.0's driver on the same input. Window cache: a miss for each key's first single
+    // fetch; hits for the later ones, for each flushed entry, and for each cached window a range
+    // walks. Java's cache in front of an in-memory window store orders keys by window start
+    // first, so k0's range over windows 0..100 also walks k1's window at 0 once it is cached
+    // (the third record): 11 hits against 2 misses by the end.
+    let ratio = |stat: &str, id: &str| get(&cache, CACHE, &format!("hit-ratio-{stat}"), id);
+    assert_eq!(ratio("min", "w"), 0.5);
+    assert_eq!(ratio("max", "w"), 11.0 / 13.0);
+    assert_eq!(ratio("avg", "w"), 0.7248241657332566);
+    // The session cache is only ever read by ranges: no miss, every ratio 1.
+    assert_eq!((ratio("min", "s"), ratio("max", "s")), (1.0, 1.0));
+    // The last cache written is the session cache: four sessions of key "kN" (2) + end and
+    // start (16) behind an 8-byte segment id, value 8, topic "in" 2, and 45 each.
+    assert_eq!(
+        get(
+            &task,
+            "stream-task-metrics",
+            "cache-size-bytes-total",
+            "0_0"
+        ),
+        4.0 * (8.0 + 18.0 + 8.0 + 2.0 + 45.0)
+    );
 }
 
 /// Puts each record into the persistent key-value store "p".

@@ -19,6 +19,7 @@ import org.apache.kafka.streams.kstream.internals.SessionWindow;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.SessionStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
@@ -51,6 +52,8 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  *   and "ses" (in-memory session store "s": retention 1 min; finds the key's sessions ending from 0
  *   to the record's time, puts a session of the record alone); pipes k0, k1, k0, k1 with values
  *   0..3 at 0, 7, 14, 21 ms, advances the wall clock by 2500 ms and prints the metrics as above.
+ * StreamsMetricsPeer LEVEL cachedstores [key=value streams properties...]
+ *   as stores, with caching enabled on both stores.
  * Exit status 0 on success; 2 on bad arguments.
  */
 public final class StreamsMetricsPeer {
@@ -59,8 +62,8 @@ public final class StreamsMetricsPeer {
             "stream-topic-metrics", "stream-state-metrics", "stream-record-cache-metrics");
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 2 || !Set.of("forward", "idle", "global", "stores").contains(args[1])) {
-            System.err.println("usage: StreamsMetricsPeer LEVEL forward|idle|global|stores [k=v...]");
+        if (args.length < 2 || !Set.of("forward", "idle", "global", "stores", "cachedstores").contains(args[1])) {
+            System.err.println("usage: StreamsMetricsPeer LEVEL forward|idle|global|stores|cachedstores [k=v...]");
             System.exit(2);
         }
         if (args[1].equals("idle")) {
@@ -71,8 +74,8 @@ public final class StreamsMetricsPeer {
             global(args);
             return;
         }
-        if (args[1].equals("stores")) {
-            stores(args);
+        if (args[1].equals("stores") || args[1].equals("cachedstores")) {
+            stores(args, args[1].equals("cachedstores"));
             return;
         }
         Topology t = new Topology();
@@ -147,16 +150,22 @@ public final class StreamsMetricsPeer {
         }
     }
 
-    private static void stores(String[] args) {
+    private static void stores(String[] args, boolean cached) {
         Topology t = new Topology();
         t.addSource("src", Serdes.String().deserializer(), Serdes.Long().deserializer(), "in");
         t.addProcessor("win", WindowOps::new, "src");
         t.addProcessor("ses", SessionOps::new, "src");
-        t.addStateStore(Stores.windowStoreBuilder(
+        StoreBuilder<WindowStore<String, Long>> window = Stores.windowStoreBuilder(
                 Stores.inMemoryWindowStore("w", Duration.ofMinutes(1), Duration.ofSeconds(10), false),
-                Serdes.String(), Serdes.Long()), "win");
-        t.addStateStore(Stores.sessionStoreBuilder(
-                Stores.inMemorySessionStore("s", Duration.ofMinutes(1)), Serdes.String(), Serdes.Long()), "ses");
+                Serdes.String(), Serdes.Long());
+        StoreBuilder<SessionStore<String, Long>> session = Stores.sessionStoreBuilder(
+                Stores.inMemorySessionStore("s", Duration.ofMinutes(1)), Serdes.String(), Serdes.Long());
+        if (cached) {
+            window = window.withCachingEnabled();
+            session = session.withCachingEnabled();
+        }
+        t.addStateStore(window, "win");
+        t.addStateStore(session, "ses");
         Properties props = new Properties();
         props.put("application.id", "app");
         props.put("metrics.recording.level", args[0]);

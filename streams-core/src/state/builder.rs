@@ -223,6 +223,17 @@ impl Common {
         }
     }
 
+    /// How Java's cache in front of this store orders its keys, when not by their bytes: an
+    /// in-memory window or session store has segments of 1 ms, so its cache orders keys by
+    /// time first (see [`CacheMeter::in_java_range`]).
+    fn java_cache_order(&self) -> Option<KeySchema> {
+        match (self.supplier.kind, self.supplier.layout) {
+            (StoreKind::InMemory, Layout::Window { .. }) => Some(KeySchema::Window),
+            (StoreKind::InMemory, Layout::Session { .. }) => Some(KeySchema::Session),
+            _ => None,
+        }
+    }
+
     /// The metrics of the store this builds for a task, attached when the task enables them.
     fn meter(&self, ctx: &StoreContext) -> Arc<StoreMeter> {
         let flavour = match self.supplier.layout {
@@ -312,8 +323,11 @@ impl Common {
         };
         let cached: Box<dyn KeyValueBytesStore> = if self.caching {
             Box::new(
-                CachingStore::new(logged, ctx.cache_budget.clone())
-                    .with_meter(CacheMeter::new(meter.cache.clone())),
+                CachingStore::new(logged, ctx.cache_budget.clone()).with_meter(CacheMeter::new(
+                    meter.cache.clone(),
+                    self.java_cache_order(),
+                    self.supplier.layout != Layout::KeyValue,
+                )),
             )
         } else {
             logged

@@ -205,7 +205,7 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
         };
         let e = &mut self.slots[i];
         let len = e.value.as_ref().map_or(0, Bytes::len);
-        let size = CacheMeter::java_entry_size(e.key.len(), len, context);
+        let size = self.meter.java_entry_size(e.key.len(), len, context);
         e.java_size = u32::try_from(size).unwrap_or(u32::MAX);
         self.meter.resized(size, i64::from(java_old));
     }
@@ -398,10 +398,11 @@ impl<S: KeyValueBytesStore> KeyValueBytesStore for CachingStore<S> {
         let bounds = (from, to);
         if self.meter.recording() {
             // Java's cache iterator reads every cached key in the range, a hit each.
+            let meter = &self.meter;
             let cached = self
                 .map
                 .keys()
-                .filter(|k| RangeBounds::<[u8]>::contains(&bounds, &k[..]))
+                .filter(|k| meter.in_java_range(k, from, to))
                 .count();
             self.meter.hits(cached as u64);
         }

@@ -45,9 +45,11 @@
 //! for every operation. Java's driver times its stores on the system clock, so its DEBUG store
 //! latencies are real nanoseconds where ours are 0.
 
+use std::ops::{Bound, RangeBounds};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use super::key_schema::KeySchema;
 use super::{ChangelogRecord, SharedBytesStore, SharedControl, StoreControl, StoreError};
 use crate::clock::SharedClock;
 use crate::metrics::{
@@ -476,6 +478,10 @@ pub(crate) struct CacheMeter {
     /// Java's estimate of the bytes this cache holds.
     java_bytes: i64,
     state: CacheState,
+    /// How Java's cache orders the keys, when not by their bytes.
+    java_order: Option<KeySchema>,
+    /// Whether Java's cache keys carry a segment id (window and session caches).
+    segmented: bool,
 }
 
 /// Whether a cache's metrics record, learnt once from its store's registration so that each
@@ -491,11 +497,47 @@ enum CacheState {
 }
 
 impl CacheMeter {
-    pub(crate) fn new(sensors: Arc<OnceLock<Option<CacheSensors>>>) -> CacheMeter {
+    /// A meter learning at registration whether to record; `java_order` is how Java's cache
+    /// orders the store's keys when not by their bytes, `segmented` whether its cache keys carry
+    /// a segment id.
+    pub(crate) fn new(
+        sensors: Arc<OnceLock<Option<CacheSensors>>>,
+        java_order: Option<KeySchema>,
+        segmented: bool,
+    ) -> CacheMeter {
         CacheMeter {
             state: CacheState::Pending(sensors),
+            java_order,
+            segmented,
             ..CacheMeter::default()
         }
+    }
+
+    /// Whether Java's cache iterator over `from..to` reads the cached key `k`. Java's caches
+    /// order keys by their bytes, except those in front of in-memory window and session
+    /// stores: keyed by segment (the window start or session end, in segments of 1 ms) then
+    /// bytes, so a range of one key's windows also walks the other keys' windows that fall
+    /// between its first and last segment, each read a hit.
+    pub(crate) fn in_java_range(&self, k: &[u8], from: Bound<&[u8]>, to: Bound<&[u8]>) -> bool {
+        let Some(schema) = self.java_order else {
+            return RangeBounds::<[u8]>::contains(&(from, to), k);
+        };
+        fn segmented(schema: KeySchema, b: &[u8]) -> (i64, &[u8]) {
+            (schema.segment_timestamp(b).unwrap_or(0), b)
+        }
+        let at = |b| segmented(schema, b);
+        let key = at(k);
+        let above = match from {
+            Bound::Included(f) => at(f) <= key,
+            Bound::Excluded(f) => at(f) < key,
+            Bound::Unbounded => true,
+        };
+        let below = match to {
+            Bound::Included(t) => key <= at(t),
+            Bound::Excluded(t) => key < at(t),
+            Bound::Unbounded => true,
+        };
+        above && below
     }
 
     #[inline]
@@ -555,11 +597,13 @@ impl CacheMeter {
         self.sensors().is_some()
     }
 
-    /// Java's estimate of an entry: key, value, its record context's topic characters
+    /// Java's estimate of an entry: its cache key (a window or session cache prefixes the
+    /// store key with an 8-byte segment id), value, record context's topic characters
     /// (`context`) and fixed overhead.
     #[inline]
-    pub(crate) fn java_entry_size(key: usize, value: usize, context: u32) -> i64 {
-        key as i64 + value as i64 + i64::from(context) + JAVA_ENTRY_OVERHEAD
+    pub(crate) fn java_entry_size(&self, key: usize, value: usize, context: u32) -> i64 {
+        let prefix = if self.segmented { 8 } else { 0 };
+        prefix + key as i64 + value as i64 + i64::from(context) + JAVA_ENTRY_OVERHEAD
     }
 
     /// The cache's Java-estimated size changed by `added - removed`; Java records the new size

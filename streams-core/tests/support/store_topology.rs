@@ -1,7 +1,7 @@
 //! The window- and session-store topology and input both store-metrics tests run:
 //! `streams-core/tests/store_metrics.rs` (the values Java's driver gives, fixed) and
 //! `integration-tests/tests/streams_metrics.rs` (Java's driver run live by `StreamsMetricsPeer`,
-//! whose `stores` mode builds the same), which includes this file by path so the two cannot
+//! whose `stores` and `cachedstores` modes build the same), which includes this file by path so the two cannot
 //! drift apart.
 
 use std::time::Duration;
@@ -73,8 +73,32 @@ impl Processor<String, i64, (), ()> for SessionOps {
 
 /// Source "src" (topic "in", String/Long) → "win" (`WindowOps`, window store "w": a minute's
 /// retention, 10 s windows) and "ses" (`SessionOps`, session store "s": a minute's
-/// retention), both stores of `kind`.
-pub(crate) fn topology(kind: StoreKind) -> Topology {
+/// retention), both stores of `kind`, both `cached` or neither.
+pub(crate) fn topology(kind: StoreKind, cached: bool) -> Topology {
+    let window = Stores::window_store_builder(
+        Stores::window_store(
+            "w",
+            kind,
+            Duration::from_secs(60),
+            Duration::from_secs(10),
+            false,
+        ),
+        Serdes::string(),
+        Serdes::long(),
+    );
+    let session = Stores::session_store_builder(
+        Stores::session_store("s", kind, Duration::from_secs(60)),
+        Serdes::string(),
+        Serdes::long(),
+    );
+    let (window, session) = if cached {
+        (
+            window.with_caching_enabled(),
+            session.with_caching_enabled(),
+        )
+    } else {
+        (window, session)
+    };
     let mut b = TopologyBuilder::new();
     b.add_source(
         "src",
@@ -83,28 +107,8 @@ pub(crate) fn topology(kind: StoreKind) -> Topology {
     )
     .add_processor("win", || WindowOps(None), &["src"])
     .add_processor("ses", || SessionOps(None), &["src"])
-    .add_state_store(
-        Stores::window_store_builder(
-            Stores::window_store(
-                "w",
-                kind,
-                Duration::from_secs(60),
-                Duration::from_secs(10),
-                false,
-            ),
-            Serdes::string(),
-            Serdes::long(),
-        ),
-        &["win"],
-    )
-    .add_state_store(
-        Stores::session_store_builder(
-            Stores::session_store("s", kind, Duration::from_secs(60)),
-            Serdes::string(),
-            Serdes::long(),
-        ),
-        &["ses"],
-    );
+    .add_state_store(window, &["win"])
+    .add_state_store(session, &["ses"]);
     b.build().expect("valid topology")
 }
 
