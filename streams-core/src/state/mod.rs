@@ -6,6 +6,17 @@
 //! Byte layouts match Java so changelogs are interchangeable: timestamped values are an 8-byte
 //! big-endian timestamp then the value ([`crate::serde::ValueAndTimestampSerde`]); window and
 //! session keys are described in [`key_schema`].
+//!
+//! Every store a builder makes is metered as Java's `Metered*Store`s are: once the task enables
+//! metrics it shows Java 4.4's `stream-state-metrics` (tags `thread-id`, `task-id` and
+//! `<scope>-state-id` naming the store), and a caching store its `stream-record-cache-metrics`
+//! hit ratio (tag `record-cache-id`) and the task's `cache-size-bytes-total`. In-memory stores
+//! are scoped `in-memory`, `in-memory-window` and `in-memory-session`, as in Java. Persistent
+//! stores keep their bytes in redb where Java's keep them in RocksDB, so they are scoped `redb`,
+//! `redb-window` and `redb-session` (tag `redb-state-id`) rather than `rocksdb*`, and they have
+//! none of Java's RocksDB-property metrics (memtables, block cache, compaction: RocksDB's
+//! internals, which redb does not have). Below `metrics.recording.level=DEBUG` an operation
+//! costs one check; see [`crate::metrics`] for the levels.
 
 mod access;
 mod builder;
