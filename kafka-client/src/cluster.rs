@@ -95,6 +95,12 @@ impl Cluster {
         }
     }
 
+    /// How many metadata answers have been merged so far: a caller that notes it when it finds
+    /// the metadata wanting can tell later whether an answer came in since.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
     /// Whether the snapshot is older than `metadata.max.age.ms` (or there is none).
     pub fn is_stale(&self) -> bool {
         let last = *self.last_refresh.lock().unwrap_or_else(|e| e.into_inner());

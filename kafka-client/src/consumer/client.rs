@@ -508,6 +508,8 @@ pub struct Consumer {
     /// `group.protocol=consumer` consumer sends no other until it is answered.
     auto_commit_in_flight: Arc<AtomicBool>,
     metadata_stale: bool,
+    /// The cluster's metadata generation when `metadata_stale` was last set.
+    stale_since: u64,
     /// Whether a KIP-848 assignment was reconciled yet (the first always runs the callback).
     kip848_reconciled_once: bool,
     /// The coordinator handle of a consumer with `group.id` but no subscription (manual
@@ -602,6 +604,7 @@ impl Consumer {
             auto_commit_failed: Arc::new(Mutex::new(None)),
             auto_commit_in_flight: Arc::new(AtomicBool::new(false)),
             metadata_stale: true,
+            stale_since: 0,
             kip848_reconciled_once: false,
             standalone: Mutex::new(None),
             join_prepare: None,
@@ -663,7 +666,7 @@ impl Consumer {
         }
         self.cluster.add_interest(topics.iter().map(String::as_str));
         self.subscription = topics;
-        self.metadata_stale = true;
+        self.mark_metadata_stale();
         match &self.group {
             Some(g) => match &g.shared.membership {
                 Membership::Classic(m) => {
@@ -781,7 +784,7 @@ impl Consumer {
             keep
         });
         self.assignment_changed();
-        self.metadata_stale = true;
+        self.mark_metadata_stale();
         Ok(())
     }
 
@@ -871,10 +874,36 @@ impl Consumer {
         }
     }
 
+    fn mark_metadata_stale(&mut self) {
+        self.metadata_stale = true;
+        self.stale_since = self.cluster.generation();
+    }
+
+    /// Whether the cached metadata names every subscribed topic and a live leader for every
+    /// assigned partition.
+    fn metadata_covers(&self, md: &crate::metadata::ClusterMetadata) -> bool {
+        self.subscription.iter().all(|t| md.topic(t).is_some_and(|m| !m.partitions.is_empty()))
+            && self.parts.keys().all(|tp| {
+                md.topic(&tp.topic)
+                    .and_then(|t| t.partition(tp.partition))
+                    .is_some_and(|p| p.leader >= 0 && md.brokers.contains_key(&p.leader))
+            })
+    }
+
     async fn refresh_metadata(&mut self) {
         let mut topics: BTreeSet<String> = self.subscription.iter().cloned().collect();
         topics.extend(self.parts.keys().map(|tp| tp.topic.clone()));
         if topics.is_empty() {
+            self.metadata_stale = false;
+            return;
+        }
+        // An answer that came in since the metadata was found wanting (the classic leader's
+        // fetch for its assignment, the KIP-848 fetch naming assigned topic ids) already
+        // satisfies it, as any update after Java's `requestUpdate` does: asking again cost a
+        // second Metadata per join that Java's consumer never sends.
+        if self.cluster.generation() > self.stale_since
+            && self.metadata_covers(&self.cluster.metadata())
+        {
             self.metadata_stale = false;
             return;
         }
@@ -936,7 +965,7 @@ impl Consumer {
             );
         }
         if missing_leader {
-            self.metadata_stale = true;
+            self.mark_metadata_stale();
         }
         for (node, wanted) in by_node {
             let session = self.sessions.entry(node).or_default();
@@ -992,7 +1021,7 @@ impl Consumer {
             Err(e) => {
                 tracing::debug!(node = done.node, error = %e, "fetch failed");
                 session.reset();
-                self.metadata_stale = true;
+                self.mark_metadata_stale();
                 // Back to the leader for whatever this request read from a chosen replica.
                 for tp in done.sent.next.keys() {
                     if let Some(st) = self.parts.get_mut(tp) {
@@ -1079,7 +1108,7 @@ impl Consumer {
                     code if code.invalidates_metadata() || code == KafkaCode(75) => {
                         tracing::debug!(%tp, ?code, "fetch partition error; refreshing metadata");
                         st.set_read_replica(None);
-                        self.metadata_stale = true;
+                        self.mark_metadata_stale();
                     }
                     code => {
                         tracing::debug!(%tp, ?code, "fetch partition error");
@@ -1209,7 +1238,7 @@ impl Consumer {
         let found = match self.list_offsets(&resets).await {
             Ok(f) => f,
             Err(e) if e_retriable(&e) => {
-                self.metadata_stale = true;
+                self.mark_metadata_stale();
                 return Ok(());
             }
             Err(e) => return Err(e),
@@ -1315,7 +1344,7 @@ impl Consumer {
                 }
                 Err(e) if e.is_retriable() => {
                     tracing::debug!(node, error = %e, "OffsetsForLeaderEpoch failed; will retry");
-                    self.metadata_stale = true;
+                    self.mark_metadata_stale();
                     continue;
                 }
                 Err(e) => return Err(e.into()),
@@ -1330,7 +1359,7 @@ impl Consumer {
                         // FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH, NOT_LEADER_OR_FOLLOWER:
                         // learn the current leader and its epoch, then validate again.
                         tracing::debug!(%tp, ?code, "position validation refused; refreshing metadata");
-                        self.metadata_stale = true;
+                        self.mark_metadata_stale();
                         continue;
                     }
                     code => return Err(Error::kafka(code).into()),
@@ -2256,7 +2285,11 @@ impl Consumer {
         for tp in &partitions {
             self.parts.entry(tp.clone()).or_insert_with(PartState::new);
         }
-        self.metadata_stale = true;
+        // Only when the cache lacks a leader: Java's consumer asks for no metadata on an
+        // assignment whose topics it already knows, and fetching finds moved leaders itself.
+        if !self.metadata_covers(&self.cluster.metadata()) {
+            self.mark_metadata_stale();
+        }
         self.assignment_changed();
         let mut ctx = self.context();
         let started = Instant::now();
@@ -2617,7 +2650,7 @@ impl Consumer {
         }
         if target.len() != md_count(&target, &md) {
             // Some topic ids were unknown: ask again after the next heartbeat.
-            self.metadata_stale = true;
+            self.mark_metadata_stale();
         }
         shared.notify.notify_one();
         Ok(())
