@@ -87,6 +87,7 @@ fn ctx(policy: StoreCommitPolicy) -> (StoreContext, std::path::PathBuf) {
         changelog: Some((Arc::from("bench-s-changelog"), 0)),
         collector: Arc::new(Mutex::new(Discard::default())),
         record_timestamp: Arc::new(AtomicI64::new(0)),
+        record_context: Default::default(),
         cache_budget: Arc::new(CacheBudget::new(10 << 20)),
         commit_policy: policy,
         clock: Arc::new(MockClock::new(0)),

@@ -64,6 +64,7 @@ impl Harness {
             changelog: Some((Arc::from("app-s-changelog"), 3)),
             collector: collector.clone(),
             record_timestamp: Arc::new(AtomicI64::new(42)),
+            record_context: Default::default(),
             cache_budget: Arc::new(CacheBudget::new(cache_bytes)),
             commit_policy: StoreCommitPolicy::default(),
             clock: Arc::new(MockClock::new(0)),

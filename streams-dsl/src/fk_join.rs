@@ -457,7 +457,9 @@ impl<K: Data, V: Data> KTable<K, V> {
                     Stores::persistent_key_value_store(&sub_store),
                     bytes.clone(),
                     bytes.clone(),
-                ),
+                )
+                // Java 4.4's subscription store logs each write with its record's headers.
+                .with_headers_in_changelog(),
                 &[],
             );
         });

@@ -203,8 +203,13 @@ impl<K: Data, V1: Data, V2: Data, VR: Data> StreamJoinProc<K, V1, V2, VR> {
         Some(f(t))
     }
 
-    /// Emits held records whose windows have closed, oldest first, and deletes them.
-    fn emit_closed(&mut self, ctx: &mut ProcessorContext<'_, K, VR>) -> Result<(), StreamsError> {
+    /// Emits held records whose windows have closed, oldest first, and deletes them; each goes
+    /// out with `headers`, the record whose time closed it, as Java derives them from it.
+    fn emit_closed(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, K, VR>,
+        headers: &streams_core::processor::Headers,
+    ) -> Result<(), StreamsError> {
         let (Some(held), Some(store)) = (self.held.clone(), self.held_store.clone()) else {
             return Ok(());
         };
@@ -255,7 +260,7 @@ impl<K: Data, V1: Data, V2: Data, VR: Data> StreamJoinProc<K, V1, V2, VR> {
             for v in values {
                 let out = (held.null_join)(&key, left, &v).map_err(serde_err(&held.store_name))?;
                 if let Some(out) = out {
-                    ctx.forward(Record::new(key.clone(), out, ts))?;
+                    ctx.forward(Record::new(key.clone(), out, ts).with_headers(headers.clone()))?;
                 }
             }
             store.delete(&k)?;
@@ -288,7 +293,7 @@ impl<K: Data, V1: Data, V2: Data, VR: Data> Processor<K, V1, K, VR>
             })
             .unwrap_or(i64::MAX);
         if ts == stream_time {
-            self.emit_closed(ctx)?;
+            self.emit_closed(ctx, &r.headers)?;
         }
         let Some(store) = &self.store else {
             return Ok(());
@@ -582,7 +587,9 @@ impl<K: Data, V: Data> KStream<K, V> {
                     ),
                     key.clone(),
                     v1,
-                ),
+                )
+                // Java 4.4's join stores log each record with its headers.
+                .with_headers_in_changelog(),
                 &[&this_window, &other_join],
             );
             t.add_state_store(
@@ -596,7 +603,9 @@ impl<K: Data, V: Data> KStream<K, V> {
                     ),
                     key.clone(),
                     v2,
-                ),
+                )
+                // Java 4.4's join stores log each record with its headers.
+                .with_headers_in_changelog(),
                 &[&other_window, &this_join],
             );
             if kind != Kind::Inner {

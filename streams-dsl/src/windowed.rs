@@ -193,7 +193,7 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
         // retention past the closed windows. The record cannot touch a closed window, so the
         // output is what emitting afterwards (as Java does) gives.
         if self.emit_final && close > self.last_emit {
-            self.emit_closed(ctx, close)?;
+            self.emit_closed(ctx, close, &r.headers)?;
         }
         let Some(store) = &self.store else {
             return Ok(());
@@ -246,10 +246,13 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
 impl<K: Data, V: Data, VA: Data> WindowAggregateProc<K, V, VA> {
     /// Emits windows that closed since the last emission, by window start then key bytes
     /// (Java's time-ordered store), each with its aggregate's timestamp.
+    /// Emits the windows `close` closes, each with `headers`: the record whose time closes them,
+    /// as Java derives the final results from it.
     fn emit_closed(
         &mut self,
         ctx: &mut ProcessorContext<'_, Windowed<K>, Change<VA>>,
         close: i64,
+        headers: &streams_core::processor::Headers,
     ) -> Result<(), StreamsError> {
         let Some(store) = &self.store else {
             return Ok(());
@@ -263,14 +266,12 @@ impl<K: Data, V: Data, VA: Data> WindowAggregateProc<K, V, VA> {
             closed.sort_by_key(|(w, _)| w.window.start);
             for (w, vt) in closed {
                 if w.window.end > self.last_emit && w.window.end <= close {
-                    ctx.forward(Record::new(
-                        w,
-                        Change {
-                            new: Some(vt.value),
-                            old: None,
-                        },
-                        vt.timestamp,
-                    ))?;
+                    let change = Change {
+                        new: Some(vt.value),
+                        old: None,
+                    };
+                    let record = Record::new(w, change, vt.timestamp).with_headers(headers.clone());
+                    ctx.forward(record)?;
                 }
             }
         }

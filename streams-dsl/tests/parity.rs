@@ -405,6 +405,61 @@ fn suppress_metadata() {
 }
 
 #[test]
+fn headers() {
+    let b = StreamsBuilder::new();
+    let s = b.stream::<String, String>("in");
+    let t = b.table::<String, String>("tin");
+    s.map_values(|v| format!("{v}!")).to("out-map");
+    s.group_by_key()
+        .count_with(Materialized::with(Serdes::string(), Serdes::long()))
+        .to_stream()
+        .to("out-count");
+    s.group_by_key()
+        .count_with(
+            Materialized::as_("nc")
+                .with_key_serde(Serdes::string())
+                .with_value_serde(Serdes::long())
+                .with_caching_disabled(),
+        )
+        .to_stream()
+        .to("out-count-nc");
+    s.group_by_key()
+        .windowed_by(TimeWindows::of_size_and_grace(
+            Duration::from_millis(10),
+            Duration::from_millis(5),
+        ))
+        .count()
+        .to_stream()
+        .to("out-win");
+    t.to_stream().to("out-table");
+    s.join_table(&t, |l, r| format!("{l}+{r}")).to("out-join");
+    t.group_by(|k, v| (v.clone(), k.clone()))
+        .count_with(Materialized::with(Serdes::string(), Serdes::long()))
+        .to_stream()
+        .to("out-tgroup");
+    s.join(
+        &b.stream::<String, String>("in2"),
+        |l, r| format!("{l}*{r}"),
+        JoinWindows::of_time_difference_with_no_grace(Duration::from_millis(5)),
+    )
+    .to("out-ssjoin");
+    check(
+        "headers",
+        b.build().unwrap(),
+        vec![
+            out_str("out-map"),
+            out("out-count", Serdes::string(), nullable_long()),
+            out("out-count-nc", Serdes::string(), nullable_long()),
+            out("out-win", windowed_key(10), nullable_long()),
+            out_str("out-table"),
+            out_str("out-join"),
+            out("out-tgroup", Serdes::string(), nullable_long()),
+            out_str("out-ssjoin"),
+        ],
+    );
+}
+
+#[test]
 fn suppress_final() {
     let b = StreamsBuilder::new();
     b.stream::<String, String>("in")

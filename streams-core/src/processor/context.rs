@@ -158,9 +158,9 @@ where
         record: Record<K, V>,
         meta: Option<RecordMetadata>,
     ) -> Result<(), StreamsError> {
-        let current = std::mem::replace(&mut self.inner.state.record_meta, meta);
+        let current = self.inner.state.set_record_meta(meta);
         let result = self.forward(record);
-        self.inner.state.record_meta = current;
+        self.inner.state.set_record_meta(current);
         result
     }
 

@@ -211,6 +211,8 @@ struct Common {
     logging: bool,
     /// Values are 8-byte timestamp + value; the changelog carries them in Java's layout.
     timestamped: bool,
+    /// Changelog records carry the headers of the record that wrote them.
+    log_headers: bool,
 }
 
 impl Common {
@@ -220,6 +222,7 @@ impl Common {
             caching: false,
             logging: true,
             timestamped: false,
+            log_headers: false,
         }
     }
 
@@ -311,8 +314,11 @@ impl Common {
         };
         let logged: Box<dyn KeyValueBytesStore> = match (&ctx.changelog, self.logging) {
             (Some((topic, partition)), true) => {
-                let store =
+                let mut store =
                     LoggingStore::new(raw, topic.clone(), *partition, ctx.collector.clone());
+                if self.log_headers {
+                    store = store.with_record_headers(ctx.record_context.clone());
+                }
                 Box::new(if self.timestamped {
                     store.timestamped()
                 } else {
@@ -323,11 +329,13 @@ impl Common {
         };
         let cached: Box<dyn KeyValueBytesStore> = if self.caching {
             Box::new(
-                CachingStore::new(logged, ctx.cache_budget.clone()).with_meter(CacheMeter::new(
-                    meter.cache.clone(),
-                    self.java_cache_order(),
-                    self.supplier.layout != Layout::KeyValue,
-                )),
+                CachingStore::new(logged, ctx.cache_budget.clone())
+                    .with_record_context(ctx.record_context.clone())
+                    .with_meter(CacheMeter::new(
+                        meter.cache.clone(),
+                        self.java_cache_order(),
+                        self.supplier.layout != Layout::KeyValue,
+                    )),
             )
         } else {
             logged
@@ -374,6 +382,13 @@ macro_rules! builder_common {
             /// Stops logging writes to a changelog.
             pub fn with_logging_disabled(mut self) -> Self {
                 self.common.logging = false;
+                self
+            }
+            /// Logs each write with the headers of the record being processed, as Java's
+            /// headers-aware stores (`Stores.timestampedWindowStoreWithHeadersBuilder`, which its
+            /// stream-stream joins use) log them.
+            pub fn with_headers_in_changelog(mut self) -> Self {
+                self.common.log_headers = true;
                 self
             }
         }

@@ -17,6 +17,10 @@ pub struct FlushedEntry {
     pub old: Option<Bytes>,
     /// The timestamp of the record that last wrote the entry.
     pub timestamp: i64,
+    /// That record's headers, which the forwarded record carries.
+    pub(crate) headers: crate::processor::Headers,
+    /// Where that record was read, which processors see while it is forwarded.
+    pub(crate) meta: super::MetaRef,
 }
 
 /// A sorted map of bytes to bytes, with the hooks the task needs at commit and restore time.

@@ -15,8 +15,11 @@ use bytes::Bytes;
 
 use super::bytes::{empty_range, merge_sorted, shared_copy};
 use super::metered::CacheMeter;
-use super::{ChangelogRecord, FlushedEntry, KeyValueBytesStore, StoreError};
+use super::{
+    ChangelogRecord, FlushedEntry, KeyValueBytesStore, MetaRef, RecordContext, StoreError,
+};
 use crate::key_hash::KeyMap;
+use crate::processor::Headers;
 
 /// Per-entry bookkeeping counted against the budget besides key and value bytes, roughly what
 /// Java's `LRUCacheEntry` charges for its fields.
@@ -78,6 +81,10 @@ struct Slot {
     /// Java's estimate of the entry's size, kept while the cache's metrics record (see
     /// [`CacheMeter`]); 0 otherwise.
     java_size: u32,
+    /// For a dirty entry, the headers and metadata of the record that wrote it, forwarded with
+    /// it when it flushes.
+    headers: Headers,
+    meta: MetaRef,
 }
 
 fn entry_size(key: &[u8], value: &Option<Bytes>) -> usize {
@@ -108,6 +115,8 @@ pub struct CachingStore<S> {
     pub evictions: u64,
     /// Read hits and misses and Java's size estimate, for the cache's metrics.
     meter: CacheMeter,
+    /// The task's record being processed, whose headers and metadata a write keeps.
+    record: Option<Arc<RecordContext>>,
 }
 
 impl<S: KeyValueBytesStore> CachingStore<S> {
@@ -127,7 +136,15 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
             flushed: Vec::new(),
             evictions: 0,
             meter: CacheMeter::default(),
+            record: None,
         }
+    }
+
+    /// Keeps with each written entry the headers and metadata `record` holds at the write, to
+    /// forward them when the entry flushes (Java's cache keeps each entry's record context).
+    pub fn with_record_context(mut self, record: Arc<RecordContext>) -> Self {
+        self.record = Some(record);
+        self
     }
 
     /// Counts reads and sizes into `meter` (the store's `stream-record-cache-metrics` and its
@@ -184,6 +201,7 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
         let value = slot.value.take();
         slot.below = None;
         slot.dirty = false;
+        slot.headers = Headers::new();
         let java_size = std::mem::take(&mut slot.java_size);
         self.map.remove(&key);
         self.free.push(i);
@@ -226,11 +244,17 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
     ) {
         let size = entry_size(key, &value);
         let mut java_old = 0;
+        let (headers, meta) = match (&self.record, dirty) {
+            (Some(r), true) => (r.headers(), r.current()),
+            _ => (Headers::new(), MetaRef::default()),
+        };
         let (i, old_size, was_dirty) = match self.map.get(key) {
             Some(&i) => {
                 let e = &mut self.slots[i];
                 let old_size = entry_size(&e.key, &e.value);
                 java_old = e.java_size;
+                e.headers = headers;
+                e.meta = meta;
                 let was_dirty = e.dirty;
                 let old_value = std::mem::replace(&mut e.value, value);
                 if !dirty {
@@ -256,6 +280,8 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
                     prev: NIL,
                     next: NIL,
                     java_size: 0,
+                    headers,
+                    meta,
                 };
                 let i = match self.free.pop() {
                     Some(i) => {
@@ -300,6 +326,8 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
                 hits += 1;
             }
             let (key, value, timestamp) = (e.key.clone(), e.value.clone(), e.timestamp);
+            // A clean entry needs no record context.
+            let (headers, meta) = (std::mem::take(&mut e.headers), e.meta);
             let below = e.below.take();
             let old = match (self.forward, below) {
                 (false, _) => None,
@@ -317,6 +345,8 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
                     new: value,
                     old,
                     timestamp,
+                    headers,
+                    meta,
                 });
             } else {
                 self.inner.put(key, value, timestamp)?;

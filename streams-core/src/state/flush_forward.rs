@@ -27,22 +27,55 @@ struct FlushForwarder<D> {
 }
 
 impl<D: FlushDecoder> CacheForwarder for FlushForwarder<D> {
-    fn forward(&mut self, ctx: NodeCtx<'_>) -> Result<(), StreamsError> {
+    fn forward(&mut self, mut ctx: NodeCtx<'_>) -> Result<(), StreamsError> {
         self.store
             .lock()
             .map_err(|_| StoreError::Poisoned)?
             .drain_flushed(&mut self.buf);
         // The buffer keeps its capacity between flushes.
         let mut entries = std::mem::take(&mut self.buf);
-        let decoder = &self.decoder;
-        let result = entries.iter().try_for_each(|e| {
-            let record = decoder.decode(e)?;
-            dispatch(ctx.graph, ctx.state, &ctx.graph.children[ctx.node], record)
-        });
+        let mut result = Ok(());
+        for e in &mut entries {
+            // Forwarded with the headers and metadata of the record that wrote the entry, as
+            // Java's flush listeners forward under the entry's record context.
+            let record = match self.decoder.decode(e) {
+                Ok(r) => r.with_headers(std::mem::take(&mut e.headers)),
+                Err(err) => {
+                    result = Err(err.into());
+                    break;
+                }
+            };
+            let children = &ctx.graph.children[ctx.node];
+            // Usually the entry was written by the record being processed: nothing to change.
+            result = if e.meta == ctx.state.record_context.current() {
+                dispatch(ctx.graph, ctx.state, children, record)
+            } else {
+                forward_as_written(&mut ctx, e.meta, |ctx| {
+                    dispatch(ctx.graph, ctx.state, children, record)
+                })
+            };
+            if result.is_err() {
+                break;
+            }
+        }
         entries.clear();
         self.buf = entries;
         result
     }
+}
+
+/// Runs `f` with `meta` as the record's metadata, then puts the current one back.
+#[inline(never)]
+fn forward_as_written(
+    ctx: &mut NodeCtx<'_>,
+    meta: super::MetaRef,
+    f: impl FnOnce(&mut NodeCtx<'_>) -> Result<(), StreamsError>,
+) -> Result<(), StreamsError> {
+    let meta = ctx.state.record_context.resolve(meta);
+    let current = ctx.state.set_record_meta(meta);
+    let result = f(ctx);
+    ctx.state.set_record_meta(current);
+    result
 }
 
 /// Turns on flush forwarding in `store`'s cache and, if it has one, registers `decoder` to

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
-use super::{ChangelogRecord, KeyValueBytesStore, StoreError};
+use super::{ChangelogRecord, KeyValueBytesStore, RecordContext, StoreError};
 use crate::processor::Headers;
 use crate::task::{ProducerRecord, SharedCollector};
 
@@ -19,6 +19,8 @@ pub struct LoggingStore<S> {
     partition: i32,
     collector: SharedCollector,
     timestamped: bool,
+    /// Where to read the headers each write is logged with, if it is.
+    record_headers: Option<Arc<RecordContext>>,
 }
 
 impl<S> LoggingStore<S> {
@@ -30,7 +32,14 @@ impl<S> LoggingStore<S> {
             partition,
             collector,
             timestamped: false,
+            record_headers: None,
         }
+    }
+
+    /// Logs each write with the headers `record` holds when it is written.
+    pub fn with_record_headers(mut self, record: Arc<RecordContext>) -> Self {
+        self.record_headers = Some(record);
+        self
     }
 
     /// Logs values of a timestamped store (8-byte timestamp, then the value) as Java does: the
@@ -77,7 +86,10 @@ impl<S: KeyValueBytesStore> KeyValueBytesStore for LoggingStore<S> {
             key: Some(key.clone()),
             value: logged,
             timestamp: log_ts,
-            headers: Headers::new(),
+            headers: self
+                .record_headers
+                .as_ref()
+                .map_or_else(Headers::new, |r| r.headers()),
         };
         self.collector
             .lock()

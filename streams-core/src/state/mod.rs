@@ -35,7 +35,7 @@ mod window;
 
 use std::any::Any;
 use std::path::PathBuf;
-use std::sync::atomic::AtomicI64;
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicI64, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 pub use self::bytes::{FlushedEntry, KeyValueBytesStore};
@@ -55,6 +55,7 @@ pub use window::{TimestampedWindowStore, Window, WindowStore, Windowed};
 use crate::clock::SharedClock;
 use crate::config::StoreCommitPolicy;
 use crate::metrics::StreamsMetrics;
+use crate::processor::{Headers, RecordMetadata};
 use crate::serde::SerdeError;
 use crate::task::{SharedCollector, TaskId};
 
@@ -131,12 +132,164 @@ pub struct StoreContext {
     pub collector: SharedCollector,
     /// The timestamp of the record being processed, set by the task.
     pub record_timestamp: Arc<AtomicI64>,
+    /// The headers and metadata of the record being processed, set by the task.
+    pub record_context: Arc<RecordContext>,
     /// The task's cache budget, shared by all its caching stores.
     pub cache_budget: Arc<CacheBudget>,
     /// When persistent stores commit durably.
     pub commit_policy: StoreCommitPolicy,
     /// The wall clock.
     pub clock: SharedClock,
+}
+
+/// The headers and metadata of the record being processed, as stores see them when they write
+/// (Java's record context): a cache keeps them with each entry it holds back and forwards them
+/// with it when it flushes.
+///
+/// A cache reads it on every write, so the metadata is kept in atomics (a topic by its index in
+/// a small table) and headers behind a flag: a write of a record without headers locks nothing.
+#[derive(Debug)]
+pub struct RecordContext {
+    headers: Mutex<Headers>,
+    /// Whether `headers` holds any: most records carry none, and then nothing is locked.
+    has_headers: AtomicBool,
+    topic: AtomicU32,
+    partition: AtomicI32,
+    offset: AtomicI64,
+    /// Topic names by the index `topic` holds: a task reads a few topics, each named once.
+    topics: Mutex<Vec<Arc<str>>>,
+}
+
+impl Default for RecordContext {
+    fn default() -> Self {
+        RecordContext {
+            headers: Mutex::new(Headers::new()),
+            has_headers: AtomicBool::new(false),
+            topic: AtomicU32::new(NO_TOPIC),
+            partition: AtomicI32::new(-1),
+            offset: AtomicI64::new(-1),
+            topics: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+/// No topic: the record was not read from one (punctuation).
+const NO_TOPIC: u32 = u32::MAX;
+
+/// Where a record was read, as a cache keeps it with each entry: copied and compared cheaply,
+/// turned back into a [`RecordMetadata`] by the [`RecordContext`] it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MetaRef {
+    topic: u32,
+    partition: i32,
+    offset: i64,
+}
+
+impl Default for MetaRef {
+    fn default() -> Self {
+        MetaRef {
+            topic: NO_TOPIC,
+            partition: -1,
+            offset: -1,
+        }
+    }
+}
+
+impl RecordContext {
+    /// The record's headers.
+    #[inline]
+    pub fn headers(&self) -> Headers {
+        if !self.has_headers.load(Ordering::Relaxed) {
+            return Headers::new();
+        }
+        self.locked_headers()
+    }
+
+    #[inline(never)]
+    fn locked_headers(&self) -> Headers {
+        self.headers.lock().map(|h| h.clone()).unwrap_or_default()
+    }
+
+    /// Where the record was read, if it was (not for punctuation).
+    pub fn metadata(&self) -> Option<RecordMetadata> {
+        self.resolve(self.current())
+    }
+
+    /// Where the record was read, as a cache keeps it.
+    #[inline]
+    pub(crate) fn current(&self) -> MetaRef {
+        MetaRef {
+            topic: self.topic.load(Ordering::Relaxed),
+            partition: self.partition.load(Ordering::Relaxed),
+            offset: self.offset.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The metadata `meta` stands for.
+    pub(crate) fn resolve(&self, meta: MetaRef) -> Option<RecordMetadata> {
+        if meta.topic == NO_TOPIC {
+            return None;
+        }
+        let topic = self.topics.lock().ok()?.get(meta.topic as usize)?.clone();
+        Some(RecordMetadata {
+            topic,
+            partition: meta.partition,
+            offset: meta.offset,
+        })
+    }
+
+    /// Makes `headers` the current ones; returns the previous ones, for [`Self::restore_headers`].
+    #[inline]
+    pub(crate) fn replace_headers(&self, headers: &Headers) -> Headers {
+        if headers.is_empty() && !self.has_headers.load(Ordering::Relaxed) {
+            return Headers::new();
+        }
+        self.swap_headers(headers.clone())
+    }
+
+    /// Puts back headers [`Self::replace_headers`] returned; returns the ones it replaces.
+    #[inline]
+    pub(crate) fn restore_headers(&self, headers: Headers) -> Headers {
+        if headers.is_empty() && !self.has_headers.load(Ordering::Relaxed) {
+            return Headers::new();
+        }
+        self.swap_headers(headers)
+    }
+
+    #[inline(never)]
+    fn swap_headers(&self, headers: Headers) -> Headers {
+        self.has_headers
+            .store(!headers.is_empty(), Ordering::Relaxed);
+        match self.headers.lock() {
+            Ok(mut h) => std::mem::replace(&mut *h, headers),
+            Err(_) => Headers::new(),
+        }
+    }
+
+    /// Makes `meta` the current metadata.
+    pub(crate) fn set_metadata(&self, meta: Option<&RecordMetadata>) {
+        let Some(m) = meta else {
+            self.topic.store(NO_TOPIC, Ordering::Relaxed);
+            return;
+        };
+        let Ok(mut topics) = self.topics.lock() else {
+            return;
+        };
+        let id = match topics
+            .iter()
+            .position(|t| Arc::ptr_eq(t, &m.topic) || **t == *m.topic)
+        {
+            Some(i) => i,
+            None => {
+                topics.push(m.topic.clone());
+                topics.len() - 1
+            }
+        };
+        self.topic
+            .store(u32::try_from(id).unwrap_or(NO_TOPIC), Ordering::Relaxed);
+        self.partition.store(m.partition, Ordering::Relaxed);
+        self.offset.store(m.offset, Ordering::Relaxed);
+    }
 }
 
 /// A typed store handle as processors receive it, type-erased for the task's registry.

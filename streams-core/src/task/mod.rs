@@ -102,6 +102,8 @@ pub(crate) struct TaskState {
     pub(crate) global_stores: HashMap<String, StoreHandle>,
     pub(crate) record_meta: Option<RecordMetadata>,
     pub(crate) record_timestamp: Arc<AtomicI64>,
+    /// The headers and metadata of the record being processed, as stores see them.
+    pub(crate) record_context: Arc<crate::state::RecordContext>,
     pub(crate) stream_time: i64,
     pub(crate) clock: SharedClock,
     pub(crate) collector: SharedCollector,
@@ -137,6 +139,16 @@ pub(crate) struct ProducedTopic {
 }
 
 impl TaskState {
+    /// Sets where the record being processed was read, for processors and stores; returns the
+    /// previous metadata.
+    pub(crate) fn set_record_meta(
+        &mut self,
+        meta: Option<RecordMetadata>,
+    ) -> Option<RecordMetadata> {
+        self.record_context.set_metadata(meta.as_ref());
+        std::mem::replace(&mut self.record_meta, meta)
+    }
+
     pub(crate) fn set_record_timestamp(&self, ts: i64) -> i64 {
         // Only the task's thread writes it (store handles read it), so a load and a store do:
         // a swap would be a locked read-modify-write on every processor call.
@@ -384,6 +396,7 @@ impl Task {
             nodes.push(Some(spec.factory.make(&spec.name, &env)?));
         }
         let record_timestamp = Arc::new(AtomicI64::new(UNKNOWN_TIME));
+        let record_context = Arc::new(crate::state::RecordContext::default());
         let mut stores = StoreRegistry::default();
         let cache_budget = Arc::new(crate::state::CacheBudget::new(config.cache_max_bytes));
         let store_names: Vec<&String> = graph.stores.iter().flatten().collect();
@@ -408,6 +421,7 @@ impl Task {
                 changelog: changelog.clone(),
                 collector: setup.collector.clone(),
                 record_timestamp: record_timestamp.clone(),
+                record_context: record_context.clone(),
                 cache_budget: cache_budget.clone(),
                 commit_policy: config.store_commit,
                 clock: setup.clock.clone(),
@@ -466,6 +480,7 @@ impl Task {
                 global_stores: setup.global_stores,
                 record_meta: None,
                 record_timestamp,
+                record_context,
                 stream_time: UNKNOWN_TIME,
                 clock: setup.clock,
                 collector: setup.collector,
@@ -589,7 +604,7 @@ impl Task {
             return Ok(false);
         };
         self.state.stream_time = self.group.stream_time();
-        self.state.record_meta = Some(rec.meta);
+        self.state.set_record_meta(Some(rec.meta));
         self.state.set_record_timestamp(rec.timestamp);
         self.state.now_ms = wall_clock_ms;
         if let Some(p) = self.state.e2e.get_mut(rec.source) {
@@ -675,7 +690,7 @@ impl Task {
                 break;
             };
             fired = true;
-            self.state.record_meta = None;
+            self.state.set_record_meta(None);
             self.state.now_ms = self.state.clock.now_ms();
             let previous = self.state.set_record_timestamp(now);
             let start = self.counters.debug.then(|| {

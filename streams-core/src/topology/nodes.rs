@@ -140,10 +140,13 @@ where
         // Stores log and cache with the timestamp of the record being processed; restore the
         // caller's afterwards, as Java restores the record context after a forward.
         let previous = ctx.state.set_record_timestamp(record.timestamp);
+        // And with its headers, which a cache keeps to forward with the entry.
+        let headers = ctx.state.record_context.replace_headers(&record.headers);
         let result = self
             .processor
             .process(&mut ProcessorContext::new(ctx.reborrow()), record);
         let forwarded = ctx.state.forward_cache_flushes(ctx.graph, ctx.node);
+        ctx.state.record_context.restore_headers(headers);
         ctx.state.set_record_timestamp(previous);
         result.and(forwarded)
     }

@@ -10,7 +10,7 @@
 //   #describe
 //   <describe() lines>
 //   #output <topic>
-//   <key>|<value>|<timestamp>
+//   <key>|<value>|<timestamp>|<header key>=<hex value>,...
 //   #probe                           (only scenarios with a probe: store reads after the input)
 //   <line>
 //   #raw <internal topic>            (only topics named by Scenario.raw, sorted by name)
@@ -410,6 +410,32 @@ public class DslExpectations {
                 .to("out");
         }).out("out"));
 
+        // Which headers each operator's output carries: the inputs carry h=<n>.
+        SCENARIOS.put("headers", new Scenario(b -> {
+            KStream<String, String> s = b.stream("in");
+            KTable<String, String> t = b.table("tin");
+            s.mapValues(v -> v + "!").to("out-map");
+            s.groupByKey().count(Materialized.with(S, L)).toStream().to("out-count", Produced.with(S, L));
+            s.groupByKey()
+                .count(Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as("nc")
+                    .withKeySerde(S).withValueSerde(L).withCachingDisabled())
+                .toStream().to("out-count-nc", Produced.with(S, L));
+            s.groupByKey()
+                .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(10), Duration.ofMillis(5)))
+                .count()
+                .toStream()
+                .to("out-win", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, 10), L));
+            t.toStream().to("out-table");
+            s.join(t, (l, r) -> l + "+" + r).to("out-join");
+            t.groupBy((k, v) -> KeyValue.pair(v, k)).count(Materialized.with(S, L)).toStream()
+                .to("out-tgroup", Produced.with(S, L));
+            s.join(b.<String, String>stream("in2"), (l, r) -> l + "*" + r,
+                JoinWindows.ofTimeDifferenceWithNoGrace(Duration.ofMillis(5))).to("out-ssjoin");
+        }).out("out-map").out("out-count", S.deserializer(), L.deserializer())
+          .out("out-count-nc", S.deserializer(), L.deserializer())
+          .out("out-win", timeWindowed(10), L.deserializer()).out("out-table").out("out-join")
+          .out("out-tgroup", S.deserializer(), L.deserializer()).out("out-ssjoin"));
+
         SCENARIOS.put("suppress_final", new Scenario(b -> {
             b.<String, String>stream("in")
                 .groupByKey()
@@ -732,7 +758,16 @@ public class DslExpectations {
                         t -> driver.createInputTopic(t, new StringSerializer(), new StringSerializer()));
                     String key = r[1].equals("null") ? null : r[1];
                     String value = r[2].equals("null") ? null : r[2];
-                    in.pipeInput(key, value, Long.parseLong(r[3]));
+                    org.apache.kafka.common.header.internals.RecordHeaders hs =
+                        new org.apache.kafka.common.header.internals.RecordHeaders();
+                    if (r.length > 4 && !r[4].isEmpty()) {
+                        for (String h : r[4].split(",")) {
+                            String[] kv = h.split("=", 2);
+                            hs.add(kv[0], kv[1].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        }
+                    }
+                    in.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(key, value, hs,
+                        java.time.Instant.ofEpochMilli(Long.parseLong(r[3]))));
                 }
                 for (Map.Entry<String, Deserializer<?>[]> o : sc.outputs.entrySet()) {
                     @SuppressWarnings("unchecked")
@@ -741,7 +776,7 @@ public class DslExpectations {
                     out.append("#output ").append(o.getKey()).append('\n');
                     for (var rec : topic.readRecordsToList()) {
                         out.append(show(rec.key())).append('|').append(show(rec.value())).append('|')
-                            .append(rec.timestamp()).append('\n');
+                            .append(rec.timestamp()).append('|').append(headers(rec.headers())).append('\n');
                     }
                 }
                 if (sc.probe != null) {

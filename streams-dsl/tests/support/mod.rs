@@ -14,9 +14,10 @@ use std::sync::OnceLock;
 use std::sync::Arc;
 use streams_core::StreamsConfig;
 
+use streams_core::processor::Headers;
 use streams_core::serde::{BytesSerde, Nullable, Serdes, SharedSerde};
 use streams_core::state::Windowed;
-use streams_core::test_driver::TopologyTestDriver;
+use streams_core::test_driver::{TestRecord, TopologyTestDriver};
 use streams_core::topology::Topology;
 
 fn workspace_root() -> PathBuf {
@@ -172,6 +173,8 @@ pub(crate) struct Input {
     pub(crate) key: Option<String>,
     pub(crate) value: Option<String>,
     pub(crate) timestamp: i64,
+    /// From an optional fifth field, `key=value,...` (UTF-8 values).
+    pub(crate) headers: Headers,
 }
 
 /// The scenario's input records, from the file the Java program reads too.
@@ -190,11 +193,18 @@ pub(crate) fn inputs(scenario: &str) -> Vec<Input> {
         if active {
             let f: Vec<&str> = line.split('|').collect();
             let opt = |s: &str| (s != "null").then(|| s.to_owned());
+            let mut headers = Headers::new();
+            for h in f.get(4).into_iter().flat_map(|h| h.split(',')) {
+                if let Some((k, v)) = h.split_once('=') {
+                    headers.add(k, Some(bytes::Bytes::copy_from_slice(v.as_bytes())));
+                }
+            }
             out.push(Input {
                 topic: f[0].to_owned(),
                 key: opt(f[1]),
                 value: opt(f[2]),
                 timestamp: f[3].parse().expect("timestamp"),
+                headers,
             });
         }
     }
@@ -261,7 +271,15 @@ pub(crate) fn out<K: Show + 'static, V: Show + 'static>(
             o.read_records_to_list()
                 .expect("read output")
                 .into_iter()
-                .map(|r| format!("{}|{}|{}", r.key.show(), r.value.show(), r.timestamp))
+                .map(|r| {
+                    format!(
+                        "{}|{}|{}|{}",
+                        r.key.show(),
+                        r.value.show(),
+                        r.timestamp,
+                        show_headers(&r.headers)
+                    )
+                })
                 .collect()
         }),
     )
@@ -328,6 +346,15 @@ pub(crate) fn shape(describe: &str) -> Vec<String> {
             std::iter::once(h).chain(nodes)
         })
         .collect()
+}
+
+/// Headers as `key=hex,...`, as the Java side prints them.
+fn show_headers(headers: &Headers) -> String {
+    headers
+        .iter()
+        .map(|h| format!("{}={}", h.key, hex(h.value.as_ref())))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn hex(b: Option<&bytes::Bytes>) -> String {
@@ -399,7 +426,12 @@ fn check_all(
             )
         });
         topic
-            .pipe_input_at(i.key, i.value, i.timestamp)
+            .pipe_record(TestRecord {
+                key: i.key,
+                value: i.value,
+                timestamp: i.timestamp,
+                headers: i.headers,
+            })
             .unwrap_or_else(|e| panic!("{scenario}: piping into {}: {e}", i.topic));
     }
     let mut seen = Vec::new();
@@ -449,17 +481,12 @@ fn check_all(
             .expect("read internal topic")
             .into_iter()
             .map(|r| {
-                let headers: Vec<String> = r
-                    .headers
-                    .iter()
-                    .map(|h| format!("{}={}", h.key, hex(h.value.as_ref())))
-                    .collect();
                 format!(
                     "{}|{}|{}|{}",
                     hex(r.key.as_ref()),
                     hex(r.value.as_ref()),
                     r.timestamp,
-                    headers.join(",")
+                    show_headers(&r.headers)
                 )
             })
             .collect::<Vec<_>>();
