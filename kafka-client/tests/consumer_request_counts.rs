@@ -5,6 +5,11 @@
 //! Java's consumer asks for metadata once for its subscription and not again when the
 //! assignment names topics it already knows; the leader's own fetch for the assignment counts
 //! as that answer. We used to ask a second time right after every assignment.
+//!
+//! A KIP-848 member heartbeats once to join and once to acknowledge its assignment, then once
+//! per heartbeat interval. Kafka's coordinator repeats the assignment in its answer to every
+//! full heartbeat (ours always are); we used to reconcile the repeat and acknowledge it at
+//! once, a heartbeat every wake-up of the heartbeat task.
 
 mod scripted;
 
@@ -12,28 +17,107 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use kafka_client::config::{Assignor, ConsumerConfig};
+use kafka_client::config::{Assignor, ConsumerConfig, GroupProtocol};
 use kafka_client::consumer::group::consumer_protocol::{Assignment, CONSUMER_PROTOCOL_VERSION};
 use kafka_client::consumer::{Consumer, TopicPartition};
-use kafka_protocol::Message;
-use kafka_protocol::messages::join_group_response::{JoinGroupResponse, JoinGroupResponseMember};
-use kafka_protocol::messages::{
-    FetchRequest, FindCoordinatorResponse, HeartbeatResponse, JoinGroupRequest,
-    LeaveGroupResponse, OffsetFetchRequest, SyncGroupResponse,
+use kafka_protocol::messages::consumer_group_heartbeat_response::{
+    Assignment as Kip848Assignment, TopicPartitions as AssignedPartitions,
 };
+use kafka_protocol::messages::join_group_response::{JoinGroupResponse, JoinGroupResponseMember};
+use kafka_protocol::messages::offset_fetch_response::{
+    OffsetFetchResponseGroup, OffsetFetchResponsePartitions, OffsetFetchResponseTopics,
+};
+use kafka_protocol::messages::{
+    ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, FetchRequest,
+    FindCoordinatorResponse, HeartbeatResponse, JoinGroupRequest, LeaveGroupResponse,
+    OffsetFetchRequest, OffsetFetchResponse, SyncGroupResponse,
+};
+use kafka_protocol::{Message, Uuid};
 use scripted::{
-    API_VERSIONS, FETCH, FIND_COORDINATOR, HEARTBEAT, JOIN_GROUP, LEAVE_GROUP, LIST_OFFSETS,
-    METADATA, OFFSET_COMMIT, OFFSET_FETCH, Reply, Request, SYNC_GROUP, reply,
+    API_VERSIONS, CONSUMER_GROUP_HEARTBEAT, FETCH, FIND_COORDINATOR, HEARTBEAT, JOIN_GROUP,
+    LEAVE_GROUP, LIST_OFFSETS, METADATA, OFFSET_COMMIT, OFFSET_FETCH, Reply, Request, SYNC_GROUP,
+    reply,
 };
 
 const TOPIC: &str = "counted";
 const PROTOCOL: &str = "cooperative-sticky";
 const MEMBER: &str = "member-1";
 
+fn topic_id() -> Uuid {
+    Uuid::from_halves(0xc0, 0x17)
+}
+
+/// A KIP-848 member's committed offsets (OffsetFetch v8+ shape): 0 for every partition.
+fn group_offsets(req: &OffsetFetchRequest) -> OffsetFetchResponse {
+    OffsetFetchResponse {
+        groups: req
+            .groups
+            .iter()
+            .map(|g| OffsetFetchResponseGroup {
+                group_id: g.group_id.clone(),
+                topics: g
+                    .topics
+                    .iter()
+                    .flatten()
+                    .map(|t| OffsetFetchResponseTopics {
+                        name: t.name.clone(),
+                        partitions: t
+                            .partition_indexes
+                            .iter()
+                            .map(|&p| OffsetFetchResponsePartitions {
+                                partition_index: p,
+                                committed_offset: 0,
+                                committed_leader_epoch: -1,
+                                ..Default::default()
+                            })
+                            .collect(),
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
+/// Kafka's answer to a heartbeat: the assignment (both partitions) is repeated in every answer
+/// to a full request, which has the rebalance timeout, the subscription and the owned
+/// partitions set.
+fn kip848_heartbeat(req: &ConsumerGroupHeartbeatRequest) -> ConsumerGroupHeartbeatResponse {
+    if req.member_epoch < 0 {
+        return ConsumerGroupHeartbeatResponse {
+            member_id: Some(req.member_id.clone()),
+            member_epoch: req.member_epoch,
+            ..Default::default()
+        };
+    }
+    let full = req.rebalance_timeout_ms != -1
+        && req.subscribed_topic_names.is_some()
+        && req.topic_partitions.is_some();
+    ConsumerGroupHeartbeatResponse {
+        member_id: Some(req.member_id.clone()),
+        member_epoch: 1,
+        // Far longer than the test runs: every heartbeat after the join is an acknowledgement.
+        heartbeat_interval_ms: 60_000,
+        assignment: (req.member_epoch == 0 || full).then(|| Kip848Assignment {
+            topic_partitions: vec![AssignedPartitions {
+                topic_id: topic_id(),
+                partitions: vec![0, 1],
+                ..Default::default()
+            }],
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
 #[derive(Default)]
 struct Seen {
     /// Requests by API key.
     by_api: BTreeMap<i16, usize>,
+    /// Whether the member speaks KIP-848 (the ApiVersions answer differs).
+    kip848: bool,
     /// Fetches answered so far.
     fetches_answered: usize,
     unexpected: Vec<String>,
@@ -50,11 +134,13 @@ fn answer(req: Request, seen: &Shared) -> Reply {
             version,
             &[
                 (API_VERSIONS, 3),
-                (METADATA, 9),
+                (METADATA, 12),
                 (FETCH, 12),
                 (LIST_OFFSETS, 7),
                 (OFFSET_COMMIT, 8),
-                (OFFSET_FETCH, 7),
+                // v9 names a KIP-848 member; the classic member is given v7.
+                (OFFSET_FETCH, if s.kip848 { 9 } else { 7 }),
+                (CONSUMER_GROUP_HEARTBEAT, 1),
                 (FIND_COORDINATOR, 3),
                 (JOIN_GROUP, 7),
                 (HEARTBEAT, 4),
@@ -62,10 +148,20 @@ fn answer(req: Request, seen: &Shared) -> Reply {
                 (SYNC_GROUP, 5),
             ],
         ),
-        METADATA => reply(
-            &scripted::one_broker_metadata(req.port, TOPIC, 2, 0),
-            version,
-        ),
+        METADATA => {
+            let mut md = scripted::one_broker_metadata(req.port, TOPIC, 2, 0);
+            md.topics[0].topic_id = topic_id();
+            reply(&md, version)
+        }
+        CONSUMER_GROUP_HEARTBEAT => {
+            match ConsumerGroupHeartbeatRequest::decode(&mut buf, version) {
+                Ok(hb) => reply(&kip848_heartbeat(&hb), version),
+                Err(e) => {
+                    s.unexpected.push(format!("ConsumerGroupHeartbeat: {e}"));
+                    Reply::Hangup
+                }
+            }
+        }
         FIND_COORDINATOR => reply(
             &FindCoordinatorResponse {
                 node_id: 1,
@@ -118,6 +214,7 @@ fn answer(req: Request, seen: &Shared) -> Reply {
         ),
         HEARTBEAT => reply(&HeartbeatResponse::default(), version),
         OFFSET_FETCH => match OffsetFetchRequest::decode(&mut buf, version) {
+            Ok(r) if version >= 8 => reply(&group_offsets(&r), version),
             Ok(r) => reply(&scripted::committed_offsets(&r, 0), version),
             Err(e) => {
                 s.unexpected.push(format!("OffsetFetch: {e}"));
@@ -147,15 +244,23 @@ fn answer(req: Request, seen: &Shared) -> Reply {
     }
 }
 
-#[tokio::test]
-async fn a_joining_leader_asks_for_metadata_once_as_javas_consumer() {
-    let seen: Shared = Arc::default();
+async fn start(kip848: bool) -> (String, Shared) {
+    let seen: Shared = Arc::new(Mutex::new(Seen {
+        kip848,
+        ..Seen::default()
+    }));
     let shared = seen.clone();
     let addr = scripted::start(move |req| {
         let r = answer(req, &shared);
         async move { r }
     })
     .await;
+    (addr, seen)
+}
+
+#[tokio::test]
+async fn a_joining_leader_asks_for_metadata_once_as_javas_consumer() {
+    let (addr, seen) = start(false).await;
     let config = ConsumerConfig::builder()
         .bootstrap_servers([addr])
         .group_id("counts-g")
@@ -193,4 +298,45 @@ async fn a_joining_leader_asks_for_metadata_once_as_javas_consumer() {
         s.by_api
     );
     assert_eq!(count(LIST_OFFSETS), 0, "{:?}", s.by_api);
+}
+
+#[tokio::test]
+async fn a_kip848_member_acknowledges_its_assignment_once() {
+    let (addr, seen) = start(true).await;
+    let config = ConsumerConfig::builder()
+        .bootstrap_servers([addr])
+        .group_id("counts-848")
+        .group_protocol(GroupProtocol::Consumer)
+        .enable_auto_commit(false)
+        .set("fetch.max.wait.ms", "50")
+        .unwrap()
+        .build()
+        .unwrap();
+    let mut consumer = Consumer::new(config).unwrap();
+    consumer.subscribe([TOPIC], None).unwrap();
+    // A hang guard, not a speed check: polls until the assigned partitions are being fetched,
+    // then for ten fetches more, each held 50 ms by the broker: long enough for the heartbeat
+    // task to wake several times, far shorter than the 60 s heartbeat interval.
+    let fetching = tokio::time::timeout(Duration::from_secs(30), async {
+        while seen.lock().unwrap().fetches_answered < 3 {
+            consumer.poll(Duration::from_millis(50)).await.unwrap();
+        }
+        while seen.lock().unwrap().fetches_answered < 13 {
+            consumer.poll(Duration::from_millis(50)).await.unwrap();
+        }
+    })
+    .await;
+    let s = std::mem::take(&mut *seen.lock().unwrap());
+    assert!(fetching.is_ok(), "no fetching: {:?}", s.by_api);
+    assert!(s.unexpected.is_empty(), "{:?}", s.unexpected);
+    assert_eq!(consumer.assignment().len(), 2);
+    let count = |api| s.by_api.get(&api).copied().unwrap_or(0);
+    assert_eq!(
+        count(CONSUMER_GROUP_HEARTBEAT),
+        2,
+        "heartbeats (Java's consumer: one to join, one to acknowledge): {:?}",
+        s.by_api
+    );
+    assert_eq!(count(METADATA), 1, "{:?}", s.by_api);
+    assert_eq!(count(OFFSET_FETCH), 1, "{:?}", s.by_api);
 }

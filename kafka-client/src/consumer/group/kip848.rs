@@ -82,6 +82,8 @@ pub struct Kip848Group {
     /// epoch of the same membership does not void it, as Java interrupts a reconciliation
     /// only when the member left its reconciling state or rejoined.
     reconciling_at: Option<i32>,
+    /// The assignment last reconciled and reported, while the membership lasts.
+    reported: Option<IdAssignment>,
     in_flight: bool,
     last_sent: Option<Instant>,
     send_now: bool,
@@ -100,6 +102,7 @@ impl Kip848Group {
             owned: Vec::new(),
             target: None,
             reconciling_at: None,
+            reported: None,
             in_flight: false,
             last_sent: None,
             send_now: true,
@@ -218,6 +221,16 @@ impl Kip848Group {
                             })
                             .collect();
                         target.sort();
+                        // The coordinator repeats the assignment in its answer to every full
+                        // request (all fields set, as ours are). Java ignores a target equal to
+                        // what it already owns; reconciling it again would acknowledge it with
+                        // another heartbeat at once, whose answer repeats it again: a heartbeat
+                        // every wake-up instead of one per heartbeat interval.
+                        if self.reconciling_at.is_none() && self.reported.as_ref() == Some(&target)
+                        {
+                            self.target = None;
+                            return Kip848Outcome::Ok;
+                        }
                         self.target = Some(target);
                         Kip848Outcome::Assignment
                     }
@@ -227,6 +240,7 @@ impl Kip848Group {
             UNKNOWN_MEMBER_ID | FENCED_MEMBER_EPOCH => {
                 self.epoch = 0;
                 self.owned.clear();
+                self.reported = None;
                 self.target = None;
                 self.reconciling_at = None;
                 self.send_now = true;
@@ -264,6 +278,7 @@ impl Kip848Group {
             return false;
         }
         owned.sort();
+        self.reported = Some(owned.clone());
         self.owned = owned;
         self.send_now = true;
         true
@@ -282,6 +297,7 @@ impl Kip848Group {
         let req = self.request(epoch);
         self.epoch = 0;
         self.owned.clear();
+        self.reported = None;
         // An assignment not reconciled yet belongs to the membership being left.
         self.target = None;
         self.reconciling_at = None;
