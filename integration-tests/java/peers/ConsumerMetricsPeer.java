@@ -14,7 +14,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * <pre>
  * ConsumerMetricsPeer BOOTSTRAP GROUP TOPIC COUNT [key=value consumer properties...]
  *   subscribes GROUP to TOPIC from the earliest offset, polls until COUNT records arrived,
- *   commits them synchronously, polls once more (so lag is recorded at the end position), then
+ *   commits them synchronously, polls once more for 1 s (so lag is recorded at the end position,
+ *   and the request counts include an idle stretch of long-polling fetches), then
  *   prints every metric of groups consumer-fetch-manager-metrics, consumer-metrics,
  *   consumer-coordinator-metrics and consumer-node-metrics, one per line:
  *   group TAB name TAB tags (k=v sorted by key, joined by ",") TAB value TAB description
@@ -49,7 +50,7 @@ public final class ConsumerMetricsPeer {
                 got += records.count();
             }
             consumer.commitSync();
-            consumer.poll(Duration.ofMillis(200));
+            consumer.poll(Duration.ofMillis(1000));
             System.out.print(PeerMetrics.table(consumer.metrics(), Set.of(
                     "consumer-fetch-manager-metrics", "consumer-metrics", "consumer-coordinator-metrics",
                     "consumer-node-metrics", "kafka-metrics-count")));
