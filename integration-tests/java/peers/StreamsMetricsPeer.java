@@ -95,7 +95,14 @@ public final class StreamsMetricsPeer {
         TestInputTopic<String, Long> in =
                 d.createInputTopic("in", Serdes.String().serializer(), Serdes.Long().serializer());
         for (long i = 0; i < 5; i++) {
-            in.pipeInput("k" + i, i, Instant.ofEpochMilli(i * 7));
+            // k2 carries a header, which Java's cache counts in its entry sizes.
+            org.apache.kafka.common.header.internals.RecordHeaders headers =
+                new org.apache.kafka.common.header.internals.RecordHeaders();
+            if (i == 2) {
+                headers.add("h\u00e9", "vv".getBytes(StandardCharsets.UTF_8));
+            }
+            in.pipeInput(new org.apache.kafka.streams.test.TestRecord<>("k" + i, i, headers,
+                Instant.ofEpochMilli(i * 7)));
         }
         TestInputTopic<byte[], byte[]> raw =
                 d.createInputTopic("in", new ByteArraySerializer(), new ByteArraySerializer());

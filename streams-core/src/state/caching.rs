@@ -212,16 +212,24 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
     }
 
     /// Charges slot `i`, just written, Java's size estimate (`java_old` was the entry's
-    /// before): a written entry carries the topic of the record being processed, an entry read
-    /// in from below no record context.
+    /// before): a written entry carries the topic and headers of the record being processed
+    /// (each header's key in UTF-16 characters and its value bytes), an entry read in from
+    /// below no record context.
     #[inline(never)]
     fn recharge_java_size(&mut self, i: usize, dirty: bool, java_old: u32) {
+        let e = &mut self.slots[i];
         let context = if dirty {
-            self.budget.record_topic_chars()
+            let headers: usize = e
+                .headers
+                .iter()
+                .map(|h| h.key.encode_utf16().count() + h.value.as_ref().map_or(0, Bytes::len))
+                .sum();
+            self.budget
+                .record_topic_chars()
+                .saturating_add(u32::try_from(headers).unwrap_or(u32::MAX))
         } else {
             0
         };
-        let e = &mut self.slots[i];
         let len = e.value.as_ref().map_or(0, Bytes::len);
         let size = self.meter.java_entry_size(e.key.len(), len, context);
         e.java_size = u32::try_from(size).unwrap_or(u32::MAX);

@@ -82,8 +82,18 @@ pub(crate) fn topology() -> Topology {
 pub(crate) fn pipe(d: &TopologyTestDriver) {
     let mut input = d.create_input_topic("in", Serdes::string(), Serdes::long());
     for i in 0..5 {
+        // k2 carries a header, which Java's cache counts in its entry sizes.
+        let mut headers = streams_core::processor::Headers::new();
+        if i == 2 {
+            headers.add("hé", Some(Bytes::from_static(b"vv")));
+        }
         input
-            .pipe_input_at(format!("k{i}"), i, i * 7)
+            .pipe_record(streams_core::test_driver::TestRecord {
+                key: format!("k{i}"),
+                value: i,
+                timestamp: i * 7,
+                headers,
+            })
             .expect("pipe");
     }
     input
