@@ -85,14 +85,15 @@ fn debug_level_counts_processing_punctuation_and_drops_as_java_does() {
     assert_eq!(value(&t, task, "record-lateness-avg", None), 29.0 / 6.0);
     assert_eq!(value(&t, task, "enforced-processing-total", None), 0.0);
     assert_eq!(d.dropped_records().deserialization, 1);
-    // Java's record sizes: key + value + topic + 20 (timestamp, offset, partition): "k0" + 8 +
-    // "in" + 20 = 32 consumed, 33 produced to "out". The undeserializable record is consumed
-    // (Java takes it as a head of size 0) but adds no bytes.
+    // Java's record sizes: key + value + topic + 20 (timestamp, offset, partition) + header
+    // keys and values in bytes: "k0" + 8 + "in" + 20 = 32 consumed, 33 produced to "out", and
+    // k2's header ("hé", "vv") 5 more each way. The undeserializable record is consumed (Java
+    // takes it as a head of size 0) but adds no bytes.
     let topic = |name: &str, node: &str| value(&t, "stream-topic-metrics", name, Some(node));
     assert_eq!(topic("records-consumed-total", "src"), 6.0);
-    assert_eq!(topic("bytes-consumed-total", "src"), 160.0);
+    assert_eq!(topic("bytes-consumed-total", "src"), 165.0);
     assert_eq!(topic("records-produced-total", "sink"), 5.0);
-    assert_eq!(topic("bytes-produced-total", "sink"), 165.0);
+    assert_eq!(topic("bytes-produced-total", "sink"), 170.0);
     // End-to-end latency: the mock wall clock (0) minus each processed record's timestamp (0, 7,
     // ..., 28), at the source and at the terminal sink; the dropped record is not processed.
     for node in ["src", "sink"] {
