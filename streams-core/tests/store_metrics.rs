@@ -321,7 +321,8 @@ fn a_cached_store_reports_javas_hit_ratio_and_cache_size_at_debug() {
         get(&cache, CACHE, "hit-ratio-avg", "seen"),
         0.7195284273129543
     );
-    // Five entries of Java's size: key "kN" (2) + value (8) + topic "in" (2) + 45.
+    // Five entries of Java's size: key "kN" (2) + value (8) + topic "in" (2) + 45, and k2's
+    // header: its key's characters ("hé", 2) and value bytes ("vv", 2).
     assert_eq!(
         get(
             &task,
@@ -329,7 +330,7 @@ fn a_cached_store_reports_javas_hit_ratio_and_cache_size_at_debug() {
             "cache-size-bytes-total",
             "0_0"
         ),
-        285.0
+        289.0
     );
 }
 
