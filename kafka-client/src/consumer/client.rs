@@ -833,6 +833,17 @@ impl Consumer {
                 return Err(e);
             }
             self.ensure_group().await?;
+            // An answer that came in since the metadata was found wanting (the classic leader's
+            // fetch for its assignment, the KIP-848 fetch naming assigned topic ids) already
+            // satisfies it, as any update after Java's `requestUpdate` does: asking again cost a
+            // second Metadata per join that Java's consumer never sends. The leader's
+            // metadata.max.age.ms refresh and position() still ask unconditionally.
+            if self.metadata_stale
+                && self.cluster.generation() > self.stale_since
+                && self.metadata_covers(&self.cluster.metadata())
+            {
+                self.metadata_stale = false;
+            }
             if self.metadata_stale {
                 self.refresh_metadata().await;
             }
@@ -882,7 +893,9 @@ impl Consumer {
     /// Whether the cached metadata names every subscribed topic and a live leader for every
     /// assigned partition.
     fn metadata_covers(&self, md: &crate::metadata::ClusterMetadata) -> bool {
-        self.subscription.iter().all(|t| md.topic(t).is_some_and(|m| !m.partitions.is_empty()))
+        self.subscription
+            .iter()
+            .all(|t| md.topic(t).is_some_and(|m| !m.partitions.is_empty()))
             && self.parts.keys().all(|tp| {
                 md.topic(&tp.topic)
                     .and_then(|t| t.partition(tp.partition))
@@ -894,16 +907,6 @@ impl Consumer {
         let mut topics: BTreeSet<String> = self.subscription.iter().cloned().collect();
         topics.extend(self.parts.keys().map(|tp| tp.topic.clone()));
         if topics.is_empty() {
-            self.metadata_stale = false;
-            return;
-        }
-        // An answer that came in since the metadata was found wanting (the classic leader's
-        // fetch for its assignment, the KIP-848 fetch naming assigned topic ids) already
-        // satisfies it, as any update after Java's `requestUpdate` does: asking again cost a
-        // second Metadata per join that Java's consumer never sends.
-        if self.cluster.generation() > self.stale_since
-            && self.metadata_covers(&self.cluster.metadata())
-        {
             self.metadata_stale = false;
             return;
         }
