@@ -43,7 +43,10 @@ async fn async_commits_complete_in_issue_order() {
     // (NOT_COORDINATOR). An asynchronous commit meeting that reports a retriable failure
     // without trying again, as Java's does; `committed` waits it out.
     let before = c.committed(std::slice::from_ref(&tp)).await.unwrap();
-    assert!(!before.contains_key(&tp), "a new group has no offsets: {before:?}");
+    assert!(
+        !before.contains_key(&tp),
+        "a new group has no offsets: {before:?}"
+    );
 
     let order: Arc<Mutex<Vec<i64>>> = Arc::default();
     let mut handles = Vec::new();
