@@ -19,8 +19,7 @@ use kafka_client::consumer::group::consumer_protocol::{
     Assignment, CONSUMER_PROTOCOL_VERSION, Subscription,
 };
 use kafka_client::consumer::{
-    Consumer, ConsumerError, OffsetAndMetadata, RebalanceContext, RebalanceListener,
-    TopicPartition,
+    Consumer, ConsumerError, OffsetAndMetadata, RebalanceContext, RebalanceListener, TopicPartition,
 };
 use kafka_protocol::Message;
 use kafka_protocol::messages::join_group_response::JoinGroupResponse;

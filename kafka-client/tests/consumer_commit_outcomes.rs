@@ -26,7 +26,9 @@ use kafka_protocol::Message;
 use kafka_protocol::messages::offset_commit_response::{
     OffsetCommitResponsePartition, OffsetCommitResponseTopic,
 };
-use kafka_protocol::messages::{FindCoordinatorResponse, OffsetCommitRequest, OffsetCommitResponse};
+use kafka_protocol::messages::{
+    FindCoordinatorResponse, OffsetCommitRequest, OffsetCommitResponse,
+};
 use scripted::{
     API_VERSIONS, COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, FENCED_INSTANCE_ID,
     FENCED_MEMBER_EPOCH, FIND_COORDINATOR, ILLEGAL_GENERATION, METADATA, NOT_COORDINATOR,
@@ -217,7 +219,11 @@ async fn commit_async_sends_once_and_reports_a_retriable_failure() {
             // The next commit goes through, to the coordinator found again if the last one
             // was forgotten.
             script.lock().unwrap().answer = 0;
-            let r = consumer.commit_async(Some(offsets())).unwrap().await.unwrap();
+            let r = consumer
+                .commit_async(Some(offsets()))
+                .unwrap()
+                .await
+                .unwrap();
             drop(consumer);
             let s = finish(&script);
             assert!(r.is_ok(), "{protocol:?}, code {code}: {r:?}");
@@ -261,7 +267,12 @@ async fn commit_refusals_map_to_javas_errors_per_protocol() {
     let cases = [
         (Classic, UNKNOWN_MEMBER_ID, CommitFailed, CommitFailed),
         (Classic, ILLEGAL_GENERATION, CommitFailed, CommitFailed),
-        (Classic, REBALANCE_IN_PROGRESS, RebalanceInProgress, RebalanceInProgress),
+        (
+            Classic,
+            REBALANCE_IN_PROGRESS,
+            RebalanceInProgress,
+            RebalanceInProgress,
+        ),
         (Classic, FENCED_INSTANCE_ID, Fenced, Fenced),
         (Classic, FENCED_MEMBER_EPOCH, Code, Code),
         (Classic, STALE_MEMBER_EPOCH, Code, Code),
@@ -275,7 +286,11 @@ async fn commit_refusals_map_to_javas_errors_per_protocol() {
     for (protocol, code, sync_want, async_want) in cases {
         let (mut consumer, script) = consumer(protocol, code).await;
         let sync = consumer.commit_sync(Some(offsets())).await;
-        let asynchronous = consumer.commit_async(Some(offsets())).unwrap().await.unwrap();
+        let asynchronous = consumer
+            .commit_async(Some(offsets()))
+            .unwrap()
+            .await
+            .unwrap();
         drop(consumer);
         let s = finish(&script);
         assert_eq!(

@@ -587,7 +587,9 @@ async fn an_interval_auto_commit_waits_for_the_unanswered_one() {
     drop(consumer);
     let s = finish(&script);
     assert!(
-        s.commits.iter().all(|c| c.answered == 0 && c.epoch == JOIN_EPOCH),
+        s.commits
+            .iter()
+            .all(|c| c.answered == 0 && c.epoch == JOIN_EPOCH),
         "{:?}",
         s.commits
     );
