@@ -739,6 +739,46 @@ mod tests {
         }
     }
 
+    fn opt_bytes() -> impl proptest::strategy::Strategy<Value = Option<Bytes>> {
+        use proptest::prelude::*;
+        proptest::option::of(proptest::collection::vec(any::<u8>(), 0..12).prop_map(Bytes::from))
+    }
+
+    proptest::proptest! {
+        /// Changelog values come from the network: any bytes give a value or an error.
+        #[test]
+        fn any_bytes_decode_without_panicking(data in proptest::collection::vec(
+            proptest::prelude::any::<u8>(), 0..96)) {
+            let _ = BufferValue::decode(&Bytes::from(data));
+        }
+
+        /// Whatever is held comes back from its changelog value as it was.
+        #[test]
+        fn encoded_values_decode_to_themselves(
+            prior in opt_bytes(),
+            old in opt_bytes(),
+            new in opt_bytes(),
+            old_is_prior in proptest::prelude::any::<bool>(),
+            time in proptest::prelude::any::<i64>(),
+            offset in proptest::prelude::any::<i64>(),
+            header in proptest::option::of(("[a-zé]{0,4}", opt_bytes())),
+        ) {
+            let old = if old_is_prior { prior.clone() } else { old };
+            let mut headers = Headers::new();
+            if let Some((k, v)) = header {
+                headers.add(k, v);
+            }
+            let context = BufferContext { offset, headers, ..ctx(Headers::new()) };
+            let v = BufferValue { prior, old, new, old_is_prior, context };
+            let (back, t) = BufferValue::decode(&Bytes::from(v.encode(time))).unwrap();
+            proptest::prop_assert_eq!(t, time);
+            proptest::prop_assert_eq!(&back.prior, &v.prior);
+            proptest::prop_assert_eq!(&back.old, &v.old);
+            proptest::prop_assert_eq!(&back.new, &v.new);
+            proptest::prop_assert_eq!(&back.context, &v.context);
+        }
+    }
+
     #[test]
     fn dirty_keys_iterate_in_javas_hash_set_order() {
         // Java's `Arrays.hashCode`: "a" is 31 + 97.
