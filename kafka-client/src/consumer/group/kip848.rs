@@ -87,6 +87,19 @@ pub struct Kip848Group {
     in_flight: bool,
     last_sent: Option<Instant>,
     send_now: bool,
+    sent: SentFields,
+}
+
+/// What the coordinator was last told, as Java's heartbeat state keeps it: a field goes out
+/// again only when it changed, and every field goes out while joining and after a heartbeat
+/// that failed or was refused. An unchanged assignment left out also spares the coordinator
+/// repeating the member's assignment in its answer.
+#[derive(Debug, Default)]
+struct SentFields {
+    rebalance_timeout_ms: Option<i32>,
+    subscription: Option<Vec<String>>,
+    server_assignor: Option<String>,
+    owned: Option<IdAssignment>,
 }
 
 impl Kip848Group {
@@ -106,6 +119,7 @@ impl Kip848Group {
             in_flight: false,
             last_sent: None,
             send_now: true,
+            sent: SentFields::default(),
         }
     }
 
@@ -167,21 +181,37 @@ impl Kip848Group {
         )
     }
 
-    fn request(&self, epoch: i32) -> ConsumerGroupHeartbeatRequest {
-        // Every field is sent every time: the coordinator accepts a full request at any point,
-        // which keeps this machine free of "what did the broker already see" bookkeeping.
-        ConsumerGroupHeartbeatRequest {
-            group_id: self.settings.group_id.clone(),
-            member_id: self.member_id.clone(),
-            member_epoch: epoch,
-            instance_id: self.settings.group_instance_id.clone(),
-            rack_id: self.settings.rack_id.clone(),
-            rebalance_timeout_ms: i32::try_from(self.settings.rebalance_timeout.as_millis())
-                .unwrap_or(i32::MAX),
-            subscribed_topic_names: Some(self.subscription.clone()),
-            subscribed_topic_regex: None,
-            server_assignor: self.settings.server_assignor.clone(),
-            topic_partitions: Some(
+    /// A heartbeat at `epoch` with the fields the coordinator has not been told yet (all of
+    /// them while joining), which it then counts as told.
+    fn request(&mut self, epoch: i32) -> ConsumerGroupHeartbeatRequest {
+        let all = self.epoch == 0;
+        let sent = &mut self.sent;
+        let timeout =
+            i32::try_from(self.settings.rebalance_timeout.as_millis()).unwrap_or(i32::MAX);
+        // -1 and null are the schema's "unchanged".
+        let rebalance_timeout_ms = if all || sent.rebalance_timeout_ms != Some(timeout) {
+            sent.rebalance_timeout_ms = Some(timeout);
+            timeout
+        } else {
+            -1
+        };
+        let subscribed_topic_names =
+            if all || sent.subscription.as_ref() != Some(&self.subscription) {
+                sent.subscription = Some(self.subscription.clone());
+                Some(self.subscription.clone())
+            } else {
+                None
+            };
+        let server_assignor = match &self.settings.server_assignor {
+            Some(a) if all || sent.server_assignor.as_ref() != Some(a) => {
+                sent.server_assignor = Some(a.clone());
+                Some(a.clone())
+            }
+            _ => None,
+        };
+        let topic_partitions = if all || sent.owned.as_ref() != Some(&self.owned) {
+            sent.owned = Some(self.owned.clone());
+            Some(
                 self.owned
                     .iter()
                     .map(|(topic_id, partitions)| TopicPartitions {
@@ -190,7 +220,25 @@ impl Kip848Group {
                         ..Default::default()
                     })
                     .collect(),
-            ),
+            )
+        } else {
+            None
+        };
+        ConsumerGroupHeartbeatRequest {
+            group_id: self.settings.group_id.clone(),
+            member_id: self.member_id.clone(),
+            member_epoch: epoch,
+            instance_id: self.settings.group_instance_id.clone(),
+            rack_id: if all {
+                self.settings.rack_id.clone()
+            } else {
+                None
+            },
+            rebalance_timeout_ms,
+            subscribed_topic_names,
+            subscribed_topic_regex: None,
+            server_assignor,
+            topic_partitions,
             ..Default::default()
         }
     }
@@ -198,6 +246,10 @@ impl Kip848Group {
     /// Handles a heartbeat response.
     pub fn handle_response(&mut self, resp: &ConsumerGroupHeartbeatResponse) -> Kip848Outcome {
         self.in_flight = false;
+        if resp.error_code != 0 {
+            // Whatever the refusal, the next heartbeat tells the coordinator everything again.
+            self.sent = SentFields::default();
+        }
         match resp.error_code {
             0 => {
                 if let Some(id) = &resp.member_id
@@ -258,6 +310,7 @@ impl Kip848Group {
     pub fn heartbeat_failed(&mut self) {
         self.in_flight = false;
         self.send_now = true;
+        self.sent = SentFields::default();
     }
 
     /// The assignment waiting to be reconciled, if any.
@@ -325,6 +378,73 @@ mod tests {
             },
             "m1".into(),
         )
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn steady_heartbeats_leave_out_what_the_coordinator_was_told() {
+        let mut g = Kip848Group::new(
+            Kip848Settings {
+                group_id: "g".into(),
+                group_instance_id: Some("i".into()),
+                rack_id: Some("r".into()),
+                rebalance_timeout: Duration::from_secs(30),
+                server_assignor: Some("uniform".into()),
+            },
+            "m1".into(),
+        );
+        g.subscribe(vec!["t".into()]);
+        let mut now = Instant::now();
+        let join = g.poll_heartbeat(now).expect("join");
+        assert_eq!(join.rack_id.as_deref(), Some("r"));
+        assert_eq!(join.rebalance_timeout_ms, 30_000);
+        assert_eq!(join.server_assignor.as_deref(), Some("uniform"));
+        assert_eq!(join.topic_partitions, Some(vec![]));
+        let ok = |epoch| ConsumerGroupHeartbeatResponse {
+            member_epoch: epoch,
+            heartbeat_interval_ms: 1000,
+            ..Default::default()
+        };
+        g.handle_response(&ok(1));
+        now += Duration::from_secs(1);
+        let steady = g.poll_heartbeat(now).expect("interval");
+        assert_eq!((steady.member_epoch, steady.member_id.as_str()), (1, "m1"));
+        assert_eq!(
+            steady.instance_id.as_deref(),
+            Some("i"),
+            "sent every time, as Java"
+        );
+        assert_eq!(steady.rack_id, None);
+        assert_eq!(steady.rebalance_timeout_ms, -1);
+        assert_eq!(steady.subscribed_topic_names, None);
+        assert_eq!(steady.server_assignor, None);
+        assert_eq!(steady.topic_partitions, None);
+        g.handle_response(&ok(1));
+        // A new subscription goes out, alone.
+        g.subscribe(vec!["t".into(), "u".into()]);
+        let changed = g.poll_heartbeat(now).expect("at once");
+        assert_eq!(changed.subscribed_topic_names.map(|t| t.len()), Some(2));
+        assert_eq!(changed.topic_partitions, None);
+        // A refusal (here the coordinator moved) makes the next heartbeat a full one.
+        g.handle_response(&ConsumerGroupHeartbeatResponse {
+            error_code: NOT_COORDINATOR,
+            ..Default::default()
+        });
+        now += Duration::from_secs(1);
+        let full = g.poll_heartbeat(now).expect("interval");
+        assert_eq!(full.rebalance_timeout_ms, 30_000);
+        assert!(full.subscribed_topic_names.is_some() && full.topic_partitions.is_some());
+        // So does a heartbeat that got no answer.
+        g.handle_response(&ok(1));
+        now += Duration::from_secs(1);
+        assert!(
+            g.poll_heartbeat(now)
+                .expect("interval")
+                .topic_partitions
+                .is_none()
+        );
+        g.heartbeat_failed();
+        let again = g.poll_heartbeat(now).expect("at once");
+        assert!(again.topic_partitions.is_some() && again.server_assignor.is_some());
     }
 
     #[tokio::test(start_paused = true)]
