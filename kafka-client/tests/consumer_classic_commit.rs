@@ -23,12 +23,9 @@ use kafka_client::consumer::{
 };
 use kafka_protocol::Message;
 use kafka_protocol::messages::join_group_response::JoinGroupResponse;
-use kafka_protocol::messages::offset_commit_response::{
-    OffsetCommitResponsePartition, OffsetCommitResponseTopic,
-};
 use kafka_protocol::messages::{
     FetchRequest, FindCoordinatorResponse, HeartbeatResponse, JoinGroupRequest, LeaveGroupResponse,
-    OffsetCommitRequest, OffsetCommitResponse, OffsetFetchRequest, SyncGroupResponse,
+    OffsetCommitRequest, OffsetFetchRequest, SyncGroupResponse,
 };
 use scripted::{
     API_VERSIONS, FETCH, FIND_COORDINATOR, HEARTBEAT, ILLEGAL_GENERATION, JOIN_GROUP, LEAVE_GROUP,
@@ -135,29 +132,7 @@ fn join_group(req: &JoinGroupRequest, s: &mut Script) -> JoinGroupResponse {
 }
 
 fn offset_commit(req: &OffsetCommitRequest, version: i16, code: i16) -> Reply {
-    reply(
-        &OffsetCommitResponse {
-            topics: req
-                .topics
-                .iter()
-                .map(|t| OffsetCommitResponseTopic {
-                    name: t.name.clone(),
-                    partitions: t
-                        .partitions
-                        .iter()
-                        .map(|p| OffsetCommitResponsePartition {
-                            partition_index: p.partition_index,
-                            error_code: code,
-                            ..Default::default()
-                        })
-                        .collect(),
-                    ..Default::default()
-                })
-                .collect(),
-            ..Default::default()
-        },
-        version,
-    )
+    reply(&scripted::commit_answer(req, code), version)
 }
 
 fn answer(req: Request, script: &Shared) -> Reply {

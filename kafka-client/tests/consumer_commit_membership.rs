@@ -29,12 +29,9 @@ use kafka_client::consumer::{
 };
 use kafka_protocol::Message;
 use kafka_protocol::messages::join_group_response::JoinGroupResponse;
-use kafka_protocol::messages::offset_commit_response::{
-    OffsetCommitResponsePartition, OffsetCommitResponseTopic,
-};
 use kafka_protocol::messages::{
     FetchRequest, FindCoordinatorResponse, HeartbeatResponse, LeaveGroupResponse,
-    OffsetCommitRequest, OffsetCommitResponse, OffsetFetchRequest, SyncGroupResponse,
+    OffsetCommitRequest, OffsetFetchRequest, SyncGroupResponse,
 };
 use scripted::{
     API_VERSIONS, FENCED_INSTANCE_ID, FETCH, FIND_COORDINATOR, HEARTBEAT, JOIN_GROUP, LEAVE_GROUP,
@@ -107,29 +104,7 @@ fn offset_commit(req: &OffsetCommitRequest, version: i16, s: &mut Script) -> Rep
         answer,
     });
     s.events.push(Event::Commit(answer));
-    reply(
-        &OffsetCommitResponse {
-            topics: req
-                .topics
-                .iter()
-                .map(|t| OffsetCommitResponseTopic {
-                    name: t.name.clone(),
-                    partitions: t
-                        .partitions
-                        .iter()
-                        .map(|p| OffsetCommitResponsePartition {
-                            partition_index: p.partition_index,
-                            error_code: answer,
-                            ..Default::default()
-                        })
-                        .collect(),
-                    ..Default::default()
-                })
-                .collect(),
-            ..Default::default()
-        },
-        version,
-    )
+    reply(&scripted::commit_answer(req, answer), version)
 }
 
 fn answer(req: Request, script: &Shared) -> Reply {

@@ -23,12 +23,7 @@ use std::sync::{Arc, Mutex};
 use kafka_client::config::{ConsumerConfig, GroupProtocol};
 use kafka_client::consumer::{Consumer, ConsumerError, OffsetAndMetadata, TopicPartition};
 use kafka_protocol::Message;
-use kafka_protocol::messages::offset_commit_response::{
-    OffsetCommitResponsePartition, OffsetCommitResponseTopic,
-};
-use kafka_protocol::messages::{
-    FindCoordinatorResponse, OffsetCommitRequest, OffsetCommitResponse,
-};
+use kafka_protocol::messages::{FindCoordinatorResponse, OffsetCommitRequest};
 use scripted::{
     API_VERSIONS, COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, FENCED_INSTANCE_ID,
     FENCED_MEMBER_EPOCH, FIND_COORDINATOR, ILLEGAL_GENERATION, METADATA, NOT_COORDINATOR,
@@ -53,29 +48,7 @@ struct Script {
 type Shared = Arc<Mutex<Script>>;
 
 fn offset_commit(req: &OffsetCommitRequest, version: i16, code: i16) -> Reply {
-    reply(
-        &OffsetCommitResponse {
-            topics: req
-                .topics
-                .iter()
-                .map(|t| OffsetCommitResponseTopic {
-                    name: t.name.clone(),
-                    partitions: t
-                        .partitions
-                        .iter()
-                        .map(|p| OffsetCommitResponsePartition {
-                            partition_index: p.partition_index,
-                            error_code: code,
-                            ..Default::default()
-                        })
-                        .collect(),
-                    ..Default::default()
-                })
-                .collect(),
-            ..Default::default()
-        },
-        version,
-    )
+    reply(&scripted::commit_answer(req, code), version)
 }
 
 fn answer(req: Request, script: &Shared) -> Reply {

@@ -24,13 +24,9 @@ use kafka_client::consumer::group::consumer_protocol::{
 use kafka_client::consumer::{Consumer, RebalanceContext, RebalanceListener, TopicPartition};
 use kafka_protocol::Message;
 use kafka_protocol::messages::join_group_response::JoinGroupResponse;
-use kafka_protocol::messages::offset_commit_response::{
-    OffsetCommitResponsePartition, OffsetCommitResponseTopic,
-};
 use kafka_protocol::messages::{
     FetchRequest, FindCoordinatorResponse, HeartbeatResponse, JoinGroupRequest, LeaveGroupResponse,
-    MetadataResponse, OffsetCommitRequest, OffsetCommitResponse, OffsetFetchRequest,
-    SyncGroupResponse,
+    MetadataResponse, OffsetCommitRequest, OffsetFetchRequest, SyncGroupResponse,
 };
 use scripted::{
     API_VERSIONS, FETCH, FIND_COORDINATOR, HEARTBEAT, JOIN_GROUP, LEAVE_GROUP, LIST_OFFSETS,
@@ -252,28 +248,7 @@ fn answer(req: Request, variant: Variant, script: &Shared) -> Reply {
                     .flat_map(|t| t.partitions.iter().map(|p| p.partition_index))
                     .collect();
                 s.events.push(Event::Commit(partitions));
-                reply(
-                    &OffsetCommitResponse {
-                        topics: r
-                            .topics
-                            .iter()
-                            .map(|t| OffsetCommitResponseTopic {
-                                name: t.name.clone(),
-                                partitions: t
-                                    .partitions
-                                    .iter()
-                                    .map(|p| OffsetCommitResponsePartition {
-                                        partition_index: p.partition_index,
-                                        ..Default::default()
-                                    })
-                                    .collect(),
-                                ..Default::default()
-                            })
-                            .collect(),
-                        ..Default::default()
-                    },
-                    version,
-                )
+                reply(&scripted::commit_answer(&r, 0), version)
             }
             Err(e) => {
                 s.unexpected.push(format!("OffsetCommit: {e}"));

@@ -27,16 +27,12 @@ use kafka_protocol::messages::consumer_group_heartbeat_response::{
     Assignment, TopicPartitions as AssignedPartitions,
 };
 use kafka_protocol::messages::fetch_response::{FetchableTopicResponse, PartitionData};
-use kafka_protocol::messages::offset_commit_response::{
-    OffsetCommitResponsePartition, OffsetCommitResponseTopic,
-};
 use kafka_protocol::messages::offset_fetch_response::{
     OffsetFetchResponseGroup, OffsetFetchResponsePartitions, OffsetFetchResponseTopics,
 };
 use kafka_protocol::messages::{
     ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, FetchRequest, FetchResponse,
-    FindCoordinatorResponse, OffsetCommitRequest, OffsetCommitResponse, OffsetFetchRequest,
-    OffsetFetchResponse,
+    FindCoordinatorResponse, OffsetCommitRequest, OffsetFetchRequest, OffsetFetchResponse,
 };
 use scripted::{
     API_VERSIONS, CONSUMER_GROUP_HEARTBEAT, COORDINATOR_LOAD_IN_PROGRESS, FETCH, FIND_COORDINATOR,
@@ -194,29 +190,7 @@ fn offset_commit(
             .collect(),
         answered,
     });
-    reply(
-        &OffsetCommitResponse {
-            topics: req
-                .topics
-                .iter()
-                .map(|t| OffsetCommitResponseTopic {
-                    name: t.name.clone(),
-                    partitions: t
-                        .partitions
-                        .iter()
-                        .map(|p| OffsetCommitResponsePartition {
-                            partition_index: p.partition_index,
-                            error_code: answered,
-                            ..Default::default()
-                        })
-                        .collect(),
-                    ..Default::default()
-                })
-                .collect(),
-            ..Default::default()
-        },
-        version,
-    )
+    reply(&scripted::commit_answer(req, answered), version)
 }
 
 fn offset_fetch(req: &OffsetFetchRequest, version: i16) -> Reply {

@@ -22,15 +22,11 @@ use kafka_client::config::{ConsumerConfig, GroupProtocol};
 use kafka_client::consumer::{Consumer, ConsumerError, OffsetAndMetadata, TopicPartition};
 use kafka_client::error::Error;
 use kafka_protocol::Message;
-use kafka_protocol::messages::offset_commit_response::{
-    OffsetCommitResponsePartition, OffsetCommitResponseTopic,
-};
 use kafka_protocol::messages::offset_fetch_response::{
     OffsetFetchResponseGroup, OffsetFetchResponsePartitions, OffsetFetchResponseTopics,
 };
 use kafka_protocol::messages::{
-    FindCoordinatorResponse, OffsetCommitRequest, OffsetCommitResponse, OffsetFetchRequest,
-    OffsetFetchResponse,
+    FindCoordinatorResponse, OffsetCommitRequest, OffsetFetchRequest, OffsetFetchResponse,
 };
 use scripted::{
     API_VERSIONS, COORDINATOR_LOAD_IN_PROGRESS, FIND_COORDINATOR, METADATA, OFFSET_COMMIT,
@@ -128,29 +124,7 @@ fn offset_commit(req: &OffsetCommitRequest, version: i16, s: &mut Script) -> Rep
     } else {
         0
     };
-    reply(
-        &OffsetCommitResponse {
-            topics: req
-                .topics
-                .iter()
-                .map(|t| OffsetCommitResponseTopic {
-                    name: t.name.clone(),
-                    partitions: t
-                        .partitions
-                        .iter()
-                        .map(|p| OffsetCommitResponsePartition {
-                            partition_index: p.partition_index,
-                            error_code: code,
-                            ..Default::default()
-                        })
-                        .collect(),
-                    ..Default::default()
-                })
-                .collect(),
-            ..Default::default()
-        },
-        version,
-    )
+    reply(&scripted::commit_answer(req, code), version)
 }
 
 fn answer(req: Request, variant: Variant, script: &Shared) -> Reply {

@@ -160,6 +160,36 @@ pub(crate) enum Reply {
     Hangup,
 }
 
+/// An OffsetCommit answer giving every partition of `req` the error `code` (0: committed).
+pub(crate) fn commit_answer(
+    req: &messages::OffsetCommitRequest,
+    code: i16,
+) -> messages::OffsetCommitResponse {
+    use messages::offset_commit_response::{
+        OffsetCommitResponsePartition, OffsetCommitResponseTopic,
+    };
+    messages::OffsetCommitResponse {
+        topics: req
+            .topics
+            .iter()
+            .map(|t| OffsetCommitResponseTopic {
+                name: t.name.clone(),
+                partitions: t
+                    .partitions
+                    .iter()
+                    .map(|p| OffsetCommitResponsePartition {
+                        partition_index: p.partition_index,
+                        error_code: code,
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
 /// The body of an ApiVersions answer at `version` listing `apis` as `(key, max version)`, each
 /// from version 0. A request at a version the broker does not speak gets v0 back, as Kafka does.
 pub(crate) fn api_versions(version: i16, apis: &[(i16, i16)]) -> Reply {
