@@ -24,8 +24,8 @@ use kafka_client::consumer::{
 use kafka_protocol::Message;
 use kafka_protocol::messages::join_group_response::JoinGroupResponse;
 use kafka_protocol::messages::{
-    FetchRequest, FindCoordinatorResponse, HeartbeatResponse, JoinGroupRequest, LeaveGroupResponse,
-    OffsetCommitRequest, OffsetFetchRequest, SyncGroupResponse,
+    FetchRequest, HeartbeatResponse, JoinGroupRequest, LeaveGroupResponse, OffsetCommitRequest,
+    OffsetFetchRequest, SyncGroupResponse,
 };
 use scripted::{
     API_VERSIONS, FETCH, FIND_COORDINATOR, HEARTBEAT, ILLEGAL_GENERATION, JOIN_GROUP, LEAVE_GROUP,
@@ -159,15 +159,7 @@ fn answer(req: Request, script: &Shared) -> Reply {
             &scripted::one_broker_metadata(req.port, TOPIC, 2, 0),
             version,
         ),
-        FIND_COORDINATOR => reply(
-            &FindCoordinatorResponse {
-                node_id: 1,
-                host: "127.0.0.1".into(),
-                port: i32::from(req.port),
-                ..Default::default()
-            },
-            version,
-        ),
+        FIND_COORDINATOR => reply(&scripted::coordinator_at(req.port), version),
         JOIN_GROUP => match JoinGroupRequest::decode(&mut buf, version) {
             Ok(join) => reply(&join_group(&join, &mut s), version),
             Err(e) => {

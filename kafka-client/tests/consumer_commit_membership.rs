@@ -30,8 +30,8 @@ use kafka_client::consumer::{
 use kafka_protocol::Message;
 use kafka_protocol::messages::join_group_response::JoinGroupResponse;
 use kafka_protocol::messages::{
-    FetchRequest, FindCoordinatorResponse, HeartbeatResponse, LeaveGroupResponse,
-    OffsetCommitRequest, OffsetFetchRequest, SyncGroupResponse,
+    FetchRequest, HeartbeatResponse, LeaveGroupResponse, OffsetCommitRequest, OffsetFetchRequest,
+    SyncGroupResponse,
 };
 use scripted::{
     API_VERSIONS, FENCED_INSTANCE_ID, FETCH, FIND_COORDINATOR, HEARTBEAT, JOIN_GROUP, LEAVE_GROUP,
@@ -131,15 +131,7 @@ fn answer(req: Request, script: &Shared) -> Reply {
             &scripted::one_broker_metadata(req.port, TOPIC, 2, 0),
             version,
         ),
-        FIND_COORDINATOR => reply(
-            &FindCoordinatorResponse {
-                node_id: 1,
-                host: "127.0.0.1".into(),
-                port: i32::from(req.port),
-                ..Default::default()
-            },
-            version,
-        ),
+        FIND_COORDINATOR => reply(&scripted::coordinator_at(req.port), version),
         JOIN_GROUP => {
             s.joins += 1;
             s.events.push(Event::Join);

@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex};
 use kafka_client::config::{ConsumerConfig, GroupProtocol};
 use kafka_client::consumer::{Consumer, ConsumerError, OffsetAndMetadata, TopicPartition};
 use kafka_protocol::Message;
-use kafka_protocol::messages::{FindCoordinatorResponse, OffsetCommitRequest};
+use kafka_protocol::messages::OffsetCommitRequest;
 use scripted::{
     API_VERSIONS, COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE, FENCED_INSTANCE_ID,
     FENCED_MEMBER_EPOCH, FIND_COORDINATOR, ILLEGAL_GENERATION, METADATA, NOT_COORDINATOR,
@@ -71,15 +71,7 @@ fn answer(req: Request, script: &Shared) -> Reply {
         ),
         FIND_COORDINATOR => {
             s.lookups += 1;
-            reply(
-                &FindCoordinatorResponse {
-                    node_id: 1,
-                    host: "127.0.0.1".into(),
-                    port: i32::from(req.port),
-                    ..Default::default()
-                },
-                version,
-            )
+            reply(&scripted::coordinator_at(req.port), version)
         }
         OFFSET_COMMIT => match OffsetCommitRequest::decode(&mut buf, version) {
             Ok(r) => {

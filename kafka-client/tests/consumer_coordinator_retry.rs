@@ -18,9 +18,7 @@ use kafka_client::config::{ConsumerConfig, GroupProtocol};
 use kafka_client::consumer::Consumer;
 use kafka_protocol::Message;
 use kafka_protocol::messages::consumer_group_heartbeat_response::Assignment;
-use kafka_protocol::messages::{
-    ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, FindCoordinatorResponse,
-};
+use kafka_protocol::messages::{ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse};
 use scripted::{
     API_VERSIONS, CONSUMER_GROUP_HEARTBEAT, COORDINATOR_LOAD_IN_PROGRESS,
     COORDINATOR_NOT_AVAILABLE, FIND_COORDINATOR, METADATA, Reply, Request, reply,
@@ -63,15 +61,7 @@ fn answer(req: Request, script: &Shared) -> Reply {
         ),
         FIND_COORDINATOR => {
             s.lookups.push(Instant::now());
-            reply(
-                &FindCoordinatorResponse {
-                    node_id: 1,
-                    host: "127.0.0.1".into(),
-                    port: i32::from(req.port),
-                    ..Default::default()
-                },
-                version,
-            )
+            reply(&scripted::coordinator_at(req.port), version)
         }
         CONSUMER_GROUP_HEARTBEAT => {
             match ConsumerGroupHeartbeatRequest::decode(&mut buf, version) {

@@ -29,8 +29,8 @@ use kafka_client::consumer::{Consumer, RebalanceContext, RebalanceListener, Topi
 use kafka_protocol::Message;
 use kafka_protocol::messages::join_group_response::JoinGroupResponse;
 use kafka_protocol::messages::{
-    FetchRequest, FindCoordinatorResponse, HeartbeatResponse, JoinGroupRequest, LeaveGroupResponse,
-    OffsetFetchRequest, SyncGroupResponse,
+    FetchRequest, HeartbeatResponse, JoinGroupRequest, LeaveGroupResponse, OffsetFetchRequest,
+    SyncGroupResponse,
 };
 use scripted::{
     API_VERSIONS, FETCH, FIND_COORDINATOR, HEARTBEAT, JOIN_GROUP, LEAVE_GROUP, LIST_OFFSETS,
@@ -172,15 +172,7 @@ fn decide(req: Request, script: &Shared) -> (Reply, bool) {
             if s.holding {
                 s.finds_while_holding += 1;
             }
-            reply(
-                &FindCoordinatorResponse {
-                    node_id: 1,
-                    host: "127.0.0.1".into(),
-                    port: i32::from(req.port),
-                    ..Default::default()
-                },
-                version,
-            )
+            reply(&scripted::coordinator_at(req.port), version)
         }
         JOIN_GROUP => match JoinGroupRequest::decode(&mut buf, version) {
             Ok(join) => reply(&join_group(&join, &mut s), version),

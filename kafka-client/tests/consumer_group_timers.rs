@@ -21,8 +21,8 @@ use kafka_client::consumer::{Consumer, RebalanceContext, RebalanceListener, Topi
 use kafka_protocol::Message;
 use kafka_protocol::messages::join_group_response::{JoinGroupResponse, JoinGroupResponseMember};
 use kafka_protocol::messages::{
-    FetchRequest, FindCoordinatorResponse, HeartbeatRequest, HeartbeatResponse, JoinGroupRequest,
-    LeaveGroupResponse, MetadataResponse, OffsetFetchRequest, SyncGroupResponse,
+    FetchRequest, HeartbeatRequest, HeartbeatResponse, JoinGroupRequest, LeaveGroupResponse,
+    MetadataResponse, OffsetFetchRequest, SyncGroupResponse,
 };
 use scripted::{
     API_VERSIONS, FETCH, FIND_COORDINATOR, HEARTBEAT, JOIN_GROUP, LEAVE_GROUP, LIST_OFFSETS,
@@ -175,15 +175,7 @@ fn answer(req: Request, variant: Variant, script: &Shared) -> Reply {
                 other => other,
             }
         }
-        FIND_COORDINATOR => reply(
-            &FindCoordinatorResponse {
-                node_id: 1,
-                host: "127.0.0.1".into(),
-                port: i32::from(req.port),
-                ..Default::default()
-            },
-            version,
-        ),
+        FIND_COORDINATOR => reply(&scripted::coordinator_at(req.port), version),
         JOIN_GROUP => match JoinGroupRequest::decode(&mut buf, version) {
             Ok(join) => {
                 let resp = join_group(&join, variant, &mut s);

@@ -32,7 +32,7 @@ use kafka_protocol::messages::offset_fetch_response::{
 };
 use kafka_protocol::messages::{
     ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, FetchRequest, FetchResponse,
-    FindCoordinatorResponse, OffsetCommitRequest, OffsetFetchRequest, OffsetFetchResponse,
+    OffsetCommitRequest, OffsetFetchRequest, OffsetFetchResponse,
 };
 use scripted::{
     API_VERSIONS, CONSUMER_GROUP_HEARTBEAT, COORDINATOR_LOAD_IN_PROGRESS, FETCH, FIND_COORDINATOR,
@@ -280,15 +280,7 @@ fn answer(req: Request, variant: Variant, script: &Shared) -> Reply {
             md.topics[0].topic_id = topic_id();
             reply(&md, version)
         }
-        FIND_COORDINATOR => reply(
-            &FindCoordinatorResponse {
-                node_id: 1,
-                host: "127.0.0.1".into(),
-                port: i32::from(req.port),
-                ..Default::default()
-            },
-            version,
-        ),
+        FIND_COORDINATOR => reply(&scripted::coordinator_at(req.port), version),
         CONSUMER_GROUP_HEARTBEAT => {
             match ConsumerGroupHeartbeatRequest::decode(&mut buf, version) {
                 Ok(hb) => heartbeat(&hb, variant, &mut s),

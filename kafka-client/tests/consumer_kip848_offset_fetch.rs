@@ -21,8 +21,8 @@ use kafka_protocol::messages::offset_fetch_response::{
     OffsetFetchResponseGroup, OffsetFetchResponsePartitions, OffsetFetchResponseTopics,
 };
 use kafka_protocol::messages::{
-    ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, FindCoordinatorResponse,
-    OffsetFetchRequest, OffsetFetchResponse,
+    ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, OffsetFetchRequest,
+    OffsetFetchResponse,
 };
 use scripted::{
     API_VERSIONS, CONSUMER_GROUP_HEARTBEAT, FIND_COORDINATOR, METADATA, OFFSET_FETCH, Reply,
@@ -195,15 +195,7 @@ fn answer(req: Request, variant: Variant, script: &Shared) -> Reply {
             &scripted::one_broker_metadata(req.port, TOPIC, 2, 0),
             version,
         ),
-        FIND_COORDINATOR => reply(
-            &FindCoordinatorResponse {
-                node_id: 1,
-                host: "127.0.0.1".into(),
-                port: i32::from(req.port),
-                ..Default::default()
-            },
-            version,
-        ),
+        FIND_COORDINATOR => reply(&scripted::coordinator_at(req.port), version),
         CONSUMER_GROUP_HEARTBEAT => {
             match ConsumerGroupHeartbeatRequest::decode(&mut buf, version) {
                 Ok(hb) => heartbeat(&hb, variant, &mut s),

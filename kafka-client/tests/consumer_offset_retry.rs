@@ -25,9 +25,7 @@ use kafka_protocol::Message;
 use kafka_protocol::messages::offset_fetch_response::{
     OffsetFetchResponseGroup, OffsetFetchResponsePartitions, OffsetFetchResponseTopics,
 };
-use kafka_protocol::messages::{
-    FindCoordinatorResponse, OffsetCommitRequest, OffsetFetchRequest, OffsetFetchResponse,
-};
+use kafka_protocol::messages::{OffsetCommitRequest, OffsetFetchRequest, OffsetFetchResponse};
 use scripted::{
     API_VERSIONS, COORDINATOR_LOAD_IN_PROGRESS, FIND_COORDINATOR, METADATA, OFFSET_COMMIT,
     OFFSET_FETCH, Reply, Request, UNKNOWN_TOPIC_OR_PARTITION, UNSTABLE_OFFSET_COMMIT, reply,
@@ -145,15 +143,7 @@ fn answer(req: Request, variant: Variant, script: &Shared) -> Reply {
             &scripted::one_broker_metadata(req.port, TOPIC, 2, 0),
             version,
         ),
-        FIND_COORDINATOR => reply(
-            &FindCoordinatorResponse {
-                node_id: 1,
-                host: "127.0.0.1".into(),
-                port: i32::from(req.port),
-                ..Default::default()
-            },
-            version,
-        ),
+        FIND_COORDINATOR => reply(&scripted::coordinator_at(req.port), version),
         OFFSET_FETCH => match OffsetFetchRequest::decode(&mut buf, version) {
             Ok(r) => offset_fetch(&r, version, variant, &mut s),
             Err(e) => {

@@ -28,9 +28,9 @@ use kafka_protocol::messages::offset_fetch_response::{
     OffsetFetchResponseGroup, OffsetFetchResponsePartitions, OffsetFetchResponseTopics,
 };
 use kafka_protocol::messages::{
-    ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, FetchRequest,
-    FindCoordinatorResponse, HeartbeatResponse, JoinGroupRequest, LeaveGroupResponse,
-    OffsetFetchRequest, OffsetFetchResponse, SyncGroupResponse,
+    ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, FetchRequest, HeartbeatResponse,
+    JoinGroupRequest, LeaveGroupResponse, OffsetFetchRequest, OffsetFetchResponse,
+    SyncGroupResponse,
 };
 use kafka_protocol::{Message, Uuid};
 use scripted::{
@@ -162,15 +162,7 @@ fn answer(req: Request, seen: &Shared) -> Reply {
                 }
             }
         }
-        FIND_COORDINATOR => reply(
-            &FindCoordinatorResponse {
-                node_id: 1,
-                host: "127.0.0.1".into(),
-                port: i32::from(req.port),
-                ..Default::default()
-            },
-            version,
-        ),
+        FIND_COORDINATOR => reply(&scripted::coordinator_at(req.port), version),
         JOIN_GROUP => match JoinGroupRequest::decode(&mut buf, version) {
             // The only member, so the leader: it fetches metadata for its assignment.
             Ok(join) => reply(

@@ -160,6 +160,16 @@ pub(crate) enum Reply {
     Hangup,
 }
 
+/// A FindCoordinator answer naming the scripted broker (node 1 on `port`) as coordinator.
+pub(crate) fn coordinator_at(port: u16) -> messages::FindCoordinatorResponse {
+    messages::FindCoordinatorResponse {
+        node_id: 1,
+        host: "127.0.0.1".into(),
+        port: i32::from(port),
+        ..Default::default()
+    }
+}
+
 /// An OffsetCommit answer giving every partition of `req` the error `code` (0: committed).
 pub(crate) fn commit_answer(
     req: &messages::OffsetCommitRequest,
