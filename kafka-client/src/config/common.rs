@@ -89,6 +89,11 @@ pub struct CommonConfig {
     pub metadata_max_age: Duration,
     /// `connections.max.idle.ms` (9 min for producer and consumer, 5 min for admin); `None`
     /// when set negative, which keeps idle connections open.
+    ///
+    /// A connection that has written and read no frame for this long, and waits for no
+    /// response, is closed (counted in `connection-close-total`, no longer in
+    /// `connection-count`), as Java's selector closes it; the next request to its node
+    /// connects again.
     pub connections_max_idle: Option<Duration>,
     /// `socket.connection.setup.timeout.ms` (default 10 s).
     pub socket_connection_setup_timeout: Duration,

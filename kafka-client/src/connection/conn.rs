@@ -8,8 +8,15 @@
 //!
 //! A request that times out closes the connection, as the Java client does: the broker may be
 //! stuck, and later responses on the same socket would arrive behind the lost one anyway.
+//!
+//! A connection idle for `connections.max.idle.ms` closes too, as Java's `Selector` closes
+//! expired connections: the idle clock is the connection's own, reset by every frame written or
+//! read, and a connection waiting for a response is not idle. A third task, started only when
+//! the limit is set, sleeps until the connection could expire and closes it then; whoever holds
+//! it sees it closed and connects again (the [`ConnectionPool`](super::ConnectionPool) does that
+//! on the next request to the node).
 
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -48,6 +55,9 @@ pub struct ConnectOptions {
     pub sasl: Option<SaslConfig>,
     /// TLS, for `SSL` and `SASL_SSL`; SASL (if any) runs inside it.
     pub tls: Option<TlsConnector>,
+    /// `connections.max.idle.ms`: a connection with no frame written or read for this long,
+    /// and no request waiting for its response, is closed. `None` keeps idle connections open.
+    pub max_idle: Option<Duration>,
     /// Where connections record the client's network metrics, if the client keeps them.
     pub(crate) metrics: Option<Arc<NetworkMetrics>>,
 }
@@ -72,6 +82,7 @@ impl ConnectOptions {
                 None
             },
             tls,
+            max_idle: common.connections_max_idle,
             metrics: None,
         })
     }
@@ -101,9 +112,24 @@ struct Shared {
     counted: AtomicBool,
     /// The sensors of the node this connection was opened to, when it was opened as one.
     node: Option<Arc<NodeMetrics>>,
+    /// When the connection started, the origin of `last_active`.
+    born: tokio::time::Instant,
+    /// Nanoseconds after `born` of the last frame written or read (the idle clock).
+    last_active: AtomicU64,
 }
 
 impl Shared {
+    /// A frame moved: the connection is not idle now.
+    fn touch(&self) {
+        let nanos = u64::try_from(self.born.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.last_active.fetch_max(nanos, Ordering::Relaxed);
+    }
+
+    /// When the connection last moved a frame.
+    fn last_active(&self) -> tokio::time::Instant {
+        self.born + Duration::from_nanos(self.last_active.load(Ordering::Relaxed))
+    }
+
     fn uncount(&self) {
         if self.counted.swap(false, Ordering::SeqCst)
             && let Some(m) = &self.metrics
@@ -319,16 +345,26 @@ impl Connection {
             counted: AtomicBool::new(opts.metrics.is_some()),
             metrics: opts.metrics.clone(),
             node,
+            // The setup exchanges just ended: the idle clock starts now.
+            born: tokio::time::Instant::now(),
+            last_active: AtomicU64::new(0),
         });
         // Bounded: a burst of requests waits here instead of growing an unbounded queue.
         let (tx, rx) = mpsc::channel(256);
         let reader = tokio::spawn(read_loop(read, shared.clone()));
         let writer = tokio::spawn(write_loop(write, rx, shared.clone()));
+        let mut tasks = vec![reader.abort_handle(), writer.abort_handle()];
+        if let Some(limit) = opts.max_idle {
+            // Weak: the watcher must not keep a connection nobody holds any more alive.
+            tasks.push(
+                tokio::spawn(expire_when_idle(Arc::downgrade(&shared), limit)).abort_handle(),
+            );
+        }
         shared
             .tasks
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .extend([reader.abort_handle(), writer.abort_handle()]);
+            .extend(tasks);
         Connection { shared, tx }
     }
 
@@ -513,6 +549,7 @@ async fn write_loop<W: AsyncWrite + Unpin>(
                 shared.abort();
                 return;
             }
+            shared.touch();
             if let Some(m) = &shared.metrics {
                 m.sent(msg.frame.len());
             }
@@ -539,6 +576,7 @@ async fn read_loop<R: AsyncRead + Unpin>(mut read: R, shared: Arc<Shared>) {
                 Ok(None) => return Ok(()),
                 Err(e) => return Err(e.to_string()),
             };
+            shared.touch();
             if let Some(m) = &shared.metrics {
                 m.received(FRAME_PREFIX + frame.len());
             }
@@ -563,6 +601,42 @@ async fn read_loop<R: AsyncRead + Unpin>(mut read: R, shared: Arc<Shared>) {
         tracing::debug!(broker = %shared.broker, %reason, "connection failed");
     }
     shared.abort();
+}
+
+/// Closes the connection once it has moved no frame for `limit` and waits for no response,
+/// as Java's `Selector` expires idle connections (`connections.max.idle.ms`). The close counts
+/// in `connection-close-total` and leaves `connection-count` like any other close.
+async fn expire_when_idle(shared: std::sync::Weak<Shared>, limit: Duration) {
+    loop {
+        let due = {
+            let Some(s) = shared.upgrade() else { return };
+            if s.closed.load(Ordering::SeqCst) {
+                return;
+            }
+            let due = s.last_active() + limit;
+            if tokio::time::Instant::now() >= due {
+                if s.outstanding.load(Ordering::SeqCst) > 0 {
+                    // Busy: its response will reset the clock; look again a full limit later
+                    // at the latest (earlier frames move the deadline past that anyway).
+                    tokio::time::Instant::now() + limit
+                } else {
+                    tracing::debug!(
+                        broker = %s.broker,
+                        idle_ms = s.last_active().elapsed().as_millis() as u64,
+                        limit_ms = limit.as_millis() as u64,
+                        "closing idle connection (connections.max.idle.ms)"
+                    );
+                    // This ends the socket tasks and this one (at its next await, which
+                    // never comes).
+                    s.abort();
+                    return;
+                }
+            } else {
+                due
+            }
+        };
+        tokio::time::sleep_until(due).await;
+    }
 }
 
 /// The size prefix in front of every frame, which Java's byte and size metrics include.
@@ -783,6 +857,7 @@ mod tests {
             setup_timeout: Duration::from_millis(500),
             sasl: None,
             tls: None,
+            max_idle: None,
             metrics: None,
         }
     }

@@ -143,6 +143,7 @@ mod tests {
                 setup_timeout: Duration::from_secs(1),
                 sasl: None,
                 tls: None,
+                max_idle: None,
                 metrics: None,
             },
             ExponentialBackoff::new(Duration::from_millis(100), Duration::from_secs(1))
