@@ -407,6 +407,7 @@ fn an_undeserializable_record_counts_as_late_only_when_nothing_valid_follows_it(
             clock: clock.clone(),
             global_stores: HashMap::new(),
             state_dir: None,
+            metrics: None,
         },
     )
     .expect("task");
@@ -530,4 +531,89 @@ fn a_fixed_sink_topic_is_shown_before_its_first_record() {
         ),
         5.0
     );
+}
+
+/// Drops odd values (counting them as Kafka Streams' operators count what they skip) and times
+/// the rest in a sensor of its own, made in `init` through the context.
+#[derive(Default)]
+struct DropOdd {
+    kept: Option<streams_core::metrics::StreamsSensor>,
+}
+
+impl Processor<String, i64, String, i64> for DropOdd {
+    fn init(&mut self, ctx: &mut ProcessorContext<'_, String, i64>) -> Result<(), StreamsError> {
+        let node = ctx.node_name().to_owned();
+        self.kept = Some(
+            ctx.metrics()
+                .add_latency_rate_total_sensor(
+                    "filter",
+                    &node,
+                    "keep",
+                    RecordingLevel::Info,
+                    &[("rule", "even")],
+                )
+                .expect("a new sensor"),
+        );
+        Ok(())
+    }
+
+    fn process(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, String, i64>,
+        record: Record<String, i64>,
+    ) -> Result<(), StreamsError> {
+        if record.value % 2 != 0 {
+            ctx.record_dropped();
+            return Ok(());
+        }
+        if let Some(s) = &self.kept {
+            s.record_value(record.value as f64);
+        }
+        ctx.forward(record)
+    }
+}
+
+#[test]
+fn processors_add_sensors_through_the_context_and_count_what_they_drop() {
+    let mut b = TopologyBuilder::new();
+    b.add_source("src", Consumed::with(Serdes::string(), Serdes::long()), "in")
+        .add_processor("drop-odd", DropOdd::default, &["src"])
+        .add_sink(
+            "sink",
+            "out",
+            Produced::with(Serdes::string(), Serdes::long()),
+            &["drop-odd"],
+        );
+    let d = TopologyTestDriver::with_wall_clock(b.build().unwrap(), StreamsConfig::new("app"), 0)
+        .unwrap();
+    let mut input = d.create_input_topic("in", Serdes::string(), Serdes::long());
+    let mut output = d.create_output_topic("out", Serdes::string(), Serdes::long());
+    for v in [1, 2, 4, 5, 7] {
+        input.pipe_input("k".to_owned(), v).unwrap();
+    }
+    let t = table(d.metrics());
+    let thread = std::thread::current().name().unwrap_or_default().to_owned();
+    let custom = |name: &str| {
+        t.iter()
+            .find(|((g, n, tags), _)| {
+                g == "stream-filter-metrics"
+                    && n == name
+                    && tags
+                        == &vec![
+                            ("filter-id".to_owned(), "drop-odd".to_owned()),
+                            ("rule".to_owned(), "even".to_owned()),
+                            ("thread-id".to_owned(), thread.clone()),
+                        ]
+            })
+            .map(|(_, (v, _))| *v)
+            .unwrap_or_else(|| panic!("{name} not registered: {t:?}"))
+    };
+    assert_eq!(custom("keep-total"), 2.0);
+    assert_eq!(custom("keep-latency-avg"), 3.0);
+    assert_eq!(custom("keep-latency-max"), 4.0);
+    assert_eq!(
+        value(&t, "stream-task-metrics", "dropped-records-total", None),
+        3.0
+    );
+    assert_eq!(output.read_values_to_list().unwrap(), vec![2, 4]);
 }

@@ -84,6 +84,7 @@ fn task(idle_ms: i64) -> (Task, Arc<Mutex<Collect>>, Arc<MockClock>) {
             clock: clock.clone(),
             global_stores: HashMap::new(),
             state_dir: None,
+            metrics: None,
         },
     )
     .unwrap();
@@ -223,6 +224,7 @@ fn commit_checkpoints_stores_at_the_changelog_offset() {
             clock: Arc::new(MockClock::new(0)),
             global_stores: HashMap::new(),
             state_dir: None,
+            metrics: None,
         },
     )
     .unwrap();
@@ -287,6 +289,7 @@ fn restore_fills_a_persistent_store_without_logging_and_commit_requests_are_seen
             clock: Arc::new(MockClock::new(0)),
             global_stores: HashMap::new(),
             state_dir: Some(dir.clone()),
+            metrics: None,
         },
     )
     .unwrap();

@@ -65,6 +65,14 @@ impl fmt::Display for MetricName {
     }
 }
 
+/// A second metric under a name the registry already holds, refused by [`Sensor::add`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a metric named {name} is already registered")]
+pub struct DuplicateMetric {
+    /// The name asked for.
+    pub name: MetricName,
+}
+
 /// One metric's value at the moment of the snapshot.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Metric {
@@ -430,6 +438,56 @@ impl Sensor {
     /// Whether this sensor records (its level is within the registry's recording level).
     pub fn recording(&self) -> bool {
         self.recording
+    }
+
+    /// Feeds a further statistic, registered as `name` (Java's `Sensor.add`). Returns false and
+    /// changes nothing when this sensor already feeds `name`; fails when another sensor or gauge
+    /// does, as Java's registry refuses a second metric of one name.
+    ///
+    /// ```
+    /// use kafka_client::metrics::{Kind, MetricName, Metrics, MetricsConfig, RecordingLevel};
+    ///
+    /// let m = Metrics::new(MetricsConfig::default());
+    /// let s = m.sensor(RecordingLevel::Info, Vec::new());
+    /// let avg = MetricName::new("size-avg", "g", &[]);
+    /// assert_eq!(s.add(avg.clone(), "mean size", Kind::Avg), Ok(true));
+    /// assert_eq!(s.add(avg, "mean size", Kind::Avg), Ok(false));
+    /// s.record(4.0);
+    /// assert_eq!(m.value("g", "size-avg", &[]), Some(4.0));
+    /// ```
+    pub fn add(
+        &self,
+        name: MetricName,
+        description: &'static str,
+        kind: Kind,
+    ) -> Result<bool, DuplicateMetric> {
+        let mut entries = lock(&self.registry.entries);
+        if let Some(e) = entries.iter().find(|e| e.name == name) {
+            return match &e.source {
+                Source::Stat { stats, .. } if Arc::ptr_eq(stats, &self.stats) => Ok(false),
+                _ => Err(DuplicateMetric { name }),
+            };
+        }
+        let mut stats = lock(&self.stats);
+        stats.push(Stat::new(kind));
+        entries.push(Entry {
+            name,
+            description,
+            source: Source::Stat {
+                stats: self.stats.clone(),
+                index: stats.len() - 1,
+            },
+        });
+        Ok(true)
+    }
+
+    /// The names of the metrics this sensor feeds.
+    pub fn metric_names(&self) -> Vec<MetricName> {
+        lock(&self.registry.entries)
+            .iter()
+            .filter(|e| matches!(&e.source, Source::Stat { stats, .. } if Arc::ptr_eq(stats, &self.stats)))
+            .map(|e| e.name.clone())
+            .collect()
     }
 
     fn record_batch_at(&self, batch: Batch, now_ms: i64) {

@@ -21,18 +21,28 @@
 //! are read, before the clock moves, and at close; a rate is therefore exact where the clock does
 //! not move between folds (the driver) and otherwise slightly lumpier than Java's.
 //!
+//! Processors add sensors of their own through [`ProcessorContext::metrics`], as Java's
+//! `context.metrics()` offers them: [`StreamsMetrics::add_latency_rate_total_sensor`],
+//! [`StreamsMetrics::add_rate_total_sensor`], [`StreamsMetrics::add_sensor`] and
+//! [`StreamsMetrics::remove_sensor`], under Java's names, groups and tags.
+//!
+//! [`ProcessorContext::metrics`]: crate::processor::ProcessorContext::metrics
 //! [`TopologyTestDriver::metrics`]: crate::test_driver::TopologyTestDriver::metrics
 
+mod custom;
 mod task_level;
 mod thread;
 
-pub use kafka_client::metrics::{Metric, MetricName, MetricsConfig, RecordingLevel};
+pub use custom::StreamsSensor;
+pub use kafka_client::metrics::{
+    DuplicateMetric, Kind as StatKind, Metric, MetricName, MetricsConfig, RecordingLevel,
+};
 
 // The statistics and their window rules are kafka-client's (one implementation of Java's
 // `SampledStat` family); this registry keeps them on the task's clock and feeds them batches.
 use kafka_client::metrics::Metrics;
 pub(crate) use kafka_client::metrics::Sensor;
-pub(crate) use kafka_client::metrics::stats::{Batch, Kind as StatKind, Pending};
+pub(crate) use kafka_client::metrics::stats::{Batch, Pending};
 pub(crate) use task_level::{E2E_AVG, E2E_MAX, E2E_MIN, GroupCounts, TaskCounters, TaskMetrics};
 pub use thread::ThreadMetrics;
 
@@ -82,6 +92,8 @@ pub struct StreamsMetrics {
     /// kafka-client's registry, on the task's clock: one implementation of Java's registry and
     /// window rules for the clients and Streams.
     inner: Metrics,
+    /// Sensors made through the public API, by name.
+    custom: std::sync::Arc<std::sync::Mutex<custom::CustomSensors>>,
 }
 
 impl StreamsMetrics {
@@ -89,6 +101,7 @@ impl StreamsMetrics {
     pub fn new(config: MetricsConfig, clock: SharedClock) -> StreamsMetrics {
         StreamsMetrics {
             inner: Metrics::with_clock(config, move || clock.now_ms()),
+            custom: Default::default(),
         }
     }
 

@@ -78,6 +78,51 @@ impl<'a, K, V> ProcessorContext<'a, K, V> {
         self.inner.state.commit_requested = true;
     }
 
+    /// The metrics registry, for sensors of the processor's own (Java's `context.metrics()`),
+    /// from `init` on. Make sensors once, in `init`, and record into them per record.
+    ///
+    /// ```
+    /// use streams_core::metrics::{RecordingLevel, StreamsSensor};
+    /// use streams_core::processor::{Processor, ProcessorContext, Record};
+    /// use streams_core::StreamsError;
+    ///
+    /// #[derive(Default)]
+    /// struct Enrich {
+    ///     lookups: Option<StreamsSensor>,
+    /// }
+    ///
+    /// impl Processor<String, String, String, String> for Enrich {
+    ///     fn init(&mut self, ctx: &mut ProcessorContext<'_, String, String>) -> Result<(), StreamsError> {
+    ///         let node = ctx.node_name().to_owned();
+    ///         self.lookups = ctx
+    ///             .metrics()
+    ///             .add_rate_total_sensor("enrich", &node, "lookup", RecordingLevel::Info, &[])
+    ///             .ok();
+    ///         Ok(())
+    ///     }
+    ///
+    ///     fn process(
+    ///         &mut self,
+    ///         ctx: &mut ProcessorContext<'_, String, String>,
+    ///         record: Record<String, String>,
+    ///     ) -> Result<(), StreamsError> {
+    ///         if let Some(s) = &self.lookups {
+    ///             s.record();
+    ///         }
+    ///         ctx.forward(record)
+    ///     }
+    /// }
+    /// ```
+    pub fn metrics(&self) -> &crate::metrics::StreamsMetrics {
+        &self.inner.state.metrics
+    }
+
+    /// Counts a record this processor drops in the task's `dropped-records` metric, as Kafka
+    /// Streams' own operators count the late records and null keys they skip.
+    pub fn record_dropped(&mut self) {
+        self.inner.state.dropped_by_processors += 1;
+    }
+
     /// A handle to a state store connected to this processor (or a global store).
     ///
     /// `S` is the typed store handle, e.g. [`crate::state::KeyValueStore`]; asking for another

@@ -105,6 +105,11 @@ pub(crate) struct TaskState {
     /// The headers and metadata of the record being processed, as stores see them.
     pub(crate) record_context: Arc<crate::state::RecordContext>,
     pub(crate) stream_time: i64,
+    /// What processors reach through their context's `metrics()`.
+    pub(crate) metrics: StreamsMetrics,
+    /// Records processors said they dropped (`ProcessorContext::record_dropped`), for the
+    /// task's `dropped-records`.
+    pub(crate) dropped_by_processors: u64,
     pub(crate) clock: SharedClock,
     pub(crate) collector: SharedCollector,
     pub(crate) stream_punctuations: PunctuationQueue,
@@ -329,6 +334,12 @@ pub struct TaskSetup {
     pub global_stores: HashMap<String, StoreHandle>,
     /// Directory for this task's persistent stores.
     pub state_dir: Option<PathBuf>,
+    /// The registry processors reach through [`ProcessorContext::metrics`] from `init` on, for
+    /// sensors of their own; give the one [`Task::enable_metrics`] will be given. `None` gives
+    /// the task a registry of its own that nobody reads.
+    ///
+    /// [`ProcessorContext::metrics`]: crate::processor::ProcessorContext::metrics
+    pub metrics: Option<StreamsMetrics>,
 }
 
 /// A running task.
@@ -482,6 +493,10 @@ impl Task {
                 record_timestamp,
                 record_context,
                 stream_time: UNKNOWN_TIME,
+                metrics: setup.metrics.unwrap_or_else(|| {
+                    StreamsMetrics::new(config.metrics_config(), setup.clock.clone())
+                }),
+                dropped_by_processors: 0,
                 clock: setup.clock,
                 collector: setup.collector,
                 stream_punctuations: PunctuationQueue::default(),
@@ -655,7 +670,10 @@ impl Task {
 
     /// Records skipped so far.
     pub fn dropped_records(&self) -> DroppedRecords {
-        self.group.dropped
+        DroppedRecords {
+            processor: self.state.dropped_by_processors,
+            ..self.group.dropped
+        }
     }
 
     /// Whether a processor asked for a commit since the last one.
@@ -882,7 +900,10 @@ impl Task {
             self.counters
                 .lateness
                 .merge(std::mem::take(&mut self.group.corrupted_lateness));
-            let d = self.group.dropped;
+            let d = DroppedRecords {
+                processor: self.state.dropped_by_processors,
+                ..self.group.dropped
+            };
             let enforced = self.group.enforced_processing;
             let consumed = self
                 .group
@@ -897,7 +918,7 @@ impl Task {
             m.fold(
                 &mut self.counters,
                 GroupCounts {
-                    dropped: d.deserialization + d.negative_timestamp,
+                    dropped: d.deserialization + d.negative_timestamp + d.processor,
                     enforced,
                 },
                 &mut self.state.e2e,

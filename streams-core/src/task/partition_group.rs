@@ -73,13 +73,16 @@ struct RecordQueue {
     consumed: Consumed,
 }
 
-/// Counters kept by the partition group.
+/// Records a task dropped, by cause; together they are its `dropped-records` metric.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DroppedRecords {
     /// Records skipped because they failed to deserialize and the handler said continue.
     pub deserialization: u64,
     /// Records skipped because their extracted timestamp was negative.
     pub negative_timestamp: u64,
+    /// Records processors dropped and said so (`ProcessorContext::record_dropped`), as Kafka
+    /// Streams' own operators do for late records and null keys.
+    pub processor: u64,
 }
 
 /// The input partitions of one task.

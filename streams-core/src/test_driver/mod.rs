@@ -219,6 +219,7 @@ impl TopologyTestDriver {
             .filter(|s| !s.global)
             .map(|s| s.id)
             .collect();
+        let metrics = StreamsMetrics::new(config.metrics_config(), clock.clone());
         let mut global_topics = Vec::new();
         let mut global = if global_ids.is_empty() {
             None
@@ -246,11 +247,11 @@ impl TopologyTestDriver {
                     clock: clock.clone(),
                     global_stores: HashMap::new(),
                     state_dir: Some(state_dir.join("global")),
+                    metrics: Some(metrics.clone()),
                 },
             )?)
         };
         let global_stores = global.as_ref().map(Task::store_handles).unwrap_or_default();
-        let metrics = StreamsMetrics::new(config.metrics_config(), clock.clone());
         let thread_id = crate::metrics::current_thread_id();
         let mut task = if task_ids.is_empty() {
             None
@@ -268,6 +269,7 @@ impl TopologyTestDriver {
                     clock: clock.clone(),
                     global_stores,
                     state_dir: Some(state_dir.clone()),
+                    metrics: Some(metrics.clone()),
                 },
             )?)
         };
