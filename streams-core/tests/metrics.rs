@@ -576,14 +576,18 @@ impl Processor<String, i64, String, i64> for DropOdd {
 #[test]
 fn processors_add_sensors_through_the_context_and_count_what_they_drop() {
     let mut b = TopologyBuilder::new();
-    b.add_source("src", Consumed::with(Serdes::string(), Serdes::long()), "in")
-        .add_processor("drop-odd", DropOdd::default, &["src"])
-        .add_sink(
-            "sink",
-            "out",
-            Produced::with(Serdes::string(), Serdes::long()),
-            &["drop-odd"],
-        );
+    b.add_source(
+        "src",
+        Consumed::with(Serdes::string(), Serdes::long()),
+        "in",
+    )
+    .add_processor("drop-odd", DropOdd::default, &["src"])
+    .add_sink(
+        "sink",
+        "out",
+        Produced::with(Serdes::string(), Serdes::long()),
+        &["drop-odd"],
+    );
     let d = TopologyTestDriver::with_wall_clock(b.build().unwrap(), StreamsConfig::new("app"), 0)
         .unwrap();
     let mut input = d.create_input_topic("in", Serdes::string(), Serdes::long());
