@@ -29,8 +29,7 @@ use kafka_protocol::messages::{
 };
 use scripted::{
     API_VERSIONS, FETCH, FIND_COORDINATOR, HEARTBEAT, ILLEGAL_GENERATION, JOIN_GROUP, LEAVE_GROUP,
-    LIST_OFFSETS, METADATA, OFFSET_COMMIT, OFFSET_FETCH, Reply, Request, SYNC_GROUP,
-    UNKNOWN_MEMBER_ID, reply,
+    METADATA, OFFSET_COMMIT, OFFSET_FETCH, Reply, Request, SYNC_GROUP, UNKNOWN_MEMBER_ID, reply,
 };
 
 const TOPIC: &str = "classic-commit";
@@ -139,22 +138,7 @@ fn answer(req: Request, script: &Shared) -> Reply {
     let (version, mut buf) = (req.version, req.body);
     let mut s = script.lock().unwrap();
     match req.api_key {
-        API_VERSIONS => scripted::api_versions(
-            version,
-            &[
-                (API_VERSIONS, 3),
-                (METADATA, 9),
-                (FETCH, 12),
-                (LIST_OFFSETS, 7),
-                (OFFSET_COMMIT, 8),
-                (OFFSET_FETCH, 7),
-                (FIND_COORDINATOR, 3),
-                (JOIN_GROUP, 7),
-                (HEARTBEAT, 4),
-                (LEAVE_GROUP, 4),
-                (SYNC_GROUP, 5),
-            ],
-        ),
+        API_VERSIONS => scripted::api_versions(version, &scripted::CLASSIC_APIS),
         METADATA => reply(
             &scripted::one_broker_metadata(req.port, TOPIC, 2, 0),
             version,

@@ -33,9 +33,8 @@ use kafka_protocol::messages::{
     SyncGroupResponse,
 };
 use scripted::{
-    API_VERSIONS, FETCH, FIND_COORDINATOR, HEARTBEAT, JOIN_GROUP, LEAVE_GROUP, LIST_OFFSETS,
-    METADATA, OFFSET_COMMIT, OFFSET_FETCH, REBALANCE_IN_PROGRESS, Reply, Request, SYNC_GROUP,
-    reply,
+    API_VERSIONS, FETCH, FIND_COORDINATOR, HEARTBEAT, JOIN_GROUP, LEAVE_GROUP, METADATA,
+    OFFSET_FETCH, REBALANCE_IN_PROGRESS, Reply, Request, SYNC_GROUP, reply,
 };
 
 const TOPIC: &str = "session";
@@ -147,22 +146,7 @@ fn decide(req: Request, script: &Shared) -> (Reply, bool) {
     let (version, mut buf) = (req.version, req.body);
     let mut s = script.lock().unwrap();
     let answered = match req.api_key {
-        API_VERSIONS => scripted::api_versions(
-            version,
-            &[
-                (API_VERSIONS, 3),
-                (METADATA, 9),
-                (FETCH, 12),
-                (LIST_OFFSETS, 7),
-                (OFFSET_COMMIT, 8),
-                (OFFSET_FETCH, 7),
-                (FIND_COORDINATOR, 3),
-                (JOIN_GROUP, 7),
-                (HEARTBEAT, 4),
-                (LEAVE_GROUP, 4),
-                (SYNC_GROUP, 5),
-            ],
-        ),
+        API_VERSIONS => scripted::api_versions(version, &scripted::CLASSIC_APIS),
         METADATA => reply(
             &scripted::one_broker_metadata(req.port, TOPIC, 2, 0),
             version,

@@ -200,6 +200,22 @@ pub(crate) fn commit_answer(
     }
 }
 
+/// What a scripted broker offers a classic group member, as `(key, max version)` for
+/// [`api_versions`]: versions that name topics by name and members by the classic protocol.
+pub(crate) const CLASSIC_APIS: [(i16, i16); 11] = [
+    (API_VERSIONS, 3),
+    (METADATA, 9),
+    (FETCH, 12),
+    (LIST_OFFSETS, 7),
+    (OFFSET_COMMIT, 8),
+    (OFFSET_FETCH, 7),
+    (FIND_COORDINATOR, 3),
+    (JOIN_GROUP, 7),
+    (HEARTBEAT, 4),
+    (LEAVE_GROUP, 4),
+    (SYNC_GROUP, 5),
+];
+
 /// The body of an ApiVersions answer at `version` listing `apis` as `(key, max version)`, each
 /// from version 0. A request at a version the broker does not speak gets v0 back, as Kafka does.
 pub(crate) fn api_versions(version: i16, apis: &[(i16, i16)]) -> Reply {
