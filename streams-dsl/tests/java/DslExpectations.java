@@ -386,6 +386,49 @@ public class DslExpectations {
         }).out("out").out("out2").out("out3", S.deserializer(), L.deserializer())
           .buildProp(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS));
 
+        // topology.optimization=all and its parts (merge.repartition.topics,
+        // single.store.self.join) over one program: a key-changed stream into a count, a
+        // filtered reduce (the filter moves behind the merged repartition) and a table join,
+        // which share one repartition topic when merged; a mapValues'd count, which Java does not
+        // merge (a value change sits between it and the key change); and a self-join, which
+        // keeps one window store when optimized.
+        for (String[] o : new String[][] {
+                {"optimize_all", StreamsConfig.OPTIMIZE},
+                {"optimize_merge", StreamsConfig.MERGE_REPARTITION_TOPICS},
+                {"optimize_self_join", StreamsConfig.SINGLE_STORE_SELF_JOIN},
+                {"optimize_none", StreamsConfig.NO_OPTIMIZATION}}) {
+            SCENARIOS.put(o[0], new Scenario(DslExpectations::optimizable)
+                .out("out-count", S.deserializer(), L.deserializer()).out("out-reduce").out("out-join")
+                .out("out-mv", S.deserializer(), L.deserializer()).out("out-self").out("out-self-left")
+                .buildProp(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, o[1]));
+        }
+
+        // merge.repartition.topics with named operations: the merged topic takes the first
+        // one's name (the named grouping's), and a named join's repartition merges into it.
+        SCENARIOS.put("optimize_merge_named", new Scenario(b -> {
+            KStream<String, String> k = b.<String, String>stream("in").map((key, v) -> KeyValue.pair(v.split(":")[0], v));
+            KTable<String, String> t = b.table("tin");
+            k.join(t, (v, tv) -> v + "@" + tv, Joined.as("j")).to("out-join");
+            KGroupedStream<String, String> g = k.groupByKey(Grouped.as("g"));
+            g.count(Materialized.with(S, L)).toStream().to("out-count", Produced.with(S, L));
+            g.reduce((a, c) -> a + "+" + c).toStream().to("out-reduce");
+            k.repartition().groupByKey().count(Materialized.with(S, L)).toStream().to("out-rcount", Produced.with(S, L));
+        }).out("out-join").out("out-count", S.deserializer(), L.deserializer()).out("out-reduce")
+          .out("out-rcount", S.deserializer(), L.deserializer())
+          .buildProp(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.MERGE_REPARTITION_TOPICS));
+
+        // topology.optimization=all where two key-changed streams are merged before grouping:
+        // the merged repartition hangs off the merge node. (Java 4.4 throws "Found a null
+        // keyChangingChild node" if one of the streams is also grouped on its own.)
+        SCENARIOS.put("optimize_merge_node", new Scenario(b -> {
+            KStream<String, String> a = b.<String, String>stream("in").selectKey((key, v) -> v.split(":")[0]);
+            KStream<String, String> c = b.<String, String>stream("in2").selectKey((key, v) -> v.split(":")[0]);
+            KStream<String, String> m = a.merge(c);
+            m.groupByKey().count(Materialized.with(S, L)).toStream().to("out-count", Produced.with(S, L));
+            m.groupByKey().reduce((x, y) -> x + "+" + y).toStream().to("out-reduce");
+        }).out("out-count", S.deserializer(), L.deserializer()).out("out-reduce")
+          .buildProp(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE));
+
         // What processors after a suppression see as the record's metadata: the held record's.
         SCENARIOS.put("suppress_metadata", new Scenario(b -> {
             b.<String, String>table("tin")
@@ -715,6 +758,21 @@ public class DslExpectations {
             s.append(String.format("%02x", x));
         }
         return s.toString();
+    }
+
+    /** The program of the optimize_* scenarios. */
+    static void optimizable(StreamsBuilder b) {
+        KStream<String, String> k = b.<String, String>stream("in").selectKey((key, v) -> v.split(":")[0]);
+        k.groupByKey().count(Materialized.with(S, L)).toStream().to("out-count", Produced.with(S, L));
+        k.filter((key, v) -> !v.endsWith("x")).groupByKey().reduce((a, c) -> a + "+" + c).toStream().to("out-reduce");
+        KTable<String, String> t = b.table("tin");
+        k.join(t, (v, tv) -> v + "@" + tv).to("out-join");
+        k.mapValues(v -> v + "!").groupByKey().count(Materialized.with(S, L)).toStream().to("out-mv", Produced.with(S, L));
+        KStream<String, String> s2 = b.stream("in2");
+        JoinWindows w = JoinWindows.ofTimeDifferenceAndGrace(Duration.ofMillis(10), Duration.ofMillis(0));
+        s2.join(s2, (a, c) -> a + "/" + c, w).to("out-self");
+        KStream<String, String> s3 = b.stream("in3");
+        s3.leftJoin(s3, (a, c) -> a + "/" + c, w).to("out-self-left");
     }
 
     public static void main(String[] args) throws Exception {

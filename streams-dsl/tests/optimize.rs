@@ -1,0 +1,195 @@
+//! `topology.optimization` against Java Kafka Streams 4.4: each test builds with
+//! [`StreamsBuilder::build_with`] the program the Java scenario builds with
+//! `StreamsBuilder.build(props)`, and compares describe() shape (sub-topologies, node names,
+//! repartition topics, stores), every output topic, and every changelog and repartition topic
+//! byte for byte (`tests/java/DslExpectations.java`, scenarios `optimize_*`).
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use streams_core::StreamsConfig;
+use streams_core::serde::{LongSerde, Nullable, Serdes, SharedSerde};
+use streams_dsl::{DslError, Grouped, JoinWindows, Materialized, StreamsBuilder};
+use support::{check, out, out_str};
+
+fn nullable_long() -> SharedSerde<Option<i64>> {
+    Arc::new(Nullable(LongSerde))
+}
+
+fn config(optimization: &str) -> StreamsConfig {
+    StreamsConfig::from_properties([
+        ("application.id", "dsl-test"),
+        ("topology.optimization", optimization),
+    ])
+    .expect("valid config")
+}
+
+fn first_part(v: &str) -> String {
+    v.split(':').next().unwrap_or_default().to_owned()
+}
+
+/// The program of the `optimize_*` scenarios (Java's `DslExpectations.optimizable`).
+fn optimizable() -> StreamsBuilder {
+    let b = StreamsBuilder::new();
+    let k = b
+        .stream::<String, String>("in")
+        .select_key(|_, v| first_part(v));
+    k.group_by_key()
+        .count_with(Materialized::with(Serdes::string(), Serdes::long()))
+        .to_stream()
+        .to("out-count");
+    k.filter(|_, v| !v.ends_with('x'))
+        .group_by_key()
+        .reduce(|a, c| format!("{a}+{c}"))
+        .to_stream()
+        .to("out-reduce");
+    let t = b.table::<String, String>("tin");
+    k.join_table(&t, |v, tv| format!("{v}@{tv}"))
+        .to("out-join");
+    k.map_values(|v| format!("{v}!"))
+        .group_by_key()
+        .count_with(Materialized::with(Serdes::string(), Serdes::long()))
+        .to_stream()
+        .to("out-mv");
+    let w = JoinWindows::of_time_difference_and_grace(Duration::from_millis(10), Duration::ZERO);
+    let s2 = b.stream::<String, String>("in2");
+    s2.join(&s2, |a, c| format!("{a}/{c}"), w).to("out-self");
+    let s3 = b.stream::<String, String>("in3");
+    s3.left_join(
+        &s3,
+        |a, c| format!("{a}/{}", c.map_or("null", String::as_str)),
+        w,
+    )
+    .to("out-self-left");
+    b
+}
+
+fn check_optimizable(scenario: &str, optimization: &str) {
+    let topology = optimizable()
+        .build_with(&config(optimization))
+        .unwrap_or_else(|e| panic!("{scenario}: {e}"));
+    check(
+        scenario,
+        topology,
+        vec![
+            out("out-count", Serdes::string(), nullable_long()),
+            out_str("out-reduce"),
+            out_str("out-join"),
+            out("out-mv", Serdes::string(), nullable_long()),
+            out_str("out-self"),
+            out_str("out-self-left"),
+        ],
+    );
+}
+
+#[test]
+fn optimize_none() {
+    check_optimizable("optimize_none", "none");
+}
+
+#[test]
+fn optimize_all() {
+    check_optimizable("optimize_all", "all");
+}
+
+#[test]
+fn optimize_merge() {
+    check_optimizable("optimize_merge", "merge.repartition.topics");
+}
+
+#[test]
+fn optimize_self_join() {
+    check_optimizable("optimize_self_join", "single.store.self.join");
+}
+
+#[test]
+fn optimize_merge_named() {
+    let b = StreamsBuilder::new();
+    let k = b
+        .stream::<String, String>("in")
+        .map(|_, v| (first_part(&v), v));
+    let t = b.table::<String, String>("tin");
+    k.named("j")
+        .join_table(&t, |v, tv| format!("{v}@{tv}"))
+        .to("out-join");
+    let g = k.group_by_key_with(Grouped::as_("g"));
+    g.count_with(Materialized::with(Serdes::string(), Serdes::long()))
+        .to_stream()
+        .to("out-count");
+    g.reduce(|a, c| format!("{a}+{c}"))
+        .to_stream()
+        .to("out-reduce");
+    k.repartition()
+        .group_by_key()
+        .count_with(Materialized::with(Serdes::string(), Serdes::long()))
+        .to_stream()
+        .to("out-rcount");
+    check(
+        "optimize_merge_named",
+        b.build_with(&config("merge.repartition.topics")).unwrap(),
+        vec![
+            out_str("out-join"),
+            out("out-count", Serdes::string(), nullable_long()),
+            out_str("out-reduce"),
+            out("out-rcount", Serdes::string(), nullable_long()),
+        ],
+    );
+}
+
+#[test]
+fn optimize_merge_node() {
+    let b = StreamsBuilder::new();
+    let a = b
+        .stream::<String, String>("in")
+        .select_key(|_, v| first_part(v));
+    let c = b
+        .stream::<String, String>("in2")
+        .select_key(|_, v| first_part(v));
+    let m = a.merge(&c);
+    m.group_by_key()
+        .count_with(Materialized::with(Serdes::string(), Serdes::long()))
+        .to_stream()
+        .to("out-count");
+    m.group_by_key()
+        .reduce(|x, y| format!("{x}+{y}"))
+        .to_stream()
+        .to("out-reduce");
+    check(
+        "optimize_merge_node",
+        b.build_with(&config("all")).unwrap(),
+        vec![
+            out("out-count", Serdes::string(), nullable_long()),
+            out_str("out-reduce"),
+        ],
+    );
+}
+
+#[test]
+fn optimization_lists_and_unknown_values() {
+    // A comma-separated list applies each named optimization; "all" is the same as all three.
+    let listed = optimizable()
+        .build_with(&config(
+            "reuse.ktable.source.topics,merge.repartition.topics,single.store.self.join",
+        ))
+        .unwrap()
+        .describe()
+        .to_string();
+    let all = optimizable()
+        .build_with(&config("all"))
+        .unwrap()
+        .describe()
+        .to_string();
+    assert_eq!(support::shape(&listed), support::shape(&all));
+    // StreamsConfig::from_properties rejects unknown values; one set directly fails the build.
+    let mut unknown = config("none");
+    unknown
+        .runtime_properties
+        .insert("topology.optimization".into(), "merge.everything".into());
+    let err = optimizable().build_with(&unknown).unwrap_err();
+    assert!(
+        matches!(&err, DslError::UnsupportedOptimization { optimization } if optimization == "merge.everything"),
+        "{err}"
+    );
+}
