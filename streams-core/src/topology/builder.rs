@@ -488,6 +488,83 @@ impl TopologyBuilder {
         self
     }
 
+    // ---- Rewiring before build ----
+    //
+    // A DSL adds nodes as its operations are called; a whole-program optimization (Java's
+    // `topology.optimization`, applied by streams-dsl's `build_with`) then rewires what was
+    // added: drops nodes, stores and topics, moves children onto another parent, and places
+    // nodes where Java's builder would have written them (insertion order numbers
+    // sub-topologies and orders children). None of these checks the result; `build` does.
+
+    /// The names of the nodes added so far, in insertion order.
+    pub fn node_names(&self) -> impl Iterator<Item = &str> {
+        self.nodes.iter().map(|n| n.name.as_str())
+    }
+
+    /// The parents of node `name`, as given when it was added (or last set), or `None` without
+    /// such a node.
+    pub fn parents_of(&self, name: &str) -> Option<&[String]> {
+        self.nodes
+            .iter()
+            .find(|n| n.name == name)
+            .map(|n| n.parents.as_slice())
+    }
+
+    /// Replaces the parents of node `name`; `false` (and no change) without such a node.
+    pub fn set_parents(&mut self, name: &str, parents: &[&str]) -> bool {
+        match self.nodes.iter_mut().find(|n| n.name == name) {
+            Some(n) => {
+                n.parents = parents.iter().map(|p| (*p).to_owned()).collect();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Removes node `name` and its store connections (not its children's references to it);
+    /// `false` without such a node.
+    pub fn remove_node(&mut self, name: &str) -> bool {
+        let before = self.nodes.len();
+        self.nodes.retain(|n| n.name != name);
+        self.connections.retain(|(p, _)| p != name);
+        self.nodes.len() != before
+    }
+
+    /// Removes state store `name` and its connections; `false` without such a store.
+    pub fn remove_state_store(&mut self, name: &str) -> bool {
+        let before = self.stores.len();
+        self.stores.retain(|s| s.builder.name() != name);
+        self.connections.retain(|(_, s)| s != name);
+        self.stores.len() != before
+    }
+
+    /// Unmarks `topic` as internal ([`Self::add_internal_topic`]); `false` if it was not.
+    pub fn remove_internal_topic(&mut self, topic: &str) -> bool {
+        self.internal_topics.remove(topic)
+    }
+
+    /// Moves the nodes `names`, in that order, to just after node `anchor` in insertion order
+    /// (which numbers sub-topologies and orders each node's children). Names not found are
+    /// skipped; `false` (and no change) without the anchor or if it is one of `names`.
+    pub fn move_nodes_after(&mut self, names: &[&str], anchor: &str) -> bool {
+        if names.contains(&anchor) || !self.nodes.iter().any(|n| n.name == anchor) {
+            return false;
+        }
+        let mut moved = Vec::new();
+        for name in names {
+            if let Some(i) = self.nodes.iter().position(|n| n.name == *name) {
+                moved.push(self.nodes.remove(i));
+            }
+        }
+        let at = self
+            .nodes
+            .iter()
+            .position(|n| n.name == anchor)
+            .map_or(self.nodes.len(), |i| i + 1);
+        self.nodes.splice(at..at, moved);
+        true
+    }
+
     /// Adds a global store, filled from `topic` by `processor` on every instance; the topic is its
     /// changelog, so the store must not log.
     #[allow(clippy::too_many_arguments)]
