@@ -36,16 +36,24 @@ pub enum DslError {
         /// The table's node.
         table: String,
     },
-    /// `topology.optimization` names an optimization this crate does not apply. Building
-    /// without it would give a topology other than Java's (other internal topics), which Java
-    /// instances of the same application could not share.
+    /// `topology.optimization` names an optimization this crate does not know (Java's are
+    /// `none`, `all`, `reuse.ktable.source.topics`, `merge.repartition.topics` and
+    /// `single.store.self.join`). Building without it could give a topology other than Java's
+    /// (other internal topics), which Java instances of the same application could not share.
     #[error(
-        "topology.optimization {optimization} is not supported (only \
-         reuse.ktable.source.topics is); build with the setting Java instances use without it"
+        "topology.optimization {optimization} is not supported (known: none, all, \
+         reuse.ktable.source.topics, merge.repartition.topics, single.store.self.join)"
     )]
     UnsupportedOptimization {
         /// The optimization.
         optimization: String,
+    },
+    /// A `topology.optimization` rewrite met a program it cannot rewrite (where Java's
+    /// `build(props)` throws too).
+    #[error("topology.optimization: {reason}")]
+    Optimization {
+        /// What went wrong.
+        reason: String,
     },
     /// The processor topology underneath is invalid.
     #[error(transparent)]
@@ -58,6 +66,8 @@ pub(crate) struct Inner {
     pub(crate) errors: Vec<DslError>,
     /// The stores of source tables (`table()`), with their topics, in the order added.
     pub(crate) source_table_stores: Vec<(String, String)>,
+    /// What `topology.optimization` rewrites need to know.
+    pub(crate) optimize: crate::optimize::Metadata,
 }
 
 /// Builds a topology with the typed DSL (Java's `StreamsBuilder`).
@@ -76,10 +86,8 @@ pub(crate) struct Inner {
 /// them: all aggregations of one named grouping ([`Grouped::as_`](crate::Grouped::as_)) read one
 /// topic, and unnamed stream-table joins of one key-changed stream read one topic; each
 /// aggregation of an unnamed grouping gets its own topic, named after its store.
-/// [`StreamsBuilder::build_with`] applies `topology.optimization=reuse.ktable.source.topics` as
-/// Java does; merging repartition topics (`merge.repartition.topics`, part of `all`) is not
-/// implemented, so an application sharing internal topics with Java instances must run those
-/// without it.
+/// [`StreamsBuilder::build_with`] applies `topology.optimization` as Java's `build(props)` does,
+/// which changes those names again (merged repartition topics, fewer join stores).
 #[derive(Clone)]
 pub struct StreamsBuilder {
     pub(crate) inner: Rc<RefCell<Inner>>,
@@ -106,6 +114,7 @@ impl StreamsBuilder {
                 counter: 0,
                 errors: Vec::new(),
                 source_table_stores: Vec::new(),
+                optimize: crate::optimize::Metadata::default(),
             })),
         }
     }
@@ -132,6 +141,11 @@ impl StreamsBuilder {
 
     pub(crate) fn error(&self, e: DslError) {
         self.inner.borrow_mut().errors.push(e);
+    }
+
+    /// Records what the optimizations need to know about an operation just added.
+    pub(crate) fn optimize_metadata(&self, f: impl FnOnce(&mut crate::optimize::Metadata)) {
+        f(&mut self.inner.borrow_mut().optimize);
     }
 
     /// A stream of the records of `topic`, read with built-in serdes for `K` and `V`.
@@ -218,18 +232,31 @@ impl StreamsBuilder {
     /// Checks the program and returns its topology; the first recorded DSL error (e.g. a missing
     /// serde) or topology error wins.
     pub fn build(self) -> Result<Topology, DslError> {
-        self.build_optimized(false)
+        self.build_optimized(Optimizations::default())
     }
 
     /// [`StreamsBuilder::build`] with the optimizations `topology.optimization` names in
-    /// `config`, as Java's `StreamsBuilder.build(props)`.
+    /// `config` (`none`, `all`, or a list of the three below), as Java's
+    /// `StreamsBuilder.build(props)`: the same sub-topologies, node, store and internal topic
+    /// names, so instances built either way can run one application together.
     ///
-    /// `reuse.ktable.source.topics` makes each source table's topic its store's changelog: the
-    /// store logs nothing of its own (no `<application.id>-<store>-changelog` topic) and is
-    /// restored from the source topic ([`Topology::changelog_topic`]). `merge.repartition.topics`
-    /// and `single.store.self.join` (and so `all`) are not supported and fail with
-    /// [`DslError::UnsupportedOptimization`] rather than give a topology Java instances would
-    /// not share.
+    /// - `reuse.ktable.source.topics` makes each source table's topic its store's changelog: the
+    ///   store logs nothing of its own (no `<application.id>-<store>-changelog` topic) and is
+    ///   restored from the source topic ([`Topology::changelog_topic`]).
+    /// - `merge.repartition.topics` gives the aggregations and joins fed by one key-changing
+    ///   operation (`select_key`, `map`, `flat_map`, `group_by`, `process`, or a `merge` of
+    ///   key-changed streams) one repartition topic, named after the first of them
+    ///   (`<first>-repartition`, nodes `<first>-repartition-{filter,sink,source}`), right after
+    ///   the key change; stateless operations in between (`filter`, `peek`, `split`) move behind
+    ///   it. As in Java, a value change in between (`map_values`, `flat_map_values`) keeps a
+    ///   repartition out of the merge, and an explicit [`KStream::repartition`] is never merged.
+    /// - `single.store.self.join` makes a stream-stream join of a stream with itself keep one
+    ///   window store (the this side's) and join in one processor named as the join's merge
+    ///   node. Java applies it to left and outer self-joins too, which then give inner-join
+    ///   results; so does this.
+    ///
+    /// Any other value fails with [`DslError::UnsupportedOptimization`]; a program Java's
+    /// rewrite fails on fails with [`DslError::Optimization`].
     ///
     /// ```
     /// use streams_core::StreamsConfig;
@@ -256,11 +283,20 @@ impl StreamsBuilder {
             .runtime_properties
             .get("topology.optimization")
             .map_or("none", String::as_str);
-        let mut reuse = false;
-        for o in setting.split(',').map(str::trim).filter(|o| !o.is_empty()) {
-            match o {
+        let mut o = Optimizations::default();
+        for name in setting.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+            match name {
                 "none" => {}
-                "reuse.ktable.source.topics" => reuse = true,
+                "all" => {
+                    o = Optimizations {
+                        reuse_source_topics: true,
+                        merge_repartition_topics: true,
+                        single_store_self_join: true,
+                    }
+                }
+                "reuse.ktable.source.topics" => o.reuse_source_topics = true,
+                "merge.repartition.topics" => o.merge_repartition_topics = true,
+                "single.store.self.join" => o.single_store_self_join = true,
                 other => {
                     return Err(DslError::UnsupportedOptimization {
                         optimization: other.to_owned(),
@@ -268,10 +304,10 @@ impl StreamsBuilder {
                 }
             }
         }
-        self.build_optimized(reuse)
+        self.build_optimized(o)
     }
 
-    fn build_optimized(self, reuse_source_topics: bool) -> Result<Topology, DslError> {
+    fn build_optimized(self, o: Optimizations) -> Result<Topology, DslError> {
         let inner = Rc::try_unwrap(self.inner)
             .map(RefCell::into_inner)
             .unwrap_or_else(|rc| {
@@ -281,17 +317,33 @@ impl StreamsBuilder {
                     counter: b.counter,
                     errors: std::mem::take(&mut b.errors),
                     source_table_stores: std::mem::take(&mut b.source_table_stores),
+                    optimize: std::mem::take(&mut b.optimize),
                 }
             });
         if let Some(e) = inner.errors.into_iter().next() {
             return Err(e);
         }
         let mut topology = inner.topology;
-        if reuse_source_topics {
+        // In Java's order: source topics, repartition topics, self-joins.
+        if o.reuse_source_topics {
             for (store, topic) in &inner.source_table_stores {
                 topology.reuse_source_topic_as_changelog(store, topic);
             }
         }
+        if o.merge_repartition_topics {
+            crate::optimize::apply_merge_repartition_topics(&mut topology, &inner.optimize)?;
+        }
+        if o.single_store_self_join {
+            crate::optimize::apply_single_store_self_join(&mut topology, &inner.optimize);
+        }
         Ok(topology.build()?)
     }
+}
+
+/// Which `topology.optimization` rewrites to apply.
+#[derive(Debug, Default, Clone, Copy)]
+struct Optimizations {
+    reuse_source_topics: bool,
+    merge_repartition_topics: bool,
+    single_store_self_join: bool,
 }

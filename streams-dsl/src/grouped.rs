@@ -82,6 +82,8 @@ impl<K: Data, V: Data> KStream<K, V> {
         let generated = self.b.new_name("KSTREAM-KEY-SELECT-");
         let name = grouped.name.clone().unwrap_or(generated);
         add_key_select(&self.b, &name, &self.node, selector);
+        self.b
+            .optimize_metadata(|m| m.key_changing.push(name.clone()));
         let value_serde = pick(grouped.value, self.value_serde.clone());
         let key_serde = pick(grouped.key, None);
         let stream = KStream::new(

@@ -5,10 +5,12 @@ use std::sync::{Arc, Mutex};
 
 use streams_core::processor::{Processor, Record, RecordMetadata};
 use streams_core::serde::SharedSerde;
+use streams_core::topology::TopologyBuilder;
 
 use crate::StreamsBuilder;
+use crate::optimize::{AnySerde, Rebuild, Repartition, RepartitionNodes};
 use crate::options::{Produced, Repartitioned};
-use crate::processors::add_fn;
+use crate::processors::{FnProcessor, ProcessFn, add_fn};
 use crate::serdes::{Data, pick};
 
 /// A stream of records `K -> V` (Java's `KStream`). Cheap to clone; every operation adds a node
@@ -187,6 +189,8 @@ impl<K: Data, V: Data> KStream<K, V> {
                 })
             }),
         );
+        self.b
+            .optimize_metadata(|m| m.key_changing.push(name.clone()));
         self.child(name, None, None, true)
     }
 
@@ -218,6 +222,9 @@ impl<K: Data, V: Data> KStream<K, V> {
                 })
             }),
         );
+        self.b.optimize_metadata(|m| {
+            m.value_changing.insert(name.clone());
+        });
         self.child(
             name,
             self.key_serde.clone(),
@@ -249,6 +256,8 @@ impl<K: Data, V: Data> KStream<K, V> {
                 Ok(())
             }),
         );
+        self.b
+            .optimize_metadata(|m| m.key_changing.push(name.clone()));
         self.child(name, None, None, true)
     }
 
@@ -275,6 +284,9 @@ impl<K: Data, V: Data> KStream<K, V> {
                 Ok(())
             }),
         );
+        self.b.optimize_metadata(|m| {
+            m.value_changing.insert(name.clone());
+        });
         self.child(
             name,
             self.key_serde.clone(),
@@ -290,6 +302,8 @@ impl<K: Data, V: Data> KStream<K, V> {
     {
         let name = self.op_name("KSTREAM-KEY-SELECT-");
         add_key_select(&self.b, &name, &self.node, mapper);
+        self.b
+            .optimize_metadata(|m| m.key_changing.push(name.clone()));
         self.child(name, None, self.value_serde.clone(), true)
     }
 
@@ -342,6 +356,7 @@ impl<K: Data, V: Data> KStream<K, V> {
             &[&self.node, &other.node],
             Arc::new(|ctx, r| ctx.forward(r)),
         );
+        self.b.optimize_metadata(|m| m.merges.push(name.clone()));
         // Java keeps serdes only when both sides agree; without a way to compare serdes, keep
         // them only when just one side has any.
         let key = match (&self.key_serde, &other.key_serde) {
@@ -435,6 +450,8 @@ impl<K: Data, V: Data> KStream<K, V> {
                 t.connect_processor_and_state_stores(&name, stores);
             }
         });
+        self.b
+            .optimize_metadata(|m| m.key_changing.push(name.clone()));
         // A processor may change keys, so Java marks the result for repartitioning.
         self.child(name, None, None, true)
     }
@@ -450,13 +467,14 @@ impl<K: Data, V: Data> KStream<K, V> {
         let base = self.b.name_or(options.name.clone(), "KSTREAM-REPARTITION-");
         let key = pick(options.key, self.key_serde.clone());
         let value = pick(options.value, self.value_serde.clone());
-        let source = add_repartition(
+        let source = add_repartition_as(
             &self.b,
             &self.node,
             &base,
             options.name.is_some(),
             key.clone(),
             value.clone(),
+            false,
         );
         self.child(source, key, value, false)
     }
@@ -493,7 +511,8 @@ pub(crate) fn burn_repartition_names(b: &StreamsBuilder) -> (String, String, Str
 
 /// Adds filter > sink > topic > source for a repartition through `<base>-repartition`, naming
 /// the nodes `<base>-repartition-{filter,sink,source}` when `named`, else generated names (Java
-/// draws three names from the counter either way). Returns the source node's name.
+/// draws three names from the counter either way). Returns the source node's name. The
+/// repartition is one `merge.repartition.topics` may merge (Java's `OptimizableRepartitionNode`).
 pub(crate) fn add_repartition<K: Data, V: Data>(
     b: &StreamsBuilder,
     parent: &str,
@@ -502,8 +521,20 @@ pub(crate) fn add_repartition<K: Data, V: Data>(
     key: Option<SharedSerde<K>>,
     value: Option<SharedSerde<V>>,
 ) -> String {
+    add_repartition_as(b, parent, base, named, key, value, true)
+}
+
+/// [`add_repartition`], saying whether `merge.repartition.topics` may merge it.
+fn add_repartition_as<K: Data, V: Data>(
+    b: &StreamsBuilder,
+    parent: &str,
+    base: &str,
+    named: bool,
+    key: Option<SharedSerde<K>>,
+    value: Option<SharedSerde<V>>,
+    optimizable: bool,
+) -> String {
     let topic = format!("{base}-repartition");
-    let (key, value) = (pick(None, key), pick(None, value));
     let (sink, filter, source) = burn_repartition_names(b);
     let (sink, filter, source) = if named {
         (
@@ -514,17 +545,62 @@ pub(crate) fn add_repartition<K: Data, V: Data>(
     } else {
         (sink, filter, source)
     };
-    // Java's filter drops null keys; keys here are typed, so only an `Option` key can be null
-    // and that case is left to the type.
-    add_fn::<K, V, K, V>(b, &filter, &[parent], Arc::new(|ctx, r| ctx.forward(r)));
-    let produced = Produced::<K, V>::new().to_core(key.clone(), value.clone());
-    let consumed = crate::options::Consumed::<K, V>::new().to_core(key, value);
-    b.with_topology(|t| {
-        t.add_sink(&sink, &topic, produced, &[&filter]);
-        t.add_internal_topic(&topic);
-        t.add_source(&source, consumed, topic.as_str());
+    let nodes = RepartitionNodes {
+        filter,
+        sink,
+        source: source.clone(),
+        topic,
+    };
+    let rebuild: Rebuild = {
+        let (key, value) = (key.clone(), value.clone());
+        Arc::new(move |t, nodes, parent, k, v| {
+            let k = k
+                .and_then(|k| k.downcast_ref::<SharedSerde<K>>().cloned())
+                .or_else(|| key.clone());
+            let v = v
+                .and_then(|v| v.downcast_ref::<SharedSerde<V>>().cloned())
+                .or_else(|| value.clone());
+            write_repartition(t, nodes, parent, k, v);
+        })
+    };
+    b.with_topology(|t| write_repartition(t, &nodes, parent, key.clone(), value.clone()));
+    let key = key.map(|s| Arc::new(s) as AnySerde);
+    let value = value.map(|s| Arc::new(s) as AnySerde);
+    b.optimize_metadata(|m| {
+        m.repartitions.push(Repartition {
+            nodes,
+            optimizable,
+            key,
+            value,
+            rebuild,
+        })
     });
     source
+}
+
+/// Writes a repartition's filter, sink, internal topic and source, with built-in serdes where
+/// none are given.
+fn write_repartition<K: Data, V: Data>(
+    t: &mut TopologyBuilder,
+    nodes: &RepartitionNodes,
+    parent: &str,
+    key: Option<SharedSerde<K>>,
+    value: Option<SharedSerde<V>>,
+) {
+    let (key, value) = (pick(None, key), pick(None, value));
+    // Java's filter drops null keys; keys here are typed, so only an `Option` key can be null
+    // and that case is left to the type.
+    let f: ProcessFn<K, V, K, V> = Arc::new(|ctx, r| ctx.forward(r));
+    t.add_processor(
+        &nodes.filter,
+        move || FnProcessor::new(f.clone()),
+        &[parent],
+    );
+    let produced = Produced::<K, V>::new().to_core(key.clone(), value.clone());
+    let consumed = crate::options::Consumed::<K, V>::new().to_core(key, value);
+    t.add_sink(&nodes.sink, &nodes.topic, produced, &[&nodes.filter]);
+    t.add_internal_topic(&nodes.topic);
+    t.add_source(&nodes.source, consumed, nodes.topic.as_str());
 }
 
 /// How one branch of a split is named.

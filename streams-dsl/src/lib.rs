@@ -138,9 +138,13 @@
 //!   streams-dsl's cache serves them to single-window lookups only. So with caching on, an
 //!   interactive range query (or a late record that would merge with a session just past
 //!   retention) can see less here than in Java until Java's cache evicts the entry.
-//! - Of `topology.optimization`, only `reuse.ktable.source.topics` is applied
-//!   ([`StreamsBuilder::build_with`]); `all`, `merge.repartition.topics` and
-//!   `single.store.self.join` fail the build.
+//! - `topology.optimization` ([`StreamsBuilder::build_with`]) applies Java's three rewrites
+//!   (`reuse.ktable.source.topics`, `merge.repartition.topics`, `single.store.self.join`, or
+//!   `all`) to the same topology Java's `build(props)` gives, quirks included: a left or outer
+//!   self-join becomes Java's single-store self-join, which gives inner-join results. One
+//!   difference: where a merged repartition's operations disagree on serdes and the first one
+//!   has none given, Java takes a later one's while streams-dsl uses the built-in serde for
+//!   the type (which differs only for a custom serde).
 //! - Suppression buffers log Java's changelog records byte for byte (its "V3" layout), so a
 //!   buffer restores from either language's changelog; older Java layouts (before Kafka 2.4)
 //!   are rejected with an error. [`BufferConfig::max_bytes`] counts bytes as Java does. The
@@ -157,7 +161,9 @@ mod grouped_table;
 mod join;
 mod kstream;
 mod ktable;
+mod metrics;
 mod murmur3;
+mod optimize;
 mod options;
 mod processors;
 pub mod serdes;

@@ -3,7 +3,9 @@
 //! null partner only once its join window has closed (stream time past its time + window +
 //! grace), so no spurious null results precede real matches.
 
+use std::any::{Any, TypeId};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -13,6 +15,7 @@ use streams_core::processor::{Headers, Processor, ProcessorContext, Record};
 use streams_core::serde::{SerdeError, SharedSerde};
 use streams_core::state::{KeyValueStore, StoreKind, Stores, WindowStore};
 use streams_core::task::TaskId;
+use streams_core::topology::TopologyBuilder;
 
 use crate::builder::DslError;
 use crate::kstream::KStream;
@@ -51,6 +54,10 @@ impl JoinWindows {
 struct JoinWindowProc<K, V> {
     store_name: String,
     store: Option<WindowStore<K, V>>,
+    /// Forward before storing, as Java does; only a single-store self-join (which reads the
+    /// same store downstream) can tell, and it needs the record not yet stored. Set by the
+    /// `single.store.self.join` rewrite.
+    forward_first: Arc<AtomicBool>,
 }
 
 impl<K: Data, V: Data> Processor<K, V, K, V> for JoinWindowProc<K, V> {
@@ -63,10 +70,85 @@ impl<K: Data, V: Data> Processor<K, V, K, V> for JoinWindowProc<K, V> {
         ctx: &mut ProcessorContext<'_, K, V>,
         r: Record<K, V>,
     ) -> Result<(), StreamsError> {
-        if let Some(store) = &self.store {
+        let Some(store) = self.store.clone() else {
+            return ctx.forward(r);
+        };
+        if self.forward_first.load(Ordering::Relaxed) {
+            let (key, value, ts) = (r.key.clone(), r.value.clone(), r.timestamp);
+            ctx.forward(r)?;
+            store.put(&key, Some(&value), ts)?;
+            Ok(())
+        } else {
             store.put(&r.key, Some(&r.value), r.timestamp)?;
+            ctx.forward(r)
         }
-        ctx.forward(r)
+    }
+}
+
+/// The joiner of a self-join: the record's value with another of the same stream.
+type SelfJoiner<V, VR> = Arc<dyn Fn(&V, &V) -> Option<VR> + Send + Sync>;
+
+/// Java's `KStreamKStreamSelfJoin` (`single.store.self.join`): a stream joined with itself
+/// through its one window store, which the window node upstream fills after forwarding.
+struct SelfJoinProc<K, V, VR> {
+    store_name: String,
+    store: Option<WindowStore<K, V>>,
+    before: i64,
+    after: i64,
+    /// The window's size plus grace: a record older than stream time minus this does not join
+    /// itself.
+    retention: i64,
+    joiner: SelfJoiner<V, VR>,
+    stream_time: i64,
+}
+
+impl<K: Data, V: Data, VR: Data> Processor<K, V, K, VR> for SelfJoinProc<K, V, VR> {
+    fn init(&mut self, ctx: &mut ProcessorContext<'_, K, VR>) -> Result<(), StreamsError> {
+        self.store = Some(ctx.state_store(&self.store_name)?);
+        Ok(())
+    }
+    fn process(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, K, VR>,
+        r: Record<K, V>,
+    ) -> Result<(), StreamsError> {
+        let Some(store) = self.store.clone() else {
+            return Ok(());
+        };
+        let ts = r.timestamp;
+        self.stream_time = self.stream_time.max(ts);
+        let emit_self = ts > self.stream_time - self.retention + 1;
+        let forward = |ctx: &mut ProcessorContext<'_, K, VR>, v: Option<VR>, at: i64| match v {
+            Some(v) => ctx.forward(Record {
+                key: r.key.clone(),
+                value: v,
+                timestamp: at,
+                headers: r.headers.clone(),
+            }),
+            None => Ok(()),
+        };
+        // This record as the left side, then as the right side, as Java orders the results (an
+        // inner join's order), with the record joined with itself where its time falls.
+        let from = ts.saturating_sub(self.before).max(0);
+        let to = ts.saturating_add(self.after).max(0);
+        for (other_ts, other) in store.fetch_range(&r.key, from, to)? {
+            forward(ctx, (self.joiner)(&r.value, &other), ts.max(other_ts))?;
+        }
+        let mut self_done = false;
+        let from = ts.saturating_sub(self.after).max(0);
+        let to = ts.saturating_add(self.before).max(0);
+        for (other_ts, other) in store.fetch_range(&r.key, from, to)? {
+            let at = ts.max(other_ts);
+            if ts < at && !self_done && emit_self {
+                self_done = true;
+                forward(ctx, (self.joiner)(&r.value, &r.value), ts)?;
+            }
+            forward(ctx, (self.joiner)(&other, &r.value), at)?;
+        }
+        if !self_done && emit_self {
+            forward(ctx, (self.joiner)(&r.value, &r.value), ts)?;
+        }
+        Ok(())
     }
 }
 
@@ -519,13 +601,16 @@ impl<K: Data, V: Data> KStream<K, V> {
             read_key,
         });
         let (before, after, grace) = (windows.before, windows.after, windows.grace);
+        let forward_first = Arc::new(AtomicBool::new(false));
         b.with_topology(|t| {
             let s = this_store.clone();
+            let first = forward_first.clone();
             t.add_processor(
                 &this_window,
                 move || JoinWindowProc::<K, V> {
                     store_name: s.clone(),
                     store: None,
+                    forward_first: first.clone(),
                 },
                 &[&this_node],
             );
@@ -535,6 +620,7 @@ impl<K: Data, V: Data> KStream<K, V> {
                 move || JoinWindowProc::<K, V2> {
                     store_name: s.clone(),
                     store: None,
+                    forward_first: Arc::default(),
                 },
                 &[&other_node],
             );
@@ -625,6 +711,47 @@ impl<K: Data, V: Data> KStream<K, V> {
             &[&this_join, &other_join],
             Arc::new(|ctx, r| ctx.forward(r)),
         );
+        // A join of one node with itself (Java: a join node with a single parent) is what
+        // single.store.self.join rewrites.
+        if this_node == other_node && TypeId::of::<V>() == TypeId::of::<V2>() {
+            let self_joiner: SelfJoiner<V, VR> = Arc::new(move |a, c| {
+                let c = (c as &dyn Any).downcast_ref::<V2>()?;
+                joiner(Some(a), Some(c))
+            });
+            let mut remove_stores = vec![other_store.clone()];
+            if kind != Kind::Inner {
+                remove_stores.push(shared_store.clone());
+            }
+            let remove_nodes = vec![other_window, this_join, other_join, merge.clone()];
+            let (merge, this_window, this_store) =
+                (merge.clone(), this_window.clone(), this_store.clone());
+            let install = Box::new(move |t: &mut TopologyBuilder| {
+                forward_first.store(true, Ordering::Relaxed);
+                let (s, j) = (this_store.clone(), self_joiner.clone());
+                t.add_processor(
+                    &merge,
+                    move || SelfJoinProc::<K, V, VR> {
+                        store_name: s.clone(),
+                        store: None,
+                        before,
+                        after,
+                        retention,
+                        joiner: j.clone(),
+                        stream_time: -1,
+                    },
+                    &[&this_window],
+                );
+                t.connect_processor_and_state_stores(&merge, &[&this_store]);
+                t.move_nodes_after(&[&merge], &this_window);
+            });
+            b.optimize_metadata(|m| {
+                m.self_joins.push(crate::optimize::SelfJoin {
+                    remove_nodes,
+                    remove_stores,
+                    install,
+                })
+            });
+        }
         KStream::new(b.clone(), merge, Some(key), None, false)
     }
 }
