@@ -161,7 +161,6 @@ mod grouped_table;
 mod join;
 mod kstream;
 mod ktable;
-mod metrics;
 mod murmur3;
 mod optimize;
 mod options;
