@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use streams_core::StreamsConfig;
 use streams_core::serde::{LongSerde, Nullable, Serdes, SharedSerde};
-use streams_dsl::{DslError, Grouped, JoinWindows, Materialized, StreamsBuilder};
+use streams_dsl::{
+    DslError, Grouped, JoinWindows, Materialized, Produced, StreamsBuilder, TimeWindows,
+};
 use support::{check, out, out_str};
 
 fn nullable_long() -> SharedSerde<Option<i64>> {
@@ -46,8 +48,7 @@ fn optimizable() -> StreamsBuilder {
         .to_stream()
         .to("out-reduce");
     let t = b.table::<String, String>("tin");
-    k.join_table(&t, |v, tv| format!("{v}@{tv}"))
-        .to("out-join");
+    k.join_table(&t, |v, tv| format!("{v}@{tv}")).to("out-join");
     k.map_values(|v| format!("{v}!"))
         .group_by_key()
         .count_with(Materialized::with(Serdes::string(), Serdes::long()))
@@ -134,6 +135,45 @@ fn optimize_merge_named() {
             out("out-count", Serdes::string(), nullable_long()),
             out_str("out-reduce"),
             out("out-rcount", Serdes::string(), nullable_long()),
+        ],
+    );
+}
+
+#[test]
+fn optimize_all_grouping() {
+    let b = StreamsBuilder::new();
+    let s = b.stream::<String, String>("in");
+    let g = s.group_by(|_, v| first_part(v));
+    g.count_with(Materialized::with(Serdes::string(), Serdes::long()))
+        .to_stream()
+        .to("out-count");
+    g.windowed_by(TimeWindows::of_size_with_no_grace(Duration::from_millis(
+        10,
+    )))
+    .count()
+    .to_stream()
+    .map(|w, c| (format!("{}@{}", w.key, w.window.start), c))
+    .to_with("out-win", Produced::with(Serdes::string(), nullable_long()));
+    let f = s.flat_map(|_, v| [(first_part(&v), v.clone()), ("all".to_owned(), v)]);
+    f.peek(|_, _| {})
+        .group_by_key()
+        .reduce(|a, c| format!("{a}+{c}"))
+        .to_stream()
+        .to("out-reduce");
+    f.join(
+        &f,
+        |a, c| format!("{a}/{c}"),
+        JoinWindows::of_time_difference_and_grace(Duration::from_millis(10), Duration::ZERO),
+    )
+    .to("out-self");
+    check(
+        "optimize_all_grouping",
+        b.build_with(&config("all")).unwrap(),
+        vec![
+            out("out-count", Serdes::string(), nullable_long()),
+            out("out-win", Serdes::string(), nullable_long()),
+            out_str("out-reduce"),
+            out_str("out-self"),
         ],
     );
 }

@@ -417,6 +417,26 @@ public class DslExpectations {
           .out("out-rcount", S.deserializer(), L.deserializer())
           .buildProp(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.MERGE_REPARTITION_TOPICS));
 
+        // topology.optimization=all over group_by (its selector is the key change), a windowed
+        // count of the same grouping, and a flatMap'd stream feeding a peek'd reduce and a
+        // self-join: the reduce's and the join's repartitions merge, and the self-join then reads
+        // the merged topic with one store.
+        SCENARIOS.put("optimize_all_grouping", new Scenario(b -> {
+            KStream<String, String> s = b.stream("in");
+            KGroupedStream<String, String> g = s.groupBy((k, v) -> v.split(":")[0]);
+            g.count(Materialized.with(S, L)).toStream().to("out-count", Produced.with(S, L));
+            g.windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMillis(10))).count().toStream()
+                .map((w, c) -> KeyValue.pair(w.key() + "@" + w.window().start(), c))
+                .to("out-win", Produced.with(S, L));
+            KStream<String, String> f = s.flatMap((k, v) -> Arrays.asList(
+                KeyValue.pair(v.split(":")[0], v), KeyValue.pair("all", v)));
+            f.peek((k, v) -> { }).groupByKey().reduce((a, c) -> a + "+" + c).toStream().to("out-reduce");
+            f.join(f, (a, c) -> a + "/" + c,
+                JoinWindows.ofTimeDifferenceAndGrace(Duration.ofMillis(10), Duration.ofMillis(0))).to("out-self");
+        }).out("out-count", S.deserializer(), L.deserializer()).out("out-win", S.deserializer(), L.deserializer())
+          .out("out-reduce").out("out-self")
+          .buildProp(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE));
+
         // topology.optimization=all where two key-changed streams are merged before grouping:
         // the merged repartition hangs off the merge node. (Java 4.4 throws "Found a null
         // keyChangingChild node" if one of the streams is also grouped on its own.)
