@@ -7,6 +7,10 @@
 //! * The interval auto-commit goes out on every expiry of its timer, even while the previous
 //!   one is unanswered (`maybeAutoCommitOffsetsAsync` has no in-flight check, unlike the new
 //!   consumer's `AutoCommitState`); ours queue behind it and go out once it is answered.
+//! * `unsubscribe()` revokes the partitions and leaves the group without committing, as Java
+//!   4.4's `ClassicKafkaConsumer.unsubscribe` (`onLeavePrepare`, then `maybeLeaveGroup`) does,
+//!   auto-commit or not; `close()` commits first (`maybeAutoCommitOffsetsSync`), and a commit
+//!   that fails there is logged, not returned, and the member still leaves.
 
 mod scripted;
 
@@ -51,6 +55,8 @@ enum Event {
     Assigned(Vec<i32>),
     Revoked(Vec<i32>),
     Lost(Vec<i32>),
+    /// A LeaveGroup.
+    Leave,
 }
 
 #[derive(Default)]
@@ -197,7 +203,10 @@ fn answer(req: Request, script: &Shared) -> Reply {
                 Reply::Hangup
             }
         },
-        LEAVE_GROUP => reply(&LeaveGroupResponse::default(), version),
+        LEAVE_GROUP => {
+            s.events.push(Event::Leave);
+            reply(&LeaveGroupResponse::default(), version)
+        }
         other => {
             // Recorded and asserted on by the test: a panic here would only end this task.
             s.unexpected.push(format!("api {other}"));
@@ -352,4 +361,63 @@ async fn an_interval_auto_commit_is_issued_while_one_is_unanswered() {
         "the auto-commits issued while the first was unanswered went out after it: {:?}",
         s.events
     );
+}
+
+/// An auto-committing member (interval far off) that has its positions (committed offset 0
+/// from OffsetFetch) and has fetched; the events after that point are what the test looks at.
+async fn positioned_auto_committer(script: &Shared) -> (Consumer, usize) {
+    let mut consumer = member(script.clone(), Some("600000")).await;
+    poll_until(&mut consumer, script, |s| s.fetches >= 1).await;
+    let from = script.lock().unwrap().events.len();
+    (consumer, from)
+}
+
+#[tokio::test]
+async fn unsubscribe_revokes_and_leaves_without_committing() {
+    let script: Shared = Arc::default();
+    let (mut consumer, from) = positioned_auto_committer(&script).await;
+    consumer.unsubscribe().await.expect("unsubscribe");
+    assert!(consumer.assignment().is_empty());
+    let events = script.lock().unwrap().events[from..].to_vec();
+    assert_eq!(
+        events,
+        [Event::Revoked(vec![0, 1]), Event::Leave],
+        "Java's classic unsubscribe commits nothing, even with auto-commit on"
+    );
+    consumer.close().await.expect("close");
+    // Nothing assigned after the unsubscribe: closing has nothing to commit.
+    let s = script.lock().unwrap();
+    assert_eq!(s.commits(), 0, "{:?}", s.events);
+    assert!(s.unexpected.is_empty(), "{:?}", s.unexpected);
+}
+
+#[tokio::test]
+async fn close_commits_the_positions_then_revokes_and_leaves() {
+    let script: Shared = Arc::default();
+    let (consumer, from) = positioned_auto_committer(&script).await;
+    consumer.close().await.expect("close");
+    let s = script.lock().unwrap();
+    assert_eq!(
+        s.events[from..],
+        [Event::Commit(0), Event::Revoked(vec![0, 1]), Event::Leave]
+    );
+    assert!(s.unexpected.is_empty(), "{:?}", s.unexpected);
+}
+
+#[tokio::test]
+async fn a_commit_failing_on_close_is_logged_and_the_member_still_leaves() {
+    let script: Shared = Arc::default();
+    let (consumer, from) = positioned_auto_committer(&script).await;
+    // OFFSET_METADATA_TOO_LARGE: not retried; Java's close logs it (WARN) and goes on.
+    script.lock().unwrap().commit_answer = 12;
+    consumer
+        .close()
+        .await
+        .expect("a failed auto-commit does not fail close, as in Java");
+    let s = script.lock().unwrap();
+    assert_eq!(
+        s.events[from..],
+        [Event::Commit(12), Event::Revoked(vec![0, 1]), Event::Leave]
+    );
+    assert!(s.unexpected.is_empty(), "{:?}", s.unexpected);
 }

@@ -2104,8 +2104,13 @@ impl Consumer {
         } else {
             self.commit_sync(Some(offsets)).await
         };
-        if let Err(e) = r {
-            tracing::debug!(error = %e, "auto-commit before rebalance or leaving failed");
+        match r {
+            // Java's close logs its failed synchronous auto-commit at WARN and goes on.
+            Err(e) if kind == CommitKind::Sync => {
+                tracing::warn!(error = %e, "synchronous auto-commit on close failed");
+            }
+            Err(e) => tracing::debug!(error = %e, "auto-commit before rebalance failed"),
+            Ok(()) => {}
         }
     }
 
@@ -2659,11 +2664,16 @@ impl Consumer {
         Ok(())
     }
 
-    /// Leaves the group (revoking the partitions first, committing if auto-commit is on) and
-    /// drops the subscription.
+    /// Leaves the group (revoking the partitions first) and drops the subscription.
+    ///
+    /// Nothing is committed, auto-commit or not, as Java 4.4's consumers do not commit on
+    /// `unsubscribe()` (the classic one runs `onLeavePrepare` and leaves; the `consumer`-protocol
+    /// one releases its assignment and leaves): commit in
+    /// [`RebalanceListener::on_partitions_revoked`] or before unsubscribing to keep what was
+    /// consumed. [`close`](Self::close) does commit.
     pub async fn unsubscribe(&mut self) -> Result<()> {
         if self.group.is_some() {
-            self.leave_group().await;
+            self.leave_group(false).await;
         }
         self.group = None;
         self.subscription.clear();
@@ -2675,14 +2685,17 @@ impl Consumer {
         Ok(())
     }
 
-    async fn leave_group(&mut self) {
+    /// Revokes the partitions and leaves the group; `commit` (closing) auto-commits first, as
+    /// Java's close does (`maybeAutoCommitOffsetsSync`) and its unsubscribe does not.
+    async fn leave_group(&mut self, commit: bool) {
         let Some(g) = &self.group else { return };
         let shared = g.shared.clone();
         let task = g.task.clone();
         let owned: Vec<TopicPartition> = self.parts.keys().cloned().collect();
         let is_static = self.config.group_instance_id.is_some();
-        // Java commits on close and unsubscribe as a commitSync.
-        self.auto_commit_sync(CommitKind::Sync).await;
+        if commit {
+            self.auto_commit_sync(CommitKind::Sync).await;
+        }
         if !is_static && let Err(e) = self.revoke(owned, false).await {
             tracing::debug!(error = %e, "revocation on leave failed");
         }
@@ -2727,7 +2740,7 @@ impl Consumer {
             tracing::warn!("closing with asynchronous commits still unanswered");
         }
         if self.group.is_some() {
-            self.leave_group().await;
+            self.leave_group(true).await;
         } else if self.config.group_id.is_some() {
             // Manually assigned partitions are committed on close too, as Java commits
             // whatever was consumed whenever a `group.id` is set.
@@ -2834,7 +2847,7 @@ fn retire(metrics: &mut ConsumerMetrics, f: &CompletedFetch) {
 /// Which of Java's commit paths a commit takes: they differ in what they retry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CommitKind {
-    /// `commit_sync` and the auto-commit on close or unsubscribe: the retried errors are
+    /// `commit_sync` and the auto-commit on close: the retried errors are
     /// retried until the deadline.
     Sync,
     /// The auto-commit before a KIP-848 reconciliation gives partitions up: as `Sync`, and
