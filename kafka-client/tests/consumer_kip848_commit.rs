@@ -525,6 +525,27 @@ async fn closing_commits_once() {
     assert_eq!(s.commits[0].offsets, [(0, OFFSET), (1, OFFSET)]);
 }
 
+/// `unsubscribe()` leaves (a heartbeat at epoch -1) without committing, auto-commit or not,
+/// as Java 4.4's `AsyncKafkaConsumer` does (its UnsubscribeEvent releases the assignment and
+/// leaves; only reconciliations and close commit). Closing afterwards has nothing to commit.
+#[tokio::test]
+async fn unsubscribing_leaves_without_committing() {
+    let (addr, script) = start(Variant::Revoke).await;
+    let mut consumer = member(&addr, true).await;
+    poll_until(&mut consumer, &script, |s| s.fetches > 0).await;
+    consumer.unsubscribe().await.expect("unsubscribe");
+    assert!(consumer.assignment().is_empty());
+    let _ = consumer.close().await;
+    let s = finish(&script);
+    assert!(s.commits.is_empty(), "{:?}", s.commits);
+    assert_eq!(
+        s.heartbeats.last().map(|h| h.epoch),
+        Some(-1),
+        "{:?}",
+        s.heartbeats
+    );
+}
+
 /// Java's new consumer sends no interval auto-commit while the last one is unanswered
 /// (`AutoCommitState::shouldAutoCommit`), however many intervals pass; its timer stays expired,
 /// so the first poll after the answer sends the next.
