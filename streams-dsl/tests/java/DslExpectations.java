@@ -797,6 +797,10 @@ public class DslExpectations {
 
     public static void main(String[] args) throws Exception {
         List<String> lines = Files.readAllLines(Path.of(args[0]));
+        // Stores under a directory of this run's own: test binaries (and engineers) running the
+        // harness at once would otherwise share /tmp/kafka-streams/dsl-test and fail on each
+        // other's RocksDB locks and files.
+        Path stateDir = Files.createTempDirectory("dsl-expectations-");
         Map<String, List<String[]>> inputs = new LinkedHashMap<>();
         List<String[]> current = null;
         for (String line : lines) {
@@ -826,6 +830,7 @@ public class DslExpectations {
             }
             Properties props = new Properties();
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dsl-test");
+            props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
             props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
@@ -880,5 +885,8 @@ public class DslExpectations {
             out.append("#end\n");
         }
         System.out.print(out);
+        try (var paths = Files.walk(stateDir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 }
