@@ -207,6 +207,55 @@ fn optimize_merge_node() {
 }
 
 #[test]
+fn optimize_not_self_join() {
+    let b = StreamsBuilder::new();
+    let l = b.stream::<String, String>("left");
+    let r = b.stream::<String, String>("right");
+    let w = JoinWindows::of_time_difference_and_grace(Duration::from_millis(10), Duration::ZERO);
+    l.join(&r, |a, c| format!("{a}/{c}"), w).to("out-two");
+    l.join(
+        &l.filter(|_, v| !v.ends_with('x')),
+        |a, c| format!("{a}/{c}"),
+        w,
+    )
+    .to("out-filtered");
+    check(
+        "optimize_not_self_join",
+        b.build_with(&config("single.store.self.join")).unwrap(),
+        vec![out_str("out-two"), out_str("out-filtered")],
+    );
+}
+
+/// A program Java 4.4's merge.repartition.topics throws on ("Found a null keyChangingChild
+/// node"): two key-changed streams merged and grouped twice, one of them also grouped on its
+/// own. Java moves the merge node behind the first merged repartition, and then finds no way
+/// from the second one up to the key change.
+#[test]
+fn a_program_javas_merge_throws_on_fails_the_build() {
+    let b = StreamsBuilder::new();
+    let a = b
+        .stream::<String, String>("in")
+        .select_key(|_, v| first_part(v));
+    let c = b
+        .stream::<String, String>("in2")
+        .select_key(|_, v| first_part(v));
+    let m = a.merge(&c);
+    m.group_by_key().count().to_stream().to("out-count");
+    m.group_by_key()
+        .reduce(|x, y| format!("{x}+{y}"))
+        .to_stream()
+        .to("out-reduce");
+    a.group_by_key().count().to_stream().to("out-acount");
+    let err = b
+        .build_with(&config("merge.repartition.topics"))
+        .unwrap_err();
+    assert!(
+        matches!(&err, DslError::Optimization { reason } if reason.contains("KSTREAM-KEY-SELECT-0000000001")),
+        "{err}"
+    );
+}
+
+#[test]
 fn optimization_lists_and_unknown_values() {
     // A comma-separated list applies each named optimization; "all" is the same as all three.
     let listed = optimizable()

@@ -437,6 +437,17 @@ public class DslExpectations {
           .out("out-reduce").out("out-self")
           .buildProp(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE));
 
+        // single.store.self.join where the join is not of one node with itself (two streams; a
+        // stream and a filter of it): Java keeps both window stores.
+        SCENARIOS.put("optimize_not_self_join", new Scenario(b -> {
+            KStream<String, String> l = b.stream("left");
+            KStream<String, String> r = b.stream("right");
+            JoinWindows w = JoinWindows.ofTimeDifferenceAndGrace(Duration.ofMillis(10), Duration.ofMillis(0));
+            l.join(r, (a, c) -> a + "/" + c, w).to("out-two");
+            l.join(l.filter((k, v) -> !v.endsWith("x")), (a, c) -> a + "/" + c, w).to("out-filtered");
+        }).out("out-two").out("out-filtered")
+          .buildProp(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.SINGLE_STORE_SELF_JOIN));
+
         // topology.optimization=all where two key-changed streams are merged before grouping:
         // the merged repartition hangs off the merge node. (Java 4.4 throws "Found a null
         // keyChangingChild node" if one of the streams is also grouped on its own.)
