@@ -1,7 +1,9 @@
 //! Our TopologyTestDriver's metrics against Kafka's own Java `TopologyTestDriver.metrics()` on the
 //! same topology and input (`StreamsMetricsPeer`), at INFO and at DEBUG, for a forwarding topology
 //! with punctuators, a dropped record and a cached key-value store, for enforced processing under
-//! `max.task.idle.ms`, for a topology with a global store and for window and session stores:
+//! `max.task.idle.ms`, for a topology with a global store, for window and session stores, and
+//! for the DSL operators that record metrics of their own (late drops, emit-final windows,
+//! suppression):
 //! every metric of ours, state-store and record-cache ones included, must be one of Java's
 //! (group, name, tags with their values, description) with Java's value, and Java must have none
 //! we lack.
@@ -206,12 +208,16 @@ fn ours_stores(level: RecordingLevel, cached: bool) -> MetricsTable {
 
 /// Whether `name` in `group` is a latency Java's driver measures on the system clock: its
 /// stores are timed by `Time.SYSTEM` (the store builders' clock), not the driver's mock clock,
-/// so at DEBUG they read real nanoseconds where ours, on the driver's mock clock, read 0.
+/// so at DEBUG they read real nanoseconds where ours, on the driver's mock clock, read 0. An
+/// emit-final window aggregation times its emissions on the system clock on both sides, in
+/// whole milliseconds: ours are 0, Java's first (cold) one may take a millisecond.
 fn system_clock_latency(group: &str, name: &str) -> bool {
-    group == "stream-state-metrics"
+    (group == "stream-state-metrics"
         && (name.ends_with("-latency-avg")
             || name.ends_with("-latency-max")
-            || name.starts_with("iterator-duration-"))
+            || name.starts_with("iterator-duration-")))
+        || (group == "stream-processor-node-metrics"
+            && name.starts_with("window-aggregate-final-emit-latency-"))
 }
 
 fn compare(level: &str, ours: &MetricsTable, java: &MetricsTable) {
@@ -330,6 +336,112 @@ fn driver_metrics_match_javas_topology_test_driver() {
                     "{level} {mode}: {scope}"
                 );
             }
+        }
+    }
+}
+
+/// The peer's `dsl` mode in our DSL: the operators that record metrics of their own.
+fn ours_dsl(level: RecordingLevel) -> MetricsTable {
+    use streams_dsl::{
+        BufferConfig, EmitStrategy, Materialized, SessionWindows, SlidingWindows, StreamsBuilder,
+        TimeWindows,
+    };
+    let ms = Duration::from_millis;
+    let b = StreamsBuilder::new();
+    let g = b.stream::<String, i64>("in").group_by_key();
+    g.windowed_by(TimeWindows::of_size_and_grace(ms(100), ms(10)))
+        .emit_strategy(EmitStrategy::OnWindowClose)
+        .count_with(
+            Materialized::as_("final")
+                .in_memory()
+                .with_retention(Duration::from_secs(60)),
+        )
+        .to_stream()
+        .foreach(|_, _| {});
+    g.windowed_by_session(SessionWindows::of_inactivity_gap_with_no_grace(ms(50)))
+        .aggregate_with(
+            || 0i64,
+            |_, _, a| a + 1,
+            |_, a, b| a + b,
+            Materialized::as_("sessions")
+                .in_memory()
+                .with_retention(Duration::from_secs(60)),
+        )
+        .to_stream()
+        .foreach(|_, _| {});
+    g.windowed_by_sliding(SlidingWindows::of_time_difference_with_no_grace(ms(20)))
+        .aggregate_with(
+            || 0i64,
+            |_, _, a| a + 1,
+            Materialized::as_("sliding")
+                .in_memory()
+                .with_retention(Duration::from_secs(60)),
+        )
+        .to_stream()
+        .foreach(|_, _| {});
+    g.count_with(Materialized::as_("counts").in_memory())
+        .suppress_until_time_limit(
+            ms(30),
+            BufferConfig::max_records(100).emit_early_when_full(),
+        )
+        .to_stream()
+        .foreach(|_, _| {});
+    let topology = b.build().expect("valid program");
+    let config = StreamsConfig::new("app").with_metrics_recording_level(level);
+    std::thread::Builder::new()
+        .name("main".into())
+        .spawn(move || {
+            let d = TopologyTestDriver::with_wall_clock(topology, config, 0).expect("driver");
+            let mut input = d.create_input_topic("in", Serdes::string(), Serdes::long());
+            for (key, ts) in [(1, 0), (1, 50), (2, 120), (1, 30), (2, 300)] {
+                input.pipe_input_at(format!("k{key}"), 1, ts).expect("pipe");
+            }
+            d.advance_wall_clock_time(Duration::from_millis(2_500))
+                .expect("advance");
+            table(d.metrics())
+        })
+        .expect("spawn")
+        .join()
+        .expect("our driver ran")
+}
+
+/// What Kafka Streams' DSL operators record beyond the runtime: late records they drop in the
+/// task's `dropped-records`, emit-final windows' `window-aggregate-final-emit` and its latency,
+/// suppression's `suppression-emit` and its buffer's size and count, all compared with Java's
+/// driver on the same program and input, at both levels.
+#[test]
+fn dsl_operator_metrics_match_javas_topology_test_driver() {
+    let peer = JavaPeer::new().unwrap_or_else(|e| {
+        panic!(
+            "Java's TopologyTestDriver cannot run: {e}\nThis test needs a Java 17+ JDK (java, \
+             javac on PATH) and the Kafka jars including kafka-streams-test-utils, fetched from \
+             Maven Central by `scripts/kafka-fetch`."
+        )
+    });
+    for (level, ours_level) in [
+        ("INFO", RecordingLevel::Info),
+        ("DEBUG", RecordingLevel::Debug),
+    ] {
+        let out = peer
+            .run_class("StreamsMetricsPeer", &[level.to_owned(), "dsl".to_owned()])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let java_dsl = parse_metrics_table(&out);
+        let ours_dsl = ours_dsl(ours_level);
+        compare(&format!("{level} dsl"), &ours_dsl, &java_dsl);
+        let value = |name: &str| {
+            ours_dsl
+                .iter()
+                .filter(|(k, _)| k.1 == name)
+                .map(|(_, (v, _))| *v)
+                .sum::<f64>()
+        };
+        // The late k1 at 30 ms falls in one closed time window, one closed session and the
+        // sliding windows' closed range: three drops.
+        assert_eq!(value("dropped-records-total"), 3.0, "{level}");
+        if level == "DEBUG" {
+            assert!(value("window-aggregate-final-emit-total") > 0.0);
+            assert!(value("suppression-emit-total") > 0.0);
+            assert!(value("suppression-buffer-count-max") > 0.0);
         }
     }
 }

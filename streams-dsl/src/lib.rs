@@ -161,6 +161,7 @@ mod grouped_table;
 mod join;
 mod kstream;
 mod ktable;
+mod metrics;
 mod murmur3;
 mod optimize;
 mod options;

@@ -15,6 +15,7 @@ use streams_core::state::{Stores, TimestampedWindowStore, Window, Windowed};
 use crate::builder::DslError;
 use crate::grouped::{AggFn, KGroupedStream};
 use crate::ktable::KTable;
+use crate::metrics::FinalEmitMetrics;
 use crate::options::Materialized;
 use crate::serdes::{Data, TimeWindowedSerde, pick};
 
@@ -73,6 +74,9 @@ struct SlidingAggregateProc<K, V, VA> {
     observed: i64,
     /// Whether the store's cache forwards results when it flushes (then `process` does not).
     cached: bool,
+    metrics: FinalEmitMetrics,
+    /// Whether the store was asked once if it iterates backwards, as Java's processor asks it.
+    probed: bool,
 }
 
 type Ctx<'a, K, VA> = ProcessorContext<'a, Windowed<K>, Change<VA>>;
@@ -93,6 +97,7 @@ impl<K: Data, V: Data, VA: Data> SlidingAggregateProc<K, V, VA> {
         let end = start.saturating_add(self.windows.difference);
         if end < close {
             tracing::debug!(start, end, "dropping record for a closed sliding window");
+            ctx.record_dropped();
             return Ok(());
         }
         let ts = r.timestamp;
@@ -217,6 +222,8 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
     for SlidingAggregateProc<K, V, VA>
 {
     fn init(&mut self, ctx: &mut Ctx<'_, K, VA>) -> Result<(), StreamsError> {
+        let task = ctx.task_id().to_string();
+        self.metrics = FinalEmitMetrics::register(ctx.metrics(), &task, ctx.node_name());
         let store: TimestampedWindowStore<K, VA> = ctx.state_store(&self.store_name)?;
         let send_old = self.send_old.load(Ordering::Relaxed);
         self.cached = ctx.forward_timestamped_window_cache_flushes(&store, send_old)?;
@@ -234,10 +241,18 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
         let close = self.observed.saturating_sub(self.windows.grace);
         if ts.saturating_add(1).saturating_add(d) <= close {
             tracing::debug!(ts, close, "dropping record for expired sliding windows");
+            ctx.record_dropped();
             return Ok(());
         }
         if ts < d {
             return self.process_early(ctx, &store, &r, close);
+        }
+        if !self.probed {
+            // Java asks the store once whether it can iterate backwards (a fetch of the key at
+            // 0); ours always can, but the read shows in the store's fetch metrics, so it is
+            // made too.
+            store.backward_fetch_range(&r.key, 0, 0)?;
+            self.probed = true;
         }
         let mut starts = HashSet::new();
         let mut left_agg: Option<ValueAndTimestamp<VA>> = None;
@@ -327,6 +342,8 @@ impl<K: Data, V: Data> SlidingWindowedKStream<K, V> {
                         store: None,
                         observed: -1,
                         cached: false,
+                        metrics: FinalEmitMetrics::default(),
+                        probed: false,
                     },
                     &[&parent],
                 );

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use streams_core::StreamsError;
+use streams_core::metrics::StreamsSensor;
 use streams_core::processor::{
     Change, Headers, Processor, ProcessorContext, Record, RecordMetadata,
 };
@@ -136,6 +137,8 @@ pub(crate) struct SuppressProc<K, V> {
     pub(crate) value: SharedSerde<V>,
     pub(crate) store: Option<SuppressBuffer>,
     pub(crate) observed: i64,
+    /// `suppression-emit`, from `init`.
+    pub(crate) emitted: Option<StreamsSensor>,
 }
 
 impl<K: Data, V: Data> SuppressProc<K, V> {
@@ -160,6 +163,7 @@ impl<K: Data, V: Data> SuppressProc<K, V> {
             value,
             store: None,
             observed: -1,
+            emitted: None,
         }
     }
 
@@ -197,7 +201,9 @@ impl<K: Data, V: Data> SuppressProc<K, V> {
         store: &SuppressBuffer,
         more: impl Fn(i64, usize, u64) -> bool,
     ) -> Result<(), StreamsError> {
+        let mut evicted = false;
         while let Some(e) = store.evict_next(&more)? {
+            evicted = true;
             let c = e.value.context;
             if e.value.new.is_none() && self.drop_tombstones {
                 continue;
@@ -218,6 +224,12 @@ impl<K: Data, V: Data> SuppressProc<K, V> {
             });
             let record = Record::new(key, change, c.timestamp).with_headers(c.headers);
             ctx.forward_with_metadata(record, meta)?;
+            if let Some(s) = &self.emitted {
+                s.record();
+            }
+        }
+        if evicted {
+            store.update_metrics()?;
         }
         Ok(())
     }
@@ -226,6 +238,8 @@ impl<K: Data, V: Data> SuppressProc<K, V> {
 impl<K: Data, V: Data> Processor<K, Change<V>, K, Change<V>> for SuppressProc<K, V> {
     fn init(&mut self, ctx: &mut ProcessorContext<'_, K, Change<V>>) -> Result<(), StreamsError> {
         self.store = Some(ctx.state_store(&self.store_name)?);
+        let task = ctx.task_id().to_string();
+        self.emitted = crate::metrics::suppression_emit(ctx.metrics(), &task, ctx.node_name());
         Ok(())
     }
 

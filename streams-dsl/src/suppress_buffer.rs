@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
 use streams_core::clock::SharedClock;
+use streams_core::metrics::{StreamsMetrics, StreamsSensor};
 use streams_core::processor::{Header, Headers};
 use streams_core::serde::SerdeError;
 use streams_core::state::{
@@ -307,9 +308,26 @@ struct Buffer {
     changelog: Option<(Arc<str>, i32)>,
     collector: SharedCollector,
     clock: SharedClock,
+    /// `suppression-buffer-size` and `-count`, once the task has metrics.
+    sensors: Option<BufferSensors>,
+}
+
+struct BufferSensors {
+    registry: StreamsMetrics,
+    size: StreamsSensor,
+    count: StreamsSensor,
 }
 
 impl Buffer {
+    /// Records the held bytes and keys, where Java's buffer does: after a put, after evictions
+    /// and a restored batch, and when its metrics start.
+    fn update_metrics(&self) {
+        if let Some(s) = &self.sensors {
+            s.size.record_value(self.bytes as f64);
+            s.count.record_value(self.index.len() as f64);
+        }
+    }
+
     fn clean_put(&mut self, time: i64, key: Bytes, value: BufferValue) {
         // A key keeps its place: the buffer time of its first held update.
         let time = *self.index.entry(key.clone()).or_insert(time);
@@ -418,6 +436,14 @@ impl SuppressBuffer {
             },
         );
         b.dirty.add(&key);
+        b.update_metrics();
+        Ok(())
+    }
+
+    /// Records the buffer's size metrics; the processor calls it after a round of evictions
+    /// (Java's `evictWhile` records once, after its last).
+    pub(crate) fn update_metrics(&self) -> Result<(), StoreError> {
+        self.lock()?.update_metrics();
         Ok(())
     }
 
@@ -484,6 +510,7 @@ impl StoreControl for BufferControl {
                 }
             }
         }
+        b.update_metrics();
         Ok(())
     }
     fn close(&mut self) -> Result<(), StoreError> {
@@ -492,7 +519,23 @@ impl StoreControl for BufferControl {
         b.sorted.clear();
         b.bytes = 0;
         b.dirty.drain();
+        if let Some(s) = b.sensors.take() {
+            s.registry.remove_sensor(&s.size);
+            s.registry.remove_sensor(&s.count);
+        }
         Ok(())
+    }
+    fn enable_metrics(&mut self, registry: &StreamsMetrics, thread_id: &str, task_id: &str) {
+        let Ok(mut b) = self.0.lock() else {
+            return;
+        };
+        b.sensors = crate::metrics::suppression_buffer(registry, thread_id, task_id, &self.0.name)
+            .map(|(size, count)| BufferSensors {
+                registry: registry.clone(),
+                size,
+                count,
+            });
+        b.update_metrics();
     }
 }
 
@@ -519,6 +562,7 @@ impl StoreBuilder for SuppressBufferBuilder {
                 changelog: ctx.changelog.clone(),
                 collector: ctx.collector.clone(),
                 clock: ctx.clock.clone(),
+                sensors: None,
             })),
         };
         Ok(BuiltStore {
@@ -661,6 +705,7 @@ mod tests {
                 changelog: Some((Arc::from("app-buf-changelog"), 0)),
                 collector: kept.clone(),
                 clock: Arc::new(At(99)),
+                sensors: None,
             })),
         }
     }

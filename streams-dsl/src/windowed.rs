@@ -14,6 +14,7 @@ use streams_core::state::{SessionStore, Stores, TimestampedWindowStore, Window, 
 use crate::builder::DslError;
 use crate::grouped::{AggFn, KGroupedStream};
 use crate::ktable::KTable;
+use crate::metrics::FinalEmitMetrics;
 use crate::options::Materialized;
 use crate::serdes::{Data, SessionWindowedSerde, TimeWindowedSerde, pick};
 use crate::suppress::{BufferConfig, SuppressProc};
@@ -162,6 +163,7 @@ struct WindowAggregateProc<K, V, VA> {
     observed: i64,
     /// Whether the store's cache forwards results when it flushes (then `process` does not).
     cached: bool,
+    metrics: FinalEmitMetrics,
 }
 
 impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
@@ -171,6 +173,8 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
         &mut self,
         ctx: &mut ProcessorContext<'_, Windowed<K>, Change<VA>>,
     ) -> Result<(), StreamsError> {
+        let task = ctx.task_id().to_string();
+        self.metrics = FinalEmitMetrics::register(ctx.metrics(), &task, ctx.node_name());
         let store: TimestampedWindowStore<K, VA> = ctx.state_store(&self.store_name)?;
         if !self.emit_final {
             let send_old = self.send_old.load(Ordering::Relaxed);
@@ -189,19 +193,14 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
         // inputs of the task also advance).
         self.observed = self.observed.max(ts);
         let close = self.observed.saturating_sub(self.windows.grace);
-        // Emit what this record's time closes before writing it: the write advances the store's
-        // retention past the closed windows. The record cannot touch a closed window, so the
-        // output is what emitting afterwards (as Java does) gives.
-        if self.emit_final && close > self.last_emit {
-            self.emit_closed(ctx, close, &r.headers)?;
-        }
-        let Some(store) = &self.store else {
+        let Some(store) = self.store.clone() else {
             return Ok(());
         };
         for start in self.windows.window_starts(ts) {
             let end = start.saturating_add(self.windows.size);
             if end <= close {
                 tracing::debug!(start, end, ts, "dropping record for a closed window");
+                ctx.record_dropped();
                 continue;
             }
             let old = store.fetch(&r.key, start)?;
@@ -239,6 +238,11 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
                 headers: r.headers.clone(),
             })?;
         }
+        // After the writes, as Java does: the emission reads them (through the cache, whose
+        // metrics count each entry read).
+        if self.emit_final && close > self.last_emit {
+            self.emit_closed(ctx, close, &r.headers)?;
+        }
         Ok(())
     }
 }
@@ -261,6 +265,9 @@ impl<K: Data, V: Data, VA: Data> WindowAggregateProc<K, V, VA> {
         let lower = self.last_emit.saturating_sub(size).max(0);
         let upper = close.saturating_sub(size);
         if upper >= 0 {
+            // Java times emissions on the system clock, not the task's.
+            let started = std::time::Instant::now();
+            let mut emitted = 0;
             let mut closed = store.fetch_all(lower, upper)?;
             // Stable: entries come ordered by key bytes, so this orders by (start, key).
             closed.sort_by_key(|(w, _)| w.window.start);
@@ -272,8 +279,10 @@ impl<K: Data, V: Data, VA: Data> WindowAggregateProc<K, V, VA> {
                     };
                     let record = Record::new(w, change, vt.timestamp).with_headers(headers.clone());
                     ctx.forward(record)?;
+                    emitted += 1;
                 }
             }
+            self.metrics.record(emitted, started.elapsed());
         }
         self.last_emit = close;
         Ok(())
@@ -319,6 +328,7 @@ impl<K: Data, V: Data> TimeWindowedKStream<K, V> {
                         last_emit: -1,
                         observed: -1,
                         cached: false,
+                        metrics: FinalEmitMetrics::default(),
                     },
                     &[&parent],
                 );
@@ -345,7 +355,9 @@ impl<K: Data, V: Data> TimeWindowedKStream<K, V> {
                 if !materialized.logging {
                     builder = builder.with_logging_disabled();
                 }
-                if materialized.caching && !emit_final {
+                // Emitting final results caches too, as Java's does: the cache forwards nothing
+                // then (no flush forwarder), it only collapses writes between commits.
+                if materialized.caching {
                     builder = builder.with_caching_enabled();
                 }
                 b.with_topology(|t| {
@@ -473,6 +485,7 @@ struct SessionAggregateProc<K, V, VA> {
     observed: i64,
     /// Whether the store's cache forwards results when it flushes (then `process` does not).
     cached: bool,
+    metrics: FinalEmitMetrics,
 }
 
 impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
@@ -482,6 +495,8 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
         &mut self,
         ctx: &mut ProcessorContext<'_, Windowed<K>, Change<VA>>,
     ) -> Result<(), StreamsError> {
+        let task = ctx.task_id().to_string();
+        self.metrics = FinalEmitMetrics::register(ctx.metrics(), &task, ctx.node_name());
         let store: SessionStore<K, VA> = ctx.state_store(&self.store_name)?;
         let send_old = self.send_old.load(Ordering::Relaxed);
         self.cached = ctx.forward_session_cache_flushes_at_end(&store, send_old)?;
@@ -515,6 +530,7 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
         }
         if window.end < close {
             tracing::debug!(ts, "dropping record for a closed session");
+            ctx.record_dropped();
             return Ok(());
         }
         let send_old = self.send_old.load(Ordering::Relaxed);
@@ -612,6 +628,7 @@ impl<K: Data, V: Data> SessionWindowedKStream<K, V> {
                         store: None,
                         observed: -1,
                         cached: false,
+                        metrics: FinalEmitMetrics::default(),
                     },
                     &[&parent],
                 );

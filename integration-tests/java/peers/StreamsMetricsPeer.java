@@ -6,6 +6,7 @@ import java.util.Set;
 
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -14,6 +15,15 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.EmitStrategy;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KGroupedStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.SessionWindows;
+import org.apache.kafka.streams.kstream.SlidingWindows;
+import org.apache.kafka.streams.kstream.Suppressed;
+import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.kstream.internals.SessionWindow;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -54,6 +64,15 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  *   0..3 at 0, 7, 14, 21 ms, advances the wall clock by 2500 ms and prints the metrics as above.
  * StreamsMetricsPeer LEVEL cachedstores [key=value streams properties...]
  *   as stores, with caching enabled on both stores.
+ * StreamsMetricsPeer LEVEL dsl [key=value streams properties...]
+ *   the DSL operators that record metrics of their own, on topic "in" (String keys, Long values)
+ *   grouped by key: a 100 ms window count with 10 ms grace emitting final results (in-memory
+ *   store "final"), a session count with a 50 ms gap (in-memory store "sessions"), a sliding
+ *   count with a 20 ms difference (in-memory store "sliding"), and a count (in-memory store
+ *   "counts") suppressed for 30 ms in a buffer of at most 100 records, each ending in foreach;
+ *   pipes k1 at 0 and 50 ms, k2 at 120 ms, k1 at 30 ms (late for all three windows), k2 at
+ *   300 ms, advances the wall clock by 2500 ms and prints the metrics as above, the groups of
+ *   custom sensors included.
  * Exit status 0 on success; 2 on bad arguments.
  */
 public final class StreamsMetricsPeer {
@@ -62,9 +81,14 @@ public final class StreamsMetricsPeer {
             "stream-topic-metrics", "stream-state-metrics", "stream-record-cache-metrics");
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 2 || !Set.of("forward", "idle", "global", "stores", "cachedstores").contains(args[1])) {
-            System.err.println("usage: StreamsMetricsPeer LEVEL forward|idle|global|stores|cachedstores [k=v...]");
+        if (args.length < 2
+                || !Set.of("forward", "idle", "global", "stores", "cachedstores", "dsl").contains(args[1])) {
+            System.err.println("usage: StreamsMetricsPeer LEVEL forward|idle|global|stores|cachedstores|dsl [k=v...]");
             System.exit(2);
+        }
+        if (args[1].equals("dsl")) {
+            dsl(args);
+            return;
         }
         if (args[1].equals("idle")) {
             idle(args);
@@ -225,6 +249,48 @@ public final class StreamsMetricsPeer {
                 }
             }
             store.put(new Windowed<>(r.key(), new SessionWindow(r.timestamp(), r.timestamp())), r.value());
+        }
+    }
+
+    private static void dsl(String[] args) {
+        StreamsBuilder b = new StreamsBuilder();
+        KGroupedStream<String, Long> g = b.stream("in", Consumed.with(Serdes.String(), Serdes.Long()))
+                .groupByKey(Grouped.with(Serdes.String(), Serdes.Long()));
+        g.windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(100), Duration.ofMillis(10)))
+                .emitStrategy(EmitStrategy.onWindowClose())
+                .count(Materialized.<String, Long>as(
+                        Stores.inMemoryWindowStore("final", Duration.ofMinutes(1), Duration.ofMillis(100), false))
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))
+                .toStream().foreach((k, v) -> { });
+        g.windowedBy(SessionWindows.ofInactivityGapWithNoGrace(Duration.ofMillis(50)))
+                .aggregate(() -> 0L, (k, v, a) -> a + 1, (k, a1, a2) -> a1 + a2,
+                        Materialized.<String, Long>as(Stores.inMemorySessionStore("sessions", Duration.ofMinutes(1)))
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))
+                .toStream().foreach((k, v) -> { });
+        g.windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(Duration.ofMillis(20)))
+                .aggregate(() -> 0L, (k, v, a) -> a + 1,
+                        Materialized.<String, Long>as(
+                        Stores.inMemoryWindowStore("sliding", Duration.ofMinutes(1), Duration.ofMillis(20), false))
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))
+                .toStream().foreach((k, v) -> { });
+        g.count(Materialized.<String, Long>as(Stores.inMemoryKeyValueStore("counts"))
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))
+                .suppress(Suppressed.untilTimeLimit(Duration.ofMillis(30),
+                        Suppressed.BufferConfig.maxRecords(100).emitEarlyWhenFull()))
+                .toStream().foreach((k, v) -> { });
+        Properties props = new Properties();
+        props.put("application.id", "app");
+        props.put("metrics.recording.level", args[0]);
+        PeerMetrics.setProperties(props, args, 2);
+        try (TopologyTestDriver d = new TopologyTestDriver(b.build(), props, Instant.ofEpochMilli(0))) {
+            TestInputTopic<String, Long> in =
+                    d.createInputTopic("in", Serdes.String().serializer(), Serdes.Long().serializer());
+            long[][] inputs = {{1, 0}, {1, 50}, {2, 120}, {1, 30}, {2, 300}};
+            for (long[] i : inputs) {
+                in.pipeInput("k" + i[0], 1L, Instant.ofEpochMilli(i[1]));
+            }
+            d.advanceWallClockTime(Duration.ofMillis(2500));
+            System.out.print(PeerMetrics.table(d.metrics(), GROUPS));
         }
     }
 

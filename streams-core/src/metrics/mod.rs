@@ -246,8 +246,9 @@ pub(crate) fn avg_and_max(
     )
 }
 
-/// The name Java's driver tags its metrics with: the creating thread's name.
-pub(crate) fn current_thread_id() -> String {
+/// The `thread-id` Java tags metrics made on this thread with: the thread's name (its id when
+/// unnamed).
+pub fn current_thread_id() -> String {
     let t = std::thread::current();
     t.name()
         .map_or_else(|| format!("{:?}", t.id()), str::to_owned)
