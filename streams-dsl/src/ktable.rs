@@ -756,6 +756,20 @@ impl<K: Data, V: Data> KStream<K, V> {
             .name_or(materialized.name.clone(), "KSTREAM-TOTABLE-STATE-STORE-");
         let key = pick(materialized.key.clone(), self.key_serde.clone());
         let value = pick(materialized.value.clone(), self.value_serde.clone());
+        // A key-changed stream is repartitioned first, through `<name>-repartition`, as Java's
+        // toTable does (a repartition merge.repartition.topics may merge).
+        let parent = if self.repartition_required {
+            crate::kstream::add_repartition(
+                &self.b,
+                &self.node,
+                &name,
+                self.pending_name.is_some(),
+                key.clone(),
+                value.clone(),
+            )
+        } else {
+            self.node.clone()
+        };
         let cell = Arc::new(OnceLock::new());
         let send_old = Arc::new(AtomicBool::new(false));
         {
@@ -770,7 +784,7 @@ impl<K: Data, V: Data> KStream<K, V> {
                             store: None,
                         })
                     },
-                    &[&self.node],
+                    &[&parent],
                 );
             });
         }
