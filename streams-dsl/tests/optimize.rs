@@ -178,6 +178,36 @@ fn optimize_all_grouping() {
     );
 }
 
+fn check_to_table(scenario: &str, optimization: &str) {
+    let b = StreamsBuilder::new();
+    let k = b
+        .stream::<String, String>("in")
+        .select_key(|_, v| first_part(v));
+    k.to_table().to_stream().to("out-table");
+    k.group_by_key()
+        .count_with(Materialized::with(Serdes::string(), Serdes::long()))
+        .to_stream()
+        .to("out-count");
+    check(
+        scenario,
+        b.build_with(&config(optimization)).unwrap(),
+        vec![
+            out_str("out-table"),
+            out("out-count", Serdes::string(), nullable_long()),
+        ],
+    );
+}
+
+#[test]
+fn optimize_to_table_none() {
+    check_to_table("optimize_to_table_none", "none");
+}
+
+#[test]
+fn optimize_to_table() {
+    check_to_table("optimize_to_table", "merge.repartition.topics");
+}
+
 #[test]
 fn optimize_merge_node() {
     let b = StreamsBuilder::new();

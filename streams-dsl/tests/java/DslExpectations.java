@@ -448,6 +448,19 @@ public class DslExpectations {
         }).out("out-two").out("out-filtered")
           .buildProp(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.SINGLE_STORE_SELF_JOIN));
 
+        // toTable of a key-changed stream repartitions through <toTable node>-repartition; with
+        // merge.repartition.topics that topic is the one the stream's count shares.
+        for (String[] o : new String[][] {
+                {"optimize_to_table_none", StreamsConfig.NO_OPTIMIZATION},
+                {"optimize_to_table", StreamsConfig.MERGE_REPARTITION_TOPICS}}) {
+            SCENARIOS.put(o[0], new Scenario(b -> {
+                KStream<String, String> k = b.<String, String>stream("in").selectKey((key, v) -> v.split(":")[0]);
+                k.toTable().toStream().to("out-table");
+                k.groupByKey().count(Materialized.with(S, L)).toStream().to("out-count", Produced.with(S, L));
+            }).out("out-table").out("out-count", S.deserializer(), L.deserializer())
+              .buildProp(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, o[1]));
+        }
+
         // topology.optimization=all where two key-changed streams are merged before grouping:
         // the merged repartition hangs off the merge node. (Java 4.4 throws "Found a null
         // keyChangingChild node" if one of the streams is also grouped on its own.)
