@@ -209,6 +209,30 @@ fn optimize_to_table() {
 }
 
 #[test]
+fn optimize_cogroup() {
+    let b = StreamsBuilder::new();
+    let g1 = b
+        .stream::<String, String>("in1")
+        .select_key(|_, v| v.clone())
+        .group_by_key();
+    let g2 = b.stream::<String, String>("in2").group_by_key();
+    let g3 = b
+        .stream::<String, String>("in3")
+        .group_by_with(|_, v| v.clone(), Grouped::as_("third"));
+    g1.cogroup(|_, v, agg: String| format!("{agg}1{v}"))
+        .cogroup(&g2, |_, v, agg| format!("{agg}2{v}"))
+        .cogroup(&g3, |k, _, agg| format!("{agg}3{k}"))
+        .aggregate(String::new)
+        .to_stream()
+        .to("out");
+    check(
+        "optimize_cogroup",
+        b.build_with(&config("all")).unwrap(),
+        vec![out_str("out")],
+    );
+}
+
+#[test]
 fn optimize_merge_node() {
     let b = StreamsBuilder::new();
     let a = b

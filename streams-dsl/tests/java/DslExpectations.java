@@ -461,6 +461,20 @@ public class DslExpectations {
               .buildProp(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, o[1]));
         }
 
+        // topology.optimization=all over cogroup_rekey's program: each key change's repartition
+        // is rebuilt right after it (which renumbers the sub-topologies).
+        SCENARIOS.put("optimize_cogroup", new Scenario(b -> {
+            KGroupedStream<String, String> g1 = b.<String, String>stream("in1").selectKey((k, v) -> v).groupByKey();
+            KGroupedStream<String, String> g2 = b.<String, String>stream("in2").groupByKey();
+            KGroupedStream<String, String> g3 = b.<String, String>stream("in3").groupBy((k, v) -> v, Grouped.as("third"));
+            g1.cogroup((String k, String v, String agg) -> agg + "1" + v)
+                .cogroup(g2, (k, v, agg) -> agg + "2" + v)
+                .cogroup(g3, (k, v, agg) -> agg + "3" + k)
+                .aggregate(() -> "")
+                .toStream()
+                .to("out");
+        }).out("out").buildProp(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE));
+
         // topology.optimization=all where two key-changed streams are merged before grouping:
         // the merged repartition hangs off the merge node. (Java 4.4 throws "Found a null
         // keyChangingChild node" if one of the streams is also grouped on its own.)
