@@ -71,6 +71,9 @@ impl ConnectionPool {
 
     /// The connection to node `node_id` at `addr`, connecting (after any backoff still due) if
     /// needed. `node_id` is a broker's id, or `-1 - index` for a bootstrap server.
+    ///
+    /// A connection that closed without failing to connect (idle for `connections.max.idle.ms`,
+    /// or dropped by the broker) is reopened at once: backoff follows failed connects only.
     pub async fn get(&self, node_id: i32, addr: &str) -> Result<Connection> {
         let slot = self.slot(node_id, addr);
         let mut s = slot.lock().await;
