@@ -3,11 +3,15 @@
 //! consumed to the group, on the interval and on close, in both `group.protocol`s, as Java
 //! 4.4's consumers do (no generation, no member id). The group's committed offsets are read
 //! back with the admin client.
+//!
+//! Subscribed, beside Java's consumer run the same way (`UnsubscribePeer`): `unsubscribe()`
+//! commits nothing, auto-commit or not, and `close()` commits every position, in both
+//! protocols, in ours as in Java's.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use integration_tests::{kafka, runtime, unique_topic};
+use integration_tests::{JavaPeer, kafka, runtime, unique_topic};
 use kafka_client::admin::{Admin, NewTopic};
 use kafka_client::config::{
     AdminConfig, AutoOffsetReset, ConsumerConfig, GroupProtocol, ProducerConfig,
@@ -183,4 +187,90 @@ fn classic_manual_assignment_auto_commits_on_close() {
 #[test]
 fn consumer_protocol_manual_assignment_auto_commits_on_close() {
     runtime().block_on(commits_on_close(GroupProtocol::Consumer));
+}
+
+/// Subscribed with auto-commit on (the interval far off), ours consumes every record of
+/// `topic`, then unsubscribes (when `unsubscribe`) and closes.
+async fn ours_subscribed(group: &str, topic: &str, protocol: GroupProtocol, unsubscribe: bool) {
+    let mut c = consumer(group, protocol, "600000");
+    c.subscribe([topic], None).expect("subscribe");
+    let mut seen = 0;
+    // A hang guard, not a speed check.
+    for _ in 0..600 {
+        seen += c
+            .poll(Duration::from_millis(100))
+            .await
+            .expect("poll")
+            .len();
+        if seen >= RECORDS {
+            break;
+        }
+    }
+    assert_eq!(seen, RECORDS, "consumed");
+    if unsubscribe {
+        c.unsubscribe().await.expect("unsubscribe");
+        assert!(c.assignment().is_empty());
+    }
+    c.close().await.expect("close");
+}
+
+/// Java's consumer, the same way (`UnsubscribePeer`).
+fn javas_subscribed(peer: &JavaPeer, group: &str, topic: &str, protocol: &str, unsubscribe: bool) {
+    peer.run_class(
+        "UnsubscribePeer",
+        &[
+            kafka().bootstrap(),
+            group.to_owned(),
+            topic.to_owned(),
+            RECORDS.to_string(),
+            if unsubscribe { "unsubscribe" } else { "close" }.to_owned(),
+            format!("group.protocol={protocol}"),
+        ],
+    )
+    .expect("UnsubscribePeer");
+}
+
+/// What unsubscribing and closing commit, ours and Java's, in `protocol`.
+async fn unsubscribe_then_close_as_javas(protocol: GroupProtocol, name: &str) {
+    let peer = JavaPeer::new().expect("Java peer");
+    let admin = admin();
+    let (topic, ends) = filled_topic(&admin, "subscribed-auto-commit").await;
+    let none: BTreeMap<TopicPartition, Option<i64>> =
+        ends.keys().map(|tp| (tp.clone(), None)).collect();
+    for unsubscribe in [true, false] {
+        let ours = unique_topic("unsubscribe-ours");
+        let java = unique_topic("unsubscribe-java");
+        ours_subscribed(&ours, &topic, protocol, unsubscribe).await;
+        javas_subscribed(&peer, &java, &topic, name, unsubscribe);
+        let (o, j) = (
+            committed(&admin, &ours, &ends).await,
+            committed(&admin, &java, &ends).await,
+        );
+        println!("{name}, unsubscribe {unsubscribe}: ours {o:?}, Java's {j:?}");
+        let want = if unsubscribe {
+            // Unsubscribing gave the partitions up uncommitted; closing then had none.
+            &none
+        } else {
+            &all_at_end(&ends)
+        };
+        assert_eq!(&j, want, "Java's, unsubscribe {unsubscribe}");
+        assert_eq!(&o, want, "ours, unsubscribe {unsubscribe}");
+    }
+    admin.delete_topics(&[&topic]).await.expect("delete topic");
+}
+
+#[test]
+fn classic_unsubscribe_commits_nothing_and_close_everything_as_javas() {
+    runtime().block_on(unsubscribe_then_close_as_javas(
+        GroupProtocol::Classic,
+        "classic",
+    ));
+}
+
+#[test]
+fn consumer_protocol_unsubscribe_commits_nothing_and_close_everything_as_javas() {
+    runtime().block_on(unsubscribe_then_close_as_javas(
+        GroupProtocol::Consumer,
+        "consumer",
+    ));
 }
