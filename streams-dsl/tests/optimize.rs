@@ -12,7 +12,7 @@ use std::time::Duration;
 use streams_core::StreamsConfig;
 use streams_core::serde::{LongSerde, Nullable, Serdes, SharedSerde};
 use streams_dsl::{
-    DslError, Grouped, JoinWindows, Materialized, Produced, StreamsBuilder, TimeWindows,
+    Branched, DslError, Grouped, JoinWindows, Materialized, Produced, StreamsBuilder, TimeWindows,
 };
 use support::{check, out, out_str};
 
@@ -307,6 +307,42 @@ fn a_program_javas_merge_throws_on_fails_the_build() {
         matches!(&err, DslError::Optimization { reason } if reason.contains("KSTREAM-KEY-SELECT-0000000001")),
         "{err}"
     );
+}
+
+/// Another program Java 4.4 throws on the same way (checked with Java's `build(props)`): a
+/// key-changed stream split into two branches, each grouped. Java moves the split behind the
+/// first branch's merged repartition, and the second branch then finds no way up.
+#[test]
+fn split_branches_of_a_key_change_grouped_twice_fail_as_in_java() {
+    let b = StreamsBuilder::new();
+    let k = b
+        .stream::<String, String>("in")
+        .select_key(|_, v| v.clone());
+    let branches = k
+        .split_named("s-")
+        .branch(|_, v| v.starts_with('a'), Branched::as_("a"))
+        .default_branch(Branched::as_("d"));
+    for (name, out) in [("s-a", "o1"), ("s-d", "o2")] {
+        branches[name].group_by_key().count().to_stream().to(out);
+    }
+    let err = b.build_with(&config("all")).unwrap_err();
+    assert!(
+        matches!(&err, DslError::Optimization { reason } if reason.contains("KSTREAM-KEY-SELECT-0000000001")),
+        "{err}"
+    );
+    // Without merge.repartition.topics the same program builds.
+    let b = StreamsBuilder::new();
+    let k = b
+        .stream::<String, String>("in")
+        .select_key(|_, v| v.clone());
+    let branches = k
+        .split_named("s-")
+        .branch(|_, v| v.starts_with('a'), Branched::as_("a"))
+        .default_branch(Branched::as_("d"));
+    for (name, out) in [("s-a", "o1"), ("s-d", "o2")] {
+        branches[name].group_by_key().count().to_stream().to(out);
+    }
+    assert!(b.build_with(&config("single.store.self.join")).is_ok());
 }
 
 #[test]
