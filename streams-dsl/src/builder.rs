@@ -255,8 +255,11 @@ impl StreamsBuilder {
     ///   node. Java applies it to left and outer self-joins too, which then give inner-join
     ///   results; so does this.
     ///
-    /// Any other value fails with [`DslError::UnsupportedOptimization`]; a program Java's
-    /// rewrite fails on fails with [`DslError::Optimization`].
+    /// Any other value fails with [`DslError::UnsupportedOptimization`]. A program Java's
+    /// `merge.repartition.topics` rewrite throws on fails with [`DslError::Optimization`]: e.g.
+    /// a key-changed stream split into branches that are grouped separately, or one merged with
+    /// another and grouped both merged and on its own (Java moves the split or merge behind the
+    /// first merged repartition and then finds no way up from the next one).
     ///
     /// ```
     /// use streams_core::StreamsConfig;
