@@ -383,6 +383,13 @@ impl Connection {
         self.shared.closed.load(Ordering::SeqCst) || self.tx.is_closed()
     }
 
+    /// Restarts the idle clock for a caller about to send on this connection, so that it does
+    /// not expire between being handed out and the request reaching it (Java has no such gap:
+    /// its sends and its expiry check run on one thread, and a send resets the clock).
+    pub(crate) fn mark_in_use(&self) {
+        self.shared.touch();
+    }
+
     /// Requests sent whose responses have not arrived.
     pub fn outstanding(&self) -> usize {
         self.shared.outstanding.load(Ordering::Relaxed)
@@ -860,6 +867,107 @@ mod tests {
             max_idle: None,
             metrics: None,
         }
+    }
+
+    /// A connection over an in-memory pipe (no setup exchanges), expiring after `limit` idle,
+    /// and the broker's end of the pipe.
+    fn piped(limit: Duration) -> (Connection, tokio::io::DuplexStream) {
+        let (ours, theirs) = tokio::io::duplex(4096);
+        let (read, write) = tokio::io::split(ours);
+        let opts = ConnectOptions {
+            max_idle: Some(limit),
+            ..opts()
+        };
+        let conn = Connection::spawn(
+            read,
+            write,
+            "pipe:1",
+            &opts,
+            None,
+            BrokerVersions::default(),
+            0,
+        );
+        (conn, theirs)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_idle_connection_expires_at_its_limit_measured_from_its_last_use() {
+        let (conn, _broker) = piped(Duration::from_secs(10));
+        tokio::time::sleep(Duration::from_secs(9)).await;
+        assert!(!conn.is_closed());
+        // Handed out to a caller about to send: the clock starts again.
+        conn.mark_in_use();
+        tokio::time::sleep(Duration::from_secs(9)).await;
+        assert!(
+            !conn.is_closed(),
+            "expired 10 s after its start, not its use"
+        );
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert!(conn.is_closed(), "idle 11 s with a limit of 10 s");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_frame_written_restarts_the_idle_clock() {
+        let (conn, mut broker) = piped(Duration::from_secs(10));
+        tokio::time::sleep(Duration::from_secs(9)).await;
+        conn.send_no_response(&ApiVersionsRequest::default(), 0)
+            .await
+            .expect("queued");
+        let mut got = [0u8; 4];
+        broker
+            .read_exact(&mut got)
+            .await
+            .expect("the frame arrived");
+        tokio::time::sleep(Duration::from_secs(9)).await;
+        assert!(!conn.is_closed(), "the write at 9 s restarted the clock");
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert!(conn.is_closed());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_waiting_for_its_answer_keeps_the_connection_and_the_answer_restarts_the_clock()
+     {
+        let (conn, mut broker) = piped(Duration::from_secs(10));
+        let answer = conn
+            .enqueue(&ApiVersionsRequest::default(), 0)
+            .await
+            .expect("queued");
+        // The broker takes 15 s, longer than the limit: the connection is busy, not idle.
+        let mut size = [0u8; 4];
+        broker.read_exact(&mut size).await.expect("request size");
+        let mut request = vec![0u8; usize::try_from(i32::from_be_bytes(size)).unwrap()];
+        broker.read_exact(&mut request).await.expect("request");
+        tokio::time::sleep(Duration::from_secs(15)).await;
+        assert!(!conn.is_closed(), "closed with a request in flight");
+        let mut body = BytesMut::new();
+        body.extend_from_slice(&0i32.to_be_bytes()); // correlation id 0 (header v0)
+        ApiVersionsResponse::default().encode(&mut body, 0).unwrap();
+        let mut frame = (body.len() as i32).to_be_bytes().to_vec();
+        frame.extend_from_slice(&body);
+        broker.write_all(&frame).await.expect("answer");
+        answer.await.expect("answered");
+        // Idle from the answer on.
+        tokio::time::sleep(Duration::from_secs(9)).await;
+        assert!(!conn.is_closed(), "the answer at 15 s restarted the clock");
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert!(conn.is_closed());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn no_limit_keeps_an_idle_connection() {
+        let (ours, _theirs) = tokio::io::duplex(64);
+        let (read, write) = tokio::io::split(ours);
+        let conn = Connection::spawn(
+            read,
+            write,
+            "pipe:1",
+            &opts(),
+            None,
+            BrokerVersions::default(),
+            0,
+        );
+        tokio::time::sleep(Duration::from_secs(3600)).await;
+        assert!(!conn.is_closed());
     }
 
     #[tokio::test]

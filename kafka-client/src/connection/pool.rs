@@ -63,10 +63,14 @@ impl ConnectionPool {
     }
 
     /// A live connection to node `node_id` at `addr`, if one is open now (no connect attempt).
+    /// Like [`get`](Self::get), it restarts the connection's idle clock: the caller is about to
+    /// send on it.
     pub fn existing(&self, node_id: i32, addr: &str) -> Option<Connection> {
         let slot = self.slot(node_id, addr);
         let guard = slot.try_lock().ok()?;
-        guard.conn.as_ref().filter(|c| !c.is_closed()).cloned()
+        let c = guard.conn.as_ref().filter(|c| !c.is_closed())?;
+        c.mark_in_use();
+        Some(c.clone())
     }
 
     /// The connection to node `node_id` at `addr`, connecting (after any backoff still due) if
@@ -78,6 +82,7 @@ impl ConnectionPool {
         let slot = self.slot(node_id, addr);
         let mut s = slot.lock().await;
         if let Some(c) = s.conn.as_ref().filter(|c| !c.is_closed()) {
+            c.mark_in_use();
             return Ok(c.clone());
         }
         s.conn = None;
