@@ -11,7 +11,8 @@
 //!
 //! A connection idle for `connections.max.idle.ms` closes too, as Java's `Selector` closes
 //! expired connections: the idle clock is the connection's own, reset by every frame written or
-//! read, and a connection waiting for a response is not idle. A third task, started only when
+//! read (and when the pool hands the connection to a caller about to send), and a connection
+//! waiting for a response is not idle. A third task, started only when
 //! the limit is set, sleeps until the connection could expire and closes it then; whoever holds
 //! it sees it closed and connects again (the [`ConnectionPool`](super::ConnectionPool) does that
 //! on the next request to the node).
