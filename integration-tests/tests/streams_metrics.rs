@@ -343,12 +343,13 @@ fn driver_metrics_match_javas_topology_test_driver() {
 /// The peer's `dsl` mode in our DSL: the operators that record metrics of their own.
 fn ours_dsl(level: RecordingLevel) -> MetricsTable {
     use streams_dsl::{
-        BufferConfig, EmitStrategy, Materialized, SessionWindows, SlidingWindows, StreamsBuilder,
-        TimeWindows,
+        BufferConfig, Consumed, EmitStrategy, Materialized, SessionWindows, SlidingWindows,
+        StreamsBuilder, TimeWindows,
     };
     let ms = Duration::from_millis;
     let b = StreamsBuilder::new();
-    let g = b.stream::<String, i64>("in").group_by_key();
+    let stream = b.stream::<String, i64>("in");
+    let g = stream.group_by_key();
     g.windowed_by(TimeWindows::of_size_and_grace(ms(100), ms(10)))
         .emit_strategy(EmitStrategy::OnWindowClose)
         .count_with(
@@ -386,16 +387,30 @@ fn ours_dsl(level: RecordingLevel) -> MetricsTable {
         )
         .to_stream()
         .foreach(|_, _| {});
+    let tin =
+        b.table_with::<String, i64>("tin", Consumed::new(), Materialized::as_("t").in_memory());
+    stream.join_table(&tin, |v, t| v + t).foreach(|_, _| {});
+    tin.join(&tin.map_values(|_, v| v * 2), |a, c| a + c)
+        .to_stream()
+        .foreach(|_, _| {});
     let topology = b.build().expect("valid program");
     let config = StreamsConfig::new("app").with_metrics_recording_level(level);
     std::thread::Builder::new()
         .name("main".into())
         .spawn(move || {
             let d = TopologyTestDriver::with_wall_clock(topology, config, 0).expect("driver");
+            let long: streams_core::serde::SharedSerde<Option<i64>> = Arc::new(
+                streams_core::serde::Nullable(streams_core::serde::LongSerde),
+            );
+            let mut tin = d.create_input_topic("tin", Serdes::string(), long);
+            tin.pipe_input_at("k1".into(), Some(5), 0).expect("pipe");
+            tin.pipe_input_at("k2".into(), Some(7), 0).expect("pipe");
             let mut input = d.create_input_topic("in", Serdes::string(), Serdes::long());
             for (key, ts) in [(1, 0), (1, 50), (2, 120), (1, 30), (2, 300)] {
                 input.pipe_input_at(format!("k{key}"), 1, ts).expect("pipe");
             }
+            tin.pipe_input_at("k1".into(), Some(5), 310).expect("pipe");
+            tin.pipe_input_at("k2".into(), None, 320).expect("pipe");
             d.advance_wall_clock_time(Duration::from_millis(2_500))
                 .expect("advance");
             table(d.metrics())

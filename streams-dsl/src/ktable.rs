@@ -189,11 +189,18 @@ struct TableSourceProc<K, V> {
     cell: Arc<OnceLock<String>>,
     send_old: Arc<AtomicBool>,
     store: Option<TimestampedKeyValueStore<K, V>>,
+    /// Whether the store's cache forwards the table's changes when it flushes (then `process`
+    /// does not), as Java's source tables do.
+    cached: bool,
 }
 
 impl<K: Data, V: Data> Processor<K, Option<V>, K, Change<V>> for TableSourceProc<K, V> {
     fn init(&mut self, ctx: &mut ProcessorContext<'_, K, Change<V>>) -> Result<(), StreamsError> {
         self.store = read_store(ctx, &self.cell)?;
+        if let Some(store) = &self.store {
+            let send_old = self.send_old.load(Ordering::Relaxed);
+            self.cached = ctx.forward_timestamped_cache_flushes(store, send_old)?;
+        }
         Ok(())
     }
     fn process(
@@ -212,14 +219,16 @@ impl<K: Data, V: Data> Processor<K, Option<V>, K, Change<V>> for TableSourceProc
                             timestamp: r.timestamp,
                         },
                     )?,
-                    None => {
-                        store.delete(&r.key)?;
-                    }
+                    // Java writes a null (a put, not a delete that reads the old value again).
+                    None => store.put_null(&r.key)?,
                 }
                 old
             }
             None => None,
         };
+        if self.cached {
+            return Ok(());
+        }
         let send_old = self.send_old.load(Ordering::Relaxed);
         let value = r.value.clone();
         ctx.forward(r.with_value(Change {
@@ -257,18 +266,16 @@ pub(crate) fn table_source<K: Data, V: Data>(
                     cell: cell.clone(),
                     send_old: send_old.clone(),
                     store: None,
+                    cached: false,
                 },
                 &[&source],
             );
         });
     }
     let lazy = {
-        // Source tables forward themselves, so their stores do not cache.
-        let (key, value, mat) = (
-            key.clone(),
-            value.clone(),
-            materialized.clone().with_caching_disabled(),
-        );
+        // A materialized source table caches as Java's does (unless told not to): its changes
+        // go downstream when the cache flushes, one per key per commit.
+        let (key, value, mat) = (key.clone(), value.clone(), materialized.clone());
         let (store_name, proc_name) = (store.clone(), processor.clone());
         let topic_name = topic.to_owned();
         Rc::new(LazyStore {
@@ -782,6 +789,7 @@ impl<K: Data, V: Data> KStream<K, V> {
                             cell: cell.clone(),
                             send_old: send_old.clone(),
                             store: None,
+                            cached: false,
                         })
                     },
                     &[&parent],
@@ -789,12 +797,8 @@ impl<K: Data, V: Data> KStream<K, V> {
             });
         }
         let lazy = {
-            // Source tables forward themselves, so their stores do not cache.
-            let (key, value, mat) = (
-                key.clone(),
-                value.clone(),
-                materialized.clone().with_caching_disabled(),
-            );
+            // Cached as a source table's store is (Java's toTable is a `KTableSource`).
+            let (key, value, mat) = (key.clone(), value.clone(), materialized.clone());
             let (store_name, proc_name) = (store.clone(), name.clone());
             Rc::new(LazyStore {
                 b: self.b.clone(),

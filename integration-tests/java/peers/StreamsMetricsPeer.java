@@ -19,6 +19,8 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KGroupedStream;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.SessionWindows;
 import org.apache.kafka.streams.kstream.SlidingWindows;
@@ -70,9 +72,11 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  *   store "final"), a session count with a 50 ms gap (in-memory store "sessions"), a sliding
  *   count with a 20 ms difference (in-memory store "sliding"), and a count (in-memory store
  *   "counts") suppressed for 30 ms in a buffer of at most 100 records, each ending in foreach;
- *   pipes k1 at 0 and 50 ms, k2 at 120 ms, k1 at 30 ms (late for all three windows), k2 at
- *   300 ms, advances the wall clock by 2500 ms and prints the metrics as above, the groups of
- *   custom sensors included.
+ *   then a table of topic "tin" (in-memory store "t") joined by the stream and joined with its
+ *   own doubled values; pipes k1=5 and k2=7 to "tin" at 0 ms, then to "in" k1 at 0 and 50 ms,
+ *   k2 at 120 ms, k1 at 30 ms (late for all three windows), k2 at 300 ms, then to "tin" k1=5
+ *   again at 310 ms and a delete of k2 at 320 ms, advances the wall clock by 2500 ms and prints
+ *   the metrics as above.
  * Exit status 0 on success; 2 on bad arguments.
  */
 public final class StreamsMetricsPeer {
@@ -254,8 +258,8 @@ public final class StreamsMetricsPeer {
 
     private static void dsl(String[] args) {
         StreamsBuilder b = new StreamsBuilder();
-        KGroupedStream<String, Long> g = b.stream("in", Consumed.with(Serdes.String(), Serdes.Long()))
-                .groupByKey(Grouped.with(Serdes.String(), Serdes.Long()));
+        KStream<String, Long> stream = b.stream("in", Consumed.with(Serdes.String(), Serdes.Long()));
+        KGroupedStream<String, Long> g = stream.groupByKey(Grouped.with(Serdes.String(), Serdes.Long()));
         g.windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(100), Duration.ofMillis(10)))
                 .emitStrategy(EmitStrategy.onWindowClose())
                 .count(Materialized.<String, Long>as(
@@ -278,6 +282,11 @@ public final class StreamsMetricsPeer {
                 .suppress(Suppressed.untilTimeLimit(Duration.ofMillis(30),
                         Suppressed.BufferConfig.maxRecords(100).emitEarlyWhenFull()))
                 .toStream().foreach((k, v) -> { });
+        KTable<String, Long> table = b.table("tin", Consumed.with(Serdes.String(), Serdes.Long()),
+                Materialized.<String, Long>as(Stores.inMemoryKeyValueStore("t"))
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()));
+        stream.join(table, (v, t) -> v + t).foreach((k, v) -> { });
+        table.join(table.mapValues(v -> v * 2), (a, c) -> a + c).toStream().foreach((k, v) -> { });
         Properties props = new Properties();
         props.put("application.id", "app");
         props.put("metrics.recording.level", args[0]);
@@ -285,10 +294,16 @@ public final class StreamsMetricsPeer {
         try (TopologyTestDriver d = new TopologyTestDriver(b.build(), props, Instant.ofEpochMilli(0))) {
             TestInputTopic<String, Long> in =
                     d.createInputTopic("in", Serdes.String().serializer(), Serdes.Long().serializer());
+            TestInputTopic<String, Long> tin =
+                    d.createInputTopic("tin", Serdes.String().serializer(), Serdes.Long().serializer());
+            tin.pipeInput("k1", 5L, Instant.ofEpochMilli(0));
+            tin.pipeInput("k2", 7L, Instant.ofEpochMilli(0));
             long[][] inputs = {{1, 0}, {1, 50}, {2, 120}, {1, 30}, {2, 300}};
             for (long[] i : inputs) {
                 in.pipeInput("k" + i[0], 1L, Instant.ofEpochMilli(i[1]));
             }
+            tin.pipeInput("k1", 5L, Instant.ofEpochMilli(310));
+            tin.pipeInput("k2", null, Instant.ofEpochMilli(320));
             d.advanceWallClockTime(Duration.ofMillis(2500));
             System.out.print(PeerMetrics.table(d.metrics(), GROUPS));
         }

@@ -86,6 +86,10 @@ pub trait KeyValueBytesStore: Send + 'static {
     fn drain_flushed(&mut self, out: &mut Vec<FlushedEntry>) {
         let _ = out;
     }
+    /// Called once the drained entries have been forwarded: a cache drops its flushed deletes
+    /// now, as Java's does after its flush listener ran, so what the forwarding read (a join
+    /// looking the key up) found them cached.
+    fn flushed_forwarded(&mut self) {}
 }
 
 impl KeyValueBytesStore for Box<dyn KeyValueBytesStore> {
@@ -142,6 +146,9 @@ impl KeyValueBytesStore for Box<dyn KeyValueBytesStore> {
     }
     fn drain_flushed(&mut self, out: &mut Vec<FlushedEntry>) {
         (**self).drain_flushed(out)
+    }
+    fn flushed_forwarded(&mut self) {
+        (**self).flushed_forwarded()
     }
 }
 

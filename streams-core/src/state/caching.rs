@@ -111,6 +111,8 @@ pub struct CachingStore<S> {
     bytes: usize,
     forward: bool,
     flushed: Vec<FlushedEntry>,
+    /// Keys of flushed deletes still cached until their flush is forwarded.
+    flushed_deletes: Vec<Bytes>,
     /// Entries evicted so far.
     pub evictions: u64,
     /// Read hits and misses and Java's size estimate, for the cache's metrics.
@@ -134,6 +136,7 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
             bytes: 0,
             forward: false,
             flushed: Vec::new(),
+            flushed_deletes: Vec::new(),
             evictions: 0,
             meter: CacheMeter::default(),
             record: None,
@@ -345,8 +348,10 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
             let deleted = value.is_none();
             if self.forward {
                 self.inner.put_shared(&key, value.clone(), timestamp)?;
+                // A delete stays cached (clean) while its flush is forwarded, as in Java,
+                // whose cache drops flushed deletes after its flush listener ran.
                 if deleted {
-                    self.remove_slot(i);
+                    self.flushed_deletes.push(key.clone());
                 }
                 self.flushed.push(FlushedEntry {
                     key,
@@ -380,8 +385,8 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
                 return Ok(());
             }
             if self.slots[i].dirty {
-                // The flush leaves the access order alone but removes flushed deletes, so look
-                // at the eldest again.
+                // The flush leaves the access order alone but removes flushed deletes (or, when
+                // its flushes are forwarded, leaves them clean), so look at the eldest again.
                 self.flush_dirty(Some(i))?;
                 continue;
             }
@@ -506,6 +511,18 @@ impl<S: KeyValueBytesStore> KeyValueBytesStore for CachingStore<S> {
     fn drain_flushed(&mut self, out: &mut Vec<FlushedEntry>) {
         out.append(&mut self.flushed);
     }
+
+    fn flushed_forwarded(&mut self) {
+        for key in std::mem::take(&mut self.flushed_deletes) {
+            // Unless the forwarding wrote the key again.
+            if let Some(&i) = self.map.get(&key)
+                && !self.slots[i].dirty
+                && self.slots[i].value.is_none()
+            {
+                self.remove_slot(i);
+            }
+        }
+    }
 }
 
 impl<S> Drop for CachingStore<S> {
@@ -562,5 +579,33 @@ mod tests {
         assert_eq!(c.slots.len(), 4);
         c.close().unwrap();
         assert_eq!(budget.used(), 0);
+    }
+
+    #[test]
+    fn a_forwarded_delete_stays_cached_until_its_flush_was_forwarded() {
+        let budget = Arc::new(CacheBudget::new(1 << 20));
+        let mut c = CachingStore::new(InMemoryBytesStore::new(), budget);
+        assert!(c.enable_flush_forwarding());
+        c.put(b("a"), Some(b("1")), 0).unwrap();
+        c.flush().unwrap();
+        c.put(b("a"), None, 1).unwrap();
+        c.flush().unwrap();
+        let mut out = Vec::new();
+        c.drain_flushed(&mut out);
+        assert_eq!(out.len(), 2);
+        // What the forwarding reads (a join looking the key up) finds the delete in the cache,
+        // as Java's does: a hit, not a read of the store below.
+        assert_eq!(cached(&c), ["a"]);
+        assert_eq!(c.get(b"a").unwrap(), None);
+        assert_eq!(c.inner.get(b"a").unwrap(), None);
+        c.flushed_forwarded();
+        assert!(cached(&c).is_empty());
+        // A key written again while its delete was forwarded stays.
+        c.put(b("b"), None, 2).unwrap();
+        c.flush().unwrap();
+        c.put(b("b"), Some(b("2")), 3).unwrap();
+        c.flushed_forwarded();
+        assert_eq!(cached(&c), ["b"]);
+        assert_eq!(c.get(b"b").unwrap(), Some(b("2")));
     }
 }

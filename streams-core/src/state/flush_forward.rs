@@ -60,6 +60,10 @@ impl<D: FlushDecoder> CacheForwarder for FlushForwarder<D> {
         }
         entries.clear();
         self.buf = entries;
+        self.store
+            .lock()
+            .map_err(|_| StoreError::Poisoned)?
+            .flushed_forwarded();
         result
     }
 }

@@ -86,6 +86,18 @@ impl<K: 'static, V: 'static> KeyValueStore<K, V> {
         })
     }
 
+    /// Writes a null under `key`, deleting it without reading its old value (Java's
+    /// `put(key, null)`, which meters as a put; [`Self::delete`] reads the old value and meters
+    /// as a delete).
+    pub fn put_null(&self, key: &K) -> Result<(), StoreError> {
+        self.access.measure_put(Op::Put, || {
+            with_scratch(|k| {
+                self.access.write_key(key, k)?;
+                self.access.lock()?.put_borrowed(k, None, self.access.now())
+            })
+        })
+    }
+
     /// Writes `value` only if `key` has none; returns the existing value otherwise.
     pub fn put_if_absent(&self, key: &K, value: &V) -> Result<Option<V>, StoreError> {
         self.access
