@@ -2,9 +2,10 @@
 //! way (`IdlePeer`): with the limit at 3 s, the consumer's bootstrap connection (node -1), idle
 //! once the partitions' leader has its own connection, is closed while the leader's, busy with
 //! long-polling fetches, stays open, with the same counts as Java's consumer; an admin client's
-//! connections all close after its call, and the next call connects again. The close is counted
-//! in `connection-close-total` and leaves `connection-count`, in ours as in Java's. (Java's
-//! admin client closes them only when its network thread next wakes: see the admin test.)
+//! connections all close after its call, and the next call connects again; so do an idle
+//! producer's after its send. The close is counted in `connection-close-total` and leaves
+//! `connection-count`, in ours as in Java's. (Java's admin client and producer close them only
+//! when their network thread next wakes: see those tests.)
 
 use std::time::Duration;
 
@@ -12,9 +13,10 @@ use integration_tests::{
     JavaPeer, MetricsTable, kafka, parse_metrics_table, runtime, unique_topic,
 };
 use kafka_client::admin::{Admin, NewTopic};
-use kafka_client::config::{AdminConfig, ConsumerConfig};
+use kafka_client::config::{AdminConfig, ConsumerConfig, ProducerConfig};
 use kafka_client::consumer::{Consumer, TopicPartition};
 use kafka_client::metrics::Metric;
+use kafka_client::producer::{Producer, ProducerRecord};
 
 const IDLE_MS: &str = "3000";
 const PARTITIONS: i32 = 2;
@@ -60,6 +62,21 @@ fn waited_ms(out: &str) -> u64 {
         .find_map(|l| l.strip_prefix("waited-ms\t"))
         .and_then(|v| v.trim().parse().ok())
         .expect("the peer's waited-ms line")
+}
+
+/// The peer's `idle-then` line: its `connection-count` and `connection-close-total` before its
+/// second call.
+fn idle_then(out: &str) -> [f64; 2] {
+    let v: Vec<f64> = out
+        .lines()
+        .find_map(|l| l.strip_prefix("idle-then\t"))
+        .map(|v| {
+            v.split('\t')
+                .filter_map(|x| x.trim().parse().ok())
+                .collect()
+        })
+        .expect("the peer's idle-then line");
+    [v[0], v[1]]
 }
 
 /// The node ids (`node--1`, `node-1`) of `group` in `t`.
@@ -256,15 +273,7 @@ fn the_admins_idle_connections_close_as_javas_do_and_the_next_call_reconnects() 
         .expect("IdlePeer admin");
     let java = parse_metrics_table(&out);
     let java_waited = waited_ms(&out);
-    let idle_then: Vec<f64> = out
-        .lines()
-        .find_map(|l| l.strip_prefix("idle-then\t"))
-        .map(|v| {
-            v.split('\t')
-                .filter_map(|x| x.trim().parse().ok())
-                .collect()
-        })
-        .expect("the peer's idle-then line");
+    let idle_then = idle_then(&out);
     let java_created = get(&java, NET, "connection-creation-total");
     println!(
         "admin: ours created {created} and closed them all {ours_waited:?} after the call; \
@@ -276,8 +285,9 @@ fn the_admins_idle_connections_close_as_javas_do_and_the_next_call_reconnects() 
         get(&java, NET, "connection-count"),
     );
     // Java's admin client checks for expired connections when its network thread wakes, which
-    // an idle admin client's does not do for minutes (measured: both connections still open
-    // 7 s after the call, with the limit at 3 s); the next call wakes it, and its poll closes
+    // an idle admin client's does not do for a long while (measured with the limit at 3 s:
+    // both connections still open 58 s after the call in a first version of this test that
+    // waited up to 60 s, and 8 s after it here); the next call wakes it, and its poll closes
     // an expired connection (one a poll, Java's `Selector`). Ours closes at the limit.
     assert!(java_created >= 1.0);
     assert!(
@@ -293,6 +303,112 @@ fn the_admins_idle_connections_close_as_javas_do_and_the_next_call_reconnects() 
     for node in nodes(&ours, "admin-client-node-metrics") {
         assert!(
             nodes(&java, "admin-client-node-metrics").contains(&node),
+            "{node} is not one of Java's nodes"
+        );
+    }
+}
+
+#[test]
+fn the_producers_idle_connections_close_and_the_next_send_reconnects() {
+    let bootstrap = kafka().bootstrap();
+    let peer = JavaPeer::new().expect("Java peer");
+    let rt = runtime();
+    let topic = unique_topic("idle-producer");
+    let admin = Admin::new(
+        AdminConfig::builder()
+            .bootstrap_servers(servers(&bootstrap))
+            .build()
+            .expect("admin config"),
+    )
+    .expect("admin");
+    rt.block_on(admin.create_topics(&[NewTopic::new(&topic, 1)]))
+        .expect("create topic");
+    const NET: &str = "producer-metrics";
+    let producer = {
+        let _rt = rt.enter();
+        Producer::new(
+            ProducerConfig::builder()
+                .bootstrap_servers(servers(&bootstrap))
+                .set("client.id", "idle-producer")
+                .and_then(|b| b.set("connections.max.idle.ms", IDLE_MS))
+                .expect("producer properties")
+                .build()
+                .expect("producer config"),
+        )
+        .expect("producer")
+    };
+    let (ours, ours_waited) = rt.block_on(async {
+        let ack = producer
+            .send(ProducerRecord::new(&topic, "idle"))
+            .await
+            .expect("queued");
+        ack.await.expect("acknowledged");
+        let start = tokio::time::Instant::now();
+        while value(&producer.metrics(), NET, "connection-count") > 0.0 {
+            assert!(
+                start.elapsed() < DEADLINE,
+                "the producer's connections stayed open {DEADLINE:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        (table(producer.metrics()), start.elapsed())
+    });
+    let created = get(&ours, NET, "connection-creation-total");
+    assert!(created >= 1.0);
+    assert_eq!(get(&ours, NET, "connection-close-total"), created);
+    // The next send connects to the leader again, and is acknowledged.
+    rt.block_on(async {
+        let ack = producer
+            .send(ProducerRecord::new(&topic, "again"))
+            .await
+            .expect("queued");
+        ack.await.expect("acknowledged after idle");
+        let m = producer.metrics();
+        assert!(value(&m, NET, "connection-creation-total") > created);
+        assert!(value(&m, NET, "connection-count") >= 1.0);
+        producer.close(Duration::from_secs(10)).await;
+    });
+
+    let out = peer
+        .run_class(
+            "IdlePeer",
+            &[
+                "producer".into(),
+                bootstrap.clone(),
+                topic.clone(),
+                "8000".into(),
+                "client.id=idle-producer".into(),
+                format!("connections.max.idle.ms={IDLE_MS}"),
+            ],
+        )
+        .expect("IdlePeer producer");
+    let java = parse_metrics_table(&out);
+    let [then_open, then_closed] = idle_then(&out);
+    println!(
+        "producer: ours created {created} and closed them all {ours_waited:?} after the send; \
+         Java's, {} ms after its send, had {then_open} open and {then_closed} closed; after a \
+         second send it had created {}, closed {}, {} open",
+        waited_ms(&out),
+        get(&java, NET, "connection-creation-total"),
+        get(&java, NET, "connection-close-total"),
+        get(&java, NET, "connection-count"),
+    );
+    // As its admin client, Java's idle producer expires connections only when its sender
+    // thread next polls (measured: both still open 8 s after the send, with the limit at
+    // 3 s); the second send wakes it and that poll closes one. Ours closes each at the limit.
+    assert!(
+        get(&java, NET, "connection-close-total") >= 1.0,
+        "Java's closed nothing"
+    );
+    assert_eq!(
+        get(&java, NET, "connection-count"),
+        get(&java, NET, "connection-creation-total") - get(&java, NET, "connection-close-total"),
+        "Java's"
+    );
+    // Ours reaches no node Java's does not.
+    for node in nodes(&ours, "producer-node-metrics") {
+        assert!(
+            nodes(&java, "producer-node-metrics").contains(&node),
             "{node} is not one of Java's nodes"
         );
     }

@@ -9,10 +9,14 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Kafka's own clients closing idle connections (connections.max.idle.ms), for comparison with
@@ -25,10 +29,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *   passed, then prints the groups consumer-metrics and consumer-node-metrics
  * IdlePeer admin BOOTSTRAP DEADLINE_MS [key=value admin properties...]
  *   describes the cluster, waits (checking every 100 ms) until connection-count is 0 or
- *   DEADLINE_MS passed, describes the cluster again, then prints the groups
+ *   DEADLINE_MS passed since, describes the cluster again, then prints the groups
  *   admin-client-metrics and admin-client-node-metrics, and a line
  *   "idle-then TAB connection-count TAB connection-close-total" as they were before the
  *   second call
+ * IdlePeer producer BOOTSTRAP TOPIC DEADLINE_MS [key=value producer properties...]
+ *   the same with the producer: sends a record to TOPIC and waits for its acknowledgement,
+ *   waits as the admin mode does, sends a second record, then prints the groups
+ *   producer-metrics and producer-node-metrics and the idle-then line
  * </pre>
  * The metrics in the format of PeerMetrics.table, then a line "waited-ms TAB n": how long after
  * the (first) call the condition held or the deadline passed. Exit status 0; 2 on bad
@@ -40,9 +48,12 @@ public final class IdlePeer {
             consumer(args);
         } else if (args.length >= 3 && args[0].equals("admin")) {
             admin(args);
+        } else if (args.length >= 4 && args[0].equals("producer")) {
+            producer(args);
         } else {
             System.err.println("usage: IdlePeer consumer BOOTSTRAP TOPIC DEADLINE_MS [k=v...] | "
-                    + "IdlePeer admin BOOTSTRAP DEADLINE_MS [k=v...]");
+                    + "IdlePeer admin BOOTSTRAP DEADLINE_MS [k=v...] | "
+                    + "IdlePeer producer BOOTSTRAP TOPIC DEADLINE_MS [k=v...]");
             System.exit(2);
         }
     }
@@ -91,10 +102,10 @@ public final class IdlePeer {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, args[1]);
         PeerMetrics.setProperties(props, args, 3);
-        long deadline = System.currentTimeMillis() + Long.parseLong(args[2]);
         try (Admin admin = Admin.create(props)) {
             admin.describeCluster().nodes().get();
             long start = System.currentTimeMillis();
+            long deadline = start + Long.parseLong(args[2]);
             while (System.currentTimeMillis() < deadline
                     && value(admin.metrics(), "admin-client-metrics", "connection-count") > 0) {
                 Thread.sleep(100);
@@ -106,6 +117,32 @@ public final class IdlePeer {
             admin.describeCluster().nodes().get();
             System.out.print(PeerMetrics.table(admin.metrics(),
                     Set.of("admin-client-metrics", "admin-client-node-metrics")));
+            System.out.println("waited-ms\t" + waited);
+            System.out.println("idle-then\t" + open + "\t" + closed);
+        }
+    }
+
+    private static void producer(String[] args) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, args[1]);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        PeerMetrics.setProperties(props, args, 4);
+        byte[] value = "idle".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            producer.send(new ProducerRecord<>(args[2], value)).get();
+            long start = System.currentTimeMillis();
+            long deadline = start + Long.parseLong(args[3]);
+            while (System.currentTimeMillis() < deadline
+                    && value(producer.metrics(), "producer-metrics", "connection-count") > 0) {
+                Thread.sleep(100);
+            }
+            long waited = System.currentTimeMillis() - start;
+            double open = value(producer.metrics(), "producer-metrics", "connection-count");
+            double closed = value(producer.metrics(), "producer-metrics", "connection-close-total");
+            producer.send(new ProducerRecord<>(args[2], value)).get();
+            System.out.print(PeerMetrics.table(producer.metrics(),
+                    Set.of("producer-metrics", "producer-node-metrics")));
             System.out.println("waited-ms\t" + waited);
             System.out.println("idle-then\t" + open + "\t" + closed);
         }
