@@ -127,7 +127,8 @@
 //!   joiners for left and outer joins take `Option<&V>` for the missing side.
 //! - Aggregations (key-value, time-window, sliding-window, session) cache as Java's do: one
 //!   result per key and window per commit; [`Materialized::with_caching_disabled`] forwards
-//!   every update. Materialized source tables do not cache (each input record is one update).
+//!   every update. Materialized source tables (and `to_table`) cache too, as Java's
+//!   `KTableSource` does: one change per key per commit.
 //! - Emit-final windows and outer stream-stream joins check for closed windows on every record;
 //!   Java throttles those checks to once per second of wall-clock time, which changes when
 //!   results appear, not which.
@@ -147,8 +148,15 @@
 //!   the type (which differs only for a custom serde).
 //! - Suppression buffers log Java's changelog records byte for byte (its "V3" layout), so a
 //!   buffer restores from either language's changelog; older Java layouts (before Kafka 2.4)
-//!   are rejected with an error. [`BufferConfig::max_bytes`] counts bytes as Java does. The
-//!   buffer's size metrics are not reported.
+//!   are rejected with an error. [`BufferConfig::max_bytes`] counts bytes as Java does.
+//! - The operators record Java's own metrics (`suppression-emit`, `suppression-buffer-size` and
+//!   `-count`, `window-aggregate-final-emit` and its latency, late records in `dropped-records`),
+//!   compared live with Java's driver. A foreign-key join answer dropped because its row
+//!   changed since is not counted in `dropped-records` (Java counts it).
+//! - A stream-stream join is named, given serdes and stores with [`StreamJoined`] (Java's
+//!   `StreamJoined`; [`StreamJoined::in_memory`] stands for Java's in-memory
+//!   `withDslStoreSuppliers`); a store supplier of one's own is not offered. `named(n)` before a
+//!   stream-stream join names it as `StreamJoined::with_name(n)` does.
 //! - Versioned key-value stores (KIP-889) are not implemented.
 //! - Windowed tables and foreign-key join results cannot be looked up by key, so joining them
 //!   again is a build error ([`DslError::NotReadable`]).
@@ -182,7 +190,7 @@ pub use ktable::{GlobalKTable, KTable};
 pub use options::{Consumed, Grouped, Materialized, Partitioner, Produced, Repartitioned};
 pub use serdes::Data;
 pub use sliding::{SlidingWindowedKStream, SlidingWindows};
-pub use stream_join::JoinWindows;
+pub use stream_join::{JoinWindows, StreamJoined};
 pub use suppress::{BufferConfig, SuppressBufferFull};
 pub use windowed::{
     EmitStrategy, SessionWindowedKStream, SessionWindows, Suppressed, TimeWindowedKStream,

@@ -438,6 +438,138 @@ type BothJoiner<V1, V2, VR> = Arc<dyn Fn(Option<&V1>, Option<&V2>) -> Option<VR>
 
 const NO_HEADERS: Headers = Headers::new();
 
+/// The names, serdes and stores of a stream-stream join (Java's `StreamJoined`).
+///
+/// Names decide what crosses the wire, so they follow Java's: with [`Self::with_name`] `n`, the
+/// join's processors are `n-this-windowed`, `n-other-windowed`, `n-this-join` (`n-outer-this-join`
+/// for an outer join), `n-other-join` (`n-outer-other-join` for a left or outer join) and
+/// `n-merge`, and key-changed sides repartition through `n-left-repartition` /
+/// `n-right-repartition`; with [`Self::with_store_name`] `s`, the window stores are
+/// `s-this-join-store` and `s-other-join-store` (suffixed like the processors) and a left or
+/// outer join's shared store `s-left-shared-join-store` / `s-outer-shared-join-store`, each logged
+/// to `<application.id>-<store>-changelog`. Unnamed parts take Java's generated names.
+///
+/// ```
+/// use std::time::Duration;
+/// use streams_dsl::{JoinWindows, StreamJoined, StreamsBuilder};
+///
+/// let b = StreamsBuilder::new();
+/// let clicks = b.stream::<String, String>("clicks");
+/// let views = b.stream::<String, String>("views");
+/// clicks
+///     .join_with(
+///         &views,
+///         |c, v| format!("{c}/{v}"),
+///         JoinWindows::of_time_difference_with_no_grace(Duration::from_secs(60)),
+///         StreamJoined::as_("click-view").with_name("click-view-join"),
+///     )
+///     .to("clicks-with-views");
+/// let topology = b.build()?;
+/// assert!(topology.describe().to_string().contains("click-view-this-join-store"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct StreamJoined<K, V1, V2> {
+    name: Option<String>,
+    store_name: Option<String>,
+    key: Option<SharedSerde<K>>,
+    value: Option<SharedSerde<V1>>,
+    other_value: Option<SharedSerde<V2>>,
+    kind: StoreKind,
+    logging: bool,
+}
+
+impl<K, V1, V2> Clone for StreamJoined<K, V1, V2> {
+    fn clone(&self) -> Self {
+        StreamJoined {
+            name: self.name.clone(),
+            store_name: self.store_name.clone(),
+            key: self.key.clone(),
+            value: self.value.clone(),
+            other_value: self.other_value.clone(),
+            kind: self.kind,
+            logging: self.logging,
+        }
+    }
+}
+
+impl<K, V1, V2> Default for StreamJoined<K, V1, V2> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<K, V1, V2> StreamJoined<K, V1, V2> {
+    /// Generated names, the streams' serdes, persistent logged stores (what `join` uses).
+    pub fn new() -> Self {
+        StreamJoined {
+            name: None,
+            store_name: None,
+            key: None,
+            value: None,
+            other_value: None,
+            kind: StoreKind::Persistent,
+            logging: true,
+        }
+    }
+
+    /// These serdes for the key, this stream's values and the other stream's values (Java's
+    /// `StreamJoined.with`): the join's stores and any repartition topic use them.
+    pub fn with(key: SharedSerde<K>, value: SharedSerde<V1>, other_value: SharedSerde<V2>) -> Self {
+        Self::new()
+            .with_key_serde(key)
+            .with_value_serde(value)
+            .with_other_value_serde(other_value)
+    }
+
+    /// Names the join's stores after `store_name` (Java's `StreamJoined.as`).
+    pub fn as_(store_name: &str) -> Self {
+        Self::new().with_store_name(store_name)
+    }
+
+    /// Names the join's processors and repartition topics after `name`.
+    pub fn with_name(mut self, name: &str) -> Self {
+        self.name = Some(name.to_owned());
+        self
+    }
+
+    /// Names the join's stores (and so their changelog topics) after `store_name`.
+    pub fn with_store_name(mut self, store_name: &str) -> Self {
+        self.store_name = Some(store_name.to_owned());
+        self
+    }
+
+    /// The key serde.
+    pub fn with_key_serde(mut self, serde: SharedSerde<K>) -> Self {
+        self.key = Some(serde);
+        self
+    }
+
+    /// This stream's value serde.
+    pub fn with_value_serde(mut self, serde: SharedSerde<V1>) -> Self {
+        self.value = Some(serde);
+        self
+    }
+
+    /// The other stream's value serde.
+    pub fn with_other_value_serde(mut self, serde: SharedSerde<V2>) -> Self {
+        self.other_value = Some(serde);
+        self
+    }
+
+    /// Keeps the join's stores in memory (Java's `withDslStoreSuppliers` with the in-memory
+    /// suppliers): names stay as they are; a store is rebuilt from its changelog.
+    pub fn in_memory(mut self) -> Self {
+        self.kind = StoreKind::InMemory;
+        self
+    }
+
+    /// Stops the join's stores writing changelogs.
+    pub fn with_logging_disabled(mut self) -> Self {
+        self.logging = false;
+        self
+    }
+}
+
 fn encoder<T: 'static>(s: SharedSerde<T>) -> EncodeFn<T> {
     Arc::new(move |v| Ok(s.serialize("", &NO_HEADERS, v)?.unwrap_or_default()))
 }
@@ -454,11 +586,26 @@ impl<K: Data, V: Data> KStream<K, V> {
     where
         F: Fn(&V, &V2) -> VR + Send + Sync + 'static,
     {
+        self.join_with(other, joiner, windows, StreamJoined::new())
+    }
+
+    /// [`Self::join`] with names, serdes and stores as `joined` says (Java's
+    /// `join(KStream, ValueJoiner, JoinWindows, StreamJoined)`).
+    pub fn join_with<V2: Data, VR: Data, F>(
+        &self,
+        other: &KStream<K, V2>,
+        joiner: F,
+        windows: JoinWindows,
+        joined: StreamJoined<K, V, V2>,
+    ) -> KStream<K, VR>
+    where
+        F: Fn(&V, &V2) -> VR + Send + Sync + 'static,
+    {
         let j: BothJoiner<V, V2, VR> = Arc::new(move |a, c| match (a, c) {
             (Some(a), Some(c)) => Some(joiner(a, c)),
             _ => None,
         });
-        self.stream_join(other, Kind::Inner, j, windows)
+        self.stream_join(other, Kind::Inner, j, windows, joined)
     }
 
     /// Like [`Self::join`], also emitting each record of this stream that found no match, with
@@ -472,8 +619,22 @@ impl<K: Data, V: Data> KStream<K, V> {
     where
         F: Fn(&V, Option<&V2>) -> VR + Send + Sync + 'static,
     {
+        self.left_join_with(other, joiner, windows, StreamJoined::new())
+    }
+
+    /// [`Self::left_join`] with names, serdes and stores as `joined` says.
+    pub fn left_join_with<V2: Data, VR: Data, F>(
+        &self,
+        other: &KStream<K, V2>,
+        joiner: F,
+        windows: JoinWindows,
+        joined: StreamJoined<K, V, V2>,
+    ) -> KStream<K, VR>
+    where
+        F: Fn(&V, Option<&V2>) -> VR + Send + Sync + 'static,
+    {
         let j: BothJoiner<V, V2, VR> = Arc::new(move |a, c| a.map(|a| joiner(a, c)));
-        self.stream_join(other, Kind::Left, j, windows)
+        self.stream_join(other, Kind::Left, j, windows, joined)
     }
 
     /// Like [`Self::left_join`] for both streams.
@@ -486,9 +647,23 @@ impl<K: Data, V: Data> KStream<K, V> {
     where
         F: Fn(Option<&V>, Option<&V2>) -> VR + Send + Sync + 'static,
     {
+        self.outer_join_with(other, joiner, windows, StreamJoined::new())
+    }
+
+    /// [`Self::outer_join`] with names, serdes and stores as `joined` says.
+    pub fn outer_join_with<V2: Data, VR: Data, F>(
+        &self,
+        other: &KStream<K, V2>,
+        joiner: F,
+        windows: JoinWindows,
+        joined: StreamJoined<K, V, V2>,
+    ) -> KStream<K, VR>
+    where
+        F: Fn(Option<&V>, Option<&V2>) -> VR + Send + Sync + 'static,
+    {
         let j: BothJoiner<V, V2, VR> =
             Arc::new(move |a, c| (a.is_some() || c.is_some()).then(|| joiner(a, c)));
-        self.stream_join(other, Kind::Outer, j, windows)
+        self.stream_join(other, Kind::Outer, j, windows, joined)
     }
 
     fn stream_join<V2: Data, VR: Data>(
@@ -497,51 +672,110 @@ impl<K: Data, V: Data> KStream<K, V> {
         kind: Kind,
         joiner: BothJoiner<V, V2, VR>,
         windows: JoinWindows,
+        joined: StreamJoined<K, V, V2>,
     ) -> KStream<K, VR> {
         let b = &self.b;
+        // `named(n)` before the join names it as `StreamJoined::with_name(n)` does.
+        let name = joined.name.clone().or_else(|| self.pending_name.clone());
         // Key-changed sides are repartitioned first, through `<node>-repartition` (or
-        // `<name>-left` / `<name>-right` for a named join), as Java's `doJoin` does.
-        let side = |s_node: &str, pending: &Option<String>, suffix: &str| match pending {
+        // `<name>-left` / `<name>-right` for a named join), with the join's serdes when it has
+        // them, as Java's `doJoin` does.
+        let side = |s_node: &str, suffix: &str| match &name {
             Some(n) => (format!("{n}{suffix}"), true),
             None => (s_node.to_owned(), false),
         };
         let this_node = if self.repartition_required {
-            let (base, named) = side(&self.node, &self.pending_name, "-left");
-            self.repartition_for_join(&base, named)
+            let (base, named) = side(&self.node, "-left");
+            match (&joined.key, &joined.value) {
+                (Some(k), Some(v)) => self
+                    .clone()
+                    .with_serdes(k.clone(), v.clone())
+                    .repartition_for_join(&base, named),
+                _ => self.repartition_for_join(&base, named),
+            }
         } else {
             self.node.clone()
         };
         let other_node = if other.repartition_required {
-            let (base, named) = side(&other.node, &self.pending_name, "-right");
-            other.repartition_for_join(&base, named)
+            let (base, named) = side(&other.node, "-right");
+            match (&joined.key, &joined.other_value) {
+                (Some(k), Some(v)) => other
+                    .clone()
+                    .with_serdes(k.clone(), v.clone())
+                    .repartition_for_join(&base, named),
+                _ => other.repartition_for_join(&base, named),
+            }
         } else {
             other.node.clone()
         };
-        let this_window = b.new_name("KSTREAM-WINDOWED-");
-        let other_window = b.new_name("KSTREAM-WINDOWED-");
-        let this_join = b.new_name(match kind {
+        // Java draws a generated name for each node in this order, named or not (so later
+        // generated names do not depend on whether a join was named).
+        let named_or = |suffix: &str, prefix: &str| {
+            let generated = b.new_name(prefix);
+            match &name {
+                Some(n) => format!("{n}{suffix}"),
+                None => generated,
+            }
+        };
+        let this_window = named_or("-this-windowed", "KSTREAM-WINDOWED-");
+        let other_window = named_or("-other-windowed", "KSTREAM-WINDOWED-");
+        let this_generated = b.new_name(match kind {
             Kind::Outer => "KSTREAM-OUTERTHIS-",
             _ => "KSTREAM-JOINTHIS-",
         });
-        let other_join = b.new_name(match kind {
+        let other_generated = b.new_name(match kind {
             Kind::Inner => "KSTREAM-JOINOTHER-",
             _ => "KSTREAM-OUTEROTHER-",
         });
-        let merge = self.op_name("KSTREAM-MERGE-");
-        let this_store = format!("{this_join}-store");
-        let other_store = format!("{other_join}-store");
-        // Java names the shared store after the this-side processor's number.
-        let shared_store = format!(
-            "KSTREAM-OUTERSHARED-{}-store",
-            this_join.rsplit('-').next().unwrap_or_default()
-        );
+        let this_suffix = if kind == Kind::Outer {
+            "-outer-this-join"
+        } else {
+            "-this-join"
+        };
+        let other_suffix = if kind == Kind::Inner {
+            "-other-join"
+        } else {
+            "-outer-other-join"
+        };
+        let suffixed = |suffix: &str, generated: &str| match &name {
+            Some(n) => format!("{n}{suffix}"),
+            None => generated.to_owned(),
+        };
+        let this_join = suffixed(this_suffix, &this_generated);
+        let other_join = suffixed(other_suffix, &other_generated);
+        let merge = named_or("-merge", "KSTREAM-MERGE-");
+        let (this_store, other_store, shared_store) = match &joined.store_name {
+            Some(s) => (
+                format!("{s}{this_suffix}-store"),
+                format!("{s}{other_suffix}-store"),
+                format!(
+                    "{s}{}-store",
+                    if kind == Kind::Outer {
+                        "-outer-shared-join"
+                    } else {
+                        "-left-shared-join"
+                    }
+                ),
+            ),
+            None => (
+                format!("{this_generated}-store"),
+                format!("{other_generated}-store"),
+                // Java names the shared store after the this-side processor's number.
+                format!(
+                    "KSTREAM-OUTERSHARED-{}-store",
+                    this_generated.rsplit('-').next().unwrap_or_default()
+                ),
+            ),
+        };
+        let store_kind = joined.kind;
+        let logging = joined.logging;
         let retention = windows.before + windows.after + windows.grace;
         let size = windows.before + windows.after;
         let dur = |ms: i64| Duration::from_millis(ms.max(0) as u64);
-        let key =
-            pick(None, self.key_serde.clone()).or_else(|| pick(None, other.key_serde.clone()));
-        let v1 = pick(None, self.value_serde.clone());
-        let v2 = pick(None, other.value_serde.clone());
+        let key = pick(joined.key.clone(), self.key_serde.clone())
+            .or_else(|| pick(None, other.key_serde.clone()));
+        let v1 = pick(joined.value.clone(), self.value_serde.clone());
+        let v2 = pick(joined.other_value.clone(), other.value_serde.clone());
         let (Some(key), Some(v1), Some(v2)) = (key, v1, v2) else {
             b.error(DslError::MissingSerde {
                 operation: this_join,
@@ -662,47 +896,45 @@ impl<K: Data, V: Data> KStream<K, V> {
                 },
                 &[&other_window],
             );
-            t.add_state_store(
-                Stores::window_store_builder(
-                    Stores::window_store(
-                        &this_store,
-                        StoreKind::Persistent,
-                        dur(retention),
-                        dur(size),
-                        true,
-                    ),
-                    key.clone(),
-                    v1,
+            let this_builder = Stores::window_store_builder(
+                Stores::window_store(&this_store, store_kind, dur(retention), dur(size), true),
+                key.clone(),
+                v1,
+            )
+            // Java 4.4's join stores log each record with its headers.
+            .with_headers_in_changelog();
+            let other_builder = Stores::window_store_builder(
+                Stores::window_store(&other_store, store_kind, dur(retention), dur(size), true),
+                key.clone(),
+                v2,
+            )
+            .with_headers_in_changelog();
+            let (this_builder, other_builder) = if logging {
+                (this_builder, other_builder)
+            } else {
+                (
+                    this_builder.with_logging_disabled(),
+                    other_builder.with_logging_disabled(),
                 )
-                // Java 4.4's join stores log each record with its headers.
-                .with_headers_in_changelog(),
-                &[&this_window, &other_join],
-            );
-            t.add_state_store(
-                Stores::window_store_builder(
-                    Stores::window_store(
-                        &other_store,
-                        StoreKind::Persistent,
-                        dur(retention),
-                        dur(size),
-                        true,
-                    ),
-                    key.clone(),
-                    v2,
-                )
-                // Java 4.4's join stores log each record with its headers.
-                .with_headers_in_changelog(),
-                &[&other_window, &this_join],
-            );
+            };
+            t.add_state_store(this_builder, &[&this_window, &other_join]);
+            t.add_state_store(other_builder, &[&other_window, &this_join]);
             if kind != Kind::Inner {
-                t.add_state_store(
-                    Stores::key_value_store_builder(
-                        Stores::persistent_key_value_store(&shared_store),
-                        streams_core::serde::Serdes::bytes(),
-                        streams_core::serde::Serdes::bytes(),
-                    ),
-                    &[&this_join, &other_join],
+                let supplier = match store_kind {
+                    StoreKind::InMemory => Stores::in_memory_key_value_store(&shared_store),
+                    _ => Stores::persistent_key_value_store(&shared_store),
+                };
+                let shared = Stores::key_value_store_builder(
+                    supplier,
+                    streams_core::serde::Serdes::bytes(),
+                    streams_core::serde::Serdes::bytes(),
                 );
+                let shared = if logging {
+                    shared
+                } else {
+                    shared.with_logging_disabled()
+                };
+                t.add_state_store(shared, &[&this_join, &other_join]);
             }
         });
         crate::processors::add_fn::<K, VR, K, VR>(

@@ -20,7 +20,8 @@ use streams_core::test_driver::TopologyTestDriver;
 use streams_dsl::serdes::{SessionWindowedSerde, TimeWindowedSerde};
 use streams_dsl::{
     Branched, BufferConfig, Consumed, EmitStrategy, Grouped, JoinWindows, Materialized, Produced,
-    Repartitioned, SessionWindows, SlidingWindows, StreamsBuilder, Suppressed, TimeWindows,
+    Repartitioned, SessionWindows, SlidingWindows, StreamJoined, StreamsBuilder, Suppressed,
+    TimeWindows,
 };
 use support::{check, check_with_probe, check_with_raw, out, out_str};
 
@@ -561,6 +562,78 @@ fn stream_stream_join() {
         "stream_stream_join",
         b.build().unwrap(),
         vec![out_str("out-inner")],
+        &["-changelog"],
+    );
+}
+
+#[test]
+fn stream_joined_named() {
+    let b = StreamsBuilder::new();
+    let l = b.stream::<String, String>("left");
+    let r = b.stream::<String, String>("right");
+    let w = JoinWindows::of_time_difference_and_grace(Duration::from_millis(10), Duration::ZERO);
+    let s = Serdes::string;
+    l.join_with(
+        &r,
+        |a, c| format!("{a}/{c}"),
+        w,
+        StreamJoined::with(s(), s(), s())
+            .with_name("j")
+            .with_store_name("s"),
+    )
+    .to("out-inner");
+    l.left_join_with(
+        &r,
+        |a, c| format!("{a}/{}", or_null(c)),
+        w,
+        StreamJoined::as_("s2"),
+    )
+    .to("out-left");
+    l.outer_join_with(
+        &r,
+        |a, c| format!("{}/{}", or_null(a), or_null(c)),
+        w,
+        StreamJoined::with(s(), s(), s()).with_name("o"),
+    )
+    .to("out-outer");
+    l.select_key(|_, v| v.clone())
+        .join_with(
+            &r,
+            |a, c| format!("{a}/{c}"),
+            w,
+            StreamJoined::as_("s3").with_name("rj"),
+        )
+        .to("out-rekey");
+    check_with_raw(
+        "stream_joined_named",
+        b.build().unwrap(),
+        vec![
+            out_str("out-inner"),
+            out_str("out-left"),
+            out_str("out-outer"),
+            out_str("out-rekey"),
+        ],
+        &["-changelog", "-repartition"],
+    );
+}
+
+#[test]
+fn stream_joined_in_memory() {
+    let b = StreamsBuilder::new();
+    let l = b.stream::<String, String>("left");
+    let r = b.stream::<String, String>("right");
+    let w = JoinWindows::of_time_difference_and_grace(Duration::from_millis(10), Duration::ZERO);
+    l.outer_join_with(
+        &r,
+        |a, c| format!("{}/{}", or_null(a), or_null(c)),
+        w,
+        StreamJoined::as_("m").in_memory().with_logging_disabled(),
+    )
+    .to("out-outer");
+    check_with_raw(
+        "stream_joined_in_memory",
+        b.build().unwrap(),
+        vec![out_str("out-outer")],
         &["-changelog"],
     );
 }

@@ -718,6 +718,33 @@ public class DslExpectations {
             l.outerJoin(r, (a, c) -> a + "/" + c).toStream().to("out-outer");
         }).out("out-inner").out("out-left").out("out-outer"));
 
+        // StreamJoined: processor names from withName, store (and changelog) names from the
+        // store name, serdes, for inner, left and outer joins and a key-changed side.
+        SCENARIOS.put("stream_joined_named", new Scenario(b -> {
+            KStream<String, String> l = b.stream("left");
+            KStream<String, String> r = b.stream("right");
+            JoinWindows w = JoinWindows.ofTimeDifferenceAndGrace(Duration.ofMillis(10), Duration.ofMillis(0));
+            l.join(r, (a, c) -> a + "/" + c, w, StreamJoined.with(S, S, S).withName("j").withStoreName("s"))
+                .to("out-inner");
+            l.leftJoin(r, (a, c) -> a + "/" + c, w, StreamJoined.as("s2")).to("out-left");
+            l.outerJoin(r, (a, c) -> a + "/" + c, w, StreamJoined.<String, String, String>with(S, S, S).withName("o"))
+                .to("out-outer");
+            l.selectKey((k, v) -> v).join(r, (a, c) -> a + "/" + c, w,
+                StreamJoined.<String, String, String>as("s3").withName("rj")).to("out-rekey");
+        }).out("out-inner").out("out-left").out("out-outer").out("out-rekey").raw("-changelog").raw("-repartition"));
+
+        // StreamJoined with in-memory stores and no changelogs: names as before.
+        SCENARIOS.put("stream_joined_in_memory", new Scenario(b -> {
+            KStream<String, String> l = b.stream("left");
+            KStream<String, String> r = b.stream("right");
+            JoinWindows w = JoinWindows.ofTimeDifferenceAndGrace(Duration.ofMillis(10), Duration.ofMillis(0));
+            l.outerJoin(r, (a, c) -> a + "/" + c, w,
+                StreamJoined.<String, String, String>as("m")
+                    .withDslStoreSuppliers(new org.apache.kafka.streams.state.BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers())
+                    .withLoggingDisabled())
+                .to("out-outer");
+        }).out("out-outer").raw("-changelog"));
+
         SCENARIOS.put("stream_stream_join", new Scenario(b -> {
             KStream<String, String> l = b.stream("left");
             KStream<String, String> r = b.stream("right");
