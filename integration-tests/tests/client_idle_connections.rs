@@ -56,6 +56,23 @@ fn value(metrics: &[Metric], group: &str, name: &str) -> f64 {
         .value
 }
 
+/// Waits (up to [`DEADLINE`]) until `connection-count` in `group` of `metrics()` is 0; returns
+/// the metrics then and how long that took.
+async fn until_all_closed(
+    metrics: impl Fn() -> Vec<Metric>,
+    group: &str,
+) -> (MetricsTable, Duration) {
+    let start = tokio::time::Instant::now();
+    while value(&metrics(), group, "connection-count") > 0.0 {
+        assert!(
+            start.elapsed() < DEADLINE,
+            "{group}: connections stayed open {DEADLINE:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    (table(metrics()), start.elapsed())
+}
+
 /// The peer's `waited-ms` line.
 fn waited_ms(out: &str) -> u64 {
     out.lines()
@@ -230,15 +247,7 @@ fn the_admins_idle_connections_close_as_javas_do_and_the_next_call_reconnects() 
     const NET: &str = "admin-client-metrics";
     let (ours, ours_waited) = rt.block_on(async {
         admin.describe_cluster().await.expect("describe cluster");
-        let start = tokio::time::Instant::now();
-        while value(&admin.metrics(), NET, "connection-count") > 0.0 {
-            assert!(
-                start.elapsed() < DEADLINE,
-                "the admin's connections stayed open {DEADLINE:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        (table(admin.metrics()), start.elapsed())
+        until_all_closed(|| admin.metrics(), NET).await
     });
     let created = get(&ours, NET, "connection-creation-total");
     assert!(created >= 1.0);
@@ -343,15 +352,7 @@ fn the_producers_idle_connections_close_and_the_next_send_reconnects() {
             .await
             .expect("queued");
         ack.await.expect("acknowledged");
-        let start = tokio::time::Instant::now();
-        while value(&producer.metrics(), NET, "connection-count") > 0.0 {
-            assert!(
-                start.elapsed() < DEADLINE,
-                "the producer's connections stayed open {DEADLINE:?}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        (table(producer.metrics()), start.elapsed())
+        until_all_closed(|| producer.metrics(), NET).await
     });
     let created = get(&ours, NET, "connection-creation-total");
     assert!(created >= 1.0);

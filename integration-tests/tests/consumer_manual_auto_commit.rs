@@ -91,6 +91,11 @@ fn consumer(group: &str, protocol: GroupProtocol, interval_ms: &str) -> Consumer
 async fn consume_all(c: &mut Consumer, topic: &str) {
     c.assign((0..PARTITIONS).map(|p| TopicPartition::new(topic, p)))
         .expect("assign");
+    poll_all(c).await;
+}
+
+/// Polls until every record is consumed.
+async fn poll_all(c: &mut Consumer) {
     let mut seen = 0;
     // A hang guard, not a speed check.
     for _ in 0..600 {
@@ -194,19 +199,7 @@ fn consumer_protocol_manual_assignment_auto_commits_on_close() {
 async fn ours_subscribed(group: &str, topic: &str, protocol: GroupProtocol, unsubscribe: bool) {
     let mut c = consumer(group, protocol, "600000");
     c.subscribe([topic], None).expect("subscribe");
-    let mut seen = 0;
-    // A hang guard, not a speed check.
-    for _ in 0..600 {
-        seen += c
-            .poll(Duration::from_millis(100))
-            .await
-            .expect("poll")
-            .len();
-        if seen >= RECORDS {
-            break;
-        }
-    }
-    assert_eq!(seen, RECORDS, "consumed");
+    poll_all(&mut c).await;
     if unsubscribe {
         c.unsubscribe().await.expect("unsubscribe");
         assert!(c.assignment().is_empty());

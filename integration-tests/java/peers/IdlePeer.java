@@ -3,6 +3,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -98,27 +100,36 @@ public final class IdlePeer {
         }
     }
 
+    /**
+     * Waits (checking every 100 ms) until {@code group}'s connection-count is 0 or
+     * {@code waitMs} passed, then makes {@code next} (a call that wakes the client's network
+     * thread) and prints the groups {@code group} and {@code nodeGroup}, the waited-ms line
+     * and the idle-then line.
+     */
+    private static void idleThenCall(Supplier<Map<MetricName, ? extends Metric>> metrics, String group,
+            String nodeGroup, long waitMs, Callable<?> next) throws Exception {
+        long start = System.currentTimeMillis();
+        long deadline = start + waitMs;
+        while (System.currentTimeMillis() < deadline && value(metrics.get(), group, "connection-count") > 0) {
+            Thread.sleep(100);
+        }
+        long waited = System.currentTimeMillis() - start;
+        double open = value(metrics.get(), group, "connection-count");
+        double closed = value(metrics.get(), group, "connection-close-total");
+        next.call();
+        System.out.print(PeerMetrics.table(metrics.get(), Set.of(group, nodeGroup)));
+        System.out.println("waited-ms\t" + waited);
+        System.out.println("idle-then\t" + open + "\t" + closed);
+    }
+
     private static void admin(String[] args) throws Exception {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, args[1]);
         PeerMetrics.setProperties(props, args, 3);
         try (Admin admin = Admin.create(props)) {
             admin.describeCluster().nodes().get();
-            long start = System.currentTimeMillis();
-            long deadline = start + Long.parseLong(args[2]);
-            while (System.currentTimeMillis() < deadline
-                    && value(admin.metrics(), "admin-client-metrics", "connection-count") > 0) {
-                Thread.sleep(100);
-            }
-            long waited = System.currentTimeMillis() - start;
-            double open = value(admin.metrics(), "admin-client-metrics", "connection-count");
-            double closed = value(admin.metrics(), "admin-client-metrics", "connection-close-total");
-            // The next call wakes the admin client's network thread.
-            admin.describeCluster().nodes().get();
-            System.out.print(PeerMetrics.table(admin.metrics(),
-                    Set.of("admin-client-metrics", "admin-client-node-metrics")));
-            System.out.println("waited-ms\t" + waited);
-            System.out.println("idle-then\t" + open + "\t" + closed);
+            idleThenCall(admin::metrics, "admin-client-metrics", "admin-client-node-metrics",
+                    Long.parseLong(args[2]), () -> admin.describeCluster().nodes().get());
         }
     }
 
@@ -131,20 +142,8 @@ public final class IdlePeer {
         byte[] value = "idle".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             producer.send(new ProducerRecord<>(args[2], value)).get();
-            long start = System.currentTimeMillis();
-            long deadline = start + Long.parseLong(args[3]);
-            while (System.currentTimeMillis() < deadline
-                    && value(producer.metrics(), "producer-metrics", "connection-count") > 0) {
-                Thread.sleep(100);
-            }
-            long waited = System.currentTimeMillis() - start;
-            double open = value(producer.metrics(), "producer-metrics", "connection-count");
-            double closed = value(producer.metrics(), "producer-metrics", "connection-close-total");
-            producer.send(new ProducerRecord<>(args[2], value)).get();
-            System.out.print(PeerMetrics.table(producer.metrics(),
-                    Set.of("producer-metrics", "producer-node-metrics")));
-            System.out.println("waited-ms\t" + waited);
-            System.out.println("idle-then\t" + open + "\t" + closed);
+            idleThenCall(producer::metrics, "producer-metrics", "producer-node-metrics",
+                    Long.parseLong(args[3]), () -> producer.send(new ProducerRecord<>(args[2], value)).get());
         }
     }
 }
