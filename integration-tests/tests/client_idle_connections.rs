@@ -108,21 +108,27 @@ fn nodes(t: &MetricsTable, group: &str) -> Vec<String> {
     ids
 }
 
+/// A new topic of `partitions` partitions, named from `prefix`.
+fn new_topic(rt: &tokio::runtime::Runtime, prefix: &str, partitions: i32) -> String {
+    let topic = unique_topic(prefix);
+    let admin = Admin::new(
+        AdminConfig::builder()
+            .bootstrap_servers(kafka().servers())
+            .build()
+            .expect("admin config"),
+    )
+    .expect("admin");
+    rt.block_on(admin.create_topics(&[NewTopic::new(&topic, partitions)]))
+        .expect("create topic");
+    topic
+}
+
 #[test]
 fn the_consumers_idle_bootstrap_connection_closes_as_javas_does() {
     let bootstrap = kafka().bootstrap();
     let peer = JavaPeer::new().expect("Java peer");
     let rt = runtime();
-    let topic = unique_topic("idle-connections");
-    let admin = Admin::new(
-        AdminConfig::builder()
-            .bootstrap_servers(servers(&bootstrap))
-            .build()
-            .expect("admin config"),
-    )
-    .expect("admin");
-    rt.block_on(admin.create_topics(&[NewTopic::new(&topic, PARTITIONS)]))
-        .expect("create topic");
+    let topic = new_topic(&rt, "idle-connections", PARTITIONS);
 
     let mut consumer = {
         let _rt = rt.enter();
@@ -322,16 +328,7 @@ fn the_producers_idle_connections_close_and_the_next_send_reconnects() {
     let bootstrap = kafka().bootstrap();
     let peer = JavaPeer::new().expect("Java peer");
     let rt = runtime();
-    let topic = unique_topic("idle-producer");
-    let admin = Admin::new(
-        AdminConfig::builder()
-            .bootstrap_servers(servers(&bootstrap))
-            .build()
-            .expect("admin config"),
-    )
-    .expect("admin");
-    rt.block_on(admin.create_topics(&[NewTopic::new(&topic, 1)]))
-        .expect("create topic");
+    let topic = new_topic(&rt, "idle-producer", 1);
     const NET: &str = "producer-metrics";
     let producer = {
         let _rt = rt.enter();
