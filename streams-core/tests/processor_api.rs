@@ -334,3 +334,78 @@ fn repartition_topics_are_prefixed_and_piped_back() {
     let mut repart = driver.create_output_topic("app-rekeyed", Serdes::string(), int_serde());
     assert_eq!(repart.read_value().unwrap(), 9);
 }
+
+/// Keeps values above a threshold it raises on every wall-clock punctuation (a fixed-key
+/// processor: it can change values, never keys).
+struct Threshold {
+    min: Arc<std::sync::atomic::AtomicI32>,
+}
+
+impl streams_core::processor::FixedKeyProcessor<String, i32, String> for Threshold {
+    fn init(
+        &mut self,
+        ctx: &mut streams_core::processor::FixedKeyProcessorContext<'_, String, String>,
+    ) -> Result<(), StreamsError> {
+        let min = self.min.clone();
+        ctx.schedule(
+            Duration::from_millis(10),
+            PunctuationType::WallClockTime,
+            move |ctx, _| {
+                assert_eq!(ctx.node_name(), "threshold");
+                min.fetch_add(10, std::sync::atomic::Ordering::Relaxed);
+                Ok(())
+            },
+        )?;
+        Ok(())
+    }
+
+    fn process(
+        &mut self,
+        ctx: &mut streams_core::processor::FixedKeyProcessorContext<'_, String, String>,
+        r: streams_core::processor::FixedKeyRecord<String, i32>,
+    ) -> Result<(), StreamsError> {
+        if *r.value() < self.min.load(std::sync::atomic::Ordering::Relaxed) {
+            ctx.record_dropped();
+            return Ok(());
+        }
+        let v = format!("{}:{}", r.key(), r.value());
+        ctx.forward(r.with_value(v))
+    }
+}
+
+#[test]
+fn fixed_key_processors_forward_new_values_under_their_keys_and_punctuate() {
+    let min = Arc::new(std::sync::atomic::AtomicI32::new(0));
+    let mut b = TopologyBuilder::new();
+    let m = min.clone();
+    b.add_source("src", Consumed::with(Serdes::string(), int_serde()), "in")
+        .add_processor(
+            "threshold",
+            move || streams_core::processor::FixedKey(Threshold { min: m.clone() }),
+            &["src"],
+        )
+        .add_sink(
+            "sink",
+            "out",
+            Produced::with(Serdes::string(), Serdes::string()),
+            &["threshold"],
+        );
+    let d = TopologyTestDriver::with_wall_clock(b.build().unwrap(), StreamsConfig::new("app"), 0)
+        .unwrap();
+    let mut input = d.create_input_topic("in", Serdes::string(), int_serde());
+    let mut out = d.create_output_topic("out", Serdes::string(), Serdes::string());
+    input.pipe_input("a".into(), 5).unwrap();
+    d.advance_wall_clock_time(Duration::from_millis(10))
+        .unwrap();
+    input.pipe_input("b".into(), 5).unwrap();
+    input.pipe_input("c".into(), 12).unwrap();
+    let out = out.read_key_values_to_list().unwrap();
+    assert_eq!(
+        out,
+        vec![
+            ("a".to_owned(), "a:5".to_owned()),
+            ("c".to_owned(), "c:12".to_owned())
+        ]
+    );
+    assert_eq!(min.load(std::sync::atomic::Ordering::Relaxed), 10);
+}

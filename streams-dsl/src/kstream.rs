@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use streams_core::processor::{Processor, Record, RecordMetadata};
+use streams_core::processor::{FixedKey, FixedKeyProcessor, Processor, Record, RecordMetadata};
 use streams_core::serde::SharedSerde;
 use streams_core::topology::TopologyBuilder;
 
@@ -454,6 +454,62 @@ impl<K: Data, V: Data> KStream<K, V> {
             .optimize_metadata(|m| m.key_changing.push(name.clone()));
         // A processor may change keys, so Java marks the result for repartitioning.
         self.child(name, None, None, true)
+    }
+
+    /// Runs a processor that may change values but not keys on each record (Java's
+    /// `processValues`, node `KSTREAM-PROCESSVALUES-<n>`); it may use the named stores, added
+    /// with [`StreamsBuilder::add_state_store`]. Keys stay as they were, so unlike
+    /// [`Self::process`] no repartition follows and the key serde carries on.
+    ///
+    /// ```
+    /// use streams_core::processor::{FixedKeyProcessor, FixedKeyProcessorContext, FixedKeyRecord};
+    /// use streams_core::StreamsError;
+    /// use streams_dsl::StreamsBuilder;
+    ///
+    /// /// Numbers each key's records.
+    /// #[derive(Default)]
+    /// struct Seq(std::collections::HashMap<String, u64>);
+    ///
+    /// impl FixedKeyProcessor<String, String, String> for Seq {
+    ///     fn process(
+    ///         &mut self,
+    ///         ctx: &mut FixedKeyProcessorContext<'_, String, String>,
+    ///         r: FixedKeyRecord<String, String>,
+    ///     ) -> Result<(), StreamsError> {
+    ///         let n = self.0.entry(r.key().clone()).or_default();
+    ///         *n += 1;
+    ///         let v = format!("{}#{n}", r.value());
+    ///         ctx.forward(r.with_value(v))
+    ///     }
+    /// }
+    ///
+    /// let b = StreamsBuilder::new();
+    /// b.stream::<String, String>("in")
+    ///     .process_values(Seq::default, &[])
+    ///     .to("out");
+    /// b.build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn process_values<V2: Data, P, F>(&self, supplier: F, stores: &[&str]) -> KStream<K, V2>
+    where
+        F: Fn() -> P + Send + Sync + 'static,
+        P: FixedKeyProcessor<K, V, V2>,
+    {
+        let name = self.op_name("KSTREAM-PROCESSVALUES-");
+        self.b.with_topology(|t| {
+            t.add_processor(&name, move || FixedKey(supplier()), &[&self.node]);
+            if !stores.is_empty() {
+                t.connect_processor_and_state_stores(&name, stores);
+            }
+        });
+        // Java 4.4 marks it value-changing for merge.repartition.topics only under its internal
+        // `__enable.process.processValue.fix__` (off by default), so it is not recorded as one.
+        self.child(
+            name,
+            self.key_serde.clone(),
+            None,
+            self.repartition_required,
+        )
     }
 
     /// Writes the stream through a repartition topic `<application.id>-<generated>-repartition`

@@ -11,7 +11,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use streams_core::StreamsError;
-use streams_core::processor::{Processor, ProcessorContext, Record};
+use streams_core::processor::{
+    FixedKeyProcessor, FixedKeyProcessorContext, FixedKeyRecord, Processor, ProcessorContext,
+    Record,
+};
 use streams_core::serde::ValueAndTimestamp;
 use streams_core::serde::{IntegerSerde, LongSerde, Nullable, Serdes};
 use streams_core::state::Windowed;
@@ -904,6 +907,79 @@ fn process_store() {
         "process_store",
         b.build().unwrap(),
         vec![out("out", Serdes::string(), Serdes::long())],
+    );
+}
+
+/// Appends each key's running total of value lengths, kept in the store "seen2".
+struct TagLengths {
+    seen: Option<streams_core::state::KeyValueStore<String, i64>>,
+}
+
+impl FixedKeyProcessor<String, String, String> for TagLengths {
+    fn init(
+        &mut self,
+        ctx: &mut FixedKeyProcessorContext<'_, String, String>,
+    ) -> Result<(), StreamsError> {
+        self.seen = Some(ctx.state_store("seen2")?);
+        Ok(())
+    }
+    fn process(
+        &mut self,
+        ctx: &mut FixedKeyProcessorContext<'_, String, String>,
+        r: FixedKeyRecord<String, String>,
+    ) -> Result<(), StreamsError> {
+        let Some(seen) = &self.seen else {
+            return Ok(());
+        };
+        let next = seen.get(r.key())?.unwrap_or(0) + r.value().len() as i64;
+        seen.put(r.key(), &next)?;
+        let v = format!("{}#{next}", r.value());
+        ctx.forward(r.with_value(v))
+    }
+}
+
+struct Upper;
+
+impl FixedKeyProcessor<String, String, String> for Upper {
+    fn process(
+        &mut self,
+        ctx: &mut FixedKeyProcessorContext<'_, String, String>,
+        r: FixedKeyRecord<String, String>,
+    ) -> Result<(), StreamsError> {
+        let v = r.value().to_uppercase();
+        ctx.forward(r.with_value(v))
+    }
+}
+
+#[test]
+fn process_values() {
+    use streams_core::state::Stores;
+    let b = StreamsBuilder::new();
+    b.add_state_store(Stores::key_value_store_builder(
+        Stores::in_memory_key_value_store("seen2"),
+        Serdes::string(),
+        Serdes::long(),
+    ));
+    let s = b.stream::<String, String>("in");
+    s.process_values(|| TagLengths { seen: None }, &["seen2"])
+        .group_by_key()
+        .count()
+        .to_stream()
+        .to("out");
+    s.select_key(|_, v| v.clone())
+        .process_values(|| Upper, &[])
+        .group_by_key()
+        .count()
+        .to_stream()
+        .to("out-rekey");
+    check_with_raw(
+        "process_values",
+        b.build().unwrap(),
+        vec![
+            out("out", Serdes::string(), nullable_long()),
+            out("out-rekey", Serdes::string(), nullable_long()),
+        ],
+        &["-repartition"],
     );
 }
 

@@ -2,11 +2,13 @@
 //! punctuation, timestamp extractors and deserialization handlers.
 
 pub(crate) mod context;
+mod fixed_key;
 mod handler;
 mod record;
 mod timestamp;
 
 pub use context::{Cancellable, ProcessorContext, PunctuationType};
+pub use fixed_key::{FixedKey, FixedKeyProcessor, FixedKeyProcessorContext, FixedKeyRecord};
 pub use handler::{
     DeserializationExceptionHandler, DeserializationResponse, LogAndContinue, LogAndFail,
     SharedDeserializationHandler,

@@ -187,6 +187,55 @@ public class DslExpectations {
                 .to("out", Produced.with(S, L));
         }).out("out", S.deserializer(), L.deserializer()));
 
+        // processValues: a fixed-key processor with a store; the stream stays partitioned (the
+        // count after it needs no repartition), while after a key change it still does.
+        SCENARIOS.put("process_values", new Scenario(b -> {
+            b.addStateStore(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore("seen2"), S, L));
+            KStream<String, String> s = b.stream("in");
+            s.processValues(() -> new org.apache.kafka.streams.processor.api.FixedKeyProcessor<String, String, String>() {
+                    org.apache.kafka.streams.processor.api.FixedKeyProcessorContext<String, String> ctx;
+                    KeyValueStore<String, Long> seen;
+
+                    @Override
+                    public void init(org.apache.kafka.streams.processor.api.FixedKeyProcessorContext<String, String> context) {
+                        ctx = context;
+                        seen = context.getStateStore("seen2");
+                    }
+
+                    @Override
+                    public void process(org.apache.kafka.streams.processor.api.FixedKeyRecord<String, String> r) {
+                        Long n = seen.get(r.key());
+                        long next = (n == null ? 0 : n) + r.value().length();
+                        seen.put(r.key(), next);
+                        ctx.forward(r.withValue(r.value() + "#" + next));
+                    }
+                }, "seen2")
+                .groupByKey()
+                .count()
+                .toStream()
+                .to("out", Produced.with(S, L));
+            s.selectKey((k, v) -> v)
+                .processValues(() -> new org.apache.kafka.streams.processor.api.FixedKeyProcessor<String, String, String>() {
+                    org.apache.kafka.streams.processor.api.FixedKeyProcessorContext<String, String> ctx;
+
+                    @Override
+                    public void init(org.apache.kafka.streams.processor.api.FixedKeyProcessorContext<String, String> context) {
+                        ctx = context;
+                    }
+
+                    @Override
+                    public void process(org.apache.kafka.streams.processor.api.FixedKeyRecord<String, String> r) {
+                        ctx.forward(r.withValue(r.value().toUpperCase()));
+                    }
+                })
+                .groupByKey()
+                .count()
+                .toStream()
+                .to("out-rekey", Produced.with(S, L));
+        }).out("out", S.deserializer(), L.deserializer()).out("out-rekey", S.deserializer(), L.deserializer())
+          .raw("-repartition"));
+
         SCENARIOS.put("to_table_join_pattern", new Scenario(b -> {
             KTable<String, String> t = b.<String, String>stream("tin").toTable();
             b.<String, String>stream(java.util.regex.Pattern.compile("ev-.*"))
