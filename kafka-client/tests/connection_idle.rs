@@ -1,7 +1,8 @@
 //! `connections.max.idle.ms` against a scripted in-process broker: a connection that moves no
 //! frame for the limit is closed (as Java's `Selector` expires it), the close is counted in
 //! `connection-close-total` and leaves `connection-count`, and the next request to the node
-//! connects again; a connection waiting for a slow answer is not idle, however long it waits.
+//! connects again; a connection waiting for a slow answer is not idle, however long it waits,
+//! and none is closed under a caller about to use it.
 
 mod scripted;
 
@@ -152,5 +153,30 @@ async fn a_negative_limit_keeps_idle_connections_open() {
     assert_eq!(metric(&admin, "connection-close-total"), 0.0);
     admin.describe_cluster().await.expect("second describe");
     assert_eq!(seen.connections.load(Ordering::SeqCst), 1, "one connection");
+    admin.close().await;
+}
+
+/// A zero limit (Java: close a connection as soon as it is idle) fails no call: a connection
+/// is not closed between its connect, or its hand-out to a caller, and the caller's request.
+/// Calls come both quickly one after another and after pauses that let connections expire.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_zero_limit_fails_no_call() {
+    let seen = Arc::new(Seen::default());
+    let addr = broker(seen.clone(), Duration::ZERO).await;
+    let admin = admin(&addr, "0");
+    for i in 0..30 {
+        let pause = if i % 2 == 0 { 1 } else { 60 };
+        tokio::time::sleep(Duration::from_millis(pause)).await;
+        if let Err(e) = admin.describe_cluster().await {
+            panic!("call {i} failed: {e}");
+        }
+    }
+    // The pauses let some connections expire: later calls reconnected.
+    assert!(seen.connections.load(Ordering::SeqCst) > 1);
+    let created = metric(&admin, "connection-creation-total");
+    assert_eq!(
+        metric(&admin, "connection-count"),
+        created - metric(&admin, "connection-close-total")
+    );
     admin.close().await;
 }

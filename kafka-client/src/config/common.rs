@@ -93,7 +93,8 @@ pub struct CommonConfig {
     /// A connection that has written and read no frame for this long, and waits for no
     /// response, is closed (counted in `connection-close-total`, no longer in
     /// `connection-count`), as Java's selector closes it; the next request to its node
-    /// connects again.
+    /// connects again. Limits under 10 ms act as 10 ms, so that a connection cannot close
+    /// between its connect and its first request.
     pub connections_max_idle: Option<Duration>,
     /// `socket.connection.setup.timeout.ms` (default 10 s).
     pub socket_connection_setup_timeout: Duration,

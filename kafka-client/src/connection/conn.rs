@@ -56,8 +56,9 @@ pub struct ConnectOptions {
     pub sasl: Option<SaslConfig>,
     /// TLS, for `SSL` and `SASL_SSL`; SASL (if any) runs inside it.
     pub tls: Option<TlsConnector>,
-    /// `connections.max.idle.ms`: a connection with no frame written or read for this long,
-    /// and no request waiting for its response, is closed. `None` keeps idle connections open.
+    /// `connections.max.idle.ms`: a connection with no frame written or read for this long
+    /// (10 ms at the least), and no request waiting for its response, is closed. `None` keeps
+    /// idle connections open.
     pub max_idle: Option<Duration>,
     /// Where connections record the client's network metrics, if the client keeps them.
     pub(crate) metrics: Option<Arc<NetworkMetrics>>,
@@ -611,10 +612,18 @@ async fn read_loop<R: AsyncRead + Unpin>(mut read: R, shared: Arc<Shared>) {
     shared.abort();
 }
 
-/// Closes the connection once it has moved no frame for `limit` and waits for no response,
-/// as Java's `Selector` expires idle connections (`connections.max.idle.ms`). The close counts
-/// in `connection-close-total` and leaves `connection-count` like any other close.
+/// The shortest idle limit kept: below it (`connections.max.idle.ms` 0 closes a connection as
+/// soon as it is idle, in Java at its selector's next poll) a connection could expire in the
+/// instants between its connect and its first request, or the watcher poll that often while
+/// a request waits.
+const MIN_IDLE_LIMIT: Duration = Duration::from_millis(10);
+
+/// Closes the connection once it has moved no frame for `limit` (at least
+/// [`MIN_IDLE_LIMIT`]) and waits for no response, as Java's `Selector` expires idle connections
+/// (`connections.max.idle.ms`). The close counts in `connection-close-total` and leaves
+/// `connection-count` like any other close.
 async fn expire_when_idle(shared: std::sync::Weak<Shared>, limit: Duration) {
+    let limit = limit.max(MIN_IDLE_LIMIT);
     loop {
         let due = {
             let Some(s) = shared.upgrade() else { return };
@@ -622,25 +631,24 @@ async fn expire_when_idle(shared: std::sync::Weak<Shared>, limit: Duration) {
                 return;
             }
             let due = s.last_active() + limit;
-            if tokio::time::Instant::now() >= due {
-                if s.outstanding.load(Ordering::SeqCst) > 0 {
-                    // Busy: its response will reset the clock; look again a full limit later
-                    // at the latest (earlier frames move the deadline past that anyway).
-                    tokio::time::Instant::now() + limit
-                } else {
-                    tracing::debug!(
-                        broker = %s.broker,
-                        idle_ms = s.last_active().elapsed().as_millis() as u64,
-                        limit_ms = limit.as_millis() as u64,
-                        "closing idle connection (connections.max.idle.ms)"
-                    );
-                    // This ends the socket tasks and this one (at its next await, which
-                    // never comes).
-                    s.abort();
-                    return;
-                }
-            } else {
+            let now = tokio::time::Instant::now();
+            if now < due {
                 due
+            } else if s.outstanding.load(Ordering::SeqCst) > 0 {
+                // Busy: its response will reset the clock; look again a full limit
+                // later at the latest (earlier frames move the deadline past that anyway).
+                now + limit
+            } else {
+                tracing::debug!(
+                    broker = %s.broker,
+                    idle_ms = s.last_active().elapsed().as_millis() as u64,
+                    limit_ms = limit.as_millis() as u64,
+                    "closing idle connection (connections.max.idle.ms)"
+                );
+                // This ends the socket tasks and this one (at its next await, which never
+                // comes).
+                s.abort();
+                return;
             }
         };
         tokio::time::sleep_until(due).await;
