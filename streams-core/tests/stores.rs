@@ -191,14 +191,20 @@ fn key_value_operations_on_every_stack() {
         );
         // Every write reached the changelog (with a cache: the deduplicated flush).
         let log = h.changelog();
-        let last_c = log.iter().rev().find(|(k, _)| &k[..] == b"c").unwrap();
-        assert_eq!(last_c.1, None, "{label}: delete is a tombstone");
+        let last_c = log.iter().rev().find(|(k, _)| &k[..] == b"c");
+        if cache {
+            // "c" was written and deleted between flushes, so the store below never had it:
+            // as Java's caching store, the flush writes nothing down (no tombstone either).
+            assert_eq!(last_c, None, "{label}: nothing logged for c");
+        } else {
+            assert_eq!(last_c.unwrap().1, None, "{label}: delete is a tombstone");
+        }
         let records = h.collector.lock().unwrap().records.clone();
         assert!(records.iter().all(|r| r.partition == Some(3)
             && &*r.topic == "app-s-changelog"
             && r.timestamp == 42));
         if cache {
-            assert_eq!(log.len(), 6, "{label}: one entry per key, c deleted");
+            assert_eq!(log.len(), 5, "{label}: one entry per key left, none for c");
         } else {
             assert_eq!(log.len(), 8, "{label}");
         }

@@ -67,6 +67,8 @@ pub(crate) fn store_getter<K: Data, V: Data>(store: &str) -> GetterSupplier<K, V
 
 type AddStore = Box<dyn Fn(&StreamsBuilder) -> Result<(), DslError>>;
 type Predicate<K, V> = Arc<dyn Fn(&K, &V) -> bool + Send + Sync>;
+/// A table operation's value function: the new value, or `None` to delete.
+type ValueFn<K, V, V2> = Arc<dyn Fn(&K, &V) -> Option<V2> + Send + Sync>;
 
 /// A source table's store, added only when something needs it (a join, a named store, old
 /// values), as Java materializes source tables lazily.
@@ -235,6 +237,63 @@ impl<K: Data, V: Data> Processor<K, Option<V>, K, Change<V>> for TableSourceProc
             new: value,
             old: if send_old { old } else { None },
         }))
+    }
+}
+
+/// A table operation materialized in its own store (Java's `KTableFilter` / `KTableMapValues`
+/// with a queryable name): each change's new value goes into the store, and downstream gets it
+/// with the store's previous value as the old one, from the cache at commit when it caches.
+struct MaterializedOpProc<K, V, V2> {
+    store_name: String,
+    f: ValueFn<K, V, V2>,
+    send_old: Arc<AtomicBool>,
+    store: Option<TimestampedKeyValueStore<K, V2>>,
+    cached: bool,
+}
+
+impl<K: Data, V: Data, V2: Data> Processor<K, Change<V>, K, Change<V2>>
+    for MaterializedOpProc<K, V, V2>
+{
+    fn init(&mut self, ctx: &mut ProcessorContext<'_, K, Change<V2>>) -> Result<(), StreamsError> {
+        let store: TimestampedKeyValueStore<K, V2> = ctx.state_store(&self.store_name)?;
+        let send_old = self.send_old.load(Ordering::Relaxed);
+        self.cached = ctx.forward_timestamped_cache_flushes(&store, send_old)?;
+        self.store = Some(store);
+        Ok(())
+    }
+    fn process(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, K, Change<V2>>,
+        r: Record<K, Change<V>>,
+    ) -> Result<(), StreamsError> {
+        let Some(store) = &self.store else {
+            return Ok(());
+        };
+        let new = r.value.new.as_ref().and_then(|v| (self.f)(&r.key, v));
+        let send_old = self.send_old.load(Ordering::Relaxed);
+        // Java reads the old value from this table's own store, not from the parent.
+        let old = if send_old {
+            store.get(&r.key)?.map(|vt| vt.value)
+        } else {
+            None
+        };
+        if send_old && new.is_none() && old.is_none() {
+            return Ok(());
+        }
+        match &new {
+            Some(v) => store.put(
+                &r.key,
+                &ValueAndTimestamp {
+                    value: v.clone(),
+                    timestamp: r.timestamp,
+                },
+            )?,
+            None => store.put_null(&r.key)?,
+        }
+        if self.cached {
+            return Ok(());
+        }
+        ctx.forward(r.with_value(Change { new, old }))
     }
 }
 
@@ -535,6 +594,123 @@ impl<K: Data, V: Data> KTable<K, V> {
             pending_name: None,
             grace: self.grace,
         }
+    }
+
+    /// [`Self::filter`], materialized as `materialized` says (Java's
+    /// `filter(predicate, Materialized)`): a named store holds the filtered table (queryable,
+    /// logged to `<application.id>-<name>-changelog`, cached unless told not to); without a
+    /// name nothing is materialized, as in Java.
+    pub fn filter_with<F>(&self, predicate: F, materialized: Materialized<K, V>) -> KTable<K, V>
+    where
+        F: Fn(&K, &V) -> bool + Send + Sync + 'static,
+    {
+        let predicate: Predicate<K, V> = Arc::new(predicate);
+        let p = predicate.clone();
+        let keep = Arc::new(move |k: &K, v: &V| p(k, v).then(|| v.clone()));
+        self.materialized_op(
+            "KTABLE-FILTER-",
+            materialized,
+            self.value_serde.clone(),
+            keep,
+        )
+        .unwrap_or_else(|m| {
+            self.filter_impl(predicate, false)
+                .with_serdes_of(m, self.value_serde.clone())
+        })
+    }
+
+    /// [`Self::filter_not`], materialized as `materialized` says.
+    pub fn filter_not_with<F>(&self, predicate: F, materialized: Materialized<K, V>) -> KTable<K, V>
+    where
+        F: Fn(&K, &V) -> bool + Send + Sync + 'static,
+    {
+        self.filter_with(move |k, v| !predicate(k, v), materialized)
+    }
+
+    /// [`Self::map_values`], materialized as `materialized` says (Java's
+    /// `mapValues(mapper, Materialized)`).
+    pub fn map_values_with<V2: Data, F>(
+        &self,
+        mapper: F,
+        materialized: Materialized<K, V2>,
+    ) -> KTable<K, V2>
+    where
+        F: Fn(&K, &V) -> V2 + Send + Sync + 'static,
+    {
+        let mapper = Arc::new(mapper);
+        let m = mapper.clone();
+        let map = Arc::new(move |k: &K, v: &V| Some(m(k, v)));
+        self.materialized_op("KTABLE-MAPVALUES-", materialized, None, map)
+            .unwrap_or_else(|m| {
+                self.map_values(move |k, v| mapper(k, v))
+                    .with_serdes_of(m, None)
+            })
+    }
+
+    /// The node `<prefix><n>` applying `f` to each change and, when `materialized` names a
+    /// store, keeping the result there (Java's `KTableFilter` / `KTableMapValues` with a
+    /// queryable name); otherwise `Err` hands `materialized` back for the unmaterialized
+    /// operation. As Java's `MaterializedInternal`, an unnamed `materialized` still draws a store
+    /// name first.
+    fn materialized_op<V2: Data>(
+        &self,
+        prefix: &str,
+        materialized: Materialized<K, V2>,
+        value_serde: Option<SharedSerde<V2>>,
+        f: ValueFn<K, V, V2>,
+    ) -> Result<KTable<K, V2>, Materialized<K, V2>> {
+        let b = &self.b;
+        let store = b.name_or(materialized.name.clone(), &format!("{prefix}STATE-STORE-"));
+        if materialized.name.is_none() {
+            return Err(materialized);
+        }
+        let node = self.op_name(prefix);
+        let key = pick(materialized.key.clone(), self.key_serde.clone());
+        let value = pick(materialized.value.clone(), value_serde);
+        let send_old = Arc::new(AtomicBool::new(false));
+        {
+            let (store, send_old) = (store.clone(), send_old.clone());
+            b.with_topology(|t| {
+                t.add_processor(
+                    &node,
+                    move || MaterializedOpProc {
+                        store_name: store.clone(),
+                        f: f.clone(),
+                        send_old: send_old.clone(),
+                        store: None,
+                        cached: false,
+                    },
+                    &[&self.node],
+                );
+            });
+        }
+        if let Err(e) = add_kv_store(
+            b,
+            &store,
+            &node,
+            &materialized,
+            key.clone(),
+            value.clone(),
+            &[&node],
+        ) {
+            b.error(e);
+        }
+        Ok(KTable::materialized(b, node, store, key, value).send_old_flag(send_old))
+    }
+
+    /// This table with the serdes `materialized` gives (Java's result table takes them).
+    fn with_serdes_of<V2>(
+        mut self,
+        materialized: Materialized<K, V2>,
+        value_serde: Option<SharedSerde<V>>,
+    ) -> Self {
+        if let Some(k) = materialized.key {
+            self.key_serde = Some(k);
+        }
+        if let (Some(v), true) = (value_serde, self.value_serde.is_none()) {
+            self.value_serde = Some(v);
+        }
+        self
     }
 
     /// A table with each value replaced by `mapper`'s result.

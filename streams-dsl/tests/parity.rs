@@ -984,6 +984,41 @@ fn process_values() {
 }
 
 #[test]
+fn table_materialized_ops() {
+    let b = StreamsBuilder::new();
+    let t = b.table::<String, String>("tin");
+    let f = t.filter_with(|_, v| !v.starts_with('x'), Materialized::as_("filtered"));
+    f.to_stream().to("out-f");
+    t.map_values_with(
+        |_, v| v.len() as i32,
+        Materialized::as_("lengths").with_value_serde(Arc::new(IntegerSerde)),
+    )
+    .to_stream()
+    .to("out-m");
+    t.filter_not_with(
+        |_, v| v.starts_with('a'),
+        Materialized::with(Serdes::string(), Serdes::string()),
+    )
+    .to_stream()
+    .to("out-fn");
+    let t2 = b.table::<String, String>("tin2");
+    f.join(&t2, |a, c| format!("{a}/{c}"))
+        .to_stream()
+        .to("out-j");
+    check_with_raw(
+        "table_materialized_ops",
+        b.build().unwrap(),
+        vec![
+            out_str("out-f"),
+            out("out-m", Serdes::string(), Arc::new(Nullable(IntegerSerde))),
+            out_str("out-fn"),
+            out_str("out-j"),
+        ],
+        &["-changelog"],
+    );
+}
+
+#[test]
 fn fk_join() {
     let b = StreamsBuilder::new();
     let orders = b.table::<String, String>("orders");

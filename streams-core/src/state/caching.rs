@@ -340,12 +340,22 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
             // A clean entry needs no record context.
             let (headers, meta) = (std::mem::take(&mut e.headers), e.meta);
             let below = e.below.take();
-            let old = match (self.forward, below) {
+            let deleted = value.is_none();
+            let old = match (self.forward || deleted, below) {
                 (false, _) => None,
                 (true, Some(known)) => known,
                 (true, None) => self.inner.get(&key)?,
             };
-            let deleted = value.is_none();
+            if deleted && old.is_none() {
+                // Deleting what the store below never had: Java's caching stores neither write
+                // it down (no changelog tombstone) nor forward it.
+                if self.forward {
+                    self.flushed_deletes.push(key);
+                } else {
+                    self.remove_slot(i);
+                }
+                continue;
+            }
             if self.forward {
                 self.inner.put_shared(&key, value.clone(), timestamp)?;
                 // A delete stays cached (clean) while its flush is forwarded, as in Java,

@@ -236,6 +236,21 @@ public class DslExpectations {
         }).out("out", S.deserializer(), L.deserializer()).out("out-rekey", S.deserializer(), L.deserializer())
           .raw("-repartition"));
 
+        // filter / filterNot / mapValues with Materialized: a named store holds the result (and
+        // logs it); an unnamed Materialized draws a store name but materializes nothing.
+        SCENARIOS.put("table_materialized_ops", new Scenario(b -> {
+            KTable<String, String> t = b.table("tin");
+            KTable<String, String> f = t.filter((k, v) -> !v.startsWith("x"), Materialized.as("filtered"));
+            f.toStream().to("out-f");
+            t.mapValues(v -> v.length(),
+                    Materialized.<String, Integer, KeyValueStore<Bytes, byte[]>>as("lengths").withValueSerde(I))
+                .toStream().to("out-m", Produced.with(S, I));
+            t.filterNot((k, v) -> v.startsWith("a"), Materialized.with(S, S)).toStream().to("out-fn");
+            KTable<String, String> t2 = b.table("tin2");
+            f.join(t2, (a, c) -> a + "/" + c).toStream().to("out-j");
+        }).out("out-f").out("out-m", S.deserializer(), I.deserializer()).out("out-fn").out("out-j")
+          .raw("-changelog"));
+
         SCENARIOS.put("to_table_join_pattern", new Scenario(b -> {
             KTable<String, String> t = b.<String, String>stream("tin").toTable();
             b.<String, String>stream(java.util.regex.Pattern.compile("ev-.*"))
