@@ -7,11 +7,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use streams_core::StreamsError;
 use streams_core::processor::{Change, Processor, ProcessorContext, Record};
+use streams_core::serde::ValueAndTimestamp;
 use streams_core::state::TimestampedKeyValueStore;
 
 use crate::kstream::KStream;
-use crate::ktable::{GetterFn, GetterSupplier, GlobalKTable, KTable, StoreLookup};
-use crate::serdes::Data;
+use crate::ktable::{GetterFn, GetterSupplier, GlobalKTable, KTable, StoreLookup, add_kv_store};
+use crate::options::Materialized;
+use crate::serdes::{Data, pick};
 
 type StreamJoiner<V, VT, VR> = Arc<dyn Fn(&V, Option<&VT>) -> Option<VR> + Send + Sync>;
 type KeyMapper<K, V, GK> = Arc<dyn Fn(&K, &V) -> GK + Send + Sync>;
@@ -351,14 +353,68 @@ impl<K: Data, V1: Data, V2: Data, VR: Data> Processor<K, Change<V1>, K, Change<V
     }
 }
 
+/// A table-table join's merge node keeping the joined table in a store (Java's
+/// `KTableKTableJoinMerger` with a queryable name): it stores each new result and forwards it,
+/// from the cache at commit when the store caches.
+struct MaterializedMergeProc<K, VR> {
+    store_name: String,
+    send_old: Arc<AtomicBool>,
+    store: Option<TimestampedKeyValueStore<K, VR>>,
+    cached: bool,
+}
+
+impl<K: Data, VR: Data> Processor<K, Change<VR>, K, Change<VR>> for MaterializedMergeProc<K, VR> {
+    fn init(&mut self, ctx: &mut ProcessorContext<'_, K, Change<VR>>) -> Result<(), StreamsError> {
+        let store: TimestampedKeyValueStore<K, VR> = ctx.state_store(&self.store_name)?;
+        let send_old = self.send_old.load(Ordering::Relaxed);
+        self.cached = ctx.forward_timestamped_cache_flushes(&store, send_old)?;
+        self.store = Some(store);
+        Ok(())
+    }
+    fn process(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, K, Change<VR>>,
+        r: Record<K, Change<VR>>,
+    ) -> Result<(), StreamsError> {
+        let Some(store) = &self.store else {
+            return Ok(());
+        };
+        match &r.value.new {
+            Some(v) => store.put(
+                &r.key,
+                &ValueAndTimestamp {
+                    value: v.clone(),
+                    timestamp: r.timestamp,
+                },
+            )?,
+            None => store.put_null(&r.key)?,
+        }
+        if self.cached {
+            return Ok(());
+        }
+        let send_old = self.send_old.load(Ordering::Relaxed);
+        let old = r.value.old.clone().filter(|_| send_old);
+        let new = r.value.new.clone();
+        ctx.forward(r.with_value(Change { new, old }))
+    }
+}
+
 impl<K: Data, V: Data> KTable<K, V> {
     fn table_join_impl<V2: Data, VR: Data>(
         &self,
         other: &KTable<K, V2>,
         kind: JoinKind,
         joiner: TableJoiner<V, V2, VR>,
+        materialized: Option<Materialized<K, VR>>,
     ) -> KTable<K, VR> {
         let b = &self.b;
+        // As Java's `MaterializedInternal`, a `Materialized` draws its store name (generated
+        // when none is given) before the join draws its node names; a join materializes its
+        // result under that name even when it was generated (unlike filter and mapValues).
+        let store = materialized
+            .as_ref()
+            .map(|m| b.name_or(m.name.clone(), "KTABLE-MERGE-STATE-STORE-"));
+        let materialized = materialized.zip(store);
         let merge = self.op_name("KTABLE-MERGE-");
         let this_name = b.new_name("KTABLE-JOINTHIS-");
         let other_name = b.new_name("KTABLE-JOINOTHER-");
@@ -412,6 +468,31 @@ impl<K: Data, V: Data> KTable<K, V> {
             let refs: Vec<&str> = this_getter.stores.iter().map(String::as_str).collect();
             t.connect_processor_and_state_stores(&other_name, &refs);
         });
+        if let Some((m, store)) = materialized {
+            let key = pick(m.key.clone(), self.key_serde.clone());
+            let value = pick(m.value.clone(), None);
+            {
+                let (store, send_old) = (store.clone(), send_old.clone());
+                b.with_topology(|t| {
+                    t.add_processor(
+                        &merge,
+                        move || MaterializedMergeProc::<K, VR> {
+                            store_name: store.clone(),
+                            send_old: send_old.clone(),
+                            store: None,
+                            cached: false,
+                        },
+                        &[&this_name, &other_name],
+                    );
+                });
+            }
+            if let Err(e) =
+                add_kv_store(b, &store, &merge, &m, key.clone(), value.clone(), &[&merge])
+            {
+                b.error(e);
+            }
+            return KTable::materialized(b, merge, store, key, value).send_old_flag(send_old);
+        }
         crate::processors::add_fn::<K, Change<VR>, K, Change<VR>>(
             b,
             &merge,
@@ -455,6 +536,34 @@ impl<K: Data, V: Data> KTable<K, V> {
     where
         F: Fn(&V, &V2) -> VR + Send + Sync + 'static,
     {
+        self.join_with_opt(other, joiner, None)
+    }
+
+    /// [`Self::join`] with its result materialized as `materialized` says (Java's
+    /// `join(other, joiner, Materialized)`): a named store holds the joined table (queryable,
+    /// logged, cached unless told not to; `KTABLE-MERGE-STATE-STORE-<n>` when unnamed, as in
+    /// Java).
+    pub fn join_with<V2: Data, VR: Data, F>(
+        &self,
+        other: &KTable<K, V2>,
+        joiner: F,
+        materialized: Materialized<K, VR>,
+    ) -> KTable<K, VR>
+    where
+        F: Fn(&V, &V2) -> VR + Send + Sync + 'static,
+    {
+        self.join_with_opt(other, joiner, Some(materialized))
+    }
+
+    fn join_with_opt<V2: Data, VR: Data, F>(
+        &self,
+        other: &KTable<K, V2>,
+        joiner: F,
+        materialized: Option<Materialized<K, VR>>,
+    ) -> KTable<K, VR>
+    where
+        F: Fn(&V, &V2) -> VR + Send + Sync + 'static,
+    {
         self.table_join_impl(
             other,
             JoinKind::Inner,
@@ -462,6 +571,7 @@ impl<K: Data, V: Data> KTable<K, V> {
                 (Some(a), Some(c)) => Some(joiner(a, c)),
                 _ => None,
             }),
+            materialized,
         )
     }
 
@@ -475,7 +585,21 @@ impl<K: Data, V: Data> KTable<K, V> {
         F: Fn(&V, Option<&V2>) -> VR + Send + Sync + 'static,
     {
         let j: TableJoiner<V, V2, VR> = Arc::new(move |a: Option<&V>, c| a.map(|a| joiner(a, c)));
-        self.table_join_impl(other, JoinKind::Left, j)
+        self.table_join_impl(other, JoinKind::Left, j, None)
+    }
+
+    /// [`Self::left_join`] with its result materialized as `materialized` says.
+    pub fn left_join_with<V2: Data, VR: Data, F>(
+        &self,
+        other: &KTable<K, V2>,
+        joiner: F,
+        materialized: Materialized<K, VR>,
+    ) -> KTable<K, VR>
+    where
+        F: Fn(&V, Option<&V2>) -> VR + Send + Sync + 'static,
+    {
+        let j: TableJoiner<V, V2, VR> = Arc::new(move |a: Option<&V>, c| a.map(|a| joiner(a, c)));
+        self.table_join_impl(other, JoinKind::Left, j, Some(materialized))
     }
 
     /// A result while either table has a value.
@@ -487,11 +611,37 @@ impl<K: Data, V: Data> KTable<K, V> {
     where
         F: Fn(Option<&V>, Option<&V2>) -> VR + Send + Sync + 'static,
     {
+        self.outer_join_opt(other, joiner, None)
+    }
+
+    /// [`Self::outer_join`] with its result materialized as `materialized` says.
+    pub fn outer_join_with<V2: Data, VR: Data, F>(
+        &self,
+        other: &KTable<K, V2>,
+        joiner: F,
+        materialized: Materialized<K, VR>,
+    ) -> KTable<K, VR>
+    where
+        F: Fn(Option<&V>, Option<&V2>) -> VR + Send + Sync + 'static,
+    {
+        self.outer_join_opt(other, joiner, Some(materialized))
+    }
+
+    fn outer_join_opt<V2: Data, VR: Data, F>(
+        &self,
+        other: &KTable<K, V2>,
+        joiner: F,
+        materialized: Option<Materialized<K, VR>>,
+    ) -> KTable<K, VR>
+    where
+        F: Fn(Option<&V>, Option<&V2>) -> VR + Send + Sync + 'static,
+    {
         // Java calls the outer joiner only when at least one side has a value.
         self.table_join_impl(
             other,
             JoinKind::Outer,
             Arc::new(move |a, c| (a.is_some() || c.is_some()).then(|| joiner(a, c))),
+            materialized,
         )
     }
 }

@@ -1019,6 +1019,36 @@ fn table_materialized_ops() {
 }
 
 #[test]
+fn table_join_materialized() {
+    let b = StreamsBuilder::new();
+    let l = b.table::<String, String>("tin");
+    let r = b.table::<String, String>("tin2");
+    l.join_with(&r, |a, c| format!("{a}/{c}"), Materialized::as_("joined"))
+        .to_stream()
+        .to("out-j");
+    l.left_join_with(
+        &r,
+        |a, c| format!("{a}/{}", or_null(c)),
+        Materialized::with(Serdes::string(), Serdes::string()),
+    )
+    .to_stream()
+    .to("out-l");
+    l.outer_join_with(
+        &r,
+        |a, c| format!("{}/{}", or_null(a), or_null(c)),
+        Materialized::as_("outer"),
+    )
+    .to_stream()
+    .to("out-o");
+    check_with_raw(
+        "table_join_materialized",
+        b.build().unwrap(),
+        vec![out_str("out-j"), out_str("out-l"), out_str("out-o")],
+        &["-changelog"],
+    );
+}
+
+#[test]
 fn fk_join() {
     let b = StreamsBuilder::new();
     let orders = b.table::<String, String>("orders");

@@ -755,10 +755,14 @@ impl Task {
     /// store the changelog offset it now reflects. [`Self::consumed_offsets`] gives the input
     /// offsets to commit with it.
     pub fn commit(&mut self) -> Result<(), StreamsError> {
-        for slot in &mut self.state.stores.0 {
-            slot.control.flush()?;
+        // Store by store, each store's flushed entries are forwarded before the next store
+        // flushes, as Java's state manager flushes its caches: what one store's flush writes
+        // into a later store's cache (a table feeding a materialized join) goes down in the
+        // same commit.
+        for i in 0..self.state.stores.0.len() {
+            self.state.stores.0[i].control.flush()?;
+            self.state.forward_cache_flushes(&self.graph, None)?;
         }
-        self.state.forward_cache_flushes(&self.graph, None)?;
         for slot in &mut self.state.stores.0 {
             slot.control.log_changes()?;
         }

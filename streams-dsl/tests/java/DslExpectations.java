@@ -251,6 +251,15 @@ public class DslExpectations {
         }).out("out-f").out("out-m", S.deserializer(), I.deserializer()).out("out-fn").out("out-j")
           .raw("-changelog"));
 
+        // Table-table joins with Materialized: named results in stores of their own.
+        SCENARIOS.put("table_join_materialized", new Scenario(b -> {
+            KTable<String, String> l = b.table("tin");
+            KTable<String, String> r = b.table("tin2");
+            l.join(r, (a, c) -> a + "/" + c, Materialized.as("joined")).toStream().to("out-j");
+            l.leftJoin(r, (a, c) -> a + "/" + c, Materialized.with(S, S)).toStream().to("out-l");
+            l.outerJoin(r, (a, c) -> a + "/" + c, Materialized.as("outer")).toStream().to("out-o");
+        }).out("out-j").out("out-l").out("out-o").raw("-changelog"));
+
         SCENARIOS.put("to_table_join_pattern", new Scenario(b -> {
             KTable<String, String> t = b.<String, String>stream("tin").toTable();
             b.<String, String>stream(java.util.regex.Pattern.compile("ev-.*"))
