@@ -127,7 +127,28 @@ impl StreamsBuilder {
         format!("{prefix}{n:010}")
     }
 
-    /// `given`, or a generated name; Java generates only when no name is given.
+    /// A processor's name, `given` or generated (Java's `NamedInternal.orElseGenerateWithPrefix`):
+    /// Java draws a generated index either way, so the names generated after an operation do
+    /// not depend on whether it was named.
+    pub(crate) fn node_name(&self, given: Option<String>, prefix: &str) -> String {
+        let generated = self.new_name(prefix);
+        given.unwrap_or(generated)
+    }
+
+    /// `<given><suffix>`, or a generated name; an index is drawn either way (Java's
+    /// `NamedInternal.suffixWithOrElseGet`).
+    pub(crate) fn node_name_suffixed(
+        &self,
+        given: Option<&str>,
+        suffix: &str,
+        prefix: &str,
+    ) -> String {
+        let generated = self.new_name(prefix);
+        given.map_or(generated, |g| format!("{g}{suffix}"))
+    }
+
+    /// A store's (or topic's) name, `given` or generated; Java generates, and so draws an
+    /// index, only when no name is given (its `MaterializedInternal`).
     pub(crate) fn name_or(&self, given: Option<String>, prefix: &str) -> String {
         match given {
             Some(n) => n,
@@ -159,7 +180,7 @@ impl StreamsBuilder {
         topics: &[&str],
         consumed: Consumed<K, V>,
     ) -> KStream<K, V> {
-        let name = self.name_or(consumed.name.clone(), "KSTREAM-SOURCE-");
+        let name = self.node_name(consumed.name.clone(), "KSTREAM-SOURCE-");
         let (key, value) = (
             crate::serdes::pick(consumed.key.clone(), None),
             crate::serdes::pick(consumed.value.clone(), None),
@@ -178,7 +199,7 @@ impl StreamsBuilder {
         pattern: streams_core::topology::TopicPattern,
         consumed: Consumed<K, V>,
     ) -> KStream<K, V> {
-        let name = self.name_or(consumed.name.clone(), "KSTREAM-SOURCE-");
+        let name = self.node_name(consumed.name.clone(), "KSTREAM-SOURCE-");
         let (key, value) = (
             crate::serdes::pick(consumed.key.clone(), None),
             crate::serdes::pick(consumed.value.clone(), None),
@@ -218,6 +239,78 @@ impl StreamsBuilder {
         materialized: Materialized<K, V>,
     ) -> GlobalKTable<K, V> {
         crate::ktable::global_table_source(self, topic, consumed, materialized)
+    }
+
+    /// A global store fed from `topic` by a processor of your own (Java's
+    /// `StreamsBuilder.addGlobalStore`): every instance keeps all of `topic` in `store`, which
+    /// any processor can read by name. The nodes are named as Java names them: source
+    /// `KSTREAM-SOURCE-<n>` and processor `KTABLE-SOURCE-<n+1>`, or `<name>-source` and `<name>`
+    /// when `consumed` is named. The store logs nothing: `topic` is its changelog.
+    ///
+    /// ```
+    /// use streams_core::processor::{Processor, ProcessorContext, Record};
+    /// use streams_core::serde::Serdes;
+    /// use streams_core::state::{KeyValueStore, Stores};
+    /// use streams_core::StreamsError;
+    /// use streams_dsl::{Consumed, StreamsBuilder};
+    ///
+    /// #[derive(Default)]
+    /// struct Load(Option<KeyValueStore<String, String>>);
+    ///
+    /// impl Processor<String, String> for Load {
+    ///     fn init(&mut self, ctx: &mut ProcessorContext<'_, (), ()>) -> Result<(), StreamsError> {
+    ///         self.0 = Some(ctx.state_store("rates")?);
+    ///         Ok(())
+    ///     }
+    ///     fn process(
+    ///         &mut self,
+    ///         _: &mut ProcessorContext<'_, (), ()>,
+    ///         r: Record<String, String>,
+    ///     ) -> Result<(), StreamsError> {
+    ///         if let Some(s) = &self.0 {
+    ///             s.put(&r.key, &r.value)?;
+    ///         }
+    ///         Ok(())
+    ///     }
+    /// }
+    ///
+    /// let b = StreamsBuilder::new();
+    /// b.add_global_store(
+    ///     Stores::key_value_store_builder(
+    ///         Stores::in_memory_key_value_store("rates"),
+    ///         Serdes::string(),
+    ///         Serdes::string(),
+    ///     ),
+    ///     "fx-rates",
+    ///     Consumed::<String, String>::new(),
+    ///     Load::default,
+    /// );
+    /// b.build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_global_store<K: Data, V: Data, P, F>(
+        &self,
+        store: impl streams_core::state::StoreBuilder,
+        topic: &str,
+        consumed: Consumed<K, V>,
+        supplier: F,
+    ) -> &Self
+    where
+        F: Fn() -> P + Send + Sync + 'static,
+        P: streams_core::processor::Processor<K, V, (), ()>,
+    {
+        let source =
+            self.node_name_suffixed(consumed.name.as_deref(), "-source", "KSTREAM-SOURCE-");
+        let processor = self.node_name(consumed.name.clone(), "KTABLE-SOURCE-");
+        let (key, value) = (
+            crate::serdes::pick(consumed.key.clone(), None),
+            crate::serdes::pick(consumed.value.clone(), None),
+        );
+        let core = consumed.to_core(key, value);
+        self.with_topology(|t| {
+            t.add_global_store(store, &source, core, topic, &processor, supplier);
+        });
+        self
     }
 
     /// Adds a state store for Processor API steps ([`KStream::process`]) to use by name; it is

@@ -68,20 +68,16 @@ impl<K: Data, V: Data> KStream<K, V> {
         // A key-changed stream is repartitioned first, through `<name>-repartition` where
         // `<name>` is the join's given name or else the stream's current node (Java's naming);
         // the join's own name is drawn after the repartition's.
-        let (stream_node, repartitioned) = if self.repartition_required {
+        let stream_node = if self.repartition_required {
             let (base, named) = match &self.pending_name {
                 Some(n) => (n.clone(), true),
                 None => (self.node.clone(), false),
             };
-            let source = self.repartition_for_join(&base, named);
-            (source, true)
+            self.repartition_for_join(&base, named)
         } else {
-            (self.node.clone(), false)
+            self.node.clone()
         };
-        if repartitioned && self.pending_name.is_some() {
-            // Java draws one more generated name for a named join that repartitions.
-            let _ = self.b.new_name(prefix);
-        }
+        // Named or not, the join draws a generated index (Java's orElseGenerateWithPrefix).
         let name = self.op_name(prefix);
         let getter = match table.value_getter(&name) {
             Ok(g) => g,

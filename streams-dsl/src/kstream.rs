@@ -116,7 +116,7 @@ impl<K: Data, V: Data> KStream<K, V> {
     }
 
     pub(crate) fn op_name(&self, prefix: &str) -> String {
-        self.b.name_or(self.pending_name.clone(), prefix)
+        self.b.node_name(self.pending_name.clone(), prefix)
     }
 
     fn child<K2: Data, V2: Data>(
@@ -405,7 +405,7 @@ impl<K: Data, V: Data> KStream<K, V> {
 
     /// Writes the stream to `topic` as `produced` says.
     pub fn to_with(&self, topic: &str, produced: Produced<K, V>) {
-        let name = self.b.name_or(
+        let name = self.b.node_name(
             produced.name.clone().or(self.pending_name.clone()),
             "KSTREAM-SINK-",
         );
@@ -423,7 +423,7 @@ impl<K: Data, V: Data> KStream<K, V> {
     where
         F: Fn(&K, &V, Option<&RecordMetadata>) -> String + Send + Sync + 'static,
     {
-        let name = self.b.name_or(
+        let name = self.b.node_name(
             produced.name.clone().or(self.pending_name.clone()),
             "KSTREAM-SINK-",
         );

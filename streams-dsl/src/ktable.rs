@@ -304,8 +304,9 @@ pub(crate) fn table_source<K: Data, V: Data>(
     materialized: Materialized<K, V>,
 ) -> KTable<K, V> {
     let store = b.name_or(materialized.name.clone(), &format!("{topic}-STATE-STORE-"));
-    let source = b.name_or(consumed.name.clone(), "KSTREAM-SOURCE-");
-    let processor = b.new_name("KTABLE-SOURCE-");
+    // Java's names for a table's nodes: `<name>-source` and `<name>` when named.
+    let source = b.node_name_suffixed(consumed.name.as_deref(), "-source", "KSTREAM-SOURCE-");
+    let processor = b.node_name(consumed.name.clone(), "KTABLE-SOURCE-");
     let key = pick(consumed.key.clone(), materialized.key.clone());
     let value = pick(consumed.value.clone(), materialized.value.clone());
     let core = Consumed::<K, Option<V>>::new().to_core(key.clone(), value.as_ref().map(nullable));
@@ -445,7 +446,7 @@ impl<K: Data, V: Data> KTable<K, V> {
     }
 
     pub(crate) fn op_name(&self, prefix: &str) -> String {
-        self.b.name_or(self.pending_name.clone(), prefix)
+        self.b.node_name(self.pending_name.clone(), prefix)
     }
 
     /// Asks this table's node to forward old values with new ones (what re-grouping, table
@@ -859,8 +860,9 @@ pub(crate) fn global_table_source<K: Data, V: Data>(
     materialized: Materialized<K, V>,
 ) -> GlobalKTable<K, V> {
     let store = b.name_or(materialized.name.clone(), &format!("{topic}-STATE-STORE-"));
-    let source = b.name_or(consumed.name.clone(), "KSTREAM-SOURCE-");
-    let processor = b.new_name("KTABLE-SOURCE-");
+    // Java's names for a table's nodes: `<name>-source` and `<name>` when named.
+    let source = b.node_name_suffixed(consumed.name.as_deref(), "-source", "KSTREAM-SOURCE-");
+    let processor = b.node_name(consumed.name.clone(), "KTABLE-SOURCE-");
     let key = pick(consumed.key.clone(), materialized.key.clone());
     let value = pick(consumed.value.clone(), materialized.value.clone());
     match (key.clone(), value.clone()) {

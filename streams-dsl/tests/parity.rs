@@ -1048,6 +1048,86 @@ fn table_join_materialized() {
     );
 }
 
+/// Puts each record into the global store it was made for.
+struct GlobalPut(
+    &'static str,
+    Option<streams_core::state::KeyValueStore<String, String>>,
+);
+
+impl Processor<String, String> for GlobalPut {
+    fn init(&mut self, ctx: &mut ProcessorContext<'_, (), ()>) -> Result<(), StreamsError> {
+        self.1 = Some(ctx.state_store(self.0)?);
+        Ok(())
+    }
+    fn process(
+        &mut self,
+        _: &mut ProcessorContext<'_, (), ()>,
+        r: Record<String, String>,
+    ) -> Result<(), StreamsError> {
+        if let Some(s) = &self.1 {
+            s.put(&r.key, &r.value)?;
+        }
+        Ok(())
+    }
+}
+
+/// Appends each key's entries in the global stores "rates" and "rates2".
+#[derive(Default)]
+struct Lookup(Vec<streams_core::state::KeyValueStore<String, String>>);
+
+impl Processor<String, String, String, String> for Lookup {
+    fn init(&mut self, ctx: &mut ProcessorContext<'_, String, String>) -> Result<(), StreamsError> {
+        self.0 = vec![ctx.state_store("rates")?, ctx.state_store("rates2")?];
+        Ok(())
+    }
+    fn process(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, String, String>,
+        r: Record<String, String>,
+    ) -> Result<(), StreamsError> {
+        let mut found = Vec::new();
+        for s in &self.0 {
+            found.push(s.get(&r.key)?.unwrap_or_else(|| "null".to_owned()));
+        }
+        let v = format!("{}@{}", r.value, found.join("/"));
+        ctx.forward(r.with_value(v))
+    }
+}
+
+#[test]
+fn global_store() {
+    use streams_core::state::Stores;
+    let b = StreamsBuilder::new();
+    let kv = |name: &str| {
+        Stores::key_value_store_builder(
+            Stores::in_memory_key_value_store(name),
+            Serdes::string(),
+            Serdes::string(),
+        )
+    };
+    b.add_global_store(kv("rates"), "fx", Consumed::new(), || {
+        GlobalPut("rates", None)
+    });
+    b.add_global_store(kv("rates2"), "fx2", Consumed::new().with_name("g2"), || {
+        GlobalPut("rates2", None)
+    });
+    b.stream::<String, String>("in")
+        .process(Lookup::default, &[])
+        .to("out");
+    check("global_store", b.build().unwrap(), vec![out_str("out")]);
+}
+
+#[test]
+fn named_indices() {
+    let b = StreamsBuilder::new();
+    b.stream_with::<String, String>(&["in"], Consumed::new().with_name("src"))
+        .named("f")
+        .filter(|_, v| !v.is_empty())
+        .map_values(|v| format!("{v}!"))
+        .to("out");
+    check("named_indices", b.build().unwrap(), vec![out_str("out")]);
+}
+
 #[test]
 fn fk_join() {
     let b = StreamsBuilder::new();

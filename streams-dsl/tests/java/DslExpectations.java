@@ -260,6 +260,45 @@ public class DslExpectations {
             l.outerJoin(r, (a, c) -> a + "/" + c, Materialized.as("outer")).toStream().to("out-o");
         }).out("out-j").out("out-l").out("out-o").raw("-changelog"));
 
+        // addGlobalStore: generated and named (Consumed.withName) node names; a stream's
+        // processor reads both global stores.
+        SCENARIOS.put("global_store", new Scenario(b -> {
+            b.addGlobalStore(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                    org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore("rates"), S, S),
+                "fx", Consumed.with(S, S), GlobalPut::new);
+            b.addGlobalStore(org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                    org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore("rates2"), S, S),
+                "fx2", Consumed.with(S, S).withName("g2"), GlobalPut2::new);
+            b.<String, String>stream("in")
+                .process(() -> new Processor<String, String, String, String>() {
+                    ProcessorContext<String, String> ctx;
+                    KeyValueStore<String, String> rates;
+                    KeyValueStore<String, String> rates2;
+
+                    @Override
+                    public void init(ProcessorContext<String, String> context) {
+                        ctx = context;
+                        rates = context.getStateStore("rates");
+                        rates2 = context.getStateStore("rates2");
+                    }
+
+                    @Override
+                    public void process(Record<String, String> r) {
+                        ctx.forward(r.withValue(r.value() + "@" + rates.get(r.key()) + "/" + rates2.get(r.key())));
+                    }
+                })
+                .to("out");
+        }).out("out"));
+
+        // Named operations: Java still draws a generated index for each (NamedInternal's
+        // orElseGenerateWithPrefix), so later generated names do not depend on naming.
+        SCENARIOS.put("named_indices", new Scenario(b -> {
+            b.stream("in", Consumed.with(S, S).withName("src"))
+                .filter((k, v) -> !v.isEmpty(), Named.as("f"))
+                .mapValues(v -> v + "!")
+                .to("out");
+        }).out("out"));
+
         SCENARIOS.put("to_table_join_pattern", new Scenario(b -> {
             KTable<String, String> t = b.<String, String>stream("tin").toTable();
             b.<String, String>stream(java.util.regex.Pattern.compile("ev-.*"))
@@ -1025,6 +1064,36 @@ public class DslExpectations {
         System.out.print(out);
         try (var paths = Files.walk(stateDir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /** Puts each record into the global store "rates". */
+    static final class GlobalPut implements Processor<String, String, Void, Void> {
+        private KeyValueStore<String, String> store;
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            store = context.getStateStore("rates");
+        }
+
+        @Override
+        public void process(Record<String, String> r) {
+            store.put(r.key(), r.value());
+        }
+    }
+
+    /** Puts each record into the global store "rates2". */
+    static final class GlobalPut2 implements Processor<String, String, Void, Void> {
+        private KeyValueStore<String, String> store;
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            store = context.getStateStore("rates2");
+        }
+
+        @Override
+        public void process(Record<String, String> r) {
+            store.put(r.key(), r.value());
         }
     }
 }
