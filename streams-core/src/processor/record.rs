@@ -105,6 +105,7 @@ impl<K, V> Record<K, V> {
         self
     }
     /// The same record with other headers.
+    #[inline]
     pub fn with_headers(mut self, headers: Headers) -> Self {
         self.headers = headers;
         self

@@ -28,36 +28,19 @@ struct FlushForwarder<D> {
 
 impl<D: FlushDecoder> CacheForwarder for FlushForwarder<D> {
     fn forward(&mut self, mut ctx: NodeCtx<'_>) -> Result<(), StreamsError> {
-        self.store
-            .lock()
-            .map_err(|_| StoreError::Poisoned)?
-            .drain_flushed(&mut self.buf);
-        // The buffer keeps its capacity between flushes.
-        let mut entries = std::mem::take(&mut self.buf);
-        let mut result = Ok(());
-        for e in &mut entries {
-            // Forwarded with the headers and metadata of the record that wrote the entry, as
-            // Java's flush listeners forward under the entry's record context.
-            let record = match self.decoder.decode(e) {
-                Ok(r) => r.with_headers(std::mem::take(&mut e.headers)),
-                Err(err) => {
-                    result = Err(err.into());
-                    break;
-                }
-            };
-            let children = &ctx.graph.children[ctx.node];
-            // Usually the entry was written by the record being processed: nothing to change.
-            result = if e.meta == ctx.state.record_context.current() {
-                dispatch(ctx.graph, ctx.state, children, record)
-            } else {
-                forward_as_written(&mut ctx, e.meta, |ctx| {
-                    dispatch(ctx.graph, ctx.state, children, record)
-                })
-            };
-            if result.is_err() {
-                break;
+        {
+            let mut store = self.store.lock().map_err(|_| StoreError::Poisoned)?;
+            store.drain_flushed(&mut self.buf);
+            // Nothing to forward (a processor call that evicted nothing): done under the same
+            // lock, without the second one below.
+            if self.buf.is_empty() {
+                store.flushed_forwarded();
+                return Ok(());
             }
         }
+        // The buffer keeps its capacity between flushes.
+        let mut entries = std::mem::take(&mut self.buf);
+        let result = self.forward_entries(&mut ctx, &mut entries);
         entries.clear();
         self.buf = entries;
         self.store
@@ -65,6 +48,35 @@ impl<D: FlushDecoder> CacheForwarder for FlushForwarder<D> {
             .map_err(|_| StoreError::Poisoned)?
             .flushed_forwarded();
         result
+    }
+}
+
+impl<D: FlushDecoder> FlushForwarder<D> {
+    /// Forwards `entries` in order, stopping at the first error.
+    fn forward_entries(
+        &self,
+        ctx: &mut NodeCtx<'_>,
+        entries: &mut [FlushedEntry],
+    ) -> Result<(), StreamsError> {
+        let graph = ctx.graph;
+        let children = &graph.children[ctx.node];
+        for e in entries {
+            // Forwarded with the headers and metadata of the record that wrote the entry, as
+            // Java's flush listeners forward under the entry's record context.
+            let record = self
+                .decoder
+                .decode(e)?
+                .with_headers(std::mem::take(&mut e.headers));
+            // Usually the entry was written by the record being processed: nothing to change.
+            if e.meta == ctx.state.record_context.current() {
+                dispatch(graph, ctx.state, children, record)?;
+            } else {
+                forward_as_written(ctx, e.meta, |ctx| {
+                    dispatch(ctx.graph, ctx.state, children, record)
+                })?;
+            }
+        }
+        Ok(())
     }
 }
 

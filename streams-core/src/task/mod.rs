@@ -219,10 +219,16 @@ impl TaskState {
         graph: &Graph,
         node: impl Into<Option<usize>>,
     ) -> Result<(), StreamsError> {
-        if self.cache_forwarders.is_empty() {
+        let node = node.into();
+        // Called after every processor call: most nodes register no forwarder, and checking
+        // the (short) list is cheaper than taking it out and putting it back.
+        if !self
+            .cache_forwarders
+            .iter()
+            .any(|(n, _)| node.is_none_or(|x| x == *n))
+        {
             return Ok(());
         }
-        let node = node.into();
         let mut forwarders = std::mem::take(&mut self.cache_forwarders);
         let mut result = Ok(());
         for (n, f) in forwarders.iter_mut() {

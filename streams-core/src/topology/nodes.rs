@@ -148,7 +148,11 @@ where
         let forwarded = ctx.state.forward_cache_flushes(ctx.graph, ctx.node);
         ctx.state.record_context.restore_headers(headers);
         ctx.state.set_record_timestamp(previous);
-        result.and(forwarded)
+        // A match, not `and`: no drop glue for the usual `Ok(())` on every processor call.
+        match result {
+            Ok(()) => forwarded,
+            Err(e) => Err(e),
+        }
     }
 
     fn close(&mut self) {
