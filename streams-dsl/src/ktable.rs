@@ -106,6 +106,9 @@ pub struct KTable<K, V> {
     pub(crate) send_old: Arc<AtomicBool>,
     /// Makes this table's node (and what it needs upstream) send old values.
     enable_old: Rc<dyn Fn()>,
+    /// Java's `enableSendingOldValues(false)`: sends old values if that needs no new store,
+    /// saying whether it does; `None` for tables that always can (they keep a store).
+    try_old: Option<Rc<dyn Fn() -> bool>>,
     /// How to read this table's values; `None` for tables that cannot be read by key (windowed).
     getter: Option<Rc<dyn Fn() -> GetterSupplier<K, V>>>,
     /// The store holding exactly this table's values, if any.
@@ -124,6 +127,7 @@ impl<K, V> Clone for KTable<K, V> {
             value_serde: self.value_serde.clone(),
             send_old: self.send_old.clone(),
             enable_old: self.enable_old.clone(),
+            try_old: self.try_old.clone(),
             getter: self.getter.clone(),
             store: self.store.clone(),
             pending_name: self.pending_name.clone(),
@@ -238,6 +242,34 @@ impl<K: Data, V: Data> Processor<K, Option<V>, K, Change<V>> for TableSourceProc
             old: if send_old { old } else { None },
         }))
     }
+}
+
+/// A source table sends old values without a new store once its store exists (Java's
+/// `KTableSource.materialized()`).
+fn source_try_old(lazy: Rc<LazyStore>, flag: Arc<AtomicBool>) -> Rc<dyn Fn() -> bool> {
+    Rc::new(move || {
+        if flag.load(Ordering::Relaxed) || lazy.cell.get().is_some() {
+            flag.store(true, Ordering::Relaxed);
+            true
+        } else {
+            false
+        }
+    })
+}
+
+/// An unmaterialized filter or mapValues sends old values when its parent can.
+fn derived_try_old<K: Data, V: Data>(
+    parent: KTable<K, V>,
+    flag: Arc<AtomicBool>,
+) -> Rc<dyn Fn() -> bool> {
+    Rc::new(move || {
+        if parent.try_enable_send_old_values() {
+            flag.store(true, Ordering::Relaxed);
+            true
+        } else {
+            false
+        }
+    })
 }
 
 /// A table operation materialized in its own store (Java's `KTableFilter` / `KTableMapValues`
@@ -368,6 +400,7 @@ pub(crate) fn table_source<K: Data, V: Data>(
     let (l1, l2) = (lazy.clone(), lazy.clone());
     let flag = send_old.clone();
     let getter_store = store.clone();
+    let try_old = source_try_old(lazy, send_old.clone());
     KTable {
         b: b.clone(),
         node: processor,
@@ -378,6 +411,7 @@ pub(crate) fn table_source<K: Data, V: Data>(
             l1.ensure();
             flag.store(true, Ordering::Relaxed);
         }),
+        try_old: Some(try_old),
         getter: Some(Rc::new(move || {
             l2.ensure();
             store_getter::<K, V>(&getter_store)
@@ -407,6 +441,7 @@ impl<K: Data, V: Data> KTable<K, V> {
             value_serde,
             send_old,
             enable_old: Rc::new(move || flag.store(true, Ordering::Relaxed)),
+            try_old: None,
             getter: Some(Rc::new(move || store_getter::<K, V>(&s))),
             store: Some(store),
             pending_name: None,
@@ -455,6 +490,18 @@ impl<K: Data, V: Data> KTable<K, V> {
         (self.enable_old)();
     }
 
+    /// Java's `enableSendingOldValues(false)`: makes this table send old values if it can
+    /// without materializing anything new, and says whether it does.
+    pub(crate) fn try_enable_send_old_values(&self) -> bool {
+        match &self.try_old {
+            Some(f) => f(),
+            None => {
+                (self.enable_old)();
+                true
+            }
+        }
+    }
+
     /// How to read this table's current values, materializing a source table if needed.
     pub(crate) fn value_getter(&self, operation: &str) -> Result<GetterSupplier<K, V>, DslError> {
         match &self.getter {
@@ -482,6 +529,7 @@ impl<K: Data, V: Data> KTable<K, V> {
             value_serde: None,
             send_old,
             enable_old: Rc::new(move || flag.store(true, Ordering::Relaxed)),
+            try_old: None,
             getter: Some(getter),
             store: None,
             pending_name: None,
@@ -506,6 +554,7 @@ impl<K: Data, V: Data> KTable<K, V> {
             value_serde,
             send_old,
             enable_old: Rc::new(move || flag.store(true, Ordering::Relaxed)),
+            try_old: None,
             getter: None,
             store,
             pending_name: None,
@@ -559,8 +608,14 @@ impl<K: Data, V: Data> KTable<K, V> {
                 }),
             );
         }
+        // As Java's KTableFilter: old values from the parent when it can send them without a
+        // new store (a materialized parent), so a change filtered out on both sides is dropped.
+        if self.try_enable_send_old_values() {
+            send_old.store(true, Ordering::Relaxed);
+        }
         let parent = self.clone();
         let flag = send_old.clone();
+        let try_old = derived_try_old(self.clone(), send_old.clone());
         KTable {
             b: self.b.clone(),
             node: name,
@@ -571,6 +626,7 @@ impl<K: Data, V: Data> KTable<K, V> {
                 parent.enable_send_old_values();
                 flag.store(true, Ordering::Relaxed);
             }),
+            try_old: Some(try_old),
             getter: self
                 .getter
                 .clone()
@@ -741,6 +797,7 @@ impl<K: Data, V: Data> KTable<K, V> {
         }
         let parent = self.clone();
         let flag = send_old.clone();
+        let try_old = derived_try_old(self.clone(), send_old.clone());
         KTable {
             b: self.b.clone(),
             node: name,
@@ -751,6 +808,7 @@ impl<K: Data, V: Data> KTable<K, V> {
                 parent.enable_send_old_values();
                 flag.store(true, Ordering::Relaxed);
             }),
+            try_old: Some(try_old),
             getter: self
                 .getter
                 .clone()
@@ -999,9 +1057,10 @@ impl<K: Data, V: Data> KStream<K, V> {
         if materialized.name.is_some() {
             lazy.ensure();
         }
-        let (l1, l2) = (lazy.clone(), lazy);
+        let (l1, l2) = (lazy.clone(), lazy.clone());
         let flag = send_old.clone();
         let getter_store = store.clone();
+        let try_old = source_try_old(lazy, send_old.clone());
         KTable {
             b: self.b.clone(),
             node: name,
@@ -1012,6 +1071,7 @@ impl<K: Data, V: Data> KStream<K, V> {
                 l1.ensure();
                 flag.store(true, Ordering::Relaxed);
             }),
+            try_old: Some(try_old),
             getter: Some(Rc::new(move || {
                 l2.ensure();
                 store_getter::<K, V>(&getter_store)

@@ -1129,6 +1129,52 @@ fn named_indices() {
 }
 
 #[test]
+fn named_ops() {
+    let b = StreamsBuilder::new();
+    let users = b.table_with::<String, String>(
+        "users",
+        Consumed::new().with_name("users-src"),
+        Materialized::new(),
+    );
+    let s = b.stream_with::<String, String>(&["in"], Consumed::new().with_name("in-src"));
+    let keyed = s
+        .named("rekey")
+        .select_key(|_, v| v.split(':').next().unwrap_or_default().to_owned());
+    keyed
+        .group_by_key_with(Grouped::as_("by-user"))
+        .count()
+        .named("counts-out")
+        .to_stream()
+        .to_with(
+            "out-count",
+            Produced::with(Serdes::string(), nullable_long()).with_name("count-sink"),
+        );
+    keyed
+        .named("upper")
+        .map_values(|v| v.to_uppercase())
+        .named("enrich")
+        .join_table(&users, |v, u| format!("{v}@{u}"))
+        .named("nonempty")
+        .filter(|_, v| !v.is_empty())
+        .to_with("out-join", Produced::new().with_name("join-sink"));
+    users
+        .named("live-users")
+        .filter(|_, v| !v.starts_with('x'))
+        .to_stream()
+        .to("out-users");
+    check_with_raw(
+        "named_ops",
+        b.build().unwrap(),
+        vec![
+            out("out-count", Serdes::string(), nullable_long()),
+            out_str("out-join"),
+            out_str("out-users"),
+        ],
+        &["-repartition", "-changelog"],
+    );
+}
+
+#[test]
 fn fk_join() {
     let b = StreamsBuilder::new();
     let orders = b.table::<String, String>("orders");

@@ -299,6 +299,22 @@ public class DslExpectations {
                 .to("out");
         }).out("out"));
 
+        // Named sources, processors, groupings, joins and sinks mixed with generated names.
+        SCENARIOS.put("named_ops", new Scenario(b -> {
+            KTable<String, String> users = b.table("users", Consumed.with(S, S).withName("users-src"));
+            KStream<String, String> s = b.stream("in", Consumed.with(S, S).withName("in-src"));
+            KStream<String, String> keyed = s.selectKey((k, v) -> v.split(":")[0], Named.as("rekey"));
+            keyed.groupByKey(Grouped.as("by-user")).count()
+                .toStream(Named.as("counts-out"))
+                .to("out-count", Produced.<String, Long>as("count-sink").withKeySerde(S).withValueSerde(L));
+            keyed.mapValues(v -> v.toUpperCase(), Named.as("upper"))
+                .join(users, (v, u) -> v + "@" + u, Joined.as("enrich"))
+                .filter((k, v) -> !v.isEmpty(), Named.as("nonempty"))
+                .to("out-join", Produced.as("join-sink"));
+            users.filter((k, v) -> !v.startsWith("x"), Named.as("live-users")).toStream().to("out-users");
+        }).out("out-count", S.deserializer(), L.deserializer()).out("out-join").out("out-users")
+          .raw("-repartition").raw("-changelog"));
+
         SCENARIOS.put("to_table_join_pattern", new Scenario(b -> {
             KTable<String, String> t = b.<String, String>stream("tin").toTable();
             b.<String, String>stream(java.util.regex.Pattern.compile("ev-.*"))
