@@ -180,6 +180,7 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
     }
 
     /// Marks slot `i` most recently used.
+    #[inline]
     fn touch(&mut self, i: usize) {
         if self.newest != i {
             self.unlink(i);
@@ -188,8 +189,13 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
     }
 
     fn charge(&mut self, add: usize, sub: usize) {
+        // An update to a same-sized value (the usual case) changes nothing: skip the shared
+        // budget's atomic read-modify-write.
+        if add == sub {
+            return;
+        }
         self.bytes = self.bytes + add - sub;
-        if add >= sub {
+        if add > sub {
             self.budget.used.fetch_add(add - sub, Ordering::Relaxed);
         } else {
             self.budget.used.fetch_sub(sub - add, Ordering::Relaxed);

@@ -79,10 +79,14 @@ impl<K: 'static, V: 'static> KeyValueStore<K, V> {
     }
 
     fn put_unmetered(&self, key: &K, value: &V) -> Result<(), StoreError> {
-        let v = self.value_bytes(value)?;
-        with_scratch(|k| {
-            self.access.write_key(key, k)?;
-            self.access.lock()?.put_borrowed(k, v, self.access.now())
+        // One scratch buffer: the value is copied out of it, then the key is written over it.
+        with_scratch(|buf| {
+            let v = self
+                .access
+                .write_value(value, buf)?
+                .then(|| shared_copy(buf));
+            self.access.write_key(key, buf)?;
+            self.access.lock()?.put_borrowed(buf, v, self.access.now())
         })
     }
 
