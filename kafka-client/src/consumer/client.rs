@@ -2664,7 +2664,14 @@ impl Consumer {
         Ok(())
     }
 
-    /// Leaves the group (revoking the partitions first) and drops the subscription.
+    /// Leaves the group (giving the partitions up first) and drops the subscription.
+    ///
+    /// The listener hears [`RebalanceListener::on_partitions_revoked`], or
+    /// [`RebalanceListener::on_partitions_lost`] when the membership is already gone (expelled,
+    /// or left on `max.poll.interval.ms`) or, classic protocol, a rebalance is in progress;
+    /// static members (`group.instance.id`) alike, as Java 4.4's consumers do. A classic static
+    /// member sends no LeaveGroup (it keeps its place until its session times out); a KIP-848
+    /// static member leaves with epoch -2.
     ///
     /// Nothing is committed, auto-commit or not, as Java 4.4's consumers do not commit on
     /// `unsubscribe()` (the classic one runs `onLeavePrepare` and leaves; the `consumer`-protocol
@@ -2685,18 +2692,21 @@ impl Consumer {
         Ok(())
     }
 
-    /// Revokes the partitions and leaves the group; `commit` (closing) auto-commits first, as
-    /// Java's close does (`maybeAutoCommitOffsetsSync`) and its unsubscribe does not.
+    /// Gives the partitions up (revoked or lost, see `leave_loses_partitions`) and
+    /// leaves the group; `commit` (closing) auto-commits first, as Java's close does
+    /// (`maybeAutoCommitOffsetsSync`) and its unsubscribe does not. Static members give their
+    /// partitions up too, as Java 4.4's do; classic ones then send no LeaveGroup, KIP-848 ones
+    /// leave with epoch -2.
     async fn leave_group(&mut self, commit: bool) {
         let Some(g) = &self.group else { return };
         let shared = g.shared.clone();
         let task = g.task.clone();
         let owned: Vec<TopicPartition> = self.parts.keys().cloned().collect();
-        let is_static = self.config.group_instance_id.is_some();
         if commit {
             self.auto_commit_sync(CommitKind::Sync).await;
         }
-        if !is_static && let Err(e) = self.revoke(owned, false).await {
+        let lost = leave_loses_partitions(&shared, commit);
+        if let Err(e) = self.revoke(owned, lost).await {
             tracing::debug!(error = %e, "revocation on leave failed");
         }
         task.abort();
@@ -2727,8 +2737,12 @@ impl Consumer {
 
     /// Commits (if auto-commit is on and a `group.id` is set, subscribed or manually
     /// assigned), waits for asynchronous commits still in flight (up to
-    /// `default.api.timeout.ms`, as Java's close does), leaves the group (a static member stays,
-    /// to come back within the session timeout) and closes the connections.
+    /// `default.api.timeout.ms`, as Java's close does), gives the partitions up, static
+    /// members too (classic: as [`unsubscribe`](Self::unsubscribe) does, revoked, or lost
+    /// without a valid membership or during a rebalance; `consumer` protocol: revoked, even
+    /// when the membership is already gone, as Java 4.4's close decides on the last positive
+    /// epoch), leaves the group (a classic static member stays, to come back within the session
+    /// timeout; a KIP-848 one leaves with epoch -2) and closes the connections.
     pub async fn close(mut self) -> Result<()> {
         // Commits run in issue order, so the last one finishing means all have; closing the
         // coordinator connection under them would lose offsets the application committed.
@@ -2767,6 +2781,33 @@ impl Consumer {
             }
         }
         self.cluster.close(Duration::ZERO).await;
+    }
+}
+
+/// Whether a member leaving its group (`closing`, else unsubscribing) reports its partitions
+/// lost rather than revoked, as Java 4.4 decides; static or not makes no difference.
+///
+/// Classic, either way (`ConsumerCoordinator.onLeavePrepare`): lost without a generation or
+/// member id (expelled, or left on the poll timeout) or while a rebalance is in progress.
+///
+/// `consumer` protocol: `unsubscribe()` releases the assignment in the background thread
+/// (`invokeOnPartitionsRevokedOrLostToReleaseAssignment`): revoked while the member epoch is
+/// positive; a membership already gone (left on the poll timeout, fenced) has its partitions
+/// reported lost by the callback queued when it went, which the unsubscribe runs. `close()`
+/// decides in the application thread (`runRebalanceCallbacksOnClose`) on the group metadata's
+/// generation, which keeps the last positive epoch when the membership goes (a leaving or
+/// fenced epoch is not passed on): partitions still owned are reported revoked.
+fn leave_loses_partitions(shared: &GroupShared, closing: bool) -> bool {
+    let gone = shared.lost.load(Ordering::SeqCst);
+    match &shared.membership {
+        Membership::Classic(m) => {
+            gone || m
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .leave_loses_partitions()
+        }
+        Membership::Kip848(_) if closing => false,
+        Membership::Kip848(m) => gone || !m.lock().unwrap_or_else(|e| e.into_inner()).is_member(),
     }
 }
 

@@ -133,6 +133,11 @@ pub struct ClassicGroup {
     generation: i32,
     protocol: Option<String>,
     state: MemberState,
+    /// A JoinGroup was sent and its round has not completed (Java's PREPARING_REBALANCE or
+    /// COMPLETING_REBALANCE, which a failed round leaves as they are until the next one
+    /// completes or the generation is reset). `state` goes back to `Unjoined` after a failed
+    /// round, so it cannot tell.
+    rebalancing: bool,
     rejoin_needed: bool,
     heartbeat_in_flight: bool,
     last_heartbeat_sent: Option<Instant>,
@@ -155,6 +160,7 @@ impl ClassicGroup {
             generation: NO_GENERATION,
             protocol: None,
             state: MemberState::Unjoined,
+            rebalancing: false,
             rejoin_needed: true,
             heartbeat_in_flight: false,
             last_heartbeat_sent: None,
@@ -204,6 +210,21 @@ impl ClassicGroup {
         self.generation == NO_GENERATION || self.member_id.is_empty()
     }
 
+    /// Whether a rebalance is in progress: a JoinGroup was sent and its round (JoinGroup and
+    /// SyncGroup) has not completed, failed rounds included (Java's `rebalanceInProgress`: the
+    /// state stays PREPARING_REBALANCE or COMPLETING_REBALANCE until a round completes or the
+    /// generation is reset).
+    pub fn rebalance_in_progress(&self) -> bool {
+        self.rebalancing
+    }
+
+    /// Whether partitions owned when the member leaves (`close`, `unsubscribe`) are reported
+    /// lost rather than revoked: without a generation or a member id, or during a rebalance,
+    /// as Java 4.4's `ConsumerCoordinator.onLeavePrepare` decides, static members included.
+    pub fn leave_loses_partitions(&self) -> bool {
+        self.membership_lost() || self.rebalancing
+    }
+
     /// A join or sync round ended without an answer (connection lost, request timed out, the
     /// leader's assignor failed): join again in the same generation, as Java does. If the
     /// coordinator has dropped us meanwhile, its answer to the next JoinGroup says so.
@@ -221,6 +242,7 @@ impl ClassicGroup {
     pub fn reset(&mut self, member_id: bool) {
         self.generation = NO_GENERATION;
         self.state = MemberState::Unjoined;
+        self.rebalancing = false;
         self.rejoin_needed = true;
         self.heartbeat_in_flight = false;
         if member_id {
@@ -235,6 +257,7 @@ impl ClassicGroup {
         reason: &str,
     ) -> JoinGroupRequest {
         self.state = MemberState::Joining;
+        self.rebalancing = true;
         self.rejoin_needed = false;
         JoinGroupRequest {
             group_id: self.settings.group_id.clone(),
@@ -362,6 +385,7 @@ impl ClassicGroup {
             }
             0 => {
                 self.state = MemberState::Stable;
+                self.rebalancing = false;
                 self.last_heartbeat_ok = Some(now);
                 self.last_heartbeat_sent = Some(now);
                 self.heartbeat_in_flight = false;
@@ -507,12 +531,15 @@ impl ClassicGroup {
     }
 
     /// The LeaveGroup request, or `None` for a static member (it keeps its place for a restart
-    /// within the session timeout, KIP-345) or a member that never joined. Forgets the
-    /// generation.
+    /// within the session timeout, KIP-345), a member without a member id, or one whose
+    /// generation was reset and that has not sent a JoinGroup since (Java's UNJOINED), as
+    /// Java 4.4's `shouldSendLeaveGroupRequest` decides. Forgets the generation either way, as
+    /// Java's `maybeLeaveGroup` does.
     pub fn leave_request(&mut self, reason: &str) -> Option<LeaveGroupRequest> {
+        let unjoined = self.state == MemberState::Unjoined && !self.rebalancing;
         let leave =
-            (self.settings.group_instance_id.is_none() && !self.member_id.is_empty()).then(|| {
-                LeaveGroupRequest {
+            (self.settings.group_instance_id.is_none() && !self.member_id.is_empty() && !unjoined)
+                .then(|| LeaveGroupRequest {
                     group_id: self.settings.group_id.clone(),
                     members: vec![MemberIdentity {
                         member_id: self.member_id.clone(),
@@ -521,8 +548,7 @@ impl ClassicGroup {
                         ..Default::default()
                     }],
                     ..Default::default()
-                }
-            });
+                });
         self.reset(true);
         leave
     }
@@ -784,6 +810,47 @@ mod tests {
         g.coordinator_found(found);
         assert_eq!(g.session_deadline(), None);
         assert!(!g.session_expired(found + Duration::from_secs(60)));
+    }
+
+    /// Java 4.4's `onLeavePrepare` reports the partitions lost without a generation or member
+    /// id, or while a rebalance is in progress (a round begun, failed rounds included), and
+    /// `shouldSendLeaveGroupRequest` sends no LeaveGroup once the generation was reset.
+    #[tokio::test(start_paused = true)]
+    async fn leaving_loses_partitions_without_a_generation_or_during_a_rebalance() {
+        let t = Instant::now();
+        let mut g = group();
+        assert!(g.leave_loses_partitions(), "never joined");
+        joined(&mut g, 1, false);
+        assert!(g.rebalance_in_progress() && g.leave_loses_partitions());
+        g.handle_sync_response(t, &SyncGroupResponse::default());
+        assert!(!g.rebalance_in_progress() && !g.leave_loses_partitions());
+        // A round that fails (the leader's assignor, a lost connection, REBALANCE_IN_PROGRESS)
+        // leaves the rebalance in progress, as Java's state stays PREPARING or COMPLETING.
+        joined(&mut g, 2, true);
+        g.join_failed();
+        assert_eq!(g.state(), MemberState::Unjoined);
+        assert!(g.rebalance_in_progress() && g.leave_loses_partitions());
+        assert!(
+            g.leave_request("bye").is_some(),
+            "still a member: it leaves"
+        );
+        // ILLEGAL_GENERATION keeps the member id but resets the generation: UNJOINED, so no
+        // LeaveGroup, and the partitions are lost.
+        let mut g = group();
+        joined(&mut g, 1, false);
+        g.handle_sync_response(t, &SyncGroupResponse::default());
+        g.poll_heartbeat(t + Duration::from_secs(3)).expect("due");
+        let illegal = HeartbeatResponse {
+            error_code: ILLEGAL_GENERATION,
+            ..Default::default()
+        };
+        assert_eq!(
+            g.handle_heartbeat_response(t, 1, &illegal),
+            HeartbeatOutcome::Lost
+        );
+        assert_eq!(g.member_id(), "m-1");
+        assert!(g.leave_loses_partitions() && !g.rebalance_in_progress());
+        assert!(g.leave_request("bye").is_none());
     }
 
     #[tokio::test(start_paused = true)]
