@@ -7,11 +7,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use streams_core::StreamsError;
 use streams_core::processor::{Change, Processor, ProcessorContext, Record};
-use streams_core::serde::ValueAndTimestamp;
 use streams_core::state::TimestampedKeyValueStore;
 
 use crate::kstream::KStream;
-use crate::ktable::{GetterFn, GetterSupplier, GlobalKTable, KTable, StoreLookup, add_kv_store};
+use crate::ktable::{
+    GetterFn, GetterSupplier, GlobalKTable, KTable, MaterializedOpProc, StoreLookup, ValueFn,
+    add_kv_store,
+};
 use crate::options::Materialized;
 use crate::serdes::{Data, pick};
 
@@ -349,52 +351,6 @@ impl<K: Data, V1: Data, V2: Data, VR: Data> Processor<K, Change<V1>, K, Change<V
     }
 }
 
-/// A table-table join's merge node keeping the joined table in a store (Java's
-/// `KTableKTableJoinMerger` with a queryable name): it stores each new result and forwards it,
-/// from the cache at commit when the store caches.
-struct MaterializedMergeProc<K, VR> {
-    store_name: String,
-    send_old: Arc<AtomicBool>,
-    store: Option<TimestampedKeyValueStore<K, VR>>,
-    cached: bool,
-}
-
-impl<K: Data, VR: Data> Processor<K, Change<VR>, K, Change<VR>> for MaterializedMergeProc<K, VR> {
-    fn init(&mut self, ctx: &mut ProcessorContext<'_, K, Change<VR>>) -> Result<(), StreamsError> {
-        let store: TimestampedKeyValueStore<K, VR> = ctx.state_store(&self.store_name)?;
-        let send_old = self.send_old.load(Ordering::Relaxed);
-        self.cached = ctx.forward_timestamped_cache_flushes(&store, send_old)?;
-        self.store = Some(store);
-        Ok(())
-    }
-    fn process(
-        &mut self,
-        ctx: &mut ProcessorContext<'_, K, Change<VR>>,
-        r: Record<K, Change<VR>>,
-    ) -> Result<(), StreamsError> {
-        let Some(store) = &self.store else {
-            return Ok(());
-        };
-        match &r.value.new {
-            Some(v) => store.put(
-                &r.key,
-                &ValueAndTimestamp {
-                    value: v.clone(),
-                    timestamp: r.timestamp,
-                },
-            )?,
-            None => store.put_null(&r.key)?,
-        }
-        if self.cached {
-            return Ok(());
-        }
-        let send_old = self.send_old.load(Ordering::Relaxed);
-        let old = r.value.old.clone().filter(|_| send_old);
-        let new = r.value.new.clone();
-        ctx.forward(r.with_value(Change { new, old }))
-    }
-}
-
 impl<K: Data, V: Data> KTable<K, V> {
     fn table_join_impl<V2: Data, VR: Data>(
         &self,
@@ -470,13 +426,17 @@ impl<K: Data, V: Data> KTable<K, V> {
             {
                 let (store, send_old) = (store.clone(), send_old.clone());
                 b.with_topology(|t| {
+                    // Java's join merger forwards the change's own old value.
+                    let same: ValueFn<K, VR, VR> = Arc::new(|_, v| Some(v.clone()));
                     t.add_processor(
                         &merge,
-                        move || MaterializedMergeProc::<K, VR> {
-                            store_name: store.clone(),
-                            send_old: send_old.clone(),
-                            store: None,
-                            cached: false,
+                        move || {
+                            MaterializedOpProc::new(
+                                store.clone(),
+                                same.clone(),
+                                send_old.clone(),
+                                false,
+                            )
                         },
                         &[&this_name, &other_name],
                     );

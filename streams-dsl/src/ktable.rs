@@ -68,7 +68,7 @@ pub(crate) fn store_getter<K: Data, V: Data>(store: &str) -> GetterSupplier<K, V
 type AddStore = Box<dyn Fn(&StreamsBuilder) -> Result<(), DslError>>;
 type Predicate<K, V> = Arc<dyn Fn(&K, &V) -> bool + Send + Sync>;
 /// A table operation's value function: the new value, or `None` to delete.
-type ValueFn<K, V, V2> = Arc<dyn Fn(&K, &V) -> Option<V2> + Send + Sync>;
+pub(crate) type ValueFn<K, V, V2> = Arc<dyn Fn(&K, &V) -> Option<V2> + Send + Sync>;
 
 /// A source table's store, added only when something needs it (a join, a named store, old
 /// values), as Java materializes source tables lazily.
@@ -273,14 +273,36 @@ fn derived_try_old<K: Data, V: Data>(
 }
 
 /// A table operation materialized in its own store (Java's `KTableFilter` / `KTableMapValues`
-/// with a queryable name): each change's new value goes into the store, and downstream gets it
-/// with the store's previous value as the old one, from the cache at commit when it caches.
-struct MaterializedOpProc<K, V, V2> {
-    store_name: String,
-    f: ValueFn<K, V, V2>,
-    send_old: Arc<AtomicBool>,
-    store: Option<TimestampedKeyValueStore<K, V2>>,
-    cached: bool,
+/// with a queryable name, and `KTableKTableJoinMerger`): each change's new value goes into the
+/// store and downstream, from the cache at commit when it caches.
+pub(crate) struct MaterializedOpProc<K, V, V2> {
+    pub(crate) store_name: String,
+    pub(crate) f: ValueFn<K, V, V2>,
+    pub(crate) send_old: Arc<AtomicBool>,
+    /// Filter and mapValues forward the store's previous value as the old one (and drop a
+    /// change that is nothing on both sides); a join's merge forwards the change's own.
+    pub(crate) old_from_store: bool,
+    pub(crate) store: Option<TimestampedKeyValueStore<K, V2>>,
+    pub(crate) cached: bool,
+}
+
+impl<K: Data, V: Data, V2: Data> MaterializedOpProc<K, V, V2> {
+    /// A processor writing into the store `store_name`.
+    pub(crate) fn new(
+        store_name: String,
+        f: ValueFn<K, V, V2>,
+        send_old: Arc<AtomicBool>,
+        old_from_store: bool,
+    ) -> Self {
+        MaterializedOpProc {
+            store_name,
+            f,
+            send_old,
+            old_from_store,
+            store: None,
+            cached: false,
+        }
+    }
 }
 
 impl<K: Data, V: Data, V2: Data> Processor<K, Change<V>, K, Change<V2>>
@@ -303,13 +325,13 @@ impl<K: Data, V: Data, V2: Data> Processor<K, Change<V>, K, Change<V2>>
         };
         let new = r.value.new.as_ref().and_then(|v| (self.f)(&r.key, v));
         let send_old = self.send_old.load(Ordering::Relaxed);
-        // Java reads the old value from this table's own store, not from the parent.
-        let old = if send_old {
-            store.get(&r.key)?.map(|vt| vt.value)
-        } else {
-            None
+        let old = match (send_old, self.old_from_store) {
+            (false, _) => None,
+            // Java's filter and mapValues read it from their own store, not from the parent.
+            (true, true) => store.get(&r.key)?.map(|vt| vt.value),
+            (true, false) => r.value.old.as_ref().and_then(|v| (self.f)(&r.key, v)),
         };
-        if send_old && new.is_none() && old.is_none() {
+        if self.old_from_store && send_old && new.is_none() && old.is_none() {
             return Ok(());
         }
         match &new {
@@ -730,12 +752,8 @@ impl<K: Data, V: Data> KTable<K, V> {
             b.with_topology(|t| {
                 t.add_processor(
                     &node,
-                    move || MaterializedOpProc {
-                        store_name: store.clone(),
-                        f: f.clone(),
-                        send_old: send_old.clone(),
-                        store: None,
-                        cached: false,
+                    move || {
+                        MaterializedOpProc::new(store.clone(), f.clone(), send_old.clone(), true)
                     },
                     &[&self.node],
                 );
