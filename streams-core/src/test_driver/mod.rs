@@ -153,8 +153,19 @@ impl RecordCollector for DriverCollector {
         Ok(())
     }
     fn offset(&self, topic: &str, partition: i32) -> Option<i64> {
-        self.log(topic)
-            .and_then(|t| t.last.iter().find(|(p, _)| *p == partition))
+        // The task asks with the changelog's `Arc` it also sends with, usually one of the
+        // recent topics: the same address and length is the same name, as `recent` keeps those
+        // names alive. Otherwise by name.
+        let recent = self
+            .recent
+            .iter()
+            .flatten()
+            .find(|(t, _)| std::ptr::eq(t.as_ptr(), topic.as_ptr()) && t.len() == topic.len());
+        let log = match recent {
+            Some(&(_, i)) => Some(&self.logs[i]),
+            None => self.log(topic),
+        };
+        log.and_then(|t| t.last.iter().find(|(p, _)| *p == partition))
             .map(|(_, o)| *o)
     }
 }
