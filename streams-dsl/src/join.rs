@@ -492,13 +492,12 @@ impl<K: Data, V: Data> KTable<K, V> {
     where
         F: Fn(&V, &V2) -> VR + Send + Sync + 'static,
     {
-        self.join_with_opt(other, joiner, None)
+        self.table_join_impl(other, JoinKind::Inner, inner_joiner(joiner), None)
     }
 
     /// [`Self::join`] with its result materialized as `materialized` says (Java's
-    /// `join(other, joiner, Materialized)`): a named store holds the joined table (queryable,
-    /// logged, cached unless told not to; `KTABLE-MERGE-STATE-STORE-<n>` when unnamed, as in
-    /// Java).
+    /// `join(other, joiner, Materialized)`): a store holds the joined table (logged, cached
+    /// unless told not to; `KTABLE-MERGE-STATE-STORE-<n>` when unnamed, as in Java).
     pub fn join_with<V2: Data, VR: Data, F>(
         &self,
         other: &KTable<K, V2>,
@@ -508,27 +507,8 @@ impl<K: Data, V: Data> KTable<K, V> {
     where
         F: Fn(&V, &V2) -> VR + Send + Sync + 'static,
     {
-        self.join_with_opt(other, joiner, Some(materialized))
-    }
-
-    fn join_with_opt<V2: Data, VR: Data, F>(
-        &self,
-        other: &KTable<K, V2>,
-        joiner: F,
-        materialized: Option<Materialized<K, VR>>,
-    ) -> KTable<K, VR>
-    where
-        F: Fn(&V, &V2) -> VR + Send + Sync + 'static,
-    {
-        self.table_join_impl(
-            other,
-            JoinKind::Inner,
-            Arc::new(move |a, c| match (a, c) {
-                (Some(a), Some(c)) => Some(joiner(a, c)),
-                _ => None,
-            }),
-            materialized,
-        )
+        let j = inner_joiner(joiner);
+        self.table_join_impl(other, JoinKind::Inner, j, Some(materialized))
     }
 
     /// A result while this table has a value; the other's may be `None`.
@@ -540,8 +520,7 @@ impl<K: Data, V: Data> KTable<K, V> {
     where
         F: Fn(&V, Option<&V2>) -> VR + Send + Sync + 'static,
     {
-        let j: TableJoiner<V, V2, VR> = Arc::new(move |a: Option<&V>, c| a.map(|a| joiner(a, c)));
-        self.table_join_impl(other, JoinKind::Left, j, None)
+        self.table_join_impl(other, JoinKind::Left, left_joiner(joiner), None)
     }
 
     /// [`Self::left_join`] with its result materialized as `materialized` says.
@@ -554,7 +533,7 @@ impl<K: Data, V: Data> KTable<K, V> {
     where
         F: Fn(&V, Option<&V2>) -> VR + Send + Sync + 'static,
     {
-        let j: TableJoiner<V, V2, VR> = Arc::new(move |a: Option<&V>, c| a.map(|a| joiner(a, c)));
+        let j = left_joiner(joiner);
         self.table_join_impl(other, JoinKind::Left, j, Some(materialized))
     }
 
@@ -567,7 +546,7 @@ impl<K: Data, V: Data> KTable<K, V> {
     where
         F: Fn(Option<&V>, Option<&V2>) -> VR + Send + Sync + 'static,
     {
-        self.outer_join_opt(other, joiner, None)
+        self.table_join_impl(other, JoinKind::Outer, outer_joiner(joiner), None)
     }
 
     /// [`Self::outer_join`] with its result materialized as `materialized` says.
@@ -580,24 +559,31 @@ impl<K: Data, V: Data> KTable<K, V> {
     where
         F: Fn(Option<&V>, Option<&V2>) -> VR + Send + Sync + 'static,
     {
-        self.outer_join_opt(other, joiner, Some(materialized))
+        let j = outer_joiner(joiner);
+        self.table_join_impl(other, JoinKind::Outer, j, Some(materialized))
     }
+}
 
-    fn outer_join_opt<V2: Data, VR: Data, F>(
-        &self,
-        other: &KTable<K, V2>,
-        joiner: F,
-        materialized: Option<Materialized<K, VR>>,
-    ) -> KTable<K, VR>
-    where
-        F: Fn(Option<&V>, Option<&V2>) -> VR + Send + Sync + 'static,
-    {
-        // Java calls the outer joiner only when at least one side has a value.
-        self.table_join_impl(
-            other,
-            JoinKind::Outer,
-            Arc::new(move |a, c| (a.is_some() || c.is_some()).then(|| joiner(a, c))),
-            materialized,
-        )
-    }
+/// A table-table inner join's joiner: a result while both sides have a value.
+fn inner_joiner<V: Data, V2: Data, VR: Data>(
+    joiner: impl Fn(&V, &V2) -> VR + Send + Sync + 'static,
+) -> TableJoiner<V, V2, VR> {
+    Arc::new(move |a, c| match (a, c) {
+        (Some(a), Some(c)) => Some(joiner(a, c)),
+        _ => None,
+    })
+}
+
+/// A table-table left join's joiner: a result while this side has a value.
+fn left_joiner<V: Data, V2: Data, VR: Data>(
+    joiner: impl Fn(&V, Option<&V2>) -> VR + Send + Sync + 'static,
+) -> TableJoiner<V, V2, VR> {
+    Arc::new(move |a: Option<&V>, c| a.map(|a| joiner(a, c)))
+}
+
+/// A table-table outer join's joiner: Java calls it only when at least one side has a value.
+fn outer_joiner<V: Data, V2: Data, VR: Data>(
+    joiner: impl Fn(Option<&V>, Option<&V2>) -> VR + Send + Sync + 'static,
+) -> TableJoiner<V, V2, VR> {
+    Arc::new(move |a, c| (a.is_some() || c.is_some()).then(|| joiner(a, c)))
 }
