@@ -9,6 +9,10 @@
 //!   when a KIP-848 member closes (Java's close decides on the group metadata's generation,
 //!   which keeps the last positive epoch).
 //!
+//! * a classic member whose rebalance failed on it (its own assignor, as leader, failing the
+//!   round after the first: its poll fails with the round begun) and that then closes: its
+//!   partitions lost, as a rebalance is in progress, and a LeaveGroup sent.
+//!
 //! One difference is kept and checked: Java 4.4's KIP-848 consumer, closed after
 //! `unsubscribe()`, reports the partitions the unsubscribe revoked lost as well (its
 //! assignment snapshot is not cleared by the unsubscribe, whose group metadata reset leaves
@@ -18,12 +22,18 @@
 //! calls `onPartitionsAssigned` with none, which is not what these tests are about). The
 //! scripted tests of the same rules are `kafka-client/tests/consumer_leave_callbacks.rs`.
 
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use integration_tests::{JavaPeer, kafka, runtime, unique_topic};
-use kafka_client::admin::{Admin, NewTopic};
+use kafka_client::admin::{Admin, NewPartitions, NewTopic};
 use kafka_client::config::{AdminConfig, AutoOffsetReset, ConsumerConfig, GroupProtocol};
+use kafka_client::consumer::assignor::{
+    Assignment, AssignorError, GroupMember, PartitionAssignor, PartitionsPerTopic,
+    RebalanceProtocol,
+};
 use kafka_client::consumer::{Consumer, RebalanceContext, RebalanceListener, TopicPartition};
 
 const PARTITIONS: i32 = 2;
@@ -40,6 +50,10 @@ enum Mode {
     Stall,
     /// As `Stall`, then unsubscribe and close.
     StallUnsubscribe,
+    /// Classic only: with [`FailingAssignor`], grow the topic to twice its partitions, poll
+    /// until a poll fails (the rebalance that follows fails on this member, its leader), then
+    /// close.
+    RebalanceFail,
 }
 
 impl Mode {
@@ -49,6 +63,7 @@ impl Mode {
             Mode::Unsubscribe => "unsubscribe",
             Mode::Stall => "stall",
             Mode::StallUnsubscribe => "stall-unsubscribe",
+            Mode::RebalanceFail => "rebalance-fail",
         }
     }
 
@@ -66,6 +81,63 @@ fn admin() -> Admin {
             .expect("admin config"),
     )
     .expect("admin")
+}
+
+/// An assignor whose first assignment gives every partition to the first member (by member
+/// id) and whose later ones fail, as `LeavePeer`'s `FailingAssignor`.
+#[derive(Debug, Default)]
+struct FailingAssignor {
+    calls: AtomicUsize,
+}
+
+impl PartitionAssignor for FailingAssignor {
+    fn name(&self) -> &str {
+        "failing-after-first"
+    }
+
+    fn supported_protocols(&self) -> Vec<RebalanceProtocol> {
+        vec![RebalanceProtocol::Eager, RebalanceProtocol::Cooperative]
+    }
+
+    fn assign(
+        &self,
+        partitions: &PartitionsPerTopic,
+        members: &[GroupMember],
+    ) -> Result<BTreeMap<String, Assignment>, AssignorError> {
+        if self.calls.fetch_add(1, Ordering::SeqCst) > 0 {
+            return Err(AssignorError::Failed {
+                assignor: self.name().to_owned(),
+                reason: "fails after the first assignment".into(),
+            });
+        }
+        let mut out: BTreeMap<String, Assignment> = members
+            .iter()
+            .map(|m| {
+                (
+                    m.member_id.clone(),
+                    Assignment {
+                        partitions: Vec::new(),
+                        user_data: None,
+                    },
+                )
+            })
+            .collect();
+        if let Some(first) = members.iter().min_by(|a, b| a.member_id.cmp(&b.member_id)) {
+            let mut topics: Vec<&String> = first.subscription.topics.iter().collect();
+            topics.sort();
+            let all = topics
+                .into_iter()
+                .flat_map(|t| {
+                    let count = partitions.get(t).copied().unwrap_or(0);
+                    (0..count).map(move |p| TopicPartition::new(t.clone(), p))
+                })
+                .collect();
+            if let Some(a) = out.get_mut(&first.member_id) {
+                a.partitions = all;
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// One line per listener call with partitions: "assigned 0,1", "revoked 0,1", "lost 0,1".
@@ -135,11 +207,22 @@ async fn ours(
     if mode.stalls() {
         builder = builder.max_poll_interval(Duration::from_millis(POLL_INTERVAL_MS));
     }
+    if mode == Mode::RebalanceFail {
+        builder = builder
+            .set("metadata.max.age.ms", "500")
+            .expect("metadata.max.age.ms");
+    }
     if let Some(id) = instance {
         builder = builder.group_instance_id(id);
     }
     let events = Arc::new(Mutex::new(Vec::new()));
-    let mut c = Consumer::new(builder.build().expect("consumer config")).expect("consumer");
+    let config = builder.build().expect("consumer config");
+    let mut c = if mode == Mode::RebalanceFail {
+        Consumer::with_assignors(config, vec![Arc::new(FailingAssignor::default())])
+    } else {
+        Consumer::new(config)
+    }
+    .expect("consumer");
     c.subscribe([topic], Some(Box::new(Recorder(events.clone()))))
         .expect("subscribe");
     // A hang guard, not a speed check.
@@ -172,6 +255,28 @@ async fn ours(
                 c.unsubscribe().await.expect("unsubscribe");
             }
         }
+        Mode::RebalanceFail => {
+            admin
+                .create_partitions(&[NewPartitions::increase_to(topic, 2 * PARTITIONS)])
+                .await
+                .expect("create partitions")
+                .remove(topic)
+                .expect("the topic's answer")
+                .expect("partitions added");
+            // A hang guard of 60 s, not a speed check.
+            let mut failed = None;
+            for _ in 0..600 {
+                if let Err(e) = c.poll(Duration::from_millis(100)).await {
+                    failed = Some(e);
+                    break;
+                }
+            }
+            let e = failed.expect("a poll failed");
+            assert!(
+                e.to_string().contains("fails after the first assignment"),
+                "the assignor failed the round: {e}"
+            );
+        }
     }
     c.close().await.expect("close");
     events.lock().expect("events").clone()
@@ -203,6 +308,9 @@ fn javas(
     let out = peer.run_class("LeavePeer", &args).expect("LeavePeer");
     let lines: Vec<&str> = out.lines().map(str::trim).collect();
     assert_eq!(lines.last(), Some(&"closed"), "LeavePeer finished: {out}");
+    if mode == Mode::RebalanceFail {
+        assert!(lines.contains(&"poll failed"), "Java's poll failed: {out}");
+    }
     lines
         .iter()
         .filter(|l| {
@@ -237,13 +345,23 @@ async fn both_heard(
 ) {
     let peer = JavaPeer::new().expect("Java peer");
     let admin = admin();
-    let topic = unique_topic("leave-callbacks");
+    // One topic each: the rebalance-failing mode grows it.
+    let (topic, javas_topic) = (
+        unique_topic("leave-callbacks"),
+        unique_topic("leave-callbacks-java"),
+    );
     admin
-        .create_topics(&[NewTopic::new(&topic, PARTITIONS)])
+        .create_topics(&[
+            NewTopic::new(&topic, PARTITIONS),
+            NewTopic::new(&javas_topic, PARTITIONS),
+        ])
         .await
         .expect("create");
     admin
-        .wait_for_topics(&[(&topic, PARTITIONS)], Duration::from_secs(60))
+        .wait_for_topics(
+            &[(&topic, PARTITIONS), (&javas_topic, PARTITIONS)],
+            Duration::from_secs(60),
+        )
         .await
         .expect("propagated");
     let (ours_group, javas_group) = (unique_topic("leave-ours"), unique_topic("leave-java"));
@@ -257,7 +375,14 @@ async fn both_heard(
         mode,
     )
     .await;
-    let j = javas(&peer, &javas_group, &topic, name, instance.as_deref(), mode);
+    let j = javas(
+        &peer,
+        &javas_group,
+        &javas_topic,
+        name,
+        instance.as_deref(),
+        mode,
+    );
     let (om, jm) = (
         members(&admin, &ours_group).await,
         members(&admin, &javas_group).await,
@@ -272,7 +397,10 @@ async fn both_heard(
         om, jm,
         "members left in the group after closing, ours and Java's"
     );
-    admin.delete_topics(&[&topic]).await.expect("delete topic");
+    admin
+        .delete_topics(&[&topic, &javas_topic])
+        .await
+        .expect("delete topics");
 }
 
 const REVOKED: &[&str] = &["assigned 0,1", "revoked 0,1"];
@@ -307,6 +435,20 @@ fn classic_member_closing_after_the_poll_timeout_reports_lost_as_javas() {
         "classic",
         false,
         Mode::Stall,
+        LOST,
+    ));
+}
+
+/// Java's poll returns with a round begun and not completed also when the poll's time runs
+/// out; ours waits the round out, so here the round fails on the member (its assignor, as
+/// leader) for both.
+#[test]
+fn classic_member_closing_during_a_rebalance_reports_lost_as_javas() {
+    runtime().block_on(as_javas(
+        GroupProtocol::Classic,
+        "classic",
+        false,
+        Mode::RebalanceFail,
         LOST,
     ));
 }
