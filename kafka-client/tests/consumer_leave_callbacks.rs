@@ -39,9 +39,9 @@ use kafka_protocol::messages::{
     SyncGroupResponse,
 };
 use scripted::{
-    API_VERSIONS, CONSUMER_GROUP_HEARTBEAT, FETCH, FIND_COORDINATOR, HEARTBEAT, JOIN_GROUP,
-    LEAVE_GROUP, METADATA, OFFSET_COMMIT, OFFSET_FETCH, REBALANCE_IN_PROGRESS, Reply, Request,
-    SYNC_GROUP, UNKNOWN_MEMBER_ID, reply,
+    API_VERSIONS, CONSUMER_GROUP_HEARTBEAT, FETCH, FIND_COORDINATOR, HEARTBEAT, ILLEGAL_GENERATION,
+    JOIN_GROUP, LEAVE_GROUP, METADATA, OFFSET_COMMIT, OFFSET_FETCH, REBALANCE_IN_PROGRESS, Reply,
+    Request, SYNC_GROUP, UNKNOWN_MEMBER_ID, reply,
 };
 
 const TOPIC: &str = "leave-callbacks";
@@ -444,16 +444,33 @@ async fn classic_member_that_left_on_the_poll_timeout_reports_lost() {
     }
 }
 
+/// UNKNOWN_MEMBER_ID forgets the member id; ILLEGAL_GENERATION keeps it but resets the
+/// generation, which leaves Java's member UNJOINED: no LeaveGroup either way.
 #[tokio::test]
 async fn classic_expelled_member_reports_lost_and_sends_no_leave_group() {
-    for (unsubscribe, instance) in [(false, None), (true, None), (false, Some(INSTANCE))] {
+    for (unsubscribe, instance, error) in [
+        (false, None, UNKNOWN_MEMBER_ID),
+        (true, None, UNKNOWN_MEMBER_ID),
+        (false, Some(INSTANCE), UNKNOWN_MEMBER_ID),
+        (false, None, ILLEGAL_GENERATION),
+        (true, None, ILLEGAL_GENERATION),
+    ] {
         let m = member(GroupProtocol::Classic, instance).await;
-        m.script.lock().unwrap().heartbeat_error = Some(UNKNOWN_MEMBER_ID);
-        m.wait_until(|s| s.refused_heartbeats == 1).await;
+        m.script.lock().unwrap().heartbeat_error = Some(error);
+        // Until the member has heard the answer (not only the coordinator given it): its
+        // generation is gone.
+        let reset = tokio::time::timeout(Duration::from_secs(30), async {
+            while m.consumer.group_metadata().is_none_or(|(g, _)| g != -1) {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        })
+        .await;
+        assert!(reset.is_ok(), "the member heard the refusal");
+        assert_eq!(m.script.lock().unwrap().refused_heartbeats, 1);
         assert_eq!(
             m.leave(unsubscribe).await,
             vec![Event::Assigned(vec![0, 1]), Event::Lost(vec![0, 1])],
-            "unsubscribe {unsubscribe}, instance {instance:?}"
+            "unsubscribe {unsubscribe}, instance {instance:?}, error {error}"
         );
     }
 }
