@@ -512,6 +512,19 @@ impl<K: Data, V: Data> KTable<K, V> {
         (self.enable_old)();
     }
 
+    /// A suppression's processor and buffer store names: `<name>` and `<name>-store` when the
+    /// table was [`named`](Self::named) (Java's `Suppressed.withName`), else generated. Unlike
+    /// other named operations, Java's suppress draws no index when named.
+    pub(crate) fn suppress_names(&self) -> (String, String) {
+        match &self.pending_name {
+            Some(n) => (n.clone(), format!("{n}-store")),
+            None => (
+                self.b.new_name("KTABLE-SUPPRESS-"),
+                self.b.new_name("KTABLE-SUPPRESS-STATE-STORE-"),
+            ),
+        }
+    }
+
     /// Java's `enableSendingOldValues(false)`: makes this table send old values if it can
     /// without materializing anything new, and says whether it does.
     pub(crate) fn try_enable_send_old_values(&self) -> bool {

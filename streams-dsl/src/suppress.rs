@@ -308,8 +308,7 @@ impl<K: Data, V: Data> KTable<K, V> {
     /// a buffer restores from what Java Kafka Streams logged and the other way round.
     pub fn suppress_until_time_limit(&self, limit: Duration, buffer: BufferConfig) -> KTable<K, V> {
         let b = &self.b;
-        let name = self.op_name("KTABLE-SUPPRESS-");
-        let store = b.new_name("KTABLE-SUPPRESS-STATE-STORE-");
+        let (name, store) = self.suppress_names();
         let limit = i64::try_from(limit.as_millis()).unwrap_or(i64::MAX);
         // As Java's, the buffer keeps each key's value from before its first held update, so
         // the parent sends old values (which materializes a source table).

@@ -704,8 +704,7 @@ impl<K: Data, V: Data> KTable<Windowed<K>, V> {
             Suppressed::UntilWindowClosesBounded(b) => b.shut_down_when_full(),
         };
         let b = &self.b;
-        let name = self.op_name("KTABLE-SUPPRESS-");
-        let store = b.new_name("KTABLE-SUPPRESS-STATE-STORE-");
+        let (name, store) = self.suppress_names();
         let grace = self.grace;
         // As Java's, the buffer logs each update's old value too.
         self.enable_send_old_values();

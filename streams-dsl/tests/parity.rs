@@ -483,6 +483,36 @@ fn suppress_final() {
 }
 
 #[test]
+fn suppress_named() {
+    let b = StreamsBuilder::new();
+    let s = b.stream::<String, String>("in");
+    s.group_by_key()
+        .count_with(Materialized::with(Serdes::string(), Serdes::long()))
+        .named("hold")
+        .suppress_until_time_limit(Duration::from_millis(10), BufferConfig::max_records(10))
+        .to_stream()
+        .to("out");
+    s.group_by_key()
+        .windowed_by(TimeWindows::of_size_with_no_grace(Duration::from_millis(
+            10,
+        )))
+        .count_with(Materialized::with(Serdes::string(), Serdes::long()))
+        .named("final")
+        .suppress(Suppressed::until_window_closes())
+        .to_stream()
+        .to("out2");
+    check_with_raw(
+        "suppress_named",
+        b.build().unwrap(),
+        vec![
+            out("out", Serdes::string(), nullable_long()),
+            out("out2", windowed_key(10), nullable_long()),
+        ],
+        &["-changelog"],
+    );
+}
+
+#[test]
 fn count_materialized_with() {
     let b = StreamsBuilder::new();
     b.stream::<String, String>("in")

@@ -315,6 +315,25 @@ public class DslExpectations {
         }).out("out-count", S.deserializer(), L.deserializer()).out("out-join").out("out-users")
           .raw("-repartition").raw("-changelog"));
 
+        // Named suppressions (Suppressed.withName): processor <name>, buffer store <name>-store
+        // (and its changelog), no index drawn.
+        SCENARIOS.put("suppress_named", new Scenario(b -> {
+            KStream<String, String> in = b.stream("in");
+            in.groupByKey()
+                .count(Materialized.with(S, L))
+                .suppress(Suppressed.untilTimeLimit(Duration.ofMillis(10), Suppressed.BufferConfig.maxRecords(10))
+                    .withName("hold"))
+                .toStream()
+                .to("out", Produced.with(S, L));
+            in.groupByKey()
+                .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(10), Duration.ofMillis(0)))
+                .count(Materialized.with(S, L))
+                .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()).withName("final"))
+                .toStream()
+                .to("out2", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, 10), L));
+        }).out("out", S.deserializer(), L.deserializer()).out("out2", timeWindowed(10), L.deserializer())
+          .raw("-changelog"));
+
         SCENARIOS.put("to_table_join_pattern", new Scenario(b -> {
             KTable<String, String> t = b.<String, String>stream("tin").toTable();
             b.<String, String>stream(java.util.regex.Pattern.compile("ev-.*"))
