@@ -324,19 +324,47 @@ impl<K: Data, V: Data> KTable<K, V> {
         left: bool,
     ) -> KTable<K, VR> {
         let b = &self.b;
-        let registration = b.new_name("KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-");
-        let send = b.new_name("KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-");
-        let reg_sink = b.new_name("KTABLE-SINK-");
-        let reg_source = b.new_name("KTABLE-SOURCE-");
-        let sub_store = b.new_name("KTABLE-FK-JOIN-SUBSCRIPTION-STATE-STORE-");
-        let receive = b.new_name("KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-");
-        let join = b.new_name("KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-");
-        let foreign = b.new_name("KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-");
-        let response = b.new_name("KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-");
-        let resp_sink = b.new_name("KTABLE-SINK-");
-        let resp_source = b.new_name("KTABLE-SOURCE-");
-        let resolver = b.new_name("KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-RESOLVER-PROCESSOR-");
-        let output = self.op_name("KTABLE-FK-JOIN-OUTPUT-");
+        // Java's names: generated, or `<name><suffix>` for a named join (`named(n)`, Java's
+        // `TableJoined.as(n)`); an index is drawn for each either way.
+        let name = self.pending_name.as_deref();
+        let node = |suffix: &str, prefix: &str| b.node_name_suffixed(name, suffix, prefix);
+        let registration = node(
+            "-subscription-registration",
+            "KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-",
+        );
+        let send = node(
+            "-subscription-registration-processor",
+            "KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-",
+        );
+        let reg_sink = node("-subscription-registration-sink", "KTABLE-SINK-");
+        let reg_source = node("-subscription-registration-source", "KTABLE-SOURCE-");
+        let sub_store = node(
+            "-subscription-store",
+            "KTABLE-FK-JOIN-SUBSCRIPTION-STATE-STORE-",
+        );
+        let receive = node(
+            "-subscription-receive",
+            "KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-",
+        );
+        let join = node(
+            "-subscription-join-foreign",
+            "KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-",
+        );
+        let foreign = node(
+            "-foreign-join-subscription",
+            "KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-",
+        );
+        let response = node(
+            "-subscription-response",
+            "KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-",
+        );
+        let resp_sink = node("-subscription-response-sink", "KTABLE-SINK-");
+        let resp_source = node("-subscription-response-source", "KTABLE-SOURCE-");
+        let resolver = node(
+            "-subscription-response-resolver",
+            "KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-RESOLVER-PROCESSOR-",
+        );
+        let output = node("-result", "KTABLE-FK-JOIN-OUTPUT-");
         // Java draws the result store's name even when the result is not materialized.
         let _ = b.new_name("KTABLE-FK-JOIN-OUTPUT-STATE-STORE-");
         let reg_topic = format!("{registration}-topic");

@@ -113,7 +113,7 @@ pub struct KTable<K, V> {
     getter: Option<Rc<dyn Fn() -> GetterSupplier<K, V>>>,
     /// The store holding exactly this table's values, if any.
     pub(crate) store: Option<String>,
-    pending_name: Option<String>,
+    pub(crate) pending_name: Option<String>,
     /// The grace period of the windows of a windowed table (what suppression waits for).
     pub(crate) grace: i64,
 }

@@ -1205,6 +1205,36 @@ fn named_ops() {
 }
 
 #[test]
+fn fk_join_named() {
+    let b = StreamsBuilder::new();
+    let orders = b.table::<String, String>("orders");
+    let customers = b.table::<String, String>("customers");
+    orders
+        .named("by-customer")
+        .join_foreign_key(
+            &customers,
+            |v| v.split(':').next().unwrap_or_default().to_owned(),
+            |o, c| format!("{o}@{c}"),
+        )
+        .to_stream()
+        .to("out");
+    orders
+        .left_join_foreign_key(
+            &customers,
+            |v| v.split(':').next().unwrap_or_default().to_owned(),
+            |o, c| format!("{o}@{}", or_null(c)),
+        )
+        .to_stream()
+        .to("out-left");
+    check_with_raw(
+        "fk_join_named",
+        b.build().unwrap(),
+        vec![out_str("out"), out_str("out-left")],
+        &["by-customer", "FK-JOIN"],
+    );
+}
+
+#[test]
 fn fk_join() {
     let b = StreamsBuilder::new();
     let orders = b.table::<String, String>("orders");

@@ -849,6 +849,15 @@ public class DslExpectations {
             orders.leftJoin(customers, v -> v.split(":")[0], (o, c) -> o + "@" + c).toStream().to("out-left");
         }).out("out").out("out-left").raw("FK-JOIN"));
 
+        // A named foreign-key join (TableJoined.as): every node, topic and store named after it.
+        SCENARIOS.put("fk_join_named", new Scenario(b -> {
+            KTable<String, String> orders = b.table("orders");
+            KTable<String, String> customers = b.table("customers");
+            orders.join(customers, v -> v.split(":")[0], (o, c) -> o + "@" + c, TableJoined.as("by-customer"))
+                .toStream().to("out");
+            orders.leftJoin(customers, v -> v.split(":")[0], (o, c) -> o + "@" + c).toStream().to("out-left");
+        }).out("out").out("out-left").raw("by-customer").raw("FK-JOIN"));
+
         // ---- joins ----
         SCENARIOS.put("stream_table_join", new Scenario(b -> {
             KStream<String, String> s = b.stream("clicks");
