@@ -118,21 +118,27 @@ impl RedbBytesStore {
         txn.set_durability(self.durability).map_err(db_err)?;
         {
             let mut table = txn.open_table(DATA).map_err(db_err)?;
-            // redb inserts in key order touch each leaf once. The keys are in `pending` (sorted
-            // here) unless a range scan has ordered them, in which case all go to `order`.
+            // redb inserts in key order touch each leaf once. Unless a range scan has ordered
+            // the keys (then all are in `order`), every overlay key is in `pending`: the
+            // overlay's entries are sorted directly, with no lookup per key.
+            let mut write = |k: &Bytes, v: &Option<Bytes>| match v {
+                Some(v) => table.insert(&k[..], &v[..]).map(drop),
+                None => table.remove(&k[..]).map(drop),
+            };
             if self.order.is_empty() {
-                sort_keys(&mut self.pending);
+                let mut entries: Vec<(u64, &Bytes, &Option<Bytes>)> = self
+                    .overlay
+                    .iter()
+                    .map(|(k, v)| (key_prefix(k), k, v))
+                    .collect();
+                entries.sort_unstable_by(|a, b| by_key(a.0, a.1, b.0, b.1));
+                for (_, k, v) in entries {
+                    write(k, v).map_err(db_err)?;
+                }
             } else {
                 self.settle_order();
-            }
-            for k in self.pending.iter().chain(&self.order) {
-                match self.overlay.get(k).and_then(Option::as_ref) {
-                    Some(v) => {
-                        table.insert(&k[..], &v[..]).map_err(db_err)?;
-                    }
-                    None => {
-                        table.remove(&k[..]).map_err(db_err)?;
-                    }
+                for k in &self.order {
+                    write(k, self.overlay.get(k).unwrap_or(&None)).map_err(db_err)?;
                 }
             }
         }
@@ -187,21 +193,21 @@ impl RedbBytesStore {
     }
 }
 
-/// Sorts distinct keys in byte order (as `sort_unstable` would), comparing each key's first
-/// eight bytes as one big-endian integer first: most store keys differ there, and a comparison
-/// then costs no `memcmp` call.
-fn sort_keys(keys: &mut Vec<Bytes>) {
-    fn prefix(k: &[u8]) -> u64 {
-        // Zero-padded: a key that is a prefix of another sorts first either by this or, for
-        // equal prefixes, by the full comparison below.
-        k.iter()
-            .take(8)
-            .enumerate()
-            .fold(0, |p, (i, &b)| p | u64::from(b) << (56 - 8 * i))
-    }
-    let mut keyed: Vec<(u64, Bytes)> = keys.drain(..).map(|k| (prefix(&k), k)).collect();
-    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-    keys.extend(keyed.into_iter().map(|(_, k)| k));
+/// A key's first eight bytes as a big-endian integer, zero-padded: ordering by it first, then by
+/// the full bytes on a tie ([`by_key`]), is byte order, and most store keys differ within eight
+/// bytes, where a comparison then costs no `memcmp` call.
+fn key_prefix(k: &[u8]) -> u64 {
+    k.iter()
+        .take(8)
+        .enumerate()
+        .fold(0, |p, (i, &b)| p | u64::from(b) << (56 - 8 * i))
+}
+
+/// Byte order of two keys given with their [`key_prefix`]es.
+fn by_key(pa: u64, a: &[u8], pb: u64, b: &[u8]) -> std::cmp::Ordering {
+    // A key that is a prefix of another sorts first either by the padded prefix or, when the
+    // prefixes are equal, by the full comparison.
+    pa.cmp(&pb).then_with(|| a.cmp(b))
 }
 
 impl KeyValueBytesStore for RedbBytesStore {
@@ -327,7 +333,7 @@ mod tests {
             .collect();
         let mut expected = keys.clone();
         expected.sort_unstable();
-        sort_keys(&mut keys);
+        keys.sort_unstable_by(|a, b| by_key(key_prefix(a), a, key_prefix(b), b));
         assert_eq!(keys, expected);
     }
 }
