@@ -30,6 +30,8 @@ pub struct KGroupedStream<K, V> {
     /// later aggregations only when the grouping is named (Java gives each aggregation of an
     /// unnamed grouping its own topic, named after its store). Shared by clones.
     pub(crate) repartitioned: Arc<Mutex<Option<String>>>,
+    /// The next aggregation's processor name, when given ([`KGroupedStream::named`]).
+    pub(crate) processor_name: Option<String>,
 }
 
 impl<K, V> Clone for KGroupedStream<K, V> {
@@ -40,6 +42,7 @@ impl<K, V> Clone for KGroupedStream<K, V> {
             key_serde: self.key_serde.clone(),
             value_serde: self.value_serde.clone(),
             repartitioned: self.repartitioned.clone(),
+            processor_name: self.processor_name.clone(),
         }
     }
 }
@@ -58,6 +61,7 @@ impl<K: Data, V: Data> KStream<K, V> {
             stream: self.clone(),
             name: grouped.name,
             repartitioned: Arc::default(),
+            processor_name: None,
         }
     }
 
@@ -99,6 +103,7 @@ impl<K: Data, V: Data> KStream<K, V> {
             key_serde,
             value_serde,
             repartitioned: Arc::default(),
+            processor_name: None,
         }
     }
 }
@@ -206,7 +211,7 @@ impl<K: Data, V: Data> KGroupedStream<K, V> {
     ) -> KTable<K, VA> {
         let b = &self.stream.b;
         let store = b.name_or(materialized.name.clone(), store_prefix);
-        let processor = b.new_name(processor_prefix);
+        let processor = b.node_name(self.processor_name.clone(), processor_prefix);
         let parent = self.parent_for(&store, materialized.name.is_some());
         let send_old = Arc::new(AtomicBool::new(false));
         {
@@ -240,6 +245,15 @@ impl<K: Data, V: Data> KGroupedStream<K, V> {
         }
         let table = KTable::materialized(b, processor, store, key, value);
         table.send_old_flag(send_old)
+    }
+
+    /// Names the processor of the aggregation made from the returned handle (Java's `Named`
+    /// argument of `count`, `reduce` and `aggregate`); its store is named with
+    /// [`Materialized`].
+    pub fn named(&self, name: &str) -> Self {
+        let mut g = self.clone();
+        g.processor_name = Some(name.to_owned());
+        g
     }
 
     /// Counts records per key.

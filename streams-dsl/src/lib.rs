@@ -160,8 +160,9 @@
 //! - Names follow Java's: `named(n)` before an operation is Java's `Named.as(n)` (and
 //!   `Joined.as`, `TableJoined.as`, `Suppressed.withName`, `StreamJoined.withName`), a named
 //!   operation draws a generated index as Java's does, so generated names after it, and the
-//!   stores and internal topics named after them, match Java's. Aggregations take no processor
-//!   name (Java's `count(Named)`); their stores are named with [`Materialized`].
+//!   stores and internal topics named after them, match Java's. A grouped stream's aggregation
+//!   is named with [`KGroupedStream::named`] (Java's `count(Named)`); windowed and table
+//!   aggregations take no processor name. Stores are named with [`Materialized`].
 //! - Versioned key-value stores (KIP-889) are not implemented.
 //! - Windowed tables and foreign-key join results cannot be looked up by key, so joining them
 //!   again is a build error ([`DslError::NotReadable`]).

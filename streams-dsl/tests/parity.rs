@@ -513,6 +513,29 @@ fn suppress_named() {
 }
 
 #[test]
+fn named_aggregate() {
+    let b = StreamsBuilder::new();
+    let g = b.stream::<String, String>("in").group_by_key();
+    g.named("counter").count().to_stream().to("out");
+    g.named("concat")
+        .reduce_with(
+            |a, c| format!("{a}{c}"),
+            Materialized::with(Serdes::string(), Serdes::string()),
+        )
+        .to_stream()
+        .to("out2");
+    check_with_raw(
+        "named_aggregate",
+        b.build().unwrap(),
+        vec![
+            out("out", Serdes::string(), nullable_long()),
+            out_str("out2"),
+        ],
+        &["-changelog"],
+    );
+}
+
+#[test]
 fn count_materialized_with() {
     let b = StreamsBuilder::new();
     b.stream::<String, String>("in")

@@ -334,6 +334,13 @@ public class DslExpectations {
         }).out("out", S.deserializer(), L.deserializer()).out("out2", timeWindowed(10), L.deserializer())
           .raw("-changelog"));
 
+        // Named aggregations (count(Named), reduce(Named, Materialized)).
+        SCENARIOS.put("named_aggregate", new Scenario(b -> {
+            KGroupedStream<String, String> g = b.<String, String>stream("in").groupByKey();
+            g.count(Named.as("counter")).toStream().to("out", Produced.with(S, L));
+            g.reduce((a, c) -> a + c, Named.as("concat"), Materialized.with(S, S)).toStream().to("out2");
+        }).out("out", S.deserializer(), L.deserializer()).out("out2").raw("-changelog"));
+
         SCENARIOS.put("to_table_join_pattern", new Scenario(b -> {
             KTable<String, String> t = b.<String, String>stream("tin").toTable();
             b.<String, String>stream(java.util.regex.Pattern.compile("ev-.*"))
