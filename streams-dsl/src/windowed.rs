@@ -193,7 +193,7 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
         // inputs of the task also advance).
         self.observed = self.observed.max(ts);
         let close = self.observed.saturating_sub(self.windows.grace);
-        let Some(store) = self.store.clone() else {
+        let Some(store) = &self.store else {
             return Ok(());
         };
         for start in self.windows.window_starts(ts) {
