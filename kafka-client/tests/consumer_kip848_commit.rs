@@ -27,12 +27,9 @@ use kafka_protocol::messages::consumer_group_heartbeat_response::{
     Assignment, TopicPartitions as AssignedPartitions,
 };
 use kafka_protocol::messages::fetch_response::{FetchableTopicResponse, PartitionData};
-use kafka_protocol::messages::offset_fetch_response::{
-    OffsetFetchResponseGroup, OffsetFetchResponsePartitions, OffsetFetchResponseTopics,
-};
 use kafka_protocol::messages::{
     ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, FetchRequest, FetchResponse,
-    OffsetCommitRequest, OffsetFetchRequest, OffsetFetchResponse,
+    OffsetCommitRequest, OffsetFetchRequest,
 };
 use scripted::{
     API_VERSIONS, CONSUMER_GROUP_HEARTBEAT, COORDINATOR_LOAD_IN_PROGRESS, FETCH, FIND_COORDINATOR,
@@ -194,40 +191,7 @@ fn offset_commit(
 }
 
 fn offset_fetch(req: &OffsetFetchRequest, version: i16) -> Reply {
-    let groups = req
-        .groups
-        .iter()
-        .map(|g| OffsetFetchResponseGroup {
-            group_id: g.group_id.clone(),
-            topics: g
-                .topics
-                .iter()
-                .flatten()
-                .map(|t| OffsetFetchResponseTopics {
-                    name: t.name.clone(),
-                    partitions: t
-                        .partition_indexes
-                        .iter()
-                        .map(|&p| OffsetFetchResponsePartitions {
-                            partition_index: p,
-                            committed_offset: OFFSET,
-                            committed_leader_epoch: -1,
-                            ..Default::default()
-                        })
-                        .collect(),
-                    ..Default::default()
-                })
-                .collect(),
-            ..Default::default()
-        })
-        .collect();
-    reply(
-        &OffsetFetchResponse {
-            groups,
-            ..Default::default()
-        },
-        version,
-    )
+    reply(&scripted::grouped_committed_offsets(req, OFFSET), version)
 }
 
 /// Nothing to give, after a short wait, as a broker waits up to `max_wait_ms`.

@@ -30,13 +30,9 @@ use kafka_protocol::messages::consumer_group_heartbeat_response::{
     Assignment as Kip848Assignment, TopicPartitions as AssignedPartitions,
 };
 use kafka_protocol::messages::join_group_response::JoinGroupResponse;
-use kafka_protocol::messages::offset_fetch_response::{
-    OffsetFetchResponseGroup, OffsetFetchResponsePartitions, OffsetFetchResponseTopics,
-};
 use kafka_protocol::messages::{
     ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, FetchRequest, HeartbeatResponse,
-    LeaveGroupRequest, LeaveGroupResponse, OffsetFetchRequest, OffsetFetchResponse,
-    SyncGroupResponse,
+    LeaveGroupRequest, LeaveGroupResponse, OffsetFetchRequest, SyncGroupResponse,
 };
 use scripted::{
     API_VERSIONS, CONSUMER_GROUP_HEARTBEAT, FETCH, FIND_COORDINATOR, HEARTBEAT, ILLEGAL_GENERATION,
@@ -171,40 +167,6 @@ fn kip848_heartbeat(req: &ConsumerGroupHeartbeatRequest, s: &mut Script) -> Repl
     reply(&resp, 1)
 }
 
-/// An OffsetFetch v8+ answer (groups) giving every partition asked for offset 0.
-fn grouped_offsets(req: &OffsetFetchRequest) -> OffsetFetchResponse {
-    OffsetFetchResponse {
-        groups: req
-            .groups
-            .iter()
-            .map(|g| OffsetFetchResponseGroup {
-                group_id: g.group_id.clone(),
-                topics: g
-                    .topics
-                    .iter()
-                    .flatten()
-                    .map(|t| OffsetFetchResponseTopics {
-                        name: t.name.clone(),
-                        partitions: t
-                            .partition_indexes
-                            .iter()
-                            .map(|&p| OffsetFetchResponsePartitions {
-                                partition_index: p,
-                                committed_offset: 0,
-                                committed_leader_epoch: -1,
-                                ..Default::default()
-                            })
-                            .collect(),
-                        ..Default::default()
-                    })
-                    .collect(),
-                ..Default::default()
-            })
-            .collect(),
-        ..Default::default()
-    }
-}
-
 fn answer(req: Request, protocol: GroupProtocol, script: &Shared) -> Reply {
     let (version, mut buf) = (req.version, req.body);
     let mut s = script.lock().unwrap();
@@ -270,7 +232,7 @@ fn answer(req: Request, protocol: GroupProtocol, script: &Shared) -> Reply {
             }
         }
         OFFSET_FETCH => match OffsetFetchRequest::decode(&mut buf, version) {
-            Ok(r) if version >= 8 => reply(&grouped_offsets(&r), version),
+            Ok(r) if version >= 8 => reply(&scripted::grouped_committed_offsets(&r, 0), version),
             Ok(r) => reply(&scripted::committed_offsets(&r, 0), version),
             Err(e) => {
                 s.unexpected.push(format!("OffsetFetch: {e}"));

@@ -24,13 +24,9 @@ use kafka_protocol::messages::consumer_group_heartbeat_response::{
     Assignment as Kip848Assignment, TopicPartitions as AssignedPartitions,
 };
 use kafka_protocol::messages::join_group_response::{JoinGroupResponse, JoinGroupResponseMember};
-use kafka_protocol::messages::offset_fetch_response::{
-    OffsetFetchResponseGroup, OffsetFetchResponsePartitions, OffsetFetchResponseTopics,
-};
 use kafka_protocol::messages::{
     ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, FetchRequest, HeartbeatResponse,
-    JoinGroupRequest, LeaveGroupResponse, OffsetFetchRequest, OffsetFetchResponse,
-    SyncGroupResponse,
+    JoinGroupRequest, LeaveGroupResponse, OffsetFetchRequest, SyncGroupResponse,
 };
 use kafka_protocol::{Message, Uuid};
 use scripted::{
@@ -45,40 +41,6 @@ const MEMBER: &str = "member-1";
 
 fn topic_id() -> Uuid {
     Uuid::from_halves(0xc0, 0x17)
-}
-
-/// A KIP-848 member's committed offsets (OffsetFetch v8+ shape): 0 for every partition.
-fn group_offsets(req: &OffsetFetchRequest) -> OffsetFetchResponse {
-    OffsetFetchResponse {
-        groups: req
-            .groups
-            .iter()
-            .map(|g| OffsetFetchResponseGroup {
-                group_id: g.group_id.clone(),
-                topics: g
-                    .topics
-                    .iter()
-                    .flatten()
-                    .map(|t| OffsetFetchResponseTopics {
-                        name: t.name.clone(),
-                        partitions: t
-                            .partition_indexes
-                            .iter()
-                            .map(|&p| OffsetFetchResponsePartitions {
-                                partition_index: p,
-                                committed_offset: 0,
-                                committed_leader_epoch: -1,
-                                ..Default::default()
-                            })
-                            .collect(),
-                        ..Default::default()
-                    })
-                    .collect(),
-                ..Default::default()
-            })
-            .collect(),
-        ..Default::default()
-    }
 }
 
 /// Kafka's answer to a heartbeat: the assignment (both partitions) is repeated in every answer
@@ -206,7 +168,7 @@ fn answer(req: Request, seen: &Shared) -> Reply {
         ),
         HEARTBEAT => reply(&HeartbeatResponse::default(), version),
         OFFSET_FETCH => match OffsetFetchRequest::decode(&mut buf, version) {
-            Ok(r) if version >= 8 => reply(&group_offsets(&r), version),
+            Ok(r) if version >= 8 => reply(&scripted::grouped_committed_offsets(&r, 0), version),
             Ok(r) => reply(&scripted::committed_offsets(&r, 0), version),
             Err(e) => {
                 s.unexpected.push(format!("OffsetFetch: {e}"));

@@ -108,6 +108,47 @@ pub(crate) fn empty_fetch(req: &messages::FetchRequest) -> messages::FetchRespon
     }
 }
 
+/// An OffsetFetch answer in the v8+ shape (per group) giving every partition asked for the
+/// committed `offset`, with no leader epoch.
+pub(crate) fn grouped_committed_offsets(
+    req: &messages::OffsetFetchRequest,
+    offset: i64,
+) -> messages::OffsetFetchResponse {
+    use messages::offset_fetch_response::{
+        OffsetFetchResponseGroup, OffsetFetchResponsePartitions, OffsetFetchResponseTopics,
+    };
+    messages::OffsetFetchResponse {
+        groups: req
+            .groups
+            .iter()
+            .map(|g| OffsetFetchResponseGroup {
+                group_id: g.group_id.clone(),
+                topics: g
+                    .topics
+                    .iter()
+                    .flatten()
+                    .map(|t| OffsetFetchResponseTopics {
+                        name: t.name.clone(),
+                        partitions: t
+                            .partition_indexes
+                            .iter()
+                            .map(|&p| OffsetFetchResponsePartitions {
+                                partition_index: p,
+                                committed_offset: offset,
+                                committed_leader_epoch: -1,
+                                ..Default::default()
+                            })
+                            .collect(),
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
 /// An OffsetFetch answer in the pre-v8 shape (topics at the top level) giving every partition
 /// asked for the committed `offset`.
 pub(crate) fn committed_offsets(
