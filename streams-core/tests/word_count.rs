@@ -203,3 +203,25 @@ fn state_survives_driver_restart_in_the_same_state_dir() {
     drop(driver);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn clones_of_a_topology_run_independently() {
+    // The runtime builds every task (and the differential tests every driver) from one topology:
+    // a clone shares the node factories and store builders, never their instances or state.
+    let topology = cached_topology();
+    let copy = topology.clone();
+    assert_eq!(copy.describe().to_string(), topology.describe().to_string());
+    let first = TopologyTestDriver::with_wall_clock(topology, StreamsConfig::new("wc"), 0).unwrap();
+    let second = TopologyTestDriver::with_wall_clock(copy, StreamsConfig::new("wc"), 0).unwrap();
+    for (driver, line) in [(&first, "a a b"), (&second, "a")] {
+        let mut input =
+            driver.create_input_topic("text", Arc::new(Nullable(StringSerde)), Serdes::string());
+        input.pipe_input_at(None, line.to_owned(), 1).unwrap();
+    }
+    let count = |d: &TopologyTestDriver, w: &str| {
+        let store: KeyValueStore<String, i64> = d.state_store("counts").unwrap();
+        store.get(&w.to_owned()).unwrap()
+    };
+    assert_eq!((count(&first, "a"), count(&first, "b")), (Some(2), Some(1)));
+    assert_eq!((count(&second, "a"), count(&second, "b")), (Some(1), None));
+}

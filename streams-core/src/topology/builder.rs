@@ -278,6 +278,7 @@ pub(crate) enum SinkDescription {
 }
 
 /// One node as declared.
+#[derive(Clone)]
 pub(crate) struct NodeSpec {
     pub(crate) name: String,
     pub(crate) parents: Vec<String>,
@@ -289,6 +290,7 @@ pub(crate) struct NodeSpec {
 }
 
 /// One store as declared.
+#[derive(Clone)]
 pub(crate) struct StoreSpec {
     pub(crate) builder: Arc<dyn StoreBuilder>,
     pub(crate) global: bool,
@@ -804,6 +806,11 @@ pub(crate) struct Subtopology {
 }
 
 /// A checked topology, ready to be run by tasks.
+///
+/// Cloning is cheap and yields an independent topology: clones share the node factories and store
+/// builders, and every task (or test driver) calls those for processors and stores of its own, as
+/// Kafka Streams builds each task from one topology.
+#[derive(Clone)]
 pub struct Topology {
     pub(crate) nodes: Vec<NodeSpec>,
     pub(crate) node_stores: Vec<Vec<String>>,
