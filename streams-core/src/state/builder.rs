@@ -328,15 +328,18 @@ impl Common {
             _ => raw,
         };
         let cached: Box<dyn KeyValueBytesStore> = if self.caching {
-            Box::new(
-                CachingStore::new(logged, ctx.cache_budget.clone())
-                    .with_record_context(ctx.record_context.clone())
-                    .with_meter(CacheMeter::new(
-                        meter.cache.clone(),
-                        self.java_cache_order(),
-                        self.supplier.layout != Layout::KeyValue,
-                    )),
-            )
+            let cache = CachingStore::new(logged, ctx.cache_budget.clone())
+                .with_record_context(ctx.record_context.clone())
+                .with_meter(CacheMeter::new(
+                    meter.cache.clone(),
+                    self.java_cache_order(),
+                    self.supplier.layout != Layout::KeyValue,
+                ));
+            Box::new(if self.supplier.layout == Layout::KeyValue {
+                cache
+            } else {
+                cache.time_ordered()
+            })
         } else {
             logged
         };

@@ -6,6 +6,7 @@
 //! entry is evicted to stay within budget. With forwarding on, each written entry is also queued
 //! as a [`FlushedEntry`] for the owning processor to forward downstream.
 
+use std::collections::BTreeSet;
 use std::ops::Bound;
 use std::ops::RangeBounds;
 use std::sync::Arc;
@@ -119,6 +120,9 @@ pub struct CachingStore<S> {
     meter: CacheMeter,
     /// The task's record being processed, whose headers and metadata a write keeps.
     record: Option<Arc<RecordContext>>,
+    /// Every cached key in order, kept only in front of a window or session store (see
+    /// [`Self::time_ordered`]).
+    ordered: Option<BTreeSet<Bytes>>,
 }
 
 impl<S: KeyValueBytesStore> CachingStore<S> {
@@ -140,7 +144,18 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
             evictions: 0,
             meter: CacheMeter::default(),
             record: None,
+            ordered: None,
         }
+    }
+
+    /// Behaves as Java's caching window and session stores do, in front of a segmented store:
+    /// a range merges every cached entry in it, clean ones too (which escape the retention the
+    /// store below applies to its reads, so a session merge can still find a session that is
+    /// cached), and a read that misses is not cached. Java keeps such caches ordered; so does
+    /// this one, in an index of its keys updated only when a key enters or leaves.
+    pub fn time_ordered(mut self) -> Self {
+        self.ordered = Some(self.map.keys().cloned().collect());
+        self
     }
 
     /// Keeps with each written entry the headers and metadata `record` holds at the write, to
@@ -213,6 +228,9 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
         slot.headers = Headers::new();
         let java_size = std::mem::take(&mut slot.java_size);
         self.map.remove(&key);
+        if let Some(ordered) = &mut self.ordered {
+            ordered.remove(&key);
+        }
         self.free.push(i);
         self.charge(0, entry_size(&key, &value));
         if self.meter.recording() {
@@ -276,8 +294,10 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
                 let old_value = std::mem::replace(&mut e.value, value);
                 if !dirty {
                     e.below = None;
-                } else if !was_dirty {
-                    // The replaced clean value is what the store below holds.
+                } else if !was_dirty && self.ordered.is_none() {
+                    // The replaced clean value is what the store below holds. Not so in front
+                    // of a segmented store, whose reads may already have expired it: there the
+                    // flush asks the store, as Java's does.
                     e.below = Some(old_value);
                 }
                 e.timestamp = timestamp;
@@ -310,6 +330,9 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
                         self.slots.len() - 1
                     }
                 };
+                if let Some(ordered) = &mut self.ordered {
+                    ordered.insert(key.clone());
+                }
                 self.map.insert(key, i);
                 self.link_newest(i);
                 (i, 0, false)
@@ -422,6 +445,9 @@ impl<S: KeyValueBytesStore> KeyValueBytesStore for CachingStore<S> {
         }
         self.meter.miss();
         let v = self.inner.get(key)?;
+        if self.ordered.is_some() {
+            return Ok(v);
+        }
         if let Some(v) = &v {
             self.insert_with(key, || shared_copy(key), Some(v.clone()), -1, false);
             self.maybe_evict()?;
@@ -464,6 +490,17 @@ impl<S: KeyValueBytesStore> KeyValueBytesStore for CachingStore<S> {
                 .filter(|k| meter.in_java_range(k, from, to))
                 .count();
             self.meter.hits(cached as u64);
+        }
+        if let Some(ordered) = &self.ordered {
+            let mut cached: Vec<(Bytes, Option<Bytes>)> = ordered
+                .range::<[u8], _>(bounds)
+                .filter_map(|k| self.map.get(&k[..]))
+                .map(|&i| (self.slots[i].key.clone(), self.slots[i].value.clone()))
+                .collect();
+            if reverse {
+                cached.reverse();
+            }
+            return Ok(merge_sorted(base, cached, reverse));
         }
         // Only dirty entries can differ from the store below; there are few between commits, so
         // they are filtered and sorted here rather than kept in an ordered index on every put.
@@ -623,5 +660,53 @@ mod tests {
         c.flushed_forwarded();
         assert_eq!(cached(&c), ["b"]);
         assert_eq!(c.get(b"b").unwrap(), Some(b("2")));
+    }
+
+    #[test]
+    fn over_a_segmented_store_ranges_read_clean_entries_and_a_miss_is_not_cached() {
+        use crate::state::key_schema::{KeySchema, session_key};
+        use crate::state::segmented::SegmentedBytesStore;
+        use std::ops::Bound;
+        // Sessions with a retention of 10 ms: once stream time reaches 54, the store below no
+        // longer returns the session [30, 40] (it ends before 54 - 10 + 1).
+        let below =
+            SegmentedBytesStore::new(InMemoryBytesStore::new(), KeySchema::Session, 10, 60_000)
+                .unwrap();
+        let budget = Arc::new(CacheBudget::new(1 << 20));
+        let mut c = CachingStore::new(below, budget).time_ordered();
+        let old = session_key(b"a", 30, 40);
+        c.put(old.clone(), Some(b("2")), 40).unwrap();
+        c.flush().unwrap();
+        c.put(session_key(b"a", 51, 54), Some(b("2")), 54).unwrap();
+        c.flush().unwrap();
+        let lo = session_key(b"a", 0, 35);
+        let hi = session_key(b"a", i64::MAX, i64::MAX);
+        let range = |c: &mut CachingStore<_>| {
+            c.range(Bound::Included(&lo[..]), Bound::Included(&hi[..]), false)
+                .unwrap()
+                .into_iter()
+                .map(|(k, _)| k)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            c.inner
+                .range(Bound::Included(&lo[..]), Bound::Included(&hi[..]), false)
+                .unwrap()
+                .len(),
+            1
+        );
+        // Java's caching session and window stores merge every cached entry in the range, clean
+        // ones too, and those are not held to the retention the store below applies.
+        assert_eq!(range(&mut c), vec![old.clone(), session_key(b"a", 51, 54)]);
+        // A read that misses the cache is not cached (Java's caching window and session stores
+        // read through), so a cache keeps only what was written through it.
+        let live = session_key(b"a", 51, 54);
+        c.remove_slot(c.map[&live[..]]);
+        assert_eq!(c.get(&live).unwrap(), Some(b("2")));
+        assert!(!c.map.contains_key(&live[..]));
+        assert_eq!(range(&mut c), vec![old.clone(), live]);
+        // Evicted, the expired session is gone as in Java: only the cache still had it.
+        c.remove_slot(c.map[&old[..]]);
+        assert_eq!(range(&mut c), vec![session_key(b"a", 51, 54)]);
     }
 }
