@@ -515,7 +515,12 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
         // Java tracks the time this processor has seen, not the task's stream time (which other
         // inputs of the task also advance).
         self.observed = self.observed.max(ts);
-        let close = self.observed.saturating_sub(self.windows.grace);
+        // Java 4.4 closes a session once stream time passes its end by the gap plus the grace
+        // period: until then a record could still extend it.
+        let close = self
+            .observed
+            .saturating_sub(self.windows.grace)
+            .saturating_sub(self.windows.gap);
         let found = store.find_sessions(
             &r.key,
             ts.saturating_sub(self.windows.gap),
@@ -666,7 +671,9 @@ impl<K: Data, V: Data> SessionWindowedKStream<K, V> {
             key.map(|k| Arc::new(SessionWindowedSerde::new(k)) as SharedSerde<Windowed<K>>);
         KTable::unreadable(b, processor, Some(store), windowed_key, value)
             .send_old_flag(send_old)
-            .with_grace(windows.grace)
+            // What a suppression downstream waits for past a session's end: Java's session
+            // aggregation hands on the gap plus the grace period.
+            .with_grace(windows.gap + windows.grace)
     }
 }
 
