@@ -1044,7 +1044,8 @@ public class DslExpectations {
         }
         StringBuilder out = new StringBuilder();
         for (Map.Entry<String, List<String[]>> e : inputs.entrySet()) {
-            Scenario sc = SCENARIOS.get(e.getKey());
+            // "<scenario>~r<seed>" is a random variant's input for the same program.
+            Scenario sc = SCENARIOS.get(e.getKey().split("~")[0]);
             if (sc == null) {
                 throw new IllegalArgumentException("unknown scenario " + e.getKey());
             }

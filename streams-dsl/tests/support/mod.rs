@@ -3,6 +3,12 @@
 //! process over `tests/java/scenarios.txt`, and compares its describe() and outputs with what the
 //! same topology built with streams-dsl gives on streams-core's `TopologyTestDriver`.
 //!
+//! Each hand-written scenario also gets random variants (`<scenario>~r<seed>`, see
+//! [`variants`]): the same program over a longer input drawn from the scenario's own topics, keys,
+//! values and timestamps, out of order, late and far ahead. Hand-written inputs show what an
+//! operator was written for; the variants find what nobody thought to write down. Seeds come
+//! from `DSL_PARITY_SEEDS` (comma-separated), 1 and 2 by default, so a run is repeatable.
+//!
 //! A missing JDK or jar cache fails the test with instructions; it never skips.
 
 use std::collections::{BTreeMap, HashMap};
@@ -153,11 +159,15 @@ pub(crate) fn java() -> &'static HashMap<String, Expected> {
     static RESULT: OnceLock<HashMap<String, Expected>> = OnceLock::new();
     RESULT.get_or_init(|| {
         let classpath = compile();
+        let file = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("dsl-scenarios-{}.txt", std::process::id()));
+        std::fs::write(&file, scenario_text()).expect("write the scenarios for Java");
         let out = Command::new("java")
             .args(["-cp", &classpath, "DslExpectations"])
-            .arg(java_dir().join("scenarios.txt"))
+            .arg(&file)
             .output()
             .expect("run java");
+        let _ = std::fs::remove_file(&file);
         assert!(
             out.status.success(),
             "java DslExpectations: {}",
@@ -177,9 +187,136 @@ pub(crate) struct Input {
     pub(crate) headers: Headers,
 }
 
-/// The scenario's input records, from the file the Java program reads too.
+/// The hand-written scenarios followed by their random variants: what the Java program reads.
+fn scenario_text() -> &'static str {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(|| {
+        let text =
+            std::fs::read_to_string(java_dir().join("scenarios.txt")).expect("scenarios.txt");
+        let seeds: Vec<u64> = std::env::var("DSL_PARITY_SEEDS")
+            .ok()
+            .map(|s| {
+                s.split(',')
+                    .filter(|x| !x.trim().is_empty())
+                    .map(|x| {
+                        x.trim()
+                            .parse()
+                            .expect("DSL_PARITY_SEEDS: comma-separated u64s")
+                    })
+                    .collect()
+            })
+            .unwrap_or_else(|| vec![1, 2]);
+        let extra = variants(&text, &seeds);
+        format!("{text}\n{extra}")
+    })
+}
+
+/// One parsed line of a scenario: topic, key, value, timestamp, headers field.
+struct Line<'a> {
+    topic: &'a str,
+    key: &'a str,
+    value: &'a str,
+    timestamp: i64,
+    headers: &'a str,
+}
+
+/// xorshift64: repeatable across platforms and Rust versions, which `rand` does not promise.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        if n == 0 { 0 } else { self.next() % n }
+    }
+    fn pick<'a, T>(&mut self, from: &'a [T]) -> &'a T {
+        &from[self.below(from.len() as u64) as usize]
+    }
+}
+
+/// Random variants of every scenario in `text`, one per seed, in the scenario file's format.
+///
+/// A variant keeps what the program relies on and shuffles the rest: each record takes the topic
+/// and headers of a random hand-written record, a key and a value seen on that topic (so values
+/// still parse, and null keys or values appear only where the scenario has them), and a
+/// timestamp from a walk over the scenario's time span that mostly moves forward, sometimes
+/// repeats a hand-written timestamp (window bounds), arrives late, or jumps past windows and
+/// grace periods.
+pub(crate) fn variants(text: &str, seeds: &[u64]) -> String {
+    let mut scenarios: Vec<(&str, Vec<Line<'_>>)> = Vec::new();
+    for line in text.lines() {
+        if line.trim().is_empty() || line.starts_with("//") {
+            continue;
+        }
+        if let Some(n) = line.strip_prefix("#scenario ") {
+            scenarios.push((n.trim(), Vec::new()));
+            continue;
+        }
+        let f: Vec<&str> = line.split('|').collect();
+        let Some((_, lines)) = scenarios.last_mut() else {
+            continue;
+        };
+        lines.push(Line {
+            topic: f[0],
+            key: f[1],
+            value: f[2],
+            timestamp: f[3].parse().expect("timestamp"),
+            headers: f.get(4).copied().unwrap_or(""),
+        });
+    }
+    let mut out = String::new();
+    for (name, lines) in &scenarios {
+        let lo = lines.iter().map(|l| l.timestamp).min().unwrap_or(0);
+        let hi = lines.iter().map(|l| l.timestamp).max().unwrap_or(0);
+        let span = (hi - lo).max(10) as u64;
+        let step = (span / lines.len() as u64).max(1) * 2;
+        let count = (lines.len() * 3).max(40);
+        for &seed in seeds {
+            // Mix the name in, so scenarios sharing a seed still differ.
+            let mut rng = Rng(name
+                .bytes()
+                .fold(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1, |h, b| {
+                    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3)
+                })
+                | 1);
+            out.push_str(&format!("#scenario {name}~r{seed}\n"));
+            let mut now = lo;
+            for _ in 0..count {
+                let template = rng.pick(lines);
+                let same_topic: Vec<&Line<'_>> =
+                    lines.iter().filter(|l| l.topic == template.topic).collect();
+                let key = rng.pick(&same_topic).key;
+                let value = rng.pick(&same_topic).value;
+                let timestamp = match rng.below(10) {
+                    0..=5 => {
+                        now += rng.below(step + 1) as i64;
+                        now
+                    }
+                    6 | 7 => (now - rng.below(span / 2 + 1) as i64).max(0),
+                    8 => rng.pick(lines).timestamp,
+                    _ => {
+                        now += (span / 2 + rng.below(span * 2)) as i64;
+                        now
+                    }
+                };
+                out.push_str(&format!(
+                    "{}|{key}|{value}|{timestamp}|{}\n",
+                    template.topic, template.headers
+                ));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The scenario's input records, from the text the Java program reads too.
 pub(crate) fn inputs(scenario: &str) -> Vec<Input> {
-    let text = std::fs::read_to_string(java_dir().join("scenarios.txt")).expect("scenarios.txt");
+    let text = scenario_text();
     let mut out = Vec::new();
     let mut active = false;
     for line in text.lines() {
@@ -403,6 +540,39 @@ fn check_all(
     raw: &[&str],
     probe: Option<&Probe>,
 ) {
+    check_one(scenario, topology.clone(), &outputs, raw, probe);
+    let prefix = format!("{scenario}~r");
+    let mut random: Vec<&String> = java().keys().filter(|k| k.starts_with(&prefix)).collect();
+    random.sort();
+    for variant in random {
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            check_one(variant, topology.clone(), &outputs, raw, probe);
+        }));
+        if let Err(e) = run {
+            let input: Vec<String> = scenario_text()
+                .split(&format!("#scenario {variant}\n"))
+                .nth(1)
+                .and_then(|rest| rest.split("\n\n").next())
+                .unwrap_or("")
+                .lines()
+                .map(str::to_owned)
+                .collect();
+            eprintln!(
+                "random variant {variant} failed; its input (add it to scenarios.txt to keep it):\n{}",
+                input.join("\n")
+            );
+            std::panic::resume_unwind(e);
+        }
+    }
+}
+
+fn check_one(
+    scenario: &str,
+    topology: Topology,
+    outputs: &[(String, Reader)],
+    raw: &[&str],
+    probe: Option<&Probe>,
+) {
     let expected = java()
         .get(scenario)
         .unwrap_or_else(|| panic!("Java printed no scenario {scenario}"))
@@ -435,7 +605,7 @@ fn check_all(
             .unwrap_or_else(|e| panic!("{scenario}: piping into {}: {e}", i.topic));
     }
     let mut seen = Vec::new();
-    for (topic, read) in &outputs {
+    for (topic, read) in outputs {
         let got = read(&driver);
         let want = expected
             .outputs
