@@ -540,12 +540,14 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
         }
         let send_old = self.send_old.load(Ordering::Relaxed);
         // A merged session that keeps the span of one it replaces is an update of that session,
-        // not a delete and an insert: Java's session cache collapses the two writes of the key
-        // before anything is forwarded, so it is forwarded once, as the update.
+        // not a delete and an insert, when a cache is there: Java's session cache collapses the
+        // two writes of the key before anything is forwarded or logged, so it is forwarded
+        // once, as the update. Without a cache Java removes it (logging and forwarding the
+        // delete) and writes it again.
         let mut replaced: Option<VA> = None;
         if window != (Window { start: ts, end: ts }) {
             for (session, value) in found {
-                if session.window == window {
+                if self.cached && session.window == window {
                     replaced = Some(value);
                     continue;
                 }
