@@ -380,6 +380,17 @@ impl<K: Data, V: Data> KTable<K, V> {
                 return KTable::unreadable(b, merge, None, None, None);
             }
         };
+        // As Java's, the outer side(s) of a left or outer join send their old values, so a
+        // delete of a key the other side lacks still reaches the join (and leaves a tombstone).
+        // A shared parent then sends them to its other children too.
+        match kind {
+            JoinKind::Inner => {}
+            JoinKind::Left => self.enable_send_old_values(),
+            JoinKind::Outer => {
+                self.enable_send_old_values();
+                other.enable_send_old_values();
+            }
+        }
         let (this_kind, other_kind) = match kind {
             JoinKind::Inner => (SideKind::NeedOther, SideKind::NeedOther),
             JoinKind::Left => (SideKind::Always, SideKind::Right),
