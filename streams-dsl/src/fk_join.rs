@@ -595,7 +595,11 @@ impl<K: Data, V: Data> KTable<K, V> {
                                 wire: encode_response(s.hash, value.as_deref()),
                                 partition: s.partition,
                             },
-                            timestamp: r.timestamp.max(sub.timestamp),
+                            // Java's `ForeignTableJoinProcessorSupplier` answers with the
+                            // right row's own record, so its timestamp alone, even when the
+                            // subscription is newer (unlike a subscription's answer, which
+                            // takes the later of the two).
+                            timestamp: r.timestamp,
                             headers: r.headers.clone(),
                         })?;
                     }
