@@ -2,7 +2,7 @@
 //! (`statestore.cache.max.bytes`), as Kafka Streams' `ThreadCache`/`NamedCache` do.
 //!
 //! Updates to the same key between commits collapse into one entry; dirty entries are written to
-//! the layers below on commit (in the order they first became dirty), or all at once when a dirty
+//! the layers below on commit (in the order of each key's last write, as Java's), or all at once when a dirty
 //! entry is evicted to stay within budget. With forwarding on, each written entry is also queued
 //! as a [`FlushedEntry`] for the owning processor to forward downstream.
 
@@ -63,6 +63,9 @@ impl CacheBudget {
     }
 }
 
+/// Stale dirty-write pairs tolerated beyond the live ones before the queue is compacted.
+const DIRTY_SLACK: usize = 32;
+
 /// No slot: the end of the access list.
 const NIL: usize = usize::MAX;
 
@@ -72,6 +75,8 @@ struct Slot {
     value: Option<Bytes>,
     timestamp: i64,
     dirty: bool,
+    /// The number of the entry's last dirty write (see [`CachingStore::dirty`]).
+    dirty_seq: u64,
     /// For a dirty entry, the value in the store below when known: the old value a flush
     /// forwards without reading the store again. A clean entry's value is the one below, so this
     /// is `None` then (saving a clone per flush).
@@ -106,9 +111,16 @@ pub struct CachingStore<S> {
     /// Least and most recently used slots.
     eldest: usize,
     newest: usize,
-    /// Slots of dirty entries in the order they became dirty; an entry is never removed while
-    /// dirty, so the indices stay valid until the flush drains them.
-    dirty: Vec<usize>,
+    /// Dirty writes in order, as (slot, write number): Java's cache moves a key to the end of its
+    /// dirty set on every dirty write, so a flush follows each key's last write. A key rewritten
+    /// leaves its earlier pair behind, stale (its number no longer the slot's `dirty_seq`); the
+    /// queue is compacted when stale pairs outnumber live ones. An entry is never removed while
+    /// dirty, so the live pairs' slots stay valid until the flush drains them.
+    dirty: Vec<(usize, u64)>,
+    /// Dirty writes so far (numbers the pairs in `dirty`).
+    dirty_writes: u64,
+    /// Dirty entries now.
+    dirty_count: usize,
     bytes: usize,
     forward: bool,
     flushed: Vec<FlushedEntry>,
@@ -137,6 +149,8 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
             eldest: NIL,
             newest: NIL,
             dirty: Vec::new(),
+            dirty_writes: 0,
+            dirty_count: 0,
             bytes: 0,
             forward: false,
             flushed: Vec::new(),
@@ -224,7 +238,9 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
         let key = std::mem::take(&mut slot.key);
         let value = slot.value.take();
         slot.below = None;
-        slot.dirty = false;
+        if std::mem::take(&mut slot.dirty) {
+            self.dirty_count -= 1;
+        }
         slot.headers = Headers::new();
         let java_size = std::mem::take(&mut slot.java_size);
         self.map.remove(&key);
@@ -313,6 +329,7 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
                     value,
                     timestamp,
                     dirty,
+                    dirty_seq: 0,
                     below,
                     prev: NIL,
                     next: NIL,
@@ -342,24 +359,38 @@ impl<S: KeyValueBytesStore> CachingStore<S> {
         if self.meter.recording() {
             self.recharge_java_size(i, dirty, java_old);
         }
-        if dirty && !was_dirty {
-            self.dirty.push(i);
+        if was_dirty && !dirty {
+            self.dirty_count -= 1;
+        }
+        if dirty {
+            self.dirty_writes += 1;
+            self.slots[i].dirty_seq = self.dirty_writes;
+            self.dirty.push((i, self.dirty_writes));
+            if !was_dirty {
+                self.dirty_count += 1;
+            }
+            if self.dirty.len() > 2 * self.dirty_count + DIRTY_SLACK {
+                let slots = &self.slots;
+                self.dirty
+                    .retain(|&(i, seq)| slots[i].dirty && slots[i].dirty_seq == seq);
+            }
         }
     }
 
-    /// Writes every dirty entry below, oldest-dirtied first; deleted entries leave the cache.
+    /// Writes every dirty entry below, in the order of their last dirty writes; deleted entries leave the cache.
     /// `evicting` is the slot whose eviction forces the flush.
     fn flush_dirty(&mut self, evicting: Option<usize>) -> Result<(), StoreError> {
         // Drain into a local buffer and hand it back afterwards to keep its capacity; writing
         // below never dirties this cache again.
         let mut dirty = std::mem::take(&mut self.dirty);
         let mut hits = 0;
-        for i in dirty.drain(..) {
+        for (i, seq) in dirty.drain(..) {
             let e = &mut self.slots[i];
-            if !e.dirty {
+            if !e.dirty || e.dirty_seq != seq {
                 continue;
             }
             e.dirty = false;
+            self.dirty_count -= 1;
             // Java's cache reads each dirty entry back to flush it, a hit each, except the one
             // being evicted, which has already left it.
             if evicting != Some(i) {
@@ -507,7 +538,8 @@ impl<S: KeyValueBytesStore> KeyValueBytesStore for CachingStore<S> {
         let mut cached: Vec<(Bytes, Option<Bytes>)> = self
             .dirty
             .iter()
-            .map(|&i| &self.slots[i])
+            .filter(|&&(i, seq)| self.slots[i].dirty_seq == seq)
+            .map(|&(i, _)| &self.slots[i])
             .filter(|e| e.dirty && RangeBounds::<[u8]>::contains(&bounds, &e.key[..]))
             .map(|e| (e.key.clone(), e.value.clone()))
             .collect();
@@ -708,5 +740,38 @@ mod tests {
         // Evicted, the expired session is gone as in Java: only the cache still had it.
         c.remove_slot(c.map[&old[..]]);
         assert_eq!(range(&mut c), vec![session_key(b"a", 51, 54)]);
+    }
+
+    #[test]
+    fn a_flush_writes_keys_in_the_order_of_their_last_write() {
+        // Java's NamedCache moves a key to the end of its dirty set on every dirty write, so a
+        // flush (and what it forwards) follows the last writes, not the first.
+        let budget = Arc::new(CacheBudget::new(1 << 20));
+        let mut c = CachingStore::new(InMemoryBytesStore::new(), budget);
+        assert!(c.enable_flush_forwarding());
+        for (k, v) in [("a", "1"), ("b", "1"), ("c", "1"), ("a", "2"), ("b", "2")] {
+            c.put(b(k), Some(b(v)), 0).unwrap();
+        }
+        c.flush().unwrap();
+        let mut out = Vec::new();
+        c.drain_flushed(&mut out);
+        let order: Vec<(Bytes, Option<Bytes>)> = out.into_iter().map(|e| (e.key, e.new)).collect();
+        assert_eq!(
+            order,
+            [("c", "1"), ("a", "2"), ("b", "2")]
+                .map(|(k, v)| (b(k), Some(b(v))))
+                .to_vec()
+        );
+        c.flushed_forwarded();
+        // Many rewrites of few keys between two flushes keep the queue of dirty writes short.
+        for n in 0..1000 {
+            c.put(b(["a", "b"][n % 2]), Some(b("3")), 0).unwrap();
+        }
+        assert!(c.dirty.len() <= 2 * 2 + DIRTY_SLACK, "{}", c.dirty.len());
+        c.flush().unwrap();
+        let mut out = Vec::new();
+        c.drain_flushed(&mut out);
+        assert_eq!(out.len(), 2);
+        assert_eq!(c.inner.get(b"b").unwrap(), Some(b("3")));
     }
 }
