@@ -160,7 +160,20 @@ struct TimeTracker {
     min_time: i64,
 }
 
-type Trackers = Arc<Mutex<HashMap<TaskId, TimeTracker>>>;
+impl TimeTracker {
+    const NEW: TimeTracker = TimeTracker {
+        stream_time: -1,
+        min_time: i64::MAX,
+    };
+}
+
+type SharedTracker = Arc<Mutex<TimeTracker>>;
+
+/// The trackers of one join's tasks. Both sides of a task take the same tracker at init, and a
+/// closing task drops it (Java's `TimeTrackerSupplier`, which `close()` empties): the factories
+/// outlive a driver (a cloned `Topology` shares them), and a task started again must begin
+/// with no stream time, not the time its previous run reached.
+type Trackers = Arc<Mutex<HashMap<TaskId, SharedTracker>>>;
 
 /// Encodes this side's value for the outer store.
 type EncodeFn<V> = Arc<dyn Fn(&V) -> Result<Bytes, SerdeError> + Send + Sync>;
@@ -261,6 +274,9 @@ struct StreamJoinProc<K, V1, V2, VR> {
     joiner: SideJoiner<V1, V2, VR>,
     held: Option<OuterState<K, V1, VR>>,
     held_store: Option<KeyValueStore<Bytes, Bytes>>,
+    /// This task's tracker, shared with the other side; set at init when `held` is.
+    tracker: Option<SharedTracker>,
+    task: Option<TaskId>,
 }
 
 fn serde_err(store: &str) -> impl Fn(SerdeError) -> StreamsError + '_ {
@@ -271,18 +287,13 @@ fn serde_err(store: &str) -> impl Fn(SerdeError) -> StreamsError + '_ {
 }
 
 impl<K: Data, V1: Data, V2: Data, VR: Data> StreamJoinProc<K, V1, V2, VR> {
-    fn tracker<R>(
-        &self,
-        ctx: &ProcessorContext<'_, K, VR>,
-        f: impl FnOnce(&mut TimeTracker) -> R,
-    ) -> Option<R> {
-        let held = self.held.as_ref()?;
-        let mut map = held.trackers.lock().ok()?;
-        let t = map.entry(ctx.task_id()).or_insert(TimeTracker {
-            stream_time: -1,
-            min_time: i64::MAX,
-        });
-        Some(f(t))
+    fn tracker<R>(&self, f: impl FnOnce(&mut TimeTracker) -> R) -> Option<R> {
+        let mut t = self
+            .tracker
+            .as_ref()?
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Some(f(&mut t))
     }
 
     /// Emits held records whose windows have closed, oldest first, and deletes them; each goes
@@ -296,7 +307,7 @@ impl<K: Data, V1: Data, V2: Data, VR: Data> StreamJoinProc<K, V1, V2, VR> {
             return Ok(());
         };
         let (after, grace) = (self.after, self.grace);
-        let Some(Some(stream_time)) = self.tracker(ctx, |t| {
+        let Some(Some(stream_time)) = self.tracker(|t| {
             (t.min_time.saturating_add(after).saturating_add(grace) < t.stream_time).then(|| {
                 t.min_time = i64::MAX;
                 t.stream_time
@@ -347,7 +358,7 @@ impl<K: Data, V1: Data, V2: Data, VR: Data> StreamJoinProc<K, V1, V2, VR> {
             }
             store.delete(&k)?;
         }
-        self.tracker(ctx, |t| t.min_time = t.min_time.min(min_time));
+        self.tracker(|t| t.min_time = t.min_time.min(min_time));
         Ok(())
     }
 }
@@ -359,8 +370,27 @@ impl<K: Data, V1: Data, V2: Data, VR: Data> Processor<K, V1, K, VR>
         self.store = Some(ctx.state_store(&self.other_store)?);
         if let Some(held) = &self.held {
             self.held_store = Some(ctx.state_store(&held.store_name)?);
+            let task = ctx.task_id();
+            let mut map = held
+                .trackers
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let t = map
+                .entry(task)
+                .or_insert_with(|| Arc::new(Mutex::new(TimeTracker::NEW)));
+            self.tracker = Some(t.clone());
+            self.task = Some(task);
         }
         Ok(())
+    }
+    fn close(&mut self) {
+        if let (Some(held), Some(task)) = (&self.held, self.task.take()) {
+            held.trackers
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .remove(&task);
+        }
+        self.tracker = None;
     }
     fn process(
         &mut self,
@@ -369,7 +399,7 @@ impl<K: Data, V1: Data, V2: Data, VR: Data> Processor<K, V1, K, VR>
     ) -> Result<(), StreamsError> {
         let ts = r.timestamp;
         let stream_time = self
-            .tracker(ctx, |t| {
+            .tracker(|t| {
                 t.stream_time = t.stream_time.max(ts);
                 t.stream_time
             })
@@ -386,7 +416,7 @@ impl<K: Data, V1: Data, V2: Data, VR: Data> Processor<K, V1, K, VR>
         if matches.is_empty() && self.outer {
             match (&self.held, &self.held_store) {
                 (Some(held), Some(held_store)) if to >= stream_time => {
-                    self.tracker(ctx, |t| t.min_time = t.min_time.min(ts));
+                    self.tracker(|t| t.min_time = t.min_time.min(ts));
                     let kb = (held.key_bytes)(&r.key).map_err(serde_err(&held.store_name))?;
                     let vb = (held.encode)(&r.value).map_err(serde_err(&held.store_name))?;
                     let k = outer_key(ts, self.is_left, &kb);
@@ -874,6 +904,8 @@ impl<K: Data, V: Data> KStream<K, V> {
                     joiner: this_joiner.clone(),
                     held: this_held.clone(),
                     held_store: None,
+                    tracker: None,
+                    task: None,
                 },
                 &[&this_window],
             );
@@ -893,6 +925,8 @@ impl<K: Data, V: Data> KStream<K, V> {
                     joiner: other_joiner.clone(),
                     held: other_held.clone(),
                     held_store: None,
+                    tracker: None,
+                    task: None,
                 },
                 &[&other_window],
             );
