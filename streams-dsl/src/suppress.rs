@@ -29,9 +29,9 @@ enum WhenFull {
 /// a number of bytes, or both, and what happens beyond them.
 ///
 /// Bytes are counted as Java counts them, so the same bound emits at the same points: per held
-/// key, 8 plus the key's bytes, the value bytes (prior, old unless it is the prior, new), and its
-/// record context (16, the topic's UTF-16 length, 4, and each header's key UTF-16 length and
-/// value bytes).
+/// key, 8 plus the key's bytes, the value bytes (prior, old unless it equals the prior, new),
+/// and its record context (16, the topic's UTF-16 length, 4, and each header's key UTF-16
+/// length and value bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BufferConfig {
     max_records: Option<usize>,

@@ -56,9 +56,6 @@ pub(crate) struct BufferValue {
     pub(crate) old: Option<Bytes>,
     /// The latest update's new value.
     pub(crate) new: Option<Bytes>,
-    /// Whether `old` is the very value `prior` is (Java compares the arrays by identity when
-    /// sizing the record, so an equal but separate old value leaves padding at its end).
-    pub(crate) old_is_prior: bool,
     /// The latest update's context.
     pub(crate) context: BufferContext,
 }
@@ -85,9 +82,9 @@ impl BufferContext {
 }
 
 /// What one held key counts against a byte bound (Java's `computeRecordSize`): its buffer time,
-/// key, values (the old one only when it is not the prior itself) and context.
+/// key, values (the old one only when it differs from the prior) and context.
 fn record_size(key: &Bytes, v: &BufferValue) -> u64 {
-    let old = if v.old_is_prior { 0 } else { len(&v.old) };
+    let old = if v.old_equals_prior() { 0 } else { len(&v.old) };
     8 + key.len() as u64 + len(&v.prior) + old + len(&v.new) + v.context.size()
 }
 
@@ -111,6 +108,13 @@ fn put_opt(out: &mut Vec<u8>, v: Option<&[u8]>) {
 }
 
 impl BufferValue {
+    /// Whether the old value is held as the prior. Java's `BufferValue` constructor makes the
+    /// prior the very array of an equal old value, and its size and serialization test that
+    /// identity, so equal contents are what decides both.
+    fn old_equals_prior(&self) -> bool {
+        self.old.is_some() && self.old == self.prior
+    }
+
     /// The changelog value: the V3 layout followed by the buffer time.
     pub(crate) fn encode(&self, time: i64) -> Vec<u8> {
         let c = &self.context;
@@ -125,22 +129,13 @@ impl BufferValue {
             put_opt(&mut out, h.value.as_deref());
         }
         put_opt(&mut out, self.prior.as_deref());
-        let mut padding = 0;
-        match &self.old {
-            None => put_i32(&mut out, -1),
-            Some(old) if self.prior.as_ref() == Some(old) => {
-                put_i32(&mut out, DUPLICATE_OF_PRIOR);
-                // Java sized the record for the old value's bytes unless it is the prior's own
-                // array, and leaves the unused room at the end.
-                if !self.old_is_prior {
-                    padding = old.len();
-                }
-            }
-            Some(old) => put_opt(&mut out, Some(old)),
+        if self.old_equals_prior() {
+            put_i32(&mut out, DUPLICATE_OF_PRIOR);
+        } else {
+            put_opt(&mut out, self.old.as_deref());
         }
         put_opt(&mut out, self.new.as_deref());
         out.extend_from_slice(&time.to_be_bytes());
-        out.resize(out.len() + padding, 0);
         out
     }
 
@@ -167,10 +162,10 @@ impl BufferValue {
             headers.add(key, value);
         }
         let prior = r.bytes("the prior value")?;
-        let (old, old_is_prior) = match r.i32()? {
-            DUPLICATE_OF_PRIOR => (prior.clone(), true),
-            -1 => (None, false),
-            len => (Some(r.take(len, "the old value")?), false),
+        let old = match r.i32()? {
+            DUPLICATE_OF_PRIOR => prior.clone(),
+            -1 => None,
+            len => Some(r.take(len, "the old value")?),
         };
         let new = r.bytes("the new value")?;
         let time = r.i64()?;
@@ -179,7 +174,6 @@ impl BufferValue {
                 prior,
                 old,
                 new,
-                old_is_prior,
                 context: BufferContext {
                     timestamp,
                     offset,
@@ -420,9 +414,9 @@ impl SuppressBuffer {
             .index
             .get(&key)
             .and_then(|&t| b.sorted.get(&(t, key.clone())));
-        let (prior, old_is_prior) = match held {
-            Some(h) => (h.prior.clone(), false),
-            None => (old.clone(), true),
+        let prior = match held {
+            Some(h) => h.prior.clone(),
+            None => old.clone(),
         };
         b.clean_put(
             time,
@@ -431,7 +425,6 @@ impl SuppressBuffer {
                 prior,
                 old,
                 new,
-                old_is_prior,
                 context,
             },
         );
@@ -598,7 +591,6 @@ mod tests {
             prior: None,
             old: Some(b("o")),
             new: Some(b("nn")),
-            old_is_prior: false,
             context: ctx(headers),
         };
         let bytes = v.encode(9);
@@ -616,33 +608,96 @@ mod tests {
         assert_eq!((back, time), (v, 9));
     }
 
+    fn hex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    /// Bytes and sizes printed by Java 4.4's `BufferValue.serialize(8)` plus the buffer time 1,
+    /// for the context (7, 3, "in", 0, no headers). Java's constructor makes an old value equal
+    /// to the prior the prior's own array, so an equal old value is the -2 sentinel with no
+    /// room reserved for it, and it is not counted twice in the buffer's size.
     #[test]
-    fn an_old_value_equal_to_the_prior_is_a_sentinel_padded_unless_it_is_the_prior() {
-        let first = BufferValue {
-            prior: Some(b("p")),
-            old: Some(b("p")),
-            new: None,
-            old_is_prior: true,
-            context: ctx(Headers::new()),
-        };
-        let a = first.encode(1);
-        let later = BufferValue {
-            old_is_prior: false,
-            ..first.clone()
-        };
-        let c = later.encode(1);
-        assert_eq!(c.len(), a.len() + 1);
-        assert_eq!(&c[..a.len()], &a[..]);
-        assert_eq!(c[a.len()], 0);
-        // -2 then the null new value, then the time.
-        let tail = &a[a.len() - 16..];
-        assert_eq!(
-            &tail[..8],
-            &[0xff, 0xff, 0xff, 0xfe, 0xff, 0xff, 0xff, 0xff]
+    fn null_and_duplicate_parts_match_javas_bytes_and_sizes() {
+        let context = "0000000000000007000000000000000300000002696e0000000000000000";
+        // Prior, old and new value, Java's bytes for them, and its size estimate.
+        type Case<'a> = (
+            Option<&'a str>,
+            Option<&'a str>,
+            Option<&'a str>,
+            &'a str,
+            u64,
         );
-        let (back, _) = BufferValue::decode(&Bytes::from(c)).unwrap();
-        assert_eq!(back.old, Some(b("p")));
-        assert!(back.old_is_prior);
+        let cases: [Case<'_>; 4] = [
+            (Some("p"), Some("p"), None, "0000000170fffffffeffffffff", 23),
+            (
+                None,
+                Some("o"),
+                Some("m"),
+                "ffffffff000000016f000000016d",
+                24,
+            ),
+            (
+                Some("p"),
+                None,
+                Some("m"),
+                "0000000170ffffffff000000016d",
+                24,
+            ),
+            (None, None, None, "ffffffffffffffffffffffff", 22),
+        ];
+        for (prior, old, new, parts, size) in cases {
+            let v = BufferValue {
+                prior: prior.map(b),
+                old: old.map(b),
+                new: new.map(b),
+                context: ctx(Headers::new()),
+            };
+            let want = hex(&format!("{context}{parts}0000000000000001"));
+            assert_eq!(v.encode(1), want, "{prior:?} {old:?} {new:?}");
+            assert_eq!(record_size(&Bytes::new(), &v), 8 + size);
+            let (back, time) = BufferValue::decode(&Bytes::from(want)).unwrap();
+            assert_eq!((back, time), (v, 1));
+        }
+    }
+
+    /// A key updated twice whose second old value equals the first one (the prior): the
+    /// record Java 4.4 logged in the `suppress_max_bytes~r1` parity variant, with nothing after
+    /// the buffer time.
+    #[test]
+    fn a_later_update_whose_old_value_equals_the_prior_logs_javas_record() {
+        let kept = Arc::new(Mutex::new(Kept::default()));
+        let buf = buffer(&kept);
+        let mut headers = Headers::new();
+        headers.add("h", Some(b("261")));
+        let context = BufferContext {
+            timestamp: 0x6d,
+            offset: 0x20,
+            topic: Arc::from("tin"),
+            partition: 0,
+            headers,
+        };
+        let first = BufferContext {
+            offset: 0x1f,
+            ..context.clone()
+        };
+        buf.put(0x6d, b("e"), Some(b("22")), Some(b("3")), first)
+            .unwrap();
+        buf.put(0x6d, b("e"), Some(b("22")), Some(b("4444")), context)
+            .unwrap();
+        BufferControl(buf.clone()).log_changes().unwrap();
+        let logged = std::mem::take(&mut kept.lock().unwrap().0);
+        let java = hex(concat!(
+            "000000000000006d00000000000000200000000374696e000000000000000100000001680000000332",
+            "3631000000023232fffffffe0000000434343434000000000000006d"
+        ));
+        assert_eq!(logged.len(), 1);
+        assert_eq!(logged[0].value.as_deref(), Some(&java[..]));
+        // Counted once: 8, the key, the prior, the new value and the context (8 + 8 + 3 + 4 and
+        // the header's 1 + 3).
+        assert_eq!(buf.occupancy().unwrap(), (1, 8 + 1 + 2 + 4 + 23 + 4));
     }
 
     #[test]
@@ -651,7 +706,6 @@ mod tests {
             prior: Some(b("prior")),
             old: None,
             new: Some(b("new")),
-            old_is_prior: false,
             context: ctx(Headers::new()),
         }
         .encode(5);
@@ -814,7 +868,7 @@ mod tests {
                 headers.add(k, v);
             }
             let context = BufferContext { offset, headers, ..ctx(Headers::new()) };
-            let v = BufferValue { prior, old, new, old_is_prior, context };
+            let v = BufferValue { prior, old, new, context };
             let (back, t) = BufferValue::decode(&Bytes::from(v.encode(time))).unwrap();
             proptest::prop_assert_eq!(t, time);
             proptest::prop_assert_eq!(&back.prior, &v.prior);
