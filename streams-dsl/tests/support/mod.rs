@@ -244,8 +244,8 @@ impl Rng {
 /// and headers of a random hand-written record, a key and a value seen on that topic (so values
 /// still parse, and null keys or values appear only where the scenario has them), and a
 /// timestamp from a walk over the scenario's time span that mostly moves forward, sometimes
-/// repeats a hand-written timestamp (window bounds), arrives late, or jumps past windows and
-/// grace periods.
+/// stays put (ties), repeats a hand-written timestamp (window bounds), arrives late, jumps past
+/// windows and grace periods, or (rarely) past store segments and retention.
 pub(crate) fn variants(text: &str, seeds: &[u64]) -> String {
     let mut scenarios: Vec<(&str, Vec<Line<'_>>)> = Vec::new();
     for line in text.lines() {
@@ -274,7 +274,7 @@ pub(crate) fn variants(text: &str, seeds: &[u64]) -> String {
         let hi = lines.iter().map(|l| l.timestamp).max().unwrap_or(0);
         let span = (hi - lo).max(10) as u64;
         let step = (span / lines.len() as u64).max(1) * 2;
-        let count = (lines.len() * 3).max(40);
+        let count = (lines.len() * 3).max(60);
         for &seed in seeds {
             // Mix the name in, so scenarios sharing a seed still differ.
             let mut rng = Rng(name
@@ -291,15 +291,21 @@ pub(crate) fn variants(text: &str, seeds: &[u64]) -> String {
                     lines.iter().filter(|l| l.topic == template.topic).collect();
                 let key = rng.pick(&same_topic).key;
                 let value = rng.pick(&same_topic).value;
-                let timestamp = match rng.below(10) {
-                    0..=5 => {
+                let timestamp = match rng.below(40) {
+                    0..=19 => {
                         now += rng.below(step + 1) as i64;
                         now
                     }
-                    6 | 7 => (now - rng.below(span / 2 + 1) as i64).max(0),
-                    8 => rng.pick(lines).timestamp,
-                    _ => {
+                    20..=23 => now,
+                    24..=31 => (now - rng.below(span / 2 + 1) as i64).max(0),
+                    32..=35 => rng.pick(lines).timestamp,
+                    36..=38 => {
                         now += (span / 2 + rng.below(span * 2)) as i64;
+                        now
+                    }
+                    // Past a store segment (a minute at least) and most retention periods.
+                    _ => {
+                        now += 30_000 + rng.below(170_000) as i64;
                         now
                     }
                 };
