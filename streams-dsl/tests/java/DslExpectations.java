@@ -1024,6 +1024,11 @@ public class DslExpectations {
     }
 
     public static void main(String[] args) throws Exception {
+        // Scenario classes of their own (tests/java/*Scenarios.java, named after the first
+        // argument) register into SCENARIOS when loaded.
+        for (int i = 1; i < args.length; i++) {
+            Class.forName(args[i]);
+        }
         List<String> lines = Files.readAllLines(Path.of(args[0]));
         // Stores under a directory of this run's own: test binaries (and engineers) running the
         // harness at once would otherwise share /tmp/kafka-streams/dsl-test and fail on each

@@ -63,6 +63,28 @@ fn java_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/java")
 }
 
+/// `tests/java/*.java`, sorted: `DslExpectations.java` and the `*Scenarios.java` classes that
+/// register more scenarios into it.
+fn java_sources() -> Vec<PathBuf> {
+    let mut sources: Vec<PathBuf> = std::fs::read_dir(java_dir())
+        .expect("list tests/java")
+        .map(|e| e.expect("list tests/java").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "java"))
+        .collect();
+    sources.sort();
+    sources
+}
+
+/// The scenario classes beside `DslExpectations`, by class name.
+fn scenario_classes() -> Vec<String> {
+    java_sources()
+        .iter()
+        .filter_map(|p| p.file_stem()?.to_str())
+        .filter(|n| n.ends_with("Scenarios"))
+        .map(str::to_owned)
+        .collect()
+}
+
 /// Compiles the Java program unless classes for this exact source are cached; returns the class
 /// path. Compiles into a fresh directory and renames it into place so concurrent test binaries
 /// never see half-written classes.
@@ -70,10 +92,14 @@ fn compile() -> String {
     require_tool("javac");
     require_tool("java");
     let libs = format!("{}/*", kafka_libs());
-    let source = java_dir().join("DslExpectations.java");
-    let text = std::fs::read(&source).expect("read DslExpectations.java");
+    let sources = java_sources();
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
+    for source in &sources {
+        source.hash(&mut h);
+        std::fs::read(source)
+            .expect("read a Java scenario source")
+            .hash(&mut h);
+    }
     libs.hash(&mut h);
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("streams-dsl-java");
     let classes = root.join(format!("{:016x}", h.finish()));
@@ -84,12 +110,12 @@ fn compile() -> String {
         let javac = Command::new("javac")
             .args(["-nowarn", "-cp", &libs, "-d"])
             .arg(&tmp)
-            .arg(&source)
+            .args(&sources)
             .output()
             .expect("run javac");
         assert!(
             javac.status.success(),
-            "javac DslExpectations.java: {}",
+            "javac tests/java/*.java: {}",
             String::from_utf8_lossy(&javac.stderr)
         );
         // Another process may have won the race; either copy is complete.
@@ -165,6 +191,7 @@ pub(crate) fn java() -> &'static HashMap<String, Expected> {
         let out = Command::new("java")
             .args(["-cp", &classpath, "DslExpectations"])
             .arg(&file)
+            .args(scenario_classes())
             .output()
             .expect("run java");
         let _ = std::fs::remove_file(&file);
@@ -191,8 +218,21 @@ pub(crate) struct Input {
 fn scenario_text() -> &'static str {
     static TEXT: OnceLock<String> = OnceLock::new();
     TEXT.get_or_init(|| {
-        let text =
-            std::fs::read_to_string(java_dir().join("scenarios.txt")).expect("scenarios.txt");
+        // Every scenarios*.txt in tests/java, in name order.
+        let mut files: Vec<PathBuf> = std::fs::read_dir(java_dir())
+            .expect("list tests/java")
+            .map(|e| e.expect("list tests/java").path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("scenarios") && n.ends_with(".txt"))
+            })
+            .collect();
+        files.sort();
+        let text: String = files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).expect("read a scenarios file") + "\n")
+            .collect();
         let seeds: Vec<u64> = std::env::var("DSL_PARITY_SEEDS")
             .ok()
             .map(|s| {
