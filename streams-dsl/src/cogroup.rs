@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use crate::StreamsBuilder;
-use crate::grouped::{AggregateProc, KGroupedStream};
+use crate::grouped::{AggregateProc, KGroupedStream, SkipNulls};
 use crate::kstream::add_repartition;
 use crate::ktable::{KTable, add_kv_store};
 use crate::options::Materialized;
@@ -71,8 +71,9 @@ impl<K: Data, VA: Data> CogroupedKStream<K, VA> {
             })
         };
         let aggregator = Arc::new(aggregator);
+        let nulls = SkipNulls::new(grouped.key_serde.clone(), grouped.value_serde.clone());
         let add: AddInput<VA> = Box::new(move |b, name, parent, store, init, send_old| {
-            let (store, aggregator) = (store.to_owned(), aggregator.clone());
+            let (store, aggregator, nulls) = (store.to_owned(), aggregator.clone(), nulls.clone());
             b.with_topology(|t| {
                 t.add_processor(
                     name,
@@ -80,6 +81,7 @@ impl<K: Data, VA: Data> CogroupedKStream<K, VA> {
                         let (init, aggregator) = (init.clone(), aggregator.clone());
                         AggregateProc::<K, V, VA> {
                             store_name: store.clone(),
+                            nulls: nulls.clone(),
                             agg: Arc::new(move |k, v, old: Option<VA>| {
                                 aggregator(k, v, old.unwrap_or_else(|| init()))
                             }),

@@ -111,8 +111,54 @@ impl<K: Data, V: Data> KStream<K, V> {
 /// Java's `KStreamAggregate`/`KStreamReduce`: folds each record into its key's aggregate in a
 /// timestamped store and forwards the change; the result's timestamp is the largest of the
 /// aggregated records'.
+/// Java's stream aggregations skip, and count as dropped, a record whose key or value is null;
+/// only a nullable type can hold one, and its serde says which (`Serde::is_null`).
+pub(crate) struct SkipNulls<K, V> {
+    key: Option<SharedSerde<K>>,
+    value: Option<SharedSerde<V>>,
+}
+
+impl<K: Data, V: Data> SkipNulls<K, V> {
+    /// Checks with the serdes the grouping reads with (given, else built-in).
+    pub(crate) fn new(key: Option<SharedSerde<K>>, value: Option<SharedSerde<V>>) -> Self {
+        SkipNulls {
+            key: pick(None, key),
+            value: pick(None, value),
+        }
+    }
+
+    /// Whether `r` is skipped; if so, logs and counts it as Java does.
+    pub(crate) fn skips<KO, VO>(
+        &self,
+        ctx: &mut ProcessorContext<'_, KO, VO>,
+        r: &Record<K, V>,
+    ) -> bool {
+        let null_key = self.key.as_ref().is_some_and(|s| s.is_null(&r.key));
+        let null_value = self.value.as_ref().is_some_and(|s| s.is_null(&r.value));
+        if null_key || null_value {
+            tracing::warn!(
+                null_key,
+                null_value,
+                "skipping record due to null key or value"
+            );
+            ctx.record_dropped();
+        }
+        null_key || null_value
+    }
+}
+
+impl<K, V> Clone for SkipNulls<K, V> {
+    fn clone(&self) -> Self {
+        SkipNulls {
+            key: self.key.clone(),
+            value: self.value.clone(),
+        }
+    }
+}
+
 pub(crate) struct AggregateProc<K, V, VA> {
     pub(crate) store_name: String,
+    pub(crate) nulls: SkipNulls<K, V>,
     pub(crate) agg: AggFn<K, V, VA>,
     pub(crate) send_old: Arc<AtomicBool>,
     pub(crate) store: Option<TimestampedKeyValueStore<K, VA>>,
@@ -136,6 +182,9 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, K, Change<VA>> for AggregatePro
         let Some(store) = &self.store else {
             return Ok(());
         };
+        if self.nulls.skips(ctx, &r) {
+            return Ok(());
+        }
         let old = store.get(&r.key)?;
         let (old_value, timestamp) = match old {
             Some(o) => (Some(o.value), r.timestamp.max(o.timestamp)),
@@ -216,11 +265,13 @@ impl<K: Data, V: Data> KGroupedStream<K, V> {
         let send_old = Arc::new(AtomicBool::new(false));
         {
             let (store, agg, send_old) = (store.clone(), agg.clone(), send_old.clone());
+            let nulls = SkipNulls::new(self.key_serde.clone(), self.value_serde.clone());
             b.with_topology(|t| {
                 t.add_processor(
                     &processor,
                     move || AggregateProc {
                         store_name: store.clone(),
+                        nulls: nulls.clone(),
                         agg: agg.clone(),
                         send_old: send_old.clone(),
                         store: None,

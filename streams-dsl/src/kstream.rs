@@ -644,9 +644,15 @@ fn write_repartition<K: Data, V: Data>(
     value: Option<SharedSerde<V>>,
 ) {
     let (key, value) = (pick(None, key), pick(None, value));
-    // Java's filter drops null keys; keys here are typed, so only an `Option` key can be null
-    // and that case is left to the type.
-    let f: ProcessFn<K, V, K, V> = Arc::new(|ctx, r| ctx.forward(r));
+    // Java's filter drops null keys (silently: a filter counts nothing); only a nullable key
+    // type has one, and its serde tells.
+    let check = key.clone();
+    let f: ProcessFn<K, V, K, V> = Arc::new(move |ctx, r| {
+        if check.as_ref().is_some_and(|s| s.is_null(&r.key)) {
+            return Ok(());
+        }
+        ctx.forward(r)
+    });
     t.add_processor(
         &nodes.filter,
         move || FnProcessor::new(f.clone()),

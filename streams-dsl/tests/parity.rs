@@ -536,6 +536,48 @@ fn named_aggregate() {
 }
 
 #[test]
+fn null_keys() {
+    // Java's String serdes pass nulls; here the types say so: `Option` keys and values.
+    let b = StreamsBuilder::new();
+    let s = b.stream::<Option<String>, Option<String>>("in");
+    s.group_by_key().count().to_stream().to("out-count");
+    s.group_by_key()
+        .reduce(|a, c| {
+            let (a, c) = (
+                a.as_deref().unwrap_or("null"),
+                c.as_deref().unwrap_or("null"),
+            );
+            Some(format!("{a}+{c}"))
+        })
+        .to_stream()
+        .to("out-reduce");
+    s.select_key(|_, v| v.clone().filter(|v| !v.starts_with('n')))
+        .group_by_key()
+        .count()
+        .to_stream()
+        .to("out-rekey");
+    s.to("out-through");
+    check(
+        "null_keys",
+        b.build().unwrap(),
+        vec![
+            out("out-count", Serdes::nullable_string(), nullable_long()),
+            out(
+                "out-reduce",
+                Serdes::nullable_string(),
+                Serdes::nullable_string(),
+            ),
+            out("out-rekey", Serdes::nullable_string(), nullable_long()),
+            out(
+                "out-through",
+                Serdes::nullable_string(),
+                Serdes::nullable_string(),
+            ),
+        ],
+    );
+}
+
+#[test]
 fn count_materialized_with() {
     let b = StreamsBuilder::new();
     b.stream::<String, String>("in")

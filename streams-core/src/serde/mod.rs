@@ -105,6 +105,13 @@ pub trait Serde<T>: Send + Sync + 'static {
             None => Ok(false),
         }
     }
+    /// Whether `value` is Kafka's null, as Java's operators test `key == null` (aggregations and
+    /// repartitions skip such records). Only a nullable type, such as [`Nullable`]'s `Option`,
+    /// has one; the default says no without serializing.
+    fn is_null(&self, value: &T) -> bool {
+        let _ = value;
+        false
+    }
 }
 
 /// A shared, type-erased serde as topology nodes and stores hold it.
@@ -135,6 +142,9 @@ impl<T: 'static> Serde<T> for Arc<dyn Serde<T>> {
         out: &mut Vec<u8>,
     ) -> Result<bool, SerdeError> {
         (**self).serialize_into(topic, headers, value, out)
+    }
+    fn is_null(&self, value: &T) -> bool {
+        (**self).is_null(value)
     }
 }
 
@@ -177,6 +187,9 @@ impl<T, S: Serde<T>> Serde<Option<T>> for Nullable<S> {
             None => Ok(false),
             Some(v) => self.0.serialize_into(topic, headers, v, out),
         }
+    }
+    fn is_null(&self, value: &Option<T>) -> bool {
+        value.is_none()
     }
 }
 

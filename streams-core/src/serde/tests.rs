@@ -153,3 +153,14 @@ proptest::proptest! {
         let _ = Json::<Vec<i32>>::new().deserialize("t", &H, Some(&b));
     }
 }
+
+#[test]
+fn is_null_is_javas_null_check() {
+    // What Java's operators test with `key == null`: only a nullable type can be null.
+    assert!(Nullable(StringSerde).is_null(&None));
+    assert!(!Nullable(StringSerde).is_null(&Some(String::new())));
+    assert!(!StringSerde.is_null(&String::new()));
+    let shared: SharedSerde<Option<i64>> = Arc::new(Nullable(LongSerde));
+    assert!(shared.is_null(&None));
+    assert!(!shared.is_null(&Some(0)));
+}

@@ -931,6 +931,21 @@ public class DslExpectations {
                 .to("out", Produced.with(S, L));
         }).out("out", S.deserializer(), L.deserializer()));
 
+        // Null keys and values on a stream whose types allow them: aggregations skip a null key
+        // or value, a repartition drops null keys.
+        SCENARIOS.put("null_keys", new Scenario(b -> {
+            KStream<String, String> s = b.stream("in");
+            s.groupByKey().count().toStream().to("out-count", Produced.with(S, L));
+            s.groupByKey().reduce((a, c) -> a + "+" + c).toStream().to("out-reduce");
+            s.selectKey((k, v) -> v == null || v.startsWith("n") ? null : v)
+                .groupByKey()
+                .count()
+                .toStream()
+                .to("out-rekey", Produced.with(S, L));
+            s.to("out-through");
+        }).out("out-count", S.deserializer(), L.deserializer()).out("out-reduce")
+            .out("out-rekey", S.deserializer(), L.deserializer()).out("out-through"));
+
         SCENARIOS.put("global_join", new Scenario(b -> {
             GlobalKTable<String, String> g = b.globalTable("users");
             b.<String, String>stream("orders")
