@@ -127,24 +127,42 @@ impl<K: Data, V: Data> SkipNulls<K, V> {
         }
     }
 
-    /// Whether `r` is skipped; if so, logs and counts it as Java does.
+    /// Whether `key` is null.
+    pub(crate) fn key_null(&self, key: &K) -> bool {
+        self.key.as_ref().is_some_and(|s| s.is_null(key))
+    }
+
+    /// Whether `value` is null.
+    pub(crate) fn value_null(&self, value: &V) -> bool {
+        self.value.as_ref().is_some_and(|s| s.is_null(value))
+    }
+
+    /// Whether `r` is skipped for a null key or value; if so, logs and counts it as Java does.
     pub(crate) fn skips<KO, VO>(
         &self,
         ctx: &mut ProcessorContext<'_, KO, VO>,
         r: &Record<K, V>,
     ) -> bool {
-        let null_key = self.key.as_ref().is_some_and(|s| s.is_null(&r.key));
-        let null_value = self.value.as_ref().is_some_and(|s| s.is_null(&r.value));
+        let (null_key, null_value) = (self.key_null(&r.key), self.value_null(&r.value));
         if null_key || null_value {
-            tracing::warn!(
-                null_key,
-                null_value,
-                "skipping record due to null key or value"
-            );
-            ctx.record_dropped();
+            dropped_for_nulls(ctx, null_key, null_value);
         }
         null_key || null_value
     }
+}
+
+/// Logs and counts (task `dropped-records`) a record an operator skips for a null key or value.
+pub(crate) fn dropped_for_nulls<KO, VO>(
+    ctx: &mut ProcessorContext<'_, KO, VO>,
+    null_key: bool,
+    null_value: bool,
+) {
+    tracing::warn!(
+        null_key,
+        null_value,
+        "skipping record due to null key or value"
+    );
+    ctx.record_dropped();
 }
 
 impl<K, V> Clone for SkipNulls<K, V> {

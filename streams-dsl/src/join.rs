@@ -9,6 +9,7 @@ use streams_core::StreamsError;
 use streams_core::processor::{Change, Processor, ProcessorContext, Record};
 use streams_core::state::TimestampedKeyValueStore;
 
+use crate::grouped::{SkipNulls, dropped_for_nulls};
 use crate::kstream::KStream;
 use crate::ktable::{
     GetterFn, GetterSupplier, GlobalKTable, KTable, MaterializedOpProc, StoreLookup, ValueFn,
@@ -35,6 +36,24 @@ struct StreamTableJoinProc<K, V, VT, VR> {
     getter: GetterSupplier<K, VT>,
     get: Option<GetterFn<K, VT>>,
     joiner: StreamJoiner<V, VT, VR>,
+    nulls: SkipNulls<K, V>,
+    left: bool,
+}
+
+/// Java's stream-table and stream-globaltable joins drop a record whose value is null, or whose
+/// (mapped) key is null unless the join is a left join, which joins that key with no table
+/// value. Says whether the record is dropped (and counts it).
+fn join_drops<KO, VO>(
+    ctx: &mut ProcessorContext<'_, KO, VO>,
+    left: bool,
+    null_key: bool,
+    null_value: bool,
+) -> bool {
+    let drop = null_value || (null_key && !left);
+    if drop {
+        dropped_for_nulls(ctx, null_key, null_value);
+    }
+    drop
 }
 
 impl<K: Data, V: Data, VT: Data, VR: Data> Processor<K, V, K, VR>
@@ -52,7 +71,15 @@ impl<K: Data, V: Data, VT: Data, VR: Data> Processor<K, V, K, VR>
         let Some(get) = &self.get else {
             return Ok(());
         };
-        let table = get(&r.key)?.map(|(v, _)| v);
+        let null_key = self.nulls.key_null(&r.key);
+        if join_drops(ctx, self.left, null_key, self.nulls.value_null(&r.value)) {
+            return Ok(());
+        }
+        let table = if null_key {
+            None
+        } else {
+            get(&r.key)?.map(|(v, _)| v)
+        };
         if let Some(out) = (self.joiner)(&r.value, table.as_ref()) {
             ctx.forward(r.with_value(out))?;
         }
@@ -89,6 +116,8 @@ impl<K: Data, V: Data> KStream<K, V> {
             }
         };
         let stores: Vec<String> = getter.stores.clone();
+        let nulls = SkipNulls::new(self.key_serde.clone(), self.value_serde.clone());
+        let left = prefix == "KSTREAM-LEFTJOIN-";
         self.b.with_topology(|t| {
             let g = getter.clone();
             t.add_processor(
@@ -97,6 +126,8 @@ impl<K: Data, V: Data> KStream<K, V> {
                     getter: g.clone(),
                     get: None,
                     joiner: joiner.clone(),
+                    nulls: nulls.clone(),
+                    left,
                 },
                 &[&stream_node],
             );
@@ -145,10 +176,13 @@ impl<K: Data, V: Data> KStream<K, V> {
         table: &GlobalKTable<GK, GV>,
         key_mapper: KeyMapper<K, V, GK>,
         joiner: StreamJoiner<V, GV, VR>,
+        left: bool,
     ) -> KStream<K, VR> {
         // Java names both global joins KSTREAM-LEFTJOIN-.
         let name = self.op_name("KSTREAM-LEFTJOIN-");
         let store = table.store.clone();
+        // The global table's key type's own serde tells a null mapped key.
+        let nulls = SkipNulls::new(None, self.value_serde.clone());
         self.b.with_topology(|t| {
             t.add_processor(
                 &name,
@@ -157,6 +191,8 @@ impl<K: Data, V: Data> KStream<K, V> {
                     store: None,
                     key_mapper: key_mapper.clone(),
                     joiner: joiner.clone(),
+                    nulls: nulls.clone(),
+                    left,
                 },
                 &[&self.node],
             );
@@ -186,6 +222,7 @@ impl<K: Data, V: Data> KStream<K, V> {
             table,
             Arc::new(key_mapper),
             Arc::new(move |v, g| g.map(|g| joiner(v, g))),
+            false,
         )
     }
 
@@ -204,6 +241,7 @@ impl<K: Data, V: Data> KStream<K, V> {
             table,
             Arc::new(key_mapper),
             Arc::new(move |v, g| Some(joiner(v, g))),
+            true,
         )
     }
 }
@@ -214,6 +252,9 @@ struct GlobalJoinProc<K, V, GK, GV, VR> {
     store: Option<TimestampedKeyValueStore<GK, GV>>,
     key_mapper: KeyMapper<K, V, GK>,
     joiner: StreamJoiner<V, GV, VR>,
+    /// Null tests of the mapped key and the stream's value.
+    nulls: SkipNulls<GK, V>,
+    left: bool,
 }
 
 impl<K: Data, V: Data, GK: Data, GV: Data, VR: Data> Processor<K, V, K, VR>
@@ -232,7 +273,15 @@ impl<K: Data, V: Data, GK: Data, GV: Data, VR: Data> Processor<K, V, K, VR>
             return Ok(());
         };
         let gk = (self.key_mapper)(&r.key, &r.value);
-        let g = store.get(&gk)?.map(|vt| vt.value);
+        let null_key = self.nulls.key_null(&gk);
+        if join_drops(ctx, self.left, null_key, self.nulls.value_null(&r.value)) {
+            return Ok(());
+        }
+        let g = if null_key {
+            None
+        } else {
+            store.get(&gk)?.map(|vt| vt.value)
+        };
         if let Some(out) = (self.joiner)(&r.value, g.as_ref()) {
             ctx.forward(r.with_value(out))?;
         }

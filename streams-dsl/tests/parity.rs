@@ -557,22 +557,35 @@ fn null_keys() {
         .to_stream()
         .to("out-rekey");
     s.to("out-through");
+    let show = |v: &Option<String>, t: Option<&String>| {
+        let (v, t) = (
+            v.as_deref().unwrap_or("null"),
+            t.map_or("null", String::as_str),
+        );
+        Some(format!("{v}@{t}"))
+    };
+    let t = b.table::<Option<String>, String>("tin");
+    s.join_table(&t, move |v, tv| show(v, Some(tv)))
+        .to("out-join");
+    s.left_join_table(&t, show).to("out-left");
+    let g = b.global_table::<Option<String>, String>("gin");
+    s.join_global(&g, |k, _| k.clone(), move |v, gv| show(v, Some(gv)))
+        .to("out-gjoin");
+    s.left_join_global(&g, |k, _| k.clone(), show)
+        .to("out-gleft");
+    let nullable = Serdes::nullable_string;
     check(
         "null_keys",
         b.build().unwrap(),
         vec![
-            out("out-count", Serdes::nullable_string(), nullable_long()),
-            out(
-                "out-reduce",
-                Serdes::nullable_string(),
-                Serdes::nullable_string(),
-            ),
-            out("out-rekey", Serdes::nullable_string(), nullable_long()),
-            out(
-                "out-through",
-                Serdes::nullable_string(),
-                Serdes::nullable_string(),
-            ),
+            out("out-count", nullable(), nullable_long()),
+            out("out-reduce", nullable(), nullable()),
+            out("out-rekey", nullable(), nullable_long()),
+            out("out-through", nullable(), nullable()),
+            out("out-join", nullable(), nullable()),
+            out("out-left", nullable(), nullable()),
+            out("out-gjoin", nullable(), nullable()),
+            out("out-gleft", nullable(), nullable()),
         ],
     );
 }

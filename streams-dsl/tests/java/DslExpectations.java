@@ -943,8 +943,16 @@ public class DslExpectations {
                 .toStream()
                 .to("out-rekey", Produced.with(S, L));
             s.to("out-through");
+            // Joins drop a null value, and a null key unless they are left joins.
+            KTable<String, String> t = b.table("tin");
+            s.join(t, (v, tv) -> v + "@" + tv).to("out-join");
+            s.leftJoin(t, (v, tv) -> v + "@" + tv).to("out-left");
+            GlobalKTable<String, String> g = b.globalTable("gin");
+            s.join(g, (k, v) -> k, (v, gv) -> v + "@" + gv).to("out-gjoin");
+            s.leftJoin(g, (k, v) -> k, (v, gv) -> v + "@" + gv).to("out-gleft");
         }).out("out-count", S.deserializer(), L.deserializer()).out("out-reduce")
-            .out("out-rekey", S.deserializer(), L.deserializer()).out("out-through"));
+            .out("out-rekey", S.deserializer(), L.deserializer()).out("out-through")
+            .out("out-join").out("out-left").out("out-gjoin").out("out-gleft"));
 
         SCENARIOS.put("global_join", new Scenario(b -> {
             GlobalKTable<String, String> g = b.globalTable("users");
