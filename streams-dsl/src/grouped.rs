@@ -127,6 +127,14 @@ impl<K: Data, V: Data> SkipNulls<K, V> {
         }
     }
 
+    /// Tests keys only (a table source's tombstones are values, not skipped).
+    pub(crate) fn keys_only(key: Option<SharedSerde<K>>) -> Self {
+        SkipNulls {
+            key: pick(None, key),
+            value: None,
+        }
+    }
+
     /// Whether `key` is null.
     pub(crate) fn key_null(&self, key: &K) -> bool {
         self.key.as_ref().is_some_and(|s| s.is_null(key))

@@ -14,6 +14,7 @@ use streams_core::state::{StoreHandle, Stores, TimestampedKeyValueStore};
 
 use crate::StreamsBuilder;
 use crate::builder::DslError;
+use crate::grouped::{SkipNulls, dropped_for_nulls};
 use crate::kstream::KStream;
 use crate::options::{Consumed, Materialized};
 use crate::processors::add_fn;
@@ -193,6 +194,8 @@ fn read_store<K: Data, V: Data>(
 /// when materialized.
 struct TableSourceProc<K, V> {
     cell: Arc<OnceLock<String>>,
+    /// Java's `KTableSource` skips (and counts) a record with a null key.
+    nulls: SkipNulls<K, Option<V>>,
     send_old: Arc<AtomicBool>,
     store: Option<TimestampedKeyValueStore<K, V>>,
     /// Whether the store's cache forwards the table's changes when it flushes (then `process`
@@ -214,6 +217,10 @@ impl<K: Data, V: Data> Processor<K, Option<V>, K, Change<V>> for TableSourceProc
         ctx: &mut ProcessorContext<'_, K, Change<V>>,
         r: Record<K, Option<V>>,
     ) -> Result<(), StreamsError> {
+        if self.nulls.key_null(&r.key) {
+            dropped_for_nulls(ctx, true, false);
+            return Ok(());
+        }
         let old = match &self.store {
             Some(store) => {
                 let old = store.get(&r.key)?.map(|vt| vt.value);
@@ -372,12 +379,14 @@ pub(crate) fn table_source<K: Data, V: Data>(
     let send_old = Arc::new(AtomicBool::new(false));
     {
         let (cell, send_old) = (cell.clone(), send_old.clone());
+        let nulls = SkipNulls::keys_only(key.clone());
         b.with_topology(|t| {
             t.add_source(&source, core, topic);
             t.add_processor::<_, _, K, Option<V>, K, Change<V>>(
                 &processor,
                 move || TableSourceProc {
                     cell: cell.clone(),
+                    nulls: nulls.clone(),
                     send_old: send_old.clone(),
                     store: None,
                     cached: false,
@@ -911,6 +920,8 @@ impl<K, V> GlobalKTable<K, V> {
 struct GlobalSourceProc<K, V> {
     store_name: String,
     store: Option<TimestampedKeyValueStore<K, V>>,
+    /// Java's global tables fill their store through a `KTableSource`, which skips null keys.
+    nulls: SkipNulls<K, Option<V>>,
 }
 
 impl<K: Data, V: Data> Processor<K, Option<V>, (), ()> for GlobalSourceProc<K, V> {
@@ -920,12 +931,16 @@ impl<K: Data, V: Data> Processor<K, Option<V>, (), ()> for GlobalSourceProc<K, V
     }
     fn process(
         &mut self,
-        _: &mut ProcessorContext<'_, (), ()>,
+        ctx: &mut ProcessorContext<'_, (), ()>,
         r: Record<K, Option<V>>,
     ) -> Result<(), StreamsError> {
         let Some(store) = &self.store else {
             return Ok(());
         };
+        if self.nulls.key_null(&r.key) {
+            dropped_for_nulls(ctx, true, false);
+            return Ok(());
+        }
         match r.value {
             Some(v) => store.put(
                 &r.key,
@@ -968,17 +983,19 @@ pub(crate) fn global_table_source<K: Data, V: Data>(
             let builder =
                 Stores::timestamped_key_value_store_builder(supplier, k.clone(), v.clone())
                     .with_logging_disabled();
-            let core = Consumed::<K, Option<V>>::new().to_core(Some(k), Some(nullable(&v)));
+            let core = Consumed::<K, Option<V>>::new().to_core(Some(k.clone()), Some(nullable(&v)));
             let core = match &consumed.extractor {
                 Some(x) => core.with_timestamp_extractor(x.clone()),
                 None => core,
             };
             let store_name = store.clone();
+            let nulls = SkipNulls::keys_only(Some(k.clone()));
             b.with_topology(|t| {
                 t.add_global_store(builder, &source, core, topic, &processor, move || {
                     GlobalSourceProc::<K, V> {
                         store_name: store_name.clone(),
                         store: None,
+                        nulls: nulls.clone(),
                     }
                 });
             });
@@ -1048,12 +1065,14 @@ impl<K: Data, V: Data> KStream<K, V> {
         let send_old = Arc::new(AtomicBool::new(false));
         {
             let (cell, send_old) = (cell.clone(), send_old.clone());
+            let nulls = SkipNulls::keys_only(key.clone());
             self.b.with_topology(|t| {
                 t.add_processor::<_, _, K, V, K, Change<V>>(
                     &name,
                     move || {
                         ToTableProc(TableSourceProc {
                             cell: cell.clone(),
+                            nulls: nulls.clone(),
                             send_old: send_old.clone(),
                             store: None,
                             cached: false,
