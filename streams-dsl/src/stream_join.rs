@@ -18,6 +18,7 @@ use streams_core::task::TaskId;
 use streams_core::topology::TopologyBuilder;
 
 use crate::builder::DslError;
+use crate::grouped::{SkipNulls, dropped_for_nulls};
 use crate::kstream::KStream;
 use crate::serdes::{Data, pick};
 
@@ -58,6 +59,8 @@ struct JoinWindowProc<K, V> {
     /// same store downstream) can tell, and it needs the record not yet stored. Set by the
     /// `single.store.self.join` rewrite.
     forward_first: Arc<AtomicBool>,
+    /// Java remembers no record with a null key (it only forwards it).
+    nulls: SkipNulls<K, V>,
 }
 
 impl<K: Data, V: Data> Processor<K, V, K, V> for JoinWindowProc<K, V> {
@@ -73,6 +76,9 @@ impl<K: Data, V: Data> Processor<K, V, K, V> for JoinWindowProc<K, V> {
         let Some(store) = self.store.clone() else {
             return ctx.forward(r);
         };
+        if self.nulls.key_null(&r.key) {
+            return ctx.forward(r);
+        }
         if self.forward_first.load(Ordering::Relaxed) {
             let (key, value, ts) = (r.key.clone(), r.value.clone(), r.timestamp);
             ctx.forward(r)?;
@@ -277,6 +283,7 @@ struct StreamJoinProc<K, V1, V2, VR> {
     /// This task's tracker, shared with the other side; set at init when `held` is.
     tracker: Option<SharedTracker>,
     task: Option<TaskId>,
+    nulls: SkipNulls<K, V1>,
 }
 
 fn serde_err(store: &str) -> impl Fn(SerdeError) -> StreamsError + '_ {
@@ -404,6 +411,20 @@ impl<K: Data, V1: Data, V2: Data, VR: Data> Processor<K, V1, K, VR>
                 t.stream_time
             })
             .unwrap_or(i64::MAX);
+        // As Java's: a null key still advances stream time; an outer side joins it with
+        // nothing at once (it can match nothing), anything else with a null key or value is
+        // dropped and counted.
+        let (null_key, null_value) = (self.nulls.key_null(&r.key), self.nulls.value_null(&r.value));
+        if null_key && !null_value && self.outer {
+            if let Some(out) = (self.joiner)(&r.value, None) {
+                ctx.forward(r.with_value(out))?;
+            }
+            return Ok(());
+        }
+        if null_key || null_value {
+            dropped_for_nulls(ctx, null_key, null_value);
+            return Ok(());
+        }
         if ts == stream_time {
             self.emit_closed(ctx, &r.headers)?;
         }
@@ -866,6 +887,9 @@ impl<K: Data, V: Data> KStream<K, V> {
         });
         let (before, after, grace) = (windows.before, windows.after, windows.grace);
         let forward_first = Arc::new(AtomicBool::new(false));
+        let (k1, k2) = (key.clone(), key.clone());
+        let nulls1 = SkipNulls::new(Some(key.clone()), Some(v1.clone()));
+        let nulls2 = SkipNulls::new(Some(key.clone()), Some(v2.clone()));
         b.with_topology(|t| {
             let s = this_store.clone();
             let first = forward_first.clone();
@@ -875,6 +899,7 @@ impl<K: Data, V: Data> KStream<K, V> {
                     store_name: s.clone(),
                     store: None,
                     forward_first: first.clone(),
+                    nulls: SkipNulls::keys_only(Some(k1.clone())),
                 },
                 &[&this_node],
             );
@@ -885,6 +910,7 @@ impl<K: Data, V: Data> KStream<K, V> {
                     store_name: s.clone(),
                     store: None,
                     forward_first: Arc::default(),
+                    nulls: SkipNulls::keys_only(Some(k2.clone())),
                 },
                 &[&other_node],
             );
@@ -906,6 +932,7 @@ impl<K: Data, V: Data> KStream<K, V> {
                     held_store: None,
                     tracker: None,
                     task: None,
+                    nulls: nulls1.clone(),
                 },
                 &[&this_window],
             );
@@ -927,6 +954,7 @@ impl<K: Data, V: Data> KStream<K, V> {
                     held_store: None,
                     tracker: None,
                     task: None,
+                    nulls: nulls2.clone(),
                 },
                 &[&other_window],
             );

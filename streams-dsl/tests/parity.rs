@@ -573,6 +573,17 @@ fn null_keys() {
         .to("out-gjoin");
     s.left_join_global(&g, |k, _| k.clone(), show)
         .to("out-gleft");
+    let r = b.stream::<Option<String>, Option<String>>("in2");
+    let w = JoinWindows::of_time_difference_with_no_grace(Duration::from_millis(5));
+    let slash = |a: Option<&Option<String>>, c: Option<&Option<String>>| {
+        let text = |x: Option<&Option<String>>| x.and_then(|x| x.clone()).unwrap_or("null".into());
+        Some(format!("{}/{}", text(a), text(c)))
+    };
+    s.join(&r, move |a, c| slash(Some(a), Some(c)), w)
+        .to("out-ss");
+    s.left_join(&r, move |a, c| slash(Some(a), c), w)
+        .to("out-ssleft");
+    s.outer_join(&r, slash, w).to("out-ssouter");
     let nullable = Serdes::nullable_string;
     check(
         "null_keys",
@@ -586,6 +597,9 @@ fn null_keys() {
             out("out-left", nullable(), nullable()),
             out("out-gjoin", nullable(), nullable()),
             out("out-gleft", nullable(), nullable()),
+            out("out-ss", nullable(), nullable()),
+            out("out-ssleft", nullable(), nullable()),
+            out("out-ssouter", nullable(), nullable()),
         ],
     );
 }

@@ -950,9 +950,17 @@ public class DslExpectations {
             GlobalKTable<String, String> g = b.globalTable("gin");
             s.join(g, (k, v) -> k, (v, gv) -> v + "@" + gv).to("out-gjoin");
             s.leftJoin(g, (k, v) -> k, (v, gv) -> v + "@" + gv).to("out-gleft");
+            // Stream-stream joins drop them too, except that an outer side joins a null key
+            // with nothing at once.
+            KStream<String, String> r = b.stream("in2");
+            JoinWindows w = JoinWindows.ofTimeDifferenceAndGrace(Duration.ofMillis(5), Duration.ofMillis(0));
+            s.join(r, (a, c) -> a + "/" + c, w).to("out-ss");
+            s.leftJoin(r, (a, c) -> a + "/" + c, w).to("out-ssleft");
+            s.outerJoin(r, (a, c) -> a + "/" + c, w).to("out-ssouter");
         }).out("out-count", S.deserializer(), L.deserializer()).out("out-reduce")
             .out("out-rekey", S.deserializer(), L.deserializer()).out("out-through")
-            .out("out-join").out("out-left").out("out-gjoin").out("out-gleft"));
+            .out("out-join").out("out-left").out("out-gjoin").out("out-gleft")
+            .out("out-ss").out("out-ssleft").out("out-ssouter"));
 
         SCENARIOS.put("global_join", new Scenario(b -> {
             GlobalKTable<String, String> g = b.globalTable("users");
