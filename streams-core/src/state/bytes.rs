@@ -62,6 +62,21 @@ pub trait KeyValueBytesStore: Send + 'static {
     ) -> Result<Vec<(Bytes, Bytes)>, StoreError>;
     /// An estimate of the number of entries.
     fn approximate_num_entries(&mut self) -> Result<u64, StoreError>;
+    /// For a segmented (window or session) store: the entries whose segment timestamp (window
+    /// start, session end) lies in `from..=to`, read from every segment that still exists and
+    /// not filtered by the retention period the other reads apply, in key order. This is what
+    /// Java's time-ordered stores return for a time range (`fetchSessions(earliestEnd,
+    /// latestEnd)` iterates whichever segments are still there), which an emit-final session
+    /// aggregation reads its closed sessions with. `None` from a store without segments, or a
+    /// layer (a cache) that cannot answer it without them.
+    fn fetch_time_range(
+        &mut self,
+        from: i64,
+        to: i64,
+    ) -> Result<Option<Vec<(Bytes, Bytes)>>, StoreError> {
+        let _ = (from, to);
+        Ok(None)
+    }
     /// Writes cached entries to the layers below.
     fn flush(&mut self) -> Result<(), StoreError> {
         Ok(())
@@ -125,6 +140,13 @@ impl KeyValueBytesStore for Box<dyn KeyValueBytesStore> {
     }
     fn approximate_num_entries(&mut self) -> Result<u64, StoreError> {
         (**self).approximate_num_entries()
+    }
+    fn fetch_time_range(
+        &mut self,
+        from: i64,
+        to: i64,
+    ) -> Result<Option<Vec<(Bytes, Bytes)>>, StoreError> {
+        (**self).fetch_time_range(from, to)
     }
     fn flush(&mut self) -> Result<(), StoreError> {
         (**self).flush()

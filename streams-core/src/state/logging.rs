@@ -110,6 +110,13 @@ impl<S: KeyValueBytesStore> KeyValueBytesStore for LoggingStore<S> {
     fn approximate_num_entries(&mut self) -> Result<u64, StoreError> {
         self.inner.approximate_num_entries()
     }
+    fn fetch_time_range(
+        &mut self,
+        from: i64,
+        to: i64,
+    ) -> Result<Option<Vec<(Bytes, Bytes)>>, StoreError> {
+        self.inner.fetch_time_range(from, to)
+    }
 
     fn flush(&mut self) -> Result<(), StoreError> {
         self.inner.flush()

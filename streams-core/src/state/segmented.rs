@@ -172,6 +172,40 @@ impl<S: KeyValueBytesStore> KeyValueBytesStore for SegmentedBytesStore<S> {
         Ok(out)
     }
 
+    /// The live segments' entries whose segment timestamp lies in `from..=to`, in key order,
+    /// with no retention filter: a segment is either there (all of it readable) or dropped.
+    fn fetch_time_range(
+        &mut self,
+        from: i64,
+        to: i64,
+    ) -> Result<Option<Vec<(Bytes, Bytes)>>, StoreError> {
+        let mut out = Vec::new();
+        if self.observed < 0 || to < from {
+            return Ok(Some(out));
+        }
+        let first = self.min_live_segment().max(self.segment_id(from));
+        let last = self.segment_id(self.observed).min(self.segment_id(to));
+        for seg in first..=last {
+            let lo = seg.to_be_bytes();
+            let hi = seg.saturating_add(1).to_be_bytes();
+            for (k, v) in
+                self.inner
+                    .range(Bound::Included(&lo[..]), Bound::Excluded(&hi[..]), false)?
+            {
+                let logical = k.slice(8..);
+                if self
+                    .schema
+                    .segment_timestamp(&logical)
+                    .is_some_and(|t| (from..=to).contains(&t))
+                {
+                    out.push((logical, v));
+                }
+            }
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(Some(out))
+    }
+
     /// The entries of the live segments; the reserved stream-time entry is not one.
     fn approximate_num_entries(&mut self) -> Result<u64, StoreError> {
         let all = self.inner.approximate_num_entries()?;

@@ -117,6 +117,49 @@ impl<K: 'static, V: 'static> SessionStore<K, V> {
             .collect()
     }
 
+    /// Every key's sessions that end within `earliest_end..=latest_end`, ordered by end, then
+    /// start, then key bytes, as Java's time-ordered session store (which an emit-final
+    /// session aggregation uses) returns them from `findSessions(earliestEnd, latestEnd)`:
+    /// read from every segment still kept, so a session past the retention period is found
+    /// until its segment is dropped. Over a store layer that cannot read by time (a cache), the
+    /// sessions within retention.
+    pub fn find_sessions_ending_within(
+        &self,
+        earliest_end: i64,
+        latest_end: i64,
+    ) -> Result<Vec<(Windowed<K>, V)>, StoreError> {
+        self.access.measure_iterator(Op::Fetch, || {
+            let mut inner = self.access.lock()?;
+            let raw = match inner.fetch_time_range(earliest_end, latest_end)? {
+                Some(raw) => raw,
+                None => inner.range(Bound::Unbounded, Bound::Unbounded, false)?,
+            };
+            drop(inner);
+            let mut found = Vec::new();
+            for (k, v) in &raw {
+                let (key, start, end) =
+                    split_session_key(k).ok_or(StoreError::MalformedKey { len: k.len() })?;
+                if (earliest_end..=latest_end).contains(&end) {
+                    found.push(((end, start, key), v));
+                }
+            }
+            // Time first, as the time-ordered store's keys are laid out (end, start, key).
+            found.sort_by(|a, b| a.0.cmp(&b.0));
+            found
+                .into_iter()
+                .map(|((end, start, key), v)| {
+                    Ok((
+                        Windowed {
+                            key: self.access.read_key_slice(key)?,
+                            window: Window { start, end },
+                        },
+                        self.access.read_value(v)?,
+                    ))
+                })
+                .collect()
+        })
+    }
+
     /// Every unexpired session of `key`.
     pub fn fetch(&self, key: &K) -> Result<Vec<(Windowed<K>, V)>, StoreError> {
         self.find_sessions(key, 0, i64::MAX)
