@@ -119,6 +119,7 @@ pub struct TimeWindowedKStream<K, V> {
 pub struct SessionWindowedKStream<K, V> {
     grouped: KGroupedStream<K, V>,
     windows: SessionWindows,
+    emit: EmitStrategy,
 }
 
 impl<K: Data, V: Data> KGroupedStream<K, V> {
@@ -136,6 +137,7 @@ impl<K: Data, V: Data> KGroupedStream<K, V> {
         SessionWindowedKStream {
             grouped: self.clone(),
             windows,
+            emit: EmitStrategy::OnWindowUpdate,
         }
     }
 }
@@ -467,16 +469,23 @@ impl<K: Data, V: Data> TimeWindowedKStream<K, V> {
     }
 }
 
-type MergeFn<K, VA> = Arc<dyn Fn(&K, VA, VA) -> VA + Send + Sync>;
-type FoldFn<K, V, VA> = Arc<dyn Fn(&K, &V, VA) -> VA + Send + Sync>;
+/// The running aggregate of a session merge: `None` before the first value of a reduce (Java's
+/// reduce initializer gives null).
+type SessionInit<VA> = Arc<dyn Fn() -> Option<VA> + Send + Sync>;
+/// Folds one stored session's aggregate into the running one (Java's `Merger`, called as
+/// `merger(key, running, stored)`).
+type MergeFn<K, VA> = Arc<dyn Fn(&K, Option<VA>, VA) -> VA + Send + Sync>;
+/// Folds the record's value into the running aggregate (Java's `Aggregator`).
+type FoldFn<K, V, VA> = Arc<dyn Fn(&K, &V, Option<VA>) -> VA + Send + Sync>;
 
 /// Java's `KStreamSessionWindowAggregate`: merges a record with the sessions of its key within
 /// the gap, deleting the merged ones (forwarded as deletes at their end time) and writing the
-/// merged session (forwarded at its end time).
+/// merged session (forwarded at its end time); or, emitting final results, forwarding each
+/// session once it closes.
 struct SessionAggregateProc<K, V, VA> {
     store_name: String,
     windows: SessionWindows,
-    init: Arc<dyn Fn() -> VA + Send + Sync>,
+    init: SessionInit<VA>,
     agg: FoldFn<K, V, VA>,
     merge: MergeFn<K, VA>,
     send_old: Arc<AtomicBool>,
@@ -485,6 +494,11 @@ struct SessionAggregateProc<K, V, VA> {
     observed: i64,
     /// Whether the store's cache forwards results when it flushes (then `process` does not).
     cached: bool,
+    /// Java's `EmitStrategy.onWindowClose()`: updates are not forwarded, closed sessions are.
+    emit_final: bool,
+    /// The close time up to which final results were emitted (Java's
+    /// `lastEmitWindowCloseTime`); -1 before any.
+    last_emit: i64,
     metrics: FinalEmitMetrics,
 }
 
@@ -498,8 +512,12 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
         let task = ctx.task_id().to_string();
         self.metrics = FinalEmitMetrics::register(ctx.metrics(), &task, ctx.node_name());
         let store: SessionStore<K, VA> = ctx.state_store(&self.store_name)?;
-        let send_old = self.send_old.load(Ordering::Relaxed);
-        self.cached = ctx.forward_session_cache_flushes_at_end(&store, send_old)?;
+        // Emitting final results, Java forwards without a cache flush listener (and its store
+        // has no cache).
+        if !self.emit_final {
+            let send_old = self.send_old.load(Ordering::Relaxed);
+            self.cached = ctx.forward_session_cache_flushes_at_end(&store, send_old)?;
+        }
         self.store = Some(store);
         Ok(())
     }
@@ -529,75 +547,241 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
         let mut window = Window { start: ts, end: ts };
         let mut agg = (self.init)();
         for (session, value) in &found {
-            agg = (self.merge)(&r.key, agg, value.clone());
+            agg = Some((self.merge)(&r.key, agg, value.clone()));
             window.start = window.start.min(session.window.start);
             window.end = window.end.max(session.window.end);
         }
         if window.end < close {
             tracing::debug!(ts, "dropping record for a closed session");
             ctx.record_dropped();
-            return Ok(());
-        }
-        let send_old = self.send_old.load(Ordering::Relaxed);
-        // A merged session that keeps the span of one it replaces is an update of that session,
-        // not a delete and an insert, when a cache is there: Java's session cache collapses the
-        // two writes of the key before anything is forwarded or logged, so it is forwarded
-        // once, as the update. Without a cache Java removes it (logging and forwarding the
-        // delete) and writes it again.
-        let mut replaced: Option<VA> = None;
-        if window != (Window { start: ts, end: ts }) {
-            for (session, value) in found {
-                if self.cached && session.window == window {
-                    replaced = Some(value);
-                    continue;
+        } else {
+            let send_old = self.send_old.load(Ordering::Relaxed);
+            // Emitting final results forwards no updates; the store changes all the same.
+            let forward = !self.cached && !self.emit_final;
+            // A merged session that keeps the span of one it replaces is an update of that
+            // session, not a delete and an insert, when a cache is there: Java's session cache
+            // collapses the two writes of the key before anything is forwarded or logged, so
+            // it is forwarded once, as the update. Without a cache Java removes it (logging and
+            // forwarding the delete) and writes it again.
+            let mut replaced: Option<VA> = None;
+            if window != (Window { start: ts, end: ts }) {
+                for (session, value) in found {
+                    if self.cached && session.window == window {
+                        replaced = Some(value);
+                        continue;
+                    }
+                    store.remove(&session)?;
+                    if !forward {
+                        continue;
+                    }
+                    let end = session.window.end;
+                    // Java forwards a new Record here, which carries no headers (a cache flush
+                    // forwards the writing record's).
+                    ctx.forward(Record::new(
+                        session,
+                        Change {
+                            new: None,
+                            old: send_old.then_some(value),
+                        },
+                        end,
+                    ))?;
                 }
-                store.remove(&session)?;
-                if self.cached {
-                    continue;
-                }
-                let end = session.window.end;
-                ctx.forward(Record {
-                    key: session,
-                    value: Change {
-                        new: None,
-                        old: send_old.then_some(value),
+            }
+            let agg = (self.agg)(&r.key, &r.value, agg);
+            let session = Windowed {
+                key: r.key.clone(),
+                window,
+            };
+            store.put(&session, &agg)?;
+            if forward {
+                ctx.forward(Record::new(
+                    session,
+                    Change {
+                        new: Some(agg),
+                        old: replaced.filter(|_| send_old),
                     },
-                    timestamp: end,
-                    headers: r.headers.clone(),
-                })?;
+                    window.end,
+                ))?;
             }
         }
-        let agg = (self.agg)(&r.key, &r.value, agg);
-        let session = Windowed { key: r.key, window };
-        store.put(&session, &agg)?;
-        if self.cached {
+        // Java checks for closed sessions after every record with a key, dropped or not.
+        if self.emit_final {
+            self.emit_closed(ctx, close, &r.headers)?;
+        }
+        Ok(())
+    }
+}
+
+impl<K: Data, V: Data, VA: Data> SessionAggregateProc<K, V, VA> {
+    /// Java's `maybeForwardFinalResult`: once the close time moves past the last emission's,
+    /// forwards every session (of any key) that ended from that close time up to before this
+    /// one, by end, start and key, each at its end with `headers` (the record whose time closes
+    /// them). Java throttles this to its emit interval of wall-clock time (none under its test
+    /// driver); here it runs on every record.
+    fn emit_closed(
+        &mut self,
+        ctx: &mut ProcessorContext<'_, Windowed<K>, Change<VA>>,
+        close: i64,
+        headers: &streams_core::processor::Headers,
+    ) -> Result<(), StreamsError> {
+        let Some(store) = &self.store else {
+            return Ok(());
+        };
+        if self.last_emit != -1 && self.last_emit >= close {
             return Ok(());
         }
-        ctx.forward(Record {
-            key: session,
-            value: Change {
-                new: Some(agg),
-                old: replaced.filter(|_| send_old),
-            },
-            timestamp: window.end,
-            headers: r.headers,
-        })
+        let upper = close.saturating_sub(1);
+        let lower = self.last_emit.max(0);
+        if upper < 0 || upper < lower {
+            return Ok(());
+        }
+        // Java times emissions on the system clock, not the task's.
+        let started = std::time::Instant::now();
+        let closed = store.find_sessions_ending_within(lower, upper)?;
+        let emitted = closed.len();
+        for (session, value) in closed {
+            let end = session.window.end;
+            let change = Change {
+                new: Some(value),
+                old: None,
+            };
+            ctx.forward(Record::new(session, change, end).with_headers(headers.clone()))?;
+        }
+        self.metrics.record(emitted, started.elapsed());
+        self.last_emit = close;
+        Ok(())
     }
 }
 
 impl<K: Data, V: Data> SessionWindowedKStream<K, V> {
+    /// Chooses when results are emitted: [`EmitStrategy::OnWindowClose`] forwards each
+    /// session's final aggregate once, when stream time passes its end by the gap plus the
+    /// grace period, without a separate suppression buffer (Java's
+    /// `SessionWindowedKStream.emitStrategy`). Its store then has no cache, as Java's.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use streams_dsl::{EmitStrategy, SessionWindows, StreamsBuilder};
+    ///
+    /// let b = StreamsBuilder::new();
+    /// b.stream::<String, String>("clicks")
+    ///     .group_by_key()
+    ///     .windowed_by_session(SessionWindows::of_inactivity_gap_with_no_grace(
+    ///         Duration::from_secs(300),
+    ///     ))
+    ///     .emit_strategy(EmitStrategy::OnWindowClose)
+    ///     .count()
+    ///     .to_stream()
+    ///     .to("sessions");
+    /// b.build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn emit_strategy(mut self, emit: EmitStrategy) -> Self {
+        self.emit = emit;
+        self
+    }
+
     /// Counts records per key and session.
     pub fn count(&self) -> KTable<Windowed<K>, i64> {
-        self.aggregate_with(
-            || 0i64,
-            |_, _, c| c + 1,
-            |_, a, b| a + b,
-            Materialized::new(),
+        self.count_impl(Materialized::new())
+    }
+
+    /// [`Self::count`] stored as `materialized` says (name, serdes, logging, caching,
+    /// retention).
+    pub fn count_with(&self, materialized: Materialized<K, i64>) -> KTable<Windowed<K>, i64> {
+        if materialized.name.is_none() {
+            // Java's count(Materialized) draws a store name it then discards: an unnamed
+            // count_with shifts later generated names by one compared with count().
+            let _ = self
+                .grouped
+                .grouped_builder()
+                .new_name("KSTREAM-AGGREGATE-STATE-STORE-");
+        }
+        self.count_impl(materialized)
+    }
+
+    fn count_impl(&self, materialized: Materialized<K, i64>) -> KTable<Windowed<K>, i64> {
+        self.aggregate_impl(
+            ("KSTREAM-AGGREGATE-STATE-STORE-", "KSTREAM-AGGREGATE-"),
+            materialized,
+            None,
+            Arc::new(|| Some(0i64)),
+            Arc::new(|_, _, c: Option<i64>| c.unwrap_or(0) + 1),
+            Arc::new(|_, a: Option<i64>, b| a.unwrap_or(0) + b),
         )
     }
 
-    /// Folds values per session; `merger` combines two sessions' aggregates when a record
-    /// bridges them.
+    /// Combines values per key and session with `reducer` (earlier value first); sessions a
+    /// record bridges are combined with it too, earlier session first.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use streams_dsl::{SessionWindows, StreamsBuilder};
+    ///
+    /// let b = StreamsBuilder::new();
+    /// b.stream::<String, String>("pages")
+    ///     .group_by_key()
+    ///     .windowed_by_session(SessionWindows::of_inactivity_gap_with_no_grace(
+    ///         Duration::from_secs(60),
+    ///     ))
+    ///     .reduce(|a, c| format!("{a} > {c}"))
+    ///     .to_stream()
+    ///     .to("journeys");
+    /// b.build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn reduce<F>(&self, reducer: F) -> KTable<Windowed<K>, V>
+    where
+        F: Fn(V, V) -> V + Send + Sync + 'static,
+    {
+        self.reduce_with(reducer, Materialized::new())
+    }
+
+    /// [`Self::reduce`] stored as `materialized` says.
+    pub fn reduce_with<F>(
+        &self,
+        reducer: F,
+        materialized: Materialized<K, V>,
+    ) -> KTable<Windowed<K>, V>
+    where
+        F: Fn(V, V) -> V + Send + Sync + 'static,
+    {
+        let reducer = Arc::new(reducer);
+        let merge_reducer = reducer.clone();
+        // Java's reduce starts from null: the first value (or session) is taken as it is.
+        self.aggregate_impl(
+            ("KSTREAM-REDUCE-STATE-STORE-", "KSTREAM-REDUCE-"),
+            materialized,
+            self.grouped.value_serde.clone(),
+            Arc::new(|| None),
+            Arc::new(move |_, v: &V, agg: Option<V>| match agg {
+                None => v.clone(),
+                Some(a) => reducer(a, v.clone()),
+            }),
+            Arc::new(move |_, agg: Option<V>, session: V| match agg {
+                None => session,
+                Some(a) => merge_reducer(a, session),
+            }),
+        )
+    }
+
+    /// Folds values per session into an aggregate starting from `initializer()`; `merger`
+    /// combines two sessions' aggregates (earlier session first) when a record bridges them.
+    pub fn aggregate<VA: Data, I, F, M>(
+        &self,
+        initializer: I,
+        aggregator: F,
+        merger: M,
+    ) -> KTable<Windowed<K>, VA>
+    where
+        I: Fn() -> VA + Send + Sync + 'static,
+        F: Fn(&K, &V, VA) -> VA + Send + Sync + 'static,
+        M: Fn(&K, VA, VA) -> VA + Send + Sync + 'static,
+    {
+        self.aggregate_with(initializer, aggregator, merger, Materialized::new())
+    }
+
+    /// [`Self::aggregate`] stored as `materialized` says.
     pub fn aggregate_with<VA: Data, I, F, M>(
         &self,
         initializer: I,
@@ -610,16 +794,41 @@ impl<K: Data, V: Data> SessionWindowedKStream<K, V> {
         F: Fn(&K, &V, VA) -> VA + Send + Sync + 'static,
         M: Fn(&K, VA, VA) -> VA + Send + Sync + 'static,
     {
+        let initializer = Arc::new(initializer);
+        let (fold_init, merge_init) = (initializer.clone(), initializer.clone());
+        self.aggregate_impl(
+            ("KSTREAM-AGGREGATE-STATE-STORE-", "KSTREAM-AGGREGATE-"),
+            materialized,
+            None,
+            Arc::new(move || Some(initializer())),
+            Arc::new(move |k, v, agg: Option<VA>| {
+                aggregator(k, v, agg.unwrap_or_else(|| fold_init()))
+            }),
+            Arc::new(move |k, agg: Option<VA>, session| {
+                merger(k, agg.unwrap_or_else(|| merge_init()), session)
+            }),
+        )
+    }
+
+    /// Adds the session aggregation processor and its store, named with `prefixes` (store,
+    /// processor) unless `materialized` names the store.
+    fn aggregate_impl<VA: Data>(
+        &self,
+        prefixes: (&str, &str),
+        materialized: Materialized<K, VA>,
+        value_serde: Option<SharedSerde<VA>>,
+        init: SessionInit<VA>,
+        agg: FoldFn<K, V, VA>,
+        merge: MergeFn<K, VA>,
+    ) -> KTable<Windowed<K>, VA> {
         let g = &self.grouped;
         let b = &g.stream.b;
-        let store = b.name_or(materialized.name.clone(), "KSTREAM-AGGREGATE-STATE-STORE-");
-        let processor = b.new_name("KSTREAM-AGGREGATE-");
+        let store = b.name_or(materialized.name.clone(), prefixes.0);
+        let processor = b.new_name(prefixes.1);
         let parent = g.parent_for(&store, materialized.name.is_some());
         let send_old = Arc::new(AtomicBool::new(false));
         let windows = self.windows;
-        let init: Arc<dyn Fn() -> VA + Send + Sync> = Arc::new(initializer);
-        let agg: FoldFn<K, V, VA> = Arc::new(aggregator);
-        let merge: MergeFn<K, VA> = Arc::new(merger);
+        let emit_final = self.emit == EmitStrategy::OnWindowClose;
         {
             let (store, send_old) = (store.clone(), send_old.clone());
             b.with_topology(|t| {
@@ -635,6 +844,8 @@ impl<K: Data, V: Data> SessionWindowedKStream<K, V> {
                         store: None,
                         observed: -1,
                         cached: false,
+                        emit_final,
+                        last_emit: -1,
                         metrics: FinalEmitMetrics::default(),
                     },
                     &[&parent],
@@ -642,7 +853,7 @@ impl<K: Data, V: Data> SessionWindowedKStream<K, V> {
             });
         }
         let key = pick(materialized.key.clone(), g.key_serde.clone());
-        let value = pick(materialized.value.clone(), None);
+        let value = pick(materialized.value.clone(), value_serde);
         let retention = materialized
             .retention
             .map(ms)
@@ -659,7 +870,9 @@ impl<K: Data, V: Data> SessionWindowedKStream<K, V> {
                 if !materialized.logging {
                     builder = builder.with_logging_disabled();
                 }
-                if materialized.caching {
+                // Java's SessionStoreMaterializer leaves the cache out when emitting final
+                // results, whatever the Materialized asks.
+                if materialized.caching && !emit_final {
                     builder = builder.with_caching_enabled();
                 }
                 b.with_topology(|t| {
