@@ -16,7 +16,7 @@ use streams_core::serde::{SharedSerde, ValueAndTimestamp};
 use streams_core::state::{Stores, TimestampedWindowStore, Window, Windowed};
 
 use crate::builder::DslError;
-use crate::grouped::{AggFn, KGroupedStream};
+use crate::grouped::{AggFn, KGroupedStream, SkipNulls};
 use crate::ktable::KTable;
 use crate::metrics::FinalEmitMetrics;
 use crate::options::Materialized;
@@ -98,6 +98,8 @@ type Init<VA> = Arc<dyn Fn() -> Option<VA> + Send + Sync>;
 /// Java's `KStreamSlidingWindowAggregate`, walking existing windows latest first.
 struct SlidingAggregateProc<K, V, VA> {
     store_name: String,
+    /// Java's sliding aggregation skips (and counts) a record with a null key or value.
+    nulls: SkipNulls<K, V>,
     windows: SlidingWindows,
     init: Init<VA>,
     agg: AggFn<K, V, VA>,
@@ -281,6 +283,10 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
         let Some(store) = self.store.clone() else {
             return Ok(());
         };
+        // Unlike time and session windows, Java's sliding windows skip a null value too.
+        if self.nulls.skips(ctx, &r) {
+            return Ok(());
+        }
         let ts = r.timestamp;
         let d = self.windows.difference;
         self.observed = self.observed.max(ts);
@@ -469,11 +475,13 @@ impl<K: Data, V: Data> SlidingWindowedKStream<K, V> {
         let emit_final = self.emit == EmitStrategy::OnWindowClose;
         {
             let (store, send_old) = (store.clone(), send_old.clone());
+            let nulls = SkipNulls::<K, V>::new(g.key_serde.clone(), g.value_serde.clone());
             b.with_topology(|t| {
                 t.add_processor(
                     &processor,
                     move || SlidingAggregateProc {
                         store_name: store.clone(),
+                        nulls: nulls.clone(),
                         windows,
                         init: init.clone(),
                         agg: agg.clone(),

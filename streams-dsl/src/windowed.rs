@@ -12,7 +12,7 @@ use streams_core::serde::{SharedSerde, ValueAndTimestamp};
 use streams_core::state::{SessionStore, Stores, TimestampedWindowStore, Window, Windowed};
 
 use crate::builder::DslError;
-use crate::grouped::{AggFn, KGroupedStream};
+use crate::grouped::{AggFn, KGroupedStream, SkipNulls, dropped_for_nulls};
 use crate::ktable::KTable;
 use crate::metrics::FinalEmitMetrics;
 use crate::options::Materialized;
@@ -154,6 +154,8 @@ fn missing<T>(operation: &str, which: &'static str) -> DslError {
 /// closed (window end + grace after stream time).
 struct WindowAggregateProc<K, V, VA> {
     store_name: String,
+    /// Java's windowed aggregations skip (and count) a record with a null key.
+    nulls: SkipNulls<K, V>,
     windows: TimeWindows,
     agg: AggFn<K, V, VA>,
     send_old: Arc<AtomicBool>,
@@ -190,6 +192,10 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
         ctx: &mut ProcessorContext<'_, Windowed<K>, Change<VA>>,
         r: Record<K, V>,
     ) -> Result<(), StreamsError> {
+        if self.nulls.key_null(&r.key) {
+            dropped_for_nulls(ctx, true, false);
+            return Ok(());
+        }
         let ts = r.timestamp;
         // Java tracks the time this processor has seen, not the task's stream time (which other
         // inputs of the task also advance).
@@ -317,11 +323,13 @@ impl<K: Data, V: Data> TimeWindowedKStream<K, V> {
         let emit_final = self.emit == EmitStrategy::OnWindowClose;
         {
             let (store, agg, send_old) = (store.clone(), agg.clone(), send_old.clone());
+            let nulls = SkipNulls::<K, V>::keys_only(g.key_serde.clone());
             b.with_topology(|t| {
                 t.add_processor(
                     &processor,
                     move || WindowAggregateProc {
                         store_name: store.clone(),
+                        nulls: nulls.clone(),
                         windows,
                         agg: agg.clone(),
                         send_old: send_old.clone(),
@@ -484,6 +492,8 @@ type FoldFn<K, V, VA> = Arc<dyn Fn(&K, &V, Option<VA>) -> VA + Send + Sync>;
 /// session once it closes.
 struct SessionAggregateProc<K, V, VA> {
     store_name: String,
+    /// Java's windowed aggregations skip (and count) a record with a null key.
+    nulls: SkipNulls<K, V>,
     windows: SessionWindows,
     init: SessionInit<VA>,
     agg: FoldFn<K, V, VA>,
@@ -529,6 +539,10 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
         let Some(store) = &self.store else {
             return Ok(());
         };
+        if self.nulls.key_null(&r.key) {
+            dropped_for_nulls(ctx, true, false);
+            return Ok(());
+        }
         let ts = r.timestamp;
         // Java tracks the time this processor has seen, not the task's stream time (which other
         // inputs of the task also advance).
@@ -831,11 +845,13 @@ impl<K: Data, V: Data> SessionWindowedKStream<K, V> {
         let emit_final = self.emit == EmitStrategy::OnWindowClose;
         {
             let (store, send_old) = (store.clone(), send_old.clone());
+            let nulls = SkipNulls::<K, V>::keys_only(g.key_serde.clone());
             b.with_topology(|t| {
                 t.add_processor(
                     &processor,
                     move || SessionAggregateProc {
                         store_name: store.clone(),
+                        nulls: nulls.clone(),
                         windows,
                         init: init.clone(),
                         agg: agg.clone(),

@@ -584,6 +584,30 @@ fn null_keys() {
     s.left_join(&r, move |a, c| slash(Some(a), c), w)
         .to("out-ssleft");
     s.outer_join(&r, slash, w).to("out-ssouter");
+    let g2 = s.group_by_key();
+    g2.windowed_by(TimeWindows::of_size_with_no_grace(Duration::from_millis(
+        10,
+    )))
+    .count()
+    .to_stream()
+    .to("out-win");
+    g2.windowed_by_session(SessionWindows::of_inactivity_gap_with_no_grace(
+        Duration::from_millis(3),
+    ))
+    .count()
+    .to_stream()
+    .to("out-sess");
+    g2.windowed_by_sliding(SlidingWindows::of_time_difference_with_no_grace(
+        Duration::from_millis(4),
+    ))
+    .count()
+    .to_stream()
+    .to("out-slide");
+    let time_windowed = |size| -> streams_core::serde::SharedSerde<Windowed<Option<String>>> {
+        Arc::new(TimeWindowedSerde::new(Serdes::nullable_string(), size))
+    };
+    let session_windowed: streams_core::serde::SharedSerde<Windowed<Option<String>>> =
+        Arc::new(SessionWindowedSerde::new(Serdes::nullable_string()));
     let nullable = Serdes::nullable_string;
     check(
         "null_keys",
@@ -600,6 +624,9 @@ fn null_keys() {
             out("out-ss", nullable(), nullable()),
             out("out-ssleft", nullable(), nullable()),
             out("out-ssouter", nullable(), nullable()),
+            out("out-win", time_windowed(10), nullable_long()),
+            out("out-sess", session_windowed, nullable_long()),
+            out("out-slide", time_windowed(4), nullable_long()),
         ],
     );
 }

@@ -957,10 +957,21 @@ public class DslExpectations {
             s.join(r, (a, c) -> a + "/" + c, w).to("out-ss");
             s.leftJoin(r, (a, c) -> a + "/" + c, w).to("out-ssleft");
             s.outerJoin(r, (a, c) -> a + "/" + c, w).to("out-ssouter");
+            // Windowed aggregations skip null keys only (a null value is counted).
+            KGroupedStream<String, String> g2 = s.groupByKey();
+            g2.windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMillis(10))).count().toStream()
+                .to("out-win", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, 10), L));
+            g2.windowedBy(SessionWindows.ofInactivityGapWithNoGrace(Duration.ofMillis(3))).count().toStream()
+                .to("out-sess", Produced.with(WindowedSerdes.sessionWindowedSerdeFrom(String.class), L));
+            g2.windowedBy(SlidingWindows.ofTimeDifferenceWithNoGrace(Duration.ofMillis(4))).count().toStream()
+                .to("out-slide", Produced.with(WindowedSerdes.timeWindowedSerdeFrom(String.class, 4), L));
         }).out("out-count", S.deserializer(), L.deserializer()).out("out-reduce")
             .out("out-rekey", S.deserializer(), L.deserializer()).out("out-through")
             .out("out-join").out("out-left").out("out-gjoin").out("out-gleft")
-            .out("out-ss").out("out-ssleft").out("out-ssouter"));
+            .out("out-ss").out("out-ssleft").out("out-ssouter")
+            .out("out-win", timeWindowed(10), L.deserializer())
+            .out("out-sess", sessionWindowed(), L.deserializer())
+            .out("out-slide", timeWindowed(4), L.deserializer()));
 
         SCENARIOS.put("global_join", new Scenario(b -> {
             GlobalKTable<String, String> g = b.globalTable("users");
