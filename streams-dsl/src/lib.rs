@@ -125,6 +125,13 @@
 //!
 //! - Values are typed: a table's changes reach a stream as `Option<V>` (`None` is a delete), and
 //!   joiners for left and outer joins take `Option<&V>` for the missing side.
+//! - Java's null key or value is `None` of an `Option` type (the built-in serdes of `Option`s
+//!   pass nulls). With such types the operators treat nulls as Java's do: aggregations,
+//!   windowed aggregations, joins and table sources skip them and count them in
+//!   `dropped-records`, a repartition drops null keys, a left or outer join joins a null key
+//!   with nothing. A type that is not an `Option` cannot be null: a null key read into a
+//!   `String` key fails deserialization (and goes to the deserialization handler), where
+//!   Java would hand the operator a null.
 //! - Aggregations (key-value, time-window, sliding-window, session) cache as Java's do: one
 //!   result per key and window per commit; [`Materialized::with_caching_disabled`] forwards
 //!   every update. Materialized source tables (and `to_table`) cache too, as Java's
@@ -135,10 +142,9 @@
 //! - Window and session stores filter reads at exactly their retention (before the store's
 //!   stream time minus retention plus one), as Java's stores do, and multi-key window reads come
 //!   in Java's order (segment by segment; by window start in memory). Java's caching layer,
-//!   though, keeps serving windows and sessions it still caches after they expire below it;
-//!   streams-dsl's cache serves them to single-window lookups only. So with caching on, an
-//!   interactive range query (or a late record that would merge with a session just past
-//!   retention) can see less here than in Java until Java's cache evicts the entry.
+//!   though, keeps serving windows and sessions it still caches after they expire below it,
+//!   and so does streams-dsl's, to lookups and ranges alike: with caching on, a late record
+//!   can merge with a cached session just past retention, in both.
 //! - `topology.optimization` ([`StreamsBuilder::build_with`]) applies Java's three rewrites
 //!   (`reuse.ktable.source.topics`, `merge.repartition.topics`, `single.store.self.join`, or
 //!   `all`) to the same topology Java's `build(props)` gives, quirks included: a left or outer
@@ -161,8 +167,9 @@
 //!   `Joined.as`, `TableJoined.as`, `Suppressed.withName`, `StreamJoined.withName`), a named
 //!   operation draws a generated index as Java's does, so generated names after it, and the
 //!   stores and internal topics named after them, match Java's. A grouped stream's aggregation
-//!   is named with [`KGroupedStream::named`] (Java's `count(Named)`); windowed and table
-//!   aggregations take no processor name. Stores are named with [`Materialized`].
+//!   is named with [`KGroupedStream::named`] (Java's `count(Named)`), a sliding-window one with
+//!   [`SlidingWindowedKStream::named`]; time-window, session and table aggregations take no
+//!   processor name. Stores are named with [`Materialized`].
 //! - Versioned key-value stores (KIP-889) are not implemented.
 //! - Windowed tables and foreign-key join results cannot be looked up by key, so joining them
 //!   again is a build error ([`DslError::NotReadable`]).
