@@ -256,10 +256,9 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
 }
 
 impl<K: Data, V: Data, VA: Data> WindowAggregateProc<K, V, VA> {
-    /// Emits windows that closed since the last emission, by window start then key bytes
-    /// (Java's time-ordered store), each with its aggregate's timestamp.
-    /// Emits the windows `close` closes, each with `headers`: the record whose time closes them,
-    /// as Java derives the final results from it.
+    /// Emits the windows that closed since the last emission, by window start then key bytes
+    /// (Java's time-ordered store), each with its aggregate's timestamp and `headers`: the
+    /// record whose time closes them, as Java derives the final results from it.
     fn emit_closed(
         &mut self,
         ctx: &mut ProcessorContext<'_, Windowed<K>, Change<VA>>,
