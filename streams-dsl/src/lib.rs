@@ -195,7 +195,9 @@ mod suppress_buffer;
 pub mod windowed;
 
 pub use builder::{DslError, StreamsBuilder};
-pub use cogroup::CogroupedKStream;
+pub use cogroup::{
+    CogroupedKStream, SessionWindowedCogroupedKStream, TimeWindowedCogroupedKStream,
+};
 pub use grouped::KGroupedStream;
 pub use grouped_table::KGroupedTable;
 pub use kstream::{Branched, BranchedKStream, KStream};

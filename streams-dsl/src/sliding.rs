@@ -47,6 +47,16 @@ impl SlidingWindows {
     pub fn of_time_difference_with_no_grace(difference: Duration) -> Self {
         Self::of_time_difference_and_grace(difference, Duration::ZERO)
     }
+
+    /// The largest time difference between records of one window, in milliseconds.
+    pub fn time_difference_ms(&self) -> i64 {
+        self.difference
+    }
+
+    /// The grace period in milliseconds.
+    pub fn grace_ms(&self) -> i64 {
+        self.grace
+    }
 }
 
 /// A grouped stream aggregated over sliding windows (Java's `SlidingWindowedKStream`).
@@ -93,10 +103,10 @@ impl<K: Data, V: Data> KGroupedStream<K, V> {
 
 /// A fresh window's aggregate: `None` for a reduction, whose first value is taken as is (Java's
 /// reduce initializer returns null, and a null aggregate makes the window start from the record).
-type Init<VA> = Arc<dyn Fn() -> Option<VA> + Send + Sync>;
+pub(crate) type Init<VA> = Arc<dyn Fn() -> Option<VA> + Send + Sync>;
 
 /// Java's `KStreamSlidingWindowAggregate`, walking existing windows latest first.
-struct SlidingAggregateProc<K, V, VA> {
+pub(crate) struct SlidingAggregateProc<K, V, VA> {
     store_name: String,
     /// Java's sliding aggregation skips (and counts) a record with a null key or value.
     nulls: SkipNulls<K, V>,
@@ -120,6 +130,33 @@ struct SlidingAggregateProc<K, V, VA> {
 type Ctx<'a, K, VA> = ProcessorContext<'a, Windowed<K>, Change<VA>>;
 
 impl<K: Data, V: Data, VA: Data> SlidingAggregateProc<K, V, VA> {
+    /// A processor forwarding every update (Java's `EmitStrategy.onWindowUpdate()`), as each
+    /// input of a sliding-windowed cogroup is built.
+    pub(crate) fn on_update(
+        store_name: String,
+        nulls: SkipNulls<K, V>,
+        windows: SlidingWindows,
+        init: Init<VA>,
+        agg: AggFn<K, V, VA>,
+        send_old: Arc<AtomicBool>,
+    ) -> Self {
+        SlidingAggregateProc {
+            store_name,
+            nulls,
+            windows,
+            init,
+            agg,
+            send_old,
+            store: None,
+            observed: -1,
+            cached: false,
+            metrics: FinalEmitMetrics::default(),
+            probed: false,
+            emit_final: false,
+            last_emit: -1,
+        }
+    }
+
     /// Folds the record into the window starting at `start` (holding `current`, whose timestamp
     /// is the window's latest record) and forwards the result, unless the window closed.
     #[allow(clippy::too_many_arguments)]

@@ -96,6 +96,16 @@ impl SessionWindows {
     pub fn of_inactivity_gap_with_no_grace(gap: Duration) -> Self {
         Self::of_inactivity_gap_and_grace(gap, Duration::ZERO)
     }
+
+    /// The inactivity gap in milliseconds.
+    pub fn inactivity_gap_ms(&self) -> i64 {
+        self.gap
+    }
+
+    /// The grace period in milliseconds.
+    pub fn grace_ms(&self) -> i64 {
+        self.grace
+    }
 }
 
 /// When a windowed aggregation emits (Java's `EmitStrategy`).
@@ -152,7 +162,7 @@ fn missing<T>(operation: &str, which: &'static str) -> DslError {
 
 /// Java's `KStreamWindowAggregate`: folds a record into each window containing it that has not
 /// closed (window end + grace after stream time).
-struct WindowAggregateProc<K, V, VA> {
+pub(crate) struct WindowAggregateProc<K, V, VA> {
     store_name: String,
     /// Java's windowed aggregations skip (and count) a record with a null key.
     nulls: SkipNulls<K, V>,
@@ -256,6 +266,30 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
 }
 
 impl<K: Data, V: Data, VA: Data> WindowAggregateProc<K, V, VA> {
+    /// A processor forwarding every update (Java's `EmitStrategy.onWindowUpdate()`), as each
+    /// input of a windowed cogroup is built.
+    pub(crate) fn on_update(
+        store_name: String,
+        nulls: SkipNulls<K, V>,
+        windows: TimeWindows,
+        agg: AggFn<K, V, VA>,
+        send_old: Arc<AtomicBool>,
+    ) -> Self {
+        WindowAggregateProc {
+            store_name,
+            nulls,
+            windows,
+            agg,
+            send_old,
+            store: None,
+            emit_final: false,
+            last_emit: -1,
+            observed: -1,
+            cached: false,
+            metrics: FinalEmitMetrics::default(),
+        }
+    }
+
     /// Emits the windows that closed since the last emission, by window start then key bytes
     /// (Java's time-ordered store), each with its aggregate's timestamp and `headers`: the
     /// record whose time closes them, as Java derives the final results from it.
@@ -478,18 +512,18 @@ impl<K: Data, V: Data> TimeWindowedKStream<K, V> {
 
 /// The running aggregate of a session merge: `None` before the first value of a reduce (Java's
 /// reduce initializer gives null).
-type SessionInit<VA> = Arc<dyn Fn() -> Option<VA> + Send + Sync>;
+pub(crate) type SessionInit<VA> = Arc<dyn Fn() -> Option<VA> + Send + Sync>;
 /// Folds one stored session's aggregate into the running one (Java's `Merger`, called as
 /// `merger(key, running, stored)`).
-type MergeFn<K, VA> = Arc<dyn Fn(&K, Option<VA>, VA) -> VA + Send + Sync>;
+pub(crate) type MergeFn<K, VA> = Arc<dyn Fn(&K, Option<VA>, VA) -> VA + Send + Sync>;
 /// Folds the record's value into the running aggregate (Java's `Aggregator`).
-type FoldFn<K, V, VA> = Arc<dyn Fn(&K, &V, Option<VA>) -> VA + Send + Sync>;
+pub(crate) type FoldFn<K, V, VA> = Arc<dyn Fn(&K, &V, Option<VA>) -> VA + Send + Sync>;
 
 /// Java's `KStreamSessionWindowAggregate`: merges a record with the sessions of its key within
 /// the gap, deleting the merged ones (forwarded as deletes at their end time) and writing the
 /// merged session (forwarded at its end time); or, emitting final results, forwarding each
 /// session once it closes.
-struct SessionAggregateProc<K, V, VA> {
+pub(crate) struct SessionAggregateProc<K, V, VA> {
     store_name: String,
     /// Java's windowed aggregations skip (and count) a record with a null key.
     nulls: SkipNulls<K, V>,
@@ -626,6 +660,33 @@ impl<K: Data, V: Data, VA: Data> Processor<K, V, Windowed<K>, Change<VA>>
 }
 
 impl<K: Data, V: Data, VA: Data> SessionAggregateProc<K, V, VA> {
+    /// A processor forwarding every update (Java's `EmitStrategy.onWindowUpdate()`), as each
+    /// input of a session-windowed cogroup is built.
+    pub(crate) fn on_update(
+        store_name: String,
+        nulls: SkipNulls<K, V>,
+        windows: SessionWindows,
+        fold: (SessionInit<VA>, FoldFn<K, V, VA>, MergeFn<K, VA>),
+        send_old: Arc<AtomicBool>,
+    ) -> Self {
+        let (init, agg, merge) = fold;
+        SessionAggregateProc {
+            store_name,
+            nulls,
+            windows,
+            init,
+            agg,
+            merge,
+            send_old,
+            store: None,
+            observed: -1,
+            cached: false,
+            emit_final: false,
+            last_emit: -1,
+            metrics: FinalEmitMetrics::default(),
+        }
+    }
+
     /// Java's `maybeForwardFinalResult`: once the close time moves past the last emission's,
     /// forwards every session (of any key) that ended from that close time up to before this
     /// one, by end, start and key, each at its end with `headers` (the record whose time closes
