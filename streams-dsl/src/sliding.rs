@@ -545,22 +545,21 @@ impl<K: Data, V: Data> SlidingWindowedKStream<K, V> {
         match (&key, &value) {
             (Some(k), Some(v)) => {
                 // Emitting final results, Java keeps the windows in its time-ordered store,
-                // whose reads keep windows starting exactly `retention` before its stream time
-                // (its regular store's reads, as ours, stop one millisecond later). A store one
-                // millisecond longer reads the same windows; Java emits such a window when the
-                // record that closes it moves stream time that far.
-                let store_retention = if emit_final {
-                    retention.saturating_add(1)
-                } else {
-                    retention
-                };
+                // whose reads keep a window starting exactly `retention` before its stream
+                // time; Java emits such a window when the record that closes it moves stream
+                // time that far.
                 let supplier = Stores::window_store(
                     &store,
                     materialized.kind,
-                    Duration::from_millis(store_retention.max(0) as u64),
+                    Duration::from_millis(retention.max(0) as u64),
                     Duration::from_millis(windows.difference.max(0) as u64),
                     false,
                 );
+                let supplier = if emit_final {
+                    supplier.time_ordered()
+                } else {
+                    supplier
+                };
                 let mut builder =
                     Stores::timestamped_window_store_builder(supplier, k.clone(), v.clone());
                 if !materialized.logging {

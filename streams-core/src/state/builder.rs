@@ -44,6 +44,8 @@ pub(crate) enum Layout {
         window_size: i64,
         retain_duplicates: bool,
         segment_interval: i64,
+        /// Java's time-ordered window store ([`StoreSupplier::time_ordered`]).
+        time_ordered: bool,
     },
     Session {
         retention: i64,
@@ -63,6 +65,27 @@ impl StoreSupplier {
     /// The store name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// For a window store: keeps windows as Java's time-ordered window store does, the store
+    /// Java's emit-final windowed aggregations use. Its reads keep a window starting exactly
+    /// the retention period before stream time, one millisecond more than other window stores.
+    /// Other stores are returned unchanged.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use streams_core::state::{StoreKind, Stores};
+    ///
+    /// let ms = Duration::from_millis;
+    /// let s = Stores::window_store("w", StoreKind::Persistent, ms(20), ms(10), false);
+    /// let s = s.time_ordered();
+    /// assert_eq!(s.name(), "w");
+    /// ```
+    pub fn time_ordered(mut self) -> Self {
+        if let Layout::Window { time_ordered, .. } = &mut self.layout {
+            *time_ordered = true;
+        }
+        self
     }
 }
 
@@ -113,6 +136,7 @@ impl Stores {
                 window_size: ms(window_size),
                 retain_duplicates,
                 segment_interval: segment_interval(retention),
+                time_ordered: false,
             },
         }
     }
@@ -295,13 +319,17 @@ impl Common {
             Layout::Window {
                 retention,
                 segment_interval,
+                time_ordered,
                 ..
-            } => Box::new(SegmentedBytesStore::new(
-                raw,
-                KeySchema::Window,
-                retention,
-                segment_interval,
-            )?),
+            } => {
+                let store =
+                    SegmentedBytesStore::new(raw, KeySchema::Window, retention, segment_interval)?;
+                Box::new(if time_ordered {
+                    store.time_ordered()
+                } else {
+                    store
+                })
+            }
             Layout::Session {
                 retention,
                 segment_interval,

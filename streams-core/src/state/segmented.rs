@@ -25,6 +25,9 @@ pub struct SegmentedBytesStore<S> {
     retention: i64,
     segment_interval: i64,
     observed: i64,
+    /// Whether reads keep what starts exactly `retention` before stream time (Java's
+    /// time-ordered window store) or only what starts after it (its regular stores).
+    time_ordered: bool,
     /// Records skipped because their segment had expired.
     pub expired_records: u64,
 }
@@ -47,8 +50,17 @@ impl<S: KeyValueBytesStore> SegmentedBytesStore<S> {
             retention,
             segment_interval: segment_interval.max(1),
             observed,
+            time_ordered: false,
             expired_records: 0,
         })
+    }
+
+    /// Reads as Java's time-ordered window store does, which Java's emit-final windowed
+    /// aggregations keep their windows in: one millisecond further back than its regular
+    /// stores, down to stream time minus retention itself.
+    pub fn time_ordered(mut self) -> Self {
+        self.time_ordered = true;
+        self
     }
 
     fn segment_id(&self, ts: i64) -> i64 {
@@ -110,7 +122,7 @@ impl<S: KeyValueBytesStore> SegmentedBytesStore<S> {
     fn min_live_time(&self) -> i64 {
         self.observed
             .saturating_sub(self.retention)
-            .saturating_add(1)
+            .saturating_add(i64::from(!self.time_ordered))
     }
 }
 
@@ -268,5 +280,44 @@ fn as_ref(b: &Bound<Vec<u8>>) -> Bound<&[u8]> {
         Bound::Included(v) => Bound::Included(&v[..]),
         Bound::Excluded(v) => Bound::Excluded(&v[..]),
         Bound::Unbounded => Bound::Unbounded,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::InMemoryBytesStore;
+    use crate::state::key_schema::window_key;
+    use bytes::Bytes;
+    use std::ops::Bound;
+
+    /// A window starting exactly `retention` before stream time: Java's regular window store no
+    /// longer reads it, its time-ordered one (emit-final aggregations' store) still does.
+    #[test]
+    fn a_time_ordered_store_still_reads_the_window_at_its_retention() {
+        for (time_ordered, kept) in [(false, false), (true, true)] {
+            let mut s =
+                SegmentedBytesStore::new(InMemoryBytesStore::new(), KeySchema::Window, 10, 60_000)
+                    .unwrap();
+            if time_ordered {
+                s = s.time_ordered();
+            }
+            let old = window_key(b"k", 5, 0);
+            s.put(old.clone(), Some(Bytes::from_static(b"v")), 5)
+                .unwrap();
+            s.put(window_key(b"k", 15, 0), Some(Bytes::from_static(b"w")), 15)
+                .unwrap();
+            assert_eq!(
+                s.get(&old).unwrap().is_some(),
+                kept,
+                "get, time_ordered={time_ordered}"
+            );
+            let all = s.range(Bound::Unbounded, Bound::Unbounded, false).unwrap();
+            assert_eq!(
+                all.len(),
+                1 + usize::from(kept),
+                "range, time_ordered={time_ordered}"
+            );
+        }
     }
 }
